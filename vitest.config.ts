@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["tests/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/__fixtures__/**"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
