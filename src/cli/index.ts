@@ -1,0 +1,118 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, CommanderError } from "commander";
+import { type EngineFactory, EngineUnavailableError, loadEngine } from "./engine";
+import { defaultIo, type FixIo, type FixOptions, runFix } from "./fix";
+
+export type { Engine, EngineFactory, EngineOptions, EngineResult, ManualReview } from "./engine";
+export { loadEngine, registerEngineFactory } from "./engine";
+export type { ExitCode, FileProblem, FixIo, FixOptions, FixReport, FixSummary, ManualReviewItem } from "./fix";
+export { runFix } from "./fix";
+
+export interface MainDeps {
+  io?: FixIo;
+  /** Defaults to `loadEngine` (the registered factory, else src/codemods/engine). */
+  createEngine?: EngineFactory;
+}
+
+const EXAMPLES = `
+Examples:
+  $ traced-exit fix --dry-run
+      Show every change under the current directory as a diff; write nothing.
+  $ traced-exit fix src scripts/nightly.ts
+      Rewrite one directory and one file (the git tree must be clean there).
+  $ traced-exit fix --transform <codemod-id> src
+      Run only the named codemod(s); repeat the flag or separate ids with commas.
+  $ traced-exit fix --json --quiet . > traced-exit-report.json
+      Machine-readable summary.
+
+Exit codes: 0 done (manual-review items included), 1 a file failed,
+2 usage error, uncommitted changes (without --force) or no engine.
+`;
+
+/** Entry point of bin/traced-exit.js. Resolves to the exit code; never calls process.exit. */
+export async function main(argv: string[], deps: MainDeps = {}): Promise<number> {
+  const io = deps.io ?? defaultIo();
+  const createEngine = deps.createEngine ?? loadEngine;
+  let exitCode = 0;
+
+  const program = new Command("traced-exit")
+    .description("Stop Node.js programs from losing their OpenTelemetry traces on process.exit().")
+    .version(readVersion(), "-v, --version")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout(text),
+      writeErr: (text) => io.stderr(text),
+    })
+    .showHelpAfterError("(run `traced-exit fix --help` for usage)")
+    .addHelpText("after", EXAMPLES);
+
+  program
+    .command("fix")
+    .description("Rewrite process.exit() and unflushed shutdowns in traced code, file by file.")
+    .argument("[paths...]", "files and directories to fix (default: the current directory)")
+    .option("--dry-run", "print a unified diff per changed file and write nothing")
+    .option("--force", "write even when git shows uncommitted changes under the paths")
+    .option("-q, --quiet", "no progress output on stderr")
+    .option("--json", "print the summary (and dry-run diffs) as JSON on stdout")
+    .option("-t, --transform <ids>", "only run these codemods (comma-separated, repeatable)", collectIds)
+    .addHelpText(
+      "after",
+      `
+Finds .js .jsx .mjs .cjs .ts .tsx .mts .cts files (not .d.ts), honouring
+.gitignore and .git/info/exclude, never entering node_modules or .git or a
+symlinked directory. A file named on the command line is taken even if ignored.
+${EXAMPLES}`,
+    )
+    .action(async (paths: string[], flags: FixFlags) => {
+      let engine;
+      try {
+        engine = createEngine(flags.transform ? { transforms: flags.transform } : undefined);
+      } catch (error) {
+        const reason = error instanceof EngineUnavailableError ? error.message : `cannot start the engine: ${(error as Error).message}`;
+        io.stderr(`traced-exit: ${reason}\n`);
+        exitCode = 2;
+        return;
+      }
+      const options: FixOptions = {
+        paths,
+        dryRun: Boolean(flags.dryRun),
+        force: Boolean(flags.force),
+        quiet: Boolean(flags.quiet),
+        json: Boolean(flags.json),
+      };
+      exitCode = (await runFix(options, engine, io)).exitCode;
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+  } catch (error) {
+    // --help and --version end with exit code 0; every other parse error is a usage error.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    io.stderr(`traced-exit: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+  return exitCode;
+}
+
+interface FixFlags {
+  dryRun?: boolean;
+  force?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  transform?: string[];
+}
+
+function collectIds(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(",").map((id) => id.trim()).filter(Boolean)];
+}
+
+function readVersion(): string {
+  try {
+    // dist/cli/index.js and src/cli/index.ts are both two levels below package.json.
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version?: string };
+    return pkg.version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Rewrites of an exit reached from a traced scope: `return` for a successful stop
+ * directly in the scope callback, else a `throw` of an Error carrying the exit code,
+ * recorded on every span of the chain whose SDK would not record it.
+ */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES } from "@typescript-eslint/utils";
+import type { ExitCall, Reach, TracedScope } from "../scopes/model";
+import { describeScope } from "../scopes/model";
+import { enclosingStatementList, isFunction, memberName, skipWrappers } from "../scopes/ast";
+import type { Edit } from "./edits";
+import { toFix, wrapBodyInTry } from "./edits";
+import { fileFlavour } from "./imports";
+import { HELPER_END, HELPER_WRAP, ensureSpanHelpers, isBodyWrapped } from "./span-helper";
+
+/** Where the exit call stands, and what text to replace to rewrite it. */
+type ExitSite =
+  | { readonly kind: "statement"; readonly statement: TSESTree.Statement }
+  | { readonly kind: "arrow-body"; readonly expression: TSESTree.Node };
+
+export function exitSite(exit: ExitCall): ExitSite | undefined {
+  let expression: TSESTree.Node = exit.node;
+  while (expression.parent?.type === AST_NODE_TYPES.ChainExpression || expression.parent?.type === AST_NODE_TYPES.TSAsExpression) {
+    expression = expression.parent;
+  }
+  const parent = expression.parent;
+  if (parent?.type === AST_NODE_TYPES.ExpressionStatement) return { kind: "statement", statement: parent };
+  if (parent?.type === AST_NODE_TYPES.ReturnStatement && parent.argument === expression) return { kind: "statement", statement: parent };
+  if (parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === expression) return { kind: "arrow-body", expression };
+  return undefined;
+}
+
+/** A `try { … } catch` between the exit and its function would swallow a throw. */
+export function caughtLocally(node: TSESTree.Node): boolean {
+  let child: TSESTree.Node = node;
+  for (let current = node.parent; current && !isFunction(current); current = current.parent) {
+    if (current.type === AST_NODE_TYPES.TryStatement && current.block === child && current.handler) return true;
+    child = current;
+  }
+  return false;
+}
+
+function isConsoleError(statement: TSESTree.Node | undefined): statement is TSESTree.ExpressionStatement & { expression: TSESTree.CallExpression } {
+  if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+  const call = statement.expression;
+  if (call.type !== AST_NODE_TYPES.CallExpression || call.arguments.length !== 1) return false;
+  const callee = skipWrappers(call.callee);
+  return (
+    callee.type === AST_NODE_TYPES.MemberExpression &&
+    callee.object.type === AST_NODE_TYPES.Identifier &&
+    callee.object.name === "console" &&
+    memberName(callee) === "error" &&
+    call.arguments[0]?.type !== AST_NODE_TYPES.SpreadElement
+  );
+}
+
+function exitCodeText(exit: ExitCall): string {
+  if (exit.codeText !== undefined) return exit.codeText;
+  if (exit.method === "exit" || exit.method === "reallyExit") return "process.exitCode ?? 0";
+  return "1";
+}
+
+/** `process.exit(1)` → `throw Object.assign(new Error(…), { exitCode: 1 });`, taking the message of a `console.error` just before. */
+function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, site: ExitSite, scope: TracedScope): Edit {
+  let message = JSON.stringify(`process.${exit.method}() in ${describeScope(scope)}`);
+  let start = site.kind === "statement" ? site.statement.range[0] : site.expression.range[0];
+  if (site.kind === "statement") {
+    const list = enclosingStatementList(site.statement);
+    const previous = list?.[list.indexOf(site.statement) - 1];
+    if (isConsoleError(previous)) {
+      const arg = previous.expression.arguments[0] as TSESTree.Expression;
+      const inner = skipWrappers(arg);
+      const isText = (inner.type === AST_NODE_TYPES.Literal && typeof inner.value === "string") || inner.type === AST_NODE_TYPES.TemplateLiteral;
+      message = isText ? sourceCode.getText(arg) : `String(${sourceCode.getText(arg)})`;
+      start = previous.range[0];
+    }
+  }
+  const statement = `throw Object.assign(new Error(${message}), { exitCode: ${exitCodeText(exit)} });`;
+  if (site.kind === "statement") return { range: [start, site.statement.range[1]], text: statement };
+  return { range: site.expression.range, text: `{ ${statement} }` };
+}
+
+/** The edits that make `scope`'s span record an error thrown from its callback. */
+function recordingEdits(scope: TracedScope, inner: readonly Edit[], sourceCode: Readonly<TSESLint.SourceCode>, eol: string): { edits: Edit[]; consumed: Set<Edit> } {
+  const consumed = new Set<Edit>();
+  if (scope.spec.errors === "recorded" || scope.wrapped) return { edits: [], consumed };
+  if (scope.callbackArg) {
+    const [start, end] = scope.callbackArg.range;
+    return { edits: [{ range: [start, start], text: `${HELPER_WRAP}(` }, { range: [end, end], text: ")" }], consumed };
+  }
+  // Decorated method: its body goes into a try whose catch records and rethrows.
+  const body = scope.callback.body;
+  if (body.type !== AST_NODE_TYPES.BlockStatement || isBodyWrapped(body)) return { edits: [], consumed };
+  const contained = inner.filter((edit) => edit.range[0] > body.range[0] && edit.range[1] < body.range[1]);
+  for (const edit of contained) consumed.add(edit);
+  return { edits: [wrapBodyInTry(sourceCode, body, `throw ${HELPER_END}(error);`, contained, eol)], consumed };
+}
+
+/** Suggestion fixer: throw instead of exit, recorded on the spans. `undefined` when no safe rewrite exists. */
+export function throwInsteadOfExit(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
+  exit: ExitCall,
+  reach: Reach,
+): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
+  const site = exitSite(exit);
+  if (!site || caughtLocally(exit.node)) return undefined;
+  return (fixer) => {
+    const eol = fileFlavour(sourceCode, filename).eol;
+    let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope)];
+    let needsHelper = false;
+    for (const scope of [reach.scope, ...reach.outer]) {
+      const { edits: added, consumed } = recordingEdits(scope, edits, sourceCode, eol);
+      if (added.length === 0) continue;
+      needsHelper = true;
+      edits = [...edits.filter((edit) => !consumed.has(edit)), ...added];
+    }
+    const fixes = edits.map(toFix);
+    if (needsHelper) fixes.push(...ensureSpanHelpers(fixer, sourceCode, filename));
+    return fixes;
+  };
+}
+
+/** Suggestion fixer: `return` instead of a successful exit directly in the scope callback. */
+export function returnInsteadOfExit(exit: ExitCall, reach: Reach): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix) | undefined {
+  const success = exit.method === "exit" && (exit.codeValue === 0 || exit.codeText === undefined);
+  const site = exitSite(exit);
+  if (!success || !reach.direct || site?.kind !== "statement") return undefined;
+  return (fixer) => fixer.replaceText(site.statement, "return;");
+}
+

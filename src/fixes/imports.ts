@@ -1,0 +1,124 @@
+/** Where and how a fix adds top-level code: imports or requires, in the file's own line endings. */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES } from "@typescript-eslint/utils";
+
+export interface FileFlavour {
+  /** Type annotations are allowed. */
+  readonly typescript: boolean;
+  /** `import` (else `require`). */
+  readonly esm: boolean;
+  readonly eol: string;
+}
+
+export function fileFlavour(sourceCode: Readonly<TSESLint.SourceCode>, filename: string): FileFlavour {
+  const ast = sourceCode.ast;
+  const typescript = /\.[cm]?tsx?$/u.test(filename);
+  const hasImport = ast.body.some(
+    (statement) =>
+      statement.type === AST_NODE_TYPES.ImportDeclaration ||
+      statement.type === AST_NODE_TYPES.ExportNamedDeclaration ||
+      statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ||
+      statement.type === AST_NODE_TYPES.ExportAllDeclaration,
+  );
+  const commonjsFile = /\.c[jt]s$/u.test(filename);
+  const usesRequire = !hasImport && /\brequire\s*\(/u.test(sourceCode.text);
+  const esm = !commonjsFile && (hasImport || (!usesRequire && ast.sourceType === "module"));
+  const eol = sourceCode.text.includes("\r\n") ? "\r\n" : "\n";
+  return { typescript, esm, eol };
+}
+
+function isRequireDeclaration(statement: TSESTree.Node): boolean {
+  if (statement.type !== AST_NODE_TYPES.VariableDeclaration) return false;
+  return statement.declarations.every((declarator) => {
+    let init = declarator.init;
+    while (init && init.type === AST_NODE_TYPES.MemberExpression) init = init.object;
+    return init?.type === AST_NODE_TYPES.CallExpression && init.callee.type === AST_NODE_TYPES.Identifier && init.callee.name === "require";
+  });
+}
+
+/** After the leading imports, requires and directives; the file start (after a hashbang) when there are none. */
+export function topInsertionPoint(sourceCode: Readonly<TSESLint.SourceCode>): number {
+  let point = sourceCode.text.startsWith("#!") ? sourceCode.text.indexOf("\n") : 0;
+  for (const statement of sourceCode.ast.body) {
+    const isDirective = statement.type === AST_NODE_TYPES.ExpressionStatement && "directive" in statement && typeof statement.directive === "string";
+    if (
+      statement.type === AST_NODE_TYPES.ImportDeclaration ||
+      statement.type === AST_NODE_TYPES.TSImportEqualsDeclaration ||
+      isRequireDeclaration(statement) ||
+      isDirective
+    ) {
+      point = statement.range[1];
+    } else {
+      break;
+    }
+  }
+  return Math.max(point, 0);
+}
+
+/** Names bound at module level (imports, declarations), to avoid clashes. */
+function moduleNames(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
+  const names = new Set<string>();
+  const scopeManager = sourceCode.scopeManager;
+  for (const scope of [scopeManager?.globalScope, ...(scopeManager?.globalScope?.childScopes ?? [])]) {
+    if (!scope || (scope !== scopeManager?.globalScope && scope.type !== "module")) continue;
+    for (const variable of scope.variables) if (variable.defs.length > 0) names.add(variable.name);
+    for (const ref of scope.through) names.add(ref.identifier.name);
+  }
+  return names;
+}
+
+/**
+ * Makes `names` of `module` available at top level. Reuses an existing named import of the module;
+ * otherwise adds one (aliased as `otelX` where `X` is taken). Returns the local names to use.
+ */
+export function insertImport(
+  fixer: TSESLint.RuleFixer,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  flavour: FileFlavour,
+  module: string,
+  names: readonly string[],
+): { fixes: TSESLint.RuleFix[]; names: Record<string, string> } {
+  const local: Record<string, string> = {};
+  const taken = moduleNames(sourceCode);
+  const fresh = (name: string) => {
+    if (!taken.has(name)) return name;
+    let candidate = `otel${name[0]?.toUpperCase()}${name.slice(1)}`;
+    for (let n = 2; taken.has(candidate); n++) candidate = `otel${name[0]?.toUpperCase()}${name.slice(1)}${n}`;
+    return candidate;
+  };
+  const existing = sourceCode.ast.body.find(
+    (statement): statement is TSESTree.ImportDeclaration =>
+      statement.type === AST_NODE_TYPES.ImportDeclaration &&
+      statement.source.value === module &&
+      statement.importKind !== "type" &&
+      statement.specifiers.some((specifier) => specifier.type === AST_NODE_TYPES.ImportSpecifier),
+  );
+  const missing: string[] = [];
+  for (const name of names) {
+    const specifier = existing?.specifiers.find(
+      (s): s is TSESTree.ImportSpecifier =>
+        s.type === AST_NODE_TYPES.ImportSpecifier &&
+        s.importKind !== "type" &&
+        (s.imported.type === AST_NODE_TYPES.Identifier ? s.imported.name : s.imported.value) === name,
+    );
+    if (specifier) local[name] = specifier.local.name;
+    else missing.push(name);
+  }
+  if (missing.length === 0) return { fixes: [], names: local };
+  const specifierText = missing
+    .map((name) => {
+      const alias = fresh(name);
+      taken.add(alias);
+      local[name] = alias;
+      return alias === name ? name : flavour.esm ? `${name} as ${alias}` : `${name}: ${alias}`;
+    })
+    .join(", ");
+  if (existing) {
+    const last = existing.specifiers.at(-1) as TSESTree.ImportClause;
+    return { fixes: [fixer.insertTextAfter(last, `, ${specifierText}`)], names: local };
+  }
+  const statement = flavour.esm ? `import { ${specifierText} } from "${module}";` : `const { ${specifierText} } = require("${module}");`;
+  const point = topInsertionPoint(sourceCode);
+  const text = point === 0 ? `${statement}${flavour.eol}` : `${flavour.eol}${statement}`;
+  return { fixes: [fixer.insertTextAfterRange([point, point], text)], names: local };
+}

@@ -1,0 +1,70 @@
+/**
+ * `process.exit()` (and friends) reached from a traced scope ends the process while
+ * the scope's span is still open and the batch queue still full: nothing of the
+ * trace is exported, and child spans point at a parent that never arrives.
+ */
+import { createRule } from "../utils/create-rule";
+import { describeReach, getFileModel } from "../scopes/model";
+import type { ExitCall } from "../scopes/model";
+import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
+
+export type Options = [];
+export type MessageId = "exitInScope" | "throwInstead" | "returnInstead";
+
+/** Files that cannot contain a process-ending call are never analysed. */
+const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
+
+export function describeExit(exit: ExitCall): string {
+  return exit.method === "kill" ? "process.kill(process.pid)" : `process.${exit.method}()`;
+}
+
+export default createRule<Options, MessageId>({
+  name: "no-process-exit",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Disallow ending the process from inside a traced scope, where it drops the scope's spans",
+      recommended: true,
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      exitInScope: "{{exit}} inside {{where}} ends the process before these spans are exported.",
+      throwInstead: "Throw an Error with exit code {{code}} instead{{recording}}.",
+      returnInstead: "Return from the {{kind}} callback instead: the work is done, and the span ends normally.",
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    if (!MIGHT_EXIT.test(context.sourceCode.text)) return {};
+    return {
+      "Program:exit"() {
+        const model = getFileModel(context);
+        for (const exit of model.exits()) {
+          const reach = model.reachOf(exit.node);
+          if (!reach) continue;
+          const toReturn = returnInsteadOfExit(exit, reach);
+          const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach);
+          const recorded = [reach.scope, ...reach.outer].some((scope) => scope.spec.errors !== "recorded" && !scope.wrapped);
+          context.report({
+            node: exit.node,
+            messageId: "exitInScope",
+            data: { exit: describeExit(exit), where: describeReach(reach) },
+            suggest: [
+              ...(toReturn ? [{ messageId: "returnInstead" as const, data: { kind: reach.scope.spec.kind }, fix: toReturn }] : []),
+              ...(toThrow
+                ? [
+                    {
+                      messageId: "throwInstead" as const,
+                      data: { code: exit.codeText ?? (exit.method === "exit" ? "0" : "1"), recording: recorded ? ", recorded on the span" : "" },
+                      fix: toThrow,
+                    },
+                  ]
+                : []),
+            ],
+          });
+        }
+      },
+    };
+  },
+});

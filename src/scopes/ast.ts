@@ -1,0 +1,94 @@
+/** Small shape predicates shared by the model, the rules and the fixers. */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES } from "@typescript-eslint/utils";
+
+export type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
+
+export function isFunction(node: TSESTree.Node | null | undefined): node is FunctionNode {
+  return (
+    node?.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+    node?.type === AST_NODE_TYPES.FunctionExpression ||
+    node?.type === AST_NODE_TYPES.FunctionDeclaration
+  );
+}
+
+/** Skips `(x)`, `x as T`, `x!`, `<T>x`, `x satisfies T` around an expression. */
+export function skipWrappers(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  for (;;) {
+    switch (current.type) {
+      case AST_NODE_TYPES.TSAsExpression:
+      case AST_NODE_TYPES.TSNonNullExpression:
+      case AST_NODE_TYPES.TSTypeAssertion:
+      case AST_NODE_TYPES.TSSatisfiesExpression:
+        current = current.expression;
+        break;
+      default:
+        return current;
+    }
+  }
+}
+
+/** `a.b` or `a["b"]` or `a?.b`: the static property name, when there is one. */
+export function memberName(node: TSESTree.Node): string | undefined {
+  if (node.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  if (!node.computed && node.property.type === AST_NODE_TYPES.Identifier) return node.property.name;
+  if (node.computed && node.property.type === AST_NODE_TYPES.Literal && typeof node.property.value === "string") return node.property.value;
+  if (node.computed && node.property.type === AST_NODE_TYPES.TemplateLiteral && node.property.expressions.length === 0) {
+    return node.property.quasis[0]?.value.cooked ?? undefined;
+  }
+  return undefined;
+}
+
+/** The name a function can be called by in this file: `function f`, `const f = () => …`, `f() {}` in a class. */
+export function functionName(fn: FunctionNode): string | undefined {
+  if (fn.id) return fn.id.name;
+  const parent = fn.parent;
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
+  if (
+    (parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.Property || parent?.type === AST_NODE_TYPES.PropertyDefinition) &&
+    parent.key.type === AST_NODE_TYPES.Identifier
+  ) {
+    return parent.key.name;
+  }
+  return undefined;
+}
+
+/** A string literal or a template without substitutions. */
+export function staticString(node: TSESTree.Node | undefined): string | undefined {
+  if (!node) return undefined;
+  const inner = skipWrappers(node);
+  if (inner.type === AST_NODE_TYPES.Literal && typeof inner.value === "string") return inner.value;
+  if (inner.type === AST_NODE_TYPES.TemplateLiteral && inner.expressions.length === 0) return inner.quasis[0]?.value.cooked ?? undefined;
+  return undefined;
+}
+
+/** The value of `{ name: "x" }`'s `name` property, when it is static. */
+export function staticProperty(node: TSESTree.Node | undefined, property: string): string | undefined {
+  if (!node) return undefined;
+  const inner = skipWrappers(node);
+  if (inner.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
+  for (const prop of inner.properties) {
+    if (
+      prop.type === AST_NODE_TYPES.Property &&
+      !prop.computed &&
+      ((prop.key.type === AST_NODE_TYPES.Identifier && prop.key.name === property) || (prop.key.type === AST_NODE_TYPES.Literal && prop.key.value === property))
+    ) {
+      return staticString(prop.value);
+    }
+  }
+  return undefined;
+}
+
+/** The statement list a statement sits in, when it sits in one. */
+export function enclosingStatementList(statement: TSESTree.Node): TSESTree.Node[] | undefined {
+  const parent = statement.parent;
+  if (!parent) return undefined;
+  if (parent.type === AST_NODE_TYPES.BlockStatement || parent.type === AST_NODE_TYPES.Program) return parent.body;
+  if (parent.type === AST_NODE_TYPES.SwitchCase) return parent.consequent;
+  return undefined;
+}
+
+export function getScope(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): TSESLint.Scope.Scope {
+  return sourceCode.getScope(node);
+}

@@ -1,0 +1,193 @@
+/**
+ * The catalogue: what each supported tracing SDK looks like in source code.
+ *
+ * This file is data, not code paths. Resolution (`resolve.ts`) turns these
+ * entries into the nodes of one file; reach (`reach.ts`) decides what runs
+ * inside the scopes they open. Users extend it through
+ * `settings["traced-exit"]` (see `settings.ts`).
+ */
+
+export type SdkId =
+  | "traceloop"
+  | "opentelemetry"
+  | "langfuse"
+  | "sentry"
+  | "openinference"
+  | "langsmith"
+  | "dd-trace"
+  | "custom";
+
+/**
+ * What the SDK's wrapper does with the span when the callback throws or rejects.
+ * - `not-recorded`: the span is neither recorded nor ended (Traceloop 0.27 `with*` and decorators).
+ * - `recorded`: the wrapper records the exception, sets ERROR and ends the span.
+ * - `user-owned`: the callback owns the span (`startActiveSpan`): nothing happens unless it ends the span.
+ */
+export type ErrorSemantics = "not-recorded" | "recorded" | "user-owned";
+
+/** Where the scope's human name is written at the call site. */
+export type NameSource =
+  /** A string argument, or the `name` property of an object argument, at this index. */
+  | { readonly arg: number; readonly property?: string }
+  /** The name of the callback function (or of the decorated method). */
+  | { readonly callbackName: true };
+
+/** Which argument is the callback that runs inside the scope. */
+export type CallbackPosition = number | "last";
+
+interface OpenerBase {
+  readonly sdk: SdkId;
+  /** Scope kind as users say it: workflow, task, span, observation … */
+  readonly kind: string;
+  readonly callback: CallbackPosition;
+  /** Ordered: the first source that yields a string wins. */
+  readonly names: readonly NameSource[];
+  readonly errors: ErrorSemantics;
+}
+
+/** A function exported by a module: `withWorkflow(config, fn)`. */
+export interface ExportOpener extends OpenerBase {
+  readonly form: "call";
+  readonly modules: readonly string[];
+  /** Property path from the module object, e.g. `["withWorkflow"]`. */
+  readonly path: readonly string[];
+  /** `context.with(trace.setSpan(...), fn)`: only when the first argument is a call of this export path. */
+  readonly firstArgCallOf?: readonly string[];
+}
+
+/** A decorator factory: `@traceloop.workflow({ name })` on a method. */
+export interface DecoratorOpener extends OpenerBase {
+  readonly form: "decorator";
+  readonly modules: readonly string[];
+  readonly path: readonly string[];
+}
+
+/** A method of any object: `tracer.startActiveSpan(name, fn)`; tracers come from many places. */
+export interface MethodOpener extends OpenerBase {
+  readonly form: "method";
+  readonly method: string;
+  /** When set, only calls on objects that resolve to this module (or its `init()` result) count. */
+  readonly modules?: readonly string[];
+}
+
+export type OpenerSpec = ExportOpener | DecoratorOpener | MethodOpener;
+
+/** A call that starts tracing in this process. */
+export interface InitializerSpec {
+  readonly sdk: SdkId;
+  readonly modules: readonly string[];
+  readonly path: readonly string[];
+  /** `new NodeSDK()` vs `Sentry.init()`. */
+  readonly construct?: boolean;
+}
+
+/** A call that exports what is queued. */
+export type FlushSpec =
+  | { readonly sdk: SdkId; readonly form: "call"; readonly modules: readonly string[]; readonly path: readonly string[]; readonly example: string }
+  | {
+      readonly sdk: SdkId;
+      readonly form: "method";
+      readonly method: string;
+      /** Only on objects built by `new` of one of these initializers (by export path); absent: on any object. */
+      readonly onInstancesOf?: readonly string[];
+      readonly example: string;
+    };
+
+const TRACELOOP = ["@traceloop/node-server-sdk"] as const;
+const OTEL_API = ["@opentelemetry/api"] as const;
+const LANGFUSE = ["@langfuse/tracing"] as const;
+const SENTRY = ["@sentry/node", "@sentry/bun", "@sentry/aws-serverless", "@sentry/google-cloud-serverless"] as const;
+const OPENINFERENCE = ["@arizeai/openinference-core"] as const;
+const LANGSMITH = ["langsmith/traceable"] as const;
+const DD_TRACE = ["dd-trace"] as const;
+
+const configName = [{ arg: 0, property: "name" }] as const;
+
+function traceloopWith(exportName: string, kind: string): ExportOpener {
+  return { sdk: "traceloop", form: "call", modules: TRACELOOP, path: [exportName], kind, callback: 1, names: configName, errors: "not-recorded" };
+}
+
+function traceloopDecorator(exportName: string, kind: string): DecoratorOpener {
+  return {
+    sdk: "traceloop",
+    form: "decorator",
+    modules: TRACELOOP,
+    path: [exportName],
+    kind,
+    callback: 0,
+    // `@workflow({ name })`, else Traceloop uses the method's own name.
+    names: exportName === "conversation" ? [{ arg: 0 }, { callbackName: true }] : [{ arg: 0, property: "name" }, { callbackName: true }],
+    errors: "not-recorded",
+  };
+}
+
+function wrapperOf(sdk: SdkId, modules: readonly string[], exportName: string, kind: string): ExportOpener {
+  // `traceable(fn, { name })`, `traceChain(fn, { name })`: the callback comes first.
+  return { sdk, form: "call", modules, path: [exportName], kind, callback: 0, names: [{ arg: 1, property: "name" }, { callbackName: true }], errors: "recorded" };
+}
+
+export const OPENERS: readonly OpenerSpec[] = [
+  traceloopWith("withWorkflow", "workflow"),
+  traceloopWith("withTask", "task"),
+  traceloopWith("withAgent", "agent"),
+  traceloopWith("withTool", "tool"),
+  { ...traceloopWith("withConversation", "conversation"), names: [{ arg: 0 }] },
+  traceloopDecorator("workflow", "workflow"),
+  traceloopDecorator("task", "task"),
+  traceloopDecorator("agent", "agent"),
+  traceloopDecorator("tool", "tool"),
+  traceloopDecorator("conversation", "conversation"),
+  // tracer.startActiveSpan(name, fn) | (name, options, fn) | (name, options, context, fn)
+  { sdk: "opentelemetry", form: "method", method: "startActiveSpan", kind: "span", callback: "last", names: [{ arg: 0 }], errors: "user-owned" },
+  // context.with(trace.setSpan(context.active(), span), fn)
+  {
+    sdk: "opentelemetry",
+    form: "call",
+    modules: OTEL_API,
+    path: ["context", "with"],
+    firstArgCallOf: ["trace", "setSpan"],
+    kind: "span",
+    callback: 1,
+    names: [],
+    errors: "user-owned",
+  },
+  { sdk: "langfuse", form: "call", modules: LANGFUSE, path: ["startActiveObservation"], kind: "observation", callback: 1, names: [{ arg: 0 }], errors: "recorded" },
+  { sdk: "langfuse", form: "call", modules: LANGFUSE, path: ["observe"], kind: "observation", callback: 0, names: [{ arg: 1, property: "name" }, { callbackName: true }], errors: "recorded" },
+  { sdk: "sentry", form: "call", modules: SENTRY, path: ["startSpan"], kind: "span", callback: 1, names: configName, errors: "recorded" },
+  { sdk: "sentry", form: "call", modules: SENTRY, path: ["startSpanManual"], kind: "span", callback: 1, names: configName, errors: "recorded" },
+  { sdk: "openinference", form: "call", modules: OPENINFERENCE, path: ["withSpan"], kind: "span", callback: 0, names: [{ arg: 1, property: "name" }, { callbackName: true }], errors: "recorded" },
+  wrapperOf("openinference", OPENINFERENCE, "traceChain", "chain"),
+  wrapperOf("openinference", OPENINFERENCE, "traceAgent", "agent"),
+  wrapperOf("openinference", OPENINFERENCE, "traceTool", "tool"),
+  wrapperOf("langsmith", LANGSMITH, "traceable", "run"),
+  // tracer.trace(name, [options], fn), tracer.wrap(name, [options], fn) on the dd-trace tracer
+  { sdk: "dd-trace", form: "method", method: "trace", modules: DD_TRACE, kind: "span", callback: "last", names: [{ arg: 0 }], errors: "recorded" },
+  { sdk: "dd-trace", form: "method", method: "wrap", modules: DD_TRACE, kind: "span", callback: "last", names: [{ arg: 0 }], errors: "recorded" },
+];
+
+export const INITIALIZERS: readonly InitializerSpec[] = [
+  { sdk: "traceloop", modules: TRACELOOP, path: ["initialize"] },
+  { sdk: "opentelemetry", modules: ["@opentelemetry/sdk-node"], path: ["NodeSDK"], construct: true },
+  { sdk: "opentelemetry", modules: ["@opentelemetry/sdk-trace-node"], path: ["NodeTracerProvider"], construct: true },
+  { sdk: "opentelemetry", modules: ["@opentelemetry/sdk-trace-base"], path: ["BasicTracerProvider"], construct: true },
+  { sdk: "langfuse", modules: ["@langfuse/otel"], path: ["LangfuseSpanProcessor"], construct: true },
+  { sdk: "sentry", modules: SENTRY, path: ["init"] },
+  { sdk: "dd-trace", modules: DD_TRACE, path: ["init"] },
+];
+
+export const FLUSHES: readonly FlushSpec[] = [
+  { sdk: "traceloop", form: "call", modules: TRACELOOP, path: ["forceFlush"], example: "traceloop.forceFlush()" },
+  { sdk: "sentry", form: "call", modules: SENTRY, path: ["flush"], example: "Sentry.flush()" },
+  { sdk: "sentry", form: "call", modules: SENTRY, path: ["close"], example: "Sentry.close()" },
+  // provider.forceFlush(), spanProcessor.forceFlush(), langfuseSpanProcessor.forceFlush(): the name is specific enough.
+  { sdk: "opentelemetry", form: "method", method: "forceFlush", example: "provider.forceFlush()" },
+  // sdk.shutdown() / provider.shutdown(): `shutdown` is too common a name to trust on any object.
+  { sdk: "opentelemetry", form: "method", method: "shutdown", onInstancesOf: ["NodeSDK", "NodeTracerProvider", "BasicTracerProvider", "LangfuseSpanProcessor"], example: "sdk.shutdown()" },
+  { sdk: "langsmith", form: "method", method: "awaitPendingTraceBatches", example: "client.awaitPendingTraceBatches()" },
+];
+
+/** Global process-ending calls, by property of `process`. */
+export const EXIT_METHODS = ["exit", "abort", "kill", "reallyExit"] as const;
+export type ExitMethod = (typeof EXIT_METHODS)[number];
+
+export const PROCESS_MODULES = ["process", "node:process"] as const;

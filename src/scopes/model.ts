@@ -1,0 +1,514 @@
+/**
+ * The traced-scope model of one file, shared by every rule (and so by the codemods,
+ * which apply the rules' fixes). Built lazily, once per `SourceCode`, from bindings:
+ * an opener or `process.exit` counts only when it resolves to the real module
+ * export or the real global, never to a shadowing local.
+ */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
+import type { ExitMethod, FlushSpec, InitializerSpec, OpenerSpec } from "./catalogue";
+import { EXIT_METHODS, PROCESS_MODULES } from "./catalogue";
+import type { Catalogue } from "./settings";
+import { catalogueFor } from "./settings";
+import type { FunctionNode } from "./ast";
+import { functionName, isFunction, memberName, skipWrappers, staticProperty, staticString } from "./ast";
+import { HELPER_WRAP } from "../fixes/span-helper";
+
+const { ReferenceTracker } = ASTUtils;
+
+export interface TracedScope {
+  readonly spec: OpenerSpec;
+  /** The opener call (`withTask(...)`), or the decorated method for decorators. */
+  readonly anchor: TSESTree.Node;
+  /** The function that runs inside the scope. */
+  readonly callback: FunctionNode;
+  /** The argument as written: the function, an identifier naming it, or our `recordSpanErrors(fn)` wrapper. */
+  readonly callbackArg: TSESTree.Node | undefined;
+  readonly name: string | undefined;
+  /** The callback is already wrapped in the helper that records errors on the span. */
+  readonly wrapped: boolean;
+}
+
+export interface ExitCall {
+  readonly node: TSESTree.CallExpression;
+  readonly method: ExitMethod;
+  /** Source text of the exit code argument, when there is one. */
+  readonly codeText: string | undefined;
+  /** Static value of the exit code, when known. */
+  readonly codeValue: number | undefined;
+}
+
+export interface Reach {
+  readonly scope: TracedScope;
+  /** Enclosing scopes, innermost first: the workflow a task runs in. */
+  readonly outer: readonly TracedScope[];
+  /** Same-file functions from the scope down to the node, outermost first. */
+  readonly via: readonly string[];
+  /** The node is in the scope callback's own body, not in a nested function. */
+  readonly direct: boolean;
+}
+
+export interface FlushCall {
+  readonly node: TSESTree.CallExpression;
+  readonly spec: FlushSpec;
+}
+
+export interface InitializerCall {
+  readonly node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.ImportDeclaration;
+  readonly spec: InitializerSpec | undefined;
+  /** For `const sdk = new NodeSDK()`: `sdk`. */
+  readonly binding: string | undefined;
+}
+
+export interface FileModel {
+  readonly catalogue: Catalogue;
+  readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  exits(): readonly ExitCall[];
+  scopes(): readonly TracedScope[];
+  scopeOfCallback(fn: TSESTree.Node): TracedScope | undefined;
+  reachOf(node: TSESTree.Node): Reach | undefined;
+  flushes(): readonly FlushCall[];
+  initializers(): readonly InitializerCall[];
+}
+
+type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
+
+const models = new WeakMap<object, FileModel>();
+
+/** The model for the file being linted, built once and shared by all rules. */
+export function getFileModel(context: AnyContext): FileModel {
+  const sourceCode = context.sourceCode;
+  let model = models.get(sourceCode);
+  if (!model) {
+    model = createModel(sourceCode, catalogueFor(context.settings));
+    models.set(sourceCode, model);
+  }
+  return model;
+}
+
+function lazy<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
+
+const CALL = ReferenceTracker.CALL;
+const CONSTRUCT = ReferenceTracker.CONSTRUCT;
+const READ = ReferenceTracker.READ;
+
+type TraceMap = Record<string, Record<string | symbol, unknown>>;
+
+/** Adds `[kind]: key` at `modules[m].path` in a trace map. */
+function addToTraceMap(map: TraceMap, modules: readonly string[], path: readonly string[], kind: symbol, key: string): void {
+  for (const module of modules) {
+    let node = (map[module] ??= {}) as Record<string | symbol, unknown>;
+    for (const segment of path) node = (node[segment] ??= {}) as Record<string | symbol, unknown>;
+    node[kind] = key;
+  }
+}
+
+function* trackModules(tracker: InstanceType<typeof ReferenceTracker>, map: TraceMap) {
+  yield* tracker.iterateEsmReferences(map as never);
+  yield* tracker.iterateCjsReferences(map as never);
+}
+
+function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue): FileModel {
+  const globalScope = sourceCode.scopeManager?.globalScope;
+  const tracker = globalScope ? new ReferenceTracker(globalScope, { mode: "legacy" }) : undefined;
+
+  const exits = lazy((): ExitCall[] => {
+    if (!tracker) return [];
+    const processMap: Record<string | symbol, unknown> = { pid: { [READ]: "pid" } };
+    for (const method of EXIT_METHODS) processMap[method] = { [CALL]: method };
+    const pidReads = new Set<TSESTree.Node>();
+    const calls: { node: TSESTree.CallExpression; method: ExitMethod }[] = [];
+    const moduleMap: TraceMap = {};
+    for (const module of PROCESS_MODULES) moduleMap[module] = processMap;
+    const found = [...tracker.iterateGlobalReferences({ process: processMap } as never), ...trackModules(tracker, moduleMap)];
+    for (const ref of found) {
+      if (ref.info === "pid") pidReads.add(ref.node);
+      else if (ref.node.type === AST_NODE_TYPES.CallExpression) calls.push({ node: ref.node, method: ref.info as ExitMethod });
+    }
+    const result: ExitCall[] = [];
+    const seen = new Set<TSESTree.Node>();
+    for (const { node, method } of calls) {
+      if (seen.has(node)) continue;
+      seen.add(node);
+      // process.kill(pid) ends this process only when pid is our own.
+      if (method === "kill" && !(node.arguments[0] && pidReads.has(skipWrappers(node.arguments[0])))) continue;
+      const codeArg = method === "exit" || method === "reallyExit" ? node.arguments[0] : undefined;
+      const staticValue = codeArg && globalScope ? ASTUtils.getStaticValue(codeArg, sourceCode.getScope(codeArg)) : null;
+      result.push({
+        node,
+        method,
+        codeText: codeArg ? sourceCode.getText(codeArg) : undefined,
+        codeValue: typeof staticValue?.value === "number" ? staticValue.value : undefined,
+      });
+    }
+    return result.sort((a, b) => a.node.range[0] - b.node.range[0]);
+  });
+
+  const scopes = lazy(() => findScopes(sourceCode, catalogue, tracker));
+  const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
+  const reach = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
+
+  const flushesAndInits = lazy(() => findFlushesAndInitializers(sourceCode, catalogue, tracker));
+
+  return {
+    catalogue,
+    sourceCode,
+    exits,
+    scopes,
+    scopeOfCallback: (fn) => scopeByCallback().get(fn),
+    reachOf: reach,
+    flushes: () => flushesAndInits().flushes,
+    initializers: () => flushesAndInits().initializers,
+  };
+}
+
+/** Depth-first walk over every node, with the language's visitor keys. */
+export function walk(root: TSESTree.Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>, visit: (node: TSESTree.Node) => void): void {
+  const stack: TSESTree.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as TSESTree.Node;
+    visit(node);
+    const keys = visitorKeys[node.type] ?? [];
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const child = (node as unknown as Record<string, unknown>)[keys[k] as string];
+      if (Array.isArray(child)) {
+        for (let i = child.length - 1; i >= 0; i--) if (child[i]) stack.push(child[i] as TSESTree.Node);
+      } else if (child && typeof (child as TSESTree.Node).type === "string") {
+        stack.push(child as TSESTree.Node);
+      }
+    }
+  }
+}
+
+function callbackArgument(call: TSESTree.CallExpression, position: number | "last"): TSESTree.Node | undefined {
+  const args = call.arguments;
+  if (position === "last") return args.at(-1);
+  return args[position];
+}
+
+/** The function an argument stands for: itself, a same-file `const fn = …`, or `recordSpanErrors(fn)`. */
+export function resolveCallback(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  arg: TSESTree.Node | undefined,
+): { fn: FunctionNode; wrapped: boolean } | undefined {
+  if (!arg || arg.type === AST_NODE_TYPES.SpreadElement) return undefined;
+  const inner = skipWrappers(arg);
+  if (isFunction(inner)) return { fn: inner, wrapped: false };
+  if (
+    inner.type === AST_NODE_TYPES.CallExpression &&
+    inner.callee.type === AST_NODE_TYPES.Identifier &&
+    inner.callee.name === HELPER_WRAP &&
+    inner.arguments.length === 1
+  ) {
+    const wrappedFn = resolveCallback(sourceCode, inner.arguments[0]);
+    return wrappedFn ? { fn: wrappedFn.fn, wrapped: true } : undefined;
+  }
+  if (inner.type === AST_NODE_TYPES.Identifier) {
+    const variable = ASTUtils.findVariable(sourceCode.getScope(inner), inner);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    if (!def) return undefined;
+    if (def.node.type === AST_NODE_TYPES.FunctionDeclaration) return { fn: def.node, wrapped: false };
+    if (
+      def.node.type === AST_NODE_TYPES.VariableDeclarator &&
+      def.node.init &&
+      isFunction(skipWrappers(def.node.init)) &&
+      def.parent?.type === AST_NODE_TYPES.VariableDeclaration &&
+      def.parent.kind === "const"
+    ) {
+      return { fn: skipWrappers(def.node.init) as FunctionNode, wrapped: false };
+    }
+  }
+  return undefined;
+}
+
+function scopeName(spec: OpenerSpec, args: readonly TSESTree.Node[], callback: FunctionNode, methodKey?: TSESTree.Node): string | undefined {
+  for (const source of spec.names) {
+    if ("callbackName" in source) {
+      if (methodKey?.type === AST_NODE_TYPES.Identifier) return methodKey.name;
+      const name = functionName(callback);
+      if (name) return name;
+      continue;
+    }
+    const arg = args[source.arg];
+    const value = source.property ? staticProperty(arg, source.property) : staticString(arg);
+    if (value !== undefined) return value;
+  }
+  return undefined;
+}
+
+function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, tracker: InstanceType<typeof ReferenceTracker> | undefined): TracedScope[] {
+  const scopes: TracedScope[] = [];
+  const seen = new Set<TSESTree.Node>();
+  const add = (spec: OpenerSpec, call: TSESTree.CallExpression) => {
+    if (seen.has(call)) return;
+    const arg = callbackArgument(call, spec.callback);
+    const resolved = resolveCallback(sourceCode, arg);
+    if (!resolved) return;
+    seen.add(call);
+    scopes.push({ spec, anchor: call, callback: resolved.fn, callbackArg: arg, name: scopeName(spec, call.arguments, resolved.fn), wrapped: resolved.wrapped });
+  };
+  const addDecorator = (spec: OpenerSpec, call: TSESTree.CallExpression) => {
+    const decorator = call.parent;
+    const method = decorator?.parent;
+    if (decorator?.type !== AST_NODE_TYPES.Decorator || method?.type !== AST_NODE_TYPES.MethodDefinition) return;
+    if (seen.has(method) || !isFunction(method.value)) return;
+    seen.add(method);
+    scopes.push({ spec, anchor: method, callback: method.value, callbackArg: undefined, name: scopeName(spec, call.arguments, method.value, method.key), wrapped: false });
+  };
+
+  const exportSpecs = new Map<string, OpenerSpec[]>();
+  const map: TraceMap = {};
+  const firstArgKeys = new Map<string, Set<TSESTree.Node>>();
+  catalogue.openers.forEach((spec, index) => {
+    if (spec.form === "method") {
+      if (spec.modules) {
+        addToTraceMap(map, spec.modules, [spec.method], CALL, `m${index}`);
+        addToTraceMap(map, spec.modules, ["init"], CALL, "init");
+      }
+      return;
+    }
+    const key = `o${index}`;
+    exportSpecs.set(key, [spec]);
+    addToTraceMap(map, spec.modules, spec.path, CALL, key);
+    if (spec.form === "call" && spec.firstArgCallOf) {
+      const argKey = `a${index}`;
+      firstArgKeys.set(argKey, new Set());
+      addToTraceMap(map, spec.modules, spec.firstArgCallOf, CALL, argKey);
+    }
+  });
+
+  const moduleMethodCalls: { spec: OpenerSpec; node: TSESTree.CallExpression }[] = [];
+  const initCalls: TSESTree.CallExpression[] = [];
+  const exportCalls: { spec: OpenerSpec; node: TSESTree.CallExpression }[] = [];
+  if (tracker) {
+    for (const ref of trackModules(tracker, map)) {
+      const key = ref.info as string;
+      if (ref.node.type !== AST_NODE_TYPES.CallExpression) continue;
+      if (key === "init") initCalls.push(ref.node);
+      else if (key.startsWith("a")) firstArgKeys.get(key)?.add(ref.node);
+      else if (key.startsWith("m")) moduleMethodCalls.push({ spec: catalogue.openers[Number(key.slice(1))] as OpenerSpec, node: ref.node });
+      else for (const spec of exportSpecs.get(key) ?? []) exportCalls.push({ spec, node: ref.node });
+    }
+  }
+  for (const { spec, node } of exportCalls) {
+    if (spec.form === "decorator") {
+      addDecorator(spec, node);
+      continue;
+    }
+    if (spec.form === "call" && spec.firstArgCallOf) {
+      const index = catalogue.openers.indexOf(spec);
+      const first = node.arguments[0];
+      if (!first || !firstArgKeys.get(`a${index}`)?.has(skipWrappers(first))) continue;
+    }
+    add(spec, node);
+  }
+  for (const { spec, node } of moduleMethodCalls) add(spec, node);
+
+  // Methods on any object (`tracer.startActiveSpan`) and on tracers returned by `init()`.
+  const anyObjectMethods = catalogue.openers.filter((spec): spec is Extract<OpenerSpec, { form: "method" }> => spec.form === "method" && !spec.modules);
+  const initResultMethods = catalogue.openers.filter((spec): spec is Extract<OpenerSpec, { form: "method" }> => spec.form === "method" && !!spec.modules);
+  const initVariables = new Set<TSESLint.Scope.Variable>();
+  for (const init of initCalls) {
+    const declarator = init.parent;
+    if (declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier) {
+      for (const variable of sourceCode.getDeclaredVariables(declarator)) initVariables.add(variable);
+    }
+  }
+  const text = sourceCode.text;
+  const wanted = anyObjectMethods.filter((spec) => text.includes(spec.method));
+  if (wanted.length > 0 || initVariables.size > 0) {
+    walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+      if (node.type !== AST_NODE_TYPES.CallExpression) return;
+      const callee = skipWrappers(node.callee);
+      const method = memberName(callee);
+      if (method === undefined || callee.type !== AST_NODE_TYPES.MemberExpression) return;
+      for (const spec of wanted) if (spec.method === method) add(spec, node);
+      if (initVariables.size > 0 && callee.object.type === AST_NODE_TYPES.Identifier) {
+        const variable = ASTUtils.findVariable(sourceCode.getScope(callee.object), callee.object);
+        if (variable && initVariables.has(variable)) {
+          for (const spec of initResultMethods) if (spec.method === method) add(spec, node);
+        }
+      }
+    });
+  }
+  return scopes.sort((a, b) => a.anchor.range[0] - b.anchor.range[0]);
+}
+
+/** Where a function is called from in this file (or passed as a callback). */
+function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, classCalls: (cls: TSESTree.ClassBody) => Map<string, TSESTree.Node[]>): TSESTree.Node[] {
+  const parent = fn.parent;
+  let variables: readonly TSESLint.Scope.Variable[] = [];
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id) {
+    variables = sourceCode.getDeclaredVariables(fn).filter((variable) => variable.name === fn.id?.name);
+  } else if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && parent.init === fn) {
+    variables = [...sourceCode.getDeclaredVariables(parent)];
+  } else if (parent?.type === AST_NODE_TYPES.MethodDefinition && parent.parent.type === AST_NODE_TYPES.ClassBody) {
+    const name = parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
+    return name ? (classCalls(parent.parent).get(name) ?? []) : [];
+  }
+  const sites: TSESTree.Node[] = [];
+  for (const variable of variables) {
+    for (const ref of variable.references) {
+      const id = ref.identifier as TSESTree.Node;
+      let use: TSESTree.Node = id;
+      while (use.parent && (use.parent.type === AST_NODE_TYPES.TSAsExpression || use.parent.type === AST_NODE_TYPES.TSNonNullExpression)) use = use.parent;
+      const user = use.parent;
+      if (user?.type === AST_NODE_TYPES.CallExpression || user?.type === AST_NODE_TYPES.NewExpression) {
+        sites.push(user);
+      } else if (user?.type === AST_NODE_TYPES.MemberExpression && user.object === use && ["call", "apply", "bind"].includes(memberName(user) ?? "")) {
+        if (user.parent?.type === AST_NODE_TYPES.CallExpression) sites.push(user.parent);
+      }
+    }
+  }
+  return sites;
+}
+
+/** Reach: is a node run inside a traced scope, lexically or through same-file calls? */
+function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TSESTree.Node) => TracedScope | undefined) {
+  const PENDING = Symbol("pending");
+  const byFunction = new Map<TSESTree.Node, Reach | null | typeof PENDING>();
+  const outerByScope = new Map<TracedScope, readonly TracedScope[]>();
+  const classCallCache = new Map<TSESTree.ClassBody, Map<string, TSESTree.Node[]>>();
+
+  const classCalls = (cls: TSESTree.ClassBody) => {
+    let calls = classCallCache.get(cls);
+    if (!calls) {
+      const found = new Map<string, TSESTree.Node[]>();
+      walk(cls, sourceCode.visitorKeys, (node) => {
+        if (node.type !== AST_NODE_TYPES.CallExpression) return;
+        const callee = skipWrappers(node.callee);
+        if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.ThisExpression) {
+          const name = memberName(callee);
+          if (name) found.set(name, [...(found.get(name) ?? []), node]);
+        }
+      });
+      calls = found;
+      classCallCache.set(cls, calls);
+    }
+    return calls;
+  };
+
+  const outerOf = (scope: TracedScope): readonly TracedScope[] => {
+    let outer = outerByScope.get(scope);
+    if (!outer) {
+      outerByScope.set(scope, []); // guards a scope reaching itself
+      const r = reachOfNode(scope.anchor);
+      outer = r ? [r.scope, ...r.outer] : [];
+      outerByScope.set(scope, outer);
+    }
+    return outer;
+  };
+
+  const reachOfFunction = (fn: FunctionNode): Reach | null => {
+    const cached = byFunction.get(fn);
+    if (cached === PENDING) return null;
+    if (cached !== undefined) return cached;
+    byFunction.set(fn, PENDING);
+    let result: Reach | null = null;
+    for (const site of callSitesOf(sourceCode, fn, classCalls)) {
+      const r = reachOfNode(site);
+      if (r) {
+        result = r;
+        break;
+      }
+    }
+    byFunction.set(fn, result);
+    return result;
+  };
+
+  function reachOfNode(node: TSESTree.Node): Reach | undefined {
+    let crossed = false;
+    for (let current = node.parent; current; current = current.parent) {
+      if (!isFunction(current)) continue;
+      const scope = scopeOf(current);
+      if (scope) return { scope, outer: outerOf(scope), via: [], direct: !crossed };
+      const name = functionName(current);
+      if (name !== undefined) {
+        const viaCalls = reachOfFunction(current);
+        if (viaCalls) return { ...viaCalls, via: [...viaCalls.via, name], direct: false };
+      }
+      crossed = true;
+    }
+    return undefined;
+  }
+
+  return reachOfNode;
+}
+
+function findFlushesAndInitializers(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  catalogue: Catalogue,
+  tracker: InstanceType<typeof ReferenceTracker> | undefined,
+): { flushes: FlushCall[]; initializers: InitializerCall[] } {
+  const flushes: FlushCall[] = [];
+  const initializers: InitializerCall[] = [];
+  const map: TraceMap = {};
+  catalogue.flushes.forEach((spec, index) => {
+    if (spec.form === "call") addToTraceMap(map, spec.modules, spec.path, CALL, `f${index}`);
+  });
+  catalogue.initializers.forEach((spec, index) => {
+    addToTraceMap(map, spec.modules, spec.path, spec.construct ? CONSTRUCT : CALL, `i${index}`);
+  });
+  const constructed = new Map<TSESLint.Scope.Variable, string>();
+  if (tracker) {
+    for (const ref of trackModules(tracker, map)) {
+      const key = ref.info as string;
+      const index = Number(key.slice(1));
+      if (key.startsWith("f") && ref.node.type === AST_NODE_TYPES.CallExpression) {
+        flushes.push({ node: ref.node, spec: catalogue.flushes[index] as FlushSpec });
+      } else if (key.startsWith("i") && (ref.node.type === AST_NODE_TYPES.CallExpression || ref.node.type === AST_NODE_TYPES.NewExpression)) {
+        const spec = catalogue.initializers[index] as InitializerSpec;
+        const declarator = ref.node.parent;
+        let binding: string | undefined;
+        if (declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier) {
+          binding = declarator.id.name;
+          for (const variable of sourceCode.getDeclaredVariables(declarator)) constructed.set(variable, spec.path.at(-1) as string);
+        }
+        initializers.push({ node: ref.node, spec, binding });
+      }
+    }
+  }
+  for (const statement of sourceCode.ast.body) {
+    if (statement.type === AST_NODE_TYPES.ImportDeclaration && catalogue.initializerModules.includes(statement.source.value)) {
+      initializers.push({ node: statement, spec: undefined, binding: undefined });
+    }
+  }
+  const methodSpecs = catalogue.flushes.filter((spec): spec is Extract<FlushSpec, { form: "method" }> => spec.form === "method");
+  const text = sourceCode.text;
+  const wanted = methodSpecs.filter((spec) => text.includes(spec.method));
+  if (wanted.length > 0) {
+    walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+      if (node.type !== AST_NODE_TYPES.CallExpression) return;
+      const callee = skipWrappers(node.callee);
+      const method = memberName(callee);
+      if (method === undefined || callee.type !== AST_NODE_TYPES.MemberExpression) return;
+      for (const spec of wanted) {
+        if (spec.method !== method) continue;
+        if (spec.onInstancesOf) {
+          const object = skipWrappers(callee.object);
+          if (object.type !== AST_NODE_TYPES.Identifier) continue;
+          const variable = ASTUtils.findVariable(sourceCode.getScope(object), object);
+          const made = variable ? constructed.get(variable) : undefined;
+          if (!made || !spec.onInstancesOf.includes(made)) continue;
+        }
+        flushes.push({ node, spec });
+      }
+    });
+  }
+  const byStart = (a: { node: TSESTree.Node }, b: { node: TSESTree.Node }) => a.node.range[0] - b.node.range[0];
+  return { flushes: flushes.sort(byStart), initializers: initializers.sort(byStart) };
+}
+
+/** "task 'bedrock_completion' of workflow 'rag_pipeline'" */
+export function describeScope(scope: TracedScope): string {
+  return scope.name === undefined ? `a ${scope.spec.kind}` : `${scope.spec.kind} '${scope.name}'`;
+}
+
+export function describeReach(reach: Reach): string {
+  const chain = [reach.scope, ...reach.outer].map(describeScope).join(" of ");
+  const via = reach.via.length > 0 ? ` (via ${reach.via.map((name) => `${name}()`).join(" → ")})` : "";
+  return `${chain}${via}`;
+}

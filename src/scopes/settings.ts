@@ -1,0 +1,155 @@
+/**
+ * `settings["traced-exit"]`: users add their own scope openers, flush calls and
+ * initializers. Validated here so a typo fails loudly instead of silently
+ * turning the rules off.
+ *
+ * ```js
+ * settings: {
+ *   "traced-exit": {
+ *     wrappers: [
+ *       { module: "./tracing", export: "traced", callback: 1, kind: "job", recordsErrors: false },
+ *       { method: "runInSpan", callback: "last" },
+ *     ],
+ *     flushes: [{ module: "./tracing", export: "shutdownTracing" }, { method: "flushTraces" }],
+ *     initializers: [{ module: "./tracing" }],
+ *   },
+ * }
+ * ```
+ */
+import type { FlushSpec, InitializerSpec, OpenerSpec } from "./catalogue";
+import { FLUSHES, INITIALIZERS, OPENERS } from "./catalogue";
+
+export interface Catalogue {
+  readonly openers: readonly OpenerSpec[];
+  readonly flushes: readonly FlushSpec[];
+  readonly initializers: readonly InitializerSpec[];
+  /** Modules whose mere import (`import "./tracing"`) starts tracing. */
+  readonly initializerModules: readonly string[];
+}
+
+export const DEFAULT_CATALOGUE: Catalogue = {
+  openers: OPENERS,
+  flushes: FLUSHES,
+  initializers: INITIALIZERS,
+  initializerModules: [],
+};
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(`Invalid settings["traced-exit"]: ${message}. See https://github.com/traced-exit/eslint-plugin-traced-exit/blob/main/docs/settings.md`);
+    this.name = "SettingsError";
+  }
+}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+
+function expectKeys(value: Json, where: string, allowed: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      throw new SettingsError(`${where} has unknown property "${key}" (allowed: ${allowed.join(", ")})`);
+    }
+  }
+}
+
+function expectString(value: Json, key: string, where: string, required: boolean): string | undefined {
+  const found = value[key];
+  if (found === undefined && !required) return undefined;
+  if (typeof found !== "string" || found.length === 0) {
+    throw new SettingsError(`${where}.${key} must be a non-empty string`);
+  }
+  return found;
+}
+
+function expectArray(value: unknown, where: string): unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new SettingsError(`${where} must be an array`);
+  return value;
+}
+
+function parseCallback(value: Json, where: string): number | "last" {
+  const callback = value.callback ?? "last";
+  if (callback === "last" || (typeof callback === "number" && Number.isInteger(callback) && callback >= 0)) return callback;
+  throw new SettingsError(`${where}.callback must be a non-negative integer or "last"`);
+}
+
+function parseWrapper(raw: unknown, index: number): OpenerSpec {
+  const where = `wrappers[${index}]`;
+  if (!isObject(raw)) throw new SettingsError(`${where} must be an object`);
+  expectKeys(raw, where, ["module", "export", "method", "callback", "kind", "nameArg", "recordsErrors", "decorator"]);
+  const kind = expectString(raw, "kind", where, false) ?? "scope";
+  const callback = parseCallback(raw, where);
+  if (raw.recordsErrors !== undefined && typeof raw.recordsErrors !== "boolean") {
+    throw new SettingsError(`${where}.recordsErrors must be a boolean`);
+  }
+  const errors = raw.recordsErrors === true ? "recorded" : "not-recorded";
+  const nameArg = raw.nameArg ?? 0;
+  if (typeof nameArg !== "number" || !Number.isInteger(nameArg) || nameArg < 0) {
+    throw new SettingsError(`${where}.nameArg must be a non-negative integer`);
+  }
+  const names = [{ arg: nameArg, property: "name" }, { arg: nameArg }, { callbackName: true as const }];
+  const method = expectString(raw, "method", where, false);
+  if (method !== undefined) {
+    if (raw.module !== undefined || raw.export !== undefined) {
+      throw new SettingsError(`${where} takes either "method" or "module" + "export", not both`);
+    }
+    return { sdk: "custom", form: "method", method, kind, callback, names, errors };
+  }
+  const module = expectString(raw, "module", where, true) as string;
+  const exportPath = (expectString(raw, "export", where, true) as string).split(".");
+  if (raw.decorator !== undefined && typeof raw.decorator !== "boolean") {
+    throw new SettingsError(`${where}.decorator must be a boolean`);
+  }
+  if (raw.decorator === true) {
+    return { sdk: "custom", form: "decorator", modules: [module], path: exportPath, kind, callback: 0, names, errors };
+  }
+  return { sdk: "custom", form: "call", modules: [module], path: exportPath, kind, callback, names, errors };
+}
+
+function parseFlush(raw: unknown, index: number): FlushSpec {
+  const where = `flushes[${index}]`;
+  if (!isObject(raw)) throw new SettingsError(`${where} must be an object`);
+  expectKeys(raw, where, ["module", "export", "method"]);
+  const method = expectString(raw, "method", where, false);
+  if (method !== undefined) {
+    if (raw.module !== undefined || raw.export !== undefined) {
+      throw new SettingsError(`${where} takes either "method" or "module" + "export", not both`);
+    }
+    return { sdk: "custom", form: "method", method, example: `x.${method}()` };
+  }
+  const module = expectString(raw, "module", where, true) as string;
+  const exportName = expectString(raw, "export", where, true) as string;
+  return { sdk: "custom", form: "call", modules: [module], path: exportName.split("."), example: `${exportName}()` };
+}
+
+function parseInitializer(raw: unknown, index: number): { spec?: InitializerSpec; module?: string } {
+  const where = `initializers[${index}]`;
+  if (!isObject(raw)) throw new SettingsError(`${where} must be an object`);
+  expectKeys(raw, where, ["module", "export", "construct"]);
+  const module = expectString(raw, "module", where, true) as string;
+  const exportName = expectString(raw, "export", where, false);
+  if (exportName === undefined) return { module };
+  return { spec: { sdk: "custom", modules: [module], path: exportName.split("."), construct: raw.construct === true } };
+}
+
+const cache = new WeakMap<object, Catalogue>();
+
+/** The catalogue for these ESLint settings: defaults plus the user's additions. Throws `SettingsError`. */
+export function catalogueFor(settings: Readonly<Record<string, unknown>> | undefined): Catalogue {
+  const raw = settings?.["traced-exit"];
+  if (raw === undefined) return DEFAULT_CATALOGUE;
+  if (!isObject(raw)) throw new SettingsError("must be an object");
+  const cached = cache.get(raw);
+  if (cached) return cached;
+  expectKeys(raw, "settings", ["wrappers", "flushes", "initializers"]);
+  const initializers = expectArray(raw.initializers, "initializers").map(parseInitializer);
+  const catalogue: Catalogue = {
+    openers: [...OPENERS, ...expectArray(raw.wrappers, "wrappers").map(parseWrapper)],
+    flushes: [...FLUSHES, ...expectArray(raw.flushes, "flushes").map(parseFlush)],
+    initializers: [...INITIALIZERS, ...initializers.flatMap((entry) => (entry.spec ? [entry.spec] : []))],
+    initializerModules: initializers.flatMap((entry) => (entry.module !== undefined && !entry.spec ? [entry.module] : [])),
+  };
+  cache.set(raw, catalogue);
+  return catalogue;
+}
