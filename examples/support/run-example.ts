@@ -30,7 +30,7 @@ export interface RunExampleResult {
 }
 
 /** The repository root: the nearest ancestor of the current directory that holds node_modules/tsx. */
-function findRepoRoot(): string {
+export function findRepoRoot(): string {
   let dir = process.cwd();
   for (;;) {
     if (existsSync(path.join(dir, "node_modules", "tsx", "package.json"))) return dir;
