@@ -1,0 +1,30 @@
+/**
+ * The jscodeshift face of the engine: `jscodeshift -t dist/codemods/<id>.js src/`.
+ * jscodeshift's own parser is not used: the engine parses with typescript-eslint,
+ * choosing JSX per extension, so what the rules see is what gets rewritten.
+ */
+import type { API, FileInfo, Options } from "jscodeshift";
+import type { CodemodId } from "./engine";
+import { createEngine } from "./engine";
+
+export type Transform = ((file: FileInfo, api: API, options: Options) => string | undefined) & { parser: string };
+
+export function transformFor(id: CodemodId): Transform {
+  let engine: ReturnType<typeof createEngine> | undefined;
+  const transform = (file: FileInfo, api: API, options: Options): string | undefined => {
+    engine ??= createEngine({ transforms: [id], settings: parseSettings(options.settings) });
+    if (!engine.mightChange(file.source)) return undefined;
+    const result = engine.transform(file.source, file.path);
+    for (const item of result.manual) api.report(`${file.path}:${item.line}:${item.column} ${item.reason}`);
+    return result.output;
+  };
+  // Declared for jscodeshift's sake; the engine picks its own parser per file extension.
+  return Object.assign(transform, { parser: "tsx" });
+}
+
+/** `--settings='{"wrappers":[…]}'` on the jscodeshift command line. */
+function parseSettings(raw: unknown): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw === "string") return JSON.parse(raw) as Record<string, unknown>;
+  return raw as Record<string, unknown>;
+}
