@@ -90,6 +90,7 @@ export interface FakeEngine extends Engine {
  *   ENGINE_THROW   → throws a parse-like error with line/column
  *   BREAK_OUTPUT   → returns code that does not parse
  *   MANUAL_REVIEW  → reports a manual-review item at line 2, column 3
+ *   SAME_OUTPUT    → returns the source itself (a "change" that changes nothing)
  */
 export function fakeEngine(overrides: Partial<Engine> = {}): FakeEngine {
   const engine: FakeEngine = {
@@ -105,6 +106,7 @@ export function fakeEngine(overrides: Partial<Engine> = {}): FakeEngine {
       const manual = source.includes("MANUAL_REVIEW")
         ? [{ line: 2, column: 3, reason: "process.exit() reached through a dynamic call" }]
         : [];
+      if (source.includes("SAME_OUTPUT")) return { output: source, manual };
       if (source.includes("BREAK_OUTPUT")) return { output: `${source}\nconst = ;\n`, manual };
       const output = source.split("process.exit").join(MARKER);
       return { output: output === source ? undefined : output, manual };

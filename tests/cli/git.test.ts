@@ -1,0 +1,49 @@
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { checkWorkingTree, parsePorcelainZ } from "../../src/cli/git";
+import { gitEnv, git, initRepo, makeTempDir, writeFiles } from "./helpers";
+
+describe("parsePorcelainZ", () => {
+  it("reads plain entries and skips the original path of renames and copies", () => {
+    const output = " M src/a.js\0?? new file.ts\0R  to.js\0from.js\0C  copy.js\0orig.js\0";
+    expect(parsePorcelainZ(output)).toEqual(["src/a.js", "new file.ts", "to.js", "copy.js"]);
+  });
+
+  it("reads an empty status as clean", () => {
+    expect(parsePorcelainZ("")).toEqual([]);
+  });
+});
+
+describe("checkWorkingTree", () => {
+  it("says no-git outside any repository", () => {
+    const root = makeTempDir();
+    expect(checkWorkingTree([root], gitEnv())).toEqual({ kind: "no-git" });
+  });
+
+  it("says no-git when git cannot be run", () => {
+    const root = makeTempDir();
+    expect(checkWorkingTree([root], { PATH: path.join(root, "empty") })).toEqual({ kind: "no-git" });
+  });
+
+  it("lists staged, renamed, modified and untracked files as absolute paths", () => {
+    const root = makeTempDir();
+    writeFiles(root, { "a.js": "a", "b.js": "b", "c.js": "c" });
+    initRepo(root);
+    writeFiles(root, { "a.js": "changed", "d/new.js": "" });
+    git(root, "mv", "b.js", "b2.js");
+    git(root, "add", "a.js");
+    expect(checkWorkingTree([root], gitEnv())).toEqual({
+      kind: "dirty",
+      files: ["a.js", "b2.js", "d/new.js"].map((rel) => path.join(root, rel)),
+    });
+  });
+
+  it("treats a path with glob characters literally", () => {
+    const root = makeTempDir();
+    // As a pattern, "a*" would also match the dirty "ab/x.js".
+    writeFiles(root, { "a*/x.js": "", "ab/x.js": "" });
+    initRepo(root);
+    writeFiles(root, { "ab/x.js": "dirty" });
+    expect(checkWorkingTree([path.join(root, "a*")], gitEnv())).toEqual({ kind: "clean" });
+  });
+});
