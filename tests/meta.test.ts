@@ -1,0 +1,83 @@
+/**
+ * Drift checks: every rule has its three files and an index entry, configs are
+ * derived from rule meta, docs headers and the README table are what
+ * eslint-doc-generator produces, and the package loads from ESM and CommonJS
+ * under ESLint 9 and 10.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import plugin from "../src/index";
+
+const root = path.resolve(__dirname, "..");
+const ruleFiles = readdirSync(path.join(root, "src/rules"))
+  .filter((file) => file.endsWith(".ts") && file !== "index.ts")
+  .map((file) => file.slice(0, -3));
+const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { name: string; version: string };
+
+describe("rules and their files", () => {
+  it("registers exactly the rule files of src/rules", () => {
+    expect(Object.keys(plugin.rules).sort()).toEqual([...ruleFiles].sort());
+  });
+
+  it.each(ruleFiles)("%s has a test and a doc", (id) => {
+    expect(existsSync(path.join(root, `tests/rules/${id}.test.ts`))).toBe(true);
+    expect(existsSync(path.join(root, `docs/rules/${id}.md`))).toBe(true);
+  });
+
+  it.each(ruleFiles)("%s links its doc", (id) => {
+    const rule = plugin.rules[id as keyof typeof plugin.rules];
+    expect(rule.meta.docs?.url).toBe(`https://github.com/traced-exit/eslint-plugin-traced-exit/blob/main/docs/rules/${id}.md`);
+  });
+});
+
+describe("plugin object", () => {
+  it("carries name and version from package.json", () => {
+    expect(plugin.meta).toEqual({ name: pkg.name, version: pkg.version });
+  });
+
+  it("recommended turns on exactly the rules marked recommended, and declares process", () => {
+    const marked = Object.entries(plugin.rules)
+      .filter(([, rule]) => (rule.meta.docs as { recommended?: boolean }).recommended === true)
+      .map(([id]) => `traced-exit/${id}`);
+    expect(Object.keys(plugin.configs.recommended.rules ?? {}).sort()).toEqual(marked.sort());
+    expect(plugin.configs.recommended.languageOptions?.globals).toHaveProperty("process");
+    expect(plugin.configs.recommended.plugins?.["traced-exit"]).toBe(plugin);
+  });
+
+  it("recommended-type-checked is a superset of recommended", () => {
+    const typeChecked = Object.keys(plugin.configs["recommended-type-checked"].rules ?? {});
+    for (const id of Object.keys(plugin.configs.recommended.rules ?? {})) expect(typeChecked).toContain(id);
+  });
+});
+
+describe("built package", () => {
+  const exitInTask = 'import * as traceloop from "@traceloop/node-server-sdk"; traceloop.withTask({ name: "t" }, () => { process.exit(1); });';
+
+  it("loads with require() and reports through ESLint 10 and ESLint 9", () => {
+    const script = `
+      const plugin = require("eslint-plugin-traced-exit");
+      const results = {};
+      for (const mod of ["eslint", "eslint-v9"]) {
+        const { Linter } = require(mod);
+        const linter = new Linter({ configType: "flat" });
+        const messages = linter.verify(${JSON.stringify(exitInTask)}, [plugin.configs.recommended], "x.js");
+        results[mod] = messages.map((m) => m.ruleId);
+      }
+      console.log(JSON.stringify(results));`;
+    const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({ eslint: ["traced-exit/no-process-exit"], "eslint-v9": ["traced-exit/no-process-exit"] });
+  });
+
+  it("loads with import as the default export", () => {
+    const script = `import tracedExit from "eslint-plugin-traced-exit"; console.log(JSON.stringify(Object.keys(tracedExit.configs)));`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual(["recommended", "recommended-type-checked"]);
+  });
+
+  it("has rule doc headers and a README rules table that eslint-doc-generator agrees with", () => {
+    // Throws (non-zero exit) with the diff when a header or the table is stale.
+    execFileSync(path.join(root, "node_modules/.bin/eslint-doc-generator"), ["--check"], { cwd: root, encoding: "utf8", stdio: "pipe" });
+  });
+});
