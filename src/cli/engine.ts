@@ -69,7 +69,7 @@ export function loadEngine(options?: EngineOptions): Engine {
   if (registeredFactory) return registeredFactory(options);
   let mod: { createEngine?: EngineFactory };
   try {
-    // Synchronous on purpose: the engine is CommonJS like the rest of dist/.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy so --help and usage errors never load ESLint; sync because dist/ is CommonJS
     mod = require(ENGINE_MODULE) as { createEngine?: EngineFactory };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -65,6 +65,13 @@ symlinked directory. A file named on the command line is taken even if ignored.
 ${EXAMPLES}`,
     )
     .action(async (paths: string[], flags: FixFlags) => {
+      // Before the engine loads (it brings ESLint): a typo in a path should fail fast.
+      const missing = paths.find((input) => !fs.existsSync(path.resolve(io.cwd, input)));
+      if (missing !== undefined) {
+        io.stderr(`traced-exit: path not found: ${missing}\n`);
+        exitCode = 2;
+        return;
+      }
       let engine;
       try {
         engine = createEngine(flags.transform ? { transforms: flags.transform } : undefined);

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { EngineUnavailableError, type EngineOptions } from "../../src/cli/engine";
+import { EngineUnavailableError, type EngineOptions, loadEngine, registerEngineFactory } from "../../src/cli/engine";
 import { main } from "../../src/cli/index";
 import { captureIo, fakeEngine, initRepo, MARKER, makeTempDir, writeFiles } from "./helpers";
 
@@ -89,6 +89,18 @@ describe("main", () => {
     expect(io.out()).toBe(`${pkg.version}\n`);
   });
 
+  it("reports a missing path before creating the engine", async () => {
+    const io = captureIo(makeTempDir());
+    let created = 0;
+    const createEngine = () => {
+      created++;
+      return fakeEngine();
+    };
+    expect(await main(["fix", "src"], { io, createEngine })).toBe(2);
+    expect(io.err()).toBe("traced-exit: path not found: src\n");
+    expect(created).toBe(0);
+  });
+
   it("returns 2 with the reason when the engine cannot be created", async () => {
     const root = makeTempDir();
     writeFiles(root, { "a.js": "process.exit(1);\n" });
@@ -99,6 +111,23 @@ describe("main", () => {
     expect(await main(["fix"], { io, createEngine })).toBe(2);
     expect(io.err()).toBe("traced-exit: the codemod engine (dist/codemods/engine.js) is missing\n");
     expect(fs.readFileSync(path.join(root, "a.js"), "utf8")).toBe("process.exit(1);\n");
+  });
+});
+
+describe("loadEngine", () => {
+  it("uses a registered factory, with the options, until it is unregistered", () => {
+    const engine = fakeEngine();
+    const seen: Array<EngineOptions | undefined> = [];
+    registerEngineFactory((options) => {
+      seen.push(options);
+      return engine;
+    });
+    try {
+      expect(loadEngine({ transforms: ["exit-to-throw"] })).toBe(engine);
+      expect(seen).toEqual([{ transforms: ["exit-to-throw"] }]);
+    } finally {
+      registerEngineFactory(undefined);
+    }
   });
 });
 
