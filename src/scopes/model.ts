@@ -133,8 +133,9 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     for (const { node, method } of calls) {
       if (seen.has(node)) continue;
       seen.add(node);
-      // process.kill(pid) ends this process only when pid is our own.
+      // process.kill(pid) ends this process only when pid is our own, and signal 0 only tests that it exists.
       if (method === "kill" && !(node.arguments[0] && pidReads.has(skipWrappers(node.arguments[0])))) continue;
+      if (method === "kill" && node.arguments[1] && ASTUtils.getStaticValue(node.arguments[1], sourceCode.getScope(node.arguments[1]))?.value === 0) continue;
       const codeArg = method === "exit" || method === "reallyExit" ? node.arguments[0] : undefined;
       const staticValue = codeArg && globalScope ? ASTUtils.getStaticValue(codeArg, sourceCode.getScope(codeArg)) : null;
       result.push({
@@ -345,7 +346,11 @@ function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode
     variables = sourceCode.getDeclaredVariables(fn).filter((variable) => variable.name === fn.id?.name);
   } else if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && parent.init === fn) {
     variables = [...sourceCode.getDeclaredVariables(parent)];
-  } else if (parent?.type === AST_NODE_TYPES.MethodDefinition && parent.parent.type === AST_NODE_TYPES.ClassBody) {
+  } else if (
+    // `stop() {}` and `stop = () => {}` in a class: called as `this.stop()`.
+    (parent?.type === AST_NODE_TYPES.MethodDefinition || (parent?.type === AST_NODE_TYPES.PropertyDefinition && parent.value === fn)) &&
+    parent.parent.type === AST_NODE_TYPES.ClassBody
+  ) {
     const name = parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
     return name ? (classCalls(parent.parent).get(name) ?? []) : [];
   }
@@ -368,8 +373,7 @@ function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode
 
 /** Reach: is a node run inside a traced scope, lexically or through same-file calls? */
 function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TSESTree.Node) => TracedScope | undefined) {
-  const PENDING = Symbol("pending");
-  const byFunction = new Map<TSESTree.Node, Reach | null | typeof PENDING>();
+  const byFunction = new Map<TSESTree.Node, Reach | null>();
   const outerByScope = new Map<TracedScope, readonly TracedScope[]>();
   const classCallCache = new Map<TSESTree.ClassBody, Map<string, TSESTree.Node[]>>();
 
@@ -402,21 +406,43 @@ function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TS
     return outer;
   };
 
+  /**
+   * Breadth-first over callers, so the shortest chain wins and cycles end (`visited`).
+   * Only exact answers are cached: the start function's own result, and "unreachable"
+   * for the whole backward closure when nothing in it reaches a scope. (Caching a
+   * provisional "no" while a caller was still being computed lost reports in cycles.)
+   */
   const reachOfFunction = (fn: FunctionNode): Reach | null => {
     const cached = byFunction.get(fn);
-    if (cached === PENDING) return null;
     if (cached !== undefined) return cached;
-    byFunction.set(fn, PENDING);
-    let result: Reach | null = null;
-    for (const site of callSitesOf(sourceCode, fn, classCalls)) {
-      const r = reachOfNode(site);
-      if (r) {
-        result = r;
-        break;
+    const visited = new Set<TSESTree.Node>([fn]);
+    // via: the named functions between the reached function and `fn`, outermost first, `fn` excluded.
+    const queue: { fn: FunctionNode; via: readonly string[] }[] = [{ fn, via: [] }];
+    for (let head = 0; head < queue.length; head++) {
+      const { fn: callee, via } = queue[head] as { fn: FunctionNode; via: readonly string[] };
+      for (const site of callSitesOf(sourceCode, callee, classCalls)) {
+        // Named functions the site is lexically inside, innermost first.
+        const crossed: string[] = [];
+        for (let current = site.parent; current; current = current.parent) {
+          if (!isFunction(current)) continue;
+          const scope = scopeOf(current);
+          if (scope) {
+            const result: Reach = { scope, outer: outerOf(scope), via: [...crossed.slice().reverse(), ...via], direct: false };
+            byFunction.set(fn, result);
+            return result;
+          }
+          const name = functionName(current);
+          if (name === undefined) continue;
+          if (!visited.has(current)) {
+            visited.add(current);
+            queue.push({ fn: current, via: [name, ...crossed.slice().reverse(), ...via] });
+          }
+          crossed.push(name);
+        }
       }
     }
-    byFunction.set(fn, result);
-    return result;
+    for (const unreachable of visited) byFunction.set(unreachable, null);
+    return null;
   };
 
   function reachOfNode(node: TSESTree.Node): Reach | undefined {
