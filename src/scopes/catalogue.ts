@@ -154,7 +154,8 @@ export const OPENERS: readonly OpenerSpec[] = [
   { sdk: "langfuse", form: "call", modules: LANGFUSE, path: ["startActiveObservation"], kind: "observation", callback: 1, names: [{ arg: 0 }], errors: "recorded" },
   { sdk: "langfuse", form: "call", modules: LANGFUSE, path: ["observe"], kind: "observation", callback: 0, names: [{ arg: 1, property: "name" }, { callbackName: true }], errors: "recorded" },
   { sdk: "sentry", form: "call", modules: SENTRY, path: ["startSpan"], kind: "span", callback: 1, names: configName, errors: "recorded" },
-  { sdk: "sentry", form: "call", modules: SENTRY, path: ["startSpanManual"], kind: "span", callback: 1, names: configName, errors: "recorded" },
+  // startSpanManual sets ERROR when the callback throws but leaves `span.end()` to the callback: the span stays open.
+  { sdk: "sentry", form: "call", modules: SENTRY, path: ["startSpanManual"], kind: "span", callback: 1, names: configName, errors: "user-owned" },
   { sdk: "openinference", form: "call", modules: OPENINFERENCE, path: ["withSpan"], kind: "span", callback: 0, names: [{ arg: 1, property: "name" }, { callbackName: true }], errors: "recorded" },
   wrapperOf("openinference", OPENINFERENCE, "traceChain", "chain"),
   wrapperOf("openinference", OPENINFERENCE, "traceAgent", "agent"),
