@@ -40,10 +40,11 @@ export function caughtLocally(node: TSESTree.Node): boolean {
   return false;
 }
 
+/** `console.error(…)` as a statement: the message an exit just after it stands for. */
 function isConsoleError(statement: TSESTree.Node | undefined): statement is TSESTree.ExpressionStatement & { expression: TSESTree.CallExpression } {
   if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
   const call = statement.expression;
-  if (call.type !== AST_NODE_TYPES.CallExpression || call.arguments.length !== 1) return false;
+  if (call.type !== AST_NODE_TYPES.CallExpression || call.arguments.length === 0) return false;
   const callee = skipWrappers(call.callee);
   return (
     callee.type === AST_NODE_TYPES.MemberExpression &&
@@ -60,23 +61,28 @@ function exitCodeText(exit: ExitCall): string {
   return "1";
 }
 
-/** `process.exit(1)` → `throw Object.assign(new Error(…), { exitCode: 1 });`, taking the message of a `console.error` just before. */
+/**
+ * `process.exit(1)` → `throw Object.assign(new Error(…), { exitCode: 1 });`. The message is taken from a
+ * `console.error(…)` just before, whose text or sole argument it repeats; that statement stays, so what the
+ * program printed before is still printed (only the exit statement changes).
+ */
 function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, site: ExitSite, scope: TracedScope): Edit {
   let message = JSON.stringify(`process.${exit.method}() in ${describeScope(scope)}`);
-  let start = site.kind === "statement" ? site.statement.range[0] : site.expression.range[0];
   if (site.kind === "statement") {
     const list = enclosingStatementList(site.statement);
     const previous = list?.[list.indexOf(site.statement) - 1];
     if (isConsoleError(previous)) {
-      const arg = previous.expression.arguments[0] as TSESTree.Expression;
+      const args = previous.expression.arguments;
+      const arg = args[0] as TSESTree.Expression;
       const inner = skipWrappers(arg);
       const isText = (inner.type === AST_NODE_TYPES.Literal && typeof inner.value === "string") || inner.type === AST_NODE_TYPES.TemplateLiteral;
-      message = isText ? sourceCode.getText(arg) : `String(${sourceCode.getText(arg)})`;
-      start = previous.range[0];
+      // console.error("failed:", error.message): the leading text; console.error(error): its string form.
+      if (isText) message = sourceCode.getText(arg);
+      else if (args.length === 1) message = `String(${sourceCode.getText(arg)})`;
     }
   }
   const statement = `throw Object.assign(new Error(${message}), { exitCode: ${exitCodeText(exit)} });`;
-  if (site.kind === "statement") return { range: [start, site.statement.range[1]], text: statement };
+  if (site.kind === "statement") return { range: site.statement.range, text: statement };
   return { range: site.expression.range, text: `{ ${statement} }` };
 }
 

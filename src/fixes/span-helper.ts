@@ -79,7 +79,10 @@ export function ensureSpanHelpers(fixer: TSESLint.RuleFixer, sourceCode: Readonl
   const point = topInsertionPoint(sourceCode);
   const helper = helperSource(flavour, imported.names.trace as string, imported.names.SpanStatusCode as string, flavour.eol);
   const eol = flavour.eol;
-  const helperText = point === 0 ? `${helper}${eol}${eol}` : `${eol}${eol}${helper}${eol}`;
+  // One blank line on each side: count the line breaks already after the insertion point.
+  const after = sourceCode.text.slice(point);
+  const trailing = after.startsWith(`${eol}${eol}`) ? "" : after.startsWith(eol) ? eol : `${eol}${eol}`;
+  const helperText = point === 0 ? `${helper}${eol}${eol}` : `${eol}${eol}${helper}${trailing}`;
   // Merge with the import insertion when both land at the same offset, so ESLint never sees two fixes at one place.
   const sameSpot = fixes.findIndex((fix) => fix.range[0] === point && fix.range[1] === point);
   if (sameSpot >= 0) {
