@@ -6,6 +6,7 @@
 import { createRule } from "../utils/create-rule";
 import { describeReach, getFileModel } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
+import { catalogueFor } from "../scopes/settings";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 
 export type Options = [];
@@ -36,6 +37,8 @@ export default createRule<Options, MessageId>({
   },
   defaultOptions: [],
   create(context) {
+    // Settings are checked on every file, not only on files that mention an exit: a typo must fail loudly (cached per settings object).
+    catalogueFor(context.settings);
     if (!MIGHT_EXIT.test(context.sourceCode.text)) return {};
     return {
       "Program:exit"() {
