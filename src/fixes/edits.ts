@@ -71,7 +71,9 @@ export function wrapBodyInTry(
       const start = i + 1;
       const inTemplate = templates.some(([a, b]) => start > a && start < b);
       const blank = /^[\t ]*(\r?\n|$)/u.test(text.slice(start, innerEnd));
-      if (!inTemplate && !blank) lineStarts.push(start);
+      // A line that an inner edit rewrites is indented by that edit's own text.
+      const rewritten = inner.some((edit) => start > edit.range[0] && start < edit.range[1]);
+      if (!inTemplate && !blank && !rewritten) lineStarts.push(start);
     }
   }
   for (const start of lineStarts) shifted.push({ range: [start, start], text: unit });

@@ -1,0 +1,57 @@
+/**
+ * Every fixture pair: the codemod produces the output exactly, a second run changes
+ * nothing, the output parses, and the codemod's rule reports nothing fixable on it
+ * (parity: the codemod rewrites exactly what the rule reports).
+ */
+import { Linter } from "eslint";
+import { describe, expect, it } from "vitest";
+import plugin from "../../src/index";
+import { CODEMODS, createEngine, languageOptionsFor } from "../../src/codemods/engine";
+import { findSyntaxError } from "../../src/cli/reparse";
+import { loadFixtures } from "./fixtures";
+
+const fixtures = loadFixtures();
+const linter = new Linter({ configType: "flat" });
+
+function findings(code: string, file: string, ruleId: string) {
+  return linter
+    .verify(code, [{ files: ["**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}"], plugins: { "traced-exit": plugin as never }, languageOptions: languageOptionsFor(file) as never, rules: { [`traced-exit/${ruleId}`]: "error" } }], file)
+    .filter((message) => message.ruleId === `traced-exit/${ruleId}`);
+}
+
+describe.each(fixtures.map((fixture) => [`${fixture.codemod}/${fixture.name}`, fixture] as const))("%s", (_, fixture) => {
+  const engine = createEngine({ transforms: [fixture.codemod] });
+  const result = engine.transform(fixture.input, fixture.inputPath);
+
+  if (fixture.output === undefined) {
+    it("stays untouched", () => {
+      expect(result.output).toBeUndefined();
+      expect(result.manual).toHaveLength(fixture.manual);
+    });
+    return;
+  }
+
+  it("produces the expected output", () => {
+    expect(result.output).toBe(fixture.output);
+    expect(result.manual).toHaveLength(fixture.manual);
+  });
+
+  it("is idempotent", () => {
+    expect(engine.transform(fixture.output as string, fixture.inputPath).output).toBeUndefined();
+  });
+
+  it("re-parses", () => {
+    expect(findSyntaxError(fixture.output as string, fixture.inputPath)).toBeUndefined();
+  });
+
+  it("leaves nothing its rule would fix", () => {
+    const left = findings(fixture.output as string, fixture.inputPath, CODEMODS[fixture.codemod]);
+    expect(left.filter((message) => message.suggestions?.length)).toEqual([]);
+    expect(left).toHaveLength(fixture.manual);
+  });
+});
+
+it("finds fixtures for every codemod", () => {
+  const covered = new Set(fixtures.map((fixture) => fixture.codemod));
+  expect([...covered].sort()).toEqual(Object.keys(CODEMODS).sort());
+});
