@@ -1,0 +1,108 @@
+/**
+ * The built CLI (`bin/traced-exit.js`, real engine, real git) on a temporary repository:
+ * dirty-tree refusal, a dry run that writes nothing, a real run with its summary and exit
+ * code, and a second run that changes nothing.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { gitEnv, makeTempDir, writeFiles } from "../cli/helpers";
+
+const root = path.resolve(__dirname, "../..");
+const bin = path.join(root, "bin/traced-exit.js");
+
+const TASK = `import * as traceloop from "@traceloop/node-server-sdk";
+
+export function load(): Promise<void> {
+  return traceloop.withTask({ name: "load" }, async () => {
+    if (!process.env.KEY) {
+      process.exit(1);
+    }
+  });
+}
+`;
+const PLAIN = `export const sum = (a: number, b: number) => a + b;\n`;
+const BROKEN = `import * as traceloop from "@traceloop/node-server-sdk";\nexport const x = (;\n`;
+const CAUGHT = `import * as traceloop from "@traceloop/node-server-sdk";
+
+export const run = () =>
+  traceloop.withTask({ name: "t" }, () => {
+    try {
+      process.exit(1);
+    } catch {}
+  });
+`;
+
+function run(cwd: string, ...args: string[]) {
+  const result = spawnSync(process.execPath, [bin, "fix", "--quiet", ...args], { cwd, env: gitEnv(), encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function git(cwd: string, ...args: string[]): string {
+  const result = spawnSync("git", args, { cwd, env: gitEnv(), encoding: "utf8" });
+  if (result.status !== 0) throw new Error(result.stderr);
+  return result.stdout;
+}
+
+describe("traced-exit fix on a git repository", () => {
+  const repo = makeTempDir("traced-exit-e2e-");
+  writeFiles(repo, {
+    "src/task.ts": TASK,
+    "src/plain.ts": PLAIN,
+    "src/caught.ts": CAUGHT,
+    // Never entered, even when not ignored.
+    "src/node_modules/dep/index.js": TASK,
+    ".gitignore": "node_modules/\n",
+  });
+  git(repo, "init", "-q");
+  git(repo, "add", "src", ".gitignore");
+  git(repo, "commit", "-qm", "init");
+
+  it("refuses to write while the tree has uncommitted changes under the paths", () => {
+    writeFiles(repo, { "src/broken.ts": BROKEN });
+    const result = run(repo, "src");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("src/broken.ts");
+    expect(readFileSync(path.join(repo, "src/task.ts"), "utf8")).toBe(TASK);
+    git(repo, "add", "src");
+    git(repo, "commit", "-qm", "broken file");
+  });
+
+  it("prints a diff in a dry run and writes nothing", () => {
+    const result = run(repo, "--dry-run", "src");
+    expect(result.stdout).toContain("--- a/src/task.ts");
+    expect(result.stdout).toContain("+      throw Object.assign(new Error(\"process.exit() in task 'load'\"), { exitCode: 1 });");
+    expect(result.stdout).toContain("recordSpanErrors(async () => {");
+    expect(git(repo, "status", "--porcelain")).toBe("");
+    // The unparsable file fails in a dry run too.
+    expect(result.code).toBe(1);
+  });
+
+  it("rewrites, reports manual review and failures, and exits 1 for the file that failed", () => {
+    const plainBefore = readFileSync(path.join(repo, "src/plain.ts"));
+    const result = run(repo, "src");
+    expect(result.code).toBe(1);
+    expect(git(repo, "status", "--porcelain")).toBe(" M src/task.ts\n");
+    expect(readFileSync(path.join(repo, "src/plain.ts")).equals(plainBefore)).toBe(true);
+    expect(readFileSync(path.join(repo, "src/broken.ts"), "utf8")).toBe(BROKEN);
+    expect(readFileSync(path.join(repo, "src/node_modules/dep/index.js"), "utf8")).toBe(TASK);
+    expect(result.stdout).toMatch(/scanned\s+4/u);
+    expect(result.stdout).toMatch(/changed\s+1/u);
+    expect(result.stdout).toContain("src/caught.ts:6:7");
+    expect(result.stdout).toContain("src/broken.ts");
+    const fixed = readFileSync(path.join(repo, "src/task.ts"), "utf8");
+    expect(fixed).toContain('import { SpanStatusCode, trace } from "@opentelemetry/api";');
+    expect(fixed).toContain("function recordSpanErrors<F extends");
+  });
+
+  it("changes nothing on a second run", () => {
+    git(repo, "commit", "-qam", "fixed");
+    writeFileSync(path.join(repo, "src/broken.ts"), "export const x = 1;\n");
+    git(repo, "commit", "-qam", "repair the broken file");
+    const result = run(repo, "src");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/changed\s+0/u);
+    expect(git(repo, "status", "--porcelain")).toBe("");
+  });
+});
