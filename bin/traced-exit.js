@@ -16,6 +16,11 @@ try {
   throw error;
 }
 
+// `traced-exit fix --dry-run | head`: a closed pipe is the reader's choice, not an error.
+process.stdout.on("error", (error) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
 cli.main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

@@ -39,6 +39,8 @@ export interface Engine {
 export interface EngineOptions {
   /** Codemod ids to run; all of them when absent. */
   transforms?: string[];
+  /** The same object as ESLint's `settings["traced-exit"]`: user wrappers, flushes, initializers. */
+  settings?: Record<string, unknown>;
 }
 
 export type EngineFactory = (options?: EngineOptions) => Engine;

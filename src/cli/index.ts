@@ -21,7 +21,7 @@ Examples:
       Show every change under the current directory as a diff; write nothing.
   $ traced-exit fix src scripts/nightly.ts
       Rewrite one directory and one file (the git tree must be clean there).
-  $ traced-exit fix --transform <codemod-id> src
+  $ traced-exit fix --transform exit-to-throw src
       Run only the named codemod(s); repeat the flag or separate ids with commas.
   $ traced-exit fix --json --quiet . > traced-exit-report.json
       Machine-readable summary.
@@ -55,7 +55,8 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     .option("--force", "write even when git shows uncommitted changes under the paths")
     .option("-q, --quiet", "no progress output on stderr")
     .option("--json", "print the summary (and dry-run diffs) as JSON on stdout")
-    .option("-t, --transform <ids>", "only run these codemods (comma-separated, repeatable)", collectIds)
+    .option("--settings <file>", 'JSON file with the same object as ESLint\'s settings["traced-exit"] (your own wrappers and flush calls)')
+    .option("-t, --transform <ids>", "only run these codemods (comma-separated, repeatable): exit-to-throw, flush-before-exit, await-floating-promises", collectIds)
     .addHelpText(
       "after",
       `
@@ -74,7 +75,9 @@ ${EXAMPLES}`,
       }
       let engine;
       try {
-        engine = createEngine(flags.transform ? { transforms: flags.transform } : undefined);
+        const settings = flags.settings === undefined ? undefined : (JSON.parse(fs.readFileSync(path.resolve(io.cwd, flags.settings), "utf8")) as Record<string, unknown>);
+        const engineOptions = { ...(flags.transform ? { transforms: flags.transform } : {}), ...(settings ? { settings } : {}) };
+        engine = createEngine(Object.keys(engineOptions).length > 0 ? engineOptions : undefined);
       } catch (error) {
         const reason = error instanceof EngineUnavailableError ? error.message : `cannot start the engine: ${(error as Error).message}`;
         io.stderr(`traced-exit: ${reason}\n`);
@@ -108,6 +111,7 @@ interface FixFlags {
   quiet?: boolean;
   json?: boolean;
   transform?: string[];
+  settings?: string;
 }
 
 function collectIds(value: string, previous: string[] | undefined): string[] {

@@ -29,10 +29,7 @@ export type CodemodId = keyof typeof CODEMODS;
 /** A file needing more rewrites than this is left with what was done, and the rest reported. */
 const MAX_PASSES = 25;
 
-export interface CodemodOptions extends EngineOptions {
-  /** The same object as ESLint's `settings["traced-exit"]`. */
-  settings?: Record<string, unknown>;
-}
+export type CodemodOptions = EngineOptions;
 
 /** The parser configuration for a file, by extension: `.ts/.mts/.cts` without JSX, the rest with it. */
 export function languageOptionsFor(filePath: string): TSESLint.FlatConfig.LanguageOptions {

@@ -106,3 +106,27 @@ describe("traced-exit fix on a git repository", () => {
     expect(git(repo, "status", "--porcelain")).toBe("");
   });
 });
+
+describe("traced-exit fix --settings", () => {
+  const dir = makeTempDir("traced-exit-settings-");
+  const source = `export const job = (runner: { runTraced(name: string, fn: () => void): void }) =>\n  runner.runTraced("nightly", () => {\n    process.exit(1);\n  });\n`;
+  writeFiles(dir, {
+    "job.ts": source,
+    "settings.json": JSON.stringify({ wrappers: [{ method: "runTraced", callback: "last", kind: "job", recordsErrors: true }] }),
+    "bad-settings.json": JSON.stringify({ wrappers: [{ method: "runTraced", callback: -1 }] }),
+  });
+
+  it("rewrites exits inside the user's own wrappers", () => {
+    const result = run(dir, "--settings", "settings.json", "job.ts");
+    expect(result.code).toBe(0);
+    expect(readFileSync(path.join(dir, "job.ts"), "utf8")).toContain(`throw Object.assign(new Error("process.exit() in job 'nightly'"), { exitCode: 1 });`);
+  });
+
+  it("refuses invalid settings with the reason, touching nothing", () => {
+    writeFileSync(path.join(dir, "job.ts"), source);
+    const result = run(dir, "--settings", "bad-settings.json", "job.ts");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("wrappers[0].callback must be a non-negative integer");
+    expect(readFileSync(path.join(dir, "job.ts"), "utf8")).toBe(source);
+  });
+});
