@@ -501,6 +501,11 @@ function findFlushesAndInitializers(
     if (statement.type === AST_NODE_TYPES.ImportDeclaration && catalogue.initializerModules.includes(statement.source.value)) {
       initializers.push({ node: statement, spec: undefined, binding: undefined });
     }
+    // CommonJS: `require("./tracing");` or `const tracing = require("./tracing");` at top level.
+    const required = topLevelRequire(statement);
+    if (required && catalogue.initializerModules.includes(required.module)) {
+      initializers.push({ node: required.call, spec: undefined, binding: undefined });
+    }
   }
   const methodSpecs = catalogue.flushes.filter((spec): spec is Extract<FlushSpec, { form: "method" }> => spec.form === "method");
   const text = sourceCode.text;
@@ -526,6 +531,26 @@ function findFlushesAndInitializers(
   }
   const byStart = (a: { node: TSESTree.Node }, b: { node: TSESTree.Node }) => a.node.range[0] - b.node.range[0];
   return { flushes: flushes.sort(byStart), initializers: initializers.sort(byStart) };
+}
+
+/** `require("m")` as a top-level statement or declaration: the call and the module name. */
+function topLevelRequire(statement: TSESTree.ProgramStatement): { call: TSESTree.CallExpression; module: string } | undefined {
+  const expression =
+    statement.type === AST_NODE_TYPES.ExpressionStatement
+      ? statement.expression
+      : statement.type === AST_NODE_TYPES.VariableDeclaration && statement.declarations.length === 1
+        ? statement.declarations[0]?.init
+        : undefined;
+  if (
+    expression?.type !== AST_NODE_TYPES.CallExpression ||
+    expression.callee.type !== AST_NODE_TYPES.Identifier ||
+    expression.callee.name !== "require" ||
+    expression.arguments.length !== 1
+  ) {
+    return undefined;
+  }
+  const module = staticString(expression.arguments[0]);
+  return module === undefined ? undefined : { call: expression, module };
 }
 
 /** "task 'bedrock_completion' of workflow 'rag_pipeline'" */

@@ -12,6 +12,9 @@
  *     ],
  *     flushes: [{ module: "./tracing", export: "shutdownTracing" }, { method: "flushTraces" }],
  *     initializers: [{ module: "./tracing" }],
+ *     // Only in a config object scoped to entry files (`files: ["src/main.ts"]`): tracing is
+ *     // started outside this file (`node --import ./instrumentation.mjs`), but it ends here.
+ *     entry: true,
  *   },
  * }
  * ```
@@ -25,6 +28,8 @@ export interface Catalogue {
   readonly initializers: readonly InitializerSpec[];
   /** Modules whose mere import (`import "./tracing"`) starts tracing. */
   readonly initializerModules: readonly string[];
+  /** `entry: true`: the file is a traced program's entry even though it starts no tracing itself. */
+  readonly entry?: boolean;
 }
 
 export const DEFAULT_CATALOGUE: Catalogue = {
@@ -142,13 +147,15 @@ export function catalogueFor(settings: Readonly<Record<string, unknown>> | undef
   if (!isObject(raw)) throw new SettingsError("must be an object");
   const cached = cache.get(raw);
   if (cached) return cached;
-  expectKeys(raw, "settings", ["wrappers", "flushes", "initializers"]);
+  expectKeys(raw, "settings", ["wrappers", "flushes", "initializers", "entry"]);
+  if (raw.entry !== undefined && typeof raw.entry !== "boolean") throw new SettingsError("entry must be a boolean");
   const initializers = expectArray(raw.initializers, "initializers").map(parseInitializer);
   const catalogue: Catalogue = {
     openers: [...OPENERS, ...expectArray(raw.wrappers, "wrappers").map(parseWrapper)],
     flushes: [...FLUSHES, ...expectArray(raw.flushes, "flushes").map(parseFlush)],
     initializers: [...INITIALIZERS, ...initializers.flatMap((entry) => (entry.spec ? [entry.spec] : []))],
     initializerModules: initializers.flatMap((entry) => (entry.module !== undefined && !entry.spec ? [entry.module] : [])),
+    entry: raw.entry === true,
   };
   cache.set(raw, catalogue);
   return catalogue;
