@@ -98,15 +98,18 @@ export function createEngine(options: CodemodOptions = {}): Engine {
       languageOptions: languageOptionsFor(filePath) as Linter.Config["languageOptions"],
       settings,
       rules,
+      // An unused `eslint-disable` is normal in real code (its rules are not loaded here); not a reason to fail the file.
+      linterOptions: { reportUnusedDisableDirectives: "off" },
     },
   ];
 
   const lint = (text: string, filePath: string) => {
     // Only the extension matters to the rules, so a bare name is enough and always matches `files`.
     const messages = linter.verify(text, configFor(filePath), { filename: path.basename(filePath) });
-    // Fatal parse errors, and ESLint's own notices (ruleId null), mean the rules did not run.
-    const fatal = messages.find((message) => message.fatal || message.ruleId === null);
-    if (fatal) throw new Error(`${fatal.fatal ? "cannot parse" : "cannot lint"}: ${fatal.message} (${fatal.line}:${fatal.column})`);
+    // Only a fatal (parse) error means the rules did not run. ESLint's other notices (ruleId null) are about
+    // comments such as `/* eslint-env */` or a malformed `/* eslint */`, and the rules ran regardless.
+    const fatal = messages.find((message) => message.fatal);
+    if (fatal) throw new Error(`cannot parse: ${fatal.message} (${fatal.line}:${fatal.column})`);
     return messages.filter((message) => message.ruleId !== null && ruleIds.has(message.ruleId));
   };
 
