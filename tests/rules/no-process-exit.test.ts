@@ -1,0 +1,3581 @@
+/**
+ * traced-exit/no-process-exit: every process-ending call reached from a traced scope is reported,
+ * with the scope chain in the message and suggestions (never autofix) whose outputs are asserted in full.
+ */
+import dedent from "dedent";
+import { Linter } from "eslint";
+import * as tsParser from "@typescript-eslint/parser";
+import globals from "globals";
+import { describe, expect, it } from "vitest";
+import rule from "../../src/rules/no-process-exit";
+import type { MessageId } from "../../src/rules/no-process-exit";
+import { createRuleTester } from "./rule-tester";
+
+/** The two helpers the throw suggestion adds once per TypeScript file (src/fixes/span-helper.ts), as text. */
+const SPAN_HELPERS = [
+  "// Added by eslint-plugin-traced-exit: record an error on the active span, mark it ERROR and end it,",
+  "// because this SDK's wrapper ends the span only on success.",
+  "function endSpanWithError(error: unknown): unknown {",
+  "  const span = trace.getActiveSpan();",
+  "  if (span) {",
+  "    span.recordException(error instanceof Error ? error : String(error));",
+  "    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });",
+  "    span.end();",
+  "  }",
+  "  return error;",
+  "}",
+  "",
+  "function recordSpanErrors<F extends (...args: never[]) => unknown>(fn: F): F {",
+  "  return function (this: unknown, ...args: Parameters<F>) {",
+  "    try {",
+  "      const result = fn.apply(this, args);",
+  '      if (result && typeof (result as PromiseLike<unknown>).then === "function") {',
+  "        return (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {",
+  "          throw endSpanWithError(error);",
+  "        });",
+  "      }",
+  "      return result;",
+  "    } catch (error) {",
+  "      throw endSpanWithError(error);",
+  "    }",
+  "  } as F;",
+  "}",
+].join("\n");
+
+/** The same helpers in a JavaScript file: no type annotations. */
+const SPAN_HELPERS_JS = [
+  "// Added by eslint-plugin-traced-exit: record an error on the active span, mark it ERROR and end it,",
+  "// because this SDK's wrapper ends the span only on success.",
+  "function endSpanWithError(error) {",
+  "  const span = trace.getActiveSpan();",
+  "  if (span) {",
+  "    span.recordException(error instanceof Error ? error : String(error));",
+  "    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });",
+  "    span.end();",
+  "  }",
+  "  return error;",
+  "}",
+  "",
+  "function recordSpanErrors(fn) {",
+  "  return function (...args) {",
+  "    try {",
+  "      const result = fn.apply(this, args);",
+  '      if (result && typeof result.then === "function") {',
+  "        return result.then(undefined, (error) => {",
+  "          throw endSpanWithError(error);",
+  "        });",
+  "      }",
+  "      return result;",
+  "    } catch (error) {",
+  "      throw endSpanWithError(error);",
+  "    }",
+  "  };",
+  "}",
+].join("\n");
+
+/** The import the throw suggestion adds for the helpers when the file has no named import of `@opentelemetry/api`. */
+const OTEL_IMPORT = 'import { SpanStatusCode, trace } from "@opentelemetry/api";';
+
+/** A file after the recording throw suggestion: `head` (imports, ending with the one the fix adds), a blank line, the helpers, a blank line, `rest`. */
+function withHelpers(head: string, rest: string, helpers = SPAN_HELPERS): string {
+  return `${head}\n\n${helpers}\n\n${rest}`;
+}
+
+/** The throw suggestion. `recording`: it also wraps a scope callback so the span records the error and ends. */
+function throwing(code: string, output: string, recording = true) {
+  return { messageId: "throwInstead" as const, data: { code, recording: recording ? ", recorded on the span" : "" }, output };
+}
+
+/** The return suggestion, offered for a successful exit written directly in the scope callback. */
+function returning(kind: string, output: string) {
+  return { messageId: "returnInstead" as const, data: { kind }, output };
+}
+
+const ruleTester = createRuleTester();
+// @typescript-eslint/rule-tester 8.72 resolves its own @typescript-eslint/utils, whose classes have private fields,
+// so the rule built with utils 8.73 does not type-check against it although it is the same shape at run time.
+const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, []>>[1];
+
+ruleTester.run("no-process-exit", testedRule, {
+  valid: [
+    // Outside any traced scope: the entry-point rules deal with these, not this one.
+    dedent`
+      import { withWorkflow } from "@traceloop/node-server-sdk";
+
+      await withWorkflow({ name: "wf" }, async () => work());
+      process.exit(0);
+    `,
+    "process.exit(1);",
+    dedent`
+      function fail(message: string): never {
+        console.error(message);
+        process.exit(1);
+      }
+    `,
+    // Setting the exit code lets the event loop drain, so the batch processor still exports.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      withTask({ name: "t" }, () => {
+        process.exitCode = 1;
+      });
+    `,
+    // Killing another process does not end this one.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      withTask({ name: "t" }, () => {
+        process.kill(child.pid, "SIGTERM");
+      });
+    `,
+    // Signal 0 only checks that the process exists.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      withTask({ name: "t" }, () => {
+        process.kill(process.pid, 0);
+      });
+    `,
+    // A listener for the exit event is not an exit.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      withTask({ name: "t" }, () => {
+        process.on("exit", () => console.log("bye"));
+      });
+    `,
+    // Reading process.exit without calling it ends nothing.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      withTask({ name: "t" }, () => {
+        const original = process.exit;
+        return original;
+      });
+    `,
+    // A parameter named process shadows the global.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      export function run(process: { exit(code: number): void }) {
+        return withTask({ name: "t" }, () => {
+          process.exit(1);
+        });
+      }
+    `,
+    // A module-level local named process shadows the global.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      const process = { exit(code: number) { return code; } };
+      withTask({ name: "t" }, () => {
+        process.exit(1);
+      });
+    `,
+    // `exit` destructured from something other than process.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      const { exit } = app;
+      withTask({ name: "t" }, () => {
+        exit(1);
+      });
+    `,
+    // A module whose name merely contains "process".
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+      import { exit } from "./process";
+
+      withTask({ name: "t" }, () => {
+        exit(1);
+      });
+    `,
+    // An exit method of some other object.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      withTask({ name: "t" }, () => {
+        app.exit(1);
+        worker.kill(process.pid);
+      });
+    `,
+    // A local function named like a Traceloop wrapper is not one.
+    dedent`
+      function withWorkflow(config: { name: string }, fn: () => void) {
+        return fn();
+      }
+
+      withWorkflow({ name: "wf" }, () => {
+        process.exit(1);
+      });
+    `,
+    // A parameter named withTask shadows the import.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      export function run(withTask: (config: object, fn: () => void) => void) {
+        withTask({ name: "t" }, () => {
+          process.exit(1);
+        });
+      }
+    `,
+    // Same export name, different module.
+    dedent`
+      import { withTask } from "traceloop-lookalike";
+
+      withTask({ name: "t" }, () => {
+        process.exit(1);
+      });
+    `,
+    // Only the Node SDKs are catalogued: @sentry/browser does not run in a Node process.
+    dedent`
+      import { startSpan } from "@sentry/browser";
+
+      startSpan({ name: "s" }, () => {
+        process.exit(1);
+      });
+    `,
+    // context.with opens a span scope only when its context carries a span from trace.setSpan.
+    dedent`
+      import { context } from "@opentelemetry/api";
+
+      context.with(context.active(), () => {
+        process.exit(1);
+      });
+    `,
+    // `trace` is a dd-trace method only on the dd-trace tracer.
+    dedent`
+      const tracer = createTracer();
+
+      tracer.trace("op", () => {
+        process.exit(1);
+      });
+    `,
+    // The scope ends before the exit runs: the exit is after the awaited scope, not inside it.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      async function main() {
+        const ok = await withTask({ name: "t" }, async () => check());
+        if (!ok) process.exit(1);
+      }
+    `,
+    // A helper that exits but is only called outside scopes.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      function bail(): never {
+        process.exit(1);
+      }
+
+      withTask({ name: "t" }, () => "ok");
+      if (!configured) bail();
+    `,
+    // Mutual recursion outside any scope: the search over callers terminates and finds nothing.
+    dedent`
+      function ping(n: number): number {
+        if (n > 10) process.exit(1);
+        return pong(n + 1);
+      }
+
+      function pong(n: number): number {
+        return ping(n + 1);
+      }
+
+      ping(0);
+    `,
+    // The scope calls its own local `bail`, not the module-level one that exits.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      function bail() {
+        process.exit(1);
+      }
+
+      withTask({ name: "t" }, () => {
+        const bail = () => "handled";
+        bail();
+      });
+    `,
+    // this.stop() in class A calls A's stop, not B's.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      class A {
+        run() {
+          return withTask({ name: "t" }, () => this.stop());
+        }
+
+        stop() {}
+      }
+
+      class B {
+        stop() {
+          process.exit(1);
+        }
+      }
+    `,
+    // Another method of the same class is not a scope just because a sibling is decorated.
+    dedent`
+      import { workflow } from "@traceloop/node-server-sdk";
+
+      class Pipeline {
+        @workflow({ name: "pipeline" })
+        async run() {
+          return "ok";
+        }
+
+        shutdown() {
+          process.exit(0);
+        }
+      }
+    `,
+    // A custom wrapper from settings counts only for calls that resolve to its module.
+    {
+      code: dedent`
+        import { traced } from "./other-tracing";
+
+        traced("job", () => {
+          process.exit(1);
+        });
+      `,
+      settings: { "traced-exit": { wrappers: [{ module: "./tracing", export: "traced", callback: 1 }] } },
+    },
+    // A settings method wrapper is only a scope for that method name.
+    {
+      code: dedent`
+        telemetry.runOutsideSpan("sync", () => {
+          process.exit(1);
+        });
+      `,
+      settings: { "traced-exit": { wrappers: [{ method: "runInSpan" }] } },
+    },
+    // No exit-like word at all: the file is skipped before the model is built.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      withTask({ name: "t" }, () => console.log("done"));
+    `,
+  ],
+  invalid: [
+    // ---- Exit forms, inside a Sentry span (Sentry records and ends the span on a throw: the throw alone is suggested).
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          process["exit"](2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 21,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // The optional chain is part of the statement the suggestion replaces.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          process?.exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 19,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          globalThis.process.exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 29,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // Destructured from the global: the binding, not the name, is what counts.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        const { exit } = process;
+        Sentry.startSpan({ name: "s" }, () => {
+          exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 10,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                const { exit } = process;
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // Destructured and renamed.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        const { exit: quit } = process;
+        Sentry.startSpan({ name: "s" }, () => {
+          quit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 10,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                const { exit: quit } = process;
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import { exit } from "node:process";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 10,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+                import { exit } from "node:process";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import { exit as bye } from "process";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          bye(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 9,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+                import { exit as bye } from "process";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // The default import of "process" is the process object under another name.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import proc from "process";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          proc.exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 15,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+                import proc from "process";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A namespace import named process shadows the global but is the same module.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import * as process from "node:process";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          process.exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+                import * as process from "node:process";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        const Sentry = require("@sentry/node");
+
+        Sentry.startSpan({ name: "s" }, () => {
+          require("node:process").exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 34,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                const Sentry = require("@sentry/node");
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        const { startSpan } = require("@sentry/node");
+        const { exit } = require("process");
+
+        startSpan({ name: "s" }, () => {
+          exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 10,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                const { startSpan } = require("@sentry/node");
+                const { exit } = require("process");
+
+                startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // An alias of the global, then a method read into a variable.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        const proc = process;
+        const quit = proc.exit;
+        Sentry.startSpan({ name: "s" }, () => {
+          quit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 6,
+          column: 3,
+          endLine: 6,
+          endColumn: 10,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                const proc = process;
+                const quit = proc.exit;
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // abort() has no exit code: the throw carries 1.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          process.abort();
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.abort()", where: "span 's'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.abort() in span 's'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // Killing our own pid ends this process.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          process.kill(process.pid, "SIGTERM");
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.kill(process.pid)", where: "span 's'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 39,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.kill() in span 's'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // Our own pid read through the imported module.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import proc from "node:process";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          proc.kill(proc.pid);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.kill(process.pid)", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 22,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+                import proc from "node:process";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.kill() in span 's'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // reallyExit is the internal exit that skips the exit event.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          process.reallyExit(3);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.reallyExit()", where: "span 's'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 24,
+          suggestions: [
+            throwing(
+              "3",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.reallyExit() in span 's'"), { exitCode: 3 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // The exit code is kept as written.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          process.exit(code);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 21,
+          suggestions: [
+            throwing(
+              "code",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: code });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // exit(0) directly in the callback means "stop here, successfully": return comes first.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          if (done) process.exit(0);
+          work();
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 13,
+          endLine: 4,
+          endColumn: 28,
+          suggestions: [
+            returning(
+              "span",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  if (done) return;
+                  work();
+                });
+              `,
+            ),
+            throwing(
+              "0",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  if (done) throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 0 });
+                  work();
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // exit() without a code is a success unless process.exitCode was set: the throw keeps that.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          return process.exit();
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 10,
+          endLine: 4,
+          endColumn: 24,
+          suggestions: [
+            returning(
+              "span",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  return;
+                });
+              `,
+            ),
+            throwing(
+              "0",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: process.exitCode ?? 0 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // An expression-bodied arrow gets a block around the throw.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => process.exit(2));
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 3,
+          column: 39,
+          endLine: 3,
+          endColumn: 54,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => { throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 }); });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // Inside an expression a throw statement cannot stand: reported without suggestions.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          const port = env.PORT ?? process.exit(2);
+          listen(port);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 28,
+          endLine: 4,
+          endColumn: 43,
+          suggestions: [],
+        },
+      ],
+    },
+    // A try around the exit would catch the throw and carry on: no throw suggestion.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          try {
+            process.exit(2);
+          } catch {
+            recover();
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [],
+        },
+      ],
+    },
+    // In a try, a successful exit can still become a return (a return is not caught).
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          try {
+            process.exit(0);
+          } catch {
+            recover();
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [
+            returning(
+              "span",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  try {
+                    return;
+                  } catch {
+                    recover();
+                  }
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+    },
+    // In the catch clause the throw propagates, so it is offered.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, async () => {
+          try {
+            await call();
+          } catch (error) {
+            process.exit(2);
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, async () => {
+                  try {
+                    await call();
+                  } catch (error) {
+                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                  }
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // The message of a console.error just before becomes the Error's message; the console.error stays.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          console.error(\`missing \${key}\`);
+          process.exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  console.error(\`missing \${key}\`);
+                  throw Object.assign(new Error(\`missing \${key}\`), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A non-text console.error argument is stringified.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          console.error(error);
+          process.exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  console.error(error);
+                  throw Object.assign(new Error(String(error)), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // With several arguments, the leading text is the message.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          console.error("Bedrock call failed:", error.message);
+          process.exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  console.error("Bedrock call failed:", error.message);
+                  throw Object.assign(new Error("Bedrock call failed:"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // ---- Traceloop: with* and decorators end the span only on success, so the throw suggestion also records the error.
+    // The incident: exit(1) inside a task of a workflow; both callbacks are wrapped, the helpers are added once.
+    {
+      code: dedent`
+        import { withTask, withWorkflow } from "@traceloop/node-server-sdk";
+
+        await withWorkflow({ name: "rag_pipeline" }, async () => {
+          await withTask({ name: "bedrock_completion" }, async () => {
+            if (!region) {
+              console.error("AWS_REGION is not set");
+              process.exit(1);
+            }
+          });
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 'bedrock_completion' of workflow 'rag_pipeline'" },
+          line: 7,
+          column: 7,
+          endLine: 7,
+          endColumn: 22,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { withTask, withWorkflow } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  await withWorkflow({ name: "rag_pipeline" }, recordSpanErrors(async () => {
+                    await withTask({ name: "bedrock_completion" }, recordSpanErrors(async () => {
+                      if (!region) {
+                        console.error("AWS_REGION is not set");
+                        throw Object.assign(new Error("AWS_REGION is not set"), { exitCode: 1 });
+                      }
+                    }));
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import { withAgent } from "@traceloop/node-server-sdk";
+
+        withAgent({ name: "planner" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "agent 'planner'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { withAgent } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  withAgent({ name: "planner" }, recordSpanErrors(() => {
+                    throw Object.assign(new Error("process.exit() in agent 'planner'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import { withTool } from "@traceloop/node-server-sdk";
+
+        withTool({ name: "search" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "tool 'search'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { withTool } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  withTool({ name: "search" }, recordSpanErrors(() => {
+                    throw Object.assign(new Error("process.exit() in tool 'search'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // withConversation(id, fn): the id is the first argument, not a config object.
+    {
+      code: dedent`
+        import { withConversation } from "@traceloop/node-server-sdk";
+
+        withConversation("support-42", () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "conversation 'support-42'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { withConversation } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  withConversation("support-42", recordSpanErrors(() => {
+                    throw Object.assign(new Error("process.exit() in conversation 'support-42'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // Renamed import; a successful exit directly in the callback gets return first.
+    {
+      code: dedent`
+        import { withWorkflow as workflowScope } from "@traceloop/node-server-sdk";
+
+        workflowScope({ name: "wf" }, () => {
+          process.exit(0);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "workflow 'wf'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            returning(
+              "workflow",
+              dedent`
+                import { withWorkflow as workflowScope } from "@traceloop/node-server-sdk";
+
+                workflowScope({ name: "wf" }, () => {
+                  return;
+                });
+              `,
+            ),
+            throwing(
+              "0",
+              withHelpers(
+                dedent`
+                  import { withWorkflow as workflowScope } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  workflowScope({ name: "wf" }, recordSpanErrors(() => {
+                    throw Object.assign(new Error("process.exit() in workflow 'wf'"), { exitCode: 0 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // Namespace import.
+    {
+      code: dedent`
+        import * as traceloop from "@traceloop/node-server-sdk";
+
+        traceloop.withTask({ name: "t" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 't'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import * as traceloop from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  traceloop.withTask({ name: "t" }, recordSpanErrors(() => {
+                    throw Object.assign(new Error("process.exit() in task 't'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // Default import of a CommonJS package: the module object.
+    {
+      code: dedent`
+        import traceloop from "@traceloop/node-server-sdk";
+
+        traceloop.withTask({ name: "t" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 't'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import traceloop from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  traceloop.withTask({ name: "t" }, recordSpanErrors(() => {
+                    throw Object.assign(new Error("process.exit() in task 't'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // require of the module object.
+    {
+      code: dedent`
+        const traceloop = require("@traceloop/node-server-sdk");
+
+        traceloop.withTask({ name: "t" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 't'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  const traceloop = require("@traceloop/node-server-sdk");
+                  const { SpanStatusCode, trace } = require("@opentelemetry/api");
+                `,
+                dedent`
+                  traceloop.withTask({ name: "t" }, recordSpanErrors(() => {
+                    throw Object.assign(new Error("process.exit() in task 't'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // require with renaming destructuring; in a .cjs file the helpers are plain JavaScript.
+    {
+      filename: "job.cjs",
+      code: dedent`
+        const { withWorkflow: wf } = require("@traceloop/node-server-sdk");
+
+        wf({ name: "nightly" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "workflow 'nightly'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  const { withWorkflow: wf } = require("@traceloop/node-server-sdk");
+                  const { SpanStatusCode, trace } = require("@opentelemetry/api");
+                `,
+                dedent`
+                  wf({ name: "nightly" }, recordSpanErrors(() => {
+                    throw Object.assign(new Error("process.exit() in workflow 'nightly'"), { exitCode: 1 });
+                  }));
+                `,
+                SPAN_HELPERS_JS,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // A module-level `trace` is taken: the added import is aliased.
+    {
+      code: dedent`
+        import { withTask } from "@traceloop/node-server-sdk";
+
+        const trace = loadTrace();
+        withTask({ name: "t" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 't'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { withTask } from "@traceloop/node-server-sdk";
+                  import { SpanStatusCode, trace as otelTrace } from "@opentelemetry/api";
+                `,
+                dedent`
+                  const trace = loadTrace();
+                  withTask({ name: "t" }, recordSpanErrors(() => {
+                    throw Object.assign(new Error("process.exit() in task 't'"), { exitCode: 1 });
+                  }));
+                `,
+                SPAN_HELPERS.replaceAll("trace.getActiveSpan()", "otelTrace.getActiveSpan()"),
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // The callback passed by name: the function declaration is the scope body, and the wrap goes on the argument.
+    {
+      code: dedent`
+        import { withTask } from "@traceloop/node-server-sdk";
+
+        async function body() {
+          process.exit(1);
+        }
+
+        withTask({ name: "t" }, body);
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 't'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { withTask } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  async function body() {
+                    throw Object.assign(new Error("process.exit() in task 't'"), { exitCode: 1 });
+                  }
+
+                  withTask({ name: "t" }, recordSpanErrors(body));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // Already wrapped (a previous suggestion, or by hand) and helpers present: the throw alone.
+    {
+      code: dedent`
+        import { SpanStatusCode, trace } from "@opentelemetry/api";
+        import { withTask } from "@traceloop/node-server-sdk";
+
+        function endSpanWithError(error: unknown): unknown {
+          return error;
+        }
+
+        function recordSpanErrors<F>(fn: F): F {
+          return fn;
+        }
+
+        withTask({ name: "t" }, recordSpanErrors(async () => {
+          process.exit(1);
+        }));
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 't'" },
+          line: 13,
+          column: 3,
+          endLine: 13,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import { SpanStatusCode, trace } from "@opentelemetry/api";
+                import { withTask } from "@traceloop/node-server-sdk";
+
+                function endSpanWithError(error: unknown): unknown {
+                  return error;
+                }
+
+                function recordSpanErrors<F>(fn: F): F {
+                  return fn;
+                }
+
+                withTask({ name: "t" }, recordSpanErrors(async () => {
+                  throw Object.assign(new Error("process.exit() in task 't'"), { exitCode: 1 });
+                }));
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A CRLF file keeps its line endings in everything the fix adds.
+    {
+      code: 'import { withTask } from "@traceloop/node-server-sdk";\r\n\r\nwithTask({ name: "t" }, () => {\r\n  process.exit(1);\r\n});\r\n',
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 't'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                `import { withTask } from "@traceloop/node-server-sdk";\n${OTEL_IMPORT}`,
+                `withTask({ name: "t" }, recordSpanErrors(() => {\n  throw Object.assign(new Error("process.exit() in task 't'"), { exitCode: 1 });\n}));\n`,
+              ).replaceAll("\n", "\r\n"),
+            ),
+          ],
+        },
+      ],
+    },
+    // ---- Traceloop decorators: the method body goes into a try whose catch records the error on the span.
+    {
+      code: dedent`
+        import * as traceloop from "@traceloop/node-server-sdk";
+
+        class Pipeline {
+          @traceloop.workflow({ name: "rag_pipeline" })
+          async run() {
+            await this.prepare();
+            process.exit(1);
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "workflow 'rag_pipeline'" },
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import * as traceloop from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  class Pipeline {
+                    @traceloop.workflow({ name: "rag_pipeline" })
+                    async run() {
+                      try {
+                        await this.prepare();
+                        throw Object.assign(new Error("process.exit() in workflow 'rag_pipeline'"), { exitCode: 1 });
+                      } catch (error) {
+                        throw endSpanWithError(error);
+                      }
+                    }
+                  }
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // Named decorator import without a name in the config: Traceloop names the span after the method.
+    {
+      code: dedent`
+        import { task } from "@traceloop/node-server-sdk";
+
+        class Steps {
+          @task({})
+          load() { process.exit(1); }
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 'load'" },
+          line: 5,
+          column: 12,
+          endLine: 5,
+          endColumn: 27,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { task } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  class Steps {
+                    @task({})
+                    load() {
+                      try {
+                        throw Object.assign(new Error("process.exit() in task 'load'"), { exitCode: 1 });
+                      } catch (error) {
+                        throw endSpanWithError(error);
+                      }
+                    }
+                  }
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // Config as a function of the call: the name is only known at run time, so the method's name stands in.
+    {
+      code: dedent`
+        import { agent } from "@traceloop/node-server-sdk";
+
+        class Assistant {
+          @agent((self, topic) => ({ name: \`agent_\${topic}\` }))
+          async answer(topic: string) {
+            process.exit(1);
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "agent 'answer'" },
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { agent } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  class Assistant {
+                    @agent((self, topic) => ({ name: \`agent_\${topic}\` }))
+                    async answer(topic: string) {
+                      try {
+                        throw Object.assign(new Error("process.exit() in agent 'answer'"), { exitCode: 1 });
+                      } catch (error) {
+                        throw endSpanWithError(error);
+                      }
+                    }
+                  }
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import { tool } from "@traceloop/node-server-sdk";
+
+        class Tools {
+          @tool({ name: "web_search" })
+          search() {
+            process.exit(1);
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "tool 'web_search'" },
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { tool } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  class Tools {
+                    @tool({ name: "web_search" })
+                    search() {
+                      try {
+                        throw Object.assign(new Error("process.exit() in tool 'web_search'"), { exitCode: 1 });
+                      } catch (error) {
+                        throw endSpanWithError(error);
+                      }
+                    }
+                  }
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // @conversation takes the conversation id itself.
+    {
+      code: dedent`
+        import * as traceloop from "@traceloop/node-server-sdk";
+
+        class Chat {
+          @traceloop.conversation("support")
+          reply() {
+            process.exit(0);
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "conversation 'support'" },
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 20,
+          suggestions: [
+            returning(
+              "conversation",
+              dedent`
+                import * as traceloop from "@traceloop/node-server-sdk";
+
+                class Chat {
+                  @traceloop.conversation("support")
+                  reply() {
+                    return;
+                  }
+                }
+              `,
+            ),
+            throwing(
+              "0",
+              withHelpers(
+                dedent`
+                  import * as traceloop from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  class Chat {
+                    @traceloop.conversation("support")
+                    reply() {
+                      try {
+                        throw Object.assign(new Error("process.exit() in conversation 'support'"), { exitCode: 0 });
+                      } catch (error) {
+                        throw endSpanWithError(error);
+                      }
+                    }
+                  }
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // ---- OpenTelemetry: the startActiveSpan callback owns its span; nothing ends it on a throw unless we do.
+    // Two arguments, callback last; the helpers' names join the existing named import.
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        const tracer = trace.getTracer("jobs");
+        tracer.startActiveSpan("import", (span) => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'import'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  const tracer = trace.getTracer("jobs");
+                  tracer.startActiveSpan("import", recordSpanErrors((span) => {
+                    throw Object.assign(new Error("process.exit() in span 'import'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // Three arguments (name, options, fn).
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        trace.getTracer("jobs").startActiveSpan("import", { attributes: { batch: 1 } }, (span) => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'import'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  trace.getTracer("jobs").startActiveSpan("import", { attributes: { batch: 1 } }, recordSpanErrors((span) => {
+                    throw Object.assign(new Error("process.exit() in span 'import'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // Four arguments (name, options, context, fn), on a tracer from anywhere: no import in the file at all.
+    {
+      code: dedent`
+        getTracer().startActiveSpan("import", {}, parentContext, (span) => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'import'" },
+          line: 2,
+          column: 3,
+          endLine: 2,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              `${OTEL_IMPORT}\n\n${SPAN_HELPERS}\n\n${dedent`
+                getTracer().startActiveSpan("import", {}, parentContext, recordSpanErrors((span) => {
+                  throw Object.assign(new Error("process.exit() in span 'import'"), { exitCode: 1 });
+                }));
+              `}`,
+            ),
+          ],
+        },
+      ],
+    },
+    // context.with(trace.setSpan(...), fn) makes the span active for fn: an unnamed span scope.
+    {
+      code: dedent`
+        import { context, trace } from "@opentelemetry/api";
+
+        context.with(trace.setSpan(context.active(), span), () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "a span" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                'import { context, trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  context.with(trace.setSpan(context.active(), span), recordSpanErrors(() => {
+                    throw Object.assign(new Error("process.exit() in a span"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // ---- SDKs whose wrapper records the error and ends the span: the throw alone.
+    {
+      code: dedent`
+        import { startActiveObservation } from "@langfuse/tracing";
+
+        await startActiveObservation("retrieve", async (span) => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "observation 'retrieve'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import { startActiveObservation } from "@langfuse/tracing";
+
+                await startActiveObservation("retrieve", async (span) => {
+                  throw Object.assign(new Error("process.exit() in observation 'retrieve'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // observe(fn, { name }): the callback comes first, the name from the options.
+    {
+      code: dedent`
+        import { observe } from "@langfuse/tracing";
+
+        const answer = observe(async (question: string) => {
+          process.exit(1);
+        }, { name: "answer" });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "observation 'answer'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import { observe } from "@langfuse/tracing";
+
+                const answer = observe(async (question: string) => {
+                  throw Object.assign(new Error("process.exit() in observation 'answer'"), { exitCode: 1 });
+                }, { name: "answer" });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // observe without a name: Langfuse uses the function's name.
+    {
+      code: dedent`
+        import { observe } from "@langfuse/tracing";
+
+        const rank = observe(function rankDocuments() {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "observation 'rankDocuments'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import { observe } from "@langfuse/tracing";
+
+                const rank = observe(function rankDocuments() {
+                  throw Object.assign(new Error("process.exit() in observation 'rankDocuments'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import { startSpan } from "@sentry/node";
+
+        startSpan({ name: "checkout" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'checkout'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import { startSpan } from "@sentry/node";
+
+                startSpan({ name: "checkout" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 'checkout'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // startSpanManual sets ERROR on a throw but leaves span.end() to the callback: the throw must end it too.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpanManual({ name: "upload" }, (span) => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'upload'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import * as Sentry from "@sentry/node";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  Sentry.startSpanManual({ name: "upload" }, recordSpanErrors((span) => {
+                    throw Object.assign(new Error("process.exit() in span 'upload'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import { withSpan } from "@arizeai/openinference-core";
+
+        const retrieve = withSpan(async () => {
+          process.exit(1);
+        }, { name: "retrieve" });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'retrieve'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import { withSpan } from "@arizeai/openinference-core";
+
+                const retrieve = withSpan(async () => {
+                  throw Object.assign(new Error("process.exit() in span 'retrieve'"), { exitCode: 1 });
+                }, { name: "retrieve" });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import { traceChain } from "@arizeai/openinference-core";
+
+        const chain = traceChain(async () => {
+          process.exit(1);
+        }, { name: "rag_chain" });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "chain 'rag_chain'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import { traceChain } from "@arizeai/openinference-core";
+
+                const chain = traceChain(async () => {
+                  throw Object.assign(new Error("process.exit() in chain 'rag_chain'"), { exitCode: 1 });
+                }, { name: "rag_chain" });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // traceAgent without options: the function's own name.
+    {
+      code: dedent`
+        import { traceAgent } from "@arizeai/openinference-core";
+
+        const plan = traceAgent(async function planner() {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "agent 'planner'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import { traceAgent } from "@arizeai/openinference-core";
+
+                const plan = traceAgent(async function planner() {
+                  throw Object.assign(new Error("process.exit() in agent 'planner'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // An anonymous tool: the scope has a kind but no name.
+    {
+      code: dedent`
+        const { traceTool } = require("@arizeai/openinference-core");
+
+        module.exports = traceTool(() => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "a tool" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                const { traceTool } = require("@arizeai/openinference-core");
+
+                module.exports = traceTool(() => {
+                  throw Object.assign(new Error("process.exit() in a tool"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      code: dedent`
+        import { traceable } from "langsmith/traceable";
+
+        export const summarize = traceable(async (text: string) => {
+          process.exit(1);
+        }, { name: "summarize" });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "run 'summarize'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import { traceable } from "langsmith/traceable";
+
+                export const summarize = traceable(async (text: string) => {
+                  throw Object.assign(new Error("process.exit() in run 'summarize'"), { exitCode: 1 });
+                }, { name: "summarize" });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // dd-trace's default export is the tracer.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+
+        tracer.trace("web.request", () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'web.request'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import tracer from "dd-trace";
+
+                tracer.trace("web.request", () => {
+                  throw Object.assign(new Error("process.exit() in span 'web.request'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // tracer.wrap(name, options, fn): callback last.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+
+        export const handle = tracer.wrap("queue.handle", { resource: "jobs" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'queue.handle'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import tracer from "dd-trace";
+
+                export const handle = tracer.wrap("queue.handle", { resource: "jobs" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 'queue.handle'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // The tracer returned by require("dd-trace").init().
+    {
+      code: dedent`
+        const tracer = require("dd-trace").init();
+
+        tracer.trace("cron.run", () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'cron.run'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                const tracer = require("dd-trace").init();
+
+                tracer.trace("cron.run", () => {
+                  throw Object.assign(new Error("process.exit() in span 'cron.run'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // ---- settings["traced-exit"].wrappers: the user's own scope openers.
+    // A module export with the callback second and a string name first; by default it does not record errors.
+    {
+      code: dedent`
+        import { traced } from "./tracing";
+
+        traced("nightly_sync", async () => {
+          process.exit(1);
+        });
+      `,
+      settings: { "traced-exit": { wrappers: [{ module: "./tracing", export: "traced", callback: 1, kind: "job" }] } },
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "job 'nightly_sync'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { traced } from "./tracing";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  traced("nightly_sync", recordSpanErrors(async () => {
+                    throw Object.assign(new Error("process.exit() in job 'nightly_sync'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // A nested export path through a namespace import; recordsErrors: the throw alone. Kind defaults to "scope", callback to "last".
+    {
+      code: dedent`
+        import * as obs from "@acme/observability";
+
+        obs.spans.run({ name: "reindex" }, () => {
+          process.exit(1);
+        });
+      `,
+      settings: { "traced-exit": { wrappers: [{ module: "@acme/observability", export: "spans.run", recordsErrors: true }] } },
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "scope 'reindex'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as obs from "@acme/observability";
+
+                obs.spans.run({ name: "reindex" }, () => {
+                  throw Object.assign(new Error("process.exit() in scope 'reindex'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // nameArg: where the name is when it is not the first argument.
+    {
+      code: dedent`
+        const { runTraced } = require("@acme/observability");
+
+        runTraced(() => {
+          process.exit(1);
+        }, "compact");
+      `,
+      settings: { "traced-exit": { wrappers: [{ module: "@acme/observability", export: "runTraced", callback: 0, nameArg: 1, recordsErrors: true }] } },
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "scope 'compact'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                const { runTraced } = require("@acme/observability");
+
+                runTraced(() => {
+                  throw Object.assign(new Error("process.exit() in scope 'compact'"), { exitCode: 1 });
+                }, "compact");
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A method wrapper counts on any object, like startActiveSpan.
+    {
+      code: dedent`
+        telemetry.runInSpan("sync", () => {
+          process.exit(1);
+        });
+      `,
+      settings: { "traced-exit": { wrappers: [{ method: "runInSpan", kind: "operation", recordsErrors: true }] } },
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "operation 'sync'" },
+          line: 2,
+          column: 3,
+          endLine: 2,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                telemetry.runInSpan("sync", () => {
+                  throw Object.assign(new Error("process.exit() in operation 'sync'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A custom decorator factory; the method body is wrapped like a Traceloop decorator's.
+    {
+      code: dedent`
+        import { Traced } from "./tracing";
+
+        class Sync {
+          @Traced({ name: "sync_accounts" })
+          run() {
+            process.exit(1);
+          }
+        }
+      `,
+      settings: { "traced-exit": { wrappers: [{ module: "./tracing", export: "Traced", decorator: true, kind: "operation" }] } },
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "operation 'sync_accounts'" },
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { Traced } from "./tracing";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  class Sync {
+                    @Traced({ name: "sync_accounts" })
+                    run() {
+                      try {
+                        throw Object.assign(new Error("process.exit() in operation 'sync_accounts'"), { exitCode: 1 });
+                      } catch (error) {
+                        throw endSpanWithError(error);
+                      }
+                    }
+                  }
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // ---- Reach through same-file functions.
+    // Transitively, through two helpers; the message names the chain, and the fix wraps every Traceloop scope on the way.
+    {
+      code: dedent`
+        import { withTask, withWorkflow } from "@traceloop/node-server-sdk";
+
+        function requireRegion(): string {
+          const region = process.env.AWS_REGION;
+          if (!region) {
+            process.exit(1);
+          }
+          return region;
+        }
+
+        const loadConfig = () => ({ region: requireRegion() });
+
+        withWorkflow({ name: "rag_pipeline" }, async () => {
+          await withTask({ name: "load_config" }, async () => loadConfig());
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 'load_config' of workflow 'rag_pipeline' (via loadConfig() → requireRegion())" },
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { withTask, withWorkflow } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  function requireRegion(): string {
+                    const region = process.env.AWS_REGION;
+                    if (!region) {
+                      throw Object.assign(new Error("process.exit() in task 'load_config'"), { exitCode: 1 });
+                    }
+                    return region;
+                  }
+
+                  const loadConfig = () => ({ region: requireRegion() });
+
+                  withWorkflow({ name: "rag_pipeline" }, recordSpanErrors(async () => {
+                    await withTask({ name: "load_config" }, recordSpanErrors(async () => loadConfig()));
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // this.method() in a class reaches the method.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        class Job {
+          run() {
+            return Sentry.startSpan({ name: "job" }, () => this.fail());
+          }
+
+          fail() {
+            process.exit(2);
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'job' (via fail())" },
+          line: 9,
+          column: 5,
+          endLine: 9,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                class Job {
+                  run() {
+                    return Sentry.startSpan({ name: "job" }, () => this.fail());
+                  }
+
+                  fail() {
+                    throw Object.assign(new Error("process.exit() in span 'job'"), { exitCode: 2 });
+                  }
+                }
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A class field holding an arrow is called the same way.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        class Job {
+          fail = () => {
+            process.exit(2);
+          };
+
+          run() {
+            return Sentry.startSpan({ name: "job" }, () => this.fail());
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'job' (via fail())" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                class Job {
+                  fail = () => {
+                    throw Object.assign(new Error("process.exit() in span 'job'"), { exitCode: 2 });
+                  };
+
+                  run() {
+                    return Sentry.startSpan({ name: "job" }, () => this.fail());
+                  }
+                }
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A decorated method reaching a sibling through this: the decorated body is wrapped, the helper throws.
+    {
+      code: dedent`
+        import { workflow } from "@traceloop/node-server-sdk";
+
+        class Pipeline {
+          @workflow({ name: "pipeline" })
+          async run() {
+            this.check();
+          }
+
+          check() {
+            process.exit(1);
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "workflow 'pipeline' (via check())" },
+          line: 10,
+          column: 5,
+          endLine: 10,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { workflow } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  class Pipeline {
+                    @workflow({ name: "pipeline" })
+                    async run() {
+                      try {
+                        this.check();
+                      } catch (error) {
+                        throw endSpanWithError(error);
+                      }
+                    }
+
+                    check() {
+                      throw Object.assign(new Error("process.exit() in workflow 'pipeline'"), { exitCode: 1 });
+                    }
+                  }
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // A function passed as a callback from inside the scope runs there too.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        function onError(error: unknown) {
+          process.exit(1);
+        }
+
+        Sentry.startSpan({ name: "fetch" }, async () => {
+          await download().catch(onError);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'fetch' (via onError())" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                function onError(error: unknown) {
+                  throw Object.assign(new Error("process.exit() in span 'fetch'"), { exitCode: 1 });
+                }
+
+                Sentry.startSpan({ name: "fetch" }, async () => {
+                  await download().catch(onError);
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // fn.call(...) is a call of fn.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        function bail(this: unknown) {
+          process.exit(1);
+        }
+
+        Sentry.startSpan({ name: "fetch" }, () => bail.call(null));
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'fetch' (via bail())" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                function bail(this: unknown) {
+                  throw Object.assign(new Error("process.exit() in span 'fetch'"), { exitCode: 1 });
+                }
+
+                Sentry.startSpan({ name: "fetch" }, () => bail.call(null));
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A helper also called outside the scope is still reported: one call in a scope is enough to lose it.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        function bail() {
+          process.exit(1);
+        }
+
+        if (!configured) bail();
+        Sentry.startSpan({ name: "s" }, () => bail());
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's' (via bail())" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                function bail() {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 });
+                }
+
+                if (!configured) bail();
+                Sentry.startSpan({ name: "s" }, () => bail());
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // Mutual recursion: the search over callers terminates and still reports.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        function ping(n: number): number {
+          if (n > 10) process.exit(1);
+          return pong(n + 1);
+        }
+
+        function pong(n: number): number {
+          return ping(n + 1);
+        }
+
+        Sentry.startSpan({ name: "s" }, () => ping(0));
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's' (via ping())" },
+          line: 4,
+          column: 15,
+          endLine: 4,
+          endColumn: 30,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                function ping(n: number): number {
+                  if (n > 10) throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 });
+                  return pong(n + 1);
+                }
+
+                function pong(n: number): number {
+                  return ping(n + 1);
+                }
+
+                Sentry.startSpan({ name: "s" }, () => ping(0));
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // Both ends of a cycle exit: c() is reached only through b(), whose search was still running when c() was first
+    // met (a depth-first search with a "pending" mark cached c() as unreachable and missed the second report).
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        function b() { process.exit(1); c(); }
+        function c() { b(); process.exit(2); }
+        function a() { b(); }
+
+        Sentry.startSpan({ name: "s" }, () => a());
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's' (via a() → b())" },
+          line: 3,
+          column: 16,
+          endLine: 3,
+          endColumn: 31,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                function b() { throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 }); c(); }
+                function c() { b(); process.exit(2); }
+                function a() { b(); }
+
+                Sentry.startSpan({ name: "s" }, () => a());
+              `,
+              false,
+            ),
+          ],
+        },
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's' (via a() → b() → c())" },
+          line: 4,
+          column: 21,
+          endLine: 4,
+          endColumn: 36,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                function b() { process.exit(1); c(); }
+                function c() { b(); throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 }); }
+                function a() { b(); }
+
+                Sentry.startSpan({ name: "s" }, () => a());
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A function declared and called inside the scope callback.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          function stop() {
+            process.exit(0);
+          }
+          stop();
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's' (via stop())" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "0",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  function stop() {
+                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 0 });
+                  }
+                  stop();
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // Nested callbacks run inside the scope too; exit(0) there is not "directly in the callback", so no return.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          items.forEach((item) => {
+            if (!item) process.exit(0);
+          });
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 16,
+          endLine: 5,
+          endColumn: 31,
+          suggestions: [
+            throwing(
+              "0",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  items.forEach((item) => {
+                    if (!item) throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 0 });
+                  });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A timer started in the scope keeps its context: its exit is reported (the span's children are lost with it).
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          setTimeout(() => process.exit(1), 1000);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 20,
+          endLine: 4,
+          endColumn: 35,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  setTimeout(() => { throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 }); }, 1000);
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // ---- Nested scopes: the message names the inner scope and what it runs in.
+    // Sentry records its own span; only the enclosing Traceloop workflow needs the helper.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import { withWorkflow } from "@traceloop/node-server-sdk";
+
+        withWorkflow({ name: "wf" }, async () => {
+          await Sentry.startSpan({ name: "fetch" }, async () => {
+            process.exit(4);
+          });
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'fetch' of workflow 'wf'" },
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "4",
+              withHelpers(
+                dedent`
+                  import * as Sentry from "@sentry/node";
+                  import { withWorkflow } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  withWorkflow({ name: "wf" }, recordSpanErrors(async () => {
+                    await Sentry.startSpan({ name: "fetch" }, async () => {
+                      throw Object.assign(new Error("process.exit() in span 'fetch'"), { exitCode: 4 });
+                    });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // A scope opened in a helper called from another scope: the outer scope is found through the helper.
+    {
+      code: dedent`
+        import { startActiveObservation } from "@langfuse/tracing";
+        import * as Sentry from "@sentry/node";
+
+        function retrieve() {
+          return startActiveObservation("retrieve", () => {
+            process.exit(1);
+          });
+        }
+
+        Sentry.startSpan({ name: "request" }, () => retrieve());
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "observation 'retrieve' of span 'request'" },
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import { startActiveObservation } from "@langfuse/tracing";
+                import * as Sentry from "@sentry/node";
+
+                function retrieve() {
+                  return startActiveObservation("retrieve", () => {
+                    throw Object.assign(new Error("process.exit() in observation 'retrieve'"), { exitCode: 1 });
+                  });
+                }
+
+                Sentry.startSpan({ name: "request" }, () => retrieve());
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // Two exits in one scope: two reports, each with its own suggestion.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          if (a) process.exit(1);
+          if (b) process.abort();
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 10,
+          endLine: 4,
+          endColumn: 25,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  if (a) throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 });
+                  if (b) process.abort();
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.abort()", where: "span 's'" },
+          line: 5,
+          column: 10,
+          endLine: 5,
+          endColumn: 25,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  if (a) process.exit(1);
+                  if (b) throw Object.assign(new Error("process.abort() in span 's'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A local `process` elsewhere in the file does not hide the global inside the scope.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        function simulate(process: { exit(): void }) {
+          process.exit();
+        }
+
+        Sentry.startSpan({ name: "s" }, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 8,
+          column: 3,
+          endLine: 8,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "1",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                function simulate(process: { exit(): void }) {
+                  process.exit();
+                }
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+/** Lints `code` with the rule and these settings, the way a user's flat config would. */
+function lintWithSettings(settings: Record<string, unknown>, code = "process.exit(1);") {
+  const linter = new Linter({ configType: "flat" });
+  return linter.verify(
+    code,
+    [
+      {
+        files: ["**/*.ts"],
+        languageOptions: { parser: tsParser, globals: { ...globals.node } },
+        plugins: { "traced-exit": { rules: { "no-process-exit": rule as never } } },
+        rules: { "traced-exit/no-process-exit": "error" },
+        settings,
+      },
+    ],
+    "file.ts",
+  );
+}
+
+describe("invalid settings[\"traced-exit\"] fail with a SettingsError naming the problem", () => {
+  const docs = "See https://github.com/traced-exit/eslint-plugin-traced-exit/blob/main/docs/settings.md";
+
+  it.each([
+    // The allowed keys are listed after this prefix.
+    [{ wrapers: [] }, 'settings has unknown property "wrapers" (allowed: wrappers, flushes, initializers'],
+    [[], "must be an object"],
+    [{ wrappers: {} }, "wrappers must be an array"],
+    [{ wrappers: ["withJob"] }, "wrappers[0] must be an object"],
+    [{ wrappers: [{ module: "./tracing", export: "traced", callback: -1 }] }, 'wrappers[0].callback must be a non-negative integer or "last"'],
+    [{ wrappers: [{ module: "./tracing" }] }, "wrappers[0].export must be a non-empty string"],
+    [{ wrappers: [{ method: "runInSpan", module: "./tracing" }] }, 'wrappers[0] takes either "method" or "module" + "export", not both'],
+    [{ wrappers: [{ method: "runInSpan", recordsErrors: "yes" }] }, "wrappers[0].recordsErrors must be a boolean"],
+    [{ wrappers: [{ method: "runInSpan", name: "x" }] }, 'wrappers[0] has unknown property "name"'],
+    [{ flushes: [{ export: "flush" }] }, "flushes[0].module must be a non-empty string"],
+    [{ initializers: [{ module: "" }] }, "initializers[0].module must be a non-empty string"],
+    [{ entry: "yes" }, "entry must be a boolean"],
+  ])("%j", (value, problem) => {
+    const expected = `Invalid settings["traced-exit"]: ${problem}`;
+    expect(() => lintWithSettings({ "traced-exit": value })).toThrow(expected);
+    expect(() => lintWithSettings({ "traced-exit": value })).toThrow(docs);
+  });
+
+  // Checked on every file, not only on files that mention an exit: a typo must not pass silently.
+  it("throws on a file without any exit", () => {
+    expect(() => lintWithSettings({ "traced-exit": { wrapers: [] } }, "const answer = 42;")).toThrow('unknown property "wrapers"');
+  });
+
+  it("accepts valid settings", () => {
+    const settings = {
+      "traced-exit": {
+        wrappers: [{ module: "./tracing", export: "traced", callback: 1, kind: "job", recordsErrors: false, nameArg: 0 }, { method: "runInSpan", callback: "last" }],
+        flushes: [{ module: "./tracing", export: "shutdownTracing" }, { method: "flushTraces" }],
+        initializers: [{ module: "./tracing" }, { module: "./tracing", export: "Provider", construct: true }],
+      },
+    };
+    expect(lintWithSettings(settings, 'import { traced } from "./tracing";\ntraced("job", () => process.exit(1));')).toMatchObject([
+      { ruleId: "traced-exit/no-process-exit", messageId: "exitInScope", message: "process.exit() inside job 'job' ends the process before these spans are exported." },
+    ]);
+  });
+});
