@@ -1,0 +1,418 @@
+/**
+ * Rewrites for require-flush-before-exit: run the SDK's flush before the process ends.
+ *
+ *   process.on("SIGTERM", () => process.exit(0))
+ *   → process.on("SIGTERM", async () => { await sdk.shutdown(); process.exit(0); })
+ *
+ *   main().catch(() => process.exit(1));
+ *   → main()
+ *       .catch((error) => {
+ *         console.error(error);
+ *         process.exitCode = error?.exitCode ?? 1;
+ *       })
+ *       .finally(() => traceloop.forceFlush());
+ *
+ * Errors thrown by no-process-exit's rewrite carry `exitCode`, so the entry keeps the code.
+ */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
+import type { FunctionNode } from "../scopes/ast";
+import { enclosingStatementList, isFunction, memberName, skipWrappers } from "../scopes/ast";
+import type { ExitCall } from "../scopes/model";
+import type { Entry, EntryFinding, ProcessLevel } from "../scopes/process-level";
+import { promiseLinkOf } from "../scopes/process-level";
+import type { FlushPlan } from "../rules/require-flush-before-exit/flush-plan";
+import { applyEdits, indentAt, indentUnit } from "./edits";
+import type { Edit } from "./edits";
+import { caughtLocally, exitSite } from "./exit-fix";
+import { fileFlavour } from "./imports";
+
+export type FlushSuggestionId = "awaitFlush" | "awaitExisting" | "flushThenExit" | "exitCodeInstead" | "throwInstead" | "flushAtEntry";
+
+export interface FlushSuggestion {
+  readonly messageId: FlushSuggestionId;
+  readonly data: Record<string, string>;
+  readonly fix: (fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[];
+}
+
+export interface FixContext {
+  readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  readonly filename: string;
+  readonly level: ProcessLevel;
+  readonly plan: FlushPlan;
+}
+
+/** `process.exit(1)`, `process.abort()`: how messages name an exit. */
+export function exitLabel(exit: ExitCall): string {
+  if (exit.method === "kill") return "process.kill(process.pid)";
+  const code = exit.codeText !== undefined && exit.codeText.length <= 24 && !exit.codeText.includes("\n") ? exit.codeText : "";
+  return `process.${exit.method}(${code})`;
+}
+
+/** The suggestions for an exit that runs before any flush, the one the codemod applies first. */
+export function exitSuggestions(context: FixContext, exit: ExitCall): FlushSuggestion[] {
+  const { sourceCode, level } = context;
+  const exitText = exitLabel(exit);
+  const fn = level.functionOf(exit.node);
+  const suggestions: FlushSuggestion[] = [];
+  const exitCode = exitCodeInstead(context, exit, fn);
+  if (exitCode) suggestions.push(exitCode);
+  const awaited = awaitBeforeExit(context, exit, fn, exitText);
+  if (awaited) suggestions.push(awaited);
+  else {
+    const chained = flushThenExit(context, exit, fn, exitText);
+    if (chained) suggestions.push(chained);
+  }
+  const thrown = throwInstead(context, exit, fn);
+  if (thrown) suggestions.push(thrown);
+  return suggestions;
+}
+
+/** `await flush();` just before the exit, making a listener or promise callback `async` when needed. */
+function awaitBeforeExit(context: FixContext, exit: ExitCall, fn: FunctionNode | TSESTree.Program, exitText: string): FlushSuggestion | undefined {
+  const { sourceCode, filename, level, plan } = context;
+  const site = exitSite(exit);
+  if (!site) return undefined;
+  let makeAsync: Edit | undefined;
+  if (fn.type === AST_NODE_TYPES.Program) {
+    // Top-level await: only in ES modules.
+    if (!fileFlavour(sourceCode, filename).esm || sourceCode.ast.sourceType !== "module") return undefined;
+  } else if (!fn.async) {
+    if (!level.mayBecomeAsync(fn)) return undefined;
+    makeAsync = { range: [fn.range[0], fn.range[0]], text: "async " };
+  }
+  const asyncNote = makeAsync ? (level.handlerOf(fn) ? " (the handler becomes async)" : " (the callback becomes async)") : "";
+  const eol = fileFlavour(sourceCode, filename).eol;
+
+  // `traceloop.forceFlush(); process.exit(0);`: the flush is there, but nothing waits for it.
+  if (site.kind === "statement") {
+    const list = enclosingStatementList(site.statement);
+    const previous = list?.[list.indexOf(site.statement) - 1];
+    if (previous?.type === AST_NODE_TYPES.ExpressionStatement && level.isFlushPromise(previous.expression, "success") && skipWrappers(previous.expression).type !== AST_NODE_TYPES.AwaitExpression) {
+      const edits: Edit[] = [{ range: [previous.expression.range[0], previous.expression.range[0]], text: "await " }];
+      if (makeAsync) edits.push(makeAsync);
+      const flushText = sourceCode.getText(previous.expression).split("\n")[0] as string;
+      return { messageId: "awaitExisting", data: { flush: flushText, exit: exitText, async: asyncNote }, fix: () => edits.map(toFix) };
+    }
+  }
+
+  const call = plan.call;
+  if (!call) return undefined;
+  const edits: Edit[] = [];
+  if (makeAsync) edits.push(makeAsync);
+  if (site.kind === "statement") {
+    const statement = site.statement;
+    if (enclosingStatementList(statement)) {
+      const indent = indentAt(sourceCode.text, statement.range[0]);
+      edits.push({ range: [statement.range[0], statement.range[0]], text: `await ${call.text};${eol}${indent}` });
+    } else {
+      // `if (failed) process.exit(1);`: the statement becomes a block.
+      edits.push({ range: statement.range, text: `{ await ${call.text}; ${sourceCode.getText(statement)} }` });
+    }
+  } else {
+    if (ASTUtils.isParenthesized(site.expression, sourceCode)) return undefined;
+    edits.push({ range: site.expression.range, text: `{ await ${call.text}; ${sourceCode.getText(site.expression)}; }` });
+  }
+  return {
+    messageId: "awaitFlush",
+    data: { flush: call.text, exit: exitText, async: asyncNote },
+    fix: () => [...call.fixes, ...edits.map(toFix)],
+  };
+}
+
+/** A sync function that ends with the exit: `flush().finally(() => process.exit(1))`, and the function returns. */
+function flushThenExit(context: FixContext, exit: ExitCall, fn: FunctionNode | TSESTree.Program, exitText: string): FlushSuggestion | undefined {
+  const { sourceCode, plan } = context;
+  const site = exitSite(exit);
+  const call = plan.call;
+  if (!site || !call) return undefined;
+  // Only where nothing waits for the function to return: the program's end or a callback. A named helper
+  // (`function fail() { …; process.exit(1) }`) would return to callers that never expected it to.
+  const callback = fn.type !== AST_NODE_TYPES.Program && fn.parent?.type === AST_NODE_TYPES.CallExpression && fn.parent.arguments.includes(fn as TSESTree.CallExpressionArgument);
+  if (fn.type !== AST_NODE_TYPES.Program && !callback) return undefined;
+  let expression: TSESTree.Node;
+  if (site.kind === "statement") {
+    if (site.statement.type !== AST_NODE_TYPES.ExpressionStatement || !isTail(site.statement, fn)) return undefined;
+    expression = site.statement.expression;
+  } else {
+    expression = site.expression;
+  }
+  const text = `${call.text}.finally(() => ${sourceCode.getText(expression)})`;
+  return {
+    messageId: "flushThenExit",
+    data: { flush: call.text, exit: exitText },
+    fix: (fixer) => [...call.fixes, fixer.replaceText(expression, text)],
+  };
+}
+
+/**
+ * `try { … } catch (error) { process.exit(1); } finally { await sdk.shutdown(); }` at the end of the entry
+ * function (or of the program): the exit skips the `finally`; an exit code lets it run and the program end.
+ */
+function exitCodeInstead(context: FixContext, exit: ExitCall, fn: FunctionNode | TSESTree.Program): FlushSuggestion | undefined {
+  const { sourceCode, level } = context;
+  const site = exitSite(exit);
+  if (exit.method !== "exit" || exit.codeText === undefined || site?.kind !== "statement" || site.statement.type !== AST_NODE_TYPES.ExpressionStatement) return undefined;
+  const block = site.statement.parent;
+  const clause = block?.parent;
+  const tryStatement = clause?.parent;
+  if (block?.type !== AST_NODE_TYPES.BlockStatement || block.body.at(-1) !== site.statement) return undefined;
+  if (clause?.type !== AST_NODE_TYPES.CatchClause || tryStatement?.type !== AST_NODE_TYPES.TryStatement) return undefined;
+  if (!tryStatement.finalizer?.body.some((statement) => level.statementFlushes(statement))) return undefined;
+  const isEntryFunction = fn.type === AST_NODE_TYPES.Program || level.entries().some((entry) => entry.fn === fn);
+  if (!isEntryFunction || !isTail(tryStatement, fn)) return undefined;
+  const statement = site.statement;
+  const assignment = `${processObjectText(sourceCode, exit)}.exitCode = ${exit.codeText}`;
+  return {
+    messageId: "exitCodeInstead",
+    data: { code: exit.codeText },
+    fix: (fixer) => [fixer.replaceText(statement.expression, assignment)],
+  };
+}
+
+/** An exit in a helper of an entry: a throw carrying the exit code reaches the entry, which flushes and sets the code. */
+function throwInstead(context: FixContext, exit: ExitCall, fn: FunctionNode | TSESTree.Program): FlushSuggestion | undefined {
+  const { sourceCode, level } = context;
+  const site = exitSite(exit);
+  if ((exit.method !== "exit" && exit.method !== "reallyExit") || exit.codeText === undefined || exit.codeValue === 0) return undefined;
+  if (fn.type === AST_NODE_TYPES.Program || level.handlerOf(fn) || promiseLinkOf(fn) || level.entries().length === 0) return undefined;
+  if (site?.kind !== "statement" || caughtLocally(exit.node)) return undefined;
+  const statement = site.statement;
+  const list = enclosingStatementList(statement);
+  const previous = list?.[list.indexOf(statement) - 1];
+  let message = JSON.stringify(`process.${exit.method}(${exit.codeText})`);
+  const logged = previous && consoleErrorArgument(previous);
+  if (logged) {
+    const inner = skipWrappers(logged.first);
+    const isText = (inner.type === AST_NODE_TYPES.Literal && typeof inner.value === "string") || inner.type === AST_NODE_TYPES.TemplateLiteral;
+    if (isText) message = sourceCode.getText(logged.first);
+    else if (logged.count === 1) message = `String(${sourceCode.getText(logged.first)})`;
+  }
+  const text = `throw Object.assign(new Error(${message}), { exitCode: ${exit.codeText} });`;
+  const replaced = enclosingStatementList(statement) ? text : `{ ${text} }`;
+  return { messageId: "throwInstead", data: { code: exit.codeText }, fix: (fixer) => [fixer.replaceText(statement, replaced)] };
+}
+
+function consoleErrorArgument(statement: TSESTree.Node): { first: TSESTree.Node; count: number } | undefined {
+  if (statement.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const call = statement.expression;
+  const callee = skipWrappers(call.callee);
+  const first = call.arguments[0];
+  if (
+    callee.type !== AST_NODE_TYPES.MemberExpression ||
+    callee.object.type !== AST_NODE_TYPES.Identifier ||
+    callee.object.name !== "console" ||
+    memberName(callee) !== "error" ||
+    !first ||
+    first.type === AST_NODE_TYPES.SpreadElement
+  ) {
+    return undefined;
+  }
+  return { first, count: call.arguments.length };
+}
+
+/** The statement is the last thing its function (or the program) does: nothing runs after it but returns. */
+function isTail(statement: TSESTree.Node, fn: FunctionNode | TSESTree.Program): boolean {
+  const body = fn.type === AST_NODE_TYPES.Program ? fn : fn.body;
+  let current: TSESTree.Node = statement;
+  for (;;) {
+    if (current === body) return true;
+    const parent = current.parent;
+    if (!parent) return false;
+    if (parent.type === AST_NODE_TYPES.Program || parent.type === AST_NODE_TYPES.BlockStatement) {
+      if (parent.body.at(-1) !== current) return false;
+      current = parent;
+    } else if (parent.type === AST_NODE_TYPES.IfStatement && parent.test !== current) {
+      current = parent;
+    } else {
+      return false;
+    }
+  }
+}
+
+/** `process` in `process.exit(1)` (or `proc` after `import proc from "node:process"`). */
+function processObjectText(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall): string {
+  const callee = skipWrappers(exit.node.callee);
+  return callee.type === AST_NODE_TYPES.MemberExpression ? sourceCode.getText(callee.object) : "process";
+}
+
+// --- the entry ------------------------------------------------------------------------------------
+
+/** The entry rewritten so that errors set `process.exitCode` and the flush runs on both paths. */
+export function entrySuggestion(context: FixContext, finding: EntryFinding): FlushSuggestion | undefined {
+  const call = context.plan.call;
+  if (!call) return undefined;
+  const entry = finding.entry;
+  const edit = entry.awaited && entry.links.length === 0 ? awaitedEntryEdit(context, entry, call.text) : chainEntryEdit(context, finding, call.text);
+  if (!edit) return undefined;
+  return { messageId: "flushAtEntry", data: { flush: call.text }, fix: () => [...call.fixes, toFix(edit)] };
+}
+
+function layout(context: FixContext, at: number) {
+  const text = context.sourceCode.text;
+  const eol = fileFlavour(context.sourceCode, context.filename).eol;
+  const unit = indentUnit(text);
+  const indent = indentAt(text, at);
+  return { eol, unit, indent };
+}
+
+/** `error?.exitCode`; `(error as { exitCode?: number })?.exitCode` when the parameter is typed (`unknown`). */
+function exitCodeFrom(param: string, typed: boolean): string {
+  return typed ? `(${param} as { exitCode?: number })?.exitCode` : `${param}?.exitCode`;
+}
+
+/**
+ * `await main();` → `try { await main(); } catch (error) { …exitCode… } finally { await flush(); }`;
+ * inside a top-level `try` already, the flush joins (or becomes) its `finally`.
+ */
+function awaitedEntryEdit(context: FixContext, entry: Entry, flush: string): Edit | undefined {
+  const { sourceCode } = context;
+  const { eol, unit, indent } = layout(context, entry.statement.range[0]);
+  const tryStatement = entry.tryStatement;
+  if (!tryStatement) {
+    const typescript = fileFlavour(sourceCode, context.filename).typescript;
+    const code = typescript ? "(error as { exitCode?: number })?.exitCode" : "error?.exitCode";
+    const lines = [
+      "try {",
+      `${indent}${unit}${sourceCode.getText(entry.statement)}`,
+      `${indent}} catch (error) {`,
+      `${indent}${unit}console.error(error);`,
+      `${indent}${unit}process.exitCode = ${code} ?? 1;`,
+      `${indent}} finally {`,
+      `${indent}${unit}await ${flush};`,
+      `${indent}}`,
+    ];
+    return { range: entry.statement.range, text: lines.join(eol) };
+  }
+  const tryIndent = indentAt(sourceCode.text, tryStatement.range[0]);
+  const finalizer = tryStatement.finalizer;
+  if (!finalizer) {
+    return { range: [tryStatement.range[1], tryStatement.range[1]], text: ` finally {${eol}${tryIndent}${unit}await ${flush};${eol}${tryIndent}}` };
+  }
+  const last = finalizer.body.at(-1);
+  if (last) return { range: [last.range[1], last.range[1]], text: `${eol}${indentAt(sourceCode.text, last.range[0])}await ${flush};` };
+  return { range: finalizer.range, text: `{${eol}${tryIndent}${unit}await ${flush};${eol}${tryIndent}}` };
+}
+
+/**
+ * `main().catch(() => process.exit(1));` → the chain one link a line, each exit in its callbacks replaced by
+ * `process.exitCode`, a `.catch` that keeps the error's exit code, and `.finally(() => flush())`.
+ */
+function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: string): Edit | undefined {
+  const { sourceCode, level } = context;
+  const entry = finding.entry;
+  const text = sourceCode.text;
+  const { eol, unit, indent } = layout(context, entry.statement.range[0]);
+  const inner = indent + unit;
+  const links: string[] = [];
+  let hasCatch = false;
+  let endsWithFlush = false;
+  const lostIn = (fn: TSESTree.Node) => finding.exits.filter((exit) => level.functionOf(exit.node) === fn);
+
+  for (const link of entry.links) {
+    const callee = skipWrappers(link.call.callee) as TSESTree.MemberExpression;
+    if (ASTUtils.isParenthesized(callee.object, sourceCode)) return undefined;
+    const raw = text.slice(callee.object.range[1], link.call.range[1]);
+    const segment = raw.trimStart();
+    const sameLine = !raw.slice(0, raw.length - segment.length).includes("\n");
+    const shift = (value: string) => (sameLine ? reindent(value, unit) : value);
+    const segmentStart = link.call.range[1] - segment.length;
+    const handlers = link.call.arguments.map((arg) => (isFunction(skipWrappers(arg)) ? (skipWrappers(arg) as FunctionNode) : undefined));
+    const lostByArg = handlers.map((fn) => (fn ? lostIn(fn) : []));
+    endsWithFlush = link.method === "finally" && !!link.call.arguments[0] && level.isFlushPromise(link.call, "success") && level.isFlushPromise(link.call, "failure");
+    if (lostByArg.every((lost) => lost.length === 0)) {
+      links.push(shift(segment));
+      if (link.method === "catch" || (link.method === "then" && link.call.arguments.length > 1)) hasCatch = true;
+      continue;
+    }
+    endsWithFlush = false;
+    const catchLike = link.method === "catch";
+    if (link.method !== "then" && link.call.arguments.length > 1) return undefined;
+    if (link.method === "then" && (lostByArg[1]?.length ?? 0) > 0) {
+      // `.then(ok, onError)`: `.then(ok)` and the error handler as a `.catch` (which also sees ok's errors).
+      if ((lostByArg[0]?.length ?? 0) > 0 || link.call.arguments.length !== 2) return undefined;
+      const handler = standardCatch(context, handlers[1], lostByArg[1] ?? [], inner);
+      if (!handler) return undefined;
+      const ok = link.call.arguments[0] as TSESTree.Node;
+      const head = text.slice(segmentStart, ok.range[1]);
+      links.push(shift(`${head})`), handler);
+      hasCatch = true;
+      continue;
+    }
+    if (link.method === "then" && link.call.arguments.length > 1) hasCatch = true;
+    if (catchLike) {
+      // The error handler: log, keep the error's exit code, and let the chain go on to the flush.
+      const handler = standardCatch(context, handlers[0], lostByArg[0] ?? [], inner);
+      if (!handler) return undefined;
+      links.push(handler);
+      hasCatch = true;
+      continue;
+    }
+    const fn = handlers[0];
+    const lost = lostByArg[0] ?? [];
+    if (!fn || lost.length !== 1) return undefined;
+    const exit = lost[0] as ExitCall;
+    const site = tailExitSite(fn, exit);
+    if (!site) return undefined;
+    const body = fn.body;
+    const onlyExit = body.type === AST_NODE_TYPES.BlockStatement ? body.body.length === 1 : true;
+    if (exit.method !== "exit") return undefined;
+    if (onlyExit && (exit.codeValue === 0 || exit.codeText === undefined)) continue; // `.then(() => process.exit(0))`: ending is the default
+    if (exit.codeText === undefined) return undefined;
+    // `.then(() => { report(); process.exit(2); })`: the code stays, the exit goes.
+    const assignment = `${processObjectText(sourceCode, exit)}.exitCode = ${exit.codeText}`;
+    const edit: Edit = site.kind === "statement" ? { range: site.statement.range, text: `${assignment};` } : { range: site.expression.range, text: `{ ${assignment}; }` };
+    links.push(shift(applyEdits(segment, segmentStart, [edit])));
+  }
+  if (!hasCatch) {
+    const handler = `.catch((error) => {${eol}${inner}${unit}console.error(error);${eol}${inner}${unit}process.exitCode = ${exitCodeFrom("error", false)} ?? 1;${eol}${inner}})`;
+    // Before a final `.finally(() => flush())` already there, as in the shape the fix writes.
+    links.splice(endsWithFlush ? links.length - 1 : links.length, 0, handler);
+  }
+  if (!endsWithFlush) links.push(`.finally(() => ${flush})`);
+  const semicolon = text[entry.statement.range[1] - 1] === ";" ? ";" : "";
+  const replacement = `${entry.awaited ? "await " : ""}${sourceCode.getText(entry.call)}${links.map((link) => `${eol}${inner}${link}`).join("")}${semicolon}`;
+  return { range: entry.statement.range, text: replacement };
+}
+
+/** The exit as the last thing the callback does: its last statement, or its arrow body. */
+function tailExitSite(fn: FunctionNode, exit: ExitCall) {
+  const site = exitSite(exit);
+  if (!site) return undefined;
+  const tail = site.kind === "arrow-body" || (fn.body.type === AST_NODE_TYPES.BlockStatement && fn.body.body.at(-1) === site.statement);
+  return tail ? site : undefined;
+}
+
+/**
+ * `.catch((error) => { <the handler's statements before the exit, else console.error(error)>;
+ * process.exitCode = error?.exitCode ?? <the exit's code>; })`
+ */
+function standardCatch(context: FixContext, fn: FunctionNode | undefined, lost: readonly ExitCall[], inner: string): string | undefined {
+  const { sourceCode } = context;
+  const { eol, unit } = layout(context, 0);
+  if (!fn || lost.length !== 1) return undefined;
+  const exit = lost[0] as ExitCall;
+  if (!tailExitSite(fn, exit)) return undefined;
+  if (fn.params.length > 1 || (fn.params[0] && fn.params[0].type !== AST_NODE_TYPES.Identifier)) return undefined;
+  const param = fn.params[0] as TSESTree.Identifier | undefined;
+  const body = fn.body;
+  const before = body.type === AST_NODE_TYPES.BlockStatement ? body.body.slice(0, -1) : [];
+  if (before.some((statement) => sourceCode.getText(statement).includes("\n"))) return undefined;
+  const name = param?.name ?? "error";
+  const logging = before.length > 0 ? before.map((statement) => sourceCode.getText(statement)) : [`console.error(${name});`];
+  const code = exit.method === "exit" ? exit.codeText : undefined;
+  const fallback = code !== undefined && code !== "0" ? code : "1";
+  const lines = [...logging, `process.exitCode = ${exitCodeFrom(name, !!param?.typeAnnotation)} ?? ${fallback};`];
+  const head = `${fn.async ? "async " : ""}(${param ? sourceCode.getText(param) : "error"}) => {`;
+  return `.catch(${head}${eol}${lines.map((line) => `${inner}${unit}${line}`).join(eol)}${eol}${inner}})`;
+}
+
+/** Continuation lines one step deeper (a link moved from the statement's first line to its own line). */
+function reindent(value: string, unit: string): string {
+  if (value.includes("`")) return value;
+  return value.replace(/\n(?=[ \t]*\S)/gu, `\n${unit}`);
+}
+
+function toFix(edit: Edit): TSESLint.RuleFix {
+  return { range: [edit.range[0], edit.range[1]], text: edit.text };
+}

@@ -1,0 +1,619 @@
+/**
+ * The process level of a traced program: where it ends (exits, signal and error handlers,
+ * the entry call) and whether the span queue is flushed on the way. Used by
+ * require-flush-before-exit; code inside a traced scope is no-process-exit's business.
+ *
+ * Path reasoning is local and deliberately simple (docs/rules/require-flush-before-exit.md):
+ * - a flush counts before an exit when it is an awaited statement earlier in the same
+ *   statement list as the exit, or in one of the lists around it up to the function
+ *   (`await sdk.shutdown(); process.exit(0)`, also in a `try` block or `finally` before it);
+ *   a flush inside an `if` or a loop does not count;
+ * - a promise callback counts as after a flush when the chain it hangs on contains one
+ *   (`sdk.shutdown().finally(() => process.exit(0))`), or calls a same-file function that
+ *   flushes (`main().then(() => process.exit(0))` when `main` ends with `await flush()`);
+ * - a same-file function whose every call site is after a flush is itself after a flush;
+ * - an exit in a timer callback beside a flush is a watchdog for a hanging flush.
+ */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
+import type { FunctionNode } from "./ast";
+import { enclosingStatementList, isFunction, memberName, skipWrappers, staticString } from "./ast";
+import type { ExitCall, FileModel } from "./model";
+import { resolveCallback } from "./model";
+
+const { ReferenceTracker } = ASTUtils;
+const CALL = ReferenceTracker.CALL;
+
+export type PromisePath = "success" | "failure";
+
+/** A listener that runs when the process is about to end: `process.on("SIGTERM", fn)`, `rl.on("close", fn)`. */
+export interface Handler {
+  readonly event: string;
+  readonly emitter: "process" | "readline";
+  readonly fn: FunctionNode;
+  /** The function is written in the registration (else it is named and only registered). */
+  readonly inline: boolean;
+}
+
+/** One `.then/.catch/.finally(...)` of an entry chain, innermost first. */
+export interface ChainLink {
+  readonly call: TSESTree.CallExpression;
+  readonly method: "then" | "catch" | "finally";
+}
+
+/**
+ * The top-level call that runs the program: `main()`, `void main()`, `main().catch(...)`,
+ * `await main()`, `(async () => { … })()`.
+ */
+export interface Entry {
+  readonly statement: TSESTree.ExpressionStatement;
+  /** `main()`: the innermost call of the chain. */
+  readonly call: TSESTree.CallExpression;
+  /** The same-file function it runs, when there is one. */
+  readonly fn: FunctionNode | undefined;
+  readonly links: readonly ChainLink[];
+  readonly awaited: boolean;
+  /** `try { await main(); } …` at top level: the try around the statement. */
+  readonly tryStatement: TSESTree.TryStatement | undefined;
+}
+
+export interface ExitFinding {
+  readonly exit: ExitCall;
+  readonly handler: Handler | undefined;
+}
+
+export interface EntryFinding {
+  readonly entry: Entry;
+  /** Where the program ends without a flush. */
+  readonly paths: readonly PromisePath[];
+  /** Exits in the chain's inline callbacks that end a path without a flush: the entry fix rewrites them. */
+  readonly exits: readonly ExitCall[];
+}
+
+export interface ProcessLevel {
+  /** The file starts tracing, or ends a traced program: the rule looks at it at all. */
+  readonly tracing: boolean;
+  exitFindings(): readonly ExitFinding[];
+  entryFindings(): readonly EntryFinding[];
+  entries(): readonly Entry[];
+  handlerOf(fn: TSESTree.Node): Handler | undefined;
+  /** An un-awaited/awaited flush already runs before `node` on its path. */
+  flushedBefore(node: TSESTree.Node): boolean;
+  /** `expression` is a promise that has flushed once it settles on `path`. */
+  isFlushPromise(expression: TSESTree.Node, path: PromisePath): boolean;
+  /** `statement` awaits a flush unconditionally. */
+  statementFlushes(statement: TSESTree.Node): boolean;
+  /** `fn` is a callback whose return value nobody uses, so it may become `async`. */
+  mayBecomeAsync(fn: FunctionNode): boolean;
+  /** The function (or the program) whose body `node` runs in. */
+  functionOf(node: TSESTree.Node): FunctionNode | TSESTree.Program;
+}
+
+const LISTEN = ["on", "once", "addListener", "prependListener", "prependOnceListener"] as const;
+const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
+const PROMISE_COMBINATORS = new Set(["all", "allSettled", "race", "any"]);
+const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate"]);
+const READLINE_MODULES = ["readline", "node:readline", "readline/promises", "node:readline/promises"];
+/** Events whose listener runs while the process is ending; `exit` listeners cannot await anything. */
+const ENDING_EVENTS = /^(?:SIG[A-Z0-9]+|uncaughtException|unhandledRejection|beforeExit)$/u;
+
+const models = new WeakMap<object, ProcessLevel>();
+
+export function getProcessLevel(model: FileModel): ProcessLevel {
+  let level = models.get(model);
+  if (!level) {
+    level = createProcessLevel(model);
+    models.set(model, level);
+  }
+  return level;
+}
+
+function lazy<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
+
+function* trackEverywhere(tracker: InstanceType<typeof ReferenceTracker>, map: Record<string, unknown>, globals: boolean) {
+  if (globals) yield* tracker.iterateGlobalReferences(map as never);
+  yield* tracker.iterateEsmReferences(map as never);
+  yield* tracker.iterateCjsReferences(map as never);
+}
+
+function createProcessLevel(model: FileModel): ProcessLevel {
+  const sourceCode = model.sourceCode;
+  const globalScope = sourceCode.scopeManager?.globalScope;
+  const tracker = globalScope ? new ReferenceTracker(globalScope, { mode: "legacy" }) : undefined;
+
+  // An SDK without a flush in the catalogue (dd-trace) gives the rule nothing to ask for.
+  const flushable = (sdk: string) => model.catalogue.flushes.some((spec) => spec.form === "call" && spec.sdk === sdk);
+  const tracing = lazy(
+    () =>
+      model.initializers().some((init) => !init.spec || init.spec.construct === true || init.spec.sdk === "custom" || flushable(init.spec.sdk)) ||
+      model.flushes().length > 0 ||
+      model.catalogue.entry === true ||
+      model.scopes().some((scope) => "modules" in scope.spec && !!scope.spec.modules && flushable(scope.spec.sdk)),
+  );
+  const flushNodes = lazy(() => new Set<TSESTree.Node>(model.flushes().map((flush) => flush.node)));
+  const initializerNodes = lazy(() => new Set<TSESTree.Node>(model.initializers().map((init) => init.node)));
+
+  const listeners = lazy(() => findListeners(sourceCode, tracker));
+
+  const functionOf = (node: TSESTree.Node): FunctionNode | TSESTree.Program => {
+    for (let current = node.parent; current; current = current.parent) {
+      if (isFunction(current)) return current;
+      if (current.type === AST_NODE_TYPES.Program) return current;
+    }
+    return sourceCode.ast;
+  };
+
+  // --- flush promises and statements -------------------------------------------------------------
+
+  const functionFlushCache = new Map<FunctionNode, FunctionFlush | "pending">();
+
+  function functionFlushes(fn: FunctionNode): FunctionFlush {
+    const cached = functionFlushCache.get(fn);
+    if (cached === "pending") return NO_FLUSH;
+    if (cached) return cached;
+    functionFlushCache.set(fn, "pending");
+    let result: FunctionFlush;
+    if (fn.body.type !== AST_NODE_TYPES.BlockStatement) {
+      result = { success: isFlushPromise(fn.body, "success"), failure: isFlushPromise(fn.body, "failure"), neverRejects: false, exitsAtEnd: false };
+    } else {
+      const body = fn.body.body;
+      const returnsFlush = (statement: TSESTree.Statement) =>
+        statement.type === AST_NODE_TYPES.ReturnStatement && !!statement.argument && isFlushPromise(statement.argument, "success");
+      const finallyFlushes = (statement: TSESTree.Statement) =>
+        statement.type === AST_NODE_TYPES.TryStatement && !!statement.finalizer && statement.finalizer.body.some(statementFlushes);
+      const failure = body.some(finallyFlushes);
+      result = {
+        success: failure || body.some((statement) => statementFlushes(statement) || returnsFlush(statement)),
+        failure,
+        // `try { … } catch (error) { report(error) }` around everything: the promise never rejects.
+        neverRejects:
+          body.length > 0 &&
+          body.every(
+            (statement) =>
+              statementFlushes(statement) ||
+              (statement.type === AST_NODE_TYPES.ReturnStatement && !statement.argument) ||
+              (statement.type === AST_NODE_TYPES.TryStatement && !!statement.handler && !statement.handler.body.body.some((s) => s.type === AST_NODE_TYPES.ThrowStatement)),
+          ),
+        exitsAtEnd: body.some((statement) => exitStatement(statement) !== undefined),
+      };
+    }
+    functionFlushCache.set(fn, result);
+    return result;
+  }
+
+  /** A process-ending call written as a statement of its own: `process.exit(1);`. */
+  const exitNodes = lazy(() => new Map<TSESTree.Node, ExitCall>(model.exits().map((exit) => [exit.node, exit])));
+  function exitStatement(statement: TSESTree.Node): ExitCall | undefined {
+    if (statement.type !== AST_NODE_TYPES.ExpressionStatement && statement.type !== AST_NODE_TYPES.ReturnStatement) return undefined;
+    const expression = statement.type === AST_NODE_TYPES.ExpressionStatement ? statement.expression : statement.argument;
+    if (!expression) return undefined;
+    let inner = skipWrappers(expression);
+    if (inner.type === AST_NODE_TYPES.ChainExpression) inner = inner.expression;
+    return exitNodes().get(inner);
+  }
+
+  function handlerFlushes(arg: TSESTree.Node | undefined, path: PromisePath): boolean {
+    if (!arg || arg.type === AST_NODE_TYPES.SpreadElement) return false;
+    const resolved = resolveCallback(sourceCode, arg);
+    if (!resolved) return false;
+    const flush = functionFlushes(resolved.fn);
+    return path === "success" ? flush.success : flush.failure || flush.success;
+  }
+
+  function isGlobal(identifier: TSESTree.Identifier): boolean {
+    const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+    return !variable || variable.defs.length === 0;
+  }
+
+  function isFlushPromise(expression: TSESTree.Node, path: PromisePath): boolean {
+    let node = skipWrappers(expression);
+    if (node.type === AST_NODE_TYPES.AwaitExpression) node = skipWrappers(node.argument);
+    if (node.type === AST_NODE_TYPES.ChainExpression) node = node.expression;
+    if (node.type !== AST_NODE_TYPES.CallExpression) return false;
+    if (flushNodes().has(node)) return true;
+    const callee = skipWrappers(node.callee);
+    const method = memberName(callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && method !== undefined && PROMISE_METHODS.has(method)) {
+      // The promise this link returns has flushed when what it hangs on has, or when its own callback flushes.
+      const [first, second] = node.arguments;
+      if (isFlushPromise(callee.object, path)) return true;
+      if (method === "finally") return handlerFlushes(first, "success");
+      if (method === "then") return path === "success" ? handlerFlushes(first, "success") : handlerFlushes(second, "success");
+      return path === "failure" && handlerFlushes(first, "success");
+    }
+    // Promise.all([sdk.shutdown(), …]), Promise.race([flush(), timeout])
+    if (
+      callee.type === AST_NODE_TYPES.MemberExpression &&
+      callee.object.type === AST_NODE_TYPES.Identifier &&
+      callee.object.name === "Promise" &&
+      PROMISE_COMBINATORS.has(method ?? "") &&
+      isGlobal(callee.object)
+    ) {
+      const list = node.arguments[0];
+      return list?.type === AST_NODE_TYPES.ArrayExpression && list.elements.some((element) => !!element && isFlushPromise(element, path));
+    }
+    // `await shutdownTracing()` where `async function shutdownTracing() { await sdk.shutdown(); }`
+    if (callee.type === AST_NODE_TYPES.Identifier || isFunction(callee)) {
+      const resolved = resolveCallback(sourceCode, callee);
+      if (resolved) return path === "success" ? functionFlushes(resolved.fn).success : functionFlushes(resolved.fn).failure;
+    }
+    return false;
+  }
+
+  function statementFlushes(statement: TSESTree.Node): boolean {
+    switch (statement.type) {
+      case AST_NODE_TYPES.ExpressionStatement: {
+        const expression = skipWrappers(statement.expression);
+        return expression.type === AST_NODE_TYPES.AwaitExpression && isFlushPromise(expression.argument, "success");
+      }
+      case AST_NODE_TYPES.VariableDeclaration:
+        return statement.declarations.some((declarator) => {
+          const init = declarator.init && skipWrappers(declarator.init);
+          return init?.type === AST_NODE_TYPES.AwaitExpression && isFlushPromise(init.argument, "success");
+        });
+      case AST_NODE_TYPES.BlockStatement:
+        return statement.body.some(statementFlushes);
+      case AST_NODE_TYPES.TryStatement:
+        // `try { await flush(); } catch {}`: the flush was attempted either way.
+        return statement.block.body.some(statementFlushes) || (!!statement.finalizer && statement.finalizer.body.some(statementFlushes));
+      default:
+        return false;
+    }
+  }
+
+  // --- before an exit ---------------------------------------------------------------------------
+
+  const pendingFunctions = new Set<FunctionNode>();
+
+  function flushedBefore(node: TSESTree.Node): boolean {
+    let child: TSESTree.Node = node;
+    for (let current = node.parent; current; child = current, current = current.parent) {
+      const list = enclosingStatementList(child);
+      if (list && child.parent === current) {
+        const index = list.indexOf(child);
+        if (list.slice(0, index).some(statementFlushes)) return true;
+      }
+      if (isFunction(current)) return callbackAfterFlush(current) || watchdog(current) || calledAfterFlush(current);
+    }
+    return false;
+  }
+
+  /** `flush().then(() => process.exit(0))`, `sdk.shutdown().finally(() => …)`. */
+  function callbackAfterFlush(fn: TSESTree.Node): boolean {
+    const link = promiseLinkOf(fn);
+    if (!link) return false;
+    const object = (skipWrappers(link.call.callee) as TSESTree.MemberExpression).object;
+    if (link.path === "both") return isFlushPromise(object, "success") && isFlushPromise(object, "failure");
+    return isFlushPromise(object, link.path);
+  }
+
+  /** `setTimeout(() => process.exit(1), 5000).unref(); await sdk.shutdown();`: the exit only fires when the flush hangs. */
+  function watchdog(fn: TSESTree.Node): boolean {
+    const call = fn.parent;
+    if (call?.type !== AST_NODE_TYPES.CallExpression || !call.arguments.includes(fn as TSESTree.CallExpressionArgument)) return false;
+    const callee = skipWrappers(call.callee);
+    if (callee.type !== AST_NODE_TYPES.Identifier || !TIMERS.has(callee.name) || !isGlobal(callee)) return false;
+    const owner = functionOf(call);
+    return model.flushes().some((flush) => functionOf(flush.node) === owner);
+  }
+
+  /** A same-file function whose every use is a call after a flush, or a callback after a flush. */
+  function calledAfterFlush(fn: FunctionNode): boolean {
+    if (pendingFunctions.has(fn)) return false;
+    const references = referencesOf(sourceCode, fn);
+    if (references.length === 0) return false;
+    pendingFunctions.add(fn);
+    try {
+      return references.every((reference) => {
+        const parent = reference.parent;
+        if (parent?.type === AST_NODE_TYPES.CallExpression && parent.callee === reference) return flushedBefore(parent);
+        return callbackAfterFlush(reference);
+      });
+    } finally {
+      pendingFunctions.delete(fn);
+    }
+  }
+
+  // --- entries ----------------------------------------------------------------------------------
+
+  const entries = lazy((): Entry[] => {
+    const found: Entry[] = [];
+    const visit = (statements: readonly TSESTree.Node[], tryStatement: TSESTree.TryStatement | undefined) => {
+      for (const statement of statements) {
+        if (statement.type === AST_NODE_TYPES.IfStatement) {
+          // `if (require.main === module) main();`
+          for (const branch of [statement.consequent, statement.alternate]) {
+            if (branch?.type === AST_NODE_TYPES.BlockStatement) visit(branch.body, undefined);
+            else if (branch) visit([branch], undefined);
+          }
+        } else if (statement.type === AST_NODE_TYPES.TryStatement && !tryStatement) {
+          visit(statement.block.body, statement);
+        } else if (statement.type === AST_NODE_TYPES.ExpressionStatement) {
+          const entry = entryOf(statement, tryStatement);
+          if (entry) found.push(entry);
+        }
+      }
+    };
+    visit(sourceCode.ast.body, undefined);
+    return found;
+  });
+
+  function entryOf(statement: TSESTree.ExpressionStatement, tryStatement: TSESTree.TryStatement | undefined): Entry | undefined {
+    let expression = skipWrappers(statement.expression);
+    let awaited = false;
+    if (expression.type === AST_NODE_TYPES.AwaitExpression) {
+      awaited = true;
+      expression = skipWrappers(expression.argument);
+    } else if (expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === "void") {
+      expression = skipWrappers(expression.argument);
+    }
+    const links: ChainLink[] = [];
+    while (expression.type === AST_NODE_TYPES.CallExpression) {
+      const callee = skipWrappers(expression.callee);
+      const method = memberName(callee);
+      if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || !method || !PROMISE_METHODS.has(method)) break;
+      links.unshift({ call: expression, method: method as ChainLink["method"] });
+      expression = skipWrappers(callee.object);
+    }
+    if (expression.type !== AST_NODE_TYPES.CallExpression) return undefined;
+    if (flushNodes().has(expression) || initializerNodes().has(expression)) return undefined;
+    const callee = skipWrappers(expression.callee);
+    let fn: FunctionNode | undefined;
+    if (isFunction(callee)) fn = callee;
+    else if (callee.type === AST_NODE_TYPES.Identifier) fn = resolveCallback(sourceCode, callee)?.fn;
+    else return undefined;
+    if (fn?.generator) return undefined;
+    // A same-file async function, or anything whose result is treated as a promise.
+    if (!(fn?.async || links.length > 0)) return undefined;
+    if (tryStatement && !awaited) tryStatement = undefined;
+    return { statement, call: expression, fn, links, awaited, tryStatement };
+  }
+
+  const entryFindings = lazy((): EntryFinding[] => {
+    const result: EntryFinding[] = [];
+    for (const entry of entries()) {
+      const outcome = simulateEntry(entry);
+      if (outcome.paths.length > 0) result.push({ entry, paths: outcome.paths, exits: outcome.exits });
+    }
+    return result;
+  });
+
+  interface PathState {
+    readonly origin: PromisePath;
+    state: PromisePath;
+    flushed: boolean;
+    done: boolean;
+    lost: boolean;
+  }
+
+  /** Runs the entry's two paths through its chain; a path is lost when it ends (exit, crash or natural end) unflushed. */
+  function simulateEntry(entry: Entry): { paths: PromisePath[]; exits: ExitCall[] } {
+    const base = entry.fn ? functionFlushes(entry.fn) : NO_FLUSH;
+    const states: PathState[] = [
+      // An exit at the end of the entry function is reported on its own, with its own fix.
+      { origin: "success", state: "success", flushed: base.success, done: base.exitsAtEnd, lost: false },
+      { origin: "failure", state: "failure", flushed: base.failure, done: base.neverRejects, lost: false },
+    ];
+    const lostExits: ExitCall[] = [];
+    const run = (state: PathState, arg: TSESTree.Node | undefined) => {
+      if (!arg || arg.type === AST_NODE_TYPES.SpreadElement) return;
+      const resolved = resolveCallback(sourceCode, arg);
+      if (!resolved) return;
+      const fn = resolved.fn;
+      const inline = skipWrappers(arg) === fn;
+      const exits = model.exits().filter((exit) => functionOf(exit.node) === fn && !model.reachOf(exit.node));
+      const unflushed = exits.filter((exit) => !flushedBefore(exit.node));
+      if (unflushed.length > 0) {
+        state.done = true;
+        // A named callback's exit is reported where it is written; an inline one belongs to this entry.
+        if (inline && !state.flushed) {
+          state.lost = true;
+          for (const exit of unflushed) if (!lostExits.includes(exit)) lostExits.push(exit);
+        }
+        return;
+      }
+      if (functionFlushes(fn).success) state.flushed = true;
+      if (exits.length > 0) state.done = true;
+      if (fn.body.type === AST_NODE_TYPES.BlockStatement && fn.body.body.some((s) => s.type === AST_NODE_TYPES.ThrowStatement)) state.state = "failure";
+    };
+    for (const link of entry.links) {
+      const [first, second] = link.call.arguments;
+      for (const state of states) {
+        if (state.done) continue;
+        if (link.method === "finally") {
+          run(state, first);
+        } else if (link.method === "then") {
+          if (state.state === "success") run(state, first);
+          else if (second) {
+            state.state = "success";
+            run(state, second);
+          }
+        } else if (state.state === "failure" && first) {
+          state.state = "success";
+          run(state, first);
+        }
+      }
+    }
+    for (const state of states) {
+      if (state.done || state.flushed) continue;
+      if (entry.awaited && continuesToFlushOrExit(entry, state.state)) continue;
+      state.lost = true;
+    }
+    const paths = states.filter((state) => state.lost).map((state) => state.origin);
+    return { paths, exits: lostExits };
+  }
+
+  /** After `await main()`: a later flush, or a later exit (reported on its own), in the statements that follow. */
+  function continuesToFlushOrExit(entry: Entry, state: PromisePath): boolean {
+    const handles = (statements: readonly TSESTree.Node[]) => statements.some((statement) => statementFlushes(statement) || exitStatement(statement) !== undefined);
+    const after = (statement: TSESTree.Node) => {
+      const list = enclosingStatementList(statement) ?? [];
+      return list.slice(list.indexOf(statement) + 1);
+    };
+    const tryStatement = entry.tryStatement;
+    if (!tryStatement) return state === "success" && handles(after(entry.statement));
+    if (tryStatement.finalizer && handles(tryStatement.finalizer.body)) return true;
+    if (state === "success" && handles(after(entry.statement))) return true;
+    if (state === "failure" && tryStatement.handler && handles(tryStatement.handler.body.body)) return true;
+    if (state === "failure" && !tryStatement.handler) return false;
+    return handles(after(tryStatement));
+  }
+
+  // --- exits ------------------------------------------------------------------------------------
+
+  const exitFindings = lazy((): ExitFinding[] => {
+    const consumed = new Set(entryFindings().flatMap((finding) => finding.exits));
+    const { handlers, exitListeners } = listeners();
+    const firstInitializer = model.initializers()[0];
+    const result: ExitFinding[] = [];
+    for (const exit of model.exits()) {
+      if (consumed.has(exit) || model.reachOf(exit.node)) continue;
+      const fn = functionOf(exit.node);
+      if (fn.type !== AST_NODE_TYPES.Program && exitListeners.has(fn)) continue;
+      // Top-level code before this file's own initializer has queued nothing yet.
+      if (
+        fn.type === AST_NODE_TYPES.Program &&
+        firstInitializer &&
+        firstInitializer.node.type !== AST_NODE_TYPES.ImportDeclaration &&
+        model.initializers().every((init) => init.node.range[0] > exit.node.range[1])
+      ) {
+        continue;
+      }
+      if (flushedBefore(exit.node)) continue;
+      result.push({ exit, handler: fn.type === AST_NODE_TYPES.Program ? undefined : handlers.get(fn) });
+    }
+    return result;
+  });
+
+  function mayBecomeAsync(fn: FunctionNode): boolean {
+    if (fn.async || fn.generator) return false;
+    const handler = listeners().handlers.get(fn);
+    if (handler) return handler.inline || listeners().onlyRegistered.has(fn);
+    const call = fn.parent;
+    if (call?.type !== AST_NODE_TYPES.CallExpression || !call.arguments.includes(fn as TSESTree.CallExpressionArgument)) return false;
+    if (promiseLinkOf(fn)) return true;
+    const callee = skipWrappers(call.callee);
+    return callee.type === AST_NODE_TYPES.Identifier && TIMERS.has(callee.name) && isGlobal(callee);
+  }
+
+  return {
+    get tracing() {
+      return tracing();
+    },
+    exitFindings,
+    entryFindings,
+    entries,
+    handlerOf: (fn) => listeners().handlers.get(fn as FunctionNode),
+    flushedBefore,
+    isFlushPromise,
+    statementFlushes,
+    mayBecomeAsync,
+    functionOf,
+  };
+}
+
+interface FunctionFlush {
+  /** The function's promise has flushed when it resolves. */
+  readonly success: boolean;
+  /** … and when it rejects (a `finally` flushes). */
+  readonly failure: boolean;
+  readonly neverRejects: boolean;
+  /** Its body ends the process itself (reported as an exit). */
+  readonly exitsAtEnd: boolean;
+}
+
+const NO_FLUSH: FunctionFlush = { success: false, failure: false, neverRejects: false, exitsAtEnd: false };
+
+/** `fn` as the callback of `x.then(fn)`, `x.catch(fn)`, `x.then(_, fn)`, `x.finally(fn)`, with the path it runs on. */
+export function promiseLinkOf(fn: TSESTree.Node): { call: TSESTree.CallExpression; path: PromisePath | "both" } | undefined {
+  const call = fn.parent;
+  if (call?.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const callee = skipWrappers(call.callee);
+  const method = memberName(callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || !method || !PROMISE_METHODS.has(method)) return undefined;
+  const index = call.arguments.indexOf(fn as TSESTree.CallExpressionArgument);
+  if (index < 0) return undefined;
+  if (method === "finally") return index === 0 ? { call, path: "both" } : undefined;
+  if (method === "catch") return index === 0 ? { call, path: "failure" } : undefined;
+  return index === 0 ? { call, path: "success" } : index === 1 ? { call, path: "failure" } : undefined;
+}
+
+/** The identifiers through which a named same-file function is used (its declaration excluded). */
+function referencesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode): TSESTree.Identifier[] {
+  let variables: readonly TSESLint.Scope.Variable[] = [];
+  const parent = fn.parent;
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id) {
+    variables = sourceCode.getDeclaredVariables(fn).filter((variable) => variable.name === fn.id?.name);
+  } else if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && parent.init === fn) {
+    variables = sourceCode.getDeclaredVariables(parent);
+  }
+  return variables.flatMap((variable) => variable.references.filter((reference) => !reference.init).map((reference) => reference.identifier as TSESTree.Identifier));
+}
+
+interface Listeners {
+  readonly handlers: Map<TSESTree.Node, Handler>;
+  /** Named handlers used nowhere but in registrations: they may become async. */
+  readonly onlyRegistered: Set<TSESTree.Node>;
+  readonly exitListeners: Set<TSESTree.Node>;
+}
+
+function findListeners(sourceCode: Readonly<TSESLint.SourceCode>, tracker: InstanceType<typeof ReferenceTracker> | undefined): Listeners {
+  const handlers = new Map<TSESTree.Node, Handler>();
+  const exitListeners = new Set<TSESTree.Node>();
+  const registrations = new Set<TSESTree.Node>();
+  const register = (call: TSESTree.CallExpression, emitter: Handler["emitter"]) => {
+    const event = staticString(call.arguments[0]);
+    const listener = call.arguments[1];
+    if (event === undefined || !listener) return;
+    const resolved = resolveCallback(sourceCode, listener);
+    if (!resolved) return;
+    if (emitter === "process" && event === "exit") {
+      exitListeners.add(resolved.fn);
+      return;
+    }
+    if (emitter === "process" ? !ENDING_EVENTS.test(event) : event !== "close") return;
+    registrations.add(skipWrappers(listener));
+    handlers.set(resolved.fn, { event, emitter, fn: resolved.fn, inline: skipWrappers(listener) === resolved.fn });
+  };
+  if (tracker) {
+    const processMap: Record<string, unknown> = {};
+    for (const method of LISTEN) processMap[method] = { [CALL]: method };
+    const modules: Record<string, unknown> = { process: processMap, "node:process": processMap };
+    for (const ref of [...tracker.iterateGlobalReferences({ process: processMap } as never), ...trackEverywhere(tracker, modules, false)]) {
+      if (ref.node.type === AST_NODE_TYPES.CallExpression) register(ref.node, "process");
+    }
+    const readlineMap: Record<string, unknown> = {};
+    for (const module of READLINE_MODULES) readlineMap[module] = { createInterface: { [CALL]: "rl" } };
+    for (const ref of trackEverywhere(tracker, readlineMap, false)) {
+      if (ref.node.type !== AST_NODE_TYPES.CallExpression) continue;
+      const interfaces: TSESTree.Node[] = [ref.node];
+      const declarator = ref.node.parent;
+      if (declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.init === ref.node && declarator.id.type === AST_NODE_TYPES.Identifier) {
+        for (const variable of sourceCode.getDeclaredVariables(declarator)) {
+          for (const reference of variable.references) if (!reference.init) interfaces.push(reference.identifier as TSESTree.Node);
+        }
+      }
+      for (let node of interfaces) {
+        // rl.on("line", …).on("close", …): `on` returns the interface.
+        for (;;) {
+          const member = node.parent;
+          const call = member?.parent;
+          if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== node || call?.type !== AST_NODE_TYPES.CallExpression || call.callee !== member) break;
+          if (!LISTEN.includes(memberName(member) as (typeof LISTEN)[number])) break;
+          register(call, "readline");
+          node = call;
+        }
+      }
+    }
+  }
+  const onlyRegistered = new Set<TSESTree.Node>();
+  for (const handler of handlers.values()) {
+    if (handler.inline) continue;
+    const references = referencesOf(sourceCode, handler.fn);
+    if (references.length > 0 && references.every((reference) => registrations.has(reference))) onlyRegistered.add(handler.fn);
+  }
+  return { handlers, onlyRegistered, exitListeners };
+}
