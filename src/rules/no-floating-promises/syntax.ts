@@ -1,0 +1,207 @@
+/**
+ * Promises recognised by their shape alone, for files linted without type information.
+ * Deliberately narrow: each form below is a promise whatever the types say.
+ *
+ *   traceloop.withTask({ name }, async () => …)   an opener call (Traceloop's `with*` always return a Promise)
+ *   fetchDocuments(query)                          a same-file `async function` / `const f = async () => …`
+ *   this.store(record)                             an `async` method of the enclosing class
+ *   (async () => { … })()                          an async IIFE
+ *   new Promise(…), Promise.all(…), import(…)
+ *   anything.then(onFulfilled)                     `then` without a rejection handler
+ */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
+import type { FileModel, TracedScope } from "../../scopes/model";
+import { isFunction, memberName, skipWrappers } from "../../scopes/ast";
+import type { FunctionNode } from "../../scopes/ast";
+
+/** `Promise.<name>(…)` that returns a promise which can reject. */
+const PROMISE_STATICS = new Set(["all", "allSettled", "any", "race", "reject", "try"]);
+
+/** `(x)`, `x as T`, `x!` and `a?.b()` around an expression. */
+export function skipToValue(node: TSESTree.Node): TSESTree.Node {
+  let current = skipWrappers(node);
+  while (current.type === AST_NODE_TYPES.ChainExpression) current = skipWrappers(current.expression);
+  return current;
+}
+
+/** `.then(a, b)` / `.catch(b)` / `.finally(f)` on any object. */
+export type PromiseMethod =
+  | { readonly method: "then" | "catch"; readonly object: TSESTree.Node; readonly onRejected: TSESTree.Node | undefined }
+  | { readonly method: "finally"; readonly object: TSESTree.Node };
+
+export function promiseMethodCall(node: TSESTree.Node): PromiseMethod | undefined {
+  if (node.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const callee = skipWrappers(node.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const name = memberName(callee);
+  const args = node.arguments;
+  // A spread hides which argument is which: no handler we can see.
+  const handlerAt = (index: number) => (args.slice(0, index + 1).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement) ? undefined : args[index]);
+  if (name === "then") return { method: "then", object: callee.object, onRejected: handlerAt(1) };
+  if (name === "catch") return { method: "catch", object: callee.object, onRejected: handlerAt(0) };
+  if (name === "finally") return { method: "finally", object: callee.object };
+  return undefined;
+}
+
+/** `undefined`, `null` and `void 0` are no handler at all. */
+function isNoHandler(node: TSESTree.Node): boolean {
+  const inner = skipWrappers(node);
+  return (
+    (inner.type === AST_NODE_TYPES.Literal && inner.value === null) ||
+    (inner.type === AST_NODE_TYPES.Identifier && inner.name === "undefined") ||
+    (inner.type === AST_NODE_TYPES.UnaryExpression && inner.operator === "void")
+  );
+}
+
+export interface SyntaxJudge {
+  /** The expression evaluates to a promise, by its shape. */
+  isPromise(node: TSESTree.Node): boolean;
+  /** The expression, used as a statement, leaves a promise whose rejection nobody handles. */
+  isUnhandled(node: TSESTree.Node): boolean;
+  /** A function that returns a promise when called: `async`, or an arrow whose body is a promise. */
+  returnsPromise(fn: FunctionNode): boolean;
+  /** `handler` or `this.handler` naming a same-file function that returns a promise. */
+  referencedFunction(node: TSESTree.Node): FunctionNode | undefined;
+  /** The traced scope an opener call opens, when the call is one. */
+  scopeOpenedBy(node: TSESTree.Node): TracedScope | undefined;
+  /** A call of a real global (`setTimeout`, `Promise`), not of a local that shadows it. */
+  isGlobal(node: TSESTree.Node, name: string): boolean;
+}
+
+export function createSyntaxJudge(sourceCode: Readonly<TSESLint.SourceCode>, model: FileModel): SyntaxJudge {
+  let anchors: Map<TSESTree.Node, TracedScope> | undefined;
+  const scopeOpenedBy = (node: TSESTree.Node) => {
+    anchors ??= new Map(model.scopes().filter((scope) => scope.anchor.type === AST_NODE_TYPES.CallExpression).map((scope) => [scope.anchor, scope]));
+    return anchors.get(node);
+  };
+
+  const isGlobal = (node: TSESTree.Node, name: string): boolean => {
+    if (node.type !== AST_NODE_TYPES.Identifier || node.name !== name) return false;
+    const variable = ASTUtils.findVariable(sourceCode.getScope(node), node);
+    // No variable: globals are not declared in this config; a variable without definitions: the declared global.
+    return !variable || variable.defs.length === 0;
+  };
+
+  /** The function a callee or callback reference stands for, when it is declared once in this file. */
+  const functionOf = (node: TSESTree.Node): FunctionNode | undefined => {
+    const inner = skipWrappers(node);
+    if (isFunction(inner)) return inner;
+    if (inner.type === AST_NODE_TYPES.Identifier) {
+      const variable = ASTUtils.findVariable(sourceCode.getScope(inner), inner);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      if (def?.node.type === AST_NODE_TYPES.FunctionDeclaration) return def.node;
+      if (def?.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.id === def.name && def.node.init) {
+        const init = skipWrappers(def.node.init);
+        return isFunction(init) ? init : undefined;
+      }
+      return undefined;
+    }
+    // this.save(): a method or arrow-valued field of the class the call is written in.
+    if (inner.type === AST_NODE_TYPES.MemberExpression && inner.object.type === AST_NODE_TYPES.ThisExpression) {
+      const name = memberName(inner);
+      const body = enclosingClassBody(inner);
+      if (name === undefined || !body) return undefined;
+      for (const member of body.body) {
+        if (
+          (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) &&
+          !member.computed &&
+          member.key.type === AST_NODE_TYPES.Identifier &&
+          member.key.name === name &&
+          member.value &&
+          isFunction(member.value)
+        ) {
+          return member.value;
+        }
+      }
+    }
+    return undefined;
+  };
+
+  function returnsPromise(fn: FunctionNode): boolean {
+    if (fn.async) return !fn.generator;
+    return fn.body.type !== AST_NODE_TYPES.BlockStatement && isPromise(fn.body);
+  }
+
+  function isPromise(node: TSESTree.Node): boolean {
+    const inner = skipToValue(node);
+    switch (inner.type) {
+      case AST_NODE_TYPES.ImportExpression:
+        return true;
+      case AST_NODE_TYPES.NewExpression:
+        return isGlobal(inner.callee, "Promise");
+      case AST_NODE_TYPES.ConditionalExpression:
+        return isPromise(inner.consequent) || isPromise(inner.alternate);
+      case AST_NODE_TYPES.LogicalExpression:
+        return isPromise(inner.left) || isPromise(inner.right);
+      case AST_NODE_TYPES.SequenceExpression:
+        return isPromise(inner.expressions.at(-1) as TSESTree.Node);
+      case AST_NODE_TYPES.CallExpression:
+        return isPromiseCall(inner);
+      default:
+        return false;
+    }
+  }
+
+  function isPromiseCall(call: TSESTree.CallExpression): boolean {
+    if (promiseMethodCall(call)) return true;
+    const callee = skipWrappers(call.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && isGlobal(skipWrappers(callee.object), "Promise")) {
+      return PROMISE_STATICS.has(memberName(callee) ?? "");
+    }
+    const scope = scopeOpenedBy(call);
+    if (scope) return openerReturnsPromise(scope);
+    const fn = functionOf(callee);
+    return fn !== undefined && returnsPromise(fn);
+  }
+
+  /** Traceloop's `with*` are typed `Promise<any>` whatever the callback; the others return the callback's result. */
+  function openerReturnsPromise(scope: TracedScope): boolean {
+    if (scope.spec.sdk === "traceloop" && scope.spec.form === "call") return true;
+    return returnsPromise(scope.callback);
+  }
+
+  /** A `.catch(handler)` or `.then(_, handler)` somewhere down the chain (`.finally` passes rejections on). */
+  function isHandled(node: TSESTree.Node): boolean {
+    const call = promiseMethodCall(skipToValue(node));
+    if (!call) return false;
+    if (call.method === "finally") return isHandled(call.object);
+    return call.onRejected !== undefined && !isNoHandler(call.onRejected);
+  }
+
+  function isUnhandled(node: TSESTree.Node): boolean {
+    const inner = skipToValue(node);
+    switch (inner.type) {
+      case AST_NODE_TYPES.SequenceExpression:
+        return inner.expressions.some((expression) => isUnhandled(expression));
+      case AST_NODE_TYPES.ConditionalExpression:
+        return isUnhandled(inner.consequent) || isUnhandled(inner.alternate);
+      case AST_NODE_TYPES.LogicalExpression:
+        return isUnhandled(inner.left) || isUnhandled(inner.right);
+      default:
+        return isPromise(inner) && !isHandled(inner);
+    }
+  }
+
+  const referencedFunction = (node: TSESTree.Node): FunctionNode | undefined => {
+    const inner = skipWrappers(node);
+    if (inner.type !== AST_NODE_TYPES.Identifier && inner.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+    const fn = functionOf(node);
+    return fn && returnsPromise(fn) ? fn : undefined;
+  };
+
+  return { isPromise, isUnhandled, returnsPromise, referencedFunction, scopeOpenedBy, isGlobal };
+}
+
+/** The class whose method (or field initialiser) `node` is written in; arrows keep `this`, functions do not. */
+function enclosingClassBody(node: TSESTree.Node): TSESTree.ClassBody | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.FunctionDeclaration) {
+      const owner = current.parent;
+      return owner?.type === AST_NODE_TYPES.MethodDefinition && owner.parent.type === AST_NODE_TYPES.ClassBody ? owner.parent : undefined;
+    }
+    if (current.type === AST_NODE_TYPES.PropertyDefinition && current.parent.type === AST_NODE_TYPES.ClassBody) return current.parent;
+    if (current.type === AST_NODE_TYPES.StaticBlock && current.parent.type === AST_NODE_TYPES.ClassBody) return current.parent;
+  }
+  return undefined;
+}
