@@ -22,6 +22,7 @@ import {
   applyWorkspaceEdit,
   startEslintLanguageServer,
   type EslintLanguageServer,
+  type EslintServerSettings,
   type EslintWorkspace,
 } from "../support/lsp-client";
 
@@ -144,6 +145,55 @@ describe.each(APPS)("ESLint language server on %s", (app) => {
     );
     // Leave the document as the other tests expect it.
     await server.diagnostics(uri, text);
+  });
+});
+
+// The settings docs/editor.md tells users about, checked against this server (settings are read once per
+// document, so each case gets its own server).
+describe("ESLint language server settings that docs/editor.md relies on", () => {
+  const app = APPS[0]!;
+  const withServer = async <T>(settings: Partial<EslintServerSettings>, use: (server: EslintLanguageServer) => Promise<T>) => {
+    const server = await startEslintLanguageServer(workspace.dir, { settings });
+    try {
+      return await use(server);
+    } finally {
+      await server.stop();
+    }
+  };
+  const codes = (diagnostics: Diagnostic[]) => [...new Set(diagnostics.map((diagnostic) => diagnostic.code))];
+
+  it("lints with useFlatConfig left unset, and ignores useFlatConfig: false under ESLint 10", async () => {
+    const expected = codes(await server.diagnostics(workspace.uri(app), texts.get(app)!));
+    expect(expected).toContain("traced-exit/no-process-exit");
+    await withServer({ useFlatConfig: undefined }, async (unset) => {
+      expect(codes(await unset.diagnostics(workspace.uri(app), texts.get(app)!))).toEqual(expected);
+    });
+    await withServer({ useFlatConfig: false }, async (off) => {
+      expect(codes(await off.diagnostics(workspace.uri(app), texts.get(app)!))).toEqual(expected);
+      expect(off.log()).toMatch(/only supports flat configs\. Setting is ignored/u);
+    });
+  });
+
+  // nvim-lspconfig set this whenever it found an eslint.config.* until neovim/nvim-lspconfig#4329.
+  it("reports nothing, silently, when experimental.useFlatConfig is true (ESLint 10 has no FlatESLint)", async () => {
+    await withServer({ experimental: { useFlatConfig: true } }, async (experimental) => {
+      expect(await experimental.diagnostics(workspace.uri(app), texts.get(app)!)).toEqual([]);
+      expect(experimental.log()).toMatch(/doesn't export a FlatESLint class/u);
+    });
+  });
+
+  // What VS Code's codeActionsOnSave "source.fixAll.eslint" and Neovim's :LspEslintFixAll run: autofixes only.
+  // The traced-exit rules offer suggestions (they change behaviour), so "fix on save" leaves them alone.
+  it("applies no traced-exit rewrite on eslint.applyAllFixes (fix all / fix on save)", async () => {
+    const text = texts.get(app)!;
+    const uri = workspace.uri(app);
+    const diagnostics = await server.diagnostics(uri, text);
+    expect(diagnostics.length).toBeGreaterThan(0);
+    const edit = await server.applyCodeAction({
+      title: "Fix all auto-fixable problems",
+      command: { title: "", command: "eslint.applyAllFixes", arguments: [{ uri, version: 1 }] },
+    });
+    expect(edit ? applyWorkspaceEdit(text, uri, edit) : text).toBe(text);
   });
 });
 
