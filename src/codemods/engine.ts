@@ -16,7 +16,7 @@ import globals from "globals";
 import plugin from "../index";
 import type { Engine, EngineOptions, EngineResult, ManualReview } from "../cli/engine";
 import { catalogueFor } from "../scopes/settings";
-import type { Catalogue } from "../scopes/settings";
+import { mightNeedChange } from "../scopes/prefilter";
 
 /** Codemod id → the rule whose first suggestion it applies. */
 export const CODEMODS = {
@@ -42,20 +42,6 @@ export function languageOptionsFor(filePath: string): TSESLint.FlatConfig.Langua
     globals: { ...globals.node },
     parserOptions: { ecmaFeatures: { jsx } },
   };
-}
-
-/** Words a file must contain for any rule to find something: its SDK modules, methods and exits. */
-function prefilterFor(catalogue: Catalogue): RegExp {
-  const words = new Set<string>();
-  for (const opener of catalogue.openers) {
-    if (opener.form === "method") words.add(opener.method);
-    if ("modules" in opener && opener.modules) for (const module of opener.modules) words.add(module);
-  }
-  for (const init of catalogue.initializers) for (const module of init.modules) words.add(module);
-  for (const flush of catalogue.flushes) if (flush.form === "call") for (const module of flush.modules) words.add(module);
-  for (const module of catalogue.initializerModules) words.add(module);
-  const escaped = [...words].map((word) => word.replace(/[.*+?^${}()|[\]\\/]/gu, "\\$&"));
-  return new RegExp(escaped.join("|"), "u");
 }
 
 interface Fix {
@@ -88,7 +74,8 @@ export function createEngine(options: CodemodOptions = {}): Engine {
   const rules: Linter.RulesRecord = {};
   for (const id of ruleIds) if (id.slice("traced-exit/".length) in available) rules[id] = "error";
   const settings = options.settings ? { "traced-exit": options.settings } : {};
-  const prefilter = prefilterFor(catalogueFor(settings));
+  // Files that cannot match are never parsed: see src/scopes/prefilter.ts.
+  const catalogue = catalogueFor(settings);
   const linter = new Linter({ configType: "flat" });
   const configFor = (filePath: string): Linter.Config[] => [
     {
@@ -114,7 +101,7 @@ export function createEngine(options: CodemodOptions = {}): Engine {
   };
 
   return {
-    mightChange: (source) => prefilter.test(source),
+    mightChange: (source) => mightNeedChange(source, catalogue),
     transform(source: string, filePath: string): EngineResult {
       const bom = source.startsWith("\uFEFF") ? "\uFEFF" : "";
       let text = bom ? source.slice(1) : source;

@@ -1,0 +1,80 @@
+/**
+ * Cheap text tests that say a file *cannot* contain what the model looks for, so it is
+ * never analysed (by the rules) or never parsed (by the codemod).
+ *
+ * Every scope, flush and initializer is found from a catalogue entry through an import or
+ * a `require`, and both spell the module *and* the name used from it:
+ *
+ *   import { withTask } from "@traceloop/node-server-sdk";   // module + "withTask"
+ *   const api = require("@opentelemetry/api");               // module + "context" + "setSpan"
+ *   api.context.with(api.trace.setSpan(ctx, span), fn);
+ *
+ * so a file must contain every word of at least one group. The module alone is not enough
+ * to be useful: every file of the OpenTelemetry packages names `@opentelemetry/api`.
+ * Not seen, and not resolved by the model either: a name built at run time
+ * (`sdk["with" + "Task"]`).
+ */
+import type { Catalogue } from "./settings";
+
+type Groups = readonly (readonly string[])[];
+
+interface Words {
+  readonly openers: Groups;
+  /** Openers, flushes, initializers and initializer modules. */
+  readonly tracing: Groups;
+}
+
+const cache = new WeakMap<Catalogue, Words>();
+
+function wordsOf(catalogue: Catalogue): Words {
+  const cached = cache.get(catalogue);
+  if (cached) return cached;
+  const openers = new Map<string, string[]>();
+  const tracing = new Map<string, string[]>();
+  const add = (into: Map<string, string[]>, words: string[]) => into.set(words.join("\0"), words);
+  for (const opener of catalogue.openers) {
+    const groups: string[][] = [];
+    if (opener.form === "method") {
+      // `startActiveSpan` on any object; dd-trace's `tracer.trace()` only on its module's tracer.
+      if (opener.modules) for (const module of opener.modules) groups.push([module, opener.method]);
+      else groups.push([opener.method]);
+    } else {
+      const firstArg = opener.form === "call" && opener.firstArgCallOf ? [opener.firstArgCallOf.at(-1) as string] : [];
+      for (const module of opener.modules) groups.push([module, opener.path[0] as string, ...firstArg]);
+    }
+    for (const group of groups) {
+      add(openers, group);
+      add(tracing, group);
+    }
+  }
+  for (const init of catalogue.initializers) for (const module of init.modules) add(tracing, [module, init.path[0] as string]);
+  for (const flush of catalogue.flushes) {
+    if (flush.form === "call") for (const module of flush.modules) add(tracing, [module, flush.path[0] as string]);
+    // A flush method on instances of an initializer (`sdk.shutdown()`) needs that initializer in the file: covered above.
+    else if (!flush.onInstancesOf) add(tracing, [flush.method]);
+  }
+  for (const module of catalogue.initializerModules) add(tracing, [module]);
+  const words = { openers: [...openers.values()], tracing: [...tracing.values()] };
+  cache.set(catalogue, words);
+  return words;
+}
+
+const containsAll = (text: string) => (words: readonly string[]) => words.every((word) => text.includes(word));
+
+/** False when no scope opener of the catalogue can resolve in this text. */
+export function mightOpenScope(text: string, catalogue: Catalogue): boolean {
+  return wordsOf(catalogue).openers.some(containsAll(text));
+}
+
+/** False when no opener, flush or initializer can resolve in this text. */
+export function mightTrace(text: string, catalogue: Catalogue): boolean {
+  return wordsOf(catalogue).tracing.some(containsAll(text));
+}
+
+/**
+ * The codemod's test: false means no rule can report anything on this text. An entry
+ * file (settings `entry: true`) may need a flush at any exit, so it always passes.
+ */
+export function mightNeedChange(text: string, catalogue: Catalogue): boolean {
+  return catalogue.entry === true || mightTrace(text, catalogue);
+}

@@ -1,0 +1,68 @@
+// The codemod's text prefilter: files that cannot match are never parsed. It must let
+// through every way of reaching a catalogue entry (else fixes are silently skipped),
+// and keep out files that only name a module or a common word (else it saves nothing).
+import dedent from "dedent";
+import { describe, expect, it } from "vitest";
+import { mightNeedChange, mightOpenScope } from "../../src/scopes/prefilter";
+import { catalogueFor } from "../../src/scopes/settings";
+
+const catalogue = catalogueFor({});
+
+describe("prefilter", () => {
+  it.each([
+    ['import { withTask } from "@traceloop/node-server-sdk";'],
+    ['import * as traceloop from "@traceloop/node-server-sdk"; traceloop.withWorkflow({ name: "w" }, fn);'],
+    ['import traceloop from "@traceloop/node-server-sdk"; class A { @traceloop.task({ name: "t" }) run() {} }'],
+    ['const { withAgent: agent } = require("@traceloop/node-server-sdk");'],
+    ["tracer.startActiveSpan('x', (span) => {});"],
+    ['const api = require("@opentelemetry/api"); api.context.with(api.trace.setSpan(api.context.active(), s), fn);'],
+    ['import * as Sentry from "@sentry/node"; Sentry.startSpan({ name: "x" }, fn);'],
+    ['const tracer = require("dd-trace").init(); tracer.trace("x", fn);'],
+    ['import { traceable } from "langsmith/traceable";'],
+  ])("lets a scope opener through: %s", (text) => {
+    expect(mightOpenScope(text, catalogue)).toBe(true);
+    expect(mightNeedChange(text, catalogue)).toBe(true);
+  });
+
+  it.each([
+    ['import { NodeSDK } from "@opentelemetry/sdk-node"; const sdk = new NodeSDK(); process.exit(1);'],
+    ['import * as traceloop from "@traceloop/node-server-sdk"; traceloop.initialize(); process.exit(1);'],
+    ["await provider.forceFlush(); process.exit(1);"],
+    ['import * as Sentry from "@sentry/node"; await Sentry.flush(); process.exit(1);'],
+  ])("lets flushes and initializers through: %s", (text) => {
+    expect(mightNeedChange(text, catalogue)).toBe(true);
+  });
+
+  it.each([
+    // OpenTelemetry's own code: the API module, but no opener used from it.
+    ['const api_1 = require("@opentelemetry/api"); api_1.diag.debug("x"); process.exit(1);'],
+    // `trace` and `wrap` are dd-trace methods only on dd-trace's tracer.
+    ["shimmer.wrap(module, 'x', fn); trace(x); process.exit(1);"],
+    ['import { context } from "@opentelemetry/api"; context.with(ctx, fn);'],
+    ["process.exit(1);"],
+  ])("keeps out a file that cannot match: %s", (text) => {
+    expect(mightNeedChange(text, catalogue)).toBe(false);
+  });
+
+  it("takes the user's wrappers, flushes and initializer modules from settings", () => {
+    const custom = catalogueFor({
+      "traced-exit": {
+        wrappers: [{ module: "./tracing", export: "traced" }, { method: "runInSpan" }],
+        flushes: [{ method: "flushTraces" }],
+        initializers: [{ module: "./instrument" }],
+      },
+    });
+    expect(mightOpenScope('import { traced } from "./tracing";', custom)).toBe(true);
+    expect(mightOpenScope('import { other } from "./tracing";', custom)).toBe(false);
+    expect(mightOpenScope("job.runInSpan(fn);", custom)).toBe(true);
+    expect(mightNeedChange("await flushTraces(); process.exit(0);", custom)).toBe(true);
+    expect(mightNeedChange(dedent`
+      import "./instrument";
+      process.exit(1);
+    `, custom)).toBe(true);
+  });
+
+  it("lets every file through for an entry file (settings entry: true)", () => {
+    expect(mightNeedChange("process.exit(1);", catalogueFor({ "traced-exit": { entry: true } }))).toBe(true);
+  });
+});
