@@ -19,6 +19,7 @@ import {
   recordedErrors,
   REPO_ROOT,
   runCli,
+  scenarioLabel,
   splitDryRun,
   type Measurement,
   type Scenario,
@@ -100,8 +101,8 @@ async function main(): Promise<number> {
       app.scenarios
         .filter((scenario) => only === undefined || scenario.fail === undefined || scenario.fail === only)
         .map((scenario) => async (): Promise<Row> => {
-          const before = await measureExample(path.join(REPO_ROOT, app.file), scenario.fail);
-          const after = await measureExample(copy.file(app.file), scenario.fail);
+          const before = await measureExample(path.join(REPO_ROOT, app.file), scenario);
+          const after = await measureExample(copy.file(app.file), scenario);
           return { app: app.name, sdk: app.sdk, scenario, before, after, problems: problemsWith(scenario, before, after) };
         }),
     );
@@ -113,16 +114,17 @@ async function main(): Promise<number> {
         app = row.app;
         out(`  ${bold(row.app)} ${dim(`(${row.sdk})`)}`);
       }
-      out(`    ${cyan(`DEMO_FAIL=${row.scenario.fail ?? "(none)"}`)}  ${dim(row.scenario.what)}`);
+      out(`    ${cyan(scenarioLabel(row.scenario))}`);
+      out(`      ${dim(row.scenario.what)}`);
       out(`      before: ${describeBefore(row.before)}`);
       out(`      after:  ${describeAfter(row.before, row.after)}  ${row.problems.length === 0 ? green("✓") : red("✗")}`);
       for (const problem of row.problems) {
         out(red(`        ✗ ${problem}`));
-        failures.push(`${row.app} DEMO_FAIL=${row.scenario.fail ?? "(none)"}: ${problem}`);
+        failures.push(`${row.app} ${scenarioLabel(row.scenario)}: ${problem}`);
       }
     }
 
-    const incident = rows.find((row) => row.app === "traceloop-app" && row.scenario.fail === "credentials");
+    const incident = rows.find((row) => row.app === "traceloop-app" && row.scenario.fail === "credentials" && !row.scenario.env);
     out();
     if (incident) {
       out(bold("The incident") + dim(" (traceloop-app, DEMO_FAIL=credentials):"));
@@ -162,11 +164,10 @@ function describeBefore(run: Measurement): string {
 
 function describeAfter(before: Measurement, after: Measurement): string {
   const errors = recordedErrors(after);
-  const parts = [`${exportedOf(after)} exported`];
+  const parts = [`${exportedOf(after)} exported`, after.summary.orphans > 0 ? `${after.summary.orphans} orphaned` : "no orphans"];
   if (after.summary.errors > 0) {
     parts.push(`${errors.length} with ERROR status and exception events (${errors.join(", ")})`);
   }
-  if (after.summary.orphans > 0) parts.push(`${after.summary.orphans} orphaned`);
   parts.push(after.exitCode === before.exitCode ? `exit code ${after.exitCode} kept` : `${exitOf(after)} (was ${before.exitCode})`);
   return parts.join(", ");
 }

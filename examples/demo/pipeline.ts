@@ -22,6 +22,8 @@ const STARTED_SPANS_PRELOAD = path.join(REPO_ROOT, "examples", "demo", "started-
 export interface Scenario {
   /** DEMO_FAIL value; undefined is the happy path. */
   fail: string | undefined;
+  /** More environment for the app, e.g. a slow failure. */
+  env?: Record<string, string>;
   /** What goes wrong, in the example's words. */
   what: string;
   /** After the fix: the spans that must carry ERROR and an `exception` event (the failing span and its parents). */
@@ -50,6 +52,15 @@ export const EXAMPLES: ExampleApp[] = [
       {
         fail: "credentials",
         what: "Bedrock rejects; the task calls process.exit(1) (the incident)",
+        errorSpans: ["bedrock_completion.task", "rag_pipeline.workflow"],
+        message: "Bedrock call failed, check AWS credentials:",
+      },
+      {
+        fail: "credentials",
+        // The incident's timing: the batch ships while the credential chain is still failing, so the tasks
+        // that already ended arrive as orphans of a workflow that never does.
+        env: { DEMO_BEDROCK_LATENCY_MS: "1000", OTEL_BSP_SCHEDULE_DELAY: "100" },
+        what: "the same, with a slow credential chain: a batch ships before the exit",
         errorSpans: ["bedrock_completion.task", "rag_pipeline.workflow"],
         message: "Bedrock call failed, check AWS credentials:",
       },
@@ -219,8 +230,14 @@ export interface Measurement {
   rejectedRequests: number;
 }
 
-/** Runs one app with DEMO_FAIL=`fail` against its own receiver (so runs can overlap). */
-export async function measureExample(file: string, fail: string | undefined): Promise<Measurement> {
+/** How a scenario is written on a command line: `DEMO_FAIL=credentials DEMO_BEDROCK_LATENCY_MS=1000 …`. */
+export function scenarioLabel(scenario: Pick<Scenario, "fail" | "env">): string {
+  const env = Object.entries(scenario.env ?? {}).map(([key, value]) => `${key}=${value}`);
+  return [`DEMO_FAIL=${scenario.fail ?? "(none)"}`, ...env].join(" ");
+}
+
+/** Runs one app in a scenario against its own receiver (so runs can overlap). */
+export async function measureExample(file: string, scenario: Pick<Scenario, "fail" | "env">): Promise<Measurement> {
   const receiver = await startOtlpReceiver();
   const startedFile = path.join(os.tmpdir(), `traced-exit-started-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
   try {
@@ -228,7 +245,8 @@ export async function measureExample(file: string, fail: string | undefined): Pr
       receiverUrl: receiver.url,
       cwd: REPO_ROOT,
       env: {
-        DEMO_FAIL: fail,
+        ...scenario.env,
+        DEMO_FAIL: scenario.fail,
         NODE_OPTIONS: `--import=${pathToFileURL(STARTED_SPANS_PRELOAD).href}`,
         TRACED_EXIT_STARTED_SPANS_FILE: startedFile,
       },
@@ -237,7 +255,7 @@ export async function measureExample(file: string, fail: string | undefined): Pr
     try {
       started = JSON.parse(await readFile(startedFile, "utf8")) as string[];
     } catch {
-      throw new Error(`${file} (DEMO_FAIL=${fail ?? ""}) did not report its started spans; stderr:\n${run.stderr}`);
+      throw new Error(`${file} (${scenarioLabel(scenario)}) did not report its started spans; stderr:\n${run.stderr}`);
     }
     const spans = receiver.spans();
     return { ...run, started, spans, summary: summarizeSpans(spans), rejectedRequests: receiver.rejectedRequests() };
@@ -245,6 +263,22 @@ export async function measureExample(file: string, fail: string | undefined): Pr
     await rm(startedFile, { force: true });
     await receiver.close();
   }
+}
+
+/** A gate letting at most `limit` callers run at once: `const gate = concurrencyGate(2); await gate(() => work())`. */
+export function concurrencyGate(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 /** Runs `tasks` with at most `limit` at a time (each example is a Node process; CI machines have 2 cores). */
