@@ -1,0 +1,162 @@
+// Lint benchmark: what configs.recommended adds to an ESLint run, and what each of our
+// rules costs beside unicorn/no-process-exit and n/no-process-exit, on the same files.
+//
+// One process, ESLint's programmatic API, no cache, no concurrency. Each round lints the
+// corpus three times, in an order that rotates between rounds:
+//   floor        the parser, no rules
+//   recommended  the parser + tracedExit.configs.recommended
+//   stats        every traced-exit rule + unicorn/no-process-exit + n/no-process-exit,
+//                with `stats: true` (ESLint's per-rule times: create() and every listener)
+// Inline `/* eslint */` comments are off so every rule runs on every file.
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+
+const require = createRequire(import.meta.url);
+const ROOT = path.dirname(path.dirname(new URL(import.meta.url).pathname));
+
+/** Loaded at call time, so the rules that exist *now* (plugin.rules, configs.recommended) are measured. */
+export function loadPlugins() {
+  const { ESLint } = require("eslint");
+  const tsParser = require("@typescript-eslint/parser");
+  const globals = require("globals");
+  const plugin = require(path.join(ROOT, "dist/index.js"));
+  const unicorn = require("eslint-plugin-unicorn").default ?? require("eslint-plugin-unicorn");
+  const n = require("eslint-plugin-n");
+  return { ESLint, tsParser, globals, plugin, unicorn, n };
+}
+
+/** The parser as the engine uses it: JSX for JavaScript and .tsx, not for .ts/.mts/.cts; .cjs/.cts as CommonJS. */
+function parserConfigs({ tsParser, globals }) {
+  const base = {
+    languageOptions: { parser: tsParser, ecmaVersion: "latest", sourceType: "module", globals: { ...globals.node }, parserOptions: { ecmaFeatures: { jsx: true } } },
+    linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
+  };
+  return [
+    { files: ["**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}"], ...base },
+    { files: ["**/*.{ts,mts,cts}"], languageOptions: { parserOptions: { ecmaFeatures: { jsx: false } } } },
+    { files: ["**/*.{cjs,cts}"], languageOptions: { sourceType: "commonjs" } },
+  ];
+}
+
+export function lintSetups(mods) {
+  const { plugin, unicorn, n } = mods;
+  const parser = parserConfigs(mods);
+  const ours = Object.keys(plugin.rules).map((id) => `traced-exit/${id}`);
+  const recommendedRules = Object.keys(plugin.configs.recommended.rules ?? {});
+  return {
+    ours,
+    recommendedRules,
+    setups: {
+      floor: parser,
+      recommended: [...parser, plugin.configs.recommended],
+      stats: [
+        ...parser,
+        {
+          plugins: { "traced-exit": plugin, unicorn, n },
+          rules: {
+            ...Object.fromEntries(ours.map((id) => [id, "error"])),
+            "unicorn/no-process-exit": "error",
+            "n/no-process-exit": "error",
+          },
+        },
+      ],
+    },
+  };
+}
+
+async function lintOnce(ESLint, cwd, config, stats) {
+  const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: config, cache: false, stats, warnIgnored: false });
+  global.gc?.();
+  const start = performance.now();
+  const results = await eslint.lintFiles(["."]);
+  const ms = performance.now() - start;
+  return { ms, results };
+}
+
+function summarise(results, ruleIds) {
+  const rules = Object.fromEntries(ruleIds.map((id) => [id, 0]));
+  let parse = 0;
+  let fatal = 0;
+  let findings = 0;
+  const failures = [];
+  for (const result of results) {
+    const pass = result.stats?.times?.passes ?? [];
+    for (const p of pass) {
+      parse += p.parse?.total ?? 0;
+      for (const [id, time] of Object.entries(p.rules ?? {})) if (id in rules) rules[id] += time.total;
+    }
+    for (const message of result.messages) {
+      if (message.fatal) {
+        fatal++;
+        failures.push(`${result.filePath}: ${message.message}`);
+      } else if (message.ruleId?.startsWith("traced-exit/")) findings++;
+    }
+  }
+  return { files: results.length, parse, rules, fatal, findings, failures };
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Runs `rounds` rounds (plus one warm-up) over `cwd`; returns medians and per-round raw data. */
+export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
+  const mods = loadPlugins();
+  const { ours, recommendedRules, setups } = lintSetups(mods);
+  const measured = [...ours, "unicorn/no-process-exit", "n/no-process-exit"];
+  const order = ["floor", "recommended", "stats"];
+  const raw = [];
+  let info;
+  for (let round = 0; round <= rounds; round++) {
+    const times = {};
+    const rotated = order.map((_, i) => order[(i + round) % order.length]);
+    for (const name of rotated) {
+      const { ms, results } = await lintOnce(mods.ESLint, cwd, setups[name], name === "stats");
+      times[name] = ms;
+      if (name === "stats") times.statsSummary = summarise(results, measured);
+      if (name === "floor" && !info) {
+        const s = summarise(results, []);
+        info = { files: s.files, parseFailures: s.fatal, failures: s.failures.slice(0, 20) };
+      }
+    }
+    log(`lint round ${round === 0 ? "warm-up" : round}: floor ${times.floor.toFixed(0)} ms, recommended ${times.recommended.toFixed(0)} ms, stats ${times.stats.toFixed(0)} ms`);
+    if (round > 0) raw.push(times);
+  }
+  const ruleMedians = Object.fromEntries(measured.map((id) => [id, median(raw.map((r) => r.statsSummary.rules[id]))]));
+  const oursTotal = median(raw.map((r) => ours.reduce((sum, id) => sum + r.statsSummary.rules[id], 0)));
+  const recommendedTotal = median(raw.map((r) => recommendedRules.reduce((sum, id) => sum + (r.statsSummary.rules[id] ?? 0), 0)));
+  return {
+    rounds,
+    files: info.files,
+    parseFailures: info.parseFailures,
+    failures: info.failures,
+    ours,
+    recommendedRules,
+    floorMs: median(raw.map((r) => r.floor)),
+    recommendedMs: median(raw.map((r) => r.recommended)),
+    /** Median over rounds of (recommended / floor − 1): each round's pair ran back to back. */
+    overheadWall: median(raw.map((r) => r.recommended / r.floor - 1)),
+    /** The recommended rules' own time (ESLint stats) over the floor's wall time. */
+    overheadStats: median(raw.map((r) => recommendedRules.reduce((sum, id) => sum + (r.statsSummary.rules[id] ?? 0), 0) / r.floor)),
+    parseMs: median(raw.map((r) => r.statsSummary.parse)),
+    ruleMs: ruleMedians,
+    oursTotalMs: oursTotal,
+    recommendedTotalMs: recommendedTotal,
+    /** Median over rounds of (sum of our rules / unicorn's), each from the same stats run. */
+    oursVsUnicorn: median(raw.map((r) => ours.reduce((sum, id) => sum + r.statsSummary.rules[id], 0) / r.statsSummary.rules["unicorn/no-process-exit"])),
+    oursVsN: median(raw.map((r) => ours.reduce((sum, id) => sum + r.statsSummary.rules[id], 0) / r.statsSummary.rules["n/no-process-exit"])),
+    findings: raw[0]?.statsSummary.findings ?? 0,
+    raw: raw.map((r) => ({ floor: r.floor, recommended: r.recommended, stats: r.stats, rules: r.statsSummary.rules, parse: r.statsSummary.parse })),
+  };
+}
+
+if (process.argv[1] === new URL(import.meta.url).pathname) {
+  const cwd = path.resolve(process.argv[2] ?? path.join(ROOT, "bench/.corpus/mixed"));
+  const rounds = Number(process.argv[3] ?? 3);
+  const result = await benchLint({ cwd, rounds, log: (line) => console.error(line) });
+  delete result.raw;
+  console.log(JSON.stringify(result, null, 2));
+}
