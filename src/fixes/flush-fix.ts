@@ -51,7 +51,7 @@ export function exitLabel(exit: ExitCall): string {
 
 /** The suggestions for an exit that runs before any flush, the one the codemod applies first. */
 export function exitSuggestions(context: FixContext, exit: ExitCall): FlushSuggestion[] {
-  const { sourceCode, level } = context;
+  const { level } = context;
   const exitText = exitLabel(exit);
   const fn = level.functionOf(exit.node);
   const suggestions: FlushSuggestion[] = [];
@@ -316,7 +316,6 @@ function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: strin
     const segment = raw.trimStart();
     const sameLine = !raw.slice(0, raw.length - segment.length).includes("\n");
     const shift = (value: string) => (sameLine ? reindent(value, unit) : value);
-    const segmentStart = link.call.range[1] - segment.length;
     const handlers = link.call.arguments.map((arg) => (isFunction(skipWrappers(arg)) ? (skipWrappers(arg) as FunctionNode) : undefined));
     const lostByArg = handlers.map((fn) => (fn ? lostIn(fn) : []));
     endsWithFlush = link.method === "finally" && !!link.call.arguments[0] && level.isFlushPromise(link.call, "success") && level.isFlushPromise(link.call, "failure");
@@ -326,43 +325,31 @@ function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: strin
       continue;
     }
     endsWithFlush = false;
-    const catchLike = link.method === "catch";
-    if (link.method !== "then" && link.call.arguments.length > 1) return undefined;
-    if (link.method === "then" && (lostByArg[1]?.length ?? 0) > 0) {
-      // `.then(ok, onError)`: `.then(ok)` and the error handler as a `.catch` (which also sees ok's errors).
-      if ((lostByArg[0]?.length ?? 0) > 0 || link.call.arguments.length !== 2) return undefined;
-      const handler = standardCatch(context, handlers[1], lostByArg[1] ?? [], inner);
-      if (!handler) return undefined;
-      const ok = link.call.arguments[0] as TSESTree.Node;
-      const head = text.slice(segmentStart, ok.range[1]);
-      links.push(shift(`${head})`), handler);
-      hasCatch = true;
-      continue;
-    }
-    if (link.method === "then" && link.call.arguments.length > 1) hasCatch = true;
-    if (catchLike) {
+    if (link.method === "catch") {
       // The error handler: log, keep the error's exit code, and let the chain go on to the flush.
-      const handler = standardCatch(context, handlers[0], lostByArg[0] ?? [], inner);
+      const handler = link.call.arguments.length === 1 ? standardCatch(context, handlers[0], lostByArg[0] ?? [], inner) : undefined;
       if (!handler) return undefined;
       links.push(handler);
       hasCatch = true;
       continue;
     }
-    const fn = handlers[0];
-    const lost = lostByArg[0] ?? [];
-    if (!fn || lost.length !== 1) return undefined;
-    const exit = lost[0] as ExitCall;
-    const site = tailExitSite(fn, exit);
-    if (!site) return undefined;
-    const body = fn.body;
-    const onlyExit = body.type === AST_NODE_TYPES.BlockStatement ? body.body.length === 1 : true;
-    if (exit.method !== "exit") return undefined;
-    if (onlyExit && (exit.codeValue === 0 || exit.codeText === undefined)) continue; // `.then(() => process.exit(0))`: ending is the default
-    if (exit.codeText === undefined) return undefined;
-    // `.then(() => { report(); process.exit(2); })`: the code stays, the exit goes.
-    const assignment = `${processObjectText(sourceCode, exit)}.exitCode = ${exit.codeText}`;
-    const edit: Edit = site.kind === "statement" ? { range: site.statement.range, text: `${assignment};` } : { range: site.expression.range, text: `{ ${assignment}; }` };
-    links.push(shift(applyEdits(segment, segmentStart, [edit])));
+    const [okArg, errorArg] = link.call.arguments;
+    if (!okArg || link.call.arguments.length > (link.method === "then" ? 2 : 1)) return undefined;
+    const ok = successCallback(context, okArg, handlers[0], lostByArg[0] ?? []);
+    if (!ok) return undefined;
+    if (errorArg && (lostByArg[1]?.length ?? 0) > 0) {
+      // `.then(ok, onError)`: `.then(ok)` and the error handler as a `.catch` (which also sees ok's errors).
+      const handler = standardCatch(context, handlers[1], lostByArg[1] ?? [], inner);
+      if (!handler) return undefined;
+      if (ok.text !== undefined) links.push(shift(`.then(${ok.text})`));
+      links.push(handler);
+      hasCatch = true;
+    } else if (errorArg) {
+      links.push(shift(ok.text !== undefined ? `.then(${ok.text}, ${sourceCode.getText(errorArg)})` : `.catch(${sourceCode.getText(errorArg)})`));
+      hasCatch = true;
+    } else if (ok.text !== undefined) {
+      links.push(shift(`.${link.method}(${ok.text})`));
+    }
   }
   if (!hasCatch) {
     const handler = `.catch((error) => {${eol}${inner}${unit}console.error(error);${eol}${inner}${unit}process.exitCode = ${exitCodeFrom("error", false)} ?? 1;${eol}${inner}})`;
@@ -373,6 +360,27 @@ function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: strin
   const semicolon = text[entry.statement.range[1] - 1] === ";" ? ";" : "";
   const replacement = `${entry.awaited ? "await " : ""}${sourceCode.getText(entry.call)}${links.map((link) => `${eol}${inner}${link}`).join("")}${semicolon}`;
   return { range: entry.statement.range, text: replacement };
+}
+
+/**
+ * A success (or finally) callback that ends with an exit: dropped when the exit is all it does with code 0
+ * (`.then(() => process.exit(0))`: ending is the default), else the exit becomes `process.exitCode = N`.
+ * `text` is the callback as it will be written, `undefined` when dropped.
+ */
+function successCallback(context: FixContext, arg: TSESTree.Node, fn: FunctionNode | undefined, lost: readonly ExitCall[]): { text: string | undefined } | undefined {
+  const { sourceCode } = context;
+  if (lost.length === 0) return { text: sourceCode.getText(arg) };
+  if (!fn || lost.length !== 1) return undefined;
+  const exit = lost[0] as ExitCall;
+  const site = tailExitSite(fn, exit);
+  if (!site || exit.method !== "exit") return undefined;
+  const onlyExit = fn.body.type === AST_NODE_TYPES.BlockStatement ? fn.body.body.length === 1 : true;
+  if (onlyExit && (exit.codeValue === 0 || exit.codeText === undefined)) return { text: undefined };
+  if (exit.codeText === undefined) return undefined;
+  // `.then(() => { report(); process.exit(2); })`: the code stays, the exit goes.
+  const assignment = `${processObjectText(sourceCode, exit)}.exitCode = ${exit.codeText}`;
+  const edit: Edit = site.kind === "statement" ? { range: site.statement.range, text: `${assignment};` } : { range: site.expression.range, text: `{ ${assignment}; }` };
+  return { text: applyEdits(sourceCode.getText(arg), arg.range[0], [edit]) };
 }
 
 /** The exit as the last thing the callback does: its last statement, or its arrow body. */

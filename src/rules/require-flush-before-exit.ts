@@ -1,0 +1,87 @@
+/**
+ * A program that starts tracing keeps its finished spans in a queue that a timer exports
+ * every few seconds. The timer is `unref`'d and nothing flushes on exit: `process.exit()`,
+ * a signal handler that exits, or an entry whose promise settles and lets the process end
+ * drops whatever is queued. Outside traced scopes (inside them is no-process-exit's job),
+ * every way out must run the SDK's flush first.
+ */
+import { createRule } from "../utils/create-rule";
+import { getFileModel } from "../scopes/model";
+import { catalogueFor } from "../scopes/settings";
+import { getProcessLevel } from "../scopes/process-level";
+import type { EntryFinding, ExitFinding } from "../scopes/process-level";
+import { entrySuggestion, exitLabel, exitSuggestions } from "../fixes/flush-fix";
+import type { FixContext, FlushSuggestionId } from "../fixes/flush-fix";
+import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
+
+export type Options = [];
+export type MessageId = "exitWithoutFlush" | "entryWithoutFlush" | FlushSuggestionId;
+
+export default createRule<Options, MessageId>({
+  name: "require-flush-before-exit",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require the tracing SDK's flush before the process ends: on exit, in signal and error handlers, and at the entry",
+      recommended: true,
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      exitWithoutFlush: "{{exit}}{{where}} ends the process before the {{sdk}} span queue is flushed: await {{flush}} first.",
+      entryWithoutFlush:
+        "{{entry}} lets the program end on {{paths}} without flushing the {{sdk}} span queue, and the export timer does not keep the process alive: run {{flush}} on both paths.",
+      /* eslint-disable eslint-plugin/no-unused-message-ids -- suggestion messages: src/fixes/flush-fix.ts builds the suggestions that use them */
+      awaitFlush: "Await {{flush}} before {{exit}}{{async}}.",
+      awaitExisting: "Await the {{flush}} just before {{exit}}{{async}}.",
+      flushThenExit: "Call {{exit}} once {{flush}} has settled.",
+      exitCodeInstead: "Set process.exitCode = {{code}} instead, so that the finally block flushes before the program ends.",
+      throwInstead: "Throw an Error carrying exit code {{code}} instead, for the entry to set process.exitCode and flush.",
+      flushAtEntry: "Keep the error's exit code in process.exitCode and run {{flush}} on both paths.",
+      /* eslint-enable eslint-plugin/no-unused-message-ids */
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    // Settings are checked on every file: a typo must fail loudly.
+    catalogueFor(context.settings);
+    return {
+      "Program:exit"() {
+        const model = getFileModel(context);
+        const level = getProcessLevel(model);
+        if (!level.tracing) return;
+        const fix: FixContext = { sourceCode: context.sourceCode, filename: context.filename, level, plan: flushPlanFor(model, context.filename) };
+        for (const finding of level.entryFindings()) reportEntry(fix, finding);
+        for (const finding of level.exitFindings()) reportExit(fix, finding);
+      },
+    };
+
+    function reportExit(fix: FixContext, { exit, handler }: ExitFinding) {
+      const where = handler ? ` in the ${handler.emitter === "readline" ? "readline " : ""}'${handler.event}' handler` : "";
+      context.report({
+        node: exit.node,
+        messageId: "exitWithoutFlush",
+        data: { exit: exitLabel(exit), where, sdk: fix.plan.sdk, flush: fix.plan.label },
+        suggest: exitSuggestions(fix, exit),
+      });
+    }
+
+    function reportEntry(fix: FixContext, finding: EntryFinding) {
+      const { entry, paths } = finding;
+      const callee = entry.call.callee;
+      const name = callee.type === "Identifier" ? `${callee.name}()` : "The async entry function";
+      const suggestion = entrySuggestion(fix, finding);
+      context.report({
+        node: entry.call,
+        messageId: "entryWithoutFlush",
+        data: {
+          entry: name,
+          paths: paths.length === 2 ? "either path" : `its ${paths[0]} path`,
+          sdk: fix.plan.sdk,
+          flush: fix.plan.label,
+        },
+        suggest: suggestion ? [suggestion] : [],
+      });
+    }
+  },
+});

@@ -1,0 +1,2040 @@
+/**
+ * traced-exit/require-flush-before-exit: in a module that traces, every way the process ends outside a
+ * traced scope (exits, ending handlers, the entry's two paths) must run the SDK's flush first.
+ * Positions and every suggestion's output are asserted in full; a last block checks that the first
+ * suggestion (the one `traced-exit fix` applies) leaves nothing for the rule to report.
+ */
+import dedent from "dedent";
+import { Linter } from "eslint";
+import * as tsParser from "@typescript-eslint/parser";
+import { describe, expect, it } from "vitest";
+import rule from "../../src/rules/require-flush-before-exit";
+import type { MessageId } from "../../src/rules/require-flush-before-exit";
+import type { TestLanguageOptions } from "@typescript-eslint/rule-tester";
+import { createEngine } from "../../src/codemods/engine";
+import { createRuleTester } from "./rule-tester";
+
+/** dedent, with multi-line values (a whole fixed entry) aligned to where they are written. */
+const code = dedent.withOptions({ alignValues: true });
+
+const TRACELOOP = `import * as traceloop from "@traceloop/node-server-sdk";`;
+const TRACELOOP_INIT = `${TRACELOOP}\n\ntraceloop.initialize({ appName: "rag" });`;
+const NODE_SDK = `import { NodeSDK } from "@opentelemetry/sdk-node";\n\nconst sdk = new NodeSDK({});\nsdk.start();`;
+
+/** The data of an exit report: "{{exit}}{{where}} ends the process before the {{sdk}} span queue is flushed: await {{flush}} first." */
+function exitData(exit: string, sdk: string, flush: string, where = "") {
+  return { exit, where, sdk, flush };
+}
+
+/** "{{entry}} lets the program end on {{paths}} without flushing the {{sdk}} span queue, … run {{flush}} on both paths." */
+function entryData(entry: string, paths: string, sdk: string, flush: string) {
+  return { entry, paths, sdk, flush };
+}
+
+/** The entry as the fix writes it: `.catch` keeping the error's exit code, then the flush in `.finally`. */
+function fixedChain(call: string, flush: string, indent = ""): string {
+  return [
+    `${indent}${call}`,
+    `${indent}  .catch((error) => {`,
+    `${indent}    console.error(error);`,
+    `${indent}    process.exitCode = error?.exitCode ?? 1;`,
+    `${indent}  })`,
+    `${indent}  .finally(() => ${flush});`,
+  ].join("\n");
+}
+
+type Suggestion = { messageId: MessageId; output: string };
+const suggestion = (messageId: MessageId, output: string): Suggestion => ({ messageId, output });
+
+const ruleTester = createRuleTester();
+// ESLint's `sourceType`, which the RuleTester passes through although its type does not list it: the engine parses .cjs so.
+const commonjs = { sourceType: "commonjs" } as unknown as TestLanguageOptions;
+// @typescript-eslint/rule-tester resolves its own @typescript-eslint/utils (see no-process-exit.test.ts): same shape, other classes.
+const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, []>>[1];
+
+ruleTester.run("require-flush-before-exit", testedRule, {
+  valid: [
+    // Nothing here starts tracing: exits and entries are none of this rule's business.
+    code`
+      process.on("SIGTERM", () => process.exit(0));
+      async function main() {}
+      main().catch(() => process.exit(1));
+    `,
+    // dd-trace has no flush in the catalogue, so there is nothing to ask for.
+    {
+      code: code`
+        const tracer = require("dd-trace").init();
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      filename: "server.cjs",
+      languageOptions: commonjs,
+    },
+    // The shape from OpenTelemetry's docs: shut down, then exit whatever happened.
+    code`
+      ${NODE_SDK}
+
+      process.on("SIGTERM", () => {
+        sdk.shutdown().finally(() => process.exit(0));
+      });
+    `,
+    code`
+      ${NODE_SDK}
+
+      process.on("SIGTERM", () => sdk.shutdown().then(() => process.exit(0), () => process.exit(1)));
+    `,
+    code`
+      ${TRACELOOP_INIT}
+
+      process.on("SIGINT", async () => {
+        await traceloop.forceFlush();
+        process.exit(130);
+      });
+    `,
+    // An exit inside a traced scope is no-process-exit's finding, never this rule's.
+    code`
+      ${TRACELOOP_INIT}
+
+      traceloop.withWorkflow({ name: "nightly" }, async () => {
+        process.exit(1);
+      });
+    `,
+    // ... also when a helper called from the scope exits.
+    code`
+      ${TRACELOOP_INIT}
+
+      function requireRegion() {
+        if (!process.env.AWS_REGION) process.exit(1);
+        return process.env.AWS_REGION;
+      }
+      traceloop.withTask({ name: "load_config" }, () => requireRegion());
+    `,
+    // The entry in the shape the fix writes (examples/traceloop-app/fixed-by-hand.ts).
+    code`
+      ${TRACELOOP_INIT}
+
+      async function main() {}
+
+      ${fixedChain("main()", "traceloop.forceFlush()")}
+    `,
+    // main() flushes in its own finally: both paths are covered, and it never rejects.
+    code`
+      ${NODE_SDK}
+
+      async function main() {
+        try {
+          await run();
+        } catch (error) {
+          console.error(error);
+          process.exitCode = 1;
+        } finally {
+          await sdk.shutdown();
+        }
+      }
+      main();
+    `,
+    // Top-level await wrapped as the fix writes it.
+    code`
+      ${TRACELOOP_INIT}
+
+      async function main() {}
+      try {
+        await main();
+      } catch (error) {
+        console.error(error);
+        process.exitCode = 1;
+      } finally {
+        await traceloop.forceFlush();
+      }
+    `,
+    // The success path ends at main's own flush; errors flush in the catch callback before exiting.
+    code`
+      ${TRACELOOP_INIT}
+
+      async function main() {
+        await run();
+        await traceloop.forceFlush();
+      }
+      main()
+        .then(() => process.exit(0))
+        .catch(async (error) => {
+          console.error(error);
+          await traceloop.forceFlush();
+          process.exit(1);
+        });
+    `,
+    // A watchdog: the timer's exit only fires when the flush hangs.
+    code`
+      ${NODE_SDK}
+
+      process.on("SIGTERM", async () => {
+        setTimeout(() => process.exit(1), 10_000).unref();
+        await sdk.shutdown();
+        process.exit(0);
+      });
+    `,
+    // 'exit' listeners cannot await anything: nothing to ask for there.
+    code`
+      ${TRACELOOP_INIT}
+
+      process.on("exit", (code) => {
+        if (code !== 0) process.exit(code);
+      });
+    `,
+    // A configuration check before the SDK starts has nothing queued to lose.
+    code`
+      ${TRACELOOP}
+
+      if (!process.env.TRACELOOP_API_KEY) {
+        console.error("TRACELOOP_API_KEY is not set");
+        process.exit(1);
+      }
+      traceloop.initialize({ appName: "rag" });
+    `,
+    // A local `process` is not the global.
+    code`
+      ${TRACELOOP_INIT}
+
+      function stop(process: { exit(code: number): void }) {
+        process.exit(1);
+      }
+    `,
+    code`
+      ${TRACELOOP_INIT}
+
+      process.on("SIGTERM", async () => {
+        await Promise.all([traceloop.forceFlush(), closeDatabase()]);
+        process.exit(0);
+      });
+    `,
+    // A same-file function that flushes counts as a flush where it is awaited.
+    code`
+      ${NODE_SDK}
+
+      async function shutdownTracing() {
+        await sdk.shutdown();
+      }
+      process.on("SIGTERM", async () => {
+        await shutdownTracing();
+        process.exit(0);
+      });
+    `,
+    // die() is only ever called after a flush.
+    code`
+      ${NODE_SDK}
+
+      function die(code: number) {
+        process.exit(code);
+      }
+      process.on("SIGTERM", async () => {
+        await sdk.shutdown();
+        die(0);
+      });
+    `,
+    code`
+      import * as Sentry from "@sentry/node";
+
+      Sentry.init({ dsn: process.env.SENTRY_DSN });
+      process.on("uncaughtException", async (error) => {
+        Sentry.captureException(error);
+        await Sentry.flush(2000);
+        process.exit(1);
+      });
+    `,
+    code`
+      import { LangfuseSpanProcessor } from "@langfuse/otel";
+
+      export const langfuseSpanProcessor = new LangfuseSpanProcessor();
+      process.on("SIGTERM", async () => {
+        await langfuseSpanProcessor.forceFlush();
+        process.exit(0);
+      });
+    `,
+    code`
+      import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+
+      const provider = new NodeTracerProvider();
+      provider.register();
+      async function main() {
+        try {
+          await run();
+        } finally {
+          await provider.forceFlush();
+        }
+      }
+      main().catch((error) => {
+        console.error(error);
+        process.exitCode = 1;
+      });
+    `,
+    // The user's own tracing module and flush, from settings.
+    {
+      code: code`
+        import { shutdownTracing } from "./tracing";
+
+        process.on("SIGTERM", async () => {
+          await shutdownTracing();
+          process.exit(0);
+        });
+      `,
+      settings: { "traced-exit": { initializers: [{ module: "./tracing" }], flushes: [{ module: "./tracing", export: "shutdownTracing" }] } },
+    },
+    code`
+      ${TRACELOOP_INIT}
+      import readline from "node:readline";
+
+      const rl = readline.createInterface({ input: process.stdin });
+      rl.on("close", () => traceloop.forceFlush().finally(() => process.exit(0)));
+    `,
+    // An uncaughtException handler that does not exit keeps the process alive.
+    code`
+      ${TRACELOOP_INIT}
+
+      process.on("uncaughtException", (error) => console.error(error));
+    `,
+    {
+      code: code`
+        const { NodeSDK } = require("@opentelemetry/sdk-node");
+
+        const sdk = new NodeSDK({});
+        sdk.start();
+        process.on("SIGTERM", () => {
+          sdk.shutdown().then(() => process.exit(0));
+        });
+      `,
+      filename: "server.cjs",
+      languageOptions: commonjs,
+    },
+  ],
+  invalid: [
+    // The classic: a SIGTERM handler that exits at once.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "Traceloop", "traceloop.forceFlush()", " in the 'SIGTERM' handler"),
+          line: 5,
+          column: 29,
+          endLine: 5,
+          endColumn: 44,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+
+                process.on("SIGTERM", async () => { await traceloop.forceFlush(); process.exit(0); });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        process.once("SIGINT", () => {
+          console.log("interrupted");
+          process.exit(130);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(130)", "Traceloop", "traceloop.forceFlush()", " in the 'SIGINT' handler"),
+          line: 7,
+          column: 3,
+          endLine: 7,
+          endColumn: 20,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+
+                process.once("SIGINT", async () => {
+                  console.log("interrupted");
+                  await traceloop.forceFlush();
+                  process.exit(130);
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        ${NODE_SDK}
+
+        process.on("uncaughtException", function (error) {
+          console.error(error);
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(1)", "OpenTelemetry", "sdk.shutdown()", " in the 'uncaughtException' handler"),
+          line: 8,
+          column: 3,
+          endLine: 8,
+          endColumn: 18,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${NODE_SDK}
+
+                process.on("uncaughtException", async function (error) {
+                  console.error(error);
+                  await sdk.shutdown();
+                  process.exit(1);
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        ${NODE_SDK}
+
+        process.prependOnceListener("unhandledRejection", (reason) => {
+          console.error(reason);
+          process.exit(1);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(1)", "OpenTelemetry", "sdk.shutdown()", " in the 'unhandledRejection' handler"),
+          line: 8,
+          column: 3,
+          endLine: 8,
+          endColumn: 18,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${NODE_SDK}
+
+                process.prependOnceListener("unhandledRejection", async (reason) => {
+                  console.error(reason);
+                  await sdk.shutdown();
+                  process.exit(1);
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // `process` imported from node:process, and a signal other than SIGTERM/SIGINT.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+        import proc from "node:process";
+
+        proc.addListener("SIGHUP", () => {
+          proc.exit(129);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(129)", "Traceloop", "traceloop.forceFlush()", " in the 'SIGHUP' handler"),
+          line: 7,
+          column: 3,
+          endLine: 7,
+          endColumn: 17,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+                import proc from "node:process";
+
+                proc.addListener("SIGHUP", async () => {
+                  await traceloop.forceFlush();
+                  proc.exit(129);
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        process.on("SIGTERM", () => {
+          globalThis.process.exit(0);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 6,
+          column: 3,
+          endLine: 6,
+          endColumn: 29,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+
+                process.on("SIGTERM", async () => {
+                  await traceloop.forceFlush();
+                  globalThis.process.exit(0);
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A readline interface that ends the program when stdin closes.
+    {
+      code: code`
+        import * as Sentry from "@sentry/node";
+        import { createInterface } from "node:readline/promises";
+
+        Sentry.init({ dsn: process.env.SENTRY_DSN });
+        const rl = createInterface({ input: process.stdin });
+        rl.on("line", (line) => console.log(line)).on("close", () => {
+          process.exit(0);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "Sentry", "Sentry.flush()", " in the readline 'close' handler"),
+          line: 7,
+          column: 3,
+          endLine: 7,
+          endColumn: 18,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                import * as Sentry from "@sentry/node";
+                import { createInterface } from "node:readline/promises";
+
+                Sentry.init({ dsn: process.env.SENTRY_DSN });
+                const rl = createInterface({ input: process.stdin });
+                rl.on("line", (line) => console.log(line)).on("close", async () => {
+                  await Sentry.flush();
+                  process.exit(0);
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A named handler used only as a listener may become async.
+    {
+      code: code`
+        ${NODE_SDK}
+
+        function onSignal(signal: string) {
+          console.log(\`received \${signal}\`);
+          process.exit(0);
+        }
+        process.on("SIGTERM", onSignal);
+        process.on("SIGINT", onSignal);
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 8,
+          column: 3,
+          endLine: 8,
+          endColumn: 18,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${NODE_SDK}
+
+                async function onSignal(signal: string) {
+                  console.log(\`received \${signal}\`);
+                  await sdk.shutdown();
+                  process.exit(0);
+                }
+                process.on("SIGTERM", onSignal);
+                process.on("SIGINT", onSignal);
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // Also called directly: making it async would change what its callers get, so no suggestion.
+    {
+      code: code`
+        ${NODE_SDK}
+
+        function shutdown() {
+          process.exit(0);
+        }
+        process.on("SIGTERM", shutdown);
+        export { shutdown };
+      `,
+      errors: [{ messageId: "exitWithoutFlush", line: 7, column: 3, endLine: 7, endColumn: 18, suggestions: [] }],
+      output: null,
+    },
+    // The flush is there but nothing waits for it: the exit wins the race.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function shutdown(signal: string) {
+          console.log(signal);
+          traceloop.forceFlush();
+          process.exit(0);
+        }
+        process.on("SIGTERM", shutdown);
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 8,
+          column: 3,
+          endLine: 8,
+          endColumn: 18,
+          suggestions: [
+            suggestion(
+              "awaitExisting",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function shutdown(signal: string) {
+                  console.log(signal);
+                  await traceloop.forceFlush();
+                  process.exit(0);
+                }
+                process.on("SIGTERM", shutdown);
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The incident's entry (examples/traceloop-app): main() flushes on success, the catch exits without.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {
+          await run();
+          await traceloop.forceFlush();
+        }
+
+        main().catch(() => process.exit(1));
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "its failure path", "Traceloop", "traceloop.forceFlush()"),
+          line: 10,
+          column: 1,
+          endLine: 10,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {
+                  await run();
+                  await traceloop.forceFlush();
+                }
+
+                ${fixedChain("main()", "traceloop.forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // Neither path flushes; CommonJS.
+    {
+      code: code`
+        const { NodeSDK } = require("@opentelemetry/sdk-node");
+
+        const sdk = new NodeSDK({});
+        sdk.start();
+        async function main() {
+          await run();
+        }
+        main();
+      `,
+      filename: "main.cjs",
+      languageOptions: commonjs,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "OpenTelemetry", "sdk.shutdown()"),
+          line: 8,
+          column: 1,
+          endLine: 8,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                const { NodeSDK } = require("@opentelemetry/sdk-node");
+
+                const sdk = new NodeSDK({});
+                sdk.start();
+                async function main() {
+                  await run();
+                }
+                ${fixedChain("main()", "sdk.shutdown()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {}
+        void main();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          line: 6,
+          column: 6,
+          endLine: 6,
+          endColumn: 12,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {}
+                ${fixedChain("main()", "traceloop.forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // Top-level await in TypeScript: the caught error is `unknown`, so the exit code is read through a cast.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {}
+        await main();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 6,
+          column: 7,
+          endLine: 6,
+          endColumn: 13,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {}
+                try {
+                  await main();
+                } catch (error) {
+                  console.error(error);
+                  process.exitCode = (error as { exitCode?: number })?.exitCode ?? 1;
+                } finally {
+                  await traceloop.forceFlush();
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {}
+        await main();
+      `,
+      filename: "main.mjs",
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          line: 6,
+          column: 7,
+          endLine: 6,
+          endColumn: 13,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {}
+                try {
+                  await main();
+                } catch (error) {
+                  console.error(error);
+                  process.exitCode = error?.exitCode ?? 1;
+                } finally {
+                  await traceloop.forceFlush();
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // Already in a try without finally: the flush becomes its finally.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {}
+        try {
+          await main();
+        } catch (error) {
+          console.error(error);
+          process.exitCode = 1;
+        }
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          line: 7,
+          column: 9,
+          endLine: 7,
+          endColumn: 15,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {}
+                try {
+                  await main();
+                } catch (error) {
+                  console.error(error);
+                  process.exitCode = 1;
+                } finally {
+                  await traceloop.forceFlush();
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A finally that closes other things gets the flush as its last step.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {}
+        try {
+          await main();
+        } finally {
+          await db.close();
+        }
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          line: 7,
+          column: 9,
+          endLine: 7,
+          endColumn: 15,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {}
+                try {
+                  await main();
+                } finally {
+                  await db.close();
+                  await traceloop.forceFlush();
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The catch callback's own logging stays; a typed parameter reads the exit code through a cast.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {}
+        main().catch((reason: unknown) => {
+          console.error("fatal:", reason);
+          process.exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          line: 6,
+          column: 1,
+          endLine: 6,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {}
+                main()
+                  .catch((reason: unknown) => {
+                    console.error("fatal:", reason);
+                    process.exitCode = (reason as { exitCode?: number })?.exitCode ?? 2;
+                  })
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // `.then(ok, onError)`: the success exit is dropped (ending is the default), onError becomes the catch.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {}
+        main().then(
+          () => process.exit(0),
+          (error) => {
+            console.error(error);
+            process.exit(1);
+          },
+        );
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 6,
+          column: 1,
+          endLine: 6,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {}
+                ${fixedChain("main()", "traceloop.forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // An exit code on the success path stays, as process.exitCode.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {}
+        main()
+          .then(() => {
+            report();
+            process.exit(2);
+          })
+          .finally(() => traceloop.forceFlush());
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "its success path", "Traceloop", "traceloop.forceFlush()"),
+          line: 6,
+          column: 1,
+          endLine: 6,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {}
+                main()
+                  .then(() => {
+                    report();
+                    process.exitCode = 2;
+                  })
+                  .catch((error) => {
+                    console.error(error);
+                    process.exitCode = error?.exitCode ?? 1;
+                  })
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        (async () => {
+          await run();
+        })();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("The async entry function", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 5,
+          column: 1,
+          endLine: 7,
+          endColumn: 5,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                (async () => {
+                  await run();
+                })()
+                  .catch((error) => {
+                    console.error(error);
+                    process.exitCode = error?.exitCode ?? 1;
+                  })
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The CommonJS entry guard, with the catch's exit code kept as the fallback.
+    {
+      code: code`
+        const traceloop = require("@traceloop/node-server-sdk");
+
+        traceloop.initialize({ appName: "rag" });
+        async function main() {}
+        if (require.main === module) {
+          main().catch((error) => {
+            console.error(error);
+            process.exit(3);
+          });
+        }
+      `,
+      filename: "cli.cjs",
+      languageOptions: commonjs,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          line: 6,
+          column: 3,
+          endLine: 6,
+          endColumn: 9,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                const traceloop = require("@traceloop/node-server-sdk");
+
+                traceloop.initialize({ appName: "rag" });
+                async function main() {}
+                if (require.main === module) {
+                  main()
+                    .catch((error) => {
+                      console.error(error);
+                      process.exitCode = error?.exitCode ?? 3;
+                    })
+                    .finally(() => traceloop.forceFlush());
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // An early exit in an async main: the statement becomes a block; throwing to the entry is the alternative.
+    {
+      code: code`
+        import { initialize } from "@traceloop/node-server-sdk";
+
+        initialize({ appName: "rag" });
+        async function main() {
+          const config = await loadConfig();
+          if (!config) process.exit(2);
+          await run(config);
+        }
+        main().catch(() => process.exit(1)).finally(() => forceFlush());
+        import { forceFlush } from "@traceloop/node-server-sdk";
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(2)", "Traceloop", "forceFlush()"),
+          line: 6,
+          column: 16,
+          endLine: 6,
+          endColumn: 31,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                import { initialize } from "@traceloop/node-server-sdk";
+
+                initialize({ appName: "rag" });
+                async function main() {
+                  const config = await loadConfig();
+                  if (!config) { await forceFlush(); process.exit(2); }
+                  await run(config);
+                }
+                main().catch(() => process.exit(1)).finally(() => forceFlush());
+                import { forceFlush } from "@traceloop/node-server-sdk";
+              `,
+            ),
+            suggestion(
+              "throwInstead",
+              code`
+                import { initialize } from "@traceloop/node-server-sdk";
+
+                initialize({ appName: "rag" });
+                async function main() {
+                  const config = await loadConfig();
+                  if (!config) { throw Object.assign(new Error("process.exit(2)"), { exitCode: 2 }); }
+                  await run(config);
+                }
+                main().catch(() => process.exit(1)).finally(() => forceFlush());
+                import { forceFlush } from "@traceloop/node-server-sdk";
+              `,
+            ),
+          ],
+        },
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "its failure path", "Traceloop", "forceFlush()"),
+          line: 9,
+          column: 1,
+          endLine: 9,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import { initialize } from "@traceloop/node-server-sdk";
+
+                initialize({ appName: "rag" });
+                async function main() {
+                  const config = await loadConfig();
+                  if (!config) process.exit(2);
+                  await run(config);
+                }
+                ${fixedChain("main()", "forceFlush()")}
+                import { forceFlush } from "@traceloop/node-server-sdk";
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A sync helper that never returns: a throw keeps that, and the entry flushes and keeps the code.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        function fail(message: string): never {
+          console.error(message);
+          process.exit(1);
+        }
+        async function main() {
+          if (!process.env.INDEX) fail("INDEX is not set");
+        }
+        ${fixedChain("main()", "traceloop.forceFlush()")}
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 7,
+          column: 3,
+          endLine: 7,
+          endColumn: 18,
+          suggestions: [
+            suggestion(
+              "throwInstead",
+              code`
+                ${TRACELOOP_INIT}
+
+                function fail(message: string): never {
+                  console.error(message);
+                  throw Object.assign(new Error(String(message)), { exitCode: 1 });
+                }
+                async function main() {
+                  if (!process.env.INDEX) fail("INDEX is not set");
+                }
+                ${fixedChain("main()", "traceloop.forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The end of a CommonJS script, which cannot await: the exit waits for the flush instead.
+    {
+      code: code`
+        const traceloop = require("@traceloop/node-server-sdk");
+
+        traceloop.initialize({ appName: "rag" });
+        runBatch();
+        process.exit(0);
+      `,
+      filename: "batch.cjs",
+      languageOptions: commonjs,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 5,
+          column: 1,
+          endLine: 5,
+          endColumn: 16,
+          suggestions: [
+            suggestion(
+              "flushThenExit",
+              code`
+                const traceloop = require("@traceloop/node-server-sdk");
+
+                traceloop.initialize({ appName: "rag" });
+                runBatch();
+                traceloop.forceFlush().finally(() => process.exit(0));
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // An ES module can await at top level.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        await runBatch();
+        process.exit(0);
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 6,
+          column: 1,
+          endLine: 6,
+          endColumn: 16,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+
+                await runBatch();
+                await traceloop.forceFlush();
+                process.exit(0);
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The exit skips main's own finally: an exit code lets the finally flush, and main return.
+    {
+      code: code`
+        ${NODE_SDK}
+
+        async function main() {
+          try {
+            await run();
+          } catch (error) {
+            console.error(error);
+            process.exit(1);
+          } finally {
+            await sdk.shutdown();
+          }
+        }
+        main();
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 11,
+          column: 5,
+          endLine: 11,
+          endColumn: 20,
+          suggestions: [
+            suggestion(
+              "exitCodeInstead",
+              code`
+                ${NODE_SDK}
+
+                async function main() {
+                  try {
+                    await run();
+                  } catch (error) {
+                    console.error(error);
+                    process.exitCode = 1;
+                  } finally {
+                    await sdk.shutdown();
+                  }
+                }
+                main();
+              `,
+            ),
+            suggestion(
+              "awaitFlush",
+              code`
+                ${NODE_SDK}
+
+                async function main() {
+                  try {
+                    await run();
+                  } catch (error) {
+                    console.error(error);
+                    await sdk.shutdown();
+                    process.exit(1);
+                  } finally {
+                    await sdk.shutdown();
+                  }
+                }
+                main();
+              `,
+            ),
+            suggestion(
+              "throwInstead",
+              code`
+                ${NODE_SDK}
+
+                async function main() {
+                  try {
+                    await run();
+                  } catch (error) {
+                    console.error(error);
+                    throw Object.assign(new Error(String(error)), { exitCode: 1 });
+                  } finally {
+                    await sdk.shutdown();
+                  }
+                }
+                main();
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A flush inside an `if` does not run on every path to the exit.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        process.on("SIGTERM", async () => {
+          if (process.env.FLUSH_ON_EXIT) {
+            await traceloop.forceFlush();
+          }
+          process.exit(0);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 9,
+          column: 3,
+          endLine: 9,
+          endColumn: 18,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+
+                process.on("SIGTERM", async () => {
+                  if (process.env.FLUSH_ON_EXIT) {
+                    await traceloop.forceFlush();
+                  }
+                  await traceloop.forceFlush();
+                  process.exit(0);
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // Sentry with named imports: `flush` joins the existing import.
+    {
+      code: code`
+        import { init } from "@sentry/node";
+
+        init({ dsn: process.env.SENTRY_DSN });
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "Sentry", "flush()", " in the 'SIGTERM' handler"),
+          line: 4,
+          column: 29,
+          endLine: 4,
+          endColumn: 44,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                import { init, flush } from "@sentry/node";
+
+                init({ dsn: process.env.SENTRY_DSN });
+                process.on("SIGTERM", async () => { await flush(); process.exit(0); });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // CommonJS destructuring: the flush gets its own require.
+    {
+      code: code`
+        const { initialize } = require("@traceloop/node-server-sdk");
+
+        initialize({ appName: "rag" });
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      filename: "server.cjs",
+      languageOptions: commonjs,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "Traceloop", "forceFlush()", " in the 'SIGTERM' handler"),
+          line: 4,
+          column: 29,
+          endLine: 4,
+          endColumn: 44,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                const { initialize } = require("@traceloop/node-server-sdk");
+                const { forceFlush } = require("@traceloop/node-server-sdk");
+
+                initialize({ appName: "rag" });
+                process.on("SIGTERM", async () => { await forceFlush(); process.exit(0); });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+
+        const provider = new NodeTracerProvider();
+        provider.register();
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "OpenTelemetry", "provider.shutdown()", " in the 'SIGTERM' handler"),
+          line: 5,
+          column: 29,
+          endLine: 5,
+          endColumn: 44,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+
+                const provider = new NodeTracerProvider();
+                provider.register();
+                process.on("SIGTERM", async () => { await provider.shutdown(); process.exit(0); });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        import { LangfuseSpanProcessor } from "@langfuse/otel";
+
+        export const langfuseSpanProcessor = new LangfuseSpanProcessor();
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "Langfuse", "langfuseSpanProcessor.forceFlush()", " in the 'SIGTERM' handler"),
+          line: 4,
+          column: 29,
+          endLine: 4,
+          endColumn: 44,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                import { LangfuseSpanProcessor } from "@langfuse/otel";
+
+                export const langfuseSpanProcessor = new LangfuseSpanProcessor();
+                process.on("SIGTERM", async () => { await langfuseSpanProcessor.forceFlush(); process.exit(0); });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // `new NodeSDK(…).start()` keeps no handle to shut down: the finding says what to do, without a rewrite.
+    {
+      code: code`
+        import { NodeSDK } from "@opentelemetry/sdk-node";
+
+        new NodeSDK({}).start();
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "OpenTelemetry", "shutdown() of the NodeSDK", " in the 'SIGTERM' handler"),
+          line: 4,
+          column: 29,
+          endLine: 4,
+          endColumn: 44,
+          suggestions: [],
+        },
+      ],
+      output: null,
+    },
+    // Tracing started by a module of the user's, with its flush declared in settings.
+    {
+      code: code`
+        import "./tracing";
+
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      settings: { "traced-exit": { initializers: [{ module: "./tracing" }], flushes: [{ module: "./tracing", export: "shutdownTracing" }] } },
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "./tracing", "shutdownTracing()", " in the 'SIGTERM' handler"),
+          line: 3,
+          column: 29,
+          endLine: 3,
+          endColumn: 44,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                import "./tracing";
+                import { shutdownTracing } from "./tracing";
+
+                process.on("SIGTERM", async () => { await shutdownTracing(); process.exit(0); });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // ... and without a declared flush: the finding says where one is missing.
+    {
+      code: code`
+        require("./tracing");
+
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      filename: "server.cjs",
+      languageOptions: commonjs,
+      settings: { "traced-exit": { initializers: [{ module: "./tracing" }] } },
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "./tracing", 'the flush that ./tracing exports (settings "flushes")', " in the 'SIGTERM' handler"),
+          line: 3,
+          column: 29,
+          endLine: 3,
+          endColumn: 44,
+          suggestions: [],
+        },
+      ],
+      output: null,
+    },
+    // An entry file marked in settings: tracing starts with `node --import ./instrumentation.mjs`.
+    {
+      code: code`
+        async function main() {}
+        main();
+      `,
+      settings: { "traced-exit": { entry: true, flushes: [{ module: "./instrumentation", export: "flushTraces" }] } },
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "./instrumentation", "flushTraces()"),
+          line: 2,
+          column: 1,
+          endLine: 2,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import { flushTraces } from "./instrumentation";
+                async function main() {}
+                ${fixedChain("main()", "flushTraces()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        process.on("uncaughtException", (error) => {
+          console.error(error);
+          process.abort();
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.abort()", "Traceloop", "traceloop.forceFlush()", " in the 'uncaughtException' handler"),
+          line: 7,
+          column: 3,
+          endLine: 7,
+          endColumn: 18,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+
+                process.on("uncaughtException", async (error) => {
+                  console.error(error);
+                  await traceloop.forceFlush();
+                  process.abort();
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        process.on("SIGUSR2", async () => {
+          process.kill(process.pid, "SIGTERM");
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.kill(process.pid)", "Traceloop", "traceloop.forceFlush()", " in the 'SIGUSR2' handler"),
+          line: 6,
+          column: 3,
+          endLine: 6,
+          endColumn: 39,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+
+                process.on("SIGUSR2", async () => {
+                  await traceloop.forceFlush();
+                  process.kill(process.pid, "SIGTERM");
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A timer callback's return value is ignored: it may become async.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        export function exitAfter(ms: number) {
+          setTimeout(() => {
+            process.exit(0);
+          }, ms);
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 20,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+
+                export function exitAfter(ms: number) {
+                  setTimeout(async () => {
+                    await traceloop.forceFlush();
+                    process.exit(0);
+                  }, ms);
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A promise callback after something that is not a flush.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        export function stopServer() {
+          server.close().then(() => process.exit(0));
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 6,
+          column: 29,
+          endLine: 6,
+          endColumn: 44,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+
+                export function stopServer() {
+                  server.close().then(async () => { await traceloop.forceFlush(); process.exit(0); });
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A file that only opens Traceloop scopes (tracing started elsewhere) still queues spans.
+    {
+      code: code`
+        ${TRACELOOP}
+
+        export async function answer(question: string) {
+          const result = await traceloop.withWorkflow({ name: "rag" }, () => search(question));
+          if (!result) process.exit(1);
+          return result;
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 5,
+          column: 16,
+          endLine: 5,
+          endColumn: 31,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP}
+
+                export async function answer(question: string) {
+                  const result = await traceloop.withWorkflow({ name: "rag" }, () => search(question));
+                  if (!result) { await traceloop.forceFlush(); process.exit(1); }
+                  return result;
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The exit inside the workflow is no-process-exit's; this rule reports only the entry.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {
+          await traceloop.withWorkflow({ name: "rag" }, async () => {
+            if (!process.env.INDEX) process.exit(1);
+          });
+        }
+        main();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          line: 10,
+          column: 1,
+          endLine: 10,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {
+                  await traceloop.withWorkflow({ name: "rag" }, async () => {
+                    if (!process.env.INDEX) process.exit(1);
+                  });
+                }
+                ${fixedChain("main()", "traceloop.forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // An exit in a switch case of an async function.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        export async function command(name: string) {
+          switch (name) {
+            case "quit":
+              process.exit(0);
+            default:
+              await run(name);
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 8,
+          column: 7,
+          endLine: 8,
+          endColumn: 22,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${TRACELOOP_INIT}
+
+                export async function command(name: string) {
+                  switch (name) {
+                    case "quit":
+                      await traceloop.forceFlush();
+                      process.exit(0);
+                    default:
+                      await run(name);
+                  }
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // CRLF files get CRLF in the inserted line.
+    {
+      code: `${TRACELOOP}\r\ntraceloop.initialize({});\r\nprocess.once("SIGINT", () => {\r\n  process.exit(130);\r\n});\r\n`,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 20,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              `${TRACELOOP}\r\ntraceloop.initialize({});\r\nprocess.once("SIGINT", async () => {\r\n  await traceloop.forceFlush();\r\n  process.exit(130);\r\n});\r\n`,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // An imported entry with a non-function catch: the handler stays, the flush is added.
+    {
+      code: code`
+        ${TRACELOOP}
+        import { main } from "./app";
+
+        traceloop.initialize({ appName: "rag" });
+        main().catch(console.error);
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 5,
+          column: 1,
+          endLine: 5,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP}
+                import { main } from "./app";
+
+                traceloop.initialize({ appName: "rag" });
+                main()
+                  .catch(console.error)
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // An awaited chain keeps its await.
+    {
+      code: code`
+        ${TRACELOOP}
+        import { main } from "./app";
+
+        traceloop.initialize({ appName: "rag" });
+        await main().then(() => console.log("done"));
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 5,
+          column: 7,
+          endLine: 5,
+          endColumn: 13,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP}
+                import { main } from "./app";
+
+                traceloop.initialize({ appName: "rag" });
+                await main()
+                  .then(() => console.log("done"))
+                  .catch((error) => {
+                    console.error(error);
+                    process.exitCode = error?.exitCode ?? 1;
+                  })
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+  ],
+});
+
+describe("require-flush-before-exit: settings", () => {
+  const linter = new Linter({ configType: "flat" });
+  const lint = (settings: Record<string, unknown>) =>
+    linter.verify("async function main() {}\nmain();\n", [
+      { files: ["**/*.ts"], plugins: { "traced-exit": { rules: { "require-flush-before-exit": rule } } as never }, languageOptions: { parser: tsParser as never }, settings, rules: { "traced-exit/require-flush-before-exit": "error" } },
+    ], "main.ts");
+
+  it("rejects an entry flag that is not a boolean", () => {
+    expect(() => lint({ "traced-exit": { entry: "yes" } })).toThrow(/entry must be a boolean/u);
+  });
+
+  it("treats a file as an entry only when marked", () => {
+    expect(lint({ "traced-exit": { entry: false } })).toEqual([]);
+    expect(lint({ "traced-exit": { entry: true } }).map((message) => message.messageId)).toEqual(["entryWithoutFlush"]);
+  });
+});
+
+describe("require-flush-before-exit: the first suggestion is what `traced-exit fix` applies", () => {
+  const engine = createEngine({ transforms: ["flush-before-exit"] });
+  // Each file after the codemod: no finding with a rewrite is left (idempotent, and in parity with the rule).
+  const files: [name: string, code: string][] = [
+    ["signal.ts", `${TRACELOOP_INIT}\nprocess.on("SIGTERM", () => process.exit(0));\nprocess.on("SIGINT", () => { process.exit(130); });\n`],
+    ["entry.ts", `${TRACELOOP_INIT}\nasync function main() { await run(); await traceloop.forceFlush(); }\nmain().catch(() => process.exit(1));\n`],
+    ["entry-then.mjs", `${TRACELOOP_INIT}\nasync function main() {}\nmain().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });\n`],
+    ["tla.ts", `${TRACELOOP_INIT}\nasync function main() {}\nawait main();\nprocess.exit(0);\n`],
+    ["early.ts", `${NODE_SDK}\nasync function main() { if (!ok()) process.exit(2); }\nmain().catch(() => process.exit(1));\n`],
+    ["named.ts", `import { init } from "@sentry/node";\ninit({});\nprocess.on("SIGTERM", () => process.exit(0));\nprocess.on("SIGINT", () => process.exit(1));\n`],
+  ];
+  it.each(files)("%s", (name, code) => {
+    const result = engine.transform(code, name);
+    expect(result.output).toBeDefined();
+    expect(result.manual).toEqual([]);
+    expect(engine.transform(result.output as string, name).output).toBeUndefined();
+  });
+});
