@@ -68,6 +68,28 @@ export function exitSuggestions(context: FixContext, exit: ExitCall): FlushSugge
   return suggestions;
 }
 
+/** `.mjs`/`.mts`, or a file that already awaits at top level. */
+function canUseTopLevelAwait(sourceCode: Readonly<TSESLint.SourceCode>, filename: string): boolean {
+  if (/\.m[jt]s$/u.test(filename)) return true;
+  if (!fileFlavour(sourceCode, filename).esm || sourceCode.ast.sourceType !== "module") return false;
+  let found = false;
+  const visit = (node: TSESTree.Node): void => {
+    if (found || isFunction(node)) return;
+    if (node.type === AST_NODE_TYPES.AwaitExpression || (node.type === AST_NODE_TYPES.ForOfStatement && node.await)) {
+      found = true;
+      return;
+    }
+    for (const key of sourceCode.visitorKeys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      for (const item of Array.isArray(child) ? child : [child]) {
+        if (item && typeof (item as TSESTree.Node).type === "string") visit(item as TSESTree.Node);
+      }
+    }
+  };
+  for (const statement of sourceCode.ast.body) visit(statement);
+  return found;
+}
+
 /** `await flush();` just before the exit, making a listener or promise callback `async` when needed. */
 function awaitBeforeExit(context: FixContext, exit: ExitCall, fn: FunctionNode | TSESTree.Program, exitText: string): FlushSuggestion | undefined {
   const { sourceCode, filename, level, plan } = context;
@@ -75,8 +97,9 @@ function awaitBeforeExit(context: FixContext, exit: ExitCall, fn: FunctionNode |
   if (!site) return undefined;
   let makeAsync: Edit | undefined;
   if (fn.type === AST_NODE_TYPES.Program) {
-    // Top-level await: only in ES modules.
-    if (!fileFlavour(sourceCode, filename).esm || sourceCode.ast.sourceType !== "module") return undefined;
+    // Top-level await only where the file surely runs as an ES module: `import` syntax is not enough,
+    // since TypeScript compiled to CommonJS keeps it in the source. Otherwise `flush().finally(exit)`.
+    if (!canUseTopLevelAwait(sourceCode, filename)) return undefined;
   } else if (!fn.async) {
     if (!level.mayBecomeAsync(fn)) return undefined;
     makeAsync = { range: [fn.range[0], fn.range[0]], text: "async " };

@@ -2038,3 +2038,22 @@ describe("require-flush-before-exit: the first suggestion is what `traced-exit f
     expect(engine.transform(result.output as string, name).output).toBeUndefined();
   });
 });
+
+describe("require-flush-before-exit: top-level await only where the file surely runs as an ES module", () => {
+  const engine = createEngine({ transforms: ["flush-before-exit"] });
+  const program = `${TRACELOOP_INIT}\nif (!process.env.KEY) {\n  console.error("no key");\n  process.exit(1);\n}\n`;
+
+  // A .ts file with `import` syntax may well be compiled to CommonJS, where top-level await does not compile.
+  it("writes flush().finally(exit) in a .ts file", () => {
+    expect(engine.transform(program, "main.ts").output).toBe(program.replace("  process.exit(1);", "  traceloop.forceFlush().finally(() => process.exit(1));"));
+  });
+
+  it("awaits the flush in a .mts file", () => {
+    expect(engine.transform(program, "main.mts").output).toBe(program.replace("  process.exit(1);", "  await traceloop.forceFlush();\n  process.exit(1);"));
+  });
+
+  it("awaits the flush in a .ts file that already awaits at top level", () => {
+    const awaiting = program.replace("if (!process.env.KEY)", "await Promise.resolve();\nif (!process.env.KEY)");
+    expect(engine.transform(awaiting, "main.ts").output).toBe(awaiting.replace("  process.exit(1);", "  await traceloop.forceFlush();\n  process.exit(1);"));
+  });
+});
