@@ -1,0 +1,15 @@
+import { initialize, forceFlush } from "@traceloop/node-server-sdk";
+
+initialize({ appName: "digest" });
+
+async function main(): Promise<void> {
+  // …work in workflows…
+}
+
+// Neither path flushes: the batch timer is unref'd, so even success drops spans.
+main()
+  .catch((error) => {
+    console.error(error);
+    process.exitCode = error?.exitCode ?? 1;
+  })
+  .finally(() => forceFlush());
