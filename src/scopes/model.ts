@@ -111,19 +111,21 @@ function* trackModules(tracker: InstanceType<typeof ReferenceTracker>, map: Trac
   yield* tracker.iterateCjsReferences(map as never);
 }
 
+/** `process.exit()` and friends, and `process.pid` (for `process.kill(process.pid)`): as a global and as the `process` module. */
+const PROCESS_MAP: Record<string | symbol, unknown> = { pid: { [READ]: "pid" } };
+for (const method of EXIT_METHODS) PROCESS_MAP[method] = { [CALL]: method };
+const PROCESS_GLOBAL_MAP = { process: PROCESS_MAP };
+const PROCESS_MODULE_MAP: TraceMap = Object.fromEntries(PROCESS_MODULES.map((module) => [module, PROCESS_MAP]));
+
 function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue): FileModel {
   const globalScope = sourceCode.scopeManager?.globalScope;
   const tracker = globalScope ? new ReferenceTracker(globalScope, { mode: "legacy" }) : undefined;
 
   const exits = lazy((): ExitCall[] => {
     if (!tracker) return [];
-    const processMap: Record<string | symbol, unknown> = { pid: { [READ]: "pid" } };
-    for (const method of EXIT_METHODS) processMap[method] = { [CALL]: method };
     const pidReads = new Set<TSESTree.Node>();
     const calls: { node: TSESTree.CallExpression; method: ExitMethod }[] = [];
-    const moduleMap: TraceMap = {};
-    for (const module of PROCESS_MODULES) moduleMap[module] = processMap;
-    const found = [...tracker.iterateGlobalReferences({ process: processMap } as never), ...trackModules(tracker, moduleMap)];
+    const found = [...tracker.iterateGlobalReferences(PROCESS_GLOBAL_MAP as never), ...trackModules(tracker, PROCESS_MODULE_MAP)];
     for (const ref of found) {
       if (ref.info === "pid") pidReads.add(ref.node);
       else if (ref.node.type === AST_NODE_TYPES.CallExpression) calls.push({ node: ref.node, method: ref.info as ExitMethod });
@@ -160,7 +162,8 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     exits,
     scopes,
     scopeOfCallback: (fn) => scopeByCallback().get(fn),
-    reachOf: reach,
+    // Most files that exit open no scope (CLIs, scripts): no need to search their callers.
+    reachOf: (node) => (scopes().length === 0 ? undefined : reach(node)),
     flushes: () => flushesAndInits().flushes,
     initializers: () => flushesAndInits().initializers,
   };
@@ -240,6 +243,44 @@ function scopeName(spec: OpenerSpec, args: readonly TSESTree.Node[], callback: F
   return undefined;
 }
 
+interface OpenerTraceMap {
+  readonly map: TraceMap;
+  readonly exportSpecs: ReadonlyMap<string, readonly OpenerSpec[]>;
+  /** Keys of `firstArgCallOf` calls (`trace.setSpan`), one per opener that needs one. */
+  readonly firstArgKeyNames: readonly string[];
+}
+
+const openerTraceMaps = new WeakMap<Catalogue, OpenerTraceMap>();
+
+/** The ReferenceTracker map of a catalogue's openers: the same for every file linted with the same settings, so built once. */
+function openerTraceMap(catalogue: Catalogue): OpenerTraceMap {
+  const cached = openerTraceMaps.get(catalogue);
+  if (cached) return cached;
+  const exportSpecs = new Map<string, OpenerSpec[]>();
+  const map: TraceMap = {};
+  const firstArgKeyNames: string[] = [];
+  catalogue.openers.forEach((spec, index) => {
+    if (spec.form === "method") {
+      if (spec.modules) {
+        addToTraceMap(map, spec.modules, [spec.method], CALL, `m${index}`);
+        addToTraceMap(map, spec.modules, ["init"], CALL, "init");
+      }
+      return;
+    }
+    const key = `o${index}`;
+    exportSpecs.set(key, [spec]);
+    addToTraceMap(map, spec.modules, spec.path, CALL, key);
+    if (spec.form === "call" && spec.firstArgCallOf) {
+      const argKey = `a${index}`;
+      firstArgKeyNames.push(argKey);
+      addToTraceMap(map, spec.modules, spec.firstArgCallOf, CALL, argKey);
+    }
+  });
+  const built = { map, exportSpecs, firstArgKeyNames };
+  openerTraceMaps.set(catalogue, built);
+  return built;
+}
+
 function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, tracker: InstanceType<typeof ReferenceTracker> | undefined): TracedScope[] {
   const scopes: TracedScope[] = [];
   const seen = new Set<TSESTree.Node>();
@@ -260,26 +301,8 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
     scopes.push({ spec, anchor: method, callback: method.value, callbackArg: undefined, name: scopeName(spec, call.arguments, method.value, method.key), wrapped: false });
   };
 
-  const exportSpecs = new Map<string, OpenerSpec[]>();
-  const map: TraceMap = {};
-  const firstArgKeys = new Map<string, Set<TSESTree.Node>>();
-  catalogue.openers.forEach((spec, index) => {
-    if (spec.form === "method") {
-      if (spec.modules) {
-        addToTraceMap(map, spec.modules, [spec.method], CALL, `m${index}`);
-        addToTraceMap(map, spec.modules, ["init"], CALL, "init");
-      }
-      return;
-    }
-    const key = `o${index}`;
-    exportSpecs.set(key, [spec]);
-    addToTraceMap(map, spec.modules, spec.path, CALL, key);
-    if (spec.form === "call" && spec.firstArgCallOf) {
-      const argKey = `a${index}`;
-      firstArgKeys.set(argKey, new Set());
-      addToTraceMap(map, spec.modules, spec.firstArgCallOf, CALL, argKey);
-    }
-  });
+  const { map, exportSpecs, firstArgKeyNames } = openerTraceMap(catalogue);
+  const firstArgKeys = new Map<string, Set<TSESTree.Node>>(firstArgKeyNames.map((key) => [key, new Set()]));
 
   const moduleMethodCalls: { spec: OpenerSpec; node: TSESTree.CallExpression }[] = [];
   const initCalls: TSESTree.CallExpression[] = [];
