@@ -93,10 +93,12 @@ export function createEngine(options: CodemodOptions = {}): Engine {
   const lint = (text: string, filePath: string) => {
     // Only the extension matters to the rules, so a bare name is enough and always matches `files`.
     const messages = linter.verify(text, configFor(filePath), { filename: path.basename(filePath) });
-    // Only a fatal (parse) error means the rules did not run. ESLint's other notices (ruleId null) are about
-    // comments such as `/* eslint-env */` or a malformed `/* eslint */`, and the rules ran regardless.
-    const fatal = messages.find((message) => message.fatal);
-    if (fatal) throw new Error(`cannot parse: ${fatal.message} (${fatal.line}:${fatal.column})`);
+    // Only a parse error means the rules did not run, and it leaves no SourceCode. ESLint 10 also marks
+    // problems with comments (`/* eslint-env */`, a malformed `/* eslint */`) fatal, but the rules ran regardless.
+    if (!linter.getSourceCode()) {
+      const fatal = messages.find((message) => message.fatal);
+      throw new Error(`cannot parse: ${fatal?.message ?? "no syntax tree"} (${fatal?.line ?? 0}:${fatal?.column ?? 0})`);
+    }
     return messages.filter((message) => message.ruleId !== null && ruleIds.has(message.ruleId));
   };
 
