@@ -134,6 +134,8 @@ function parseInitializer(raw: unknown, index: number): { spec?: InitializerSpec
   expectKeys(raw, where, ["module", "export", "construct"]);
   const module = expectString(raw, "module", where, true) as string;
   const exportName = expectString(raw, "export", where, false);
+  // Like recordsErrors and decorator: "yes" must fail, not quietly mean false.
+  if (raw.construct !== undefined && typeof raw.construct !== "boolean") throw new SettingsError(`${where}.construct must be a boolean`);
   if (exportName === undefined) return { module };
   return { spec: { sdk: "custom", modules: [module], path: exportName.split("."), construct: raw.construct === true } };
 }

@@ -3554,6 +3554,7 @@ describe("invalid settings[\"traced-exit\"] fail with a SettingsError naming the
     [{ wrappers: [{ method: "runInSpan", name: "x" }] }, 'wrappers[0] has unknown property "name"'],
     [{ flushes: [{ export: "flush" }] }, "flushes[0].module must be a non-empty string"],
     [{ initializers: [{ module: "" }] }, "initializers[0].module must be a non-empty string"],
+    [{ initializers: [{ module: "./tracing", export: "Provider", construct: "yes" }] }, "initializers[0].construct must be a boolean"],
     [{ entry: "yes" }, "entry must be a boolean"],
   ])("%j", (value, problem) => {
     const expected = `Invalid settings["traced-exit"]: ${problem}`;
