@@ -661,6 +661,41 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
+    // A default import named process shadows the global with the same object.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import process from "process";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          process.exit(2);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 18,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+                import process from "process";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
     // A namespace import named process shadows the global but is the same module.
     {
       code: dedent`
