@@ -1942,6 +1942,52 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
+    // @workflow() with no config at all.
+    {
+      code: dedent`
+        import { workflow } from "@traceloop/node-server-sdk";
+
+        class Nightly {
+          @workflow()
+          async sync() {
+            process.exit(1);
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "workflow 'sync'" },
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { workflow } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  class Nightly {
+                    @workflow()
+                    async sync() {
+                      try {
+                        throw Object.assign(new Error("process.exit() in workflow 'sync'"), { exitCode: 1 });
+                      } catch (error) {
+                        throw endSpanWithError(error);
+                      }
+                    }
+                  }
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
     // Config as a function of the call: the name is only known at run time, so the method's name stands in.
     {
       code: dedent`
