@@ -10,6 +10,7 @@ import type { ExitMethod, FlushSpec, InitializerSpec, OpenerSpec } from "./catal
 import { EXIT_METHODS, PROCESS_MODULES } from "./catalogue";
 import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
+import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
 import { functionName, isFunction, memberName, skipWrappers, staticProperty, staticString } from "./ast";
 import { HELPER_WRAP } from "../fixes/span-helper";
@@ -150,11 +151,17 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     return result.sort((a, b) => a.node.range[0] - b.node.range[0]);
   });
 
-  const scopes = lazy(() => findScopes(sourceCode, catalogue, tracker));
+  // A file that does not spell an opener (module + export, or `startActiveSpan`) cannot resolve one,
+  // nor a flush or initializer: skip the reference tracking (src/scopes/prefilter.ts). Openers are
+  // a subset of the tracing words, so most files take one text test.
+  const tracingWords = lazy(() => mightTrace(sourceCode.text, catalogue));
+  const scopes = lazy(() => (tracingWords() && mightOpenScope(sourceCode.text, catalogue) ? findScopes(sourceCode, catalogue, tracker) : []));
   const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
   const reach = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
 
-  const flushesAndInits = lazy(() => findFlushesAndInitializers(sourceCode, catalogue, tracker));
+  const flushesAndInits = lazy(() =>
+    tracingWords() ? findFlushesAndInitializers(sourceCode, catalogue, tracker) : { flushes: [], initializers: [] },
+  );
 
   return {
     catalogue,

@@ -16,7 +16,13 @@
  */
 import type { Catalogue } from "./settings";
 
-type Groups = readonly (readonly string[])[];
+/**
+ * Groups by their first word (a module name, or a method name), and first words by their npm
+ * scope: `@opentelemetry/` is searched for once for four modules, `@traceloop/node-server-sdk`
+ * once for ten groups, and the other words only when those are there. Most files contain none,
+ * so the test is about ten `includes` scans of the text.
+ */
+type Groups = ReadonlyMap<string, ReadonlyMap<string, readonly (readonly string[])[]>>;
 
 interface Words {
   readonly openers: Groups;
@@ -29,11 +35,18 @@ const cache = new WeakMap<Catalogue, Words>();
 function wordsOf(catalogue: Catalogue): Words {
   const cached = cache.get(catalogue);
   if (cached) return cached;
-  const openers = new Map<string, string[]>();
-  const tracing = new Map<string, string[]>();
-  const add = (into: Map<string, string[]>, words: string[]) => into.set(words.join("\0"), words);
+  const openers = new Map<string, Map<string, string[][]>>();
+  const tracing = new Map<string, Map<string, string[][]>>();
+  const add = (into: Map<string, Map<string, string[][]>>, [first, ...rest]: [string, ...string[]]) => {
+    const gate = first.startsWith("@") && first.includes("/") ? first.slice(0, first.indexOf("/") + 1) : first;
+    const byFirst = into.get(gate) ?? new Map<string, string[][]>();
+    const rests = byFirst.get(first) ?? [];
+    if (!rests.some((known) => known.join("\0") === rest.join("\0"))) rests.push(rest);
+    byFirst.set(first, rests);
+    into.set(gate, byFirst);
+  };
   for (const opener of catalogue.openers) {
-    const groups: string[][] = [];
+    const groups: [string, ...string[]][] = [];
     if (opener.form === "method") {
       // `startActiveSpan` on any object; dd-trace's `tracer.trace()` only on its module's tracer.
       if (opener.modules) for (const module of opener.modules) groups.push([module, opener.method]);
@@ -54,21 +67,30 @@ function wordsOf(catalogue: Catalogue): Words {
     else if (!flush.onInstancesOf) add(tracing, [flush.method]);
   }
   for (const module of catalogue.initializerModules) add(tracing, [module]);
-  const words = { openers: [...openers.values()], tracing: [...tracing.values()] };
+  const words = { openers, tracing };
   cache.set(catalogue, words);
   return words;
 }
 
-const containsAll = (text: string) => (words: readonly string[]) => words.every((word) => text.includes(word));
+function matches(text: string, groups: Groups): boolean {
+  for (const [gate, byFirst] of groups) {
+    if (!text.includes(gate)) continue;
+    for (const [first, rests] of byFirst) {
+      if (first !== gate && !text.includes(first)) continue;
+      if (rests.some((rest) => rest.every((word) => text.includes(word)))) return true;
+    }
+  }
+  return false;
+}
 
 /** False when no scope opener of the catalogue can resolve in this text. */
 export function mightOpenScope(text: string, catalogue: Catalogue): boolean {
-  return wordsOf(catalogue).openers.some(containsAll(text));
+  return matches(text, wordsOf(catalogue).openers);
 }
 
 /** False when no opener, flush or initializer can resolve in this text. */
 export function mightTrace(text: string, catalogue: Catalogue): boolean {
-  return wordsOf(catalogue).tracing.some(containsAll(text));
+  return matches(text, wordsOf(catalogue).tracing);
 }
 
 /**
