@@ -56,7 +56,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     .option("-q, --quiet", "no progress output on stderr")
     .option("--json", "print the summary (and dry-run diffs) as JSON on stdout")
     .option("--settings <file>", 'JSON file with the same object as ESLint\'s settings["traced-exit"] (your own wrappers and flush calls)')
-    .option("-t, --transform <ids>", "only run these codemods (comma-separated, repeatable): exit-to-throw, flush-before-exit, await-floating-promises", collectIds)
+    .option("-t, --transform <ids>", "only run these codemods (comma-separated, repeatable): exit-to-throw, flush-before-exit, await-floating-promises, record-span-errors", collectIds)
     .addHelpText(
       "after",
       `

@@ -23,6 +23,7 @@ export const CODEMODS = {
   "exit-to-throw": "no-process-exit",
   "flush-before-exit": "require-flush-before-exit",
   "await-floating-promises": "no-floating-promises",
+  "record-span-errors": "require-span-error-recording",
 } as const;
 export type CodemodId = keyof typeof CODEMODS;
 

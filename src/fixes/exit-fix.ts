@@ -11,7 +11,7 @@ import { enclosingStatementList, isFunction, memberName, skipWrappers } from "..
 import type { Edit } from "./edits";
 import { toFix, wrapBodyInTry } from "./edits";
 import { fileFlavour } from "./imports";
-import { HELPER_END, HELPER_WRAP, ensureSpanHelpers, isBodyWrapped } from "./span-helper";
+import { HELPER_END, HELPER_WRAP, ensureSpanHelpers, isBodyWrapped, scopeRecordsErrors } from "./span-helper";
 
 /** Where the exit call stands, and what text to replace to rewrite it. */
 type ExitSite =
@@ -87,9 +87,9 @@ function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, si
 }
 
 /** The edits that make `scope`'s span record an error thrown from its callback. */
-function recordingEdits(scope: TracedScope, inner: readonly Edit[], sourceCode: Readonly<TSESLint.SourceCode>, eol: string): { edits: Edit[]; consumed: Set<Edit> } {
+export function recordingEdits(scope: TracedScope, inner: readonly Edit[], sourceCode: Readonly<TSESLint.SourceCode>, eol: string): { edits: Edit[]; consumed: Set<Edit> } {
   const consumed = new Set<Edit>();
-  if (scope.spec.errors === "recorded" || scope.wrapped) return { edits: [], consumed };
+  if (scopeRecordsErrors(scope)) return { edits: [], consumed };
   if (scope.callbackArg) {
     const [start, end] = scope.callbackArg.range;
     return { edits: [{ range: [start, start], text: `${HELPER_WRAP}(` }, { range: [end, end], text: ")" }], consumed };

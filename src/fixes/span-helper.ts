@@ -10,6 +10,8 @@
  *   try { … } catch (error) { throw endSpanWithError(error); }
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import type { TracedScope } from "../scopes/model";
+import { memberName, skipWrappers } from "../scopes/ast";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { fileFlavour, insertImport, topInsertionPoint } from "./imports";
 import type { FileFlavour } from "./imports";
@@ -107,4 +109,47 @@ export function isBodyWrapped(body: TSESTree.BlockStatement): boolean {
     first.argument.callee.type === AST_NODE_TYPES.Identifier &&
     first.argument.callee.name === HELPER_END
   );
+}
+
+/**
+ * The callback already deals with its span on error: a top-level `try` whose `catch` or
+ * `finally` ends the span or records the exception.
+ *
+ *   tracer.startActiveSpan("x", async (span) => {
+ *     try { … } catch (error) { span.recordException(error); throw error; } finally { span.end(); }
+ *   });
+ */
+function handlesOwnErrors(body: TSESTree.Node): boolean {
+  if (body.type !== AST_NODE_TYPES.BlockStatement) return false;
+  const endsOrRecords = (block: TSESTree.BlockStatement | null | undefined): boolean =>
+    !!block &&
+    block.body.some((statement) => {
+      let found = false;
+      const visit = (node: unknown): void => {
+        if (found || !node || typeof node !== "object") return;
+        const current = node as TSESTree.Node;
+        if (current.type === AST_NODE_TYPES.CallExpression) {
+          const name = memberName(skipWrappers(current.callee));
+          if (name === "end" || name === "recordException") found = true;
+        }
+        for (const [key, value] of Object.entries(current)) {
+          if (key === "parent") continue;
+          if (Array.isArray(value)) value.forEach(visit);
+          else if (value && typeof value === "object" && "type" in value) visit(value);
+        }
+      };
+      visit(statement);
+      return found;
+    });
+  return body.body.some(
+    (statement) => statement.type === AST_NODE_TYPES.TryStatement && (endsOrRecords(statement.handler?.body) || endsOrRecords(statement.finalizer)),
+  );
+}
+
+/** An error thrown in this scope's callback reaches the span: the SDK, our wrapper or the callback's own try records it. */
+export function scopeRecordsErrors(scope: TracedScope): boolean {
+  if (scope.spec.errors === "recorded" || scope.wrapped) return true;
+  const body = scope.callback.body;
+  if (!scope.callbackArg && body.type === AST_NODE_TYPES.BlockStatement && isBodyWrapped(body)) return true;
+  return handlesOwnErrors(body);
 }

@@ -8,6 +8,7 @@ import { describeReach, getFileModel } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
+import { scopeRecordsErrors } from "../fixes/span-helper";
 
 export type Options = [];
 export type MessageId = "exitInScope" | "throwInstead" | "returnInstead";
@@ -48,7 +49,7 @@ export default createRule<Options, MessageId>({
           if (!reach) continue;
           const toReturn = returnInsteadOfExit(exit, reach);
           const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach);
-          const recorded = [reach.scope, ...reach.outer].some((scope) => scope.spec.errors !== "recorded" && !scope.wrapped);
+          const recorded = [reach.scope, ...reach.outer].some((scope) => !scopeRecordsErrors(scope));
           context.report({
             node: exit.node,
             messageId: "exitInScope",

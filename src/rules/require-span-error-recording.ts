@@ -1,0 +1,83 @@
+/**
+ * A traced scope whose span is ended only on success: Traceloop 0.27's `with*` and
+ * decorators, and `startActiveSpan` / `context.with` callbacks that end their span on the
+ * happy path only. An error thrown inside leaves the span open: it is never recorded,
+ * never ended, never exported, and its children point at a parent that never arrives.
+ */
+import type { TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES } from "@typescript-eslint/utils";
+import { createRule } from "../utils/create-rule";
+import { describeScope, getFileModel } from "../scopes/model";
+import type { TracedScope } from "../scopes/model";
+import { catalogueFor } from "../scopes/settings";
+import { mightOpenScope } from "../scopes/prefilter";
+import { recordingEdits } from "../fixes/exit-fix";
+import { toFix } from "../fixes/edits";
+import { fileFlavour } from "../fixes/imports";
+import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
+
+export type Options = [];
+export type MessageId = "spanNotEndedOnError" | "wrapCallback";
+
+const WHY = {
+  "not-recorded": "ends its span only when the callback succeeds (Traceloop 0.27)",
+  "user-owned": "leaves the span to the callback, which ends it only on success",
+} as const;
+
+const capitalize = (text: string) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;
+
+/** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */
+function reportNode(scope: TracedScope): TSESTree.Node {
+  if (scope.anchor.type === AST_NODE_TYPES.CallExpression) return scope.anchor.callee;
+  if (scope.anchor.type === AST_NODE_TYPES.MethodDefinition) {
+    const decorator = scope.anchor.decorators.find((d) => d.expression.type === AST_NODE_TYPES.CallExpression);
+    return decorator ?? scope.anchor.key;
+  }
+  return scope.anchor;
+}
+
+export default createRule<Options, MessageId>({
+  name: "require-span-error-recording",
+  meta: {
+    type: "problem",
+    docs: {
+      description: "Require traced scopes whose SDK ends the span only on success to record errors and end the span",
+      recommended: true,
+    },
+    hasSuggestions: true,
+    schema: [],
+    messages: {
+      spanNotEndedOnError:
+        "{{scope}} {{why}}: an error thrown here leaves the span open, so it is never recorded nor exported and its child spans lose their parent.",
+      wrapCallback: "Wrap the callback in recordSpanErrors(): on a throw or rejection it records the error, sets ERROR, ends the span and rethrows.",
+    },
+  },
+  defaultOptions: [],
+  create(context) {
+    const catalogue = catalogueFor(context.settings);
+    if (!mightOpenScope(context.sourceCode.text, catalogue)) return {};
+    return {
+      "Program:exit"() {
+        const model = getFileModel(context);
+        for (const scope of model.scopes()) {
+          if (scope.spec.errors === "recorded" || scopeRecordsErrors(scope)) continue;
+          context.report({
+            node: reportNode(scope),
+            messageId: "spanNotEndedOnError",
+            data: { scope: capitalize(describeScope(scope)), why: WHY[scope.spec.errors] },
+            suggest: [
+              {
+                messageId: "wrapCallback",
+                fix: (fixer) => {
+                  const eol = fileFlavour(context.sourceCode, context.filename).eol;
+                  const { edits } = recordingEdits(scope, [], context.sourceCode, eol);
+                  return [...edits.map(toFix), ...ensureSpanHelpers(fixer, context.sourceCode, context.filename)];
+                },
+              },
+            ],
+          });
+        }
+      },
+    };
+  },
+});

@@ -1,0 +1,321 @@
+/**
+ * traced-exit/require-span-error-recording: scopes whose SDK ends the span only on success
+ * (Traceloop 0.27 with* and decorators; startActiveSpan / context.with callbacks) must record
+ * errors and end the span. Suggestion outputs are asserted in full.
+ */
+import dedent from "dedent";
+import { describe, expect, it } from "vitest";
+import rule from "../../src/rules/require-span-error-recording";
+import type { MessageId } from "../../src/rules/require-span-error-recording";
+import { createEngine } from "../../src/codemods/engine";
+import { createRuleTester } from "./rule-tester";
+import { OTEL_IMPORT, SPAN_HELPERS_JS, withHelpers } from "./span-helpers";
+
+const ruleTester = createRuleTester();
+// Same shape at run time; rule-tester 8.72 resolves its own @typescript-eslint/utils (see no-process-exit.test.ts).
+const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, []>>[1];
+
+const TRACELOOP = 'import * as traceloop from "@traceloop/node-server-sdk";';
+const TRACELOOP_WHY = "ends its span only when the callback succeeds (Traceloop 0.27)";
+const OTEL_WHY = "leaves the span to the callback, which ends it only on success";
+const wrap = (output: string) => [{ messageId: "wrapCallback" as const, output }];
+
+ruleTester.run("require-span-error-recording", testedRule, {
+  valid: [
+    // Already wrapped by our helper: the span records the error and ends.
+    dedent`
+      ${TRACELOOP}
+      function recordSpanErrors<F>(fn: F): F { return fn; }
+      traceloop.withTask({ name: "t" }, recordSpanErrors(async () => work()));
+    `,
+    // Sentry's startSpan records and ends the span itself.
+    dedent`
+      import * as Sentry from "@sentry/node";
+      Sentry.startSpan({ name: "s" }, () => work());
+    `,
+    // Langfuse, OpenInference and LangSmith wrappers record errors themselves.
+    dedent`
+      import { startActiveObservation } from "@langfuse/tracing";
+      import { traceChain } from "@arizeai/openinference-core";
+      import { traceable } from "langsmith/traceable";
+      startActiveObservation("o", async () => work());
+      traceChain(async () => work(), { name: "c" });
+      traceable(async () => work(), { name: "r" });
+    `,
+    // The callback owns its span and deals with errors itself: try/catch records, finally ends.
+    dedent`
+      import { trace } from "@opentelemetry/api";
+      trace.getTracer("x").startActiveSpan("s", async (span) => {
+        try {
+          await work();
+        } catch (error) {
+          span.recordException(error as Error);
+          throw error;
+        } finally {
+          span.end();
+        }
+      });
+    `,
+    // A finally that ends the span is enough: the span is exported (without the exception event).
+    dedent`
+      const tracer = getTracer();
+      tracer.startActiveSpan("s", (span) => {
+        try {
+          work();
+        } finally {
+          span.end();
+        }
+      });
+    `,
+    // A decorated method whose body is already in our try/catch.
+    dedent`
+      ${TRACELOOP}
+      function endSpanWithError(error: unknown): unknown { return error; }
+      class Job {
+        @traceloop.workflow({ name: "w" })
+        async run() {
+          try {
+            await work();
+          } catch (error) {
+            throw endSpanWithError(error);
+          }
+        }
+      }
+    `,
+    // A local function named like the SDK's is not the SDK.
+    dedent`
+      function withTask(config: unknown, fn: () => void) { fn(); }
+      withTask({ name: "t" }, () => work());
+    `,
+    // Nothing traced.
+    "work().then(() => done());",
+  ],
+  invalid: [
+    {
+      // The incident's shape: a Traceloop task whose callback can fail.
+      code: dedent`
+        ${TRACELOOP}
+        export const run = () => traceloop.withTask({ name: "bedrock_completion" }, async () => invoke());
+      `,
+      errors: [
+        {
+          messageId: "spanNotEndedOnError",
+          data: { scope: "Task 'bedrock_completion'", why: TRACELOOP_WHY },
+          line: 2,
+          column: 26,
+          endLine: 2,
+          endColumn: 44,
+          suggestions: wrap(
+            withHelpers(`${TRACELOOP}\n${OTEL_IMPORT}`, 'export const run = () => traceloop.withTask({ name: "bedrock_completion" }, recordSpanErrors(async () => invoke()));'),
+          ),
+        },
+      ],
+    },
+    {
+      // Nested scopes: each one is reported on its own callee, outer first.
+      code: dedent`
+        import { withTask, withWorkflow } from "@traceloop/node-server-sdk";
+        export const run = () =>
+          withWorkflow({ name: "rag" }, async () => {
+            await withTask({ name: "retrieve" }, async () => search());
+          });
+      `,
+      errors: [
+        {
+          messageId: "spanNotEndedOnError",
+          data: { scope: "Workflow 'rag'", why: TRACELOOP_WHY },
+          line: 3,
+          column: 3,
+          endLine: 3,
+          endColumn: 15,
+          suggestions: wrap(
+            withHelpers(
+              `import { withTask, withWorkflow } from "@traceloop/node-server-sdk";\n${OTEL_IMPORT}`,
+              dedent`
+                export const run = () =>
+                  withWorkflow({ name: "rag" }, recordSpanErrors(async () => {
+                    await withTask({ name: "retrieve" }, async () => search());
+                  }));
+              `,
+            ),
+          ),
+        },
+        {
+          messageId: "spanNotEndedOnError",
+          data: { scope: "Task 'retrieve'", why: TRACELOOP_WHY },
+          line: 4,
+          column: 11,
+          endLine: 4,
+          endColumn: 19,
+          suggestions: wrap(
+            withHelpers(
+              `import { withTask, withWorkflow } from "@traceloop/node-server-sdk";\n${OTEL_IMPORT}`,
+              dedent`
+                export const run = () =>
+                  withWorkflow({ name: "rag" }, async () => {
+                    await withTask({ name: "retrieve" }, recordSpanErrors(async () => search()));
+                  });
+              `,
+            ),
+          ),
+        },
+      ],
+    },
+    {
+      // startActiveSpan: the callback ends the span on the happy path only.
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+        const tracer = trace.getTracer("billing");
+        tracer.startActiveSpan("charge", async (span) => {
+          await charge();
+          span.end();
+        });
+      `,
+      errors: [
+        {
+          messageId: "spanNotEndedOnError",
+          data: { scope: "Span 'charge'", why: OTEL_WHY },
+          line: 3,
+          column: 1,
+          endLine: 3,
+          endColumn: 23,
+          suggestions: wrap(
+            withHelpers(
+              'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+              dedent`
+                const tracer = trace.getTracer("billing");
+                tracer.startActiveSpan("charge", recordSpanErrors(async (span) => {
+                  await charge();
+                  span.end();
+                }));
+              `,
+            ),
+          ),
+        },
+      ],
+    },
+    {
+      // A callback passed by name is wrapped where it is passed.
+      code: dedent`
+        ${TRACELOOP}
+        const step = async () => work();
+        traceloop.withTool({ name: "search" }, step);
+      `,
+      errors: [
+        {
+          messageId: "spanNotEndedOnError",
+          data: { scope: "Tool 'search'", why: TRACELOOP_WHY },
+          line: 3,
+          column: 1,
+          endLine: 3,
+          endColumn: 19,
+          suggestions: wrap(withHelpers(`${TRACELOOP}\n${OTEL_IMPORT}`, 'const step = async () => work();\ntraceloop.withTool({ name: "search" }, recordSpanErrors(step));')),
+        },
+      ],
+    },
+    {
+      // A decorated method: the body goes into a try whose catch records and rethrows; the decorator is underlined.
+      code: dedent`
+        ${TRACELOOP}
+        export class Pipeline {
+          @traceloop.agent({ name: "planner" })
+          async plan(goal: string) {
+            return think(goal);
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: "spanNotEndedOnError",
+          data: { scope: "Agent 'planner'", why: TRACELOOP_WHY },
+          line: 3,
+          column: 3,
+          endLine: 3,
+          endColumn: 40,
+          suggestions: wrap(
+            withHelpers(
+              `${TRACELOOP}\n${OTEL_IMPORT}`,
+              dedent`
+                export class Pipeline {
+                  @traceloop.agent({ name: "planner" })
+                  async plan(goal: string) {
+                    try {
+                      return think(goal);
+                    } catch (error) {
+                      throw endSpanWithError(error);
+                    }
+                  }
+                }
+              `,
+            ),
+          ),
+        },
+      ],
+    },
+    {
+      // CommonJS in a .js file: the helpers have no types and the import is a require.
+      code: dedent`
+        const traceloop = require("@traceloop/node-server-sdk");
+        exports.run = () => traceloop.withAgent({ name: "a" }, () => act());
+      `,
+      filename: "agent.js",
+      errors: [
+        {
+          messageId: "spanNotEndedOnError",
+          data: { scope: "Agent 'a'", why: TRACELOOP_WHY },
+          line: 2,
+          column: 21,
+          endLine: 2,
+          endColumn: 40,
+          suggestions: wrap(
+            withHelpers(
+              'const traceloop = require("@traceloop/node-server-sdk");\nconst { SpanStatusCode, trace } = require("@opentelemetry/api");',
+              'exports.run = () => traceloop.withAgent({ name: "a" }, recordSpanErrors(() => act()));',
+              SPAN_HELPERS_JS,
+            ),
+          ),
+        },
+      ],
+    },
+    {
+      // An unnamed conversation: the message says so.
+      code: dedent`
+        ${TRACELOOP}
+        traceloop.withConversation(id, async () => reply());
+      `,
+      errors: [
+        {
+          messageId: "spanNotEndedOnError",
+          data: { scope: "A conversation", why: TRACELOOP_WHY },
+          line: 2,
+          column: 1,
+          endLine: 2,
+          endColumn: 27,
+          suggestions: wrap(withHelpers(`${TRACELOOP}\n${OTEL_IMPORT}`, "traceloop.withConversation(id, recordSpanErrors(async () => reply()));")),
+        },
+      ],
+    },
+  ],
+});
+
+describe("require-span-error-recording: the codemod", () => {
+  const engine = createEngine({ transforms: ["record-span-errors"] });
+
+  it("wraps every non-recording scope once, and a second run changes nothing", () => {
+    const source = `${TRACELOOP}\ntraceloop.withWorkflow({ name: "w" }, async () => {\n  await traceloop.withTask({ name: "a" }, async () => a());\n  await traceloop.withTask({ name: "b" }, async () => b());\n});\n`;
+    const result = engine.transform(source, "w.ts");
+    expect(result.output).toBe(
+      withHelpers(
+        `${TRACELOOP}\n${OTEL_IMPORT}`,
+        'traceloop.withWorkflow({ name: "w" }, recordSpanErrors(async () => {\n  await traceloop.withTask({ name: "a" }, recordSpanErrors(async () => a()));\n  await traceloop.withTask({ name: "b" }, recordSpanErrors(async () => b()));\n}));\n',
+      ),
+    );
+    expect(result.output?.match(/function recordSpanErrors/gu)).toHaveLength(1);
+    expect(engine.transform(result.output as string, "w.ts").output).toBeUndefined();
+  });
+
+  it("leaves scopes whose SDK records errors untouched", () => {
+    expect(engine.transform('import * as Sentry from "@sentry/node";\nSentry.startSpan({ name: "s" }, () => work());\n', "s.ts").output).toBeUndefined();
+  });
+});
+
