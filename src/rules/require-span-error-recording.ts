@@ -21,7 +21,7 @@ export type MessageId = "spanNotEndedOnError" | "wrapCallback";
 
 const WHY = {
   "not-recorded": "ends its span only when the callback succeeds (Traceloop 0.27)",
-  "user-owned": "leaves the span to the callback, which ends it only on success",
+  "user-owned": "is ended by its callback on the success path only",
 } as const;
 
 const capitalize = (text: string) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;

@@ -17,7 +17,7 @@ const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId
 
 const TRACELOOP = 'import * as traceloop from "@traceloop/node-server-sdk";';
 const TRACELOOP_WHY = "ends its span only when the callback succeeds (Traceloop 0.27)";
-const OTEL_WHY = "leaves the span to the callback, which ends it only on success";
+const OTEL_WHY = "is ended by its callback on the success path only";
 const wrap = (output: string) => [{ messageId: "wrapCallback" as const, output }];
 
 ruleTester.run("require-span-error-recording", testedRule, {
