@@ -237,6 +237,7 @@ function checkCallback(env: Env, call: TSESTree.CallExpression): void {
   const { sourceCode, filename } = env.context;
   const callback = skipToValue(site.callback);
   const fn = isFunction(callback) ? callback : undefined;
+  if (fn && handlesOwnRejection(env, fn)) return;
   const suggestions: Suggestion[] = [];
   if (site.kind === "forEach" && enclosingFunction(call)?.async === true) {
     const fix = awaitAllFix(call);
@@ -253,6 +254,33 @@ function checkCallback(env: Env, call: TSESTree.CallExpression): void {
     data: { what: fn?.async ? "Async callback" : "Callback returning a promise", callee: site.callee, where: describeReach(reach) },
     suggest: suggestions,
   });
+}
+
+/**
+ * A callback whose promise cannot reject, as the catch-inside suggestion leaves it:
+ * `async () => { try { … } catch (error) { … } }`, or `() => send().catch(handler)`.
+ */
+function handlesOwnRejection(env: Env, fn: TSESTree.ArrowFunctionExpression | TSESTree.FunctionExpression | TSESTree.FunctionDeclaration): boolean {
+  const body = fn.body;
+  if (body.type === AST_NODE_TYPES.BlockStatement) {
+    const only = body.body.length === 1 ? body.body[0] : undefined;
+    return only?.type === AST_NODE_TYPES.TryStatement && only.handler !== null && !containsThrow(env, only.handler.body);
+  }
+  return env.judge.isPromise(body) && env.judge.floating(body) === undefined;
+}
+
+/** A `throw` in a catch block (outside nested functions) rejects again. */
+function containsThrow(env: Env, block: TSESTree.BlockStatement): boolean {
+  let found = false;
+  walk(block, env.context.sourceCode.visitorKeys, (node) => {
+    if (node.type === AST_NODE_TYPES.ThrowStatement && !insideFunctionWithin(node, block)) found = true;
+  });
+  return found;
+}
+
+function insideFunctionWithin(node: TSESTree.Node, root: TSESTree.Node): boolean {
+  for (let current = node.parent; current && current !== root; current = current.parent) if (isFunction(current)) return true;
+  return false;
 }
 
 /** "Task 'record_request'" for an opener call, else "Promise". */

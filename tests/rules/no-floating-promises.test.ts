@@ -248,6 +248,23 @@ syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedR
         [1, 2].map(async (item) => item);
       });
     `,
+    // What the catch-inside suggestion leaves: a callback whose promise cannot reject.
+    withHelper(dedent`
+      ${TRACELOOP}
+
+      async function send(): Promise<void> {}
+
+      traceloop.withWorkflow({ name: "daily_digest" }, () => {
+        setTimeout(async () => {
+          try {
+            await send();
+          } catch (error) {
+            recordErrorOnSpan(error);
+          }
+        }, 1000);
+        queueMicrotask(() => send().catch(recordErrorOnSpan));
+      });
+    `),
     // An async function that is defined in the scope but never called from it.
     dedent`
       ${TRACELOOP}
@@ -1487,6 +1504,58 @@ syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedR
                   setTimeout(async () => {
                     try {
                       await send();
+                    } catch (error) {
+                      recordErrorOnSpan(error);
+                    }
+                  }, 1000);
+                });
+              `),
+            },
+          ],
+        },
+      ],
+    },
+    // A catch block that rethrows rejects the callback's promise again: still reported, and wrapped once more.
+    {
+      code: dedent`
+        ${TRACELOOP}
+
+        async function send(): Promise<void> {}
+
+        traceloop.withWorkflow({ name: "daily_digest" }, () => {
+          setTimeout(async () => {
+            try {
+              await send();
+            } catch (error) {
+              throw error;
+            }
+          }, 1000);
+        });
+      `,
+      output: null,
+      errors: [
+        {
+          messageId: "floatingCallback",
+          line: 6,
+          column: 14,
+          endLine: 6,
+          endColumn: 25,
+          suggestions: [
+            {
+              messageId: "catchInside",
+              output: withHelper(dedent`
+                ${TRACELOOP}
+
+                async function send(): Promise<void> {}
+
+                traceloop.withWorkflow({ name: "daily_digest" }, () => {
+                  setTimeout(async () => {
+                    try {
+                      try {
+                        await send();
+                      } catch (error) {
+                        throw error;
+                      }
                     } catch (error) {
                       recordErrorOnSpan(error);
                     }

@@ -10,9 +10,12 @@
  */
 import type * as ts from "typescript";
 import type { ParserServicesWithTypeInformation, TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 
 /** `ts.TypeFlags.Any`: unchanged since TypeScript 2. An unresolved import also has this type. */
 const TYPE_FLAGS_ANY = 1;
+/** `ts.TypeFlags` Undefined … Never: `void`, `string`, literals, enums. No type argument turns these into a thenable. */
+const TYPE_FLAGS_PRIMITIVE = 0x3fffc;
 
 export interface TypeJudge {
   /** The type of an expression: a thenable, an array or tuple of them, `any`, or something else. */
@@ -79,14 +82,49 @@ export function createTypeJudge(services: ParserServicesWithTypeInformation): Ty
     return false;
   }
 
+  type Kind = "thenable" | "array" | "any" | "other";
+
+  function kindOfType(type: ts.Type | undefined, at: ts.Node): Kind {
+    if (!type || isAny(type)) return "any";
+    if (isThenable(type, at)) return "thenable";
+    if (isThenableArray(type, at)) return "array";
+    return "other";
+  }
+
+  /**
+   * The kind of a call, read from the callee's signatures when they all agree and none is
+   * generic (or all return a thenable whatever their type arguments): the checker then
+   * skips resolving the call, which checks every argument and infers type arguments.
+   * `undefined` when only resolving the call can tell.
+   */
+  function kindOfCallFromCallee(call: TSESTree.CallExpression, at: ts.Node): Kind | undefined {
+    const calleeType = typeOf(call.callee);
+    if (!calleeType) return undefined;
+    if (isAny(calleeType)) return "any";
+    const signatures = unionParts(checker.getApparentType(calleeType)).flatMap((part) => part.getCallSignatures());
+    let verdict: Kind | undefined;
+    for (const signature of signatures) {
+      const returnType = checker.getReturnTypeOfSignature(signature);
+      const kind = kindOfType(returnType, at);
+      // A generic signature's return type may depend on the type arguments: `get<T>(): T`.
+      // Not when it is a thenable whatever they are (`Promise<T>`), nor when it is primitive (`emit<E>(e: E): void`).
+      if (signature.typeParameters?.length && kind !== "thenable" && !unionParts(returnType).every((part) => (part.flags & TYPE_FLAGS_PRIMITIVE) !== 0)) {
+        return undefined;
+      }
+      if (verdict !== undefined && verdict !== kind) return undefined;
+      verdict = kind;
+    }
+    return verdict;
+  }
+
   return {
     kindOf(node) {
-      const type = typeOf(node);
-      if (!type || isAny(type)) return "any";
       const at = services.esTreeNodeToTSNodeMap.get(node);
-      if (isThenable(type, at)) return "thenable";
-      if (isThenableArray(type, at)) return "array";
-      return "other";
+      if (node.type === AST_NODE_TYPES.CallExpression) {
+        const kind = kindOfCallFromCallee(node, at);
+        if (kind !== undefined) return kind;
+      }
+      return kindOfType(typeOf(node), at);
     },
     isCallable(node) {
       const type = typeOf(node);
