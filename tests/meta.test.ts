@@ -67,7 +67,8 @@ describe("built package", () => {
       }
       console.log(JSON.stringify(results));`;
     const out = execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" });
-    expect(JSON.parse(out)).toEqual({ eslint: ["traced-exit/no-process-exit"], "eslint-v9": ["traced-exit/no-process-exit"] });
+    const expected = ["traced-exit/require-span-error-recording", "traced-exit/no-process-exit"];
+    expect(JSON.parse(out)).toEqual({ eslint: expected, "eslint-v9": expected });
   });
 
   it("loads with import as the default export", () => {

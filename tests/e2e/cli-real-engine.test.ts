@@ -23,7 +23,8 @@ export function load(): Promise<void> {
 }
 `;
 const PLAIN = `export const sum = (a: number, b: number) => a + b;\n`;
-const BROKEN = `import * as traceloop from "@traceloop/node-server-sdk";\nexport const x = (;\n`;
+// Mentions an opener, so the prefilter lets it through to the parser, which fails.
+const BROKEN = `import * as traceloop from "@traceloop/node-server-sdk";\nexport const x = traceloop.withTask(;\n`;
 const CAUGHT = `import * as traceloop from "@traceloop/node-server-sdk";
 
 export const run = () =>
@@ -83,13 +84,16 @@ describe("traced-exit fix on a git repository", () => {
     const plainBefore = readFileSync(path.join(repo, "src/plain.ts"));
     const result = run(repo, "src");
     expect(result.code).toBe(1);
-    expect(git(repo, "status", "--porcelain")).toBe(" M src/task.ts\n");
+    // caught.ts: its task callback is wrapped so the span records errors, but the exit inside a try/catch is left to a human.
+    expect(git(repo, "status", "--porcelain")).toBe(" M src/caught.ts\n M src/task.ts\n");
+    expect(readFileSync(path.join(repo, "src/caught.ts"), "utf8")).toContain("      process.exit(1);");
     expect(readFileSync(path.join(repo, "src/plain.ts")).equals(plainBefore)).toBe(true);
     expect(readFileSync(path.join(repo, "src/broken.ts"), "utf8")).toBe(BROKEN);
     expect(readFileSync(path.join(repo, "src/node_modules/dep/index.js"), "utf8")).toBe(TASK);
     expect(result.stdout).toMatch(/scanned\s+4/u);
-    expect(result.stdout).toMatch(/changed\s+1/u);
-    expect(result.stdout).toContain("src/caught.ts:6:7");
+    expect(result.stdout).toMatch(/changed\s+2/u);
+    // Positions are in the written file, which gained the helpers above the task.
+    expect(result.stdout).toMatch(/src\/caught\.ts:\d+:7 +process\.exit\(\) inside task 't'/u);
     expect(result.stdout).toContain("src/broken.ts");
     const fixed = readFileSync(path.join(repo, "src/task.ts"), "utf8");
     expect(fixed).toContain('import { SpanStatusCode, trace } from "@opentelemetry/api";');
