@@ -12,8 +12,8 @@ import { AST_NODE_TYPES, ESLintUtils } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
 import { describeReach, describeScope, getFileModel, walk } from "../scopes/model";
 import type { FileModel, Reach } from "../scopes/model";
-import type { Catalogue } from "../scopes/settings";
 import { catalogueFor } from "../scopes/settings";
+import { mightOpenScope } from "../scopes/prefilter";
 import { isFunction, memberName, skipWrappers } from "../scopes/ast";
 import { createSyntaxJudge, skipToValue } from "./no-floating-promises/syntax";
 import type { SyntaxJudge } from "./no-floating-promises/syntax";
@@ -70,7 +70,7 @@ export default createRule<Options, MessageId>({
   create(context) {
     // Settings are validated on every file, so a typo fails loudly (cached per settings object).
     const catalogue = catalogueFor(context.settings);
-    if (!mentionsOpener(context.sourceCode.text, catalogue)) return {};
+    if (!mightOpenScope(context.sourceCode.text, catalogue)) return {};
     const model = getFileModel(context);
     if (model.scopes().length === 0) return {};
     const syntax = createSyntaxJudge(context.sourceCode, model);
@@ -89,26 +89,6 @@ export default createRule<Options, MessageId>({
     };
   },
 });
-
-const needlesByCatalogue = new WeakMap<Catalogue, readonly string[]>();
-
-/**
- * A file can open a traced scope only if it names an opener's module (every import or
- * `require` spells it) or a method opener that works on any object (`startActiveSpan`).
- */
-function mentionsOpener(text: string, catalogue: Catalogue): boolean {
-  let needles = needlesByCatalogue.get(catalogue);
-  if (!needles) {
-    const words = new Set<string>();
-    for (const opener of catalogue.openers) {
-      if (opener.modules) for (const module of opener.modules) words.add(module);
-      else if (opener.form === "method") words.add(opener.method);
-    }
-    needles = [...words];
-    needlesByCatalogue.set(catalogue, needles);
-  }
-  return needles.some((needle) => text.includes(needle));
-}
 
 function checkStatement(env: Env, statement: TSESTree.ExpressionStatement): void {
   const expression = skipToValue(statement.expression);

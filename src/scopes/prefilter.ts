@@ -26,8 +26,8 @@ type Groups = ReadonlyMap<string, ReadonlyMap<string, readonly (readonly string[
 
 interface Words {
   readonly openers: Groups;
-  /** Openers, flushes, initializers and initializer modules. */
-  readonly tracing: Groups;
+  /** Flushes, initializers and initializer modules: with the openers, everything that traces. */
+  readonly others: Groups;
 }
 
 const cache = new WeakMap<Catalogue, Words>();
@@ -36,7 +36,7 @@ function wordsOf(catalogue: Catalogue): Words {
   const cached = cache.get(catalogue);
   if (cached) return cached;
   const openers = new Map<string, Map<string, string[][]>>();
-  const tracing = new Map<string, Map<string, string[][]>>();
+  const others = new Map<string, Map<string, string[][]>>();
   const add = (into: Map<string, Map<string, string[][]>>, [first, ...rest]: [string, ...string[]]) => {
     const gate = first.startsWith("@") && first.includes("/") ? first.slice(0, first.indexOf("/") + 1) : first;
     const byFirst = into.get(gate) ?? new Map<string, string[][]>();
@@ -55,19 +55,16 @@ function wordsOf(catalogue: Catalogue): Words {
       const firstArg = opener.form === "call" && opener.firstArgCallOf ? [opener.firstArgCallOf.at(-1) as string] : [];
       for (const module of opener.modules) groups.push([module, opener.path[0] as string, ...firstArg]);
     }
-    for (const group of groups) {
-      add(openers, group);
-      add(tracing, group);
-    }
+    for (const group of groups) add(openers, group);
   }
-  for (const init of catalogue.initializers) for (const module of init.modules) add(tracing, [module, init.path[0] as string]);
+  for (const init of catalogue.initializers) for (const module of init.modules) add(others, [module, init.path[0] as string]);
   for (const flush of catalogue.flushes) {
-    if (flush.form === "call") for (const module of flush.modules) add(tracing, [module, flush.path[0] as string]);
+    if (flush.form === "call") for (const module of flush.modules) add(others, [module, flush.path[0] as string]);
     // A flush method on instances of an initializer (`sdk.shutdown()`) needs that initializer in the file: covered above.
-    else if (!flush.onInstancesOf) add(tracing, [flush.method]);
+    else if (!flush.onInstancesOf) add(others, [flush.method]);
   }
-  for (const module of catalogue.initializerModules) add(tracing, [module]);
-  const words = { openers, tracing };
+  for (const module of catalogue.initializerModules) add(others, [module]);
+  const words = { openers, others };
   cache.set(catalogue, words);
   return words;
 }
@@ -83,14 +80,34 @@ function matches(text: string, groups: Groups): boolean {
   return false;
 }
 
+interface Verdict {
+  readonly openers: boolean;
+  readonly tracing: boolean;
+}
+
+/**
+ * The verdict for the last text: every rule asks about the same file in turn (the same string),
+ * so the text is scanned once per file, not once per rule.
+ */
+let last: { text: string; catalogue: Catalogue; verdict: Verdict } | undefined;
+
+function verdictOf(text: string, catalogue: Catalogue): Verdict {
+  if (last !== undefined && last.catalogue === catalogue && last.text === text) return last.verdict;
+  const words = wordsOf(catalogue);
+  const openers = matches(text, words.openers);
+  const verdict = { openers, tracing: openers || matches(text, words.others) };
+  last = { text, catalogue, verdict };
+  return verdict;
+}
+
 /** False when no scope opener of the catalogue can resolve in this text. */
 export function mightOpenScope(text: string, catalogue: Catalogue): boolean {
-  return matches(text, wordsOf(catalogue).openers);
+  return verdictOf(text, catalogue).openers;
 }
 
 /** False when no opener, flush or initializer can resolve in this text. */
 export function mightTrace(text: string, catalogue: Catalogue): boolean {
-  return matches(text, wordsOf(catalogue).tracing);
+  return verdictOf(text, catalogue).tracing;
 }
 
 /**
