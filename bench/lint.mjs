@@ -68,10 +68,12 @@ export function lintSetups(mods) {
 async function lintOnce(ESLint, cwd, config, stats) {
   const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: config, cache: false, stats, warnIgnored: false });
   global.gc?.();
+  const cpu = process.cpuUsage();
   const start = performance.now();
   const results = await eslint.lintFiles(["."]);
   const ms = performance.now() - start;
-  return { ms, results };
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, results };
 }
 
 function summarise(results, ruleIds) {
@@ -114,15 +116,16 @@ export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
     const times = {};
     const rotated = order.map((_, i) => order[(i + round) % order.length]);
     for (const name of rotated) {
-      const { ms, results } = await lintOnce(mods.ESLint, cwd, setups[name], name === "stats");
+      const { ms, cpuMs, results } = await lintOnce(mods.ESLint, cwd, setups[name], name === "stats");
       times[name] = ms;
+      times[`${name}Cpu`] = cpuMs;
       if (name === "stats") times.statsSummary = summarise(results, measured);
       if (name === "floor" && !info) {
         const s = summarise(results, []);
         info = { files: s.files, parseFailures: s.fatal, failures: s.failures.slice(0, 20) };
       }
     }
-    log(`lint round ${round === 0 ? "warm-up" : round}: floor ${times.floor.toFixed(0)} ms, recommended ${times.recommended.toFixed(0)} ms, stats ${times.stats.toFixed(0)} ms`);
+    log(`lint round ${round === 0 ? "warm-up" : round}: floor ${times.floor.toFixed(0)} ms (cpu ${times.floorCpu.toFixed(0)}), recommended ${times.recommended.toFixed(0)} ms (cpu ${times.recommendedCpu.toFixed(0)}), stats ${times.stats.toFixed(0)} ms`);
     if (round > 0) raw.push(times);
   }
   const ruleMedians = Object.fromEntries(measured.map((id) => [id, median(raw.map((r) => r.statsSummary.rules[id]))]));
@@ -137,8 +140,12 @@ export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
     recommendedRules,
     floorMs: median(raw.map((r) => r.floor)),
     recommendedMs: median(raw.map((r) => r.recommended)),
+    floorCpuMs: median(raw.map((r) => r.floorCpu)),
+    recommendedCpuMs: median(raw.map((r) => r.recommendedCpu)),
     /** Median over rounds of (recommended / floor − 1): each round's pair ran back to back. */
     overheadWall: median(raw.map((r) => r.recommended / r.floor - 1)),
+    /** The same with the process's CPU time, which other load on the machine disturbs less. */
+    overheadCpu: median(raw.map((r) => r.recommendedCpu / r.floorCpu - 1)),
     /** The recommended rules' own time (ESLint stats) over the floor's wall time. */
     overheadStats: median(raw.map((r) => recommendedRules.reduce((sum, id) => sum + (r.statsSummary.rules[id] ?? 0), 0) / r.floor)),
     parseMs: median(raw.map((r) => r.statsSummary.parse)),
@@ -149,7 +156,7 @@ export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
     oursVsUnicorn: median(raw.map((r) => ours.reduce((sum, id) => sum + r.statsSummary.rules[id], 0) / r.statsSummary.rules["unicorn/no-process-exit"])),
     oursVsN: median(raw.map((r) => ours.reduce((sum, id) => sum + r.statsSummary.rules[id], 0) / r.statsSummary.rules["n/no-process-exit"])),
     findings: raw[0]?.statsSummary.findings ?? 0,
-    raw: raw.map((r) => ({ floor: r.floor, recommended: r.recommended, stats: r.stats, rules: r.statsSummary.rules, parse: r.statsSummary.parse })),
+    raw: raw.map((r) => ({ floor: r.floor, recommended: r.recommended, floorCpu: r.floorCpu, recommendedCpu: r.recommendedCpu, stats: r.stats, rules: r.statsSummary.rules, parse: r.statsSummary.parse })),
   };
 }
 
