@@ -2,12 +2,18 @@
 // rules costs beside unicorn/no-process-exit and n/no-process-exit, on the same files.
 //
 // One process, ESLint's programmatic API, no cache, no concurrency. Each round lints the
-// corpus three times, in an order that rotates between rounds:
+// corpus four times, in an order that rotates between rounds:
 //   floor        the parser, no rules
+//   floorRule    the parser + one rule that does nothing: with no rule at all ESLint skips its
+//                traversal and code-path analysis, which any real config pays for
 //   recommended  the parser + tracedExit.configs.recommended
 //   stats        every traced-exit rule + unicorn/no-process-exit + n/no-process-exit,
 //                with `stats: true` (ESLint's per-rule times: create() and every listener)
+// Then one more recommended run under the V8 sampling profiler: the share of samples with a
+// frame of ours (dist/) on the stack is what the plugin costs, without stats' timer overhead
+// and without the garbage collections that happen to fall inside a rule.
 // Inline `/* eslint */` comments are off so every rule runs on every file.
+import * as inspector from "node:inspector";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -39,6 +45,8 @@ function parserConfigs({ tsParser, globals }) {
   ];
 }
 
+const DO_NOTHING = { meta: { type: "problem", schema: [] }, create: () => ({}) };
+
 export function lintSetups(mods) {
   const { plugin, unicorn, n } = mods;
   const parser = parserConfigs(mods);
@@ -49,6 +57,7 @@ export function lintSetups(mods) {
     recommendedRules,
     setups: {
       floor: parser,
+      floorRule: [...parser, { plugins: { bench: { rules: { nothing: DO_NOTHING } } }, rules: { "bench/nothing": "error" } }],
       recommended: [...parser, plugin.configs.recommended],
       stats: [
         ...parser,
@@ -63,6 +72,42 @@ export function lintSetups(mods) {
       ],
     },
   };
+}
+
+/** One lint run under the V8 sampling profiler (100 µs); the share of samples in our code. */
+async function profileShare(ESLint, cwd, config) {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method, params) => new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  await post("Profiler.enable");
+  await post("Profiler.setSamplingInterval", { interval: 100 });
+  const eslint = new ESLint({ cwd, overrideConfigFile: true, overrideConfig: config, cache: false, warnIgnored: false });
+  await post("Profiler.start");
+  await eslint.lintFiles(["."]);
+  const { profile } = await post("Profiler.stop");
+  session.disconnect();
+  const ours = `${ROOT}/dist/`;
+  const parent = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const inOurs = new Map();
+  const isOurs = (id) => {
+    if (inOurs.has(id)) return inOurs.get(id);
+    const url = byId.get(id)?.callFrame.url ?? "";
+    const result = url.includes(ours) || (parent.has(id) && isOurs(parent.get(id)));
+    inOurs.set(id, result);
+    return result;
+  };
+  // Garbage collection and idle samples belong to no stack: counted in the total, never as ours.
+  let mine = 0;
+  let total = 0;
+  for (const id of profile.samples) {
+    const name = byId.get(id)?.callFrame.functionName;
+    if (name === "(idle)") continue;
+    total++;
+    if (isOurs(id)) mine++;
+  }
+  return { share: mine / total, samples: total };
 }
 
 async function lintOnce(ESLint, cwd, config, stats) {
@@ -109,7 +154,7 @@ export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
   const mods = loadPlugins();
   const { ours, recommendedRules, setups } = lintSetups(mods);
   const measured = [...ours, "unicorn/no-process-exit", "n/no-process-exit"];
-  const order = ["floor", "recommended", "stats"];
+  const order = ["floor", "floorRule", "recommended", "stats"];
   const raw = [];
   let info;
   for (let round = 0; round <= rounds; round++) {
@@ -125,9 +170,11 @@ export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
         info = { files: s.files, parseFailures: s.fatal, failures: s.failures.slice(0, 20) };
       }
     }
-    log(`lint round ${round === 0 ? "warm-up" : round}: floor ${times.floor.toFixed(0)} ms (cpu ${times.floorCpu.toFixed(0)}), recommended ${times.recommended.toFixed(0)} ms (cpu ${times.recommendedCpu.toFixed(0)}), stats ${times.stats.toFixed(0)} ms`);
+    log(`lint round ${round === 0 ? "warm-up" : round}: ${order.map((name) => `${name} ${times[name].toFixed(0)} ms (cpu ${times[`${name}Cpu`].toFixed(0)})`).join(", ")}`);
     if (round > 0) raw.push(times);
   }
+  const profile = await profileShare(mods.ESLint, cwd, setups.recommended);
+  log(`lint profile: ${(profile.share * 100).toFixed(2)} % of ${profile.samples} samples have a frame of ours on the stack`);
   const ruleMedians = Object.fromEntries(measured.map((id) => [id, median(raw.map((r) => r.statsSummary.rules[id]))]));
   const oursTotal = median(raw.map((r) => ours.reduce((sum, id) => sum + r.statsSummary.rules[id], 0)));
   const recommendedTotal = median(raw.map((r) => recommendedRules.reduce((sum, id) => sum + (r.statsSummary.rules[id] ?? 0), 0)));
@@ -146,6 +193,14 @@ export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
     overheadWall: median(raw.map((r) => r.recommended / r.floor - 1)),
     /** The same with the process's CPU time, which other load on the machine disturbs less. */
     overheadCpu: median(raw.map((r) => r.recommendedCpu / r.floorCpu - 1)),
+    floorRuleMs: median(raw.map((r) => r.floorRule)),
+    floorRuleCpuMs: median(raw.map((r) => r.floorRuleCpu)),
+    /** Against a config with one rule that does nothing: what any real config already pays is left out. */
+    overheadVsRuleWall: median(raw.map((r) => r.recommended / r.floorRule - 1)),
+    overheadVsRuleCpu: median(raw.map((r) => r.recommendedCpu / r.floorRuleCpu - 1)),
+    /** Sampled: share of CPU samples with our code on the stack, as overhead over the rest. */
+    overheadProfile: profile.share / (1 - profile.share),
+    profileSamples: profile.samples,
     /** The recommended rules' own time (ESLint stats) over the floor's wall time. */
     overheadStats: median(raw.map((r) => recommendedRules.reduce((sum, id) => sum + (r.statsSummary.rules[id] ?? 0), 0) / r.floor)),
     parseMs: median(raw.map((r) => r.statsSummary.parse)),
@@ -156,7 +211,7 @@ export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
     oursVsUnicorn: median(raw.map((r) => ours.reduce((sum, id) => sum + r.statsSummary.rules[id], 0) / r.statsSummary.rules["unicorn/no-process-exit"])),
     oursVsN: median(raw.map((r) => ours.reduce((sum, id) => sum + r.statsSummary.rules[id], 0) / r.statsSummary.rules["n/no-process-exit"])),
     findings: raw[0]?.statsSummary.findings ?? 0,
-    raw: raw.map((r) => ({ floor: r.floor, recommended: r.recommended, floorCpu: r.floorCpu, recommendedCpu: r.recommendedCpu, stats: r.stats, rules: r.statsSummary.rules, parse: r.statsSummary.parse })),
+    raw: raw.map((r) => ({ floor: r.floor, floorRule: r.floorRule, recommended: r.recommended, floorCpu: r.floorCpu, floorRuleCpu: r.floorRuleCpu, recommendedCpu: r.recommendedCpu, stats: r.stats, rules: r.statsSummary.rules, parse: r.statsSummary.parse })),
   };
 }
 
