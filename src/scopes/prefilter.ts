@@ -19,8 +19,9 @@ import type { Catalogue } from "./settings";
 /**
  * Groups by their first word (a module name, or a method name), and first words by their npm
  * scope: `@opentelemetry/` is searched for once for four modules, `@traceloop/node-server-sdk`
- * once for ten groups, and the other words only when those are there. Most files contain none,
- * so the test is about ten `includes` scans of the text.
+ * once for ten groups, and the other words only when those are there. The gates of openers,
+ * flushes and initializers are searched for together, once: most files contain none, so the
+ * test is about ten `includes` scans of the text.
  */
 type Groups = ReadonlyMap<string, ReadonlyMap<string, readonly (readonly string[])[]>>;
 
@@ -28,6 +29,8 @@ interface Words {
   readonly openers: Groups;
   /** Flushes, initializers and initializer modules: with the openers, everything that traces. */
   readonly others: Groups;
+  /** Every gate of both, once: a text with none of them matches nothing (most files). */
+  readonly gates: readonly string[];
 }
 
 const cache = new WeakMap<Catalogue, Words>();
@@ -64,14 +67,14 @@ function wordsOf(catalogue: Catalogue): Words {
     else if (!flush.onInstancesOf) add(others, [flush.method]);
   }
   for (const module of catalogue.initializerModules) add(others, [module]);
-  const words = { openers, others };
+  const words = { openers, others, gates: [...new Set([...openers.keys(), ...others.keys()])] };
   cache.set(catalogue, words);
   return words;
 }
 
-function matches(text: string, groups: Groups): boolean {
+function matches(text: string, groups: Groups, present: ReadonlySet<string>): boolean {
   for (const [gate, byFirst] of groups) {
-    if (!text.includes(gate)) continue;
+    if (!present.has(gate)) continue;
     for (const [first, rests] of byFirst) {
       if (first !== gate && !text.includes(first)) continue;
       if (rests.some((rest) => rest.every((word) => text.includes(word)))) return true;
@@ -94,8 +97,9 @@ let last: { text: string; catalogue: Catalogue; verdict: Verdict } | undefined;
 function verdictOf(text: string, catalogue: Catalogue): Verdict {
   if (last !== undefined && last.catalogue === catalogue && last.text === text) return last.verdict;
   const words = wordsOf(catalogue);
-  const openers = matches(text, words.openers);
-  const verdict = { openers, tracing: openers || matches(text, words.others) };
+  const present = new Set(words.gates.filter((gate) => text.includes(gate)));
+  const openers = present.size > 0 && matches(text, words.openers, present);
+  const verdict = { openers, tracing: openers || (present.size > 0 && matches(text, words.others, present)) };
   last = { text, catalogue, verdict };
   return verdict;
 }
