@@ -10,9 +10,9 @@ import * as path from "node:path";
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { CORPUS, INJECTED_COUNT, ensureCorpus, listCorpus } from "./corpus.mjs";
+import { CORPUS, ensureCorpus, listCorpus } from "./corpus.mjs";
 import { benchLint } from "./lint.mjs";
-import { benchCommands, runOnce } from "./codemod.mjs";
+import { benchCommands } from "./codemod.mjs";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
@@ -54,6 +54,13 @@ function prefilterPassed(dir, manifest) {
 }
 
 async function main() {
+  if (args.includes("--render-only")) {
+    // Re-render docs/benchmarks.md from the last results (after a template change, or a new sweep).
+    const results = JSON.parse(fs.readFileSync(path.join(CORPUS, "results.json"), "utf8"));
+    fs.writeFileSync(path.join(ROOT, "docs/benchmarks.md"), render(results));
+    log("bench: re-rendered docs/benchmarks.md from bench/.corpus/results.json");
+    return;
+  }
   const info = machine();
   log(`bench: ${info.date}, ${info.nproc} CPUs (${info.cpu}), node ${info.node}, load ${info.loadBefore.map((l) => l.toFixed(1)).join(" ")}; ${rounds} rounds`);
   const manifest = ensureCorpus({ log });
@@ -105,6 +112,26 @@ const ms = (value) => (value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${M
 const pct = (value) => `${(value * 100).toFixed(1)} %`;
 const x = (value) => `${value.toFixed(2)}x`;
 const verdict = (ok) => (ok ? "**met**" : "**missed**");
+
+/** The last `npm run test:corpus` summary, when there is one. */
+function sweepSection() {
+  const file = path.join(CORPUS, "sweep.json");
+  if (!fs.existsSync(file)) return "";
+  const s = JSON.parse(fs.readFileSync(file, "utf8"));
+  const parseFailures = Object.values(s.parseFailures).reduce((a, b) => a + b, 0);
+  return `
+## Reliability sweep (\`npm run test:corpus\`, last run ${s.date ?? "unknown"})
+
+Every .js/.ts/.mjs/.cjs/.tsx file under node_modules: ${s.files} files (${Object.entries(s.byExtension).sort().map(([ext, n]) => `${ext} ${n}`).join(", ")}),
+${s.workers} workers, ${Math.round(s.seconds)} s. Parse failures (not ours: Flow, broken files shipped in packages): ${parseFailures}.
+Every rule in plugin.rules on every file: ${s.findings} findings in ${s.filesWithFindings} files, ${s.failures.some((f) => f.includes("rules threw")) ? "**some rule threw**" : "no rule threw"}.
+The engine where the prefilter let it in (${s.engine.run} files): ${s.engine.changed} changed, ${s.engine.unchanged} unchanged, ${s.engine.manual} manual only,
+${s.engine["parse-failure"]} parse failures reported, ${s.engine.crash} crashes. A traced scope with an exit injected into every 8th file
+(${s.injected.run} files): ${s.injected.changed} rewritten, ${s.injected.manual} manual only, ${s.injected.unchanged} with no finding (\`process\` reassigned in the
+file, or \`/* eslint-disable */\`). Every output re-parsed, a second pass changed nothing and left nothing fixable:
+${s.failures.length === 0 ? "**0 failures**" : `**${s.failures.length} failures** (see the sweep's output)`}.
+`;
+}
 
 function render(r) {
   const { info, lint, codemodMixed: cm, codemodInjected: ci, startup, scaling, corpus } = r;
@@ -236,6 +263,7 @@ ${scalingRows}
 
 Start-up (empty directory): CLI ${ms(startup.cli.ms)} wall / ${ms(startup.cli.cpuMs)} CPU, ${startup.cli.peakRssMb.toFixed(0)} MB; no-op ${ms(startup.noop.ms)} / ${ms(startup.noop.cpuMs)}, ${startup.noop.peakRssMb.toFixed(0)} MB.
 
+${sweepSection()}
 ## What was fixed to get here
 
 Found by these benchmarks and the reliability sweep (tests/reliability/), profiled with \`node --cpu-prof\`:

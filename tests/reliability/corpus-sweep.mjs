@@ -174,7 +174,8 @@ async function main() {
   const limit = Number(option(args, "--limit", "0"));
   const injectEvery = Number(option(args, "--inject-every", "8"));
   const workers = Number(option(args, "--workers", String(Math.max(1, os.availableParallelism?.() ?? os.cpus().length))));
-  const jsonOut = option(args, "--json", undefined);
+  // The summary also goes where `npm run bench` picks it up for docs/benchmarks.md.
+  const explicitJson = option(args, "--json", undefined);
   for (const built of ["dist/index.js", "dist/codemods/engine.js"]) {
     if (!fs.existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run npm run build first`);
   }
@@ -268,7 +269,10 @@ async function main() {
   if (totals.injected.unchanged > UNREPORTED_SHARE * totals.injected.run) {
     failures.push(`${totals.injected.unchanged} of ${totals.injected.run} injected files got no finding at all (more than ${UNREPORTED_SHARE * 100}%): the rules stopped seeing the injected scopes`);
   }
-  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ ...totals, seconds, workers, failures, slowest, parseFailureSamples, unreported }, null, 2));
+  const date = new Date().toISOString().slice(0, 10);
+  const fullRun = limit === 0 && !only;
+  const jsonOut = explicitJson ?? (fullRun && fs.existsSync(path.join(ROOT, "bench/.corpus")) ? path.join(ROOT, "bench/.corpus/sweep.json") : undefined);
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ ...totals, date, seconds, workers, failures, slowest, parseFailureSamples, unreported }, null, 2));
   if (failures.length > 0) {
     console.log(`\n${failures.length} FAILURES:`);
     for (const failure of failures.slice(0, 100)) console.log(`  ${failure.split("\n").slice(0, 8).join("\n    ")}`);
