@@ -9,10 +9,9 @@
 // API reports for the same text and config, so every rule of configs.recommended that has landed is covered
 // (no-process-exit, no-floating-promises, require-flush-before-exit …). no-process-exit is also pinned down
 // by hand: its diagnostics sit on exactly the `process.exit(1)` calls inside traced scopes.
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, symlink } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import dedent from "dedent";
 import { ESLint } from "eslint";
 import type { Diagnostic, Range } from "vscode-languageserver-protocol";
@@ -20,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT, loadPlugin } from "../../examples/demo/pipeline";
 import {
   applyWorkspaceEdit,
+  populateWorkspace,
   startEslintLanguageServer,
   type EslintLanguageServer,
   type EslintServerSettings,
@@ -226,15 +226,5 @@ async function createPluginWorkspace(files: Record<string, string>): Promise<Esl
     await symlink(path.join(REPO_ROOT, "node_modules", entry), path.join(modules, entry), "dir");
   }
   await symlink(REPO_ROOT, path.join(modules, "eslint-plugin-traced-exit"), "dir");
-  await writeFile(path.join(dir, "package.json"), JSON.stringify({ name: "traced-app", private: true }, null, 2));
-  for (const [relativePath, text] of Object.entries(files)) {
-    const file = path.join(dir, relativePath);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, text);
-  }
-  return {
-    dir,
-    uri: (relativePath) => pathToFileURL(path.join(dir, relativePath)).href,
-    dispose: () => rm(dir, { recursive: true, force: true }),
-  };
+  return populateWorkspace(dir, { "package.json": JSON.stringify({ name: "traced-app", private: true }, null, 2), ...files });
 }

@@ -105,6 +105,11 @@ const SERVER_SCRIPT = "node_modules/vscode-langservers-extracted/bin/vscode-esli
 export async function createEslintWorkspace(files: Record<string, string>): Promise<EslintWorkspace> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "traced-exit-lsp-"));
   await symlink(path.join(findRepoRoot(), "node_modules"), path.join(dir, "node_modules"), "dir");
+  return populateWorkspace(dir, files);
+}
+
+/** Writes `files` (relative paths) into `dir` and wraps it as a workspace that removes itself. */
+export async function populateWorkspace(dir: string, files: Record<string, string>): Promise<EslintWorkspace> {
   for (const [relativePath, text] of Object.entries(files)) {
     const file = path.join(dir, relativePath);
     await mkdir(path.dirname(file), { recursive: true });
