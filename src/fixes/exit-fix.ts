@@ -89,7 +89,7 @@ function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, si
 /** The edits that make `scope`'s span record an error thrown from its callback. */
 export function recordingEdits(scope: TracedScope, inner: readonly Edit[], sourceCode: Readonly<TSESLint.SourceCode>, eol: string): { edits: Edit[]; consumed: Set<Edit> } {
   const consumed = new Set<Edit>();
-  if (scopeRecordsErrors(scope)) return { edits: [], consumed };
+  if (scopeRecordsErrors(scope, sourceCode)) return { edits: [], consumed };
   if (scope.callbackArg) {
     const [start, end] = scope.callbackArg.range;
     return { edits: [{ range: [start, start], text: `${HELPER_WRAP}(` }, { range: [end, end], text: ")" }], consumed };

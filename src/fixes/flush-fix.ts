@@ -17,7 +17,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "../scopes/ast";
-import { enclosingStatementList, isFunction, memberName, skipWrappers } from "../scopes/ast";
+import { enclosingStatementList, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
 import type { ExitCall } from "../scopes/model";
 import type { Entry, EntryFinding, ProcessLevel } from "../scopes/process-level";
 import { promiseLinkOf } from "../scopes/process-level";
@@ -73,20 +73,12 @@ function canUseTopLevelAwait(sourceCode: Readonly<TSESLint.SourceCode>, filename
   if (/\.m[jt]s$/u.test(filename)) return true;
   if (!fileFlavour(sourceCode, filename).esm || sourceCode.ast.sourceType !== "module") return false;
   let found = false;
-  const visit = (node: TSESTree.Node): void => {
-    if (found || isFunction(node)) return;
-    if (node.type === AST_NODE_TYPES.AwaitExpression || (node.type === AST_NODE_TYPES.ForOfStatement && node.await)) {
-      found = true;
-      return;
-    }
-    for (const key of sourceCode.visitorKeys[node.type] ?? []) {
-      const child = (node as unknown as Record<string, unknown>)[key];
-      for (const item of Array.isArray(child) ? child : [child]) {
-        if (item && typeof (item as TSESTree.Node).type === "string") visit(item as TSESTree.Node);
-      }
-    }
-  };
-  for (const statement of sourceCode.ast.body) visit(statement);
+  walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+    // An await inside a function is not a top-level one.
+    if (found || isFunction(node)) return false;
+    if (node.type === AST_NODE_TYPES.AwaitExpression || (node.type === AST_NODE_TYPES.ForOfStatement && node.await)) found = true;
+    return !found;
+  });
   return found;
 }
 

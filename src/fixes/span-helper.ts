@@ -11,7 +11,7 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type { TracedScope } from "../scopes/model";
-import { memberName, skipWrappers } from "../scopes/ast";
+import { memberName, skipWrappers, walk } from "../scopes/ast";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { fileFlavour, insertImport, topInsertionPoint } from "./imports";
 import type { FileFlavour } from "./imports";
@@ -119,37 +119,30 @@ export function isBodyWrapped(body: TSESTree.BlockStatement): boolean {
  *     try { … } catch (error) { span.recordException(error); throw error; } finally { span.end(); }
  *   });
  */
-function handlesOwnErrors(body: TSESTree.Node): boolean {
+function handlesOwnErrors(body: TSESTree.Node, visitorKeys: TSESLint.SourceCode.VisitorKeys): boolean {
   if (body.type !== AST_NODE_TYPES.BlockStatement) return false;
-  const endsOrRecords = (block: TSESTree.BlockStatement | null | undefined): boolean =>
-    !!block &&
-    block.body.some((statement) => {
-      let found = false;
-      const visit = (node: unknown): void => {
-        if (found || !node || typeof node !== "object") return;
-        const current = node as TSESTree.Node;
-        if (current.type === AST_NODE_TYPES.CallExpression) {
-          const name = memberName(skipWrappers(current.callee));
+  const endsOrRecords = (block: TSESTree.BlockStatement | null | undefined): boolean => {
+    let found = false;
+    if (block) {
+      walk(block, visitorKeys, (node) => {
+        if (node.type === AST_NODE_TYPES.CallExpression) {
+          const name = memberName(skipWrappers(node.callee));
           if (name === "end" || name === "recordException") found = true;
         }
-        for (const [key, value] of Object.entries(current)) {
-          if (key === "parent") continue;
-          if (Array.isArray(value)) value.forEach(visit);
-          else if (value && typeof value === "object" && "type" in value) visit(value);
-        }
-      };
-      visit(statement);
-      return found;
-    });
+        return !found;
+      });
+    }
+    return found;
+  };
   return body.body.some(
     (statement) => statement.type === AST_NODE_TYPES.TryStatement && (endsOrRecords(statement.handler?.body) || endsOrRecords(statement.finalizer)),
   );
 }
 
 /** An error thrown in this scope's callback reaches the span: the SDK, our wrapper or the callback's own try records it. */
-export function scopeRecordsErrors(scope: TracedScope): boolean {
+export function scopeRecordsErrors(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   if (scope.spec.errors === "recorded" || scope.wrapped) return true;
   const body = scope.callback.body;
   if (!scope.callbackArg && body.type === AST_NODE_TYPES.BlockStatement && isBodyWrapped(body)) return true;
-  return handlesOwnErrors(body);
+  return handlesOwnErrors(body, sourceCode.visitorKeys);
 }

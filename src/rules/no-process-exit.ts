@@ -49,7 +49,7 @@ export default createRule<Options, MessageId>({
           if (!reach) continue;
           const toReturn = returnInsteadOfExit(exit, reach);
           const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach);
-          const recorded = [reach.scope, ...reach.outer].some((scope) => !scopeRecordsErrors(scope));
+          const recorded = [reach.scope, ...reach.outer].some((scope) => !scopeRecordsErrors(scope, context.sourceCode));
           context.report({
             node: exit.node,
             messageId: "exitInScope",

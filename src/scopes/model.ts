@@ -12,7 +12,9 @@ import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
-import { functionName, isFunction, memberName, skipWrappers, staticProperty, staticString } from "./ast";
+import { functionName, isFunction, memberName, skipWrappers, staticProperty, staticString, walk } from "./ast";
+
+export { walk } from "./ast";
 import { HELPER_WRAP } from "../fixes/span-helper";
 
 const { ReferenceTracker } = ASTUtils;
@@ -174,24 +176,6 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     flushes: () => flushesAndInits().flushes,
     initializers: () => flushesAndInits().initializers,
   };
-}
-
-/** Depth-first walk over every node, with the language's visitor keys. */
-export function walk(root: TSESTree.Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>, visit: (node: TSESTree.Node) => void): void {
-  const stack: TSESTree.Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop() as TSESTree.Node;
-    visit(node);
-    const keys = visitorKeys[node.type] ?? [];
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const child = (node as unknown as Record<string, unknown>)[keys[k] as string];
-      if (Array.isArray(child)) {
-        for (let i = child.length - 1; i >= 0; i--) if (child[i]) stack.push(child[i] as TSESTree.Node);
-      } else if (child && typeof (child as TSESTree.Node).type === "string") {
-        stack.push(child as TSESTree.Node);
-      }
-    }
-  }
 }
 
 function callbackArgument(call: TSESTree.CallExpression, position: number | "last"): TSESTree.Node | undefined {
