@@ -17,6 +17,8 @@ import plugin from "../index";
 import type { Engine, EngineOptions, EngineResult, ManualReview } from "../cli/engine";
 import { catalogueFor } from "../scopes/settings";
 import { mightNeedChange } from "../scopes/prefilter";
+import { applyEdits } from "../fixes/edits";
+import type { Edit } from "../fixes/edits";
 
 /** Codemod id → the rule whose first suggestion it applies. */
 export const CODEMODS = {
@@ -45,24 +47,17 @@ export function languageOptionsFor(filePath: string): TSESLint.FlatConfig.Langua
   };
 }
 
-interface Fix {
-  readonly range: readonly [number, number];
-  readonly text: string;
-}
 
-function applyFixes(text: string, fixes: readonly Fix[]): { text: string; applied: number } {
-  const sorted = [...fixes].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
-  let result = "";
+/** Applies the fixes that do not overlap an earlier one; the others wait for the next pass, which lints the new text again. */
+function applyFixes(text: string, fixes: readonly Edit[]): string {
+  const kept: Edit[] = [];
   let position = 0;
-  let applied = 0;
-  for (const fix of sorted) {
-    // Overlapping fixes wait for the next pass, which lints the new text again.
+  for (const fix of [...fixes].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1])) {
     if (fix.range[0] < position) continue;
-    result += text.slice(position, fix.range[0]) + fix.text;
+    kept.push(fix);
     position = fix.range[1];
-    applied++;
   }
-  return { text: result + text.slice(position), applied };
+  return applyEdits(text, 0, kept);
 }
 
 export function createEngine(options: CodemodOptions = {}): Engine {
@@ -112,8 +107,7 @@ export function createEngine(options: CodemodOptions = {}): Engine {
       for (let pass = 0; pass < MAX_PASSES; pass++) {
         const fixes = messages.flatMap((message) => (message.suggestions?.[0] ? [message.suggestions[0].fix] : []));
         if (fixes.length === 0) break;
-        const next = applyFixes(text, fixes);
-        text = next.text;
+        text = applyFixes(text, fixes);
         messages = lint(text, filePath);
       }
       const manual: ManualReview[] = messages.map((message) => ({

@@ -1,5 +1,5 @@
 /** Small shape predicates shared by the model, the rules and the fixers. */
-import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import type { TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 
 export type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
@@ -112,8 +112,4 @@ export function walk(
       }
     }
   }
-}
-
-export function getScope(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): TSESLint.Scope.Scope {
-  return sourceCode.getScope(node);
 }
