@@ -11,6 +11,8 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type { TracedScope } from "../scopes/model";
+import { resolveCallback } from "../scopes/model";
+import type { FunctionNode } from "../scopes/ast";
 import { memberName, skipWrappers, walk } from "../scopes/ast";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { fileFlavour, insertImport, topInsertionPoint } from "./imports";
@@ -111,32 +113,97 @@ export function isBodyWrapped(body: TSESTree.BlockStatement): boolean {
   );
 }
 
+/** How many same-file functions deep a span, or an error handler, is followed (guards cycles too). */
+const MAX_HOPS = 3;
+
 /**
- * The callback already deals with its span on error: a top-level `try` whose `catch` or
+ * `span.end()` or `span.recordException()` is called under this node, directly or in a
+ * same-file function it calls by name: `catch (e) { throw errorHandler(e); }`.
+ */
+function endsOrRecords(root: TSESTree.Node | null | undefined, sourceCode: Readonly<TSESLint.SourceCode>, hops: number): boolean {
+  let found = false;
+  if (root) {
+    walk(root, sourceCode.visitorKeys, (node) => {
+      if (node.type === AST_NODE_TYPES.CallExpression) {
+        const callee = skipWrappers(node.callee);
+        const name = memberName(callee);
+        if (name === "end" || name === "recordException") found = true;
+        else if (callee.type === AST_NODE_TYPES.Identifier && hops < MAX_HOPS) {
+          const called = resolveCallback(sourceCode, callee);
+          found = !!called && endsOrRecords(called.fn.body, sourceCode, hops + 1);
+        }
+      }
+      return !found;
+    });
+  }
+  return found;
+}
+
+/**
+ * The function already deals with its span on error: a top-level `try` whose `catch` or
  * `finally` ends the span or records the exception.
  *
  *   tracer.startActiveSpan("x", async (span) => {
  *     try { … } catch (error) { span.recordException(error); throw error; } finally { span.end(); }
  *   });
  */
-function handlesOwnErrors(body: TSESTree.Node, visitorKeys: TSESLint.SourceCode.VisitorKeys): boolean {
+function handlesOwnErrors(body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>, hops: number): boolean {
   if (body.type !== AST_NODE_TYPES.BlockStatement) return false;
-  const endsOrRecords = (block: TSESTree.BlockStatement | null | undefined): boolean => {
-    let found = false;
-    if (block) {
-      walk(block, visitorKeys, (node) => {
-        if (node.type === AST_NODE_TYPES.CallExpression) {
-          const name = memberName(skipWrappers(node.callee));
-          if (name === "end" || name === "recordException") found = true;
-        }
-        return !found;
-      });
-    }
-    return found;
-  };
   return body.body.some(
-    (statement) => statement.type === AST_NODE_TYPES.TryStatement && (endsOrRecords(statement.handler?.body) || endsOrRecords(statement.finalizer)),
+    (statement) =>
+      statement.type === AST_NODE_TYPES.TryStatement &&
+      (endsOrRecords(statement.handler?.body, sourceCode, hops) || endsOrRecords(statement.finalizer, sourceCode, hops)),
   );
+}
+
+/** The calls a function body makes at its top level: `f(…)`, `return f(…)`, `await f(…)`, `const x = f(…)`, or the arrow's expression. */
+function topLevelCalls(body: FunctionNode["body"]): TSESTree.CallExpression[] {
+  const expressions: (TSESTree.Node | null | undefined)[] = [];
+  if (body.type !== AST_NODE_TYPES.BlockStatement) expressions.push(body);
+  else {
+    for (const statement of body.body) {
+      if (statement.type === AST_NODE_TYPES.ExpressionStatement) expressions.push(statement.expression);
+      else if (statement.type === AST_NODE_TYPES.ReturnStatement) expressions.push(statement.argument);
+      else if (statement.type === AST_NODE_TYPES.VariableDeclaration) expressions.push(...statement.declarations.map((d) => d.init));
+    }
+  }
+  const calls: TSESTree.CallExpression[] = [];
+  for (const expression of expressions) {
+    if (!expression) continue;
+    let inner = skipWrappers(expression);
+    if (inner.type === AST_NODE_TYPES.AwaitExpression) inner = skipWrappers(inner.argument);
+    if (inner.type === AST_NODE_TYPES.CallExpression) calls.push(inner);
+  }
+  return calls;
+}
+
+/**
+ * The function's span parameter (at `index`) is handled: by the function itself (a `try` that
+ * ends or records), or by a same-file function it hands the span to at its top level, which
+ * handles that parameter the same way. A span handed to an imported or unknown function is not.
+ *
+ *   tracer.startActiveSpan("x", (span) => handleFn(span, opts, fn));
+ *   function handleFn(span, opts, fn) { try { … } catch (e) { span.end(); throw e; } }
+ */
+function handlesSpan(fn: FunctionNode, index: number, sourceCode: Readonly<TSESLint.SourceCode>, hops: number): boolean {
+  if (handlesOwnErrors(fn.body, sourceCode, hops)) return true;
+  const param = fn.params[index];
+  if (param?.type !== AST_NODE_TYPES.Identifier || hops >= MAX_HOPS) return false;
+  const span = sourceCode.getDeclaredVariables(fn).find((variable) => variable.defs.some((def) => def.name === param));
+  if (!span) return false;
+  const isSpan = (arg: TSESTree.Node) => {
+    const inner = skipWrappers(arg);
+    return inner.type === AST_NODE_TYPES.Identifier && span.references.some((ref) => ref.identifier === inner);
+  };
+  return topLevelCalls(fn.body).some((call) => {
+    const callee = skipWrappers(call.callee);
+    if (callee.type !== AST_NODE_TYPES.Identifier) return false;
+    const at = call.arguments.findIndex(isSpan);
+    // After a spread, the argument's position no longer says which parameter receives it.
+    if (at < 0 || call.arguments.slice(0, at).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) return false;
+    const helper = resolveCallback(sourceCode, callee);
+    return !!helper && handlesSpan(helper.fn, at, sourceCode, hops + 1);
+  });
 }
 
 /** An error thrown in this scope's callback reaches the span: the SDK, our wrapper or the callback's own try records it. */
@@ -144,5 +211,7 @@ export function scopeRecordsErrors(scope: TracedScope, sourceCode: Readonly<TSES
   if (scope.spec.errors === "recorded" || scope.wrapped) return true;
   const body = scope.callback.body;
   if (!scope.callbackArg && body.type === AST_NODE_TYPES.BlockStatement && isBodyWrapped(body)) return true;
-  return handlesOwnErrors(body, sourceCode.visitorKeys);
+  // Only a callback that owns its span (`startActiveSpan`) receives it, as its first parameter, and may hand it on.
+  if (scope.spec.errors === "user-owned") return handlesSpan(scope.callback, 0, sourceCode, 0);
+  return handlesOwnErrors(body, sourceCode, 0);
 }

@@ -3,6 +3,8 @@
  * (Traceloop 0.27 with* and decorators; startActiveSpan / context.with callbacks) must record
  * errors and end the span. Suggestion outputs are asserted in full.
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import dedent from "dedent";
 import { describe, expect, it } from "vitest";
 import rule from "../../src/rules/require-span-error-recording";
@@ -18,7 +20,32 @@ const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId
 const TRACELOOP = 'import * as traceloop from "@traceloop/node-server-sdk";';
 const TRACELOOP_WHY = "ends its span only when the callback succeeds (Traceloop 0.27)";
 const OTEL_WHY = "is ended by its callback on the success path only";
+/** @opentelemetry/api's experimental SugaredTracer, the file as installed. */
+const SUGARED_TRACER_JS = readFileSync(path.join(path.dirname(require.resolve("@opentelemetry/api")), "experimental/trace/SugaredTracer.js"), "utf8");
 const wrap = (output: string) => [{ messageId: "wrapCallback" as const, output }];
+
+/**
+ * An invalid case whose one finding is `tracer.startActiveSpan("s", …)` at the start of `line` (of the whole code:
+ * `imports`, when given, then `body`); its suggestion wraps `callback`, as written in `body`, in recordSpanErrors().
+ */
+function unhandledSpan(body: string, line: number, callback: string, imports?: string) {
+  const head = imports ? `${imports}\n` : "";
+  if (!body.includes(callback)) throw new Error(`callback not in body: ${callback}`);
+  return {
+    code: `${head}${body}`,
+    errors: [
+      {
+        messageId: "spanNotEndedOnError" as const,
+        data: { scope: "Span 's'", why: OTEL_WHY },
+        line,
+        column: 1,
+        endLine: line,
+        endColumn: 23,
+        suggestions: wrap(withHelpers(`${head}${OTEL_IMPORT}`, body.replace(callback, `recordSpanErrors(${callback})`))),
+      },
+    ],
+  };
+}
 
 ruleTester.run("require-span-error-recording", testedRule, {
   valid: [
@@ -66,6 +93,76 @@ ruleTester.run("require-span-error-recording", testedRule, {
           span.end();
         }
       });
+    `,
+    // @opentelemetry/api's SugaredTracer: the callback hands its span to a same-file function whose
+    // catch calls an error handler that records the exception and ends the span.
+    dedent`
+      import type { Span, SpanOptions, Tracer } from "@opentelemetry/api";
+      type OnException = (e: Error, span: Span) => void;
+      const defaultOnException: OnException = (e, span) => span.recordException(e);
+      export class SugaredTracer {
+        constructor(private readonly tracer: Tracer) {}
+        withActiveSpan(name: string, opts: SpanOptions & { onException?: OnException }, fn: (span: Span) => unknown) {
+          return this.tracer.startActiveSpan(name, opts, (span) => handleFn(span, opts, fn));
+        }
+      }
+      function handleFn(span: Span, opts: { onException?: OnException }, fn: (span: Span) => unknown) {
+        const onException = opts.onException ?? defaultOnException;
+        const errorHandler = (e: Error) => {
+          onException(e, span);
+          span.end();
+          throw e;
+        };
+        try {
+          const ret = fn(span);
+          if (typeof (ret as PromiseLike<unknown> | undefined)?.then === "function") {
+            return (ret as PromiseLike<unknown>).then((val) => {
+              span.end();
+              return val;
+            }, errorHandler);
+          }
+          span.end();
+          return ret;
+        } catch (e) {
+          throw errorHandler(e as Error);
+        }
+      }
+    `,
+    // The same, as shipped: the CommonJS that tsc emits for it.
+    { code: SUGARED_TRACER_JS, filename: "SugaredTracer.js" },
+    // An arrow helper, receiving the span as its second parameter.
+    dedent`
+      const tracer = getTracer();
+      const traced = async <T>(work: () => Promise<T>, span: Span) => {
+        try {
+          const result = await work();
+          span.end();
+          return result;
+        } catch (error) {
+          span.recordException(error as Error);
+          span.end();
+          throw error;
+        }
+      };
+      tracer.startActiveSpan("charge", async (span) => {
+        span.setAttribute("amount", amount);
+        return await traced(charge, span);
+      });
+    `,
+    // A function declaration, reached through another one (two hops).
+    dedent`
+      const tracer = getTracer();
+      tracer.startActiveSpan("charge", (span) => step(span));
+      function step(span: Span) {
+        return endWhenDone(span);
+      }
+      function endWhenDone(span: Span) {
+        try {
+          return charge();
+        } finally {
+          span.end();
+        }
+      }
     `,
     // A decorated method whose body is already in our try/catch.
     dedent`
@@ -194,6 +291,63 @@ ruleTester.run("require-span-error-recording", testedRule, {
         },
       ],
     },
+    // The span goes to a same-file helper that ends it on success only: the hole is still there.
+    unhandledSpan(
+      dedent`
+        const tracer = getTracer();
+        function finish(span: Span) {
+          work();
+          span.end();
+        }
+        tracer.startActiveSpan("s", (span) => finish(span));
+      `,
+      6,
+      "(span) => finish(span)",
+    ),
+    // The span goes to an imported function: we cannot see what it does with it.
+    unhandledSpan(
+      dedent`
+        const tracer = getTracer();
+        tracer.startActiveSpan("s", (span) => handleFn(span, work));
+      `,
+      3,
+      "(span) => handleFn(span, work)",
+      'import { handleFn } from "./handle";',
+    ),
+    // The helper's finally ends something, but the span is not handed to it.
+    unhandledSpan(
+      dedent`
+        const tracer = getTracer();
+        function guarded(fn: () => void, stream: Writable) {
+          try {
+            fn();
+          } finally {
+            stream.end();
+          }
+        }
+        tracer.startActiveSpan("s", (span) => {
+          guarded(work, output);
+          span.end();
+        });
+      `,
+      9,
+      "(span) => {\n  guarded(work, output);\n  span.end();\n}",
+    ),
+    // Helpers that hand the span to each other in a cycle: followed a few hops, then reported.
+    unhandledSpan(
+      dedent`
+        const tracer = getTracer();
+        function ping(span: Span): unknown {
+          return pong(span);
+        }
+        function pong(span: Span): unknown {
+          return ping(span);
+        }
+        tracer.startActiveSpan("s", (span) => ping(span));
+      `,
+      8,
+      "(span) => ping(span)",
+    ),
     {
       // A callback passed by name is wrapped where it is passed.
       code: dedent`
