@@ -7,6 +7,7 @@ import { createRule } from "../utils/create-rule";
 import { describeReach, getFileModel } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
+import { mightOpenScope } from "../scopes/prefilter";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { scopeRecordsErrors } from "../fixes/span-helper";
 
@@ -39,8 +40,11 @@ export default createRule<Options, MessageId>({
   defaultOptions: [],
   create(context) {
     // Settings are checked on every file, not only on files that mention an exit: a typo must fail loudly (cached per settings object).
-    catalogueFor(context.settings);
-    if (!MIGHT_EXIT.test(context.sourceCode.text)) return {};
+    const catalogue = catalogueFor(context.settings);
+    // Only an exit reached from a traced scope is reported: a file that cannot open one is done (the
+    // verdict is shared with the other rules), and so is one that cannot end the process.
+    const text = context.sourceCode.text;
+    if (!mightOpenScope(text, catalogue) || !MIGHT_EXIT.test(text)) return {};
     return {
       "Program:exit"() {
         const model = getFileModel(context);

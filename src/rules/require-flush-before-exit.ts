@@ -8,6 +8,7 @@
 import { createRule } from "../utils/create-rule";
 import { getFileModel } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
+import { mightNeedChange } from "../scopes/prefilter";
 import { getProcessLevel } from "../scopes/process-level";
 import type { EntryFinding, ExitFinding } from "../scopes/process-level";
 import { entrySuggestion, exitLabel, exitSuggestions } from "../fixes/flush-fix";
@@ -44,7 +45,9 @@ export default createRule<Options, MessageId>({
   defaultOptions: [],
   create(context) {
     // Settings are checked on every file: a typo must fail loudly.
-    catalogueFor(context.settings);
+    const catalogue = catalogueFor(context.settings);
+    // A file that names no opener, flush or initializer (and is not a declared entry) cannot start tracing.
+    if (!mightNeedChange(context.sourceCode.text, catalogue)) return {};
     return {
       "Program:exit"() {
         const model = getFileModel(context);
