@@ -60,7 +60,9 @@ function moduleNames(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
   const names = new Set<string>();
   const scopeManager = sourceCode.scopeManager;
   for (const scope of [scopeManager?.globalScope, ...(scopeManager?.globalScope?.childScopes ?? [])]) {
-    if (!scope || (scope !== scopeManager?.globalScope && scope.type !== "module")) continue;
+    // The file's own top scope: "module" for ES modules; for CommonJS, eslint-scope (ESLint's default for
+    // `sourceType: "commonjs"`) wraps the file in a "function" scope, as Node wraps a module.
+    if (!scope || (scope !== scopeManager?.globalScope && scope.block !== sourceCode.ast)) continue;
     for (const variable of scope.variables) if (variable.defs.length > 0) names.add(variable.name);
     for (const ref of scope.through) names.add(ref.identifier.name);
   }
