@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/__fixtures__/**"],
+    setupFiles: ["tests/setup/require-ts.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -212,7 +212,7 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
   if (output === undefined || output === source) return { kind: "unchanged", manual };
   if (typeof output !== "string") return { kind: "failed", reason: "engine returned a non-string output", manual };
 
-  const syntaxError = findSyntaxError(output, file.absPath);
+  const syntaxError = findSyntaxError(output, file.absPath, source);
   if (syntaxError) return { kind: "failed", reason: `rewritten code does not parse (${syntaxError}); not written`, manual };
   if (isReadOnly(file.absPath)) return { kind: "failed", reason: "read-only", manual };
 

@@ -6,17 +6,25 @@
 import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import plugin from "../../src/index";
-import { CODEMODS, createEngine, languageOptionsFor } from "../../src/codemods/engine";
+import { CODEMODS, createEngine } from "../../src/codemods/engine";
+import { createLintEngine, languageOptionsFor, parseModesFor } from "../../src/codemods/lint-engine";
 import { findSyntaxError } from "../../src/cli/reparse";
 import { loadFixtures } from "./fixtures";
 
 const fixtures = loadFixtures();
 const linter = new Linter({ configType: "flat" });
 
+/** The rule's findings, with the file parsed the first way that works, as the engine does. */
 function findings(code: string, file: string, ruleId: string) {
-  return linter
-    .verify(code, [{ files: ["**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}"], plugins: { "traced-exit": plugin as never }, languageOptions: languageOptionsFor(file) as never, rules: { [`traced-exit/${ruleId}`]: "error" } }], file)
-    .filter((message) => message.ruleId === `traced-exit/${ruleId}`);
+  for (const mode of parseModesFor(file)) {
+    const messages = linter.verify(
+      code,
+      [{ files: ["**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}"], plugins: { "traced-exit": plugin as never }, languageOptions: languageOptionsFor(file, mode) as never, rules: { [`traced-exit/${ruleId}`]: "error" } }],
+      file,
+    );
+    if (linter.getSourceCode()) return messages.filter((message) => message.ruleId === `traced-exit/${ruleId}`);
+  }
+  throw new Error(`${file} does not parse`);
 }
 
 describe.each(fixtures.map((fixture) => [`${fixture.codemod}/${fixture.name}`, fixture] as const))("%s", (_, fixture) => {
@@ -41,8 +49,20 @@ describe.each(fixtures.map((fixture) => [`${fixture.codemod}/${fixture.name}`, f
   });
 
   it("re-parses", () => {
-    expect(findSyntaxError(fixture.output as string, fixture.inputPath)).toBeUndefined();
+    expect(findSyntaxError(fixture.output as string, fixture.inputPath, fixture.input)).toBeUndefined();
   });
+
+  if (/\.[cm]?jsx?$/u.test(fixture.inputPath)) {
+    it("gives the same output when the JavaScript is parsed with typescript-eslint's parser", () => {
+      const typescriptOnly = createLintEngine([CODEMODS[fixture.codemod]], {}, (file) =>
+        parseModesFor(file).map((mode) => ({ ...mode, parser: "typescript" as const })),
+      );
+      const transform = () => typescriptOnly.transform(fixture.input, fixture.inputPath).output;
+      // typescript-eslint's parser rejects octal escapes in any mode; espree takes them in a CommonJS script.
+      if (fixture.name.startsWith("sloppy-javascript")) expect(transform).toThrow(/Octal escape sequences are not allowed/u);
+      else expect(transform()).toBe(fixture.output);
+    });
+  }
 
   it("leaves nothing its rule would fix", () => {
     const left = findings(fixture.output as string, fixture.inputPath, CODEMODS[fixture.codemod]);

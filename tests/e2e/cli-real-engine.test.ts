@@ -134,3 +134,39 @@ describe("traced-exit fix --settings", () => {
     expect(readFileSync(path.join(dir, "job.ts"), "utf8")).toBe(source);
   });
 });
+
+describe("what the built CLI loads", () => {
+  // Runs the CLI in-process in a child Node and lists the modules it loaded.
+  function loaded(cwd: string): { code: number; modules: string[] } {
+    const script = `
+      const { main } = require(${JSON.stringify(path.join(root, "dist/cli/index.js"))});
+      main(["fix", "--dry-run", "--quiet", "--json", "."]).then((code) => {
+        process.stderr.write(JSON.stringify({ code, modules: Object.keys(require.cache) }));
+      });`;
+    const result = spawnSync(process.execPath, ["-e", script], { cwd, env: gitEnv(), encoding: "utf8" });
+    return JSON.parse(result.stderr) as { code: number; modules: string[] };
+  }
+  const from = (modules: string[], pkg: string) => modules.filter((file) => file.includes(`${path.sep}node_modules${path.sep}${pkg}${path.sep}`));
+
+  it("loads neither ESLint nor TypeScript when no file names a tracing API", () => {
+    const dir = makeTempDir("traced-exit-lazy-");
+    writeFiles(dir, { "src/plain.ts": PLAIN, "src/util.js": "module.exports = () => process.exit(1);\n" });
+    const { code, modules } = loaded(dir);
+    expect(code).toBe(0);
+    expect(modules.some((file) => file.endsWith(path.join("dist", "codemods", "engine.js")))).toBe(true);
+    expect(from(modules, "eslint")).toEqual([]);
+    expect(from(modules, "typescript")).toEqual([]);
+    expect(from(modules, "espree")).toEqual([]);
+  });
+
+  it("loads ESLint but not TypeScript for JavaScript files, and TypeScript for a TypeScript file", () => {
+    const dir = makeTempDir("traced-exit-lazy-");
+    writeFiles(dir, { "task.mjs": TASK.replace("(): Promise<void>", "()") });
+    const js = loaded(dir);
+    expect(js.code).toBe(0);
+    expect(from(js.modules, "eslint").length).toBeGreaterThan(0);
+    expect(from(js.modules, "typescript")).toEqual([]);
+    writeFiles(dir, { "task.ts": TASK });
+    expect(from(loaded(dir).modules, "typescript").length).toBeGreaterThan(0);
+  });
+});

@@ -62,7 +62,8 @@ function listFiles() {
 async function workerMain() {
   const { Linter } = require("eslint");
   const plugin = require(path.join(ROOT, "dist/index.js"));
-  const { createEngine, languageOptionsFor } = require(path.join(ROOT, "dist/codemods/engine.js"));
+  const { createEngine } = require(path.join(ROOT, "dist/codemods/engine.js"));
+  const { languageOptionsFor } = require(path.join(ROOT, "dist/codemods/lint-engine.js"));
   const { findSyntaxError } = require(path.join(ROOT, "dist/cli/reparse.js"));
   const { inject } = await import(pathToFileURL(path.join(ROOT, "bench/inject.mjs")).href);
   const linter = new Linter({ configType: "flat" });
@@ -176,7 +177,7 @@ async function main() {
   const workers = Number(option(args, "--workers", String(Math.max(1, os.availableParallelism?.() ?? os.cpus().length))));
   // The summary also goes where `npm run bench` picks it up for docs/benchmarks.md.
   const explicitJson = option(args, "--json", undefined);
-  for (const built of ["dist/index.js", "dist/codemods/engine.js"]) {
+  for (const built of ["dist/index.js", "dist/codemods/engine.js", "dist/codemods/lint-engine.js"]) {
     if (!fs.existsSync(path.join(ROOT, built))) throw new Error(`${built} is missing: run npm run build first`);
   }
   const only = option(args, "--only", undefined);

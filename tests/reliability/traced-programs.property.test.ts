@@ -11,7 +11,8 @@ import fc from "fast-check";
 import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import { findSyntaxError } from "../../src/cli/reparse";
-import { createEngine, languageOptionsFor } from "../../src/codemods/engine";
+import { createEngine } from "../../src/codemods/engine";
+import { languageOptionsFor } from "../../src/codemods/lint-engine";
 import plugin from "../../src/index";
 
 // ------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 import * as vitest from "vitest";
 import { RuleTester } from "@typescript-eslint/rule-tester";
+import { Linter } from "eslint";
+import * as espree from "espree";
 import globals from "globals";
 
 RuleTester.afterAll = vitest.afterAll;
@@ -7,12 +9,98 @@ RuleTester.it = vitest.it;
 RuleTester.itOnly = vitest.it.only;
 RuleTester.describe = vitest.describe;
 
-/** A RuleTester for TypeScript sources with Node's globals declared, as `configs.recommended` does. */
+type RunArgs = Parameters<RuleTester["run"]>;
+type AnyCase = string | { code: string; filename?: string; options?: unknown[]; settings?: Record<string, unknown>; only?: boolean; skip?: boolean };
+
+/**
+ * A RuleTester for TypeScript sources with Node's globals declared, as `configs.recommended` does.
+ *
+ * Each `run()` also checks every case that is plain JavaScript under ESLint's default parser:
+ * users lint their `.js` files with espree (and eslint-scope) unless they configure
+ * typescript-eslint for them, and the codemod engine parses JavaScript with espree too. The
+ * findings (position, message, suggestions and their output) must be the same under both.
+ */
 export function createRuleTester(): RuleTester {
-  return new RuleTester({
+  return new EspreeParityRuleTester({
     languageOptions: {
       globals: { ...globals.node },
       parserOptions: { ecmaFeatures: { jsx: false } },
     },
   });
+}
+
+class EspreeParityRuleTester extends RuleTester {
+  override run(...args: RunArgs): void {
+    super.run(...args);
+    const [name, rule, tests] = args;
+    const cases = [...tests.valid, ...tests.invalid] as unknown as AnyCase[];
+    vitest.describe(`${name}: the same findings under espree`, () => {
+      vitest.it("for every case that is plain JavaScript", () => {
+        let compared = 0;
+        for (const item of cases) {
+          const test = typeof item === "string" ? { code: item } : item;
+          if (test.skip) continue;
+          const filename = (test.filename ?? "file.ts").split("/").pop() as string;
+          // As a module (.js), and as CommonJS (.cjs), where eslint-scope wraps the file in a function scope.
+          for (const jsFilename of new Set([filename.replace(/\.([cm]?)tsx?$/u, ".$1js"), filename.replace(/\.[cm]?[jt]sx?$/u, ".cjs")])) {
+            if (!parsesAsJavaScript(test.code, jsFilename)) continue;
+            const findings = (parser: "espree" | "typescript") =>
+              lintWith(parser, rule as never, test.code, jsFilename, test.options ?? [], test.settings ?? {});
+            vitest.expect(findings("espree"), `${jsFilename}:\n${test.code}`).toEqual(findings("typescript"));
+            compared++;
+          }
+        }
+        // Many cases are plain JavaScript written in .ts files (12 to 90 per suite): a check that compares nothing must fail.
+        vitest.expect(compared).toBeGreaterThanOrEqual(10);
+      });
+    });
+  }
+}
+
+function parsesAsJavaScript(code: string, filename: string): boolean {
+  try {
+    espree.parse(code, { ecmaVersion: "latest", sourceType: /\.cjs$/u.test(filename) ? "commonjs" : "module", ecmaFeatures: { jsx: true } });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const linter = new Linter({ configType: "flat" });
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the same parser module the rule tests use
+const tsParser = require("@typescript-eslint/parser") as Linter.Parser;
+
+function lintWith(parser: "espree" | "typescript", rule: never, code: string, filename: string, options: unknown[], settings: Record<string, unknown>) {
+  const messages = linter.verify(
+    code,
+    [
+      {
+        files: ["**/*.{js,mjs,cjs}"],
+        plugins: { test: { rules: { rule } } },
+        languageOptions: {
+          ...(parser === "typescript" ? { parser: tsParser } : {}),
+          ecmaVersion: "latest",
+          sourceType: /\.cjs$/u.test(filename) ? "commonjs" : "module",
+          globals: { ...globals.node },
+          parserOptions: { ecmaFeatures: { jsx: true } },
+        },
+        settings,
+        rules: { "test/rule": ["error", ...options] as Linter.RuleEntry },
+      },
+    ],
+    { filename },
+  );
+  return messages.map(({ ruleId, message, line, column, endLine, endColumn, fatal, suggestions }) => ({
+    ruleId,
+    message,
+    line,
+    column,
+    endLine,
+    endColumn,
+    fatal,
+    suggestions: (suggestions ?? []).map((suggestion) => ({
+      desc: suggestion.desc,
+      output: `${code.slice(0, suggestion.fix.range[0])}${suggestion.fix.text}${code.slice(suggestion.fix.range[1])}`,
+    })),
+  }));
 }

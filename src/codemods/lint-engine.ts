@@ -1,0 +1,155 @@
+/**
+ * The heavy half of the codemod engine (see ./engine.ts): the plugin's rules run through
+ * ESLint's `Linter`, each finding's first suggestion applied, then linted again until
+ * nothing fixable is left.
+ *
+ * Parsers: TypeScript files with typescript-eslint's parser; JavaScript files with ESLint's own
+ * (espree), which is what most projects lint their `.js` files with, parses about twice as
+ * fast and does not load TypeScript. The rules find the same things under both (every rule
+ * test that is plain JavaScript is checked under both: tests/rules/rule-tester.ts). A
+ * JavaScript file espree rejects (decorators, sloppy-mode code such as octal escapes, which a
+ * module may not contain) is parsed with typescript-eslint's parser instead.
+ */
+import * as path from "node:path";
+import { Linter } from "eslint";
+import type { TSESLint } from "@typescript-eslint/utils";
+import globals from "globals";
+import plugin from "../index";
+import type { EngineResult, ManualReview } from "../cli/engine";
+import { applyEdits } from "../fixes/edits";
+import type { Edit } from "../fixes/edits";
+
+/** A file needing more rewrites than this is left with what was done, and the rest reported. */
+const MAX_PASSES = 25;
+
+/** The file did not parse: the rules never ran. */
+class ParseFailure extends Error {
+  override name = "ParseFailure";
+}
+
+export type ParserKind = "espree" | "typescript";
+
+/** A way to parse a file: the parser, and whether the file is CommonJS (a script Node wraps in a function). */
+export interface ParseMode {
+  readonly parser: ParserKind;
+  readonly commonjs: boolean;
+}
+
+/**
+ * The ways a file is parsed, tried in turn until one succeeds: typescript-eslint's parser for
+ * TypeScript; espree for JavaScript, as a module and, for `.js/.jsx`, which Node may load either
+ * way, as CommonJS; then typescript-eslint's parser, which takes decorators.
+ */
+export function parseModesFor(filePath: string): readonly ParseMode[] {
+  const commonjs = /\.c[jt]s$/u.test(filePath);
+  if (/\.[cm]?tsx?$/u.test(filePath)) return [{ parser: "typescript", commonjs }];
+  const either = /\.jsx?$/u.test(filePath);
+  return [
+    { parser: "espree", commonjs },
+    ...(either ? [{ parser: "espree" as const, commonjs: true }] : []),
+    { parser: "typescript", commonjs },
+  ];
+}
+
+let tsParser: TSESLint.FlatConfig.Parser | undefined;
+
+/** The language options for a file parsed in `mode` (by default, the first of `parseModesFor`): JSX except in `.ts/.mts/.cts`. */
+export function languageOptionsFor(filePath: string, mode: ParseMode = parseModesFor(filePath)[0] as ParseMode): TSESLint.FlatConfig.LanguageOptions {
+  const jsx = !/\.[cm]?ts$/u.test(filePath);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first TypeScript file: JavaScript-only runs never load TypeScript
+  if (mode.parser === "typescript") tsParser ??= require("@typescript-eslint/parser") as TSESLint.FlatConfig.Parser;
+  return {
+    // No parser: ESLint's default, espree.
+    ...(mode.parser === "typescript" ? { parser: tsParser } : {}),
+    ecmaVersion: "latest",
+    sourceType: mode.commonjs ? "commonjs" : "module",
+    globals: { ...globals.node },
+    parserOptions: { ecmaFeatures: { jsx } },
+  };
+}
+
+/** Applies the fixes that do not overlap an earlier one; the others wait for the next pass, which lints the new text again. */
+function applyFixes(text: string, fixes: readonly Edit[]): string {
+  const kept: Edit[] = [];
+  let position = 0;
+  for (const fix of [...fixes].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1])) {
+    if (fix.range[0] < position) continue;
+    kept.push(fix);
+    position = fix.range[1];
+  }
+  return applyEdits(text, 0, kept);
+}
+
+export interface LintEngine {
+  transform(source: string, filePath: string): EngineResult;
+}
+
+/**
+ * `ruleNames`: the plugin's rule names (without `traced-exit/`) whose first suggestion is applied;
+ * `settings`: ESLint's `settings` object, already validated by the caller; `modes`: how a file is
+ * parsed (the tests run JavaScript through typescript-eslint's parser too, to compare).
+ */
+export function createLintEngine(ruleNames: readonly string[], settings: Record<string, unknown>, modes = parseModesFor): LintEngine {
+  const available = plugin.rules as Record<string, unknown>;
+  const ruleIds = new Set(ruleNames.filter((name) => name in available).map((name) => `traced-exit/${name}`));
+  const rules: Linter.RulesRecord = Object.fromEntries([...ruleIds].map((id) => [id, "error"]));
+  const linter = new Linter({ configType: "flat" });
+  const configFor = (filePath: string, mode: ParseMode): Linter.Config[] => [
+    {
+      // Not `**/*`: ESLint treats that pattern as "any file some other config matches".
+      files: ["**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}"],
+      plugins: { "traced-exit": plugin as never },
+      languageOptions: languageOptionsFor(filePath, mode) as Linter.Config["languageOptions"],
+      settings,
+      rules,
+      // An unused `eslint-disable` is normal in real code (its rules are not loaded here); not a reason to fail the file.
+      linterOptions: { reportUnusedDisableDirectives: "off" },
+    },
+  ];
+
+  const lint = (text: string, filePath: string, mode: ParseMode) => {
+    // Only the extension matters to the rules, so a bare name is enough and always matches `files`.
+    const messages = linter.verify(text, configFor(filePath, mode), { filename: path.basename(filePath) });
+    // Only a parse error means the rules did not run, and it leaves no SourceCode. ESLint 10 also marks
+    // problems with comments (`/* eslint-env */`, a malformed `/* eslint */`) fatal, but the rules ran regardless.
+    if (!linter.getSourceCode()) {
+      const fatal = messages.find((message) => message.fatal);
+      throw new ParseFailure(`cannot parse: ${fatal?.message ?? "no syntax tree"} (${fatal?.line ?? 0}:${fatal?.column ?? 0})`);
+    }
+    return messages.filter((message) => message.ruleId !== null && ruleIds.has(message.ruleId));
+  };
+
+  return {
+    transform(source: string, filePath: string): EngineResult {
+      const bom = source.startsWith("\uFEFF") ? "\uFEFF" : "";
+      let text = bom ? source.slice(1) : source;
+      const ways = modes(filePath);
+      let mode = ways[0] as ParseMode;
+      let messages: Linter.LintMessage[] | undefined;
+      for (const [index, candidate] of ways.entries()) {
+        mode = candidate;
+        try {
+          messages = lint(text, filePath, mode);
+          break;
+        } catch (error) {
+          // The last way's parse error is the one reported; any other error is a bug to surface.
+          if (!(error instanceof ParseFailure) || index === ways.length - 1) throw error;
+        }
+      }
+      if (!messages) throw new ParseFailure("cannot parse");
+      for (let pass = 0; pass < MAX_PASSES; pass++) {
+        const fixes = messages.flatMap((message) => (message.suggestions?.[0] ? [message.suggestions[0].fix] : []));
+        if (fixes.length === 0) break;
+        text = applyFixes(text, fixes);
+        messages = lint(text, filePath, mode);
+      }
+      const manual: ManualReview[] = messages.map((message) => ({
+        line: message.line,
+        column: message.column,
+        reason: message.suggestions?.length ? `not rewritten after ${MAX_PASSES} passes: ${message.message}` : `${message.message} (no safe rewrite; fix by hand)`,
+      }));
+      const output = bom + text;
+      return { output: output === source ? undefined : output, manual };
+    },
+  };
+}

@@ -1,0 +1,46 @@
+// Decorators in JavaScript (Babel): ESLint's default parser does not take them yet, so the
+// engine parses this file with typescript-eslint's parser.
+import * as traceloop from "@traceloop/node-server-sdk";
+import { SpanStatusCode, trace } from "@opentelemetry/api";
+
+// Added by eslint-plugin-traced-exit: record an error on the active span, mark it ERROR and end it,
+// because this SDK's wrapper ends the span only on success.
+function endSpanWithError(error) {
+  const span = trace.getActiveSpan();
+  if (span) {
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.end();
+  }
+  return error;
+}
+
+function recordSpanErrors(fn) {
+  return function (...args) {
+    try {
+      const result = fn.apply(this, args);
+      if (result && typeof result.then === "function") {
+        return result.then(undefined, (error) => {
+          throw endSpanWithError(error);
+        });
+      }
+      return result;
+    } catch (error) {
+      throw endSpanWithError(error);
+    }
+  };
+}
+
+export class Indexer {
+  @traceloop.workflow({ name: "reindex" })
+  async reindex() {
+    try {
+      if (!process.env.INDEX) {
+        console.error("INDEX is not set");
+        throw Object.assign(new Error("INDEX is not set"), { exitCode: 1 });
+      }
+    } catch (error) {
+      throw endSpanWithError(error);
+    }
+  }
+}
