@@ -63,7 +63,7 @@ async function workerMain() {
   const { Linter } = require("eslint");
   const plugin = require(path.join(ROOT, "dist/index.js"));
   const { createEngine } = require(path.join(ROOT, "dist/codemods/engine.js"));
-  const { languageOptionsFor } = require(path.join(ROOT, "dist/codemods/lint-engine.js"));
+  const { languageOptionsFor, parseModesFor } = require(path.join(ROOT, "dist/codemods/lint-engine.js"));
   const { findSyntaxError } = require(path.join(ROOT, "dist/cli/reparse.js"));
   const { inject } = await import(pathToFileURL(path.join(ROOT, "bench/inject.mjs")).href);
   const linter = new Linter({ configType: "flat" });
@@ -71,17 +71,25 @@ async function workerMain() {
   const ruleIds = Object.keys(plugin.rules).map((id) => `traced-exit/${id}`);
   const { injectEvery } = workerData;
 
-  const configFor = (file) => [
+  const configFor = (file, mode) => [
     {
       files: ["**/*"],
       plugins: { "traced-exit": plugin },
-      languageOptions: languageOptionsFor(file),
+      languageOptions: languageOptionsFor(file, mode),
       // Every rule runs on every file, whatever the file's own `eslint-disable` comments say.
       linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
       rules: Object.fromEntries(ruleIds.map((id) => [id, "error"])),
     },
   ];
-  const lint = (text, file) => linter.verify(text, configFor(file), { filename: path.basename(file) });
+  /** Parsed the first way that works, as the engine does (espree for JavaScript, then typescript-eslint's parser). */
+  const lint = (text, file) => {
+    let messages = [];
+    for (const mode of parseModesFor(file)) {
+      messages = linter.verify(text, configFor(file, mode), { filename: path.basename(file) });
+      if (linter.getSourceCode()) break;
+    }
+    return messages;
+  };
 
   /** The checks on one engine run; returns failure strings. */
   const checkEngineOutput = (file, text, what) => {
@@ -98,7 +106,7 @@ async function workerMain() {
       if (item.reason.startsWith("not rewritten after")) failures.push(`${what}: did not converge: ${item.line}:${item.column} ${item.reason}`);
     }
     if (result.output === undefined) return { failures, outcome: result.manual.length > 0 ? "manual" : "unchanged" };
-    const syntaxError = findSyntaxError(result.output, file);
+    const syntaxError = findSyntaxError(result.output, file, text);
     if (syntaxError) failures.push(`${what}: output does not parse: ${syntaxError}`);
     else {
       let second;
