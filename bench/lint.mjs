@@ -33,7 +33,7 @@ export function loadPlugins() {
   return { ESLint, tsParser, globals, plugin, unicorn, n };
 }
 
-/** The parser as the engine uses it: JSX for JavaScript and .tsx, not for .ts/.mts/.cts; .cjs/.cts as CommonJS. */
+/** typescript-eslint's parser for every file, as a TypeScript project configures it: JSX for JavaScript and .tsx, not for .ts/.mts/.cts; .cjs/.cts as CommonJS. */
 function parserConfigs({ tsParser, globals }) {
   const base = {
     languageOptions: { parser: tsParser, ecmaVersion: "latest", sourceType: "module", globals: { ...globals.node }, parserOptions: { ecmaFeatures: { jsx: true } } },
