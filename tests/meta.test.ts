@@ -7,7 +7,8 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { Linter } from "eslint";
+import { describe, expect, it, vi } from "vitest";
 import plugin from "../src/index";
 
 const root = path.resolve(__dirname, "..");
@@ -29,6 +30,26 @@ describe("rules and their files", () => {
   it.each(ruleFiles)("%s links its doc", (id) => {
     const rule = plugin.rules[id as keyof typeof plugin.rules];
     expect(rule.meta.docs?.url).toBe(`https://github.com/traced-exit/eslint-plugin-traced-exit/blob/main/docs/rules/${id}.md`);
+  });
+});
+
+describe("rule set-up per file", () => {
+  it("costs no structuredClone: rules without options skip typescript-eslint's per-file merge of default options", () => {
+    const linter = new Linter({ configType: "flat" });
+    const code = 'import * as traceloop from "@traceloop/node-server-sdk";\ntraceloop.withTask({ name: "t" }, () => process.exit(1));\n';
+    const clones = (rules: Linter.RulesRecord) => {
+      const spy = vi.spyOn(globalThis, "structuredClone");
+      try {
+        linter.verify(code, [{ files: ["**/*.js"], plugins: { "traced-exit": plugin as never }, rules }], "a.js");
+        return spy.mock.calls.length;
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    for (const id of Object.keys(plugin.rules)) expect(plugin.rules[id as keyof typeof plugin.rules].meta.schema, id).toEqual([]);
+    // ESLint clones each configured rule's options while normalising the config; "off" pays that, not create().
+    const all = (severity: "error" | "off") => Object.fromEntries(Object.keys(plugin.rules).map((id) => [`traced-exit/${id}`, severity]));
+    expect(clones(all("error"))).toBe(clones(all("off")));
   });
 });
 
