@@ -3,12 +3,10 @@
  * ESLint's `Linter`, each finding's first suggestion applied, then linted again until
  * nothing fixable is left.
  *
- * Parsers: TypeScript files with typescript-eslint's parser; JavaScript files with ESLint's own
- * (espree), which is what most projects lint their `.js` files with, parses about twice as
- * fast and does not load TypeScript. The rules find the same things under both (every rule
- * test that is plain JavaScript is checked under both: tests/rules/rule-tester.ts). A
- * JavaScript file espree rejects (decorators, sloppy-mode code such as octal escapes, which a
- * module may not contain) is parsed with typescript-eslint's parser instead.
+ * Each file is parsed the first way of `parseModesFor` that works (./parse-modes.ts): espree for
+ * JavaScript, typescript-eslint's parser for TypeScript and for JavaScript espree rejects. The
+ * rules find the same things under both parsers (every rule test that is plain JavaScript is
+ * checked under both: tests/rules/rule-tester.ts).
  */
 import * as path from "node:path";
 import { Linter } from "eslint";
@@ -18,6 +16,11 @@ import plugin from "../index";
 import type { EngineResult, ManualReview } from "../cli/engine";
 import { applyEdits } from "../fixes/edits";
 import type { Edit } from "../fixes/edits";
+import { jsxFor, parseModesFor } from "./parse-modes";
+import type { ParseMode } from "./parse-modes";
+
+export { parseModesFor } from "./parse-modes";
+export type { ParseMode, ParserKind } from "./parse-modes";
 
 /** A file needing more rewrites than this is left with what was done, and the rest reported. */
 const MAX_PASSES = 25;
@@ -27,35 +30,11 @@ class ParseFailure extends Error {
   override name = "ParseFailure";
 }
 
-export type ParserKind = "espree" | "typescript";
-
-/** A way to parse a file: the parser, and whether the file is CommonJS (a script Node wraps in a function). */
-export interface ParseMode {
-  readonly parser: ParserKind;
-  readonly commonjs: boolean;
-}
-
-/**
- * The ways a file is parsed, tried in turn until one succeeds: typescript-eslint's parser for
- * TypeScript; espree for JavaScript, as a module and, for `.js/.jsx`, which Node may load either
- * way, as CommonJS; then typescript-eslint's parser, which takes decorators.
- */
-export function parseModesFor(filePath: string): readonly ParseMode[] {
-  const commonjs = /\.c[jt]s$/u.test(filePath);
-  if (/\.[cm]?tsx?$/u.test(filePath)) return [{ parser: "typescript", commonjs }];
-  const either = /\.jsx?$/u.test(filePath);
-  return [
-    { parser: "espree", commonjs },
-    ...(either ? [{ parser: "espree" as const, commonjs: true }] : []),
-    { parser: "typescript", commonjs },
-  ];
-}
-
 let tsParser: TSESLint.FlatConfig.Parser | undefined;
 
 /** The language options for a file parsed in `mode` (by default, the first of `parseModesFor`): JSX except in `.ts/.mts/.cts`. */
 export function languageOptionsFor(filePath: string, mode: ParseMode = parseModesFor(filePath)[0] as ParseMode): TSESLint.FlatConfig.LanguageOptions {
-  const jsx = !/\.[cm]?ts$/u.test(filePath);
+  const jsx = jsxFor(filePath);
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first TypeScript file: JavaScript-only runs never load TypeScript
   if (mode.parser === "typescript") tsParser ??= require("@typescript-eslint/parser") as TSESLint.FlatConfig.Parser;
   return {
@@ -119,24 +98,26 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
     return messages.filter((message) => message.ruleId !== null && ruleIds.has(message.ruleId));
   };
 
+  /** Lints with the first way of parsing that works; the last way's parse error is the one thrown. */
+  const firstParse = (text: string, filePath: string): { mode: ParseMode; messages: Linter.LintMessage[] } => {
+    const ways = modes(filePath);
+    for (const [index, mode] of ways.entries()) {
+      try {
+        return { mode, messages: lint(text, filePath, mode) };
+      } catch (error) {
+        // Any error but a parse error is a bug to surface.
+        if (!(error instanceof ParseFailure) || index === ways.length - 1) throw error;
+      }
+    }
+    throw new ParseFailure(`cannot parse: no parser for ${path.basename(filePath)}`);
+  };
+
   return {
     transform(source: string, filePath: string): EngineResult {
       const bom = source.startsWith("\uFEFF") ? "\uFEFF" : "";
       let text = bom ? source.slice(1) : source;
-      const ways = modes(filePath);
-      let mode = ways[0] as ParseMode;
-      let messages: Linter.LintMessage[] | undefined;
-      for (const [index, candidate] of ways.entries()) {
-        mode = candidate;
-        try {
-          messages = lint(text, filePath, mode);
-          break;
-        } catch (error) {
-          // The last way's parse error is the one reported; any other error is a bug to surface.
-          if (!(error instanceof ParseFailure) || index === ways.length - 1) throw error;
-        }
-      }
-      if (!messages) throw new ParseFailure("cannot parse");
+      const { mode, messages: firstMessages } = firstParse(text, filePath);
+      let messages = firstMessages;
       for (let pass = 0; pass < MAX_PASSES; pass++) {
         const fixes = messages.flatMap((message) => (message.suggestions?.[0] ? [message.suggestions[0].fix] : []));
         if (fixes.length === 0) break;
