@@ -215,6 +215,59 @@ export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
   };
 }
 
+/**
+ * The same overheads with ESLint's default parser (espree, eslint-scope), which is what a JavaScript
+ * project lints with: only the corpus's JavaScript files (TypeScript is ignored), JSX on, .cjs as CommonJS.
+ */
+export async function benchLintEspree({ cwd, rounds = 5, log = () => {} }) {
+  const mods = loadPlugins();
+  const { plugin, globals } = mods;
+  const base = [
+    {
+      files: ["**/*.{js,jsx,mjs,cjs}"],
+      languageOptions: { ecmaVersion: "latest", sourceType: "module", globals: { ...globals.node }, parserOptions: { ecmaFeatures: { jsx: true } } },
+      linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
+    },
+    { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" } },
+    { ignores: ["**/*.{ts,tsx,mts,cts}"] },
+  ];
+  const setups = {
+    floor: base,
+    floorRule: [...base, { plugins: { bench: { rules: { nothing: DO_NOTHING } } }, rules: { "bench/nothing": "error" } }],
+    recommended: [...base, plugin.configs.recommended],
+  };
+  const recommendedRules = Object.keys(plugin.configs.recommended.rules ?? {});
+  const order = ["floor", "floorRule", "recommended", "stats"];
+  const raw = [];
+  let info;
+  for (let round = 0; round <= rounds; round++) {
+    const times = {};
+    for (const name of order.map((_, i) => order[(i + round) % order.length])) {
+      const { ms, cpuMs, results } = await lintOnce(mods.ESLint, cwd, setups[name] ?? setups.recommended, name === "stats");
+      times[name] = ms;
+      times[`${name}Cpu`] = cpuMs;
+      if (name === "stats") times.rules = summarise(results, recommendedRules).rules;
+      if (name === "floor" && !info) info = summarise(results, []);
+    }
+    log(`lint (espree) round ${round === 0 ? "warm-up" : round}: ${order.map((name) => `${name} ${times[name].toFixed(0)} ms (cpu ${times[`${name}Cpu`].toFixed(0)})`).join(", ")}`);
+    if (round > 0) raw.push(times);
+  }
+  const ruleSum = (r) => recommendedRules.reduce((sum, id) => sum + (r.rules[id] ?? 0), 0);
+  return {
+    files: info.files,
+    parseFailures: info.fatal,
+    floorMs: median(raw.map((r) => r.floor)),
+    floorCpuMs: median(raw.map((r) => r.floorCpu)),
+    floorRuleCpuMs: median(raw.map((r) => r.floorRuleCpu)),
+    recommendedCpuMs: median(raw.map((r) => r.recommendedCpu)),
+    overheadCpu: median(raw.map((r) => r.recommendedCpu / r.floorCpu - 1)),
+    overheadVsRuleWall: median(raw.map((r) => r.recommended / r.floorRule - 1)),
+    overheadVsRuleCpu: median(raw.map((r) => r.recommendedCpu / r.floorRuleCpu - 1)),
+    recommendedTotalMs: median(raw.map(ruleSum)),
+    overheadStats: median(raw.map((r) => ruleSum(r) / r.floor)),
+  };
+}
+
 if (process.argv[1] === new URL(import.meta.url).pathname) {
   const cwd = path.resolve(process.argv[2] ?? path.join(ROOT, "bench/.corpus/mixed"));
   const rounds = Number(process.argv[3] ?? 3);

@@ -11,7 +11,7 @@ import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { CORPUS, ensureCorpus, listCorpus } from "./corpus.mjs";
-import { benchLint } from "./lint.mjs";
+import { benchLint, benchLintEspree } from "./lint.mjs";
 import { benchCommands } from "./codemod.mjs";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -93,6 +93,8 @@ async function main() {
 
   log("bench: lint (ESLint API, one process)");
   const lint = await benchLint({ cwd: mixed, rounds, log });
+  log("bench: lint with ESLint's default parser (JavaScript files)");
+  const lintEspree = await benchLintEspree({ cwd: mixed, rounds, log });
 
   log("bench: codemod on the mixed corpus");
   const codemodMixed = benchCommands({ cwd: mixed, names: ["cli", "noop", "noop-babel", "parse-noop"], rounds, log });
@@ -118,7 +120,7 @@ async function main() {
     scaling.push({ factor, files: corpus.files * factor, cli: result.cli, noop: result.noop });
   }
 
-  const results = { info: { ...info, loadAfter: os.loadavg() }, rounds, corpus, lint, codemodMixed, codemodInjected, startup, oneFile, scaling };
+  const results = { info: { ...info, loadAfter: os.loadavg() }, rounds, corpus, lint, lintEspree, codemodMixed, codemodInjected, startup, oneFile, scaling };
   fs.writeFileSync(path.join(CORPUS, "results.json"), JSON.stringify(results, null, 2));
   if (!args.includes("--no-write")) {
     fs.writeFileSync(path.join(ROOT, "docs/benchmarks.md"), render(results));
@@ -154,7 +156,7 @@ ${s.failures.length === 0 ? "**0 failures**" : `**${s.failures.length} failures*
 }
 
 function render(r) {
-  const { info, lint, codemodMixed: cm, codemodInjected: ci, startup, oneFile, scaling, corpus } = r;
+  const { info, lint, lintEspree, codemodMixed: cm, codemodInjected: ci, startup, oneFile, scaling, corpus } = r;
   const ruleRows = Object.entries(lint.ruleMs)
     .map(([id, value]) => `| \`${id}\` | ${ms(value)} | ${(value / lint.ruleMs["unicorn/no-process-exit"]).toFixed(2)} |`)
     .join("\n");
@@ -240,6 +242,18 @@ Elsewhere: no-process-exit alone beside unicorn/no-process-exit on every TypeScr
 bench/rule-timing/ (issue 2); the type-aware config beside \`@typescript-eslint/no-floating-promises\` on a typed
 project is bench/type-aware/, with results in docs/rules/no-floating-promises.md.
 
+${lintEspree ? `**With ESLint's default parser** (espree and eslint-scope, as a JavaScript project lints): the corpus's
+${lintEspree.files} JavaScript files, TypeScript ignored, ${lintEspree.parseFailures} parse failures. The floor is faster (${ms(lintEspree.floorMs)} wall,
+${ms(lintEspree.floorCpuMs)} CPU), so the same work weighs more:
+
+| measured as | overhead | target ≤ 2 % |
+|---|---|---|
+| end to end, against the floor (no rules) | ${pct(lintEspree.overheadCpu)} CPU | ${verdict(lintEspree.overheadCpu <= 0.02)} |
+| end to end, against one do-nothing rule | ${pct(lintEspree.overheadVsRuleWall)} wall, ${pct(lintEspree.overheadVsRuleCpu)} CPU | ${verdict(Math.max(lintEspree.overheadVsRuleWall, lintEspree.overheadVsRuleCpu) <= 0.02)} |
+| the rules' own time from ESLint stats (${ms(lintEspree.recommendedTotalMs)}), over the floor | ${pct(lintEspree.overheadStats)} | ${verdict(lintEspree.overheadStats <= 0.02)} |
+
+One do-nothing rule costs ${pct(lintEspree.floorRuleCpuMs / lintEspree.floorCpuMs - 1)} CPU over this floor too.
+` : ""}
 ## Codemod: \`traced-exit fix --dry-run\` beside no-op jscodeshift transforms
 
 Child processes on the same directory: \`node bin/traced-exit.js fix --dry-run --quiet --json .\` (the dist build) and
