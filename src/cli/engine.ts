@@ -8,10 +8,16 @@
 
 /** A spot the engine found but could not rewrite safely. */
 export interface ManualReview {
-  /** 1-based line, as editors and ESLint show it. */
+  /** 1-based line in the output (the file as written), as editors and ESLint show it. */
   line: number;
   /** 1-based column (ESTree `loc.column` + 1), so `file:line:col` is clickable. */
   column: number;
+  /**
+   * The same spot in the input, when the output differs: what `file:line:col` means while the
+   * file on disk is still the input (a dry run, or a file that was not written). Code the engine
+   * inserted maps to where it was inserted.
+   */
+  input?: { line: number; column: number };
   /** One line that says what to do, e.g. "process.exit() inside workflow 'rag' is reached through a dynamic call". */
   reason: string;
 }

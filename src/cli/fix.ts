@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { discoverFiles, type SkippedFile, type SourceFile, toDisplayPath } from "./discover";
-import type { Engine } from "./engine";
+import type { Engine, ManualReview } from "./engine";
 import { UsageError } from "./errors";
 import { checkWorkingTree } from "./git";
 import { createProgress } from "./progress";
@@ -165,7 +165,12 @@ async function processFiles(
   for (const [index, file] of files.entries()) {
     progress.update(index + 1, file.displayPath);
     const outcome = processFile(file, engine, dryRun);
-    for (const item of outcome.manual) summary.manualReview.push({ file: file.displayPath, ...item });
+    // Positions in the file as it is on disk after the run: the output where it was written, else the input.
+    const written = outcome.kind === "changed" && !dryRun;
+    for (const item of outcome.manual) {
+      const at = written ? item : (item.input ?? item);
+      summary.manualReview.push({ file: file.displayPath, line: at.line, column: at.column, reason: item.reason });
+    }
     if (outcome.kind === "unchanged") summary.unchanged++;
     else if (outcome.kind === "failed") summary.failed.push({ file: file.displayPath, reason: outcome.reason });
     else {
@@ -179,7 +184,7 @@ async function processFiles(
   return summary;
 }
 
-type Outcome = { manual: Array<{ line: number; column: number; reason: string }> } & (
+type Outcome = { manual: ManualReview[] } & (
   | { kind: "unchanged" }
   | { kind: "failed"; reason: string }
   | { kind: "changed"; patch?: string }

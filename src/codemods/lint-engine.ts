@@ -47,8 +47,11 @@ export function languageOptionsFor(filePath: string, mode: ParseMode = parseMode
   };
 }
 
-/** Applies the fixes that do not overlap an earlier one; the others wait for the next pass, which lints the new text again. */
-function applyFixes(text: string, fixes: readonly Edit[]): string {
+/**
+ * The fixes that do not overlap an earlier one, in order; the others wait for the next pass,
+ * which lints the new text again.
+ */
+function nonOverlapping(fixes: readonly Edit[]): Edit[] {
   const kept: Edit[] = [];
   let position = 0;
   for (const fix of [...fixes].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1])) {
@@ -56,7 +59,37 @@ function applyFixes(text: string, fixes: readonly Edit[]): string {
     kept.push(fix);
     position = fix.range[1];
   }
-  return applyEdits(text, 0, kept);
+  return kept;
+}
+
+/** Where an offset of the text after `edits` (sorted, non-overlapping) was before them; inserted text maps to its start. */
+function offsetBefore(offset: number, edits: readonly Edit[]): number {
+  let delta = 0;
+  for (const { range, text } of edits) {
+    const start = range[0] + delta;
+    if (offset < start) break;
+    if (offset < start + text.length) return range[0];
+    delta += text.length - (range[1] - range[0]);
+  }
+  return offset - delta;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let index = text.indexOf("\n"); index !== -1; index = text.indexOf("\n", index + 1)) starts.push(index + 1);
+  return starts;
+}
+
+/** 1-based line and column of an offset. */
+function positionOf(starts: readonly number[], offset: number): { line: number; column: number } {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const middle = (low + high + 1) >> 1;
+    if ((starts[middle] as number) <= offset) low = middle;
+    else high = middle - 1;
+  }
+  return { line: low + 1, column: offset - (starts[low] as number) + 1 };
 }
 
 export interface LintEngine {
@@ -116,19 +149,26 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
     transform(source: string, filePath: string): EngineResult {
       const bom = source.startsWith("\uFEFF") ? "\uFEFF" : "";
       let text = bom ? source.slice(1) : source;
+      const input = text;
       const { mode, messages: firstMessages } = firstParse(text, filePath);
       let messages = firstMessages;
+      const passes: Edit[][] = [];
       for (let pass = 0; pass < MAX_PASSES; pass++) {
-        const fixes = messages.flatMap((message) => (message.suggestions?.[0] ? [message.suggestions[0].fix] : []));
+        const fixes = nonOverlapping(messages.flatMap((message) => (message.suggestions?.[0] ? [message.suggestions[0].fix] : [])));
         if (fixes.length === 0) break;
-        text = applyFixes(text, fixes);
+        passes.push(fixes);
+        text = applyEdits(text, 0, fixes);
         messages = lint(text, filePath, mode);
       }
-      const manual: ManualReview[] = messages.map((message) => ({
-        line: message.line,
-        column: message.column,
-        reason: message.suggestions?.length ? `not rewritten after ${MAX_PASSES} passes: ${message.message}` : `${message.message} (no safe rewrite; fix by hand)`,
-      }));
+      const rewritten = passes.length > 0 && messages.length > 0;
+      const outputStarts = rewritten ? lineStarts(text) : [];
+      const inputStarts = rewritten ? lineStarts(input) : [];
+      const manual: ManualReview[] = messages.map((message) => {
+        const reason = message.suggestions?.length ? `not rewritten after ${MAX_PASSES} passes: ${message.message}` : `${message.message} (no safe rewrite; fix by hand)`;
+        if (passes.length === 0) return { line: message.line, column: message.column, reason };
+        const offset = passes.reduceRight((at, edits) => offsetBefore(at, edits), (outputStarts[message.line - 1] as number) + message.column - 1);
+        return { line: message.line, column: message.column, input: positionOf(inputStarts, offset), reason };
+      });
       const output = bom + text;
       return { output: output === source ? undefined : output, manual };
     },

@@ -15,7 +15,11 @@ export function transformFor(id: CodemodId): Transform {
     engine ??= createEngine({ transforms: [id], settings: parseSettings(options.settings) });
     if (!engine.mightChange(file.source)) return undefined;
     const result = engine.transform(file.source, file.path);
-    for (const item of result.manual) api.report(`${file.path}:${item.line}:${item.column} ${item.reason}`);
+    for (const item of result.manual) {
+      // Where the finding is in the file on disk: the input in a dry run (--dry), the written output otherwise.
+      const at = options.dry ? (item.input ?? item) : item;
+      api.report(`${file.path}:${at.line}:${at.column} ${item.reason}`);
+    }
     return result.output;
   };
   // Declared for jscodeshift's sake; the engine picks its own parser per file extension.

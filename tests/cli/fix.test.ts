@@ -378,6 +378,34 @@ describe("runFix: summary and progress", () => {
     ]);
   });
 
+  it("gives manual-review positions in the file as it is on disk after the run", async () => {
+    // The engine's position in its output, and where that is in the input it was given.
+    const engine = fakeEngine({
+      transform: (source) => ({
+        output: `// added\n${source}`,
+        manual: [{ line: 3, column: 3, input: { line: 2, column: 3 }, reason: "fix by hand" }],
+      }),
+    });
+    const source = "const a = 1;\nprocess.exit(1);\n";
+    const dry = makeTempDir();
+    writeFiles(dry, { "a.ts": source });
+    const dryRun = await runFix({ dryRun: true }, engine, captureIo(dry));
+    expect(dryRun.summary?.manualReview).toEqual([{ file: "a.ts", line: 2, column: 3, reason: "fix by hand" }]);
+
+    const written = makeTempDir();
+    writeFiles(written, { "a.ts": source });
+    const real = await runFix({ force: true }, engine, captureIo(written));
+    expect(fs.readFileSync(path.join(written, "a.ts"), "utf8")).toBe(`// added\n${source}`);
+    expect(real.summary?.manualReview).toEqual([{ file: "a.ts", line: 3, column: 3, reason: "fix by hand" }]);
+
+    const readOnly = makeTempDir();
+    writeFiles(readOnly, { "a.ts": source });
+    fs.chmodSync(path.join(readOnly, "a.ts"), 0o444);
+    const notWritten = await runFix({ force: true }, engine, captureIo(readOnly));
+    expect(notWritten.summary?.failed.map((item) => item.reason)).toEqual(["read-only"]);
+    expect(notWritten.summary?.manualReview).toEqual([{ file: "a.ts", line: 2, column: 3, reason: "fix by hand" }]);
+  });
+
   it("prints the summary as JSON with --json", async () => {
     const root = makeTempDir();
     writeFiles(root, { "a.js": "process.exit(1);\n", "b.js": "" });

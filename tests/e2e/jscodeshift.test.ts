@@ -86,6 +86,22 @@ describe("jscodeshift -t dist/codemods/<id>.js", () => {
     expect(readFileSync(path.join(dir, "caught.ts"), "utf8")).toBe(CAUGHT_TS);
   });
 
+  it("reports the position in the file on disk: the input with --dry, the written output without", () => {
+    const both = `${TASK_TS}\n${CAUGHT_TS.split("\n").slice(1).join("\n")}`;
+    const dir = makeTempDir("traced-exit-jscodeshift-");
+    writeFiles(dir, { "both.ts": both });
+    // The caught exit is the last one; the first is rewritten.
+    const inputLine = both.split("\n").findLastIndex((line) => line.includes("process.exit(1);")) + 1;
+    const dry = shift("exit-to-throw", dir, "--extensions=ts", "--dry", "both.ts");
+    expect(dry.stdout).toContain(`both.ts:${inputLine}:7 process.exit() inside task 't'`);
+    expect(readFileSync(path.join(dir, "both.ts"), "utf8")).toBe(both);
+    const real = shift("exit-to-throw", dir, "--extensions=ts", "both.ts");
+    const written = readFileSync(path.join(dir, "both.ts"), "utf8");
+    const outputLine = written.split("\n").findIndex((line) => line.includes("process.exit(1);")) + 1;
+    expect(outputLine).toBeGreaterThan(inputLine);
+    expect(real.stdout).toContain(`both.ts:${outputLine}:7 process.exit() inside task 't'`);
+  });
+
   it("takes settings from --settings=<json>", () => {
     const dir = makeTempDir("traced-exit-jscodeshift-");
     const job = `export const job = (runner: { runTraced(name: string, fn: () => void): void }) =>\n  runner.runTraced("nightly", () => {\n    process.exit(1);\n  });\n`;
