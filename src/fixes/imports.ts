@@ -124,3 +124,49 @@ export function insertImport(
   const text = point === 0 ? `${statement}${flavour.eol}` : `${flavour.eol}${statement}`;
   return { fixes: [fixer.insertTextAfterRange([point, point], text)], names: local };
 }
+
+/** A top-level `function name` (exported or not) is already in the file. */
+function hasTopLevelFunction(ast: TSESTree.Program, name: string): boolean {
+  return ast.body.some(
+    (statement) =>
+      (statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id?.name === name) ||
+      (statement.type === AST_NODE_TYPES.ExportNamedDeclaration &&
+        statement.declaration?.type === AST_NODE_TYPES.FunctionDeclaration &&
+        statement.declaration.id?.name === name),
+  );
+}
+
+/**
+ * Fixes that add top-level helper functions after the file's imports, with the
+ * `@opentelemetry/api` import they use (`trace`, `SpanStatusCode`, renamed on a clash), once:
+ * nothing when every one of `names` is already declared. `source` writes the helpers' text
+ * with the local names of the two imports.
+ */
+export function ensureOtelHelpers(
+  fixer: TSESLint.RuleFixer,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
+  names: readonly string[],
+  source: (flavour: FileFlavour, names: { trace: string; status: string }) => string,
+): TSESLint.RuleFix[] {
+  if (names.every((name) => hasTopLevelFunction(sourceCode.ast, name))) return [];
+  const flavour = fileFlavour(sourceCode, filename);
+  const eol = flavour.eol;
+  const imported = insertImport(fixer, sourceCode, flavour, "@opentelemetry/api", ["SpanStatusCode", "trace"]);
+  const fixes = [...imported.fixes];
+  const point = topInsertionPoint(sourceCode);
+  const helper = source(flavour, { trace: imported.names.trace as string, status: imported.names.SpanStatusCode as string });
+  // One blank line on each side: count the line breaks already after the insertion point.
+  const after = sourceCode.text.slice(point);
+  const trailing = after.startsWith(`${eol}${eol}`) ? "" : after.startsWith(eol) ? eol : `${eol}${eol}`;
+  const text = point === 0 ? `${helper}${eol}${eol}` : `${eol}${eol}${helper}${trailing}`;
+  // The import may land at the same offset: one fix there, or ESLint rejects the suggestion.
+  const sameSpot = fixes.findIndex((fix) => fix.range[0] === point && fix.range[1] === point);
+  if (sameSpot >= 0) {
+    const existing = fixes[sameSpot] as TSESLint.RuleFix;
+    fixes[sameSpot] = { range: existing.range, text: point === 0 ? `${existing.text}${eol}${text}` : `${existing.text}${text}` };
+  } else {
+    fixes.push(fixer.insertTextAfterRange([point, point], text));
+  }
+  return fixes;
+}

@@ -15,7 +15,7 @@ import { resolveCallback } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { memberName, skipWrappers, walk } from "../scopes/ast";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
-import { fileFlavour, insertImport, topInsertionPoint } from "./imports";
+import { ensureOtelHelpers } from "./imports";
 import type { FileFlavour } from "./imports";
 
 export const HELPER_WRAP = "recordSpanErrors";
@@ -61,42 +61,11 @@ function helperSource(flavour: FileFlavour, trace: string, status: string, eol: 
   return lines.join(eol);
 }
 
-/** A top-level `function recordSpanErrors` / `function endSpanWithError` already in the file. */
-function hasTopLevelFunction(ast: TSESTree.Program, name: string): boolean {
-  return ast.body.some(
-    (statement) =>
-      (statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id?.name === name) ||
-      (statement.type === AST_NODE_TYPES.ExportNamedDeclaration &&
-        statement.declaration?.type === AST_NODE_TYPES.FunctionDeclaration &&
-        statement.declaration.id?.name === name),
-  );
-}
-
 /** Fixes that add the helpers and their `@opentelemetry/api` import when the file lacks them. */
 export function ensureSpanHelpers(fixer: TSESLint.RuleFixer, sourceCode: Readonly<TSESLint.SourceCode>, filename: string): TSESLint.RuleFix[] {
-  const ast = sourceCode.ast;
-  if (hasTopLevelFunction(ast, HELPER_WRAP) && hasTopLevelFunction(ast, HELPER_END)) return [];
-  const flavour = fileFlavour(sourceCode, filename);
-  const fixes: TSESLint.RuleFix[] = [];
-  const imported = insertImport(fixer, sourceCode, flavour, "@opentelemetry/api", ["SpanStatusCode", "trace"]);
-  fixes.push(...imported.fixes);
-  const point = topInsertionPoint(sourceCode);
-  const helper = helperSource(flavour, imported.names.trace as string, imported.names.SpanStatusCode as string, flavour.eol);
-  const eol = flavour.eol;
-  // One blank line on each side: count the line breaks already after the insertion point.
-  const after = sourceCode.text.slice(point);
-  const trailing = after.startsWith(`${eol}${eol}`) ? "" : after.startsWith(eol) ? eol : `${eol}${eol}`;
-  const helperText = point === 0 ? `${helper}${eol}${eol}` : `${eol}${eol}${helper}${trailing}`;
-  // Merge with the import insertion when both land at the same offset, so ESLint never sees two fixes at one place.
-  const sameSpot = fixes.findIndex((fix) => fix.range[0] === point && fix.range[1] === point);
-  if (sameSpot >= 0) {
-    const existing = fixes[sameSpot] as TSESLint.RuleFix;
-    const text = point === 0 ? `${existing.text}${eol}${helperText}` : `${existing.text}${helperText}`;
-    fixes[sameSpot] = { range: existing.range, text };
-  } else {
-    fixes.push(fixer.insertTextAfterRange([point, point], helperText));
-  }
-  return fixes;
+  return ensureOtelHelpers(fixer, sourceCode, filename, [HELPER_WRAP, HELPER_END], (flavour, { trace, status }) =>
+    helperSource(flavour, trace, status, flavour.eol),
+  );
 }
 
 /** `try { … } catch (error) { throw endSpanWithError(error); }` already around a method body. */

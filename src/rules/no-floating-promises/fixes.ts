@@ -18,7 +18,7 @@ import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { isFunction } from "../../scopes/ast";
 import type { FunctionNode } from "../../scopes/ast";
 import { toFix, wrapBodyInTry } from "../../fixes/edits";
-import { fileFlavour, insertImport, topInsertionPoint } from "../../fixes/imports";
+import { ensureOtelHelpers, fileFlavour } from "../../fixes/imports";
 
 export const RECORD_HELPER = "recordErrorOnSpan";
 
@@ -210,37 +210,11 @@ function helperSource(typescript: boolean, trace: string, status: string, eol: s
   ].join(eol);
 }
 
-function hasTopLevelHelper(ast: TSESTree.Program): boolean {
-  return ast.body.some(
-    (statement) =>
-      (statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id?.name === RECORD_HELPER) ||
-      (statement.type === AST_NODE_TYPES.ExportNamedDeclaration &&
-        statement.declaration?.type === AST_NODE_TYPES.FunctionDeclaration &&
-        statement.declaration.id?.name === RECORD_HELPER),
-  );
-}
-
 /** Adds `recordErrorOnSpan` and its `@opentelemetry/api` import after the file's imports, once. */
 export function ensureRecordHelper(fixer: Fixer, sourceCode: SourceCode, filename: string): Fix[] {
-  if (hasTopLevelHelper(sourceCode.ast)) return [];
-  const flavour = fileFlavour(sourceCode, filename);
-  const eol = flavour.eol;
-  const imported = insertImport(fixer, sourceCode, flavour, "@opentelemetry/api", ["SpanStatusCode", "trace"]);
-  const fixes = [...imported.fixes];
-  const point = topInsertionPoint(sourceCode);
-  const helper = helperSource(flavour.typescript, imported.names.trace as string, imported.names.SpanStatusCode as string, eol);
-  const after = sourceCode.text.slice(point);
-  const trailing = after.startsWith(`${eol}${eol}`) ? "" : after.startsWith(eol) ? eol : `${eol}${eol}`;
-  const text = point === 0 ? `${helper}${eol}${eol}` : `${eol}${eol}${helper}${trailing}`;
-  // The import may land at the same offset: one fix there, or ESLint rejects the suggestion.
-  const sameSpot = fixes.findIndex((fix) => fix.range[0] === point && fix.range[1] === point);
-  if (sameSpot >= 0) {
-    const existing = fixes[sameSpot] as Fix;
-    fixes[sameSpot] = { range: existing.range, text: point === 0 ? `${existing.text}${eol}${text}` : `${existing.text}${text}` };
-  } else {
-    fixes.push(fixer.insertTextAfterRange([point, point], text));
-  }
-  return fixes;
+  return ensureOtelHelpers(fixer, sourceCode, filename, [RECORD_HELPER], (flavour, { trace, status }) =>
+    helperSource(flavour.typescript, trace, status, flavour.eol),
+  );
 }
 
 /** `items.map(async …)` as a statement → `await Promise.all(items.map(async …))`. */
