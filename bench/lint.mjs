@@ -148,11 +148,12 @@ const median = (values) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Runs `rounds` rounds (plus one warm-up) over `cwd`; returns medians and per-round raw data. */
-export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
-  const mods = loadPlugins();
-  const { ours, recommendedRules, setups } = lintSetups(mods);
-  const measured = [...ours, "unicorn/no-process-exit", "n/no-process-exit"];
+/**
+ * `rounds` rounds (plus one warm-up) of the four setups over `cwd`, in an order that rotates
+ * between rounds; `setups.stats(round)` runs with ESLint's stats, summarised for `measured`.
+ * Returns each round's times and the floor run's file count and parse failures.
+ */
+async function runRounds({ mods, cwd, rounds, log, label, setups, measured }) {
   const order = ["floor", "floorRule", "recommended", "stats"];
   const raw = [];
   let info;
@@ -170,9 +171,18 @@ export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
         info = { files: s.files, parseFailures: s.fatal, failures: s.failures.slice(0, 20) };
       }
     }
-    log(`lint round ${round === 0 ? "warm-up" : round}: ${order.map((name) => `${name} ${times[name].toFixed(0)} ms (cpu ${times[`${name}Cpu`].toFixed(0)})`).join(", ")}`);
+    log(`${label} round ${round === 0 ? "warm-up" : round}: ${order.map((name) => `${name} ${times[name].toFixed(0)} ms (cpu ${times[`${name}Cpu`].toFixed(0)})`).join(", ")}`);
     if (round > 0) raw.push(times);
   }
+  return { raw, info };
+}
+
+/** Runs `rounds` rounds (plus one warm-up) over `cwd`; returns medians and per-round raw data. */
+export async function benchLint({ cwd, rounds = 5, log = () => {} }) {
+  const mods = loadPlugins();
+  const { ours, recommendedRules, setups } = lintSetups(mods);
+  const measured = [...ours, "unicorn/no-process-exit", "n/no-process-exit"];
+  const { raw, info } = await runRounds({ mods, cwd, rounds, log, label: "lint", setups, measured });
   const profile = await profileShare(mods.ESLint, cwd, setups.recommended);
   log(`lint profile: ${(profile.share * 100).toFixed(2)} % of ${profile.samples} samples have a frame of ours on the stack`);
   const ruleMedians = Object.fromEntries(measured.map((id) => [id, median(raw.map((r) => r.statsSummary.rules[id]))]));
@@ -235,27 +245,14 @@ export async function benchLintEspree({ cwd, rounds = 5, log = () => {} }) {
     floor: base,
     floorRule: [...base, { plugins: { bench: { rules: { nothing: DO_NOTHING } } }, rules: { "bench/nothing": "error" } }],
     recommended: [...base, plugin.configs.recommended],
+    stats: () => [...base, plugin.configs.recommended],
   };
   const recommendedRules = Object.keys(plugin.configs.recommended.rules ?? {});
-  const order = ["floor", "floorRule", "recommended", "stats"];
-  const raw = [];
-  let info;
-  for (let round = 0; round <= rounds; round++) {
-    const times = {};
-    for (const name of order.map((_, i) => order[(i + round) % order.length])) {
-      const { ms, cpuMs, results } = await lintOnce(mods.ESLint, cwd, setups[name] ?? setups.recommended, name === "stats");
-      times[name] = ms;
-      times[`${name}Cpu`] = cpuMs;
-      if (name === "stats") times.rules = summarise(results, recommendedRules).rules;
-      if (name === "floor" && !info) info = summarise(results, []);
-    }
-    log(`lint (espree) round ${round === 0 ? "warm-up" : round}: ${order.map((name) => `${name} ${times[name].toFixed(0)} ms (cpu ${times[`${name}Cpu`].toFixed(0)})`).join(", ")}`);
-    if (round > 0) raw.push(times);
-  }
-  const ruleSum = (r) => recommendedRules.reduce((sum, id) => sum + (r.rules[id] ?? 0), 0);
+  const { raw, info } = await runRounds({ mods, cwd, rounds, log, label: "lint (espree)", setups, measured: recommendedRules });
+  const ruleSum = (r) => recommendedRules.reduce((sum, id) => sum + (r.statsSummary.rules[id] ?? 0), 0);
   return {
     files: info.files,
-    parseFailures: info.fatal,
+    parseFailures: info.parseFailures,
     floorMs: median(raw.map((r) => r.floor)),
     floorCpuMs: median(raw.map((r) => r.floorCpu)),
     floorRuleCpuMs: median(raw.map((r) => r.floorRuleCpu)),
