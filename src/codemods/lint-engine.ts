@@ -19,9 +19,6 @@ import type { Edit } from "../fixes/edits";
 import { jsxFor, parseModesFor } from "./parse-modes";
 import type { ParseMode } from "./parse-modes";
 
-export { parseModesFor } from "./parse-modes";
-export type { ParseMode, ParserKind } from "./parse-modes";
-
 /** A file needing more rewrites than this is left with what was done, and the rest reported. */
 const MAX_PASSES = 25;
 

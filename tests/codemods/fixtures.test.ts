@@ -7,7 +7,8 @@ import { Linter } from "eslint";
 import { describe, expect, it } from "vitest";
 import plugin from "../../src/index";
 import { CODEMODS, createEngine } from "../../src/codemods/engine";
-import { createLintEngine, languageOptionsFor, parseModesFor } from "../../src/codemods/lint-engine";
+import { createLintEngine, languageOptionsFor } from "../../src/codemods/lint-engine";
+import { parseModesFor } from "../../src/codemods/parse-modes";
 import { findSyntaxError } from "../../src/cli/reparse";
 import { loadFixtures } from "./fixtures";
 

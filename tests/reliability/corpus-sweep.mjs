@@ -63,7 +63,8 @@ async function workerMain() {
   const { Linter } = require("eslint");
   const plugin = require(path.join(ROOT, "dist/index.js"));
   const { createEngine } = require(path.join(ROOT, "dist/codemods/engine.js"));
-  const { languageOptionsFor, parseModesFor } = require(path.join(ROOT, "dist/codemods/lint-engine.js"));
+  const { languageOptionsFor } = require(path.join(ROOT, "dist/codemods/lint-engine.js"));
+  const { parseModesFor } = require(path.join(ROOT, "dist/codemods/parse-modes.js"));
   const { findSyntaxError } = require(path.join(ROOT, "dist/cli/reparse.js"));
   const { inject } = await import(pathToFileURL(path.join(ROOT, "bench/inject.mjs")).href);
   const linter = new Linter({ configType: "flat" });

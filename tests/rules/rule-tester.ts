@@ -3,6 +3,7 @@ import { RuleTester } from "@typescript-eslint/rule-tester";
 import { Linter } from "eslint";
 import * as espree from "espree";
 import globals from "globals";
+import { languageOptionsFor } from "../../src/codemods/lint-engine";
 
 RuleTester.afterAll = vitest.afterAll;
 RuleTester.it = vitest.it;
@@ -67,8 +68,6 @@ function parsesAsJavaScript(code: string, filename: string): boolean {
 }
 
 const linter = new Linter({ configType: "flat" });
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the same parser module the rule tests use
-const tsParser = require("@typescript-eslint/parser") as Linter.Parser;
 
 function lintWith(parser: "espree" | "typescript", rule: never, code: string, filename: string, options: unknown[], settings: Record<string, unknown>) {
   const messages = linter.verify(
@@ -77,13 +76,8 @@ function lintWith(parser: "espree" | "typescript", rule: never, code: string, fi
       {
         files: ["**/*.{js,mjs,cjs}"],
         plugins: { test: { rules: { rule } } },
-        languageOptions: {
-          ...(parser === "typescript" ? { parser: tsParser } : {}),
-          ecmaVersion: "latest",
-          sourceType: /\.cjs$/u.test(filename) ? "commonjs" : "module",
-          globals: { ...globals.node },
-          parserOptions: { ecmaFeatures: { jsx: true } },
-        },
+        // As the codemod engine parses the file, with either parser.
+        languageOptions: languageOptionsFor(filename, { parser, commonjs: /\.cjs$/u.test(filename) }) as Linter.Config["languageOptions"],
         settings,
         rules: { "test/rule": ["error", ...options] as Linter.RuleEntry },
       },
