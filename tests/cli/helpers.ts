@@ -19,6 +19,14 @@ export function writeFiles(root: string, files: Record<string, string | Buffer>)
 }
 
 /**
+ * The environment without colour: vitest sets FORCE_COLOR when its own terminal has colour (CI
+ * does), and children such as jscodeshift would then wrap their output in ANSI escapes.
+ */
+export function plainEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" };
+}
+
+/**
  * Git environment cut off from the developer's: no GIT_DIR/GIT_INDEX_FILE
  * leaking in from a hook, no global or system config, and no discovery of a
  * repository above the temp dirs, so "outside git" really is outside.

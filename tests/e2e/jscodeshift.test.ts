@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CODEMODS, createEngine } from "../../src/codemods/engine";
-import { makeTempDir, writeFiles } from "../cli/helpers";
+import { makeTempDir, plainEnv, writeFiles } from "../cli/helpers";
 
 const root = path.resolve(__dirname, "../..");
 const jscodeshift = path.join(root, "node_modules/jscodeshift/bin/jscodeshift.js");
@@ -49,6 +49,7 @@ export const run = () =>
 function shift(transform: string, cwd: string, ...args: string[]) {
   const result = spawnSync(process.execPath, [jscodeshift, "--no-babel", "--run-in-band", "-t", path.join(root, "dist/codemods", `${transform}.js`), ...args], {
     cwd,
+    env: plainEnv(),
     encoding: "utf8",
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
