@@ -40,18 +40,32 @@ export function memberName(node: TSESTree.Node): string | undefined {
   return undefined;
 }
 
-/** The name a function can be called by in this file: `function f`, `const f = () => …`, `f() {}` in a class. */
+/**
+ * The name a function can be called by in this file: `function f`, `const f = () => …`, `f() {}` in
+ * a class or an object literal (`"f"() {}` too), `#f() {}` as `#f`.
+ */
 export function functionName(fn: FunctionNode): string | undefined {
   if (fn.id) return fn.id.name;
   const parent = fn.parent;
   if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
-  if (
-    (parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.Property || parent?.type === AST_NODE_TYPES.PropertyDefinition) &&
-    parent.key.type === AST_NODE_TYPES.Identifier
-  ) {
-    return parent.key.name;
+  if (parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.Property || parent?.type === AST_NODE_TYPES.PropertyDefinition) {
+    return keyName(parent);
   }
   return undefined;
+}
+
+/** A member's static key: `stop`, `"stop"`, `#stop`; undefined for a computed one (`[name]`). */
+export function keyName(member: TSESTree.MethodDefinition | TSESTree.PropertyDefinition | TSESTree.Property): string | undefined {
+  const key = member.key;
+  if (key.type === AST_NODE_TYPES.PrivateIdentifier) return `#${key.name}`;
+  if (!member.computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
+  if (key.type === AST_NODE_TYPES.Literal && typeof key.value === "string") return key.value;
+  return undefined;
+}
+
+/** The name a member expression calls: `memberName`, and `#stop` for `this.#stop`. */
+export function memberKey(node: TSESTree.MemberExpression): string | undefined {
+  return node.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${node.property.name}` : memberName(node);
 }
 
 /** A string literal or a template without substitutions. */

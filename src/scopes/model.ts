@@ -12,7 +12,7 @@ import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
-import { functionName, isFunction, memberName, skipWrappers, staticProperty, staticString, walk } from "./ast";
+import { functionName, isFunction, keyName, memberKey, memberName, skipWrappers, staticProperty, staticString, walk } from "./ast";
 
 export { walk } from "./ast";
 import { HELPER_WRAP } from "../fixes/span-helper";
@@ -353,33 +353,81 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
 }
 
 /** Where a function is called from in this file (or passed as a callback). */
-function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, classCalls: (cls: TSESTree.ClassBody) => Map<string, TSESTree.Node[]>): TSESTree.Node[] {
+function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, thisCalls: (holder: TSESTree.ClassBody | TSESTree.ObjectExpression) => Map<string, TSESTree.Node[]>): TSESTree.Node[] {
   const parent = fn.parent;
-  let variables: readonly TSESLint.Scope.Variable[] = [];
   if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id) {
-    variables = sourceCode.getDeclaredVariables(fn).filter((variable) => variable.name === fn.id?.name);
-  } else if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && parent.init === fn) {
-    variables = [...sourceCode.getDeclaredVariables(parent)];
-  } else if (
-    // `stop() {}` and `stop = () => {}` in a class: called as `this.stop()`.
+    return callsOf(sourceCode.getDeclaredVariables(fn).filter((variable) => variable.name === fn.id?.name));
+  }
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && parent.init === fn) {
+    return callsOf(sourceCode.getDeclaredVariables(parent));
+  }
+  // `stop() {}` and `stop = () => {}` in a class: called as `this.stop()`; a static one also as `Job.stop()`.
+  if (
     (parent?.type === AST_NODE_TYPES.MethodDefinition || (parent?.type === AST_NODE_TYPES.PropertyDefinition && parent.value === fn)) &&
     parent.parent.type === AST_NODE_TYPES.ClassBody
   ) {
-    const name = parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
-    return name ? (classCalls(parent.parent).get(name) ?? []) : [];
+    const name = keyName(parent);
+    if (name === undefined) return [];
+    const sites = thisCalls(parent.parent).get(name) ?? [];
+    return parent.static ? [...sites, ...memberCallsOf(namesOfClass(sourceCode, parent.parent.parent), name)] : sites;
   }
+  // `bail() {}`, `bail: () => {}` in `const helpers = { … }`: called as `helpers.bail()`, or `this.bail()` from a sibling.
+  if (parent?.type === AST_NODE_TYPES.Property && parent.value === fn && parent.kind === "init" && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
+    const name = keyName(parent);
+    const holder = parent.parent;
+    if (name === undefined) return [];
+    const declarator = holder.parent;
+    const variables = declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier && declarator.init === holder ? sourceCode.getDeclaredVariables(declarator) : [];
+    return [...(thisCalls(holder).get(name) ?? []), ...memberCallsOf(variables, name)];
+  }
+  return [];
+}
+
+/** The bindings a class is called through: `class Job {}`, `const Job = class {}`. */
+function namesOfClass(sourceCode: Readonly<TSESLint.SourceCode>, cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression): readonly TSESLint.Scope.Variable[] {
+  const own = sourceCode.getDeclaredVariables(cls);
+  const declarator = cls.parent;
+  if (declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier && declarator.init === cls) {
+    return [...own, ...sourceCode.getDeclaredVariables(declarator)];
+  }
+  return own;
+}
+
+/** An expression as its parent uses it: above `(x as T)`, `x!`, `<T>x` and `x satisfies T`. */
+function useOf(node: TSESTree.Node): TSESTree.Node {
+  let use = node;
+  while (use.parent && skipWrappers(use.parent) !== use.parent) use = use.parent;
+  return use;
+}
+
+/**
+ * The calls a function value takes part in: `f()`, `new F()`, `f.call(…)`/`apply`/`bind`, and
+ * calls it is passed to as an argument (`.catch(f)`, `withTask(config, f)`).
+ */
+function callsOfValue(value: TSESTree.Node, sites: TSESTree.Node[]): void {
+  const use = useOf(value);
+  const user = use.parent;
+  if (user?.type === AST_NODE_TYPES.CallExpression || user?.type === AST_NODE_TYPES.NewExpression) {
+    sites.push(user);
+  } else if (user?.type === AST_NODE_TYPES.MemberExpression && user.object === use && ["call", "apply", "bind"].includes(memberName(user) ?? "")) {
+    if (user.parent?.type === AST_NODE_TYPES.CallExpression) sites.push(user.parent);
+  }
+}
+
+function callsOf(variables: readonly TSESLint.Scope.Variable[]): TSESTree.Node[] {
   const sites: TSESTree.Node[] = [];
-  for (const variable of variables) {
+  for (const variable of variables) for (const ref of variable.references) callsOfValue(ref.identifier as TSESTree.Node, sites);
+  return sites;
+}
+
+/** The calls of `holder.name`, for every reference to a holder: `helpers.bail()`, `.catch(Job.fail)`. */
+function memberCallsOf(holders: readonly TSESLint.Scope.Variable[], name: string): TSESTree.Node[] {
+  const sites: TSESTree.Node[] = [];
+  for (const variable of holders) {
     for (const ref of variable.references) {
-      const id = ref.identifier as TSESTree.Node;
-      let use: TSESTree.Node = id;
-      while (use.parent && (use.parent.type === AST_NODE_TYPES.TSAsExpression || use.parent.type === AST_NODE_TYPES.TSNonNullExpression)) use = use.parent;
-      const user = use.parent;
-      if (user?.type === AST_NODE_TYPES.CallExpression || user?.type === AST_NODE_TYPES.NewExpression) {
-        sites.push(user);
-      } else if (user?.type === AST_NODE_TYPES.MemberExpression && user.object === use && ["call", "apply", "bind"].includes(memberName(user) ?? "")) {
-        if (user.parent?.type === AST_NODE_TYPES.CallExpression) sites.push(user.parent);
-      }
+      const use = useOf(ref.identifier as TSESTree.Node);
+      const member = use.parent;
+      if (member?.type === AST_NODE_TYPES.MemberExpression && member.object === use && memberKey(member) === name) callsOfValue(member, sites);
     }
   }
   return sites;
@@ -389,22 +437,23 @@ function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode
 function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TSESTree.Node) => TracedScope | undefined) {
   const byFunction = new Map<TSESTree.Node, Reach | null>();
   const outerByScope = new Map<TracedScope, readonly TracedScope[]>();
-  const classCallCache = new Map<TSESTree.ClassBody, Map<string, TSESTree.Node[]>>();
+  const thisCallCache = new Map<TSESTree.ClassBody | TSESTree.ObjectExpression, Map<string, TSESTree.Node[]>>();
 
-  const classCalls = (cls: TSESTree.ClassBody) => {
-    let calls = classCallCache.get(cls);
+  /** `this.name()` calls inside a class body or an object literal, by name. */
+  const thisCalls = (holder: TSESTree.ClassBody | TSESTree.ObjectExpression) => {
+    let calls = thisCallCache.get(holder);
     if (!calls) {
       const found = new Map<string, TSESTree.Node[]>();
-      walk(cls, sourceCode.visitorKeys, (node) => {
-        if (node.type !== AST_NODE_TYPES.CallExpression) return;
-        const callee = skipWrappers(node.callee);
-        if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.ThisExpression) {
-          const name = memberName(callee);
-          if (name) found.set(name, [...(found.get(name) ?? []), node]);
-        }
+      walk(holder, sourceCode.visitorKeys, (node) => {
+        if (node.type !== AST_NODE_TYPES.MemberExpression || node.object.type !== AST_NODE_TYPES.ThisExpression) return;
+        const name = memberKey(node);
+        if (name === undefined) return;
+        const sites = found.get(name) ?? [];
+        callsOfValue(node, sites);
+        found.set(name, sites);
       });
       calls = found;
-      classCallCache.set(cls, calls);
+      thisCallCache.set(holder, calls);
     }
     return calls;
   };
@@ -434,7 +483,7 @@ function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TS
     const queue: { fn: FunctionNode; via: readonly string[] }[] = [{ fn, via: [] }];
     for (let head = 0; head < queue.length; head++) {
       const { fn: callee, via } = queue[head] as { fn: FunctionNode; via: readonly string[] };
-      for (const site of callSitesOf(sourceCode, callee, classCalls)) {
+      for (const site of callSitesOf(sourceCode, callee, thisCalls)) {
         // Named functions the site is lexically inside, innermost first.
         const crossed: string[] = [];
         for (let current = site.parent; current; current = current.parent) {

@@ -228,6 +228,36 @@ ruleTester.run("no-process-exit", testedRule, {
         bail();
       });
     `,
+    // helpers.bail() calls the bail of the object it names: another object's, or a parameter's, is not reached.
+    dedent`
+      import * as Sentry from "@sentry/node";
+
+      const helpers = {
+        bail() {
+          process.exit(1);
+        },
+      };
+      const other = { bail() {} };
+
+      Sentry.startSpan({ name: "s" }, () => other.bail());
+      Sentry.startSpan({ name: "s" }, (span, helpers = other) => helpers.bail());
+    `,
+    // An instance method is not what `Job.fail()` calls; a static one of another class is not reached either.
+    dedent`
+      import * as Sentry from "@sentry/node";
+
+      class Job {
+        fail() {
+          process.exit(1);
+        }
+      }
+      class Other {
+        static fail() {}
+      }
+
+      Sentry.startSpan({ name: "s" }, () => Other.fail());
+      Sentry.startSpan({ name: "s" }, () => (Job as any).fail?.());
+    `,
     // this.stop() in class A calls A's stop, not B's.
     dedent`
       import { withTask } from "@traceloop/node-server-sdk";
@@ -3529,6 +3559,145 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
+    ...[
+      // Reached through members: a method of a same-file object literal, called as `helpers.bail()`.
+      {
+        code: dedent`
+          import * as Sentry from "@sentry/node";
+
+          const helpers = {
+            bail() {
+              process.exit(3);
+            },
+          };
+
+          Sentry.startSpan({ name: "s" }, () => helpers.bail());
+        `,
+        where: "span 's' (via bail())",
+        line: 5,
+      },
+      // An arrow property passed as a callback, and a string key.
+      {
+        code: dedent`
+          import * as Sentry from "@sentry/node";
+
+          const handlers = {
+            "onError": () => {
+              process.exit(3);
+            },
+          };
+
+          Sentry.startSpan({ name: "s" }, async () => {
+            await download().catch(handlers.onError);
+          });
+        `,
+        where: "span 's' (via onError())",
+        line: 5,
+      },
+      // A sibling method of an object literal, called through `this`.
+      {
+        code: dedent`
+          import * as Sentry from "@sentry/node";
+
+          export const job = {
+            run() {
+              return Sentry.startSpan({ name: "s" }, () => this.check());
+            },
+            check() {
+              this.stop();
+            },
+            stop() {
+              process.exit(3);
+            },
+          };
+        `,
+        where: "span 's' (via check() → stop())",
+        line: 11,
+      },
+      // A static method, called through its class (also with `.call`).
+      {
+        code: dedent`
+          import * as Sentry from "@sentry/node";
+
+          class Config {
+            static require(name: string) {
+              if (!process.env[name]) process.exit(3);
+            }
+          }
+
+          Sentry.startSpan({ name: "s" }, () => Config.require.call(Config, "KEY"));
+        `,
+        where: "span 's' (via require())",
+        line: 5,
+        column: 29,
+      },
+      // A static arrow field of a class expression held in a const.
+      {
+        code: dedent`
+          import * as Sentry from "@sentry/node";
+
+          const Exit = class {
+            static now = () => {
+              process.exit(3);
+            };
+          };
+
+          Sentry.startSpan({ name: "s" }, () => Exit.now());
+        `,
+        where: "span 's' (via now())",
+        line: 5,
+      },
+      // A private method, and a method passed as `this.fail` rather than called.
+      {
+        code: dedent`
+          import * as Sentry from "@sentry/node";
+
+          class Job {
+            run() {
+              return Sentry.startSpan({ name: "s" }, () => this.#load().catch(this.fail));
+            }
+
+            async #load() {
+              if (!process.env.KEY) process.exit(3);
+            }
+
+            fail() {
+              process.exit(3);
+            }
+          }
+        `,
+        where: ["span 's' (via #load())", "span 's' (via fail())"],
+        line: [9, 13],
+        column: [27, 5],
+      },
+    ].map(({ code, where, line, column }) => {
+      const exit = "process.exit(3)";
+      const thrown = (scope: string) => `throw Object.assign(new Error("process.exit() in ${scope}"), { exitCode: 3 })`;
+      const wheres = Array.isArray(where) ? where : [where];
+      const lines = Array.isArray(line) ? line : [line];
+      const columns = Array.isArray(column) ? column : [column ?? 5];
+      const codeLines = code.split("\n");
+      return {
+        code,
+        errors: wheres.map((at, i) => {
+          const errorLine = lines[i] as number;
+          const errorColumn = columns[i] as number;
+          expect(codeLines[errorLine - 1]?.indexOf(exit)).toBe(errorColumn - 1);
+          const rewritten = [...codeLines];
+          const scope = at.slice(0, at.indexOf(" (via"));
+          rewritten[errorLine - 1] = (rewritten[errorLine - 1] as string).replace(exit, thrown(scope));
+          return {
+            messageId: "exitInScope" as const,
+            data: { exit: "process.exit()", where: at },
+            line: errorLine,
+            column: errorColumn,
+            endLine: errorLine,
+            endColumn: errorColumn + exit.length,
+            suggestions: [throwing("3", rewritten.join("\n"), false)],
+          };
+        }),
+      };
+    }),
   ],
 });
 
