@@ -256,6 +256,9 @@ function createProcessLevel(model: FileModel): ProcessLevel {
         });
       case AST_NODE_TYPES.BlockStatement:
         return statement.body.some(statementFlushes);
+      case AST_NODE_TYPES.IfStatement:
+        // `if (traceloop) await traceloop.forceFlush(); else await sdk.shutdown();`: flushed on either branch.
+        return !!statement.alternate && statementFlushes(statement.consequent) && statementFlushes(statement.alternate);
       case AST_NODE_TYPES.TryStatement:
         // `try { await flush(); } catch {}`: the flush was attempted either way.
         return statement.block.body.some(statementFlushes) || (!!statement.finalizer && statement.finalizer.body.some(statementFlushes));

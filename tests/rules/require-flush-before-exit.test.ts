@@ -69,6 +69,17 @@ ruleTester.run("require-flush-before-exit", testedRule, {
       filename: "server.cjs",
       languageOptions: commonjs,
     },
+    // Both branches of an if flush, so the exit after it is flushed; one branch alone is not enough (see invalid).
+    code`
+      ${NODE_SDK}
+
+      process.on("SIGTERM", async () => {
+        if (process.env.FAST_EXIT) {
+          await Promise.race([sdk.shutdown(), new Promise((resolve) => setTimeout(resolve, 500))]);
+        } else await sdk.shutdown();
+        process.exit(0);
+      });
+    `,
     // The shape from OpenTelemetry's docs: shut down, then exit whatever happened.
     code`
       ${NODE_SDK}
@@ -432,6 +443,42 @@ ruleTester.run("require-flush-before-exit", testedRule, {
                   console.error(reason);
                   await sdk.shutdown();
                   process.exit(1);
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // Only one branch of the if flushes: the other path still exits with the queue full.
+    {
+      code: code`
+        ${NODE_SDK}
+
+        process.on("SIGTERM", async () => {
+          if (process.env.FLUSH_ON_EXIT) await sdk.shutdown();
+          process.exit(0);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "OpenTelemetry", "sdk.shutdown()", " in the 'SIGTERM' handler"),
+          line: 8,
+          column: 3,
+          endLine: 8,
+          endColumn: 18,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${NODE_SDK}
+
+                process.on("SIGTERM", async () => {
+                  if (process.env.FLUSH_ON_EXIT) await sdk.shutdown();
+                  await sdk.shutdown();
+                  process.exit(0);
                 });
               `,
             ),
