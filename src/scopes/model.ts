@@ -369,7 +369,8 @@ function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode
     const name = keyName(parent);
     if (name === undefined) return [];
     const sites = thisCalls(parent.parent).get(name) ?? [];
-    return parent.static ? [...sites, ...memberCallsOf(namesOfClass(sourceCode, parent.parent.parent), name)] : sites;
+    const classNames = namesOfClass(sourceCode, parent.parent.parent);
+    return [...sites, ...(parent.static ? memberCallsOf(classNames, name) : instanceCallsOf(sourceCode, classNames, name))];
   }
   // `bail() {}`, `bail: () => {}` in `const helpers = { … }`: called as `helpers.bail()`, or `this.bail()` from a sibling.
   if (parent?.type === AST_NODE_TYPES.Property && parent.value === fn && parent.kind === "init" && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
@@ -417,6 +418,24 @@ function callsOfValue(value: TSESTree.Node, sites: TSESTree.Node[]): void {
 function callsOf(variables: readonly TSESLint.Scope.Variable[]): TSESTree.Node[] {
   const sites: TSESTree.Node[] = [];
   for (const variable of variables) for (const ref of variable.references) callsOfValue(ref.identifier as TSESTree.Node, sites);
+  return sites;
+}
+
+/** The calls of an instance method on a same-file instance: `new Job().fail()`, `const job = new Job(); job.fail()`. */
+function instanceCallsOf(sourceCode: Readonly<TSESLint.SourceCode>, classNames: readonly TSESLint.Scope.Variable[], name: string): TSESTree.Node[] {
+  const sites: TSESTree.Node[] = [];
+  for (const variable of classNames) {
+    for (const ref of variable.references) {
+      const use = useOf(ref.identifier as TSESTree.Node);
+      if (use.parent?.type !== AST_NODE_TYPES.NewExpression || use.parent.callee !== use) continue;
+      const instance = useOf(use.parent);
+      const user = instance.parent;
+      if (user?.type === AST_NODE_TYPES.MemberExpression && user.object === instance && memberKey(user) === name) callsOfValue(user, sites);
+      else if (user?.type === AST_NODE_TYPES.VariableDeclarator && user.init === instance && user.id.type === AST_NODE_TYPES.Identifier) {
+        sites.push(...memberCallsOf(sourceCode.getDeclaredVariables(user), name));
+      }
+    }
+  }
   return sites;
 }
 

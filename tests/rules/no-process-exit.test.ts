@@ -242,7 +242,7 @@ ruleTester.run("no-process-exit", testedRule, {
       Sentry.startSpan({ name: "s" }, () => other.bail());
       Sentry.startSpan({ name: "s" }, (span, helpers = other) => helpers.bail());
     `,
-    // An instance method is not what `Job.fail()` calls; a static one of another class is not reached either.
+    // An instance method is not what `Job.fail()` calls; another class's static or instance `fail` is not Job's.
     dedent`
       import * as Sentry from "@sentry/node";
 
@@ -253,10 +253,12 @@ ruleTester.run("no-process-exit", testedRule, {
       }
       class Other {
         static fail() {}
+        fail() {}
       }
 
       Sentry.startSpan({ name: "s" }, () => Other.fail());
       Sentry.startSpan({ name: "s" }, () => (Job as any).fail?.());
+      Sentry.startSpan({ name: "s" }, () => new Other().fail());
     `,
     // this.stop() in class A calls A's stop, not B's.
     dedent`
@@ -3669,6 +3671,28 @@ ruleTester.run("no-process-exit", testedRule, {
         where: ["span 's' (via #load())", "span 's' (via fail())"],
         line: [9, 13],
         column: [27, 5],
+      },
+      // An instance method, called on a same-file instance: held in a const, or made in place.
+      {
+        code: dedent`
+          import * as Sentry from "@sentry/node";
+
+          class Guard {
+            require(name: string) {
+              if (!process.env[name]) process.exit(3);
+            }
+            limit(count: number) {
+              if (count > 100) process.exit(3);
+            }
+          }
+
+          const guard = new Guard();
+          Sentry.startSpan({ name: "s" }, () => guard.require("KEY"));
+          Sentry.startSpan({ name: "t" }, () => new Guard().limit(1));
+        `,
+        where: ["span 's' (via require())", "span 't' (via limit())"],
+        line: [5, 8],
+        column: [29, 22],
       },
     ].map(({ code, where, line, column }) => {
       const exit = "process.exit(3)";
