@@ -125,7 +125,7 @@ async function workerMain() {
 
   parentPort.on("message", ({ index, file }) => {
     const started = performance.now();
-    const report = { index, file, failures: [], findings: 0 };
+    const report = { index, file, failures: [], findings: 0, findingList: [] };
     try {
       const buffer = fs.readFileSync(file);
       const text = buffer.toString("utf8");
@@ -141,6 +141,7 @@ async function workerMain() {
       if (fatal) report.parseFailure = `${fatal.line}:${fatal.column} ${fatal.message}`;
       const findings = messages.filter((message) => message.ruleId?.startsWith("traced-exit/"));
       report.findings = findings.length;
+      report.findingList = findings.map((m) => `${m.line}:${m.column} ${m.ruleId}`);
       // 2. the prefilter never hides a finding
       const passes = engine.mightChange(text);
       if (!passes && findings.length > 0) {
@@ -209,6 +210,8 @@ async function main() {
   const slowest = [];
   const parseFailureSamples = [];
   const unreported = [];
+  /** Every finding on the real files, to read: real code nobody here wrote, so each one is a true or a false positive. */
+  const findingSamples = [];
   let next = 0;
   let done = 0;
   const relative = (file) => path.relative(ROOT, file);
@@ -239,6 +242,7 @@ async function main() {
         }
         totals.findings += report.findings;
         if (report.findings > 0) totals.filesWithFindings++;
+        for (const finding of report.findingList) if (findingSamples.length < 30) findingSamples.push(`${relative(report.file)}:${finding}`);
         if (report.engine) {
           totals.engine.run++;
           totals.engine[report.engine]++;
@@ -274,6 +278,7 @@ async function main() {
     `  slowest files: ${slowest.map(([ms, file]) => `${file} ${ms.toFixed(0)} ms`).join("; ")}`,
   ];
   console.log(lines.join("\n"));
+  if (findingSamples.length) console.log(`  findings:\n    ${findingSamples.join("\n    ")}`);
   if (parseFailureSamples.length) console.log(`  parse failure samples:\n    ${parseFailureSamples.join("\n    ")}`);
   if (unreported.length) console.log(`  injected files with no finding (e.g. \`process\` reassigned, /* eslint-disable */):\n    ${unreported.join("\n    ")}`);
   if (totals.injected.unchanged > UNREPORTED_SHARE * totals.injected.run) {
@@ -282,7 +287,7 @@ async function main() {
   const date = new Date().toISOString().slice(0, 10);
   const fullRun = limit === 0 && !only;
   const jsonOut = explicitJson ?? (fullRun && fs.existsSync(path.join(ROOT, "bench/.corpus")) ? path.join(ROOT, "bench/.corpus/sweep.json") : undefined);
-  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ ...totals, date, seconds, workers, failures, slowest, parseFailureSamples, unreported }, null, 2));
+  if (jsonOut) fs.writeFileSync(jsonOut, JSON.stringify({ ...totals, date, seconds, workers, failures, slowest, findingSamples, parseFailureSamples, unreported }, null, 2));
   if (failures.length > 0) {
     console.log(`\n${failures.length} FAILURES:`);
     for (const failure of failures.slice(0, 100)) console.log(`  ${failure.split("\n").slice(0, 8).join("\n    ")}`);
