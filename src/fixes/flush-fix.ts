@@ -82,6 +82,20 @@ function canUseTopLevelAwait(sourceCode: Readonly<TSESLint.SourceCode>, filename
   return found;
 }
 
+/**
+ * Where `async ` goes to make a function async: before the function itself, but before the key of a
+ * method (`onTerm() {}` → `async onTerm() {}`, `static #stop() {}` → `static async #stop() {}`), whose
+ * function node starts at its parameters.
+ */
+function asyncInsertionPoint(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode): number {
+  const owner = fn.parent;
+  if ((owner?.type === AST_NODE_TYPES.MethodDefinition || (owner?.type === AST_NODE_TYPES.Property && owner.method)) && owner.value === fn) {
+    // `["onTerm"]() {}`: before the bracket.
+    return owner.computed ? (sourceCode.getTokenBefore(owner.key)?.range[0] ?? owner.key.range[0]) : owner.key.range[0];
+  }
+  return fn.range[0];
+}
+
 /** `await flush();` just before the exit, making a listener or promise callback `async` when needed. */
 function awaitBeforeExit(context: FixContext, exit: ExitCall, fn: FunctionNode | TSESTree.Program, exitText: string): FlushSuggestion | undefined {
   const { sourceCode, filename, level, plan } = context;
@@ -94,7 +108,8 @@ function awaitBeforeExit(context: FixContext, exit: ExitCall, fn: FunctionNode |
     if (!canUseTopLevelAwait(sourceCode, filename)) return undefined;
   } else if (!fn.async) {
     if (!level.mayBecomeAsync(fn)) return undefined;
-    makeAsync = { range: [fn.range[0], fn.range[0]], text: "async " };
+    const at = asyncInsertionPoint(sourceCode, fn);
+    makeAsync = { range: [at, at], text: "async " };
   }
   const asyncNote = makeAsync ? (level.handlerOf(fn) ? " (the handler becomes async)" : " (the callback becomes async)") : "";
   const eol = fileFlavour(sourceCode, filename).eol;

@@ -87,7 +87,7 @@ const MAX_HOPS = 3;
 
 /**
  * `span.end()` or `span.recordException()` is called under this node, directly or in a
- * same-file function it calls by name: `catch (e) { throw errorHandler(e); }`.
+ * same-file function it calls by name: `catch (e) { throw errorHandler(e); }`, `this.#fail(e)`.
  */
 function endsOrRecords(root: TSESTree.Node | null | undefined, sourceCode: Readonly<TSESLint.SourceCode>, hops: number): boolean {
   let found = false;
@@ -97,7 +97,7 @@ function endsOrRecords(root: TSESTree.Node | null | undefined, sourceCode: Reado
         const callee = skipWrappers(node.callee);
         const name = memberName(callee);
         if (name === "end" || name === "recordException") found = true;
-        else if (callee.type === AST_NODE_TYPES.Identifier && hops < MAX_HOPS) {
+        else if ((callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression) && hops < MAX_HOPS) {
           const called = resolveCallback(sourceCode, callee);
           found = !!called && endsOrRecords(called.fn.body, sourceCode, hops + 1);
         }
@@ -153,6 +153,8 @@ function topLevelCalls(body: FunctionNode["body"]): TSESTree.CallExpression[] {
  *
  *   tracer.startActiveSpan("x", (span) => handleFn(span, opts, fn));
  *   function handleFn(span, opts, fn) { try { … } catch (e) { span.end(); throw e; } }
+ *
+ * or a method: `(span) => this.#callActiveSpan(span, callback)` (src/scopes/members.ts).
  */
 function handlesSpan(fn: FunctionNode, index: number, sourceCode: Readonly<TSESLint.SourceCode>, hops: number): boolean {
   if (handlesOwnErrors(fn.body, sourceCode, hops)) return true;
@@ -166,7 +168,7 @@ function handlesSpan(fn: FunctionNode, index: number, sourceCode: Readonly<TSESL
   };
   return topLevelCalls(fn.body).some((call) => {
     const callee = skipWrappers(call.callee);
-    if (callee.type !== AST_NODE_TYPES.Identifier) return false;
+    if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return false;
     const at = call.arguments.findIndex(isSpan);
     // After a spread, the argument's position no longer says which parameter receives it.
     if (at < 0 || call.arguments.slice(0, at).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) return false;

@@ -183,22 +183,24 @@ function insideTryEndingSpan(env: Env, statement: TSESTree.Node): boolean {
 
 /**
  * `span.end()`, `activeSpan?.end()`, `trace.getActiveSpan()?.end()`, or `.end()` on the
- * scope callback's first parameter (`startActiveSpan(name, (s) => …)`).
+ * scope callback's first parameter (`startActiveSpan(name, (s) => …)`), as a statement of the
+ * block itself: an end under a condition (`if (!(result instanceof Promise)) span.end();`, the
+ * guard written for exactly this case) or in a callback does not surely run as the function returns.
  */
 function endsSpan(env: Env, block: TSESTree.BlockStatement): boolean {
-  let found = false;
-  walk(block, env.context.sourceCode.visitorKeys, (node) => {
-    if (found || node.type !== AST_NODE_TYPES.CallExpression) return;
-    const callee = skipWrappers(node.callee);
-    if (callee.type !== AST_NODE_TYPES.MemberExpression || memberName(callee) !== "end") return;
+  return block.body.some((statement) => {
+    if (statement.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+    const call = skipToValue(statement.expression);
+    if (call.type !== AST_NODE_TYPES.CallExpression) return false;
+    const callee = skipToValue(call.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || memberName(callee) !== "end") return false;
     const object = skipToValue(callee.object);
-    if (object.type === AST_NODE_TYPES.Identifier) {
-      found = /span/iu.test(object.name) || isScopeParameter(env, object);
-    } else if (object.type === AST_NODE_TYPES.CallExpression) {
-      found = memberName(skipWrappers(object.callee)) === "getActiveSpan" || (object.callee.type === AST_NODE_TYPES.Identifier && object.callee.name === "getActiveSpan");
+    if (object.type === AST_NODE_TYPES.Identifier) return /span/iu.test(object.name) || isScopeParameter(env, object);
+    if (object.type === AST_NODE_TYPES.CallExpression) {
+      return memberName(skipWrappers(object.callee)) === "getActiveSpan" || (object.callee.type === AST_NODE_TYPES.Identifier && object.callee.name === "getActiveSpan");
     }
+    return false;
   });
-  return found;
 }
 
 function isScopeParameter(env: Env, id: TSESTree.Identifier): boolean {

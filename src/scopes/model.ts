@@ -12,7 +12,8 @@ import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
-import { functionName, isFunction, keyName, memberKey, memberName, skipWrappers, staticProperty, staticString, walk } from "./ast";
+import { functionName, isFunction, memberName, skipWrappers, staticProperty, staticString, walk } from "./ast";
+import { callsOf, findThisCalls, memberCallSites, memberFunction } from "./members";
 
 export { walk } from "./ast";
 import { HELPER_WRAP } from "../fixes/span-helper";
@@ -184,7 +185,7 @@ function callbackArgument(call: TSESTree.CallExpression, position: number | "las
   return args[position];
 }
 
-/** The function an argument stands for: itself, a same-file `const fn = …`, or `recordSpanErrors(fn)`. */
+/** The function an argument stands for: itself, a same-file `const fn = …`, a same-file method (`helpers.fn`, `this.fn`), or `recordSpanErrors(fn)`. */
 export function resolveCallback(
   sourceCode: Readonly<TSESLint.SourceCode>,
   arg: TSESTree.Node | undefined,
@@ -200,6 +201,10 @@ export function resolveCallback(
   ) {
     const wrappedFn = resolveCallback(sourceCode, inner.arguments[0]);
     return wrappedFn ? { fn: wrappedFn.fn, wrapped: true } : undefined;
+  }
+  if (inner.type === AST_NODE_TYPES.MemberExpression) {
+    const fn = memberFunction(sourceCode, inner);
+    return fn && { fn, wrapped: false };
   }
   if (inner.type === AST_NODE_TYPES.Identifier) {
     const variable = ASTUtils.findVariable(sourceCode.getScope(inner), inner);
@@ -353,7 +358,7 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
 }
 
 /** Where a function is called from in this file (or passed as a callback). */
-function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, thisCalls: (holder: TSESTree.ClassBody | TSESTree.ObjectExpression) => Map<string, TSESTree.Node[]>): TSESTree.Node[] {
+function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, thisCalls: (holder: TSESTree.ClassBody | TSESTree.ObjectExpression) => ReadonlyMap<string, readonly TSESTree.Node[]>): readonly TSESTree.Node[] {
   const parent = fn.parent;
   if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id) {
     return callsOf(sourceCode.getDeclaredVariables(fn).filter((variable) => variable.name === fn.id?.name));
@@ -361,95 +366,7 @@ function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode
   if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && parent.init === fn) {
     return callsOf(sourceCode.getDeclaredVariables(parent));
   }
-  // `stop() {}` and `stop = () => {}` in a class: called as `this.stop()`; a static one also as `Job.stop()`.
-  if (
-    (parent?.type === AST_NODE_TYPES.MethodDefinition || (parent?.type === AST_NODE_TYPES.PropertyDefinition && parent.value === fn)) &&
-    parent.parent.type === AST_NODE_TYPES.ClassBody
-  ) {
-    const name = keyName(parent);
-    if (name === undefined) return [];
-    const sites = thisCalls(parent.parent).get(name) ?? [];
-    const classNames = namesOfClass(sourceCode, parent.parent.parent);
-    return [...sites, ...(parent.static ? memberCallsOf(classNames, name) : instanceCallsOf(sourceCode, classNames, name))];
-  }
-  // `bail() {}`, `bail: () => {}` in `const helpers = { … }`: called as `helpers.bail()`, or `this.bail()` from a sibling.
-  if (parent?.type === AST_NODE_TYPES.Property && parent.value === fn && parent.kind === "init" && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
-    const name = keyName(parent);
-    const holder = parent.parent;
-    if (name === undefined) return [];
-    const declarator = holder.parent;
-    const variables = declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier && declarator.init === holder ? sourceCode.getDeclaredVariables(declarator) : [];
-    return [...(thisCalls(holder).get(name) ?? []), ...memberCallsOf(variables, name)];
-  }
-  return [];
-}
-
-/** The bindings a class is called through: `class Job {}`, `const Job = class {}`. */
-function namesOfClass(sourceCode: Readonly<TSESLint.SourceCode>, cls: TSESTree.ClassDeclaration | TSESTree.ClassExpression): readonly TSESLint.Scope.Variable[] {
-  const own = sourceCode.getDeclaredVariables(cls);
-  const declarator = cls.parent;
-  if (declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier && declarator.init === cls) {
-    return [...own, ...sourceCode.getDeclaredVariables(declarator)];
-  }
-  return own;
-}
-
-/** An expression as its parent uses it: above `(x as T)`, `x!`, `<T>x` and `x satisfies T`. */
-function useOf(node: TSESTree.Node): TSESTree.Node {
-  let use = node;
-  while (use.parent && skipWrappers(use.parent) !== use.parent) use = use.parent;
-  return use;
-}
-
-/**
- * The calls a function value takes part in: `f()`, `new F()`, `f.call(…)`/`apply`/`bind`, and
- * calls it is passed to as an argument (`.catch(f)`, `withTask(config, f)`).
- */
-function callsOfValue(value: TSESTree.Node, sites: TSESTree.Node[]): void {
-  const use = useOf(value);
-  const user = use.parent;
-  if (user?.type === AST_NODE_TYPES.CallExpression || user?.type === AST_NODE_TYPES.NewExpression) {
-    sites.push(user);
-  } else if (user?.type === AST_NODE_TYPES.MemberExpression && user.object === use && ["call", "apply", "bind"].includes(memberName(user) ?? "")) {
-    if (user.parent?.type === AST_NODE_TYPES.CallExpression) sites.push(user.parent);
-  }
-}
-
-function callsOf(variables: readonly TSESLint.Scope.Variable[]): TSESTree.Node[] {
-  const sites: TSESTree.Node[] = [];
-  for (const variable of variables) for (const ref of variable.references) callsOfValue(ref.identifier as TSESTree.Node, sites);
-  return sites;
-}
-
-/** The calls of an instance method on a same-file instance: `new Job().fail()`, `const job = new Job(); job.fail()`. */
-function instanceCallsOf(sourceCode: Readonly<TSESLint.SourceCode>, classNames: readonly TSESLint.Scope.Variable[], name: string): TSESTree.Node[] {
-  const sites: TSESTree.Node[] = [];
-  for (const variable of classNames) {
-    for (const ref of variable.references) {
-      const use = useOf(ref.identifier as TSESTree.Node);
-      if (use.parent?.type !== AST_NODE_TYPES.NewExpression || use.parent.callee !== use) continue;
-      const instance = useOf(use.parent);
-      const user = instance.parent;
-      if (user?.type === AST_NODE_TYPES.MemberExpression && user.object === instance && memberKey(user) === name) callsOfValue(user, sites);
-      else if (user?.type === AST_NODE_TYPES.VariableDeclarator && user.init === instance && user.id.type === AST_NODE_TYPES.Identifier) {
-        sites.push(...memberCallsOf(sourceCode.getDeclaredVariables(user), name));
-      }
-    }
-  }
-  return sites;
-}
-
-/** The calls of `holder.name`, for every reference to a holder: `helpers.bail()`, `.catch(Job.fail)`. */
-function memberCallsOf(holders: readonly TSESLint.Scope.Variable[], name: string): TSESTree.Node[] {
-  const sites: TSESTree.Node[] = [];
-  for (const variable of holders) {
-    for (const ref of variable.references) {
-      const use = useOf(ref.identifier as TSESTree.Node);
-      const member = use.parent;
-      if (member?.type === AST_NODE_TYPES.MemberExpression && member.object === use && memberKey(member) === name) callsOfValue(member, sites);
-    }
-  }
-  return sites;
+  return memberCallSites(sourceCode, fn, thisCalls) ?? [];
 }
 
 /** Reach: is a node run inside a traced scope, lexically or through same-file calls? */
@@ -458,20 +375,11 @@ function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TS
   const outerByScope = new Map<TracedScope, readonly TracedScope[]>();
   const thisCallCache = new Map<TSESTree.ClassBody | TSESTree.ObjectExpression, Map<string, TSESTree.Node[]>>();
 
-  /** `this.name()` calls inside a class body or an object literal, by name. */
+  /** `this.name` calls inside a class body or an object literal, by name. */
   const thisCalls = (holder: TSESTree.ClassBody | TSESTree.ObjectExpression) => {
     let calls = thisCallCache.get(holder);
     if (!calls) {
-      const found = new Map<string, TSESTree.Node[]>();
-      walk(holder, sourceCode.visitorKeys, (node) => {
-        if (node.type !== AST_NODE_TYPES.MemberExpression || node.object.type !== AST_NODE_TYPES.ThisExpression) return;
-        const name = memberKey(node);
-        if (name === undefined) return;
-        const sites = found.get(name) ?? [];
-        callsOfValue(node, sites);
-        found.set(name, sites);
-      });
-      calls = found;
+      calls = findThisCalls(holder, sourceCode.visitorKeys);
       thisCallCache.set(holder, calls);
     }
     return calls;

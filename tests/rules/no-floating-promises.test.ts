@@ -53,6 +53,41 @@ const testedRule = rule as never;
 
 syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedRule, {
   valid: [
+    // A method the file does not pin down is not judged without types: a `let` holder may be reassigned,
+    // and another object's `save` is not this one's.
+    dedent`
+      ${TRACELOOP}
+
+      let store = {
+        async save() {},
+      };
+      const other = { save() {} };
+
+      traceloop.withTask({ name: "persist" }, async () => {
+        store.save();
+        other.save();
+      });
+    `,
+    // The finally ends the span only when the result is not a promise; the promise ends it itself
+    // (the shape of vitest's own tracing helper): nothing ends before the work settles.
+    dedent`
+      import { trace } from "@opentelemetry/api";
+
+      async function work(): Promise<number> {
+        return 1;
+      }
+
+      trace.getTracer("app").startActiveSpan("export", (span) => {
+        let result: unknown;
+        try {
+          result = work();
+          if (result instanceof Promise) return result.finally(() => span.end());
+          return result;
+        } finally {
+          if (!(result instanceof Promise)) span.end();
+        }
+      });
+    `,
     // Awaited and returned task calls.
     dedent`
       ${TRACELOOP}
@@ -582,6 +617,35 @@ syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedR
         },
       ],
     },
+    // Same-file async methods called through members: an object literal, a static method, a same-file instance.
+    ...[
+      { holder: "const store = {\n  async save() {},\n};", call: "store.save()" },
+      { holder: "class Store {\n  static async save() {}\n}", call: "Store.save()" },
+      { holder: "class Store {\n  async save() {}\n}\nconst store = new Store();", call: "store.save()" },
+      { holder: "class Store {\n  async save() {}\n}", call: "new Store().save()" },
+    ].map(({ holder, call }) => {
+      const program = (statement: string) => `${TRACELOOP}\n\n${holder}\n\ntraceloop.withTask({ name: "persist" }, async () => {\n  ${statement}\n});`;
+      const code = program(`${call};`);
+      const line = code.split("\n").indexOf(`  ${call};`) + 1;
+      return {
+        code,
+        output: null,
+        errors: [
+          {
+            messageId: "floating" as const,
+            data: { what: "Promise", where: "task 'persist'" },
+            line,
+            column: 3,
+            endLine: line,
+            endColumn: 3 + call.length,
+            suggestions: [
+              { messageId: "addAwait" as const, data: { kind: "task" }, output: program(`await ${call};`) },
+              { messageId: "addCatch" as const, output: withHelper(catchOnLine(code, line)) },
+            ],
+          },
+        ],
+      };
+    }),
     // new Promise(...) left alone.
     {
       code: dedent`

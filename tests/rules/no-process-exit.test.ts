@@ -3694,6 +3694,22 @@ ruleTester.run("no-process-exit", testedRule, {
         line: [5, 8],
         column: [29, 22],
       },
+      // A method passed by name as the scope callback is the scope's callback.
+      {
+        code: dedent`
+          import * as Sentry from "@sentry/node";
+
+          const jobs = {
+            nightly() {
+              process.exit(3);
+            },
+          };
+
+          Sentry.startSpan({ name: "s" }, jobs.nightly);
+        `,
+        where: "span 's'",
+        line: 5,
+      },
     ].map(({ code, where, line, column }) => {
       const exit = "process.exit(3)";
       const thrown = (scope: string) => `throw Object.assign(new Error("process.exit() in ${scope}"), { exitCode: 3 })`;
@@ -3708,7 +3724,7 @@ ruleTester.run("no-process-exit", testedRule, {
           const errorColumn = columns[i] as number;
           expect(codeLines[errorLine - 1]?.indexOf(exit)).toBe(errorColumn - 1);
           const rewritten = [...codeLines];
-          const scope = at.slice(0, at.indexOf(" (via"));
+          const scope = at.split(" (via")[0] as string;
           rewritten[errorLine - 1] = (rewritten[errorLine - 1] as string).replace(exit, thrown(scope));
           return {
             messageId: "exitInScope" as const,

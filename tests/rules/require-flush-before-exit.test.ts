@@ -80,6 +80,21 @@ ruleTester.run("require-flush-before-exit", testedRule, {
         process.exit(0);
       });
     `,
+    // A method of a const object whose every call comes after a flush.
+    code`
+      ${NODE_SDK}
+
+      const helpers = {
+        die(exitCode: number) {
+          process.exit(exitCode);
+        },
+      };
+
+      process.on("SIGTERM", async () => {
+        await sdk.shutdown();
+        helpers.die(0);
+      });
+    `,
     // The shape from OpenTelemetry's docs: shut down, then exit whatever happened.
     code`
       ${NODE_SDK}
@@ -487,6 +502,43 @@ ruleTester.run("require-flush-before-exit", testedRule, {
       ],
       output: null,
     },
+    // A handler that is a method: of a const object literal, or a static one (computed key). It becomes
+    // async when every use of it can be seen, which is only the registration.
+    ...[
+      { holder: "const handlers = {\n  onTerm() {\n    process.exit(0);\n  },\n};", async: "const handlers = {\n  async onTerm() {", listener: "handlers.onTerm" },
+      { holder: "class Shutdown {\n  static [\"onTerm\"]() {\n    process.exit(0);\n  }\n}", async: "class Shutdown {\n  static async [\"onTerm\"]() {", listener: "Shutdown.onTerm" },
+    ].map(({ holder, async, listener }) => {
+      const program = (methods: string) => `${NODE_SDK}\n\n${methods}\n\nprocess.on("SIGTERM", ${listener});`;
+      const [head, ...rest] = holder.split("\n");
+      const fixed = `${async}\n    await sdk.shutdown();\n${rest.slice(1).join("\n")}`;
+      expect(head).toBe(async.split("\n")[0]);
+      return {
+        code: program(holder),
+        errors: [
+          {
+            messageId: "exitWithoutFlush" as const,
+            data: exitData("process.exit(0)", "OpenTelemetry", "sdk.shutdown()", " in the 'SIGTERM' handler"),
+            line: 8,
+            column: 5,
+            endLine: 8,
+            endColumn: 20,
+            suggestions: [suggestion("awaitFlush", program(fixed))],
+          },
+        ],
+        output: null,
+      };
+    }),
+    // A method handler whose holder is exported, or that is also called directly, keeps its signature;
+    // so does an exported function.
+    ...[
+      `export function onTerm() {\n  if (process.env.CI) {\n    process.exit(0);\n  }\n}\n\nprocess.on("SIGTERM", onTerm);`,
+      `export const handlers = {\n  onTerm() {\n    process.exit(0);\n  },\n};\n\nprocess.on("SIGTERM", handlers.onTerm);`,
+      `const handlers = {\n  onTerm() {\n    process.exit(0);\n  },\n};\n\nprocess.on("SIGTERM", handlers.onTerm);\nhandlers.onTerm();`,
+    ].map((body) => ({
+      code: `${NODE_SDK}\n\n${body}`,
+      errors: [{ messageId: "exitWithoutFlush" as const, line: 8, column: 5, endLine: 8, endColumn: 20, suggestions: [] }],
+      output: null,
+    })),
     // `process` imported from node:process, and a signal other than SIGTERM/SIGINT.
     {
       code: code`

@@ -69,6 +69,42 @@ ruleTester.run("require-span-error-recording", testedRule, {
       traceChain(async () => work(), { name: "c" });
       traceable(async () => work(), { name: "r" });
     `,
+    // The callback hands its span to a private method that records and ends it (vitest's own tracing does
+    // this), or its catch hands the error to a method that ends the span.
+    dedent`
+      import { trace } from "@opentelemetry/api";
+
+      class Traces {
+        run(callback: () => unknown) {
+          return trace.getTracer("x").startActiveSpan("s", (span) => this.#callActiveSpan(span, callback));
+        }
+
+        #callActiveSpan(span: { end(): void; recordException(e: unknown): void }, callback: () => unknown) {
+          try {
+            return callback();
+          } catch (error) {
+            span.recordException(error);
+            throw error;
+          } finally {
+            span.end();
+          }
+        }
+      }
+
+      const helpers = {
+        fail(error: unknown) {
+          trace.getActiveSpan()?.end();
+          return error;
+        },
+      };
+      trace.getTracer("x").startActiveSpan("t", async () => {
+        try {
+          await work();
+        } catch (error) {
+          throw helpers.fail(error);
+        }
+      });
+    `,
     // The callback owns its span and deals with errors itself: try/catch records, finally ends.
     dedent`
       import { trace } from "@opentelemetry/api";

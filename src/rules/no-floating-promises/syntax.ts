@@ -4,7 +4,7 @@
  *
  *   traceloop.withTask({ name }, async () => …)   an opener call (Traceloop's `with*` always return a Promise)
  *   fetchDocuments(query)                          a same-file `async function` / `const f = async () => …`
- *   this.store(record)                             an `async` method of the enclosing class
+ *   this.store(record), store.save(record)         a same-file `async` method (of this class, an object literal, a class)
  *   (async () => { … })()                          an async IIFE
  *   new Promise(…), Promise.all(…), import(…)
  *   anything.then(onFulfilled)                     `then` without a rejection handler
@@ -13,6 +13,7 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FileModel, TracedScope } from "../../scopes/model";
 import { isFunction, memberName, skipWrappers } from "../../scopes/ast";
+import { memberFunction } from "../../scopes/members";
 import type { FunctionNode } from "../../scopes/ast";
 
 /** `Promise.<name>(…)` that returns a promise which can reject. */
@@ -97,25 +98,8 @@ export function createSyntaxJudge(sourceCode: Readonly<TSESLint.SourceCode>, mod
       }
       return undefined;
     }
-    // this.save(): a method or arrow-valued field of the class the call is written in.
-    if (inner.type === AST_NODE_TYPES.MemberExpression && inner.object.type === AST_NODE_TYPES.ThisExpression) {
-      const name = memberName(inner);
-      const body = enclosingClassBody(inner);
-      if (name === undefined || !body) return undefined;
-      for (const member of body.body) {
-        if (
-          (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) &&
-          !member.computed &&
-          member.key.type === AST_NODE_TYPES.Identifier &&
-          member.key.name === name &&
-          member.value &&
-          isFunction(member.value)
-        ) {
-          return member.value;
-        }
-      }
-    }
-    return undefined;
+    // this.save(), helpers.save(), Store.save(), store.save(): a same-file method (src/scopes/members.ts).
+    return memberFunction(sourceCode, inner);
   };
 
   function returnsPromise(fn: FunctionNode): boolean {
@@ -191,17 +175,4 @@ export function createSyntaxJudge(sourceCode: Readonly<TSESLint.SourceCode>, mod
   };
 
   return { isPromise, isUnhandled, returnsPromise, referencedFunction, scopeOpenedBy, isGlobal };
-}
-
-/** The class whose method (or field initialiser) `node` is written in; arrows keep `this`, functions do not. */
-function enclosingClassBody(node: TSESTree.Node): TSESTree.ClassBody | undefined {
-  for (let current = node.parent; current; current = current.parent) {
-    if (current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.FunctionDeclaration) {
-      const owner = current.parent;
-      return owner?.type === AST_NODE_TYPES.MethodDefinition && owner.parent.type === AST_NODE_TYPES.ClassBody ? owner.parent : undefined;
-    }
-    if (current.type === AST_NODE_TYPES.PropertyDefinition && current.parent.type === AST_NODE_TYPES.ClassBody) return current.parent;
-    if (current.type === AST_NODE_TYPES.StaticBlock && current.parent.type === AST_NODE_TYPES.ClassBody) return current.parent;
-  }
-  return undefined;
 }
