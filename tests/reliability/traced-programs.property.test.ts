@@ -39,6 +39,8 @@ interface Program {
   style: ImportStyle;
   init: "none" | "traceloop" | "nodesdk";
   helpers: boolean;
+  /** How the helpers are declared: functions, methods of \`const helpers = {…}\`, static methods of \`class Helpers\`. */
+  helperForm: "function" | "object" | "static";
   decorated: Statement[] | undefined;
   main: Statement[];
   entry: "none" | "call" | "void" | "catch-exit" | "await" | "then-exit" | "iife";
@@ -87,6 +89,7 @@ const program: fc.Arbitrary<Program> = fc
     style: fc.constantFrom<ImportStyle>("namespace", "default", "named", "require", "destructured"),
     init: fc.constantFrom("none" as const, "traceloop" as const, "nodesdk" as const),
     helpers: fc.boolean(),
+    helperForm: fc.constantFrom("function" as const, "object" as const, "static" as const),
     decorated: fc.option(fc.array(statement(3), { minLength: 1, maxLength: 3 }), { nil: undefined }),
     main: fc.array(statement(4), { minLength: 1, maxLength: 4 }),
     entry: fc.constantFrom("none" as const, "call" as const, "void" as const, "catch-exit" as const, "await" as const, "then-exit" as const, "iife" as const),
@@ -148,38 +151,36 @@ function print(p: Program): string {
   out(0, "async function fetchData(id) {");
   out(1, "return { id };");
   out(0, "}");
-  if (p.helpers) {
-    out(0, "");
-    out(0, "function requireEnv(name) {");
-    out(1, "const value = process.env[name];");
-    out(1, "if (!value) {");
-    out(2, "console.error(`missing ${name}`);");
-    out(2, "process.exit(2);");
-    out(1, "}");
-    out(1, "return value;");
-    out(0, "}");
-    out(0, "");
-    out(0, "function fail(reason) {");
-    out(1, "console.error(reason);");
-    out(1, "process.exit(1);");
-    out(0, "}");
-    out(0, "");
-    out(0, "async function loadConfig() {");
-    out(1, "const config = await fetchData(0);");
-    out(1, 'if (!config) fail("no config");');
-    out(1, "return config;");
-    out(0, "}");
+  // Each helper as [head, body lines]; `fail` is called from `loadConfig` the way its form is called from a sibling.
+  const self = p.helperForm === "function" ? "" : "this.";
+  const helperDefs: [string, string[]][] = p.helpers
+    ? [
+        ["requireEnv(name)", ["const value = process.env[name];", "if (!value) {", "  console.error(`missing ${name}`);", "  process.exit(2);", "}", "return value;"]],
+        ["fail(reason)", ["console.error(reason);", "process.exit(1);"]],
+        ["async loadConfig()", ["const config = await fetchData(0);", `if (!config) ${self}fail("no config");`, "return config;"]],
+      ]
+    : [
+        ["requireEnv(name)", ["return process.env[name];"]],
+        ["fail(reason)", ["throw new Error(reason);"]],
+        ["async loadConfig()", ["return fetchData(0);"]],
+      ];
+  out(0, "");
+  if (p.helperForm === "function") {
+    for (const [head, body] of helperDefs) {
+      out(0, `${head.startsWith("async ") ? `async function ${head.slice(6)}` : `function ${head}`} {`);
+      for (const line of body) out(1, line);
+      out(0, "}");
+    }
   } else {
-    out(0, "function requireEnv(name) {");
-    out(1, "return process.env[name];");
-    out(0, "}");
-    out(0, "function fail(reason) {");
-    out(1, "throw new Error(reason);");
-    out(0, "}");
-    out(0, "async function loadConfig() {");
-    out(1, "return fetchData(0);");
-    out(0, "}");
+    out(0, p.helperForm === "object" ? "const helpers = {" : "class Helpers {");
+    for (const [head, body] of helperDefs) {
+      out(1, `${p.helperForm === "static" ? "static " : ""}${head} {`);
+      for (const line of body) out(2, line);
+      out(1, p.helperForm === "object" ? "}," : "}");
+    }
+    out(0, p.helperForm === "object" ? "};" : "}");
   }
+  const helper = p.helperForm === "function" ? "" : p.helperForm === "object" ? "helpers." : "Helpers.";
 
   const block = (statements: Statement[], indent: number, isAsync: boolean) => {
     for (const s of statements) printStatement(s, indent, isAsync);
@@ -208,9 +209,9 @@ function print(p: Program): string {
         return;
       }
       case "helper":
-        if (s.name === "requireEnv") out(indent, `requireEnv("KEY_${next()}");`);
-        else if (s.name === "fail") out(indent, `if (!process.env.OK) fail("failed ${next()}");`);
-        else out(indent, isAsync ? "await loadConfig();" : "loadConfig();");
+        if (s.name === "requireEnv") out(indent, `${helper}requireEnv("KEY_${next()}");`);
+        else if (s.name === "fail") out(indent, `if (!process.env.OK) ${helper}fail("failed ${next()}");`);
+        else out(indent, isAsync ? `await ${helper}loadConfig();` : `${helper}loadConfig();`);
         return;
       case "scope": {
         const n = next();
@@ -338,6 +339,7 @@ const RUNS = Number(process.env.TRACED_EXIT_PROPERTY_RUNS ?? 120);
 describe("generated traced programs", () => {
   it("are rewritten into code that parses, is stable under a second pass and has nothing fixable left", () => {
     let changed = 0;
+    let memberHelpersRewritten = 0;
     fc.assert(
       fc.property(program, (p) => {
         const file = `/project/src/generated${p.ext}`;
@@ -357,6 +359,8 @@ describe("generated traced programs", () => {
         }
         changed++;
         const output = first.output;
+        // requireEnv's exit, reached through `helpers.requireEnv()` or `Helpers.requireEnv()`, became a throw.
+        if (p.helpers && p.helperForm !== "function" && !output.includes("process.exit(2);")) memberHelpersRewritten++;
         expect(findSyntaxError(output, file), `${input}\n=== output ===\n${output}`).toBeUndefined();
         expect(engine.transform(output, file).output, `second pass changed:\n${output}`).toBeUndefined();
         const left = lint(output, file).filter((m) => m.suggestions?.length);
@@ -368,5 +372,6 @@ describe("generated traced programs", () => {
     );
     // The generator must exercise the rewrites, not only the no-op path.
     expect(changed).toBeGreaterThan(RUNS / 6);
+    expect(memberHelpersRewritten).toBeGreaterThan(0);
   }, 30_000 + RUNS * 250);
 });
