@@ -90,24 +90,30 @@ function thisHolder(node: TSESTree.Node): { body: Holder; isStatic: boolean } | 
   return undefined;
 }
 
-/** The function-valued member `name` of a class body (static or instance side) or an object literal. */
+/**
+ * The function-valued member `name` of a class body (static or instance side) or an object literal.
+ * The last definition wins, as in JavaScript; a spread or an accessor of that name may replace it, so
+ * then there is no answer.
+ */
 function memberOf(holder: Holder, name: string, isStatic: boolean): FunctionNode | undefined {
+  let found: FunctionNode | undefined;
   if (holder.type === AST_NODE_TYPES.ObjectExpression) {
     for (const property of holder.properties) {
-      if (property.type !== AST_NODE_TYPES.Property || property.kind !== "init" || keyName(property) !== name) continue;
-      const value = skipWrappers(property.value);
-      return isFunction(value) ? value : undefined;
+      if (property.type === AST_NODE_TYPES.SpreadElement) found = undefined;
+      else if (keyName(property) === name) {
+        const value = skipWrappers(property.value);
+        found = property.kind === "init" && isFunction(value) ? value : undefined;
+      }
     }
-    return undefined;
+    return found;
   }
   for (const member of holder.body) {
     if (member.type !== AST_NODE_TYPES.MethodDefinition && member.type !== AST_NODE_TYPES.PropertyDefinition) continue;
     if (member.static !== isStatic || keyName(member) !== name) continue;
-    if (member.type === AST_NODE_TYPES.MethodDefinition && member.kind !== "method") continue;
     const value = member.value && skipWrappers(member.value);
-    return value && isFunction(value) ? value : undefined;
+    found = member.type === AST_NODE_TYPES.MethodDefinition && member.kind !== "method" ? undefined : value && isFunction(value) ? value : undefined;
   }
-  return undefined;
+  return found;
 }
 
 // --- function → calls --------------------------------------------------------------------------

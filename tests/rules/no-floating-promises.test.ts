@@ -54,7 +54,7 @@ const testedRule = rule as never;
 syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedRule, {
   valid: [
     // A method the file does not pin down is not judged without types: a `let` holder may be reassigned,
-    // and another object's `save` is not this one's.
+    // a later `save` or a spread replaces the async one, and another object's `save` is not this one's.
     dedent`
       ${TRACELOOP}
 
@@ -62,10 +62,20 @@ syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedR
         async save() {},
       };
       const other = { save() {} };
+      const redefined = {
+        async save() {},
+        save() {},
+      };
+      const spread = {
+        async save() {},
+        ...other,
+      };
 
       traceloop.withTask({ name: "persist" }, async () => {
         store.save();
         other.save();
+        redefined.save();
+        spread.save();
       });
     `,
     // The finally ends the span only when the result is not a promise; the promise ends it itself
