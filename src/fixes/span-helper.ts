@@ -89,7 +89,7 @@ const MAX_HOPS = 3;
  * `span.end()` or `span.recordException()` is called under this node, directly or in a
  * same-file function it calls by name: `catch (e) { throw errorHandler(e); }`, `this.#fail(e)`.
  */
-function endsOrRecords(root: TSESTree.Node | null | undefined, sourceCode: Readonly<TSESLint.SourceCode>, hops: number): boolean {
+function endsOrRecords(root: TSESTree.Node | null | undefined, sourceCode: Readonly<TSESLint.SourceCode>, hops: number, finish?: string): boolean {
   let found = false;
   if (root) {
     walk(root, sourceCode.visitorKeys, (node) => {
@@ -97,6 +97,7 @@ function endsOrRecords(root: TSESTree.Node | null | undefined, sourceCode: Reado
         const callee = skipWrappers(node.callee);
         const name = memberName(callee);
         if (name === "end" || name === "recordException") found = true;
+        else if (finish !== undefined && callee.type === AST_NODE_TYPES.Identifier && callee.name === finish) found = true;
         else if ((callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression) && hops < MAX_HOPS) {
           const called = resolveCallback(sourceCode, callee);
           found = !!called && endsOrRecords(called.fn.body, sourceCode, hops + 1);
@@ -116,12 +117,12 @@ function endsOrRecords(root: TSESTree.Node | null | undefined, sourceCode: Reado
  *     try { … } catch (error) { span.recordException(error); throw error; } finally { span.end(); }
  *   });
  */
-function handlesOwnErrors(body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>, hops: number): boolean {
+function handlesOwnErrors(body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>, hops: number, finish?: string): boolean {
   if (body.type !== AST_NODE_TYPES.BlockStatement) return false;
   return body.body.some(
     (statement) =>
       statement.type === AST_NODE_TYPES.TryStatement &&
-      (endsOrRecords(statement.handler?.body, sourceCode, hops) || endsOrRecords(statement.finalizer, sourceCode, hops)),
+      (endsOrRecords(statement.handler?.body, sourceCode, hops, finish) || endsOrRecords(statement.finalizer, sourceCode, hops, finish)),
   );
 }
 
@@ -156,8 +157,8 @@ function topLevelCalls(body: FunctionNode["body"]): TSESTree.CallExpression[] {
  *
  * or a method: `(span) => this.#callActiveSpan(span, callback)` (src/scopes/members.ts).
  */
-function handlesSpan(fn: FunctionNode, index: number, sourceCode: Readonly<TSESLint.SourceCode>, hops: number): boolean {
-  if (handlesOwnErrors(fn.body, sourceCode, hops)) return true;
+function handlesSpan(fn: FunctionNode, index: number, sourceCode: Readonly<TSESLint.SourceCode>, hops: number, finish?: string): boolean {
+  if (handlesOwnErrors(fn.body, sourceCode, hops, finish)) return true;
   const param = fn.params[index];
   if (param?.type !== AST_NODE_TYPES.Identifier || hops >= MAX_HOPS) return false;
   const span = sourceCode.getDeclaredVariables(fn).find((variable) => variable.defs.some((def) => def.name === param));
@@ -183,6 +184,10 @@ export function scopeRecordsErrors(scope: TracedScope, sourceCode: Readonly<TSES
   const body = scope.callback.body;
   if (!scope.callbackArg && body.type === AST_NODE_TYPES.BlockStatement && isBodyWrapped(body)) return true;
   // Only a callback that owns its span (`startActiveSpan`) receives it, as its first parameter, and may hand it on.
-  if (scope.spec.errors === "user-owned") return handlesSpan(scope.callback, 0, sourceCode, 0);
+  if (scope.spec.errors === "user-owned") {
+    // Sentry's `startSpanManual(opts, (span, finish) => …)`: calling `finish()` ends the span.
+    const finishParam = scope.spec.finishParam === undefined ? undefined : scope.callback.params[scope.spec.finishParam];
+    return handlesSpan(scope.callback, scope.spec.spanParam ?? 0, sourceCode, 0, finishParam?.type === AST_NODE_TYPES.Identifier ? finishParam.name : undefined);
+  }
   return handlesOwnErrors(body, sourceCode, 0);
 }

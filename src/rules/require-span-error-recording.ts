@@ -4,10 +4,11 @@
  * happy path only. An error thrown inside leaves the span open: it is never recorded,
  * never ended, never exported, and its children point at a parent that never arrives.
  */
-import type { TSESTree } from "@typescript-eslint/utils";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
 import { describeScope, getFileModel } from "../scopes/model";
+import { memberName, walk } from "../scopes/ast";
 import type { TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { mightOpenScope } from "../scopes/prefilter";
@@ -17,7 +18,7 @@ import { fileFlavour } from "../fixes/imports";
 import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
 
 export type Options = [];
-export type MessageId = "spanNotEndedOnError" | "wrapCallback";
+export type MessageId = "spanNotEndedOnError" | "spanNeverEnded" | "wrapCallback";
 
 const WHY = {
   "not-recorded": "ends its span only when the callback succeeds (Traceloop 0.27)",
@@ -25,6 +26,30 @@ const WHY = {
 } as const;
 
 const capitalize = (text: string) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;
+
+/**
+ * A callback that receives its span and can never end it: it does not use its span parameter (or has
+ * none) and never asks for the active span. Its span stays open on every path, success included, so
+ * "ended on success only" would be wrong, and wrapping it would only end the span on errors.
+ */
+function neverEndsSpan(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const index = scope.spec.spanParam;
+  if (index === undefined || scope.callback.params.length > index + 1) return false;
+  const param = scope.callback.params[index];
+  if (param) {
+    // A destructured or rest parameter (`(...args)`): what happens to the span cannot be told.
+    if (param.type !== AST_NODE_TYPES.Identifier) return false;
+    const span = sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
+    if (!span || span.references.length > 0) return false;
+  }
+  let asksForSpan = false;
+  walk(scope.callback.body, sourceCode.visitorKeys, (node) => {
+    if (node.type === AST_NODE_TYPES.Identifier && (node.name === "arguments" || node.name === "getActiveSpan")) asksForSpan = true;
+    if (node.type === AST_NODE_TYPES.MemberExpression && memberName(node) === "getActiveSpan") asksForSpan = true;
+    return !asksForSpan;
+  });
+  return !asksForSpan;
+}
 
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */
 function reportNode(scope: TracedScope): TSESTree.Node {
@@ -49,6 +74,8 @@ export default createRule<Options, MessageId>({
     messages: {
       spanNotEndedOnError:
         "{{scope}} {{why}}: an error thrown here leaves the span open, so it is never recorded nor exported and its child spans lose their parent.",
+      spanNeverEnded:
+        "{{scope}} is never ended by its callback, which does not use its span: the span stays open on every path, so it is never exported and its child spans lose their parent. End it in a finally (`span.end()`).",
       wrapCallback: "Wrap the callback in recordSpanErrors(): on a throw or rejection it records the error, sets ERROR, ends the span and rethrows.",
     },
   },
@@ -62,6 +89,10 @@ export default createRule<Options, MessageId>({
         for (const scope of model.scopes()) {
           // The first test narrows the SDK semantics for the message; the second covers wrapped and self-handling callbacks.
           if (scope.spec.errors === "recorded" || scopeRecordsErrors(scope, context.sourceCode)) continue;
+          if (neverEndsSpan(scope, context.sourceCode)) {
+            context.report({ node: reportNode(scope), messageId: "spanNeverEnded", data: { scope: capitalize(describeScope(scope)) } });
+            continue;
+          }
           context.report({
             node: reportNode(scope),
             messageId: "spanNotEndedOnError",

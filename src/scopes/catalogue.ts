@@ -43,6 +43,10 @@ interface OpenerBase {
   /** Ordered: the first source that yields a string wins. */
   readonly names: readonly NameSource[];
   readonly errors: ErrorSemantics;
+  /** The callback receives its span as this parameter (`startActiveSpan(name, (span) => …)`). */
+  readonly spanParam?: number;
+  /** … and a function that ends the span as this one (Sentry's `startSpanManual(opts, (span, finish) => …)`). */
+  readonly finishParam?: number;
 }
 
 /** A function exported by a module: `withWorkflow(config, fn)`. */
@@ -138,7 +142,7 @@ export const OPENERS: readonly OpenerSpec[] = [
   traceloopDecorator("tool", "tool"),
   traceloopDecorator("conversation", "conversation"),
   // tracer.startActiveSpan(name, fn) | (name, options, fn) | (name, options, context, fn)
-  { sdk: "opentelemetry", form: "method", method: "startActiveSpan", kind: "span", callback: "last", names: [{ arg: 0 }], errors: "user-owned" },
+  { sdk: "opentelemetry", form: "method", method: "startActiveSpan", kind: "span", callback: "last", names: [{ arg: 0 }], errors: "user-owned", spanParam: 0 },
   // context.with(trace.setSpan(context.active(), span), fn)
   {
     sdk: "opentelemetry",
@@ -155,7 +159,7 @@ export const OPENERS: readonly OpenerSpec[] = [
   { sdk: "langfuse", form: "call", modules: LANGFUSE, path: ["observe"], kind: "observation", callback: 0, names: [{ arg: 1, property: "name" }, { callbackName: true }], errors: "recorded" },
   { sdk: "sentry", form: "call", modules: SENTRY, path: ["startSpan"], kind: "span", callback: 1, names: configName, errors: "recorded" },
   // startSpanManual sets ERROR when the callback throws but leaves `span.end()` to the callback: the span stays open.
-  { sdk: "sentry", form: "call", modules: SENTRY, path: ["startSpanManual"], kind: "span", callback: 1, names: configName, errors: "user-owned" },
+  { sdk: "sentry", form: "call", modules: SENTRY, path: ["startSpanManual"], kind: "span", callback: 1, names: configName, errors: "user-owned", spanParam: 0, finishParam: 1 },
   { sdk: "openinference", form: "call", modules: OPENINFERENCE, path: ["withSpan"], kind: "span", callback: 0, names: [{ arg: 1, property: "name" }, { callbackName: true }], errors: "recorded" },
   wrapperOf("openinference", OPENINFERENCE, "traceChain", "chain"),
   wrapperOf("openinference", OPENINFERENCE, "traceAgent", "agent"),

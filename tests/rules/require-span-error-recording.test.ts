@@ -105,6 +105,17 @@ ruleTester.run("require-span-error-recording", testedRule, {
         }
       });
     `,
+    // Sentry's startSpanManual callback that takes `finish` may end its span through it: not "never ended".
+    dedent`
+      import * as Sentry from "@sentry/node";
+      Sentry.startSpanManual({ name: "bridge" }, (span, finish) => {
+        try {
+          return run();
+        } finally {
+          finish();
+        }
+      });
+    `,
     // The callback owns its span and deals with errors itself: try/catch records, finally ends.
     dedent`
       import { trace } from "@opentelemetry/api";
@@ -224,6 +235,30 @@ ruleTester.run("require-span-error-recording", testedRule, {
     "work().then(() => done());",
   ],
   invalid: [
+    // A callback that never uses its span (LangSmith's OpenTelemetry bridge has this shape) leaves it open on
+    // every path: that is what the message says, and wrapping would only end it on errors, so no suggestion.
+    ...[
+      `trace.getTracer("x").startActiveSpan("bridge", () => run());`,
+      `trace.getTracer("x").startActiveSpan("bridge", async (span) => {\n  await run();\n});`,
+      `Sentry.startSpanManual({ name: "bridge" }, (span) => run());`,
+    ].map((body) => {
+      const code = `import { trace } from "@opentelemetry/api";\nimport * as Sentry from "@sentry/node";\n${body}`;
+      const callee = body.startsWith("Sentry") ? "Sentry.startSpanManual" : `trace.getTracer("x").startActiveSpan`;
+      return {
+        code,
+        errors: [
+          {
+            messageId: "spanNeverEnded" as const,
+            data: { scope: "Span 'bridge'" },
+            line: 3,
+            column: 1,
+            endLine: 3,
+            endColumn: 1 + callee.length,
+            suggestions: [],
+          },
+        ],
+      };
+    }),
     {
       // The incident's shape: a Traceloop task whose callback can fail.
       code: dedent`
