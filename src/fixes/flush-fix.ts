@@ -90,8 +90,9 @@ function canUseTopLevelAwait(sourceCode: Readonly<TSESLint.SourceCode>, filename
 function asyncInsertionPoint(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode): number {
   const owner = fn.parent;
   if ((owner?.type === AST_NODE_TYPES.MethodDefinition || (owner?.type === AST_NODE_TYPES.Property && owner.method)) && owner.value === fn) {
-    // `["onTerm"]() {}`: before the bracket.
-    return owner.computed ? (sourceCode.getTokenBefore(owner.key)?.range[0] ?? owner.key.range[0]) : owner.key.range[0];
+    // `["onTerm"]() {}`, `[("onTerm")]() {}`: before the bracket.
+    if (!owner.computed) return owner.key.range[0];
+    return sourceCode.getTokenBefore(owner.key, { filter: (token) => token.value === "[" })?.range[0] ?? owner.key.range[0];
   }
   return fn.range[0];
 }

@@ -100,7 +100,8 @@ function endsOrRecords(root: TSESTree.Node | null | undefined, sourceCode: Reado
         else if (finish !== undefined && callee.type === AST_NODE_TYPES.Identifier && callee.name === finish) found = true;
         else if ((callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression) && hops < MAX_HOPS) {
           const called = resolveCallback(sourceCode, callee);
-          found = !!called && endsOrRecords(called.fn.body, sourceCode, hops + 1);
+          // `||`: a later call in the same expression (`span.recordException(e), span.setStatus(…)`) keeps what was found.
+          found ||= !!called && endsOrRecords(called.fn.body, sourceCode, hops + 1);
         }
       }
       return !found;

@@ -7,7 +7,8 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
-import { describeScope, getFileModel } from "../scopes/model";
+import { describeScope, getFileModel, resolveCallback } from "../scopes/model";
+import type { FunctionNode } from "../scopes/ast";
 import { memberName, walk } from "../scopes/ast";
 import type { TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
@@ -29,7 +30,7 @@ const capitalize = (text: string) => `${text[0]?.toUpperCase() ?? ""}${text.slic
 
 /**
  * A callback that receives its span and can never end it: it does not use its span parameter (or has
- * none) and never asks for the active span. Its span stays open on every path, success included, so
+ * none) and never asks for the active span, nor does a same-file function it calls. Its span stays open on every path, success included, so
  * "ended on success only" would be wrong, and wrapping it would only end the span on errors.
  */
 function neverEndsSpan(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
@@ -42,13 +43,23 @@ function neverEndsSpan(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceC
     const span = sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
     if (!span || span.references.length > 0) return false;
   }
-  let asksForSpan = false;
-  walk(scope.callback.body, sourceCode.visitorKeys, (node) => {
-    if (node.type === AST_NODE_TYPES.Identifier && (node.name === "arguments" || node.name === "getActiveSpan")) asksForSpan = true;
-    if (node.type === AST_NODE_TYPES.MemberExpression && memberName(node) === "getActiveSpan") asksForSpan = true;
-    return !asksForSpan;
+  return !asksForActiveSpan(scope.callback, sourceCode, new Set(), 0);
+}
+
+/** The function, or a same-file function or method it calls (three deep), uses `arguments` or `getActiveSpan`. */
+function asksForActiveSpan(fn: FunctionNode, sourceCode: Readonly<TSESLint.SourceCode>, seen: Set<FunctionNode>, hops: number): boolean {
+  seen.add(fn);
+  let asks = false;
+  walk(fn.body, sourceCode.visitorKeys, (node) => {
+    if (node.type === AST_NODE_TYPES.Identifier && (node.name === "arguments" || node.name === "getActiveSpan")) asks = true;
+    else if (node.type === AST_NODE_TYPES.MemberExpression && memberName(node) === "getActiveSpan") asks = true;
+    else if (node.type === AST_NODE_TYPES.CallExpression && hops < 3) {
+      const called = resolveCallback(sourceCode, node.callee)?.fn;
+      if (called && !seen.has(called)) asks = asksForActiveSpan(called, sourceCode, seen, hops + 1);
+    }
+    return !asks;
   });
-  return !asksForSpan;
+  return asks;
 }
 
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */

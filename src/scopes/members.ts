@@ -2,13 +2,14 @@
  * Same-file functions reached through members, in both directions:
  *
  *   helpers.bail()            a method of `const helpers = { bail() {…} }`
- *   Config.require()          a static method of `class Config`
+ *   Config.require()          a static method of `class Config` (or `const Config = class {…}`)
  *   guard.require()           an instance method, `const guard = new Guard()`; also `new Guard().require()`
- *   this.stop(), this.#stop() a sibling in the class, or in the object literal
+ *   this.stop(), this.#stop() a sibling in the class (same static-ness), or in the object literal
  *
  * `memberFunction` goes from a callee to the function (what does this call run?); `memberCallSites`
- * from a function to the calls of it (who runs this?). Both stop at the file's edge and at values the
- * file does not make right there (a parameter, a field assigned later).
+ * from a function to the calls of it (who runs this?); `memberUses` to every use of it, when all can be
+ * seen. All three stop at the file's edge, at `let` holders (they may be reassigned), and at holders
+ * whose member of that name is assigned after they are made (`helpers.bail = …`).
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
@@ -18,44 +19,56 @@ import { isFunction, keyName, memberKey, memberName, skipWrappers, walk } from "
 type SourceCode = Readonly<TSESLint.SourceCode>;
 type Holder = TSESTree.ClassBody | TSESTree.ObjectExpression;
 type Class = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+type Variable = TSESLint.Scope.Variable;
 
-// --- callee → function --------------------------------------------------------------------------
+// --- shared -------------------------------------------------------------------------------------
 
-/** The function a member callee runs, when this file defines it: `helpers.bail`, `Config.require`, `this.#stop`, … */
-export function memberFunction(sourceCode: SourceCode, node: TSESTree.Node): FunctionNode | undefined {
-  const member = skipWrappers(node);
-  if (member.type !== AST_NODE_TYPES.MemberExpression) return undefined;
-  const name = memberKey(member);
-  if (name === undefined) return undefined;
-  const object = skipWrappers(member.object);
-  if (object.type === AST_NODE_TYPES.ThisExpression) {
-    const holder = thisHolder(member);
-    return holder && memberOf(holder.body, name, holder.isStatic);
-  }
-  if (object.type === AST_NODE_TYPES.NewExpression) {
-    const cls = classOf(sourceCode, object.callee);
-    return cls && memberOf(cls.body, name, false);
-  }
-  if (object.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const def = singleDefinition(sourceCode, object);
-  if (def?.node.type === AST_NODE_TYPES.ClassDeclaration || def?.node.type === AST_NODE_TYPES.ClassExpression) return memberOf(def.node.body, name, true);
-  // A `let` holder may be reassigned before the call: only a `const` one says what runs.
-  if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id.type !== AST_NODE_TYPES.Identifier || !def.node.init) return undefined;
-  if (def.parent?.type !== AST_NODE_TYPES.VariableDeclaration || def.parent.kind !== "const") return undefined;
-  const init = skipWrappers(def.node.init);
-  if (init.type === AST_NODE_TYPES.ClassExpression) return memberOf(init.body, name, true);
-  if (init.type === AST_NODE_TYPES.ObjectExpression) return memberOf(init, name, false);
-  if (init.type === AST_NODE_TYPES.NewExpression) {
-    const cls = classOf(sourceCode, init.callee);
-    return cls && memberOf(cls.body, name, false);
-  }
-  return undefined;
+/** `const name = <init>`: the initializer, without `as`/`!`/`satisfies`. A `let` or `var` says nothing about later values. */
+function constInit(declarator: TSESTree.Node | undefined): TSESTree.Node | undefined {
+  if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier || !declarator.init) return undefined;
+  if (declarator.parent.type !== AST_NODE_TYPES.VariableDeclaration || declarator.parent.kind !== "const") return undefined;
+  return skipWrappers(declarator.init);
 }
 
-/** The one definition of the variable an identifier names, when there is exactly one. */
-function singleDefinition(sourceCode: SourceCode, identifier: TSESTree.Identifier) {
+/** The variable an identifier names, when it has exactly one definition. */
+function variableOf(sourceCode: SourceCode, identifier: TSESTree.Identifier): Variable | undefined {
   const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
-  return variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  return variable?.defs.length === 1 ? variable : undefined;
+}
+
+/** An expression as its parent uses it: above `(x as T)`, `x!`, `<T>x` and `x satisfies T`. */
+function useOf(node: TSESTree.Node): TSESTree.Node {
+  let use = node;
+  while (use.parent && skipWrappers(use.parent) !== use.parent) use = use.parent;
+  return use;
+}
+
+/** `holder.name = …`, `holder[key] = …`, `delete holder.name`: the holder's member may no longer be the written one. */
+function memberRewritten(holders: readonly Variable[], name: string): boolean {
+  return holders.some((variable) =>
+    variable.references.some((ref) => {
+      const use = useOf(ref.identifier as TSESTree.Node);
+      const member = use.parent;
+      if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== use) return false;
+      const key = memberKey(member);
+      if (key !== undefined && key !== name) return false;
+      const user = useOf(member).parent;
+      return (
+        (user?.type === AST_NODE_TYPES.AssignmentExpression && useOf(member) === user.left) ||
+        (user?.type === AST_NODE_TYPES.UnaryExpression && user.operator === "delete")
+      );
+    }),
+  );
+}
+
+/** The bindings a class is called through: `class Job {}`, `const Job = class {}`. */
+function namesOfClass(sourceCode: SourceCode, cls: Class): readonly Variable[] {
+  const own = sourceCode.getDeclaredVariables(cls);
+  const declarator = useOf(cls).parent;
+  if (declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier && declarator.init === useOf(cls)) {
+    return [...own, ...sourceCode.getDeclaredVariables(declarator)];
+  }
+  return own;
 }
 
 /** The same-file class an expression names: `Guard` for `class Guard {}` or `const Guard = class {}`. */
@@ -63,18 +76,16 @@ function classOf(sourceCode: SourceCode, node: TSESTree.Node): Class | undefined
   const inner = skipWrappers(node);
   if (inner.type === AST_NODE_TYPES.ClassExpression) return inner;
   if (inner.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const def = singleDefinition(sourceCode, inner);
-  if (def?.node.type === AST_NODE_TYPES.ClassDeclaration) return def.node;
-  if (def?.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.init) {
-    const init = skipWrappers(def.node.init);
-    if (init.type === AST_NODE_TYPES.ClassExpression) return init;
-  }
-  return undefined;
+  const def = variableOf(sourceCode, inner)?.defs[0];
+  if (def?.node.type === AST_NODE_TYPES.ClassDeclaration || def?.node.type === AST_NODE_TYPES.ClassExpression) return def.node;
+  const init = constInit(def?.node);
+  return init?.type === AST_NODE_TYPES.ClassExpression ? init : undefined;
 }
 
 /**
- * What `this` is where a member expression is written: the class body (static when written in a
- * static method, field or block) or the object literal whose method holds it. Arrows keep `this`.
+ * What `this` is where a node is written: the class body (static when written in a static method,
+ * field or block) or the object literal whose method holds it. Arrows keep `this`; any other function
+ * has its own, unknown here.
  */
 function thisHolder(node: TSESTree.Node): { body: Holder; isStatic: boolean } | undefined {
   for (let current = node.parent; current; current = current.parent) {
@@ -116,115 +127,169 @@ function memberOf(holder: Holder, name: string, isStatic: boolean): FunctionNode
   return found;
 }
 
-// --- function → calls --------------------------------------------------------------------------
+// --- callee → function --------------------------------------------------------------------------
 
-/** The calls of a method or member-valued function of a class or object literal (undefined: not a member). */
-export function memberCallSites(sourceCode: SourceCode, fn: FunctionNode, thisCalls: (holder: Holder) => ReadonlyMap<string, readonly TSESTree.Node[]>): TSESTree.Node[] | undefined {
+/** The function a member callee runs, when this file defines it: `helpers.bail`, `Config.require`, `this.#stop`, … */
+export function memberFunction(sourceCode: SourceCode, node: TSESTree.Node): FunctionNode | undefined {
+  const member = skipWrappers(node);
+  if (member.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const name = memberKey(member);
+  if (name === undefined) return undefined;
+  const object = skipWrappers(member.object);
+  if (object.type === AST_NODE_TYPES.ThisExpression) {
+    const holder = thisHolder(member);
+    return holder && memberOf(holder.body, name, holder.isStatic);
+  }
+  if (object.type === AST_NODE_TYPES.NewExpression) {
+    const cls = classOf(sourceCode, object.callee);
+    return cls && memberOf(cls.body, name, false);
+  }
+  if (object.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = variableOf(sourceCode, object);
+  const def = variable?.defs[0];
+  if (!variable || !def) return undefined;
+  let holder: Holder | undefined;
+  let isStatic = false;
+  let holders: readonly Variable[] = [variable];
+  if (def.node.type === AST_NODE_TYPES.ClassDeclaration || def.node.type === AST_NODE_TYPES.ClassExpression) {
+    [holder, isStatic, holders] = [def.node.body, true, namesOfClass(sourceCode, def.node)];
+  } else {
+    const init = constInit(def.node);
+    if (init?.type === AST_NODE_TYPES.ClassExpression) [holder, isStatic, holders] = [init.body, true, namesOfClass(sourceCode, init)];
+    else if (init?.type === AST_NODE_TYPES.ObjectExpression) holder = init;
+    else if (init?.type === AST_NODE_TYPES.NewExpression) holder = classOf(sourceCode, init.callee)?.body;
+  }
+  if (!holder || memberRewritten(holders, name)) return undefined;
+  return memberOf(holder, name, isStatic);
+}
+
+// --- function → calls and uses -----------------------------------------------------------------
+
+/** A method or member-valued function, with what holds it. */
+interface Member {
+  readonly name: string;
+  readonly holder: Holder;
+  readonly isStatic: boolean;
+  /** The bindings the holder is reached through: the const object, the class names. */
+  readonly holders: readonly Variable[];
+  /** For an instance method: instances the file makes right there are searched too. */
+  readonly instanceOf?: readonly Variable[];
+  /** The holder is visible outside this file (exported, decorated). */
+  readonly exported: boolean;
+}
+
+function memberOfFunction(sourceCode: SourceCode, fn: FunctionNode): Member | undefined {
   const parent = fn.parent;
-  // `stop() {}` and `stop = () => {}` in a class: called as `this.stop()`; a static one also as `Job.stop()`,
-  // an instance one on a same-file instance (`job.stop()` after `const job = new Job()`).
   if (
     (parent?.type === AST_NODE_TYPES.MethodDefinition || (parent?.type === AST_NODE_TYPES.PropertyDefinition && parent.value === fn)) &&
     parent.parent.type === AST_NODE_TYPES.ClassBody
   ) {
     const name = keyName(parent);
-    if (name === undefined) return [];
-    const sites = thisCalls(parent.parent).get(name) ?? [];
-    const classNames = namesOfClass(sourceCode, parent.parent.parent);
-    return [...sites, ...(parent.static ? memberCallsOf(classNames, name) : instanceCallsOf(sourceCode, classNames, name))];
+    if (name === undefined) return undefined;
+    const cls = parent.parent.parent;
+    const classNames = namesOfClass(sourceCode, cls);
+    // `Job.fail = …` after the class: calls through the class no longer run this one.
+    const holders = parent.static && memberRewritten(classNames, name) ? [] : classNames;
+    const container = useOf(cls).parent;
+    // espree has no `decorators` on classes.
+    const decorators = cls.decorators as readonly TSESTree.Decorator[] | undefined;
+    const exported = (decorators?.length ?? 0) > 0 || isExport(container) || (container?.type === AST_NODE_TYPES.VariableDeclarator && isExport(container.parent.parent));
+    return parent.static
+      ? { name, holder: parent.parent, isStatic: true, holders, exported }
+      : { name, holder: parent.parent, isStatic: false, holders: [], instanceOf: classNames, exported };
   }
-  // `bail() {}`, `bail: () => {}` in `const helpers = { … }`: called as `helpers.bail()`, or `this.bail()` from a sibling.
   if (parent?.type === AST_NODE_TYPES.Property && parent.value === fn && parent.kind === "init" && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
     const name = keyName(parent);
     const holder = parent.parent;
-    if (name === undefined) return [];
-    const declarator = holder.parent;
-    const variables =
-      declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier && declarator.init === holder
-        ? sourceCode.getDeclaredVariables(declarator)
-        : [];
-    return [...(thisCalls(holder).get(name) ?? []), ...memberCallsOf(variables, name)];
+    if (name === undefined) return undefined;
+    const declarator = useOf(holder).parent;
+    const bindings = constInit(declarator) === holder ? sourceCode.getDeclaredVariables(declarator as TSESTree.VariableDeclarator) : [];
+    const holders = memberRewritten(bindings, name) ? [] : bindings;
+    return { name, holder, isStatic: false, holders, exported: declarator?.type === AST_NODE_TYPES.VariableDeclarator && isExport(declarator.parent.parent) };
   }
   return undefined;
+}
+
+function isExport(node: TSESTree.Node | undefined): boolean {
+  return node?.type === AST_NODE_TYPES.ExportNamedDeclaration || node?.type === AST_NODE_TYPES.ExportDefaultDeclaration;
+}
+
+/** `this.<name>` inside a holder where `this` is that holder (same static-ness); `escapes`: a bare `this` there. */
+function thisUses(holder: Holder, isStatic: boolean, visitorKeys: SourceCode["visitorKeys"]): { byName: Map<string, TSESTree.Node[]>; escapes: boolean } {
+  const byName = new Map<string, TSESTree.Node[]>();
+  let escapes = false;
+  walk(holder, visitorKeys, (node) => {
+    if (node.type !== AST_NODE_TYPES.ThisExpression) return;
+    const owner = thisHolder(node);
+    if (owner?.body !== holder || owner.isStatic !== isStatic) return;
+    const use = useOf(node);
+    const member = use.parent;
+    const name = member?.type === AST_NODE_TYPES.MemberExpression && member.object === use ? memberKey(member) : undefined;
+    if (name === undefined) escapes = true;
+    else byName.set(name, [...(byName.get(name) ?? []), member as TSESTree.Node]);
+  });
+  return { byName, escapes };
+}
+
+/** `this.name` calls in a holder, by name, cached per holder and side: `(holder, isStatic) => calls`. */
+export type ThisCalls = (holder: Holder, isStatic: boolean) => ReadonlyMap<string, readonly TSESTree.Node[]>;
+
+/** A `ThisCalls` with its own cache, for one file. */
+export function createThisCalls(visitorKeys: SourceCode["visitorKeys"]): ThisCalls {
+  const cache = new Map<Holder, Map<boolean, Map<string, TSESTree.Node[]>>>();
+  return (holder, isStatic) => {
+    const sides = cache.get(holder) ?? new Map<boolean, Map<string, TSESTree.Node[]>>();
+    cache.set(holder, sides);
+    let calls = sides.get(isStatic);
+    if (!calls) {
+      calls = new Map();
+      for (const [name, members] of thisUses(holder, isStatic, visitorKeys).byName) {
+        const sites: TSESTree.Node[] = [];
+        for (const member of members) callsOfValue(member, sites);
+        calls.set(name, sites);
+      }
+      sides.set(isStatic, calls);
+    }
+    return calls;
+  };
+}
+
+/** The calls of a method or member-valued function of a class or object literal (undefined: not a member). */
+export function memberCallSites(sourceCode: SourceCode, fn: FunctionNode, thisCalls: ThisCalls): TSESTree.Node[] | undefined {
+  const member = memberOfFunction(sourceCode, fn);
+  if (!member) return undefined;
+  const sites = [...(thisCalls(member.holder, member.isStatic).get(member.name) ?? [])];
+  if (member.instanceOf) sites.push(...instanceCallsOf(sourceCode, member.instanceOf, member.name));
+  else sites.push(...memberCallsOf(member.holders, member.name));
+  return sites;
 }
 
 /**
  * Every place a member function is used, as the member expressions `helpers.bail` / `Config.require` /
  * `this.bail`, when all of them can be seen: for a method of a `const` object literal or a static method
- * whose holder is used only through its members in this file. Undefined when the holder escapes (passed,
- * exported, spread), for instance methods (instances go anywhere) and for anything not a member.
+ * whose holder is used only through static member names in this file, and never as a bare `this`.
+ * Undefined when the holder escapes (passed, returned, exported, decorated, `holder[key]`), and for
+ * instance methods (instances go anywhere).
  */
 export function memberUses(sourceCode: SourceCode, fn: FunctionNode): TSESTree.Node[] | undefined {
-  const parent = fn.parent;
-  let holder: Holder;
-  let holderNames: readonly TSESLint.Scope.Variable[];
-  let name: string | undefined;
-  if (parent?.type === AST_NODE_TYPES.Property && parent.value === fn && parent.kind === "init" && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
-    holder = parent.parent;
-    const declarator = holder.parent;
-    if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier || declarator.init !== holder) return undefined;
-    if (declarator.parent.type !== AST_NODE_TYPES.VariableDeclaration || declarator.parent.kind !== "const" || declarator.parent.parent.type === AST_NODE_TYPES.ExportNamedDeclaration) return undefined;
-    holderNames = sourceCode.getDeclaredVariables(declarator);
-    name = keyName(parent);
-  } else if (
-    (parent?.type === AST_NODE_TYPES.MethodDefinition || (parent?.type === AST_NODE_TYPES.PropertyDefinition && parent.value === fn)) &&
-    parent.static &&
-    parent.parent.type === AST_NODE_TYPES.ClassBody
-  ) {
-    holder = parent.parent;
-    const cls = holder.parent;
-    if (cls.parent?.type === AST_NODE_TYPES.ExportNamedDeclaration || cls.parent?.type === AST_NODE_TYPES.ExportDefaultDeclaration) return undefined;
-    holderNames = namesOfClass(sourceCode, cls);
-    name = keyName(parent);
-  } else {
-    return undefined;
-  }
-  if (name === undefined) return undefined;
+  const member = memberOfFunction(sourceCode, fn);
+  if (!member || member.instanceOf || member.exported || member.holders.length === 0) return undefined;
   const uses: TSESTree.Node[] = [];
-  for (const variable of holderNames) {
+  for (const variable of member.holders) {
     for (const ref of variable.references) {
       if (ref.init) continue;
       const use = useOf(ref.identifier as TSESTree.Node);
-      const member = use.parent;
-      if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== use) return undefined;
-      if (memberKey(member) === name) uses.push(member);
+      const expression = use.parent;
+      if (expression?.type !== AST_NODE_TYPES.MemberExpression || expression.object !== use) return undefined;
+      const key = memberKey(expression);
+      if (key === undefined) return undefined;
+      if (key === member.name) uses.push(expression);
     }
   }
-  walk(holder, sourceCode.visitorKeys, (node) => {
-    if (node.type === AST_NODE_TYPES.MemberExpression && node.object.type === AST_NODE_TYPES.ThisExpression && memberKey(node) === name) uses.push(node);
-  });
+  const inside = thisUses(member.holder, member.isStatic, sourceCode.visitorKeys);
+  if (inside.escapes) return undefined;
+  uses.push(...(inside.byName.get(member.name) ?? []));
   return uses;
-}
-
-/** `this.name` uses inside a class body or an object literal, as calls by name (see `callsOfValue`). */
-export function findThisCalls(holder: Holder, visitorKeys: SourceCode["visitorKeys"]): Map<string, TSESTree.Node[]> {
-  const found = new Map<string, TSESTree.Node[]>();
-  walk(holder, visitorKeys, (node) => {
-    if (node.type !== AST_NODE_TYPES.MemberExpression || node.object.type !== AST_NODE_TYPES.ThisExpression) return;
-    const name = memberKey(node);
-    if (name === undefined) return;
-    const sites = found.get(name) ?? [];
-    callsOfValue(node, sites);
-    found.set(name, sites);
-  });
-  return found;
-}
-
-/** The bindings a class is called through: `class Job {}`, `const Job = class {}`. */
-function namesOfClass(sourceCode: SourceCode, cls: Class): readonly TSESLint.Scope.Variable[] {
-  const own = sourceCode.getDeclaredVariables(cls);
-  const declarator = cls.parent;
-  if (declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier && declarator.init === cls) {
-    return [...own, ...sourceCode.getDeclaredVariables(declarator)];
-  }
-  return own;
-}
-
-/** An expression as its parent uses it: above `(x as T)`, `x!`, `<T>x` and `x satisfies T`. */
-function useOf(node: TSESTree.Node): TSESTree.Node {
-  let use = node;
-  while (use.parent && skipWrappers(use.parent) !== use.parent) use = use.parent;
-  return use;
 }
 
 /**
@@ -242,14 +307,14 @@ function callsOfValue(value: TSESTree.Node, sites: TSESTree.Node[]): void {
 }
 
 /** The calls of the functions these variables hold. */
-export function callsOf(variables: readonly TSESLint.Scope.Variable[]): TSESTree.Node[] {
+export function callsOf(variables: readonly Variable[]): TSESTree.Node[] {
   const sites: TSESTree.Node[] = [];
   for (const variable of variables) for (const ref of variable.references) callsOfValue(ref.identifier as TSESTree.Node, sites);
   return sites;
 }
 
 /** The calls of an instance method on a same-file instance: `new Job().fail()`, `const job = new Job(); job.fail()`. */
-function instanceCallsOf(sourceCode: SourceCode, classNames: readonly TSESLint.Scope.Variable[], name: string): TSESTree.Node[] {
+function instanceCallsOf(sourceCode: SourceCode, classNames: readonly Variable[], name: string): TSESTree.Node[] {
   const sites: TSESTree.Node[] = [];
   for (const variable of classNames) {
     for (const ref of variable.references) {
@@ -258,16 +323,14 @@ function instanceCallsOf(sourceCode: SourceCode, classNames: readonly TSESLint.S
       const instance = useOf(use.parent);
       const user = instance.parent;
       if (user?.type === AST_NODE_TYPES.MemberExpression && user.object === instance && memberKey(user) === name) callsOfValue(user, sites);
-      else if (user?.type === AST_NODE_TYPES.VariableDeclarator && user.init === instance && user.id.type === AST_NODE_TYPES.Identifier) {
-        sites.push(...memberCallsOf(sourceCode.getDeclaredVariables(user), name));
-      }
+      else if (constInit(user) === use.parent) sites.push(...memberCallsOf(sourceCode.getDeclaredVariables(user as TSESTree.VariableDeclarator), name));
     }
   }
   return sites;
 }
 
 /** The calls of `holder.name`, for every reference to a holder: `helpers.bail()`, `.catch(Job.fail)`. */
-function memberCallsOf(holders: readonly TSESLint.Scope.Variable[], name: string): TSESTree.Node[] {
+function memberCallsOf(holders: readonly Variable[], name: string): TSESTree.Node[] {
   const sites: TSESTree.Node[] = [];
   for (const variable of holders) {
     for (const ref of variable.references) {

@@ -13,7 +13,8 @@ import { catalogueFor } from "./settings";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
 import { functionName, isFunction, memberName, skipWrappers, staticProperty, staticString, walk } from "./ast";
-import { callsOf, findThisCalls, memberCallSites, memberFunction } from "./members";
+import type { ThisCalls } from "./members";
+import { callsOf, createThisCalls, memberCallSites, memberFunction } from "./members";
 
 export { walk } from "./ast";
 import { HELPER_WRAP } from "../fixes/span-helper";
@@ -358,7 +359,7 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
 }
 
 /** Where a function is called from in this file (or passed as a callback). */
-function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, thisCalls: (holder: TSESTree.ClassBody | TSESTree.ObjectExpression) => ReadonlyMap<string, readonly TSESTree.Node[]>): readonly TSESTree.Node[] {
+function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, thisCalls: ThisCalls): readonly TSESTree.Node[] {
   const parent = fn.parent;
   if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id) {
     return callsOf(sourceCode.getDeclaredVariables(fn).filter((variable) => variable.name === fn.id?.name));
@@ -373,17 +374,7 @@ function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode
 function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TSESTree.Node) => TracedScope | undefined) {
   const byFunction = new Map<TSESTree.Node, Reach | null>();
   const outerByScope = new Map<TracedScope, readonly TracedScope[]>();
-  const thisCallCache = new Map<TSESTree.ClassBody | TSESTree.ObjectExpression, Map<string, TSESTree.Node[]>>();
-
-  /** `this.name` calls inside a class body or an object literal, by name. */
-  const thisCalls = (holder: TSESTree.ClassBody | TSESTree.ObjectExpression) => {
-    let calls = thisCallCache.get(holder);
-    if (!calls) {
-      calls = findThisCalls(holder, sourceCode.visitorKeys);
-      thisCallCache.set(holder, calls);
-    }
-    return calls;
-  };
+  const thisCalls = createThisCalls(sourceCode.visitorKeys);
 
   const outerOf = (scope: TracedScope): readonly TracedScope[] => {
     let outer = outerByScope.get(scope);

@@ -236,8 +236,8 @@ function createProcessLevel(model: FileModel): ProcessLevel {
       const list = node.arguments[0];
       return list?.type === AST_NODE_TYPES.ArrayExpression && list.elements.some((element) => !!element && isFlushPromise(element, path));
     }
-    // `await shutdownTracing()` where `async function shutdownTracing() { await sdk.shutdown(); }`
-    if (callee.type === AST_NODE_TYPES.Identifier || isFunction(callee)) {
+    // `await shutdownTracing()` where `async function shutdownTracing() { await sdk.shutdown(); }`, or a same-file method (`this.flush()`)
+    if (callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression || isFunction(callee)) {
       const resolved = resolveCallback(sourceCode, callee);
       if (resolved) return path === "success" ? functionFlushes(resolved.fn).success : functionFlushes(resolved.fn).failure;
     }

@@ -260,6 +260,40 @@ ruleTester.run("no-process-exit", testedRule, {
       Sentry.startSpan({ name: "s" }, () => (Job as any).fail?.());
       Sentry.startSpan({ name: "s" }, () => new Other().fail());
     `,
+    // `this` is what holds the method only where it is that holder, on the same side: not inside a nested
+    // object's method, and not from an instance method to a static one.
+    dedent`
+      import * as Sentry from "@sentry/node";
+
+      class Runner {
+        stop() {
+          process.exit(1);
+        }
+        static halt() {
+          process.exit(1);
+        }
+        run() {
+          return Sentry.startSpan({ name: "t" }, () => {
+            const it = { stop() {}, next() { return this.stop(); } };
+            it.next();
+            return (this as unknown as { halt(): void }).halt();
+          });
+        }
+      }
+    `,
+    // A member assigned after the object is made: calls through the holder may run either function.
+    dedent`
+      import * as Sentry from "@sentry/node";
+
+      const helpers = {
+        bail() {
+          process.exit(1);
+        },
+      };
+      helpers.bail = () => undefined;
+
+      Sentry.startSpan({ name: "s" }, () => helpers.bail());
+    `,
     // this.stop() in class A calls A's stop, not B's.
     dedent`
       import { withTask } from "@traceloop/node-server-sdk";

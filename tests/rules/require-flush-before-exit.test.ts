@@ -80,6 +80,23 @@ ruleTester.run("require-flush-before-exit", testedRule, {
         process.exit(0);
       });
     `,
+    // A flush through a same-file method: `await this.flush()` where flush awaits the SDK's shutdown.
+    code`
+      ${NODE_SDK}
+
+      class App {
+        async flush() {
+          await sdk.shutdown();
+        }
+        install() {
+          process.on("SIGTERM", async () => {
+            await this.flush();
+            process.exit(0);
+          });
+        }
+      }
+      new App().install();
+    `,
     // A method of a const object whose every call comes after a flush.
     code`
       ${NODE_SDK}
@@ -507,6 +524,7 @@ ruleTester.run("require-flush-before-exit", testedRule, {
     ...[
       { holder: "const handlers = {\n  onTerm() {\n    process.exit(0);\n  },\n};", async: "const handlers = {\n  async onTerm() {", listener: "handlers.onTerm" },
       { holder: "class Shutdown {\n  static [\"onTerm\"]() {\n    process.exit(0);\n  }\n}", async: "class Shutdown {\n  static async [\"onTerm\"]() {", listener: "Shutdown.onTerm" },
+      { holder: "class Shutdown {\n  static [(\"onTerm\")]() {\n    process.exit(0);\n  }\n}", async: "class Shutdown {\n  static async [(\"onTerm\")]() {", listener: "Shutdown.onTerm" },
     ].map(({ holder, async, listener }) => {
       const program = (methods: string) => `${NODE_SDK}\n\n${methods}\n\nprocess.on("SIGTERM", ${listener});`;
       const [head, ...rest] = holder.split("\n");
@@ -532,6 +550,10 @@ ruleTester.run("require-flush-before-exit", testedRule, {
     // so does an exported function.
     ...[
       `export function onTerm() {\n  if (process.env.CI) {\n    process.exit(0);\n  }\n}\n\nprocess.on("SIGTERM", onTerm);`,
+      // an exported class expression, a holder read with a computed key, a holder that hands out `this`
+      `export const Stop = class {\n  static onTerm() {\n    process.exit(0);\n  }\n};\n\nprocess.on("SIGTERM", Stop.onTerm);`,
+      `const handlers = {\n  onTerm() {\n    process.exit(0);\n  },\n};\n\nprocess.on("SIGTERM", handlers.onTerm);\nexport const call = (name: "onTerm") => handlers[name]();`,
+      `const handlers = {\n  onTerm() {\n    process.exit(0);\n  },\n  self() {\n    return this;\n  },\n};\n\nprocess.on("SIGTERM", handlers.onTerm);`,
       `export const handlers = {\n  onTerm() {\n    process.exit(0);\n  },\n};\n\nprocess.on("SIGTERM", handlers.onTerm);`,
       `const handlers = {\n  onTerm() {\n    process.exit(0);\n  },\n};\n\nprocess.on("SIGTERM", handlers.onTerm);\nhandlers.onTerm();`,
     ].map((body) => ({

@@ -116,6 +116,19 @@ ruleTester.run("require-span-error-recording", testedRule, {
         }
       });
     `,
+    // A catch that records, then calls something this file cannot resolve, in one expression.
+    dedent`
+      import { trace } from "@opentelemetry/api";
+      trace.getTracer("x").startActiveSpan("s", async (span) => {
+        try {
+          await work();
+        } catch (error) {
+          span.recordException(error as Error), span.setStatus({ code: 2 });
+          throw error;
+        }
+        span.end();
+      });
+    `,
     // The callback owns its span and deals with errors itself: try/catch records, finally ends.
     dedent`
       import { trace } from "@opentelemetry/api";
@@ -374,6 +387,20 @@ ruleTester.run("require-span-error-recording", testedRule, {
       `,
       6,
       "(span) => finish(span)",
+    ),
+    // The callback ignores its span parameter but a same-file function it calls ends the active span on
+    // success: ended on the success path only, not "never ended".
+    unhandledSpan(
+      dedent`
+        const tracer = getTracer();
+        function finishActive<T>(result: T): T {
+          getApi().trace.getActiveSpan()?.end();
+          return result;
+        }
+        tracer.startActiveSpan("s", () => finishActive(work()));
+      `,
+      6,
+      "() => finishActive(work())",
     ),
     // The span goes to an imported function: we cannot see what it does with it.
     unhandledSpan(
