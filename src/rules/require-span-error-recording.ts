@@ -46,14 +46,30 @@ function neverEndsSpan(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceC
   return !asksForActiveSpan(scope.callback, sourceCode, new Set(), 0);
 }
 
-/** The function, or a same-file function or method it calls (three deep), uses `arguments` or `getActiveSpan`. */
+/**
+ * The function, or a same-file function or method it calls (three deep), may end the active span: it
+ * uses `arguments`, or `getActiveSpan` other than to read from the span (`getActiveSpan()?.spanContext()`,
+ * as LangSmith's bridge does, reads; `getActiveSpan()?.end()`, `const s = getActiveSpan()` may end).
+ */
 function asksForActiveSpan(fn: FunctionNode, sourceCode: Readonly<TSESLint.SourceCode>, seen: Set<FunctionNode>, hops: number): boolean {
   seen.add(fn);
   let asks = false;
   walk(fn.body, sourceCode.visitorKeys, (node) => {
-    if (node.type === AST_NODE_TYPES.Identifier && (node.name === "arguments" || node.name === "getActiveSpan")) asks = true;
-    else if (node.type === AST_NODE_TYPES.MemberExpression && memberName(node) === "getActiveSpan") asks = true;
-    else if (node.type === AST_NODE_TYPES.CallExpression && hops < 3) {
+    const named = (node.type === AST_NODE_TYPES.Identifier && node.name === "getActiveSpan") || (node.type === AST_NODE_TYPES.MemberExpression && memberName(node) === "getActiveSpan");
+    if (node.type === AST_NODE_TYPES.Identifier && node.name === "arguments") asks = true;
+    else if (named) {
+      const call = node.parent;
+      const member = call?.parent;
+      const readsOnly =
+        call?.type === AST_NODE_TYPES.CallExpression &&
+        call.callee === node &&
+        member?.type === AST_NODE_TYPES.MemberExpression &&
+        member.object === call &&
+        memberName(member) !== undefined &&
+        memberName(member) !== "end";
+      if (!readsOnly) asks = true;
+      return false;
+    } else if (node.type === AST_NODE_TYPES.CallExpression && hops < 3) {
       const called = resolveCallback(sourceCode, node.callee)?.fn;
       if (called && !seen.has(called)) asks = asksForActiveSpan(called, sourceCode, seen, hops + 1);
     }

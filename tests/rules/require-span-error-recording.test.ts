@@ -254,6 +254,8 @@ ruleTester.run("require-span-error-recording", testedRule, {
       `trace.getTracer("x").startActiveSpan("bridge", () => run());`,
       `trace.getTracer("x").startActiveSpan("bridge", async (span) => {\n  await run();\n});`,
       `Sentry.startSpanManual({ name: "bridge" }, (span) => run());`,
+      // reading from the active span (LangSmith reads its span id) does not end it
+      `trace.getTracer("x").startActiveSpan("bridge", () => run(trace.getActiveSpan()?.spanContext().spanId));`,
     ].map((body) => {
       const code = `import { trace } from "@opentelemetry/api";\nimport * as Sentry from "@sentry/node";\n${body}`;
       const callee = body.startsWith("Sentry") ? "Sentry.startSpanManual" : `trace.getTracer("x").startActiveSpan`;
