@@ -152,6 +152,16 @@ ${s.engine["parse-failure"]} parse failures reported, ${s.engine.crash} crashes.
 (${s.injected.run} files): ${s.injected.changed} rewritten, ${s.injected.manual} manual only, ${s.injected.unchanged} with no finding (\`process\` reassigned in the
 file, or \`/* eslint-disable */\`). Every output re-parsed, a second pass changed nothing and left nothing fixable:
 ${s.failures.length === 0 ? "**0 failures**" : `**${s.failures.length} failures** (see the sweep's output)`}.
+${findingList(s.findingSamples)}`;
+}
+
+/** The findings on code nobody here wrote: each is a true or a false positive, so they are listed to be read. */
+function findingList(samples) {
+  if (!samples?.length) return "";
+  return `
+The findings on that real code (file:line:column rule). Each is a bug in that package or a false positive of ours, so a new one is read before a release:
+
+${samples.map((finding) => `- \`${finding}\``).join("\n")}
 `;
 }
 
