@@ -68,6 +68,11 @@ export function memberKey(node: TSESTree.MemberExpression): string | undefined {
   return node.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${node.property.name}` : memberName(node);
 }
 
+/** `export …` or `export default …` around a declaration: other files can use what it declares. */
+export function isExportDeclaration(node: TSESTree.Node | undefined): boolean {
+  return node?.type === AST_NODE_TYPES.ExportNamedDeclaration || node?.type === AST_NODE_TYPES.ExportDefaultDeclaration;
+}
+
 /** A string literal or a template without substitutions. */
 export function staticString(node: TSESTree.Node | undefined): string | undefined {
   if (!node) return undefined;

@@ -14,7 +14,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
-import { isFunction, keyName, memberKey, memberName, skipWrappers, walk } from "./ast";
+import { isExportDeclaration, isFunction, keyName, memberKey, memberName, skipWrappers, walk } from "./ast";
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 type Holder = TSESTree.ClassBody | TSESTree.ObjectExpression;
@@ -165,6 +165,22 @@ export function memberFunction(sourceCode: SourceCode, node: TSESTree.Node): Fun
 
 // --- function → calls and uses -----------------------------------------------------------------
 
+/**
+ * A named function's own binding: `function f` or `const f = …` (a `let`/`var` too: reach follows it), with
+ * whether it is exported. Undefined for anything else (methods: see `memberOfFunction`).
+ */
+export function functionBinding(sourceCode: SourceCode, fn: FunctionNode): { variables: readonly Variable[]; exported: boolean } | undefined {
+  const parent = fn.parent;
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id) {
+    const name = fn.id.name;
+    return { variables: sourceCode.getDeclaredVariables(fn).filter((variable) => variable.name === name), exported: isExportDeclaration(parent) };
+  }
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && parent.init === fn) {
+    return { variables: sourceCode.getDeclaredVariables(parent), exported: isExportDeclaration(parent.parent.parent) };
+  }
+  return undefined;
+}
+
 /** A method or member-valued function, with what holds it. */
 interface Member {
   readonly name: string;
@@ -193,7 +209,7 @@ function memberOfFunction(sourceCode: SourceCode, fn: FunctionNode): Member | un
     const container = useOf(cls).parent;
     // espree has no `decorators` on classes.
     const decorators = cls.decorators as readonly TSESTree.Decorator[] | undefined;
-    const exported = (decorators?.length ?? 0) > 0 || isExport(container) || (container?.type === AST_NODE_TYPES.VariableDeclarator && isExport(container.parent.parent));
+    const exported = (decorators?.length ?? 0) > 0 || isExportDeclaration(container) || (container?.type === AST_NODE_TYPES.VariableDeclarator && isExportDeclaration(container.parent.parent));
     return parent.static
       ? { name, holder: parent.parent, isStatic: true, holders, exported }
       : { name, holder: parent.parent, isStatic: false, holders: [], instanceOf: classNames, exported };
@@ -205,13 +221,9 @@ function memberOfFunction(sourceCode: SourceCode, fn: FunctionNode): Member | un
     const declarator = useOf(holder).parent;
     const bindings = constInit(declarator) === holder ? sourceCode.getDeclaredVariables(declarator as TSESTree.VariableDeclarator) : [];
     const holders = memberRewritten(bindings, name) ? [] : bindings;
-    return { name, holder, isStatic: false, holders, exported: declarator?.type === AST_NODE_TYPES.VariableDeclarator && isExport(declarator.parent.parent) };
+    return { name, holder, isStatic: false, holders, exported: declarator?.type === AST_NODE_TYPES.VariableDeclarator && isExportDeclaration(declarator.parent.parent) };
   }
   return undefined;
-}
-
-function isExport(node: TSESTree.Node | undefined): boolean {
-  return node?.type === AST_NODE_TYPES.ExportNamedDeclaration || node?.type === AST_NODE_TYPES.ExportDefaultDeclaration;
 }
 
 /** `this.<name>` inside a holder where `this` is that holder (same static-ness); `escapes`: a bare `this` there. */

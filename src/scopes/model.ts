@@ -14,7 +14,7 @@ import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
 import { functionName, isFunction, memberName, skipWrappers, staticProperty, staticString, walk } from "./ast";
 import type { ThisCalls } from "./members";
-import { callsOf, createThisCalls, memberCallSites, memberFunction } from "./members";
+import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunction } from "./members";
 
 export { walk } from "./ast";
 import { HELPER_WRAP } from "../fixes/span-helper";
@@ -360,14 +360,8 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
 
 /** Where a function is called from in this file (or passed as a callback). */
 function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, thisCalls: ThisCalls): readonly TSESTree.Node[] {
-  const parent = fn.parent;
-  if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id) {
-    return callsOf(sourceCode.getDeclaredVariables(fn).filter((variable) => variable.name === fn.id?.name));
-  }
-  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && parent.init === fn) {
-    return callsOf(sourceCode.getDeclaredVariables(parent));
-  }
-  return memberCallSites(sourceCode, fn, thisCalls) ?? [];
+  const binding = functionBinding(sourceCode, fn);
+  return binding ? callsOf(binding.variables) : (memberCallSites(sourceCode, fn, thisCalls) ?? []);
 }
 
 /** Reach: is a node run inside a traced scope, lexically or through same-file calls? */

@@ -20,7 +20,7 @@ import type { FunctionNode } from "./ast";
 import { enclosingStatementList, isFunction, memberName, skipWrappers, staticString } from "./ast";
 import type { ExitCall, FileModel } from "./model";
 import { resolveCallback } from "./model";
-import { memberUses } from "./members";
+import { functionBinding, memberUses } from "./members";
 
 const { ReferenceTracker } = ASTUtils;
 const CALL = ReferenceTracker.CALL;
@@ -551,24 +551,11 @@ export function promiseLinkOf(fn: TSESTree.Node): { call: TSESTree.CallExpressio
  * (src/scopes/members.ts). Empty when the uses cannot all be seen (`export function f`).
  */
 function referencesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode): TSESTree.Node[] {
-  let variables: readonly TSESLint.Scope.Variable[] = [];
-  const parent = fn.parent;
-  if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id) {
-    // `export function f`: other files call it too.
-    if (isExported(fn)) return [];
-    variables = sourceCode.getDeclaredVariables(fn).filter((variable) => variable.name === fn.id?.name);
-  } else if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && parent.init === fn) {
-    if (isExported(parent.parent)) return [];
-    variables = sourceCode.getDeclaredVariables(parent);
-  } else {
-    return memberUses(sourceCode, fn) ?? [];
-  }
-  return variables.flatMap((variable) => variable.references.filter((reference) => !reference.init).map((reference) => reference.identifier as TSESTree.Identifier));
-}
-
-function isExported(declaration: TSESTree.Node | undefined): boolean {
-  const parent = declaration?.parent;
-  return parent?.type === AST_NODE_TYPES.ExportNamedDeclaration || parent?.type === AST_NODE_TYPES.ExportDefaultDeclaration;
+  const binding = functionBinding(sourceCode, fn);
+  if (!binding) return memberUses(sourceCode, fn) ?? [];
+  // `export function f`: other files call it too.
+  if (binding.exported) return [];
+  return binding.variables.flatMap((variable) => variable.references.filter((reference) => !reference.init).map((reference) => reference.identifier as TSESTree.Identifier));
 }
 
 interface Listeners {
