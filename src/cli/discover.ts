@@ -62,7 +62,9 @@ export function discoverFiles(inputs: readonly string[], cwd: string): Discovery
   const notes: string[] = [];
   const roots: string[] = [];
   const ignoreFiles = new IgnoreFileCache();
-  const walks: Array<{ dir: string; levels: IgnoreLevel[] }> = [];
+  const walks: Array<{ dir: string; realDir: string; levels: IgnoreLevel[] }> = [];
+  /** Real paths the walk already knows: a file found in a walked directory is `realpath(dir)/name`. */
+  const realPaths = new Map<string, string>();
 
   for (const input of inputs) {
     const absInput = path.resolve(cwd, input);
@@ -74,13 +76,14 @@ export function discoverFiles(inputs: readonly string[], cwd: string): Discovery
     }
     if (stat.isDirectory()) {
       // A directory the user names is entered even through a symlink, so its files count as inside.
-      roots.push(fs.realpathSync(absInput));
+      const realDir = fs.realpathSync(absInput);
+      roots.push(realDir);
       const levels = ignoreFiles.levelsFor(absInput, cwd);
       if (isIgnored(absInput, true, levels)) {
         notes.push(`${input} is ignored by .gitignore; name its files to process them`);
         continue;
       }
-      walks.push({ dir: absInput, levels });
+      walks.push({ dir: absInput, realDir, levels });
     } else if (stat.isFile()) {
       // The named file's own link is not resolved, so a named symlink to outside is still refused.
       roots.push(path.join(fs.realpathSync(path.dirname(absInput)), path.basename(absInput)));
@@ -95,7 +98,7 @@ export function discoverFiles(inputs: readonly string[], cwd: string): Discovery
     }
   }
 
-  for (const { dir, levels } of walks) walk(dir, levels, ignoreFiles, cwd, found);
+  for (const { dir, realDir, levels } of walks) walk({ dir, realDir }, levels, ignoreFiles, cwd, found, realPaths);
 
   const files: SourceFile[] = [];
   const seenRealPaths = new Set<string>();
@@ -104,7 +107,8 @@ export function discoverFiles(inputs: readonly string[], cwd: string): Discovery
   for (const file of [...sorted.filter((f) => !f.isSymlink), ...sorted.filter((f) => f.isSymlink)]) {
     let realPath: string;
     try {
-      realPath = fs.realpathSync(file.absPath);
+      // Resolving every file costs an lstat per path component; only symlinks and named files need it.
+      realPath = realPaths.get(file.absPath) ?? fs.realpathSync(file.absPath);
     } catch {
       skipped.push({ file: file.displayPath, reason: "broken symlink" });
       continue;
@@ -123,11 +127,12 @@ export function discoverFiles(inputs: readonly string[], cwd: string): Discovery
 }
 
 function walk(
-  dir: string,
+  { dir, realDir }: { dir: string; realDir: string },
   levels: IgnoreLevel[],
   ignoreFiles: IgnoreFileCache,
   cwd: string,
   found: Map<string, SourceFile>,
+  realPaths: Map<string, string>,
 ): void {
   let entries: fs.Dirent[];
   try {
@@ -141,7 +146,8 @@ function walk(
     const absPath = path.join(dir, entry.name);
     if (entry.isDirectory()) {
       if (isIgnored(absPath, true, levels)) continue;
-      walk(absPath, ignoreFiles.withNested(levels, absPath), ignoreFiles, cwd, found);
+      // Not a symlink (a Dirent of one is never a directory), so its real path is its parent's plus its name.
+      walk({ dir: absPath, realDir: path.join(realDir, entry.name) }, ignoreFiles.withNested(levels, absPath), ignoreFiles, cwd, found, realPaths);
     } else if (entry.isFile() || entry.isSymbolicLink()) {
       if (!isSourceFile(entry.name) || isIgnored(absPath, false, levels)) continue;
       if (entry.isSymbolicLink()) {
@@ -150,6 +156,7 @@ function walk(
         if (target && !target.isFile()) continue;
       }
       found.set(absPath, { absPath, displayPath: toDisplayPath(cwd, absPath), isSymlink: entry.isSymbolicLink() });
+      if (!entry.isSymbolicLink()) realPaths.set(absPath, path.join(realDir, entry.name));
     }
   }
 }
