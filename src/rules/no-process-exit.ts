@@ -3,7 +3,9 @@
  * the scope's span is still open and the batch queue still full: nothing of the
  * trace is exported, and child spans point at a parent that never arrives.
  */
+import type { ParserServicesWithTypeInformation, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
+import { createForeignExits } from "../scopes/cross-file";
 import { describeReach, getFileModel } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
@@ -12,7 +14,7 @@ import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { scopeRecordsErrors } from "../fixes/span-helper";
 
 export type Options = [];
-export type MessageId = "exitInScope" | "throwInstead" | "returnInstead";
+export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "returnInstead";
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
@@ -33,6 +35,8 @@ export default createRule<Options, MessageId>({
     schema: [],
     messages: {
       exitInScope: "{{exit}} inside {{where}} ends the process before these spans are exported.",
+      exitInOtherFile:
+        "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before these spans are exported. Throw an Error there instead.",
       throwInstead: "Throw an Error with exit code {{code}} instead{{recording}}.",
       returnInstead: "Return from the {{kind}} callback instead: the work is done, and the span ends normally.",
     },
@@ -44,10 +48,38 @@ export default createRule<Options, MessageId>({
     // Only an exit reached from a traced scope is reported: a file that cannot open one is done (the
     // verdict is shared with the other rules), and so is one that cannot end the process.
     const text = context.sourceCode.text;
-    if (!mightOpenScope(text, catalogue) || !MIGHT_EXIT.test(text)) return {};
+    // With a type-checked program, an exit may be in a function another file exports (src/scopes/cross-file.ts).
+    const services = context.sourceCode.parserServices;
+    const typed = services?.program ? (services as ParserServicesWithTypeInformation) : undefined;
+    if (!mightOpenScope(text, catalogue) || (!typed && !MIGHT_EXIT.test(text))) return {};
+    const calls: TSESTree.CallExpression[] = [];
     return {
+      ...(typed && {
+        CallExpression(node: TSESTree.CallExpression) {
+          calls.push(node);
+        },
+      }),
       "Program:exit"() {
         const model = getFileModel(context);
+        if (typed) {
+          const foreignExit = createForeignExits(typed);
+          for (const call of calls) {
+            const reach = model.reachOf(call);
+            const found = reach && foreignExit(call);
+            if (!reach || !found) continue;
+            context.report({
+              node: call.callee,
+              messageId: "exitInOtherFile",
+              data: {
+                callee: context.sourceCode.getText(call.callee),
+                exit: found.exit,
+                location: found.location,
+                via: found.via.length > 0 ? ` (via ${found.via.map((name) => `${name}()`).join(" → ")})` : "",
+                where: describeReach(reach),
+              },
+            });
+          }
+        }
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           if (!reach) continue;

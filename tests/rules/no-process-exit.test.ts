@@ -2,8 +2,10 @@
  * traced-exit/no-process-exit: every process-ending call reached from a traced scope is reported,
  * with the scope chain in the message and suggestions (never autofix) whose outputs are asserted in full.
  */
+import * as path from "node:path";
 import dedent from "dedent";
 import { Linter } from "eslint";
+import { RuleTester } from "@typescript-eslint/rule-tester";
 import * as tsParser from "@typescript-eslint/parser";
 import globals from "globals";
 import { describe, expect, it } from "vitest";
@@ -3792,6 +3794,84 @@ function lintWithSettings(settings: Record<string, unknown>, code = "process.exi
     "file.ts",
   );
 }
+
+
+/**
+ * Type-aware mode: an exit in a function of another file, found through the program. Every case is linted as
+ * tests/rules/fixtures/file.ts and imports tests/rules/fixtures/helpers.ts.
+ */
+const typed = new RuleTester({
+  languageOptions: {
+    globals: { ...globals.node },
+    parserOptions: { projectService: true, tsconfigRootDir: path.join(__dirname, "fixtures") },
+  },
+});
+
+const foreign = (callee: string, exit: string, line: number, where: string, via = "") => ({
+  messageId: "exitInOtherFile" as const,
+  data: { callee, exit, location: `helpers.ts:${line}`, via, where },
+  suggestions: [],
+});
+
+typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
+  valid: [
+    // Called outside any traced scope: require-flush-before-exit's business, not this rule's.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+      import { requireRegion } from "./helpers.js";
+
+      requireRegion();
+      export const run = () => withTask({ name: "t" }, async () => 1);
+    `,
+    // Helpers that do not end this process: none at all, and `kill(pid, 0)` of another process.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+      import { probe, safe } from "./helpers.js";
+
+      export const run = () => withTask({ name: "t" }, async () => probe(safe()));
+    `,
+  ],
+  invalid: [
+    {
+      // The incident's shape: the exit is in a helper module that opens no scope.
+      code: dedent`
+        import { withTask, withWorkflow } from "@traceloop/node-server-sdk";
+        import { fail, requireRegion } from "./helpers.js";
+
+        export const run = () =>
+          withWorkflow({ name: "rag" }, async () => {
+            await withTask({ name: "bedrock_completion" }, async () => requireRegion());
+            if (!process.env.OK) fail("not ok");
+          });
+      `,
+      errors: [
+        { ...foreign("requireRegion", "process.exit()", 6, "task 'bedrock_completion' of workflow 'rag'"), line: 6, column: 64, endLine: 6, endColumn: 77 },
+        { ...foreign("fail", "process.exit()", 13, "workflow 'rag'"), line: 7, column: 26, endLine: 7, endColumn: 30 },
+      ],
+    },
+    {
+      // Through a same-file helper, a namespace import, a renamed import, another helper in that file, and a method.
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import * as helpers from "./helpers.js";
+        import { loadConfig as load } from "./helpers.js";
+
+        function prepare() {
+          return load();
+        }
+
+        Sentry.startSpan({ name: "s" }, () => {
+          prepare();
+          helpers.guard.stop();
+        });
+      `,
+      errors: [
+        { ...foreign("load", "process.exit()", 6, "span 's' (via prepare())", " (via requireRegion())"), line: 6, column: 10, endLine: 6, endColumn: 14 },
+        { ...foreign("helpers.guard.stop", "process.kill(process.pid)", 22, "span 's'"), line: 11, column: 3, endLine: 11, endColumn: 21 },
+      ],
+    },
+  ],
+});
 
 describe("invalid settings[\"traced-exit\"] fail with a SettingsError naming the problem", () => {
   const docs = "See https://github.com/traced-exit/eslint-plugin-traced-exit/blob/main/docs/settings.md";

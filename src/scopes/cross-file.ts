@@ -1,0 +1,128 @@
+/**
+ * Exits in other files, seen through the type checker (type-aware linting only).
+ *
+ *   // bedrock.ts                                   // workflow.ts
+ *   export async function complete(prompt) {        withWorkflow({ name: "rag" }, async () => {
+ *     …                                               await complete(prompt);   // ← reported here
+ *     process.exit(1);                              });
+ *   }
+ *
+ * bedrock.ts opens no scope, so nothing there is reported; workflow.ts sees only a call. With a
+ * program, the call's declaration is found in the other file, and its body (and the bodies of the
+ * functions it calls, three deep) is searched for `process.exit()`, `abort()`, `reallyExit()` and
+ * `kill(process.pid)` on the global `process`. Files in node_modules and declaration files are not
+ * searched: a library's exit is the library's business, and its body is usually not there.
+ */
+import type { ParserServicesWithTypeInformation, TSESTree } from "@typescript-eslint/utils";
+import type * as TS from "typescript";
+import * as path from "node:path";
+
+const EXITS = new Set(["exit", "abort", "reallyExit", "kill"]);
+const MAX_HOPS = 3;
+
+export interface ForeignExit {
+  /** `process.exit()`, as the rules describe exits. */
+  readonly exit: string;
+  /** `bedrock.ts:12`, relative to the linted file's directory. */
+  readonly location: string;
+  /** The functions from the called one down to the one that exits, outermost first. */
+  readonly via: readonly string[];
+}
+
+type FunctionLike = TS.FunctionDeclaration | TS.MethodDeclaration | TS.ArrowFunction | TS.FunctionExpression;
+
+/** What a call reaches in other files: `undefined` when the callee is in this file, a library, or exits nowhere. */
+export function createForeignExits(services: ParserServicesWithTypeInformation): (call: TSESTree.CallExpression) => ForeignExit | undefined {
+  // TypeScript is loaded only here: a program exists, so it is installed.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, type-aware linting only
+  const ts = require("typescript") as typeof TS;
+  const checker = services.program.getTypeChecker();
+  const cache = new Map<TS.Node, ForeignExit | null>();
+
+  const isSearched = (file: TS.SourceFile) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/u.test(file.fileName);
+
+  /** The function a callee expression names, with a body, wherever it is declared. */
+  function declarationOf(callee: TS.Expression): FunctionLike | undefined {
+    const target = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
+    let symbol = checker.getSymbolAtLocation(target);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    if (!declaration) return undefined;
+    let fn: TS.Node | undefined = declaration;
+    if (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) fn = declaration.initializer;
+    while (fn && (ts.isParenthesizedExpression(fn) || ts.isAsExpression(fn) || ts.isSatisfiesExpression(fn))) fn = fn.expression;
+    if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !fn.body) return undefined;
+    return fn;
+  }
+
+  /** `process` here is Node's global (declared in a declaration file), or unknown without @types/node. */
+  function isGlobalProcess(node: TS.Expression): boolean {
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "globalThis") return node.name.text === "process";
+    if (!ts.isIdentifier(node) || node.text !== "process") return false;
+    const declarations = checker.getSymbolAtLocation(node)?.declarations;
+    return !declarations || declarations.every((declaration) => declaration.getSourceFile().isDeclarationFile);
+  }
+
+  function exitCall(call: TS.CallExpression): string | undefined {
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee) || !EXITS.has(callee.name.text) || !isGlobalProcess(callee.expression)) return undefined;
+    if (callee.name.text !== "kill") return `process.${callee.name.text}()`;
+    // Only killing this process ends it; `kill(pid, 0)` only checks that a process exists.
+    const [pid, signal] = call.arguments;
+    const own = pid && ts.isPropertyAccessExpression(pid) && pid.name.text === "pid" && isGlobalProcess(pid.expression);
+    return own && !(signal && ts.isNumericLiteral(signal) && signal.text === "0") ? "process.kill(process.pid)" : undefined;
+  }
+
+  function nameOf(fn: FunctionLike): string {
+    if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
+    const parent = fn.parent;
+    if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+    return "(anonymous)";
+  }
+
+  /**
+   * The first exit in `fn`'s body or in a searched function it calls, `MAX_HOPS` deep; its location
+   * relative to `from`, the linted file's directory.
+   */
+  function exitIn(fn: FunctionLike, from: string, hops: number, seen: Set<TS.Node>): ForeignExit | undefined {
+    const cached = cache.get(fn);
+    if (cached !== undefined) return cached ?? undefined;
+    seen.add(fn);
+    const file = fn.getSourceFile();
+    let found: ForeignExit | undefined;
+    const visit = (node: TS.Node): void => {
+      if (found) return;
+      if (ts.isCallExpression(node)) {
+        const exit = exitCall(node);
+        if (exit) {
+          const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
+          found = { exit, location: `${path.relative(from, file.fileName).split(path.sep).join("/")}:${line}`, via: [] };
+          return;
+        }
+        if (hops < MAX_HOPS) {
+          const called = declarationOf(node.expression);
+          if (called && !seen.has(called) && isSearched(called.getSourceFile())) {
+            const deeper = exitIn(called, from, hops + 1, seen);
+            if (deeper) found = { ...deeper, via: [nameOf(called), ...deeper.via] };
+          }
+        }
+      }
+      if (!found) ts.forEachChild(node, visit);
+    };
+    if (fn.body) visit(fn.body);
+    // Only a search that ran to its full depth is kept: a shallower one may have stopped early.
+    if (hops === 0) cache.set(fn, found ?? null);
+    return found;
+  }
+
+  return (call) => {
+    const tsCall = services.esTreeNodeToTSNodeMap.get(call) as TS.Node | undefined;
+    if (!tsCall || !ts.isCallExpression(tsCall)) return undefined;
+    const fn = declarationOf(tsCall.expression);
+    if (!fn) return undefined;
+    const file = fn.getSourceFile();
+    // This file's own functions are the model's (src/scopes/model.ts), with their fixes.
+    if (file === tsCall.getSourceFile() || !isSearched(file)) return undefined;
+    return exitIn(fn, path.dirname(tsCall.getSourceFile().fileName), 0, new Set());
+  };
+}
