@@ -1,0 +1,69 @@
+/**
+ * The type-aware set-up as a user writes it: a TypeScript project with its own tsconfig, ESLint 10's
+ * `ESLint` class, typescript-eslint's parser with `projectService`, and `configs["recommended-type-checked"]`.
+ * The incident's shape: the exit is in a helper module, the workflow in another file.
+ */
+import { writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { ESLint } from "eslint";
+import * as tsParser from "@typescript-eslint/parser";
+import { describe, expect, it } from "vitest";
+import plugin from "../../src/index";
+import { makeTempDir, writeFiles } from "../cli/helpers";
+
+const HELPERS = `export function requireRegion(): string {
+  const region = process.env.AWS_REGION;
+  if (!region) {
+    console.error("AWS_REGION is not set");
+    process.exit(2);
+  }
+  return region;
+}
+`;
+
+const WORKFLOW = `import * as traceloop from "@traceloop/node-server-sdk";
+import { requireRegion } from "./bedrock.js";
+
+export function run(): Promise<string> {
+  return traceloop.withWorkflow({ name: "rag" }, async () => requireRegion());
+}
+`;
+
+function lint(dir: string, config: "recommended" | "recommended-type-checked", typed: boolean) {
+  const eslint = new ESLint({
+    cwd: dir,
+    overrideConfigFile: true,
+    overrideConfig: [
+      {
+        files: ["**/*.ts"],
+        languageOptions: { parser: tsParser as never, parserOptions: typed ? { projectService: true, tsconfigRootDir: dir } : {} },
+      },
+      plugin.configs[config] as never,
+    ],
+  });
+  return eslint.lintFiles(["src/**/*.ts"]);
+}
+
+describe("no-process-exit across files, with recommended-type-checked", () => {
+  const dir = makeTempDir("traced-exit-typed-");
+  writeFiles(dir, { "src/bedrock.ts": HELPERS, "src/workflow.ts": WORKFLOW });
+  writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({ compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true }, include: ["src"] }),
+  );
+
+  it("reports the call in the workflow, pointing at the exit in the helper module", async () => {
+    const results = await lint(dir, "recommended-type-checked", true);
+    const byFile = Object.fromEntries(results.map((result) => [path.relative(dir, result.filePath), result.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`)]));
+    expect(byFile["src/bedrock.ts"]).toEqual([]);
+    expect(byFile["src/workflow.ts"]).toContain(
+      "5:62 traced-exit/no-process-exit requireRegion() reaches process.exit() in bedrock.ts:5, inside workflow 'rag': it ends the process before these spans are exported. Throw an Error there instead.",
+    );
+  });
+
+  it("sees nothing across files without a program", async () => {
+    const results = await lint(dir, "recommended", false);
+    const processExit = results.flatMap((result) => result.messages).filter((m) => m.ruleId === "traced-exit/no-process-exit");
+    expect(processExit).toEqual([]);
+  });
+});
