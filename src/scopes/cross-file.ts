@@ -46,13 +46,14 @@ export function createForeignExits(services: ParserServicesWithTypeInformation):
     const target = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
     let symbol = checker.getSymbolAtLocation(target);
     if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-    const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
-    if (!declaration) return undefined;
-    let fn: TS.Node | undefined = declaration;
-    if (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) fn = declaration.initializer;
-    while (fn && (ts.isParenthesizedExpression(fn) || ts.isAsExpression(fn) || ts.isSatisfiesExpression(fn))) fn = fn.expression;
-    if (!fn || !(ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || !fn.body) return undefined;
-    return fn;
+    // Overloads declare signatures without bodies first: the implementation is the one with a body.
+    for (const declaration of symbol?.declarations ?? []) {
+      let fn: TS.Node | undefined = declaration;
+      if (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) fn = declaration.initializer;
+      while (fn && (ts.isParenthesizedExpression(fn) || ts.isAsExpression(fn) || ts.isSatisfiesExpression(fn))) fn = fn.expression;
+      if (fn && (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.body) return fn;
+    }
+    return undefined;
   }
 
   /** `process` here is Node's global (declared in a declaration file), or unknown without @types/node. */

@@ -3850,6 +3850,16 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
       ],
     },
     {
+      // An overloaded function: the signatures have no body, the implementation does.
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import { abortWith } from "./helpers.js";
+
+        Sentry.startSpan({ name: "s" }, () => abortWith("no"));
+      `,
+      errors: [{ ...foreign("abortWith", "process.abort()", 38, "span 's'"), line: 4, column: 39, endLine: 4, endColumn: 48 }],
+    },
+    {
       // Through a same-file helper, a namespace import, a renamed import, another helper in that file, and a method.
       code: dedent`
         import * as Sentry from "@sentry/node";
