@@ -18,9 +18,10 @@ const [dir, ruleId] = process.argv.slice(2);
 if (!dir || !ruleId) throw new Error("usage: lint-once.mjs <variant dir> <rule id>");
 
 const fromDist = process.env.TRACED_EXIT_FROM === "dist";
-const ours = fromDist
-  ? (await import("../../dist/rules/no-floating-promises.js")).default
-  : (await import("../../src/rules/no-floating-promises.ts")).default;
+const load = async (name) => (fromDist ? await import(`../../dist/rules/${name}.js`) : await import(`../../src/rules/${name}.ts`)).default;
+const ours = await load("no-floating-promises");
+// no-process-exit follows calls into other files through the checker (src/scopes/cross-file.ts).
+const noProcessExit = await load("no-process-exit");
 
 /**
  * The rule with its create() and listeners timed in CPU time as well: on a shared machine
@@ -69,7 +70,9 @@ const eslint = new ESLint({
       },
       linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" },
       plugins: {
-        "traced-exit": { rules: { "no-floating-promises": cpuTimed(ours.default ?? ours) } },
+        "traced-exit": {
+          rules: { "no-floating-promises": cpuTimed(ours.default ?? ours), "no-process-exit": cpuTimed(noProcessExit.default ?? noProcessExit) },
+        },
         "@typescript-eslint": { rules: { "no-floating-promises": cpuTimed(tseslintRules["no-floating-promises"]) } },
       },
       rules: { [ruleId]: "error" },

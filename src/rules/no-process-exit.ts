@@ -5,7 +5,7 @@
  */
 import type { ParserServicesWithTypeInformation, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
-import { createForeignExits } from "../scopes/cross-file";
+import { createForeignExits, programMayExit } from "../scopes/cross-file";
 import { describeReach, getFileModel } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
@@ -50,7 +50,7 @@ export default createRule<Options, MessageId>({
     const text = context.sourceCode.text;
     // With a type-checked program, an exit may be in a function another file exports (src/scopes/cross-file.ts).
     const services = context.sourceCode.parserServices;
-    const typed = services?.program ? (services as ParserServicesWithTypeInformation) : undefined;
+    const typed = services?.program && programMayExit(services as ParserServicesWithTypeInformation) ? (services as ParserServicesWithTypeInformation) : undefined;
     if (!mightOpenScope(text, catalogue) || (!typed && !MIGHT_EXIT.test(text))) return {};
     const calls: TSESTree.CallExpression[] = [];
     return {

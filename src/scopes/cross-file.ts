@@ -29,6 +29,27 @@ export interface ForeignExit {
   readonly via: readonly string[];
 }
 
+/** Per program: does any searched file call a process exit at all? Most programs' files do not. */
+const canExit = new WeakMap<TS.Program, boolean>();
+
+const isSearched = (file: TS.SourceFile) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/u.test(file.fileName);
+
+/** False when no file of the program, outside node_modules and declaration files, writes `process.exit(` or the like: nothing to follow. */
+export function programMayExit(services: ParserServicesWithTypeInformation): boolean {
+  return programCanExit(services.program, isSearched);
+}
+/** What `exitCall` finds, as text: `process.exit(`, `globalThis.process.kill(` … */
+const EXIT_CALL = /\bprocess\s*\.\s*(?:exit|abort|reallyExit|kill)\s*\(/u;
+
+function programCanExit(program: TS.Program, isSearched: (file: TS.SourceFile) => boolean): boolean {
+  let known = canExit.get(program);
+  if (known === undefined) {
+    known = program.getSourceFiles().some((file) => isSearched(file) && EXIT_CALL.test(file.text));
+    canExit.set(program, known);
+  }
+  return known;
+}
+
 type FunctionLike = TS.FunctionDeclaration | TS.MethodDeclaration | TS.ArrowFunction | TS.FunctionExpression;
 
 /** What a call reaches in other files: `undefined` when the callee is in this file, a library, or exits nowhere. */
@@ -39,7 +60,6 @@ export function createForeignExits(services: ParserServicesWithTypeInformation):
   const checker = services.program.getTypeChecker();
   const cache = new Map<TS.Node, ForeignExit | null>();
 
-  const isSearched = (file: TS.SourceFile) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/u.test(file.fileName);
 
   /** The function a callee expression names, with a body, wherever it is declared. */
   function declarationOf(callee: TS.Expression): FunctionLike | undefined {
@@ -116,9 +136,23 @@ export function createForeignExits(services: ParserServicesWithTypeInformation):
     return found;
   }
 
+  /**
+   * Worth asking the checker about: `helper()`, or `ns.helper()` / `helpers.guard.stop()` whose leftmost name is
+   * imported. Resolving any other member call (`this.client.send()`) asks the checker for the object's type, which
+   * costs more than the rest of the rule; such calls are not followed.
+   */
+  function isCandidate(callee: TS.Expression): boolean {
+    if (ts.isIdentifier(callee)) return true;
+    let root: TS.Expression = callee;
+    while (ts.isPropertyAccessExpression(root)) root = root.expression;
+    if (!ts.isIdentifier(root)) return false;
+    const symbol = checker.getSymbolAtLocation(root);
+    return !!symbol && (symbol.flags & ts.SymbolFlags.Alias) !== 0;
+  }
+
   return (call) => {
     const tsCall = services.esTreeNodeToTSNodeMap.get(call) as TS.Node | undefined;
-    if (!tsCall || !ts.isCallExpression(tsCall)) return undefined;
+    if (!tsCall || !ts.isCallExpression(tsCall) || !isCandidate(tsCall.expression)) return undefined;
     const fn = declarationOf(tsCall.expression);
     if (!fn) return undefined;
     const file = fn.getSourceFile();

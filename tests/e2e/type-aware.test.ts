@@ -6,9 +6,11 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { ESLint } from "eslint";
+import * as ts from "typescript";
 import * as tsParser from "@typescript-eslint/parser";
 import { describe, expect, it } from "vitest";
 import plugin from "../../src/index";
+import { programMayExit } from "../../src/scopes/cross-file";
 import { makeTempDir, writeFiles } from "../cli/helpers";
 
 const HELPERS = `export function requireRegion(): string {
@@ -65,5 +67,22 @@ describe("no-process-exit across files, with recommended-type-checked", () => {
     const results = await lint(dir, "recommended", false);
     const processExit = results.flatMap((result) => result.messages).filter((m) => m.ruleId === "traced-exit/no-process-exit");
     expect(processExit).toEqual([]);
+  });
+});
+
+describe("programMayExit: the once-per-program gate", () => {
+  const programOf = (files: Record<string, string>) => {
+    const dir = makeTempDir("traced-exit-program-");
+    writeFiles(dir, files);
+    const program = ts.createProgram(Object.keys(files).map((file) => path.join(dir, file)), { noEmit: true, skipLibCheck: true });
+    return { program } as never;
+  };
+
+  it("is false when no project file writes a process exit, whatever else mentions process or abort()", () => {
+    expect(programMayExit(programOf({ "a.ts": "export const env = process.env.X;\nnew AbortController().abort();\n" }))).toBe(false);
+  });
+
+  it("is true as soon as one file does", () => {
+    expect(programMayExit(programOf({ "a.ts": "export const x = 1;\n", "b.ts": "export function die() { process.exit(1); }\n" }))).toBe(true);
   });
 });
