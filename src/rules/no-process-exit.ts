@@ -3,9 +3,8 @@
  * the scope's span is still open and the batch queue still full: nothing of the
  * trace is exported, and child spans point at a parent that never arrives.
  */
-import type { ParserServicesWithTypeInformation, TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
-import { createForeignExits, programMayExit } from "../scopes/cross-file";
+import { foreignExitCalls } from "../scopes/cross-file";
 import { describeReach, getFileModel } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
@@ -48,37 +47,16 @@ export default createRule<Options, MessageId>({
     // Only an exit reached from a traced scope is reported: a file that cannot open one is done (the
     // verdict is shared with the other rules), and so is one that cannot end the process.
     const text = context.sourceCode.text;
-    // With a type-checked program, an exit may be in a function another file exports (src/scopes/cross-file.ts).
-    const services = context.sourceCode.parserServices;
-    const typed = services?.program && programMayExit(services as ParserServicesWithTypeInformation) ? (services as ParserServicesWithTypeInformation) : undefined;
-    if (!mightOpenScope(text, catalogue) || (!typed && !MIGHT_EXIT.test(text))) return {};
-    const calls: TSESTree.CallExpression[] = [];
+    if (!mightOpenScope(text, catalogue)) return {};
+    // With a type-checked program, an exit may be in a function of another file (src/scopes/cross-file.ts).
+    const foreign = foreignExitCalls(context.sourceCode);
+    if (!foreign && !MIGHT_EXIT.test(text)) return {};
     return {
-      ...(typed && {
-        CallExpression(node: TSESTree.CallExpression) {
-          calls.push(node);
-        },
-      }),
+      ...foreign?.listeners,
       "Program:exit"() {
         const model = getFileModel(context);
-        if (typed) {
-          const foreignExit = createForeignExits(typed);
-          for (const call of calls) {
-            const reach = model.reachOf(call);
-            const found = reach && foreignExit(call);
-            if (!reach || !found) continue;
-            context.report({
-              node: call.callee,
-              messageId: "exitInOtherFile",
-              data: {
-                callee: context.sourceCode.getText(call.callee),
-                exit: found.exit,
-                location: found.location,
-                via: found.via.length > 0 ? ` (via ${found.via.map((name) => `${name}()`).join(" → ")})` : "",
-                where: describeReach(reach),
-              },
-            });
-          }
+        for (const { call, at: reach, callee, exit, location, via } of foreign?.found((node) => model.reachOf(node)) ?? []) {
+          context.report({ node: call.callee, messageId: "exitInOtherFile", data: { callee, exit, location, via, where: describeReach(reach) } });
         }
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);

@@ -6,6 +6,7 @@
  * every way out must run the SDK's flush first.
  */
 import { createRule } from "../utils/create-rule";
+import { foreignExitCalls } from "../scopes/cross-file";
 import { getFileModel } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { mightNeedChange } from "../scopes/prefilter";
@@ -16,7 +17,12 @@ import type { FixContext, FlushSuggestionId } from "../fixes/flush-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 
 export type Options = [];
-export type MessageId = "exitWithoutFlush" | "entryWithoutFlush" | FlushSuggestionId;
+export type MessageId = "exitWithoutFlush" | "exitInOtherFileWithoutFlush" | "entryWithoutFlush" | FlushSuggestionId;
+
+/** ` in the 'SIGTERM' handler`, or nothing outside handlers. */
+function handlerLabel(handler: ExitFinding["handler"]): string {
+  return handler ? ` in the ${handler.emitter === "readline" ? "readline " : ""}'${handler.event}' handler` : "";
+}
 
 export default createRule<Options, MessageId>({
   name: "require-flush-before-exit",
@@ -30,6 +36,8 @@ export default createRule<Options, MessageId>({
     schema: [],
     messages: {
       exitWithoutFlush: "{{exit}}{{where}} ends the process before the {{sdk}} span queue is flushed: await {{flush}} first.",
+      exitInOtherFileWithoutFlush:
+        "{{callee}}() reaches {{exit}} in {{location}}{{via}}{{where}}: it ends the process before the {{sdk}} span queue is flushed. Await {{flush}} before the call.",
       entryWithoutFlush:
         "{{entry}} lets the program end on {{paths}} without flushing the {{sdk}} span queue, and the export timer does not keep the process alive: run {{flush}} on both paths.",
       /* eslint-disable eslint-plugin/no-unused-message-ids -- suggestion messages: src/fixes/flush-fix.ts builds the suggestions that use them */
@@ -48,7 +56,10 @@ export default createRule<Options, MessageId>({
     const catalogue = catalogueFor(context.settings);
     // A file that names no opener, flush or initializer (and is not a declared entry) cannot start tracing.
     if (!mightNeedChange(context.sourceCode.text, catalogue)) return {};
+    // With a type-checked program, an exit may be in a function of another file (src/scopes/cross-file.ts).
+    const foreign = foreignExitCalls(context.sourceCode);
     return {
+      ...foreign?.listeners,
       "Program:exit"() {
         const model = getFileModel(context);
         const level = getProcessLevel(model);
@@ -56,11 +67,19 @@ export default createRule<Options, MessageId>({
         const fix: FixContext = { sourceCode: context.sourceCode, filename: context.filename, level, plan: flushPlanFor(model, context.filename) };
         for (const finding of level.entryFindings()) reportEntry(fix, finding);
         for (const finding of level.exitFindings()) reportExit(fix, finding);
+        // A call of another file's function that exits, where an exit written here would be reported. No suggestion: the exit is there.
+        for (const { call, at, callee, exit, location, via } of foreign?.found((node) => level.unflushedAt(node)) ?? []) {
+          context.report({
+            node: call.callee,
+            messageId: "exitInOtherFileWithoutFlush",
+            data: { callee, exit, location, via, where: handlerLabel(at.handler), sdk: fix.plan.sdk, flush: fix.plan.label },
+          });
+        }
       },
     };
 
     function reportExit(fix: FixContext, { exit, handler }: ExitFinding) {
-      const where = handler ? ` in the ${handler.emitter === "readline" ? "readline " : ""}'${handler.event}' handler` : "";
+      const where = handlerLabel(handler);
       context.report({
         node: exit.node,
         messageId: "exitWithoutFlush",

@@ -13,7 +13,7 @@
  * `kill(process.pid)` on the global `process`. Files in node_modules and declaration files are not
  * searched: a library's exit is the library's business, and its body is usually not there.
  */
-import type { ParserServicesWithTypeInformation, TSESTree } from "@typescript-eslint/utils";
+import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type * as TS from "typescript";
 import * as path from "node:path";
 
@@ -50,10 +50,51 @@ function programCanExit(program: TS.Program, isSearched: (file: TS.SourceFile) =
   return known;
 }
 
+/** A call that reaches an exit in another file, with what a report says about it. */
+export interface ForeignExitCall<T> {
+  readonly call: TSESTree.CallExpression;
+  /** What the rule's own test returned for the call (its reach, its handler …). */
+  readonly at: T;
+  /** The callee as written: `requireRegion`, `helpers.fail`. */
+  readonly callee: string;
+  readonly exit: string;
+  readonly location: string;
+  /** ` (via a() → b())`, or nothing. */
+  readonly via: string;
+}
+
+/**
+ * For a rule: the listener that collects the file's calls, and, once the file is read, the calls that pass
+ * the rule's test (`where`, asked first: it is cheaper than the checker) and reach an exit in another file.
+ * Undefined without a type-checked program, or when no file of it can exit.
+ */
+export function foreignExitCalls(sourceCode: Readonly<TSESLint.SourceCode>) {
+  const services = sourceCode.parserServices as ParserServicesWithTypeInformation | undefined;
+  if (!services?.program || !programMayExit(services)) return undefined;
+  const calls: TSESTree.CallExpression[] = [];
+  return {
+    listeners: {
+      CallExpression(node: TSESTree.CallExpression) {
+        calls.push(node);
+      },
+    },
+    *found<T>(where: (call: TSESTree.CallExpression) => T | undefined): Generator<ForeignExitCall<T>> {
+      const foreignExit = createForeignExits(services);
+      for (const call of calls) {
+        const at = where(call);
+        const found = at === undefined ? undefined : foreignExit(call);
+        if (at === undefined || !found) continue;
+        const via = found.via.length > 0 ? ` (via ${found.via.map((name) => `${name}()`).join(" → ")})` : "";
+        yield { call, at, callee: sourceCode.getText(call.callee), exit: found.exit, location: found.location, via };
+      }
+    },
+  };
+}
+
 type FunctionLike = TS.FunctionDeclaration | TS.MethodDeclaration | TS.ArrowFunction | TS.FunctionExpression;
 
 /** What a call reaches in other files: `undefined` when the callee is in this file, a library, or exits nowhere. */
-export function createForeignExits(services: ParserServicesWithTypeInformation): (call: TSESTree.CallExpression) => ForeignExit | undefined {
+function createForeignExits(services: ParserServicesWithTypeInformation): (call: TSESTree.CallExpression) => ForeignExit | undefined {
   // TypeScript is loaded only here: a program exists, so it is installed.
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, type-aware linting only
   const ts = require("typescript") as typeof TS;

@@ -75,6 +75,12 @@ export interface ProcessLevel {
   /** The file starts tracing, or ends a traced program: the rule looks at it at all. */
   readonly tracing: boolean;
   exitFindings(): readonly ExitFinding[];
+  /**
+   * Whether ending the process at `node` would drop queued spans, as for an exit written there: not in
+   * traced scope (no-process-exit's), not in an `exit` listener, not before this file's initializer,
+   * not after a flush. Undefined when it would not; else the handler it runs in, if any.
+   */
+  unflushedAt(node: TSESTree.Node): { readonly handler: Handler | undefined } | undefined;
   entryFindings(): readonly EntryFinding[];
   entries(): readonly Entry[];
   handlerOf(fn: TSESTree.Node): Handler | undefined;
@@ -470,27 +476,33 @@ function createProcessLevel(model: FileModel): ProcessLevel {
 
   const exitFindings = lazy((): ExitFinding[] => {
     const consumed = new Set(entryFindings().flatMap((finding) => finding.exits));
-    const { handlers, exitListeners } = listeners();
-    const firstInitializer = model.initializers()[0];
     const result: ExitFinding[] = [];
     for (const exit of model.exits()) {
-      if (consumed.has(exit) || model.reachOf(exit.node)) continue;
-      const fn = functionOf(exit.node);
-      if (fn.type !== AST_NODE_TYPES.Program && exitListeners.has(fn)) continue;
-      // Top-level code before this file's own initializer has queued nothing yet.
-      if (
-        fn.type === AST_NODE_TYPES.Program &&
-        firstInitializer &&
-        firstInitializer.node.type !== AST_NODE_TYPES.ImportDeclaration &&
-        model.initializers().every((init) => init.node.range[0] > exit.node.range[1])
-      ) {
-        continue;
-      }
-      if (flushedBefore(exit.node)) continue;
-      result.push({ exit, handler: fn.type === AST_NODE_TYPES.Program ? undefined : handlers.get(fn) });
+      if (consumed.has(exit)) continue;
+      const unflushed = unflushedAt(exit.node);
+      if (unflushed) result.push({ exit, handler: unflushed.handler });
     }
     return result;
   });
+
+  function unflushedAt(node: TSESTree.Node): { handler: Handler | undefined } | undefined {
+    if (model.reachOf(node)) return undefined;
+    const { handlers, exitListeners } = listeners();
+    const fn = functionOf(node);
+    if (fn.type !== AST_NODE_TYPES.Program && exitListeners.has(fn)) return undefined;
+    // Top-level code before this file's own initializer has queued nothing yet.
+    const firstInitializer = model.initializers()[0];
+    if (
+      fn.type === AST_NODE_TYPES.Program &&
+      firstInitializer &&
+      firstInitializer.node.type !== AST_NODE_TYPES.ImportDeclaration &&
+      model.initializers().every((init) => init.node.range[0] > node.range[1])
+    ) {
+      return undefined;
+    }
+    if (flushedBefore(node)) return undefined;
+    return { handler: fn.type === AST_NODE_TYPES.Program ? undefined : handlers.get(fn) };
+  }
 
   function mayBecomeAsync(fn: FunctionNode): boolean {
     if (fn.async || fn.generator) return false;
@@ -508,6 +520,7 @@ function createProcessLevel(model: FileModel): ProcessLevel {
       return tracing();
     },
     exitFindings,
+    unflushedAt,
     entryFindings,
     entries,
     handlerOf: (fn) => listeners().handlers.get(fn as FunctionNode),

@@ -4,7 +4,10 @@
  * Positions and every suggestion's output are asserted in full; a last block checks that the first
  * suggestion (the one `traced-exit fix` applies) leaves nothing for the rule to report.
  */
+import * as path from "node:path";
 import dedent from "dedent";
+import globals from "globals";
+import { RuleTester } from "@typescript-eslint/rule-tester";
 import { Linter } from "eslint";
 import * as tsParser from "@typescript-eslint/parser";
 import { describe, expect, it } from "vitest";
@@ -2120,6 +2123,79 @@ ruleTester.run("require-flush-before-exit", testedRule, {
         },
       ],
       output: null,
+    },
+  ],
+});
+
+/**
+ * Type-aware mode: a call of another file's function that exits, where an exit written here would be reported.
+ * Linted as tests/rules/fixtures/file.ts, importing tests/rules/fixtures/helpers.ts.
+ */
+const typed = new RuleTester({
+  languageOptions: {
+    globals: { ...globals.node },
+    parserOptions: { projectService: true, tsconfigRootDir: path.join(__dirname, "fixtures") },
+  },
+});
+
+typed.run("require-flush-before-exit (type-aware, exits in other files)", testedRule, {
+  valid: [
+    // Flushed first.
+    code`
+      ${NODE_SDK}
+      import { fail } from "./helpers.js";
+
+      process.on("SIGTERM", async () => {
+        await sdk.shutdown();
+        fail("terminated");
+      });
+    `,
+    // A helper that does not end the process.
+    code`
+      ${NODE_SDK}
+      import { safe } from "./helpers.js";
+
+      process.on("SIGTERM", () => safe());
+    `,
+    // Before this file's initializer nothing is queued yet.
+    code`
+      import { NodeSDK } from "@opentelemetry/sdk-node";
+      import { requireRegion } from "./helpers.js";
+
+      requireRegion();
+      const sdk = new NodeSDK({});
+      sdk.start();
+    `,
+  ],
+  invalid: [
+    {
+      code: code`
+        ${NODE_SDK}
+        import { fail, loadConfig } from "./helpers.js";
+
+        process.on("SIGTERM", () => fail("terminated"));
+        loadConfig();
+      `,
+      errors: [
+        {
+          messageId: "exitInOtherFileWithoutFlush",
+          data: { callee: "fail", exit: "process.exit()", location: "helpers.ts:13", via: "", where: " in the 'SIGTERM' handler", sdk: "OpenTelemetry", flush: "sdk.shutdown()" },
+          line: 7,
+          column: 29,
+          endLine: 7,
+          endColumn: 33,
+          suggestions: [],
+        },
+        {
+          messageId: "exitInOtherFileWithoutFlush",
+          data: { callee: "loadConfig", exit: "process.exit()", location: "helpers.ts:6", via: " (via requireRegion())", where: "", sdk: "OpenTelemetry", flush: "sdk.shutdown()" },
+          line: 8,
+          column: 1,
+          endLine: 8,
+          endColumn: 11,
+          suggestions: [],
+        },
+      ],
     },
   ],
 });
