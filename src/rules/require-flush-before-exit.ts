@@ -5,6 +5,7 @@
  * drops whatever is queued. Outside traced scopes (inside them is no-process-exit's job),
  * every way out must run the SDK's flush first.
  */
+import type { TSESTree } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
 import { foreignExitCalls } from "../scopes/cross-file";
 import { getFileModel } from "../scopes/model";
@@ -68,7 +69,12 @@ export default createRule<Options, MessageId>({
         for (const finding of level.entryFindings()) reportEntry(fix, finding);
         for (const finding of level.exitFindings()) reportExit(fix, finding);
         // A call of another file's function that exits, where an exit written here would be reported. No suggestion: the exit is there.
-        for (const { call, at, callee, exit, location, via } of foreign?.found((node) => level.unflushedAt(node)) ?? []) {
+        // The entry's own chain is judged as a whole (entryWithoutFlush), and a helper that flushes before exiting is fine.
+        const entries = level.entryFindings().map((finding) => finding.entry.statement.range);
+        const inEntry = (node: TSESTree.Node) => entries.some(([start, end]) => node.range[0] >= start && node.range[1] <= end);
+        const where = (node: TSESTree.CallExpression) => (inEntry(node) ? undefined : level.unflushedAt(node));
+        for (const { call, at, callee, exit, location, via, afterFlush } of foreign?.found(where) ?? []) {
+          if (afterFlush) continue;
           context.report({
             node: call.callee,
             messageId: "exitInOtherFileWithoutFlush",

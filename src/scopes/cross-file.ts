@@ -8,46 +8,33 @@
  *   }
  *
  * bedrock.ts opens no scope, so nothing there is reported; workflow.ts sees only a call. With a
- * program, the call's declaration is found in the other file, and its body (and the bodies of the
- * functions it calls, three deep) is searched for `process.exit()`, `abort()`, `reallyExit()` and
- * `kill(process.pid)` on the global `process`. Files in node_modules and declaration files are not
- * searched: a library's exit is the library's business, and its body is usually not there.
+ * program, the call's declaration is found in the other file, and what the call runs is searched for
+ * `process.exit()`, `abort()`, `reallyExit()` and `kill(process.pid)` on Node's `process`: the called
+ * function's own body, not the functions nested in it (a listener it registers runs later, if ever),
+ * and the project functions it calls, three calls deep. Files in node_modules and declaration files
+ * are not searched: a library's exit is the library's business, and its body is usually not there.
  */
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type * as TS from "typescript";
+import { createRequire } from "node:module";
 import * as path from "node:path";
 
 const EXITS = new Set(["exit", "abort", "reallyExit", "kill"]);
 const MAX_HOPS = 3;
+/** Awaiting one of these before the exit counts as flushing first (catalogue flushes and settings use these names). */
+const FLUSH_NAMES = new Set(["forceFlush", "shutdown", "flush", "flushAsync", "shutdownAsync"]);
 
-export interface ForeignExit {
+/** An exit found in another file. */
+interface FoundExit {
   /** `process.exit()`, as the rules describe exits. */
   readonly exit: string;
-  /** `bedrock.ts:12`, relative to the linted file's directory. */
-  readonly location: string;
+  readonly file: string;
+  readonly line: number;
   /** The functions from the called one down to the one that exits, outermost first. */
   readonly via: readonly string[];
-}
-
-/** Per program: does any searched file call a process exit at all? Most programs' files do not. */
-const canExit = new WeakMap<TS.Program, boolean>();
-
-const isSearched = (file: TS.SourceFile) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/u.test(file.fileName);
-
-/** False when no file of the program, outside node_modules and declaration files, writes `process.exit(` or the like: nothing to follow. */
-export function programMayExit(services: ParserServicesWithTypeInformation): boolean {
-  return programCanExit(services.program, isSearched);
-}
-/** What `exitCall` finds, as text: `process.exit(`, `globalThis.process.kill(` … */
-const EXIT_CALL = /\bprocess\s*\.\s*(?:exit|abort|reallyExit|kill)\s*\(/u;
-
-function programCanExit(program: TS.Program, isSearched: (file: TS.SourceFile) => boolean): boolean {
-  let known = canExit.get(program);
-  if (known === undefined) {
-    known = program.getSourceFiles().some((file) => isSearched(file) && EXIT_CALL.test(file.text));
-    canExit.set(program, known);
-  }
-  return known;
+  /** Every step from the call to the exit awaits a flush first (`await sdk.shutdown(); process.exit(0)`). */
+  readonly afterFlush: boolean;
 }
 
 /** A call that reaches an exit in another file, with what a report says about it. */
@@ -58,9 +45,49 @@ export interface ForeignExitCall<T> {
   /** The callee as written: `requireRegion`, `helpers.fail`. */
   readonly callee: string;
   readonly exit: string;
+  /** `helpers.ts:6`, relative to the linted file. */
   readonly location: string;
   /** ` (via a() → b())`, or nothing. */
   readonly via: string;
+  readonly afterFlush: boolean;
+}
+
+type FunctionLike = TS.FunctionDeclaration | TS.MethodDeclaration | TS.ArrowFunction | TS.FunctionExpression;
+
+/** What `exitCall` finds, as text: `process.exit(`, `globalThis.process?.kill(` … */
+const EXIT_CALL = /\bprocess\s*\??\.\s*(?:exit|abort|reallyExit|kill)\s*(?:\?\.\s*)?\(/u;
+
+const isSearched = (file: TS.SourceFile) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/u.test(file.fileName);
+
+/** Per program: does any searched file write a process exit at all? Most programs' files do not. */
+const canExit = new WeakMap<TS.Program, boolean>();
+
+/** False when no file of the program, outside node_modules and declaration files, writes `process.exit(` or the like: nothing to follow. */
+export function programMayExit(services: ParserServicesWithTypeInformation): boolean {
+  let known = canExit.get(services.program);
+  if (known === undefined) {
+    known = services.program.getSourceFiles().some((file) => isSearched(file) && EXIT_CALL.test(file.text));
+    canExit.set(services.program, known);
+  }
+  return known;
+}
+
+/** Per program, what each function's search found, and how deep that search went. */
+const searches = new WeakMap<TS.Program, Map<TS.Node, { depth: number; found: FoundExit | null }>>();
+
+/**
+ * TypeScript as the program's own copy sees it: the project's `typescript` when it has one (the parser
+ * loaded that one), else the one next to this plugin. SyntaxKind numbers differ between major versions.
+ */
+function loadTypeScript(): typeof TS {
+  for (const from of [path.join(process.cwd(), "package.json"), __filename]) {
+    try {
+      return createRequire(from)("typescript") as typeof TS;
+    } catch {
+      // try the next
+    }
+  }
+  throw new Error("traced-exit: type-aware linting needs the typescript package");
 }
 
 /**
@@ -75,106 +102,48 @@ export function foreignExitCalls(sourceCode: Readonly<TSESLint.SourceCode>) {
   return {
     listeners: {
       CallExpression(node: TSESTree.CallExpression) {
-        calls.push(node);
+        // Only `f()` and `a.b.f()` can be followed (see isCandidate): the rest is not worth keeping.
+        let root: TSESTree.Node = node.callee;
+        while (root.type === AST_NODE_TYPES.MemberExpression && !root.computed) root = root.object;
+        if (root.type === AST_NODE_TYPES.Identifier) calls.push(node);
       },
     },
     *found<T>(where: (call: TSESTree.CallExpression) => T | undefined): Generator<ForeignExitCall<T>> {
       const foreignExit = createForeignExits(services);
+      const from = path.dirname((services.esTreeNodeToTSNodeMap.get(sourceCode.ast) as TS.SourceFile).fileName);
       for (const call of calls) {
         const at = where(call);
         const found = at === undefined ? undefined : foreignExit(call);
         if (at === undefined || !found) continue;
-        const via = found.via.length > 0 ? ` (via ${found.via.map((name) => `${name}()`).join(" → ")})` : "";
-        yield { call, at, callee: sourceCode.getText(call.callee), exit: found.exit, location: found.location, via };
+        yield {
+          call,
+          at,
+          callee: sourceCode.getText(call.callee),
+          exit: found.exit,
+          location: `${path.relative(from, found.file).split(path.sep).join("/")}:${found.line}`,
+          via: found.via.length > 0 ? ` (via ${found.via.map((name) => `${name}()`).join(" → ")})` : "",
+          afterFlush: found.afterFlush,
+        };
       }
     },
   };
 }
 
-type FunctionLike = TS.FunctionDeclaration | TS.MethodDeclaration | TS.ArrowFunction | TS.FunctionExpression;
-
-/** What a call reaches in other files: `undefined` when the callee is in this file, a library, or exits nowhere. */
-function createForeignExits(services: ParserServicesWithTypeInformation): (call: TSESTree.CallExpression) => ForeignExit | undefined {
-  // TypeScript is loaded only here: a program exists, so it is installed.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, type-aware linting only
-  const ts = require("typescript") as typeof TS;
+/** What a call reaches in other files: undefined when the callee is in this file, a library, or exits nowhere. */
+function createForeignExits(services: ParserServicesWithTypeInformation): (call: TSESTree.CallExpression) => FoundExit | undefined {
+  const ts = loadTypeScript();
   const checker = services.program.getTypeChecker();
-  const cache = new Map<TS.Node, ForeignExit | null>();
-
-
-  /** The function a callee expression names, with a body, wherever it is declared. */
-  function declarationOf(callee: TS.Expression): FunctionLike | undefined {
-    const target = ts.isPropertyAccessExpression(callee) ? callee.name : callee;
-    let symbol = checker.getSymbolAtLocation(target);
-    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-    // Overloads declare signatures without bodies first: the implementation is the one with a body.
-    for (const declaration of symbol?.declarations ?? []) {
-      let fn: TS.Node | undefined = declaration;
-      if (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) fn = declaration.initializer;
-      while (fn && (ts.isParenthesizedExpression(fn) || ts.isAsExpression(fn) || ts.isSatisfiesExpression(fn))) fn = fn.expression;
-      if (fn && (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.body) return fn;
-    }
-    return undefined;
+  let memo = searches.get(services.program);
+  if (!memo) {
+    memo = new Map();
+    searches.set(services.program, memo);
   }
+  const done = memo;
 
-  /** `process` here is Node's global (declared in a declaration file), or unknown without @types/node. */
-  function isGlobalProcess(node: TS.Expression): boolean {
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "globalThis") return node.name.text === "process";
-    if (!ts.isIdentifier(node) || node.text !== "process") return false;
-    const declarations = checker.getSymbolAtLocation(node)?.declarations;
-    return !declarations || declarations.every((declaration) => declaration.getSourceFile().isDeclarationFile);
-  }
-
-  function exitCall(call: TS.CallExpression): string | undefined {
-    const callee = call.expression;
-    if (!ts.isPropertyAccessExpression(callee) || !EXITS.has(callee.name.text) || !isGlobalProcess(callee.expression)) return undefined;
-    if (callee.name.text !== "kill") return `process.${callee.name.text}()`;
-    // Only killing this process ends it; `kill(pid, 0)` only checks that a process exists.
-    const [pid, signal] = call.arguments;
-    const own = pid && ts.isPropertyAccessExpression(pid) && pid.name.text === "pid" && isGlobalProcess(pid.expression);
-    return own && !(signal && ts.isNumericLiteral(signal) && signal.text === "0") ? "process.kill(process.pid)" : undefined;
-  }
-
-  function nameOf(fn: FunctionLike): string {
-    if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
-    const parent = fn.parent;
-    if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
-    return "(anonymous)";
-  }
-
-  /**
-   * The first exit in `fn`'s body or in a searched function it calls, `MAX_HOPS` deep; its location
-   * relative to `from`, the linted file's directory.
-   */
-  function exitIn(fn: FunctionLike, from: string, hops: number, seen: Set<TS.Node>): ForeignExit | undefined {
-    const cached = cache.get(fn);
-    if (cached !== undefined) return cached ?? undefined;
-    seen.add(fn);
-    const file = fn.getSourceFile();
-    let found: ForeignExit | undefined;
-    const visit = (node: TS.Node): void => {
-      if (found) return;
-      if (ts.isCallExpression(node)) {
-        const exit = exitCall(node);
-        if (exit) {
-          const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
-          found = { exit, location: `${path.relative(from, file.fileName).split(path.sep).join("/")}:${line}`, via: [] };
-          return;
-        }
-        if (hops < MAX_HOPS) {
-          const called = declarationOf(node.expression);
-          if (called && !seen.has(called) && isSearched(called.getSourceFile())) {
-            const deeper = exitIn(called, from, hops + 1, seen);
-            if (deeper) found = { ...deeper, via: [nameOf(called), ...deeper.via] };
-          }
-        }
-      }
-      if (!found) ts.forEachChild(node, visit);
-    };
-    if (fn.body) visit(fn.body);
-    // Only a search that ran to its full depth is kept: a shallower one may have stopped early.
-    if (hops === 0) cache.set(fn, found ?? null);
-    return found;
+  /** The symbol a name stands for, through imports and re-exports. */
+  function resolved(node: TS.Node): TS.Symbol | undefined {
+    const symbol = checker.getSymbolAtLocation(node);
+    return symbol && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   }
 
   /**
@@ -191,14 +160,117 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
     return !!symbol && (symbol.flags & ts.SymbolFlags.Alias) !== 0;
   }
 
+  /** The function a callee expression names, with a body, wherever it is declared. */
+  function declarationOf(callee: TS.Expression): FunctionLike | undefined {
+    if (!isCandidate(callee)) return undefined;
+    let symbol = resolved(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
+    // `export const helpers = { fail }`: the shorthand's own symbol is the property; the value is `fail`.
+    const shorthand = symbol?.valueDeclaration;
+    if (shorthand && ts.isShorthandPropertyAssignment(shorthand)) {
+      const value = checker.getShorthandAssignmentValueSymbol(shorthand);
+      symbol = value && value.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(value) : value;
+    }
+    // Overloads declare signatures without bodies first: the implementation is the one with a body.
+    for (const declaration of symbol?.declarations ?? []) {
+      let fn: TS.Node | undefined = declaration;
+      if (ts.isVariableDeclaration(declaration) || ts.isPropertyAssignment(declaration) || ts.isPropertyDeclaration(declaration)) fn = declaration.initializer;
+      else if (ts.isExportAssignment(declaration)) fn = declaration.expression;
+      while (fn && (ts.isParenthesizedExpression(fn) || ts.isAsExpression(fn) || ts.isSatisfiesExpression(fn))) fn = fn.expression;
+      if (fn && (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.body) return fn;
+    }
+    return undefined;
+  }
+
+  /** `process` here is Node's (declared in @types/node, imported from "process" or "node:process"), or unknown without @types/node. */
+  function isNodeProcess(node: TS.Expression): boolean {
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "globalThis") return node.name.text === "process";
+    if (!ts.isIdentifier(node) || node.text !== "process") return false;
+    const symbol = resolved(node);
+    const declarations = symbol?.declarations;
+    return !declarations || declarations.every((declaration) => declaration.getSourceFile().isDeclarationFile);
+  }
+
+  function exitCall(call: TS.CallExpression): string | undefined {
+    const callee = call.expression;
+    if (!ts.isPropertyAccessExpression(callee) || !EXITS.has(callee.name.text) || !isNodeProcess(callee.expression)) return undefined;
+    if (callee.name.text !== "kill") return `process.${callee.name.text}()`;
+    // Only killing this process ends it; `kill(pid, 0)` only checks that a process exists.
+    const [pid, signal] = call.arguments;
+    const own = pid && ts.isPropertyAccessExpression(pid) && pid.name.text === "pid" && isNodeProcess(pid.expression);
+    return own && !(signal && ts.isNumericLiteral(signal) && signal.text === "0") ? "process.kill(process.pid)" : undefined;
+  }
+
+  function nameOf(fn: FunctionLike): string {
+    if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
+    const parent = fn.parent;
+    if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+    return "default";
+  }
+
+  /** `await x.forceFlush()`, `await shutdown()` as a statement, or as a declaration's initializer. */
+  function awaitsFlush(statement: TS.Statement): boolean {
+    let expression: TS.Expression | undefined;
+    if (ts.isExpressionStatement(statement)) expression = statement.expression;
+    else if (ts.isVariableStatement(statement)) expression = statement.declarationList.declarations[0]?.initializer;
+    if (!expression || !ts.isAwaitExpression(expression) || !ts.isCallExpression(expression.expression)) return false;
+    const callee = expression.expression.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+    return name !== undefined && FLUSH_NAMES.has(name);
+  }
+
+  /** A statement before `node` in one of its enclosing blocks, inside `fn`, awaits a flush. */
+  function flushedBefore(node: TS.Node, fn: FunctionLike): boolean {
+    for (let child: TS.Node = node, current = node.parent; current && child !== fn; child = current, current = current.parent) {
+      if (ts.isBlock(current) || ts.isSourceFile(current)) {
+        const index = current.statements.indexOf(child as TS.Statement);
+        if (current.statements.slice(0, index).some(awaitsFlush)) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The first exit `fn` runs: in its own body (not in functions nested in it), or in a searched function it
+   * calls, `depth` calls deep. `chain` holds the functions of the current path, so recursion ends.
+   */
+  function exitIn(fn: FunctionLike, depth: number, chain: Set<TS.Node>): FoundExit | undefined {
+    // A search as deep as this one, or an exit found within this depth, answers it.
+    const known = done.get(fn);
+    if (known?.found && known.found.via.length <= depth) return known.found;
+    if (known && !known.found && known.depth >= depth) return undefined;
+    chain.add(fn);
+    const file = fn.getSourceFile();
+    let found: FoundExit | undefined;
+    const visit = (node: TS.Node): void => {
+      if (found || (node !== fn.body && ts.isFunctionLike(node))) return;
+      if (ts.isCallExpression(node)) {
+        const exit = exitCall(node);
+        if (exit) {
+          found = { exit, file: file.fileName, line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, via: [], afterFlush: flushedBefore(node, fn) };
+          return;
+        }
+        if (depth > 0) {
+          const called = declarationOf(node.expression);
+          if (called && !chain.has(called) && isSearched(called.getSourceFile())) {
+            const deeper = exitIn(called, depth - 1, chain);
+            if (deeper) found = { ...deeper, via: [nameOf(called), ...deeper.via], afterFlush: deeper.afterFlush || flushedBefore(node, fn) };
+          }
+        }
+      }
+      if (!found) ts.forEachChild(node, visit);
+    };
+    if (fn.body) visit(fn.body);
+    chain.delete(fn);
+    done.set(fn, { depth, found: found ?? null });
+    return found;
+  }
+
   return (call) => {
     const tsCall = services.esTreeNodeToTSNodeMap.get(call) as TS.Node | undefined;
-    if (!tsCall || !ts.isCallExpression(tsCall) || !isCandidate(tsCall.expression)) return undefined;
+    if (!tsCall || !ts.isCallExpression(tsCall)) return undefined;
     const fn = declarationOf(tsCall.expression);
-    if (!fn) return undefined;
-    const file = fn.getSourceFile();
     // This file's own functions are the model's (src/scopes/model.ts), with their fixes.
-    if (file === tsCall.getSourceFile() || !isSearched(file)) return undefined;
-    return exitIn(fn, path.dirname(tsCall.getSourceFile().fileName), 0, new Set());
+    if (!fn || fn.getSourceFile() === tsCall.getSourceFile() || !isSearched(fn.getSourceFile())) return undefined;
+    return exitIn(fn, MAX_HOPS - 1, new Set());
   };
 }

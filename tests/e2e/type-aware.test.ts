@@ -63,6 +63,19 @@ describe("no-process-exit across files, with recommended-type-checked", () => {
     );
   });
 
+  it("leaves an entry's own chain to the entry report: one finding, not two", async () => {
+    const entryDir = makeTempDir("traced-exit-typed-entry-");
+    writeFiles(entryDir, {
+      "src/fail.ts": 'export function fail(message: string): never {\n  console.error(message);\n  return process.exit(1);\n}\n',
+      "src/main.ts":
+        'import { NodeSDK } from "@opentelemetry/sdk-node";\nimport { fail } from "./fail.js";\n\nconst sdk = new NodeSDK({});\nsdk.start();\n\nasync function main(): Promise<void> {}\n\nmain().catch(() => fail("failed"));\n',
+    });
+    writeFileSync(path.join(entryDir, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true }, include: ["src"] }));
+    const results = await lint(entryDir, "recommended-type-checked", true);
+    const ids = results.flatMap((result) => result.messages.map((m) => `${path.basename(result.filePath)} ${m.ruleId}:${(m as { messageId?: string }).messageId}`));
+    expect(ids).toEqual(["main.ts traced-exit/require-flush-before-exit:entryWithoutFlush"]);
+  });
+
   it("sees nothing across files without a program", async () => {
     const results = await lint(dir, "recommended", false);
     const processExit = results.flatMap((result) => result.messages).filter((m) => m.ruleId === "traced-exit/no-process-exit");

@@ -3823,6 +3823,13 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
       requireRegion();
       export const run = () => withTask({ name: "t" }, async () => 1);
     `,
+    // A helper that only registers a listener: the exit is in the listener, which this call does not run.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+      import { installSignals } from "./helpers.js";
+
+      export const run = () => withTask({ name: "t" }, async () => installSignals());
+    `,
     // Helpers that do not end this process: none at all, and `kill(pid, 0)` of another process.
     dedent`
       import { withTask } from "@traceloop/node-server-sdk";
@@ -3847,6 +3854,25 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
       errors: [
         { ...foreign("requireRegion", "process.exit()", 6, "task 'bedrock_completion' of workflow 'rag'"), line: 6, column: 64, endLine: 6, endColumn: 77 },
         { ...foreign("fail", "process.exit()", 13, "workflow 'rag'"), line: 7, column: 26, endLine: 7, endColumn: 30 },
+      ],
+    },
+    {
+      // `process` imported from node:process, a shorthand property of an exported object, a default export.
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import exitNow, { tools } from "./helpers.js";
+        import { quit } from "./node-process.js";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          quit();
+          tools.quitNow();
+          exitNow();
+        });
+      `,
+      errors: [
+        { messageId: "exitInOtherFile" as const, data: { callee: "quit", exit: "process.exit()", location: "node-process.ts:5", via: "", where: "span 's'" }, suggestions: [], line: 6, column: 3, endLine: 6, endColumn: 7 },
+        { ...foreign("tools.quitNow", "process.exit()", 50, "span 's'"), line: 7, column: 3, endLine: 7, endColumn: 16 },
+        { ...foreign("exitNow", "process.exit()", 53, "span 's'"), line: 8, column: 3, endLine: 8, endColumn: 10 },
       ],
     },
     {

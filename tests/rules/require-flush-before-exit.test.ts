@@ -2150,6 +2150,13 @@ typed.run("require-flush-before-exit (type-aware, exits in other files)", tested
         fail("terminated");
       });
     `,
+    // A helper that flushes before it exits.
+    code`
+      ${NODE_SDK}
+      import { shutdownAndExit } from "./helpers.js";
+
+      process.on("SIGTERM", () => shutdownAndExit(sdk));
+    `,
     // A helper that does not end the process.
     code`
       ${NODE_SDK}
