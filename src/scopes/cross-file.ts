@@ -197,7 +197,10 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
     // Only killing this process ends it; `kill(pid, 0)` only checks that a process exists.
     const [pid, signal] = call.arguments;
     const own = pid && ts.isPropertyAccessExpression(pid) && pid.name.text === "pid" && isNodeProcess(pid.expression);
-    return own && !(signal && ts.isNumericLiteral(signal) && signal.text === "0") ? "process.kill(process.pid)" : undefined;
+    if (!own) return undefined;
+    // A signal whose type is the literal 0 (`0`, or `const PROBE = 0`), as the same-file model's static value.
+    const signalType = signal && checker.getTypeAtLocation(signal);
+    return signalType?.isNumberLiteral() && signalType.value === 0 ? undefined : "process.kill(process.pid)";
   }
 
   function nameOf(fn: FunctionLike): string {

@@ -3823,6 +3823,13 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
       requireRegion();
       export const run = () => withTask({ name: "t" }, async () => 1);
     `,
+    // Signal 0 only checks that the process exists, also when it is a named constant.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+      import { probeSelf } from "./helpers.js";
+
+      export const run = () => withTask({ name: "t" }, async () => probeSelf());
+    `,
     // A helper that only registers a listener: the exit is in the listener, which this call does not run.
     dedent`
       import { withTask } from "@traceloop/node-server-sdk";
