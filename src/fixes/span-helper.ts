@@ -11,9 +11,9 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type { TracedScope } from "../scopes/model";
-import { resolveCallback } from "../scopes/model";
+import { resolveCallback, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
-import { memberName, skipWrappers, walk } from "../scopes/ast";
+import { memberName, skipWrappers } from "../scopes/ast";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { ensureOtelHelpers } from "./imports";
 import type { FileFlavour } from "./imports";
@@ -88,26 +88,18 @@ const MAX_HOPS = 3;
 /**
  * `span.end()` or `span.recordException()` is called under this node, directly or in a
  * same-file function it calls by name: `catch (e) { throw errorHandler(e); }`, `this.#fail(e)`.
+ * `finish`: the name of a function that ends the span here (Sentry's `(span, finish) =>`), not in what it calls.
  */
 function endsOrRecords(root: TSESTree.Node | null | undefined, sourceCode: Readonly<TSESLint.SourceCode>, hops: number, finish?: string): boolean {
-  let found = false;
-  if (root) {
-    walk(root, sourceCode.visitorKeys, (node) => {
-      if (node.type === AST_NODE_TYPES.CallExpression) {
-        const callee = skipWrappers(node.callee);
-        const name = memberName(callee);
-        if (name === "end" || name === "recordException") found = true;
-        else if (finish !== undefined && callee.type === AST_NODE_TYPES.Identifier && callee.name === finish) found = true;
-        else if ((callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression) && hops < MAX_HOPS) {
-          const called = resolveCallback(sourceCode, callee);
-          // `||`: a later call in the same expression (`span.recordException(e), span.setStatus(…)`) keeps what was found.
-          found ||= !!called && endsOrRecords(called.fn.body, sourceCode, hops + 1);
-        }
-      }
-      return !found;
-    });
-  }
-  return found;
+  if (!root) return false;
+  return someReached(sourceCode, root, MAX_HOPS - hops, (node, depth) => {
+    if (node.type !== AST_NODE_TYPES.CallExpression) return undefined;
+    const callee = skipWrappers(node.callee);
+    const name = memberName(callee);
+    if (name === "end" || name === "recordException") return true;
+    if (depth === 0 && finish !== undefined && callee.type === AST_NODE_TYPES.Identifier && callee.name === finish) return true;
+    return undefined;
+  });
 }
 
 /**

@@ -7,9 +7,9 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
-import { describeScope, getFileModel, resolveCallback } from "../scopes/model";
+import { describeScope, getFileModel, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
-import { memberName, walk } from "../scopes/ast";
+import { memberName } from "../scopes/ast";
 import type { TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { mightOpenScope } from "../scopes/prefilter";
@@ -43,7 +43,7 @@ function neverEndsSpan(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceC
     const span = sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
     if (!span || span.references.length > 0) return false;
   }
-  return !asksForActiveSpan(scope.callback, sourceCode, new Set(), 0);
+  return !asksForActiveSpan(scope.callback, sourceCode);
 }
 
 /**
@@ -51,31 +51,22 @@ function neverEndsSpan(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceC
  * uses `arguments`, or `getActiveSpan` other than to read from the span (`getActiveSpan()?.spanContext()`,
  * as LangSmith's bridge does, reads; `getActiveSpan()?.end()`, `const s = getActiveSpan()` may end).
  */
-function asksForActiveSpan(fn: FunctionNode, sourceCode: Readonly<TSESLint.SourceCode>, seen: Set<FunctionNode>, hops: number): boolean {
-  seen.add(fn);
-  let asks = false;
-  walk(fn.body, sourceCode.visitorKeys, (node) => {
+function asksForActiveSpan(fn: FunctionNode, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  return someReached(sourceCode, fn.body, 3, (node) => {
+    if (node.type === AST_NODE_TYPES.Identifier && node.name === "arguments") return true;
     const named = (node.type === AST_NODE_TYPES.Identifier && node.name === "getActiveSpan") || (node.type === AST_NODE_TYPES.MemberExpression && memberName(node) === "getActiveSpan");
-    if (node.type === AST_NODE_TYPES.Identifier && node.name === "arguments") asks = true;
-    else if (named) {
-      const call = node.parent;
-      const member = call?.parent;
-      const readsOnly =
-        call?.type === AST_NODE_TYPES.CallExpression &&
-        call.callee === node &&
-        member?.type === AST_NODE_TYPES.MemberExpression &&
-        member.object === call &&
-        memberName(member) !== undefined &&
-        memberName(member) !== "end";
-      if (!readsOnly) asks = true;
-      return false;
-    } else if (node.type === AST_NODE_TYPES.CallExpression && hops < 3) {
-      const called = resolveCallback(sourceCode, node.callee)?.fn;
-      if (called && !seen.has(called)) asks = asksForActiveSpan(called, sourceCode, seen, hops + 1);
-    }
-    return !asks;
+    if (!named) return undefined;
+    const call = node.parent;
+    const member = call?.parent;
+    const readsOnly =
+      call?.type === AST_NODE_TYPES.CallExpression &&
+      call.callee === node &&
+      member?.type === AST_NODE_TYPES.MemberExpression &&
+      member.object === call &&
+      memberName(member) !== undefined &&
+      memberName(member) !== "end";
+    return !readsOnly;
   });
-  return asks;
 }
 
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */

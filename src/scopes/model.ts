@@ -225,6 +225,43 @@ export function resolveCallback(
   return undefined;
 }
 
+/**
+ * Whether `test` holds somewhere under `root`, or in the same-file functions and methods it calls
+ * (resolved as `resolveCallback` does), `hops` calls deep. `test` answers true (found), false (do not
+ * look inside this node) or undefined (look on); `depth` is 0 under `root` itself, 1 in what it calls …
+ */
+export function someReached(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  root: TSESTree.Node,
+  hops: number,
+  test: (node: TSESTree.Node, depth: number) => boolean | undefined,
+): boolean {
+  // A function searched with as many hops left already answered: cycles end, shared helpers are read once.
+  const searched = new Map<TSESTree.Node, number>();
+  const search = (node: TSESTree.Node, depth: number, left: number): boolean => {
+    let found = false;
+    walk(node, sourceCode.visitorKeys, (current) => {
+      if (found) return false;
+      const verdict = test(current, depth);
+      if (verdict !== undefined) {
+        found = verdict;
+        return false;
+      }
+      if (current.type === AST_NODE_TYPES.CallExpression && left > 0) {
+        const callee = skipWrappers(current.callee);
+        const called = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
+        if (called && (searched.get(called) ?? -1) < left - 1) {
+          searched.set(called, left - 1);
+          found = search(called.body, depth + 1, left - 1);
+        }
+      }
+      return !found;
+    });
+    return found;
+  };
+  return search(root, 0, hops);
+}
+
 function scopeName(spec: OpenerSpec, args: readonly TSESTree.Node[], callback: FunctionNode, methodKey?: TSESTree.Node): string | undefined {
   for (const source of spec.names) {
     if ("callbackName" in source) {
