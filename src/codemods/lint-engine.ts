@@ -11,7 +11,6 @@
 import * as path from "node:path";
 import { Linter } from "eslint";
 import type { TSESLint } from "@typescript-eslint/utils";
-import globals from "globals";
 import plugin from "../index";
 import type { EngineResult, ManualReview } from "../cli/engine";
 import { applyEdits } from "../fixes/edits";
@@ -39,7 +38,6 @@ export function languageOptionsFor(filePath: string, mode: ParseMode = parseMode
     ...(mode.parser === "typescript" ? { parser: tsParser } : {}),
     ecmaVersion: "latest",
     sourceType: mode.commonjs ? "commonjs" : "module",
-    globals: { ...globals.node },
     parserOptions: { ecmaFeatures: { jsx } },
   };
 }

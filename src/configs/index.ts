@@ -1,5 +1,4 @@
 import type { TSESLint } from "@typescript-eslint/utils";
-import globals from "globals";
 import type { TracedExitDocs } from "../utils/create-rule";
 
 type Rules = Record<string, { meta?: { docs?: TracedExitDocs } }>;
@@ -12,18 +11,17 @@ export function buildConfigs(plugin: TSESLint.FlatConfig.Plugin, rules: Rules) {
         .filter(([, rule]) => predicate(rule.meta?.docs ?? {}))
         .map(([id]) => [`traced-exit/${id}`, "error" as const]),
     );
-  // `process` must resolve to the Node global for the rules to see it.
-  const languageOptions: TSESLint.FlatConfig.LanguageOptions = { globals: { ...globals.node } };
+  // No `languageOptions`: the rules find Node's `process` whether or not the config declares it
+  // (src/scopes/globals.ts), and declaring Node's globals in every file the user lints would hide
+  // `no-undef` findings in browser code. unicorn and typescript-eslint do not do it either.
   const recommended: TSESLint.FlatConfig.Config = {
     name: "traced-exit/recommended",
     plugins: { "traced-exit": plugin },
-    languageOptions,
     rules: pick((docs) => docs.recommended === true),
   };
   const recommendedTypeChecked: TSESLint.FlatConfig.Config = {
     name: "traced-exit/recommended-type-checked",
     plugins: { "traced-exit": plugin },
-    languageOptions,
     rules: pick((docs) => docs.recommended === true || docs.recommendedTypeChecked === true),
   };
   return { recommended, "recommended-type-checked": recommendedTypeChecked };

@@ -18,6 +18,8 @@ import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunct
 
 export { walk } from "./ast";
 import { HELPER_WRAP } from "../fixes/span-helper";
+import type { Tracker } from "./globals";
+import { createTracker } from "./globals";
 
 const { ReferenceTracker } = ASTUtils;
 
@@ -111,7 +113,7 @@ function addToTraceMap(map: TraceMap, modules: readonly string[], path: readonly
   }
 }
 
-function* trackModules(tracker: InstanceType<typeof ReferenceTracker>, map: TraceMap) {
+function* trackModules(tracker: Tracker, map: TraceMap) {
   yield* tracker.iterateEsmReferences(map as never);
   yield* tracker.iterateCjsReferences(map as never);
 }
@@ -124,7 +126,7 @@ const PROCESS_MODULE_MAP: TraceMap = Object.fromEntries(PROCESS_MODULES.map((mod
 
 function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue): FileModel {
   const globalScope = sourceCode.scopeManager?.globalScope;
-  const tracker = globalScope ? new ReferenceTracker(globalScope, { mode: "legacy" }) : undefined;
+  const tracker = createTracker(sourceCode);
 
   const exits = lazy((): ExitCall[] => {
     if (!tracker) return [];
@@ -315,7 +317,7 @@ function openerTraceMap(catalogue: Catalogue): OpenerTraceMap {
   return built;
 }
 
-function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, tracker: InstanceType<typeof ReferenceTracker> | undefined): TracedScope[] {
+function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, tracker: Tracker | undefined): TracedScope[] {
   const scopes: TracedScope[] = [];
   const seen = new Set<TSESTree.Node>();
   const add = (spec: OpenerSpec, call: TSESTree.CallExpression) => {
@@ -479,7 +481,7 @@ function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TS
 function findFlushesAndInitializers(
   sourceCode: Readonly<TSESLint.SourceCode>,
   catalogue: Catalogue,
-  tracker: InstanceType<typeof ReferenceTracker> | undefined,
+  tracker: Tracker | undefined,
 ): { flushes: FlushCall[]; initializers: InitializerCall[] } {
   const flushes: FlushCall[] = [];
   const initializers: InitializerCall[] = [];

@@ -21,6 +21,8 @@ import { enclosingStatementList, isFunction, memberName, skipWrappers, staticStr
 import type { ExitCall, FileModel } from "./model";
 import { resolveCallback } from "./model";
 import { functionBinding, memberUses } from "./members";
+import type { Tracker } from "./globals";
+import { createTracker } from "./globals";
 
 const { ReferenceTracker } = ASTUtils;
 const CALL = ReferenceTracker.CALL;
@@ -120,7 +122,7 @@ function lazy<T>(compute: () => T): () => T {
   return () => (value ??= { v: compute() }).v;
 }
 
-function* trackEverywhere(tracker: InstanceType<typeof ReferenceTracker>, map: Record<string, unknown>, globals: boolean) {
+function* trackEverywhere(tracker: Tracker, map: Record<string, unknown>, globals: boolean) {
   if (globals) yield* tracker.iterateGlobalReferences(map as never);
   yield* tracker.iterateEsmReferences(map as never);
   yield* tracker.iterateCjsReferences(map as never);
@@ -128,8 +130,7 @@ function* trackEverywhere(tracker: InstanceType<typeof ReferenceTracker>, map: R
 
 function createProcessLevel(model: FileModel): ProcessLevel {
   const sourceCode = model.sourceCode;
-  const globalScope = sourceCode.scopeManager?.globalScope;
-  const tracker = globalScope ? new ReferenceTracker(globalScope, { mode: "legacy" }) : undefined;
+  const tracker = createTracker(sourceCode);
 
   // An SDK without a flush in the catalogue (dd-trace) gives the rule nothing to ask for.
   const flushable = (sdk: string) => model.catalogue.flushes.some((spec) => spec.form === "call" && spec.sdk === sdk);
@@ -578,7 +579,7 @@ interface Listeners {
   readonly exitListeners: Set<TSESTree.Node>;
 }
 
-function findListeners(sourceCode: Readonly<TSESLint.SourceCode>, tracker: InstanceType<typeof ReferenceTracker> | undefined): Listeners {
+function findListeners(sourceCode: Readonly<TSESLint.SourceCode>, tracker: Tracker | undefined): Listeners {
   const handlers = new Map<TSESTree.Node, Handler>();
   const exitListeners = new Set<TSESTree.Node>();
   const registrations = new Set<TSESTree.Node>();

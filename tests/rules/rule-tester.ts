@@ -14,17 +14,19 @@ type RunArgs = Parameters<RuleTester["run"]>;
 type AnyCase = string | { code: string; filename?: string; options?: unknown[]; settings?: Record<string, unknown>; only?: boolean; skip?: boolean };
 
 /**
- * A RuleTester for TypeScript sources with Node's globals declared, as `configs.recommended` does.
+ * A RuleTester for TypeScript sources with no globals declared, as `configs.recommended` leaves
+ * them: the rules must find Node's `process` whether or not the user's config declares it
+ * (oxlint's JS plugins, a `.ts` config without `globals.node`).
  *
  * Each `run()` also checks every case that is plain JavaScript under ESLint's default parser:
  * users lint their `.js` files with espree (and eslint-scope) unless they configure
  * typescript-eslint for them, and the codemod engine parses JavaScript with espree too. The
- * findings (position, message, suggestions and their output) must be the same under both.
+ * findings (position, message, suggestions and their output) must be the same under both, and
+ * the same again when the config declares Node's globals (`globals.node`, as most configs do).
  */
 export function createRuleTester(): RuleTester {
   return new EspreeParityRuleTester({
     languageOptions: {
-      globals: { ...globals.node },
       parserOptions: { ecmaFeatures: { jsx: false } },
     },
   });
@@ -45,9 +47,11 @@ class EspreeParityRuleTester extends RuleTester {
           // As a module (.js), and as CommonJS (.cjs), where eslint-scope wraps the file in a function scope.
           for (const jsFilename of new Set([filename.replace(/\.([cm]?)tsx?$/u, ".$1js"), filename.replace(/\.[cm]?[jt]sx?$/u, ".cjs")])) {
             if (!parsesAsJavaScript(test.code, jsFilename)) continue;
-            const findings = (parser: "espree" | "typescript") =>
-              lintWith(parser, rule as never, test.code, jsFilename, test.options ?? [], test.settings ?? {});
-            vitest.expect(findings("espree"), `${jsFilename}:\n${test.code}`).toEqual(findings("typescript"));
+            const findings = (parser: "espree" | "typescript", nodeGlobals = false) =>
+              lintWith(parser, rule as never, test.code, jsFilename, test.options ?? [], test.settings ?? {}, nodeGlobals);
+            const expected = findings("typescript");
+            vitest.expect(findings("espree"), `${jsFilename}:\n${test.code}`).toEqual(expected);
+            vitest.expect(findings("espree", true), `${jsFilename} with globals.node:\n${test.code}`).toEqual(expected);
             compared++;
           }
         }
@@ -69,7 +73,16 @@ function parsesAsJavaScript(code: string, filename: string): boolean {
 
 const linter = new Linter({ configType: "flat" });
 
-function lintWith(parser: "espree" | "typescript", rule: never, code: string, filename: string, options: unknown[], settings: Record<string, unknown>) {
+function lintWith(
+  parser: "espree" | "typescript",
+  rule: never,
+  code: string,
+  filename: string,
+  options: unknown[],
+  settings: Record<string, unknown>,
+  nodeGlobals: boolean,
+) {
+  const languageOptions = languageOptionsFor(filename, { parser, commonjs: /\.cjs$/u.test(filename) }) as Linter.Config["languageOptions"];
   const messages = linter.verify(
     code,
     [
@@ -77,7 +90,7 @@ function lintWith(parser: "espree" | "typescript", rule: never, code: string, fi
         files: ["**/*.{js,mjs,cjs}"],
         plugins: { test: { rules: { rule } } },
         // As the codemod engine parses the file, with either parser.
-        languageOptions: languageOptionsFor(filename, { parser, commonjs: /\.cjs$/u.test(filename) }) as Linter.Config["languageOptions"],
+        languageOptions: nodeGlobals ? { ...languageOptions, globals: { ...globals.node } } : languageOptions,
         settings,
         rules: { "test/rule": ["error", ...options] as Linter.RuleEntry },
       },

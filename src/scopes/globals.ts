@@ -1,0 +1,74 @@
+/**
+ * Node's globals whether or not the user's config declares them.
+ *
+ * `ReferenceTracker.iterateGlobalReferences` (and `iterateCjsReferences`, which looks for
+ * `require` the same way) only sees a global that the config declared: without
+ * `languageOptions.globals` (a `.ts` file under typescript-eslint's parser, oxlint's JS plugins,
+ * a config that declares browser globals only) `process.exit()` is an unresolved reference in
+ * `globalScope.through`, and the rules would see no exit at all. unicorn and typescript-eslint do
+ * not inject Node globals into users' files, and neither do our configs, so the rules give the
+ * tracker a view of the global scope in which each name below that is neither declared nor
+ * assigned stands for Node's global, made of its unresolved references.
+ *
+ * The view never changes the scope manager itself (other rules, `no-undef` first, see the user's
+ * declarations only). A name the file declares itself (`const process = …`) shadows the global
+ * as usual: the reference then resolves, so it is not in `through`.
+ *
+ * References inside a `with` body are dropped from the view: `with (obj) { process.exit() }` may
+ * read `obj.process`, which no static analysis can rule out.
+ */
+import type { TSESLint } from "@typescript-eslint/utils";
+import { ASTUtils } from "@typescript-eslint/utils";
+
+type Scope = TSESLint.Scope.Scope;
+type Variable = Scope["set"] extends Map<string, infer V> ? V : never;
+type Reference = TSESLint.Scope.Reference;
+
+export type Tracker = InstanceType<typeof ASTUtils.ReferenceTracker>;
+
+/** The Node globals the rules resolve: the process object, `require` for CommonJS, and the global object. */
+const NODE_GLOBALS = ["process", "require", "globalThis", "global"] as const;
+
+function insideWith(reference: Reference): boolean {
+  for (let scope: Scope | null = reference.from; scope; scope = scope.upper) if (scope.type === "with") return true;
+  return false;
+}
+
+/** A stand-in for a global the config did not declare: no definitions, its unresolved references. */
+function implicitGlobal(name: string, references: Reference[]): Variable {
+  return { name, defs: [], identifiers: [], references, scope: undefined } as unknown as Variable;
+}
+
+/** The same variable with the references inside `with` bodies left out; the variable itself when there are none. */
+function withoutWithReferences(variable: Variable): Variable {
+  if (!variable.references.some(insideWith)) return variable;
+  return Object.assign(Object.create(variable) as Variable, { references: variable.references.filter((reference) => !insideWith(reference)) });
+}
+
+const views = new WeakMap<Scope, Scope>();
+
+/** The global scope as the tracker should see it: Node's globals present whether declared or not. */
+export function nodeGlobalScope(globalScope: Scope): Scope {
+  let view = views.get(globalScope);
+  if (view) return view;
+  const set = new Map(globalScope.set);
+  for (const name of NODE_GLOBALS) {
+    const declared = set.get(name);
+    if (declared) {
+      set.set(name, withoutWithReferences(declared));
+      continue;
+    }
+    const references = globalScope.through.filter((reference) => reference.identifier.name === name && !insideWith(reference));
+    if (references.length > 0) set.set(name, implicitGlobal(name, references));
+  }
+  // Everything else (block, childScopes, through, …) is the real scope's, through the prototype.
+  view = Object.assign(Object.create(globalScope) as Scope, { set });
+  views.set(globalScope, view);
+  return view;
+}
+
+/** A `legacy` ReferenceTracker over `nodeGlobalScope`, or undefined when the parser gave no scope manager. */
+export function createTracker(sourceCode: Readonly<TSESLint.SourceCode>): Tracker | undefined {
+  const globalScope = sourceCode.scopeManager?.globalScope;
+  return globalScope ? new ASTUtils.ReferenceTracker(nodeGlobalScope(globalScope), { mode: "legacy" }) : undefined;
+}
