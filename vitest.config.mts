@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
-    exclude: ["**/node_modules/**", "**/__fixtures__/**"],
+    exclude: ["**/node_modules/**", "**/__fixtures__/**", "tests/consumer/**"],
     setupFiles: ["tests/setup/require-ts.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { Linter } from "eslint";
 import { describe, expect, it, vi } from "vitest";
 import plugin from "../src/index";
+import { rules } from "../src/rules";
 
 const root = path.resolve(__dirname, "..");
 const ruleFiles = readdirSync(path.join(root, "src/rules"))
@@ -28,8 +29,9 @@ describe("rules and their files", () => {
   });
 
   it.each(ruleFiles)("%s links its doc", (id) => {
-    const rule = plugin.rules[id as keyof typeof plugin.rules];
-    expect(rule.meta.docs?.url).toBe(`https://github.com/traced-exit/eslint-plugin-traced-exit/blob/main/docs/rules/${id}.md`);
+    const rule = rules[id as keyof typeof rules];
+    // The docs of the release the user runs, not of whatever main says today.
+    expect(rule.meta.docs?.url).toBe(`https://github.com/traced-exit/eslint-plugin-traced-exit/blob/v${pkg.version}/docs/rules/${id}.md`);
   });
 });
 
@@ -46,7 +48,7 @@ describe("rule set-up per file", () => {
         spy.mockRestore();
       }
     };
-    for (const id of Object.keys(plugin.rules)) expect(plugin.rules[id as keyof typeof plugin.rules].meta.schema, id).toEqual([]);
+    for (const id of Object.keys(plugin.rules)) expect(rules[id as keyof typeof rules].meta.schema, id).toEqual([]);
     // ESLint clones each configured rule's options while normalising the config; "off" pays that, not create().
     const all = (severity: "error" | "off") => Object.fromEntries(Object.keys(plugin.rules).map((id) => [`traced-exit/${id}`, severity]));
     expect(clones(all("error"))).toBe(clones(all("off")));
@@ -60,7 +62,7 @@ describe("plugin object", () => {
 
   it("recommended turns on exactly the rules marked recommended, and declares no globals", () => {
     const marked = Object.entries(plugin.rules)
-      .filter(([, rule]) => (rule.meta.docs as { recommended?: boolean }).recommended === true)
+      .filter(([, rule]) => (rule.meta?.docs as { recommended?: boolean }).recommended === true)
       .map(([id]) => `traced-exit/${id}`);
     expect(Object.keys(plugin.configs.recommended.rules ?? {}).sort()).toEqual(marked.sort());
     // The rules find Node's `process` without it (tests/rules/rule-tester.ts runs every case both ways).
@@ -94,10 +96,17 @@ describe("built package", () => {
     expect(JSON.parse(out)).toEqual({ eslint: expected, "eslint-v9": expected });
   });
 
-  it("loads with import as the default export", () => {
-    const script = `import tracedExit from "eslint-plugin-traced-exit"; console.log(JSON.stringify(Object.keys(tracedExit.configs)));`;
+  it("loads with import as the default export and as named exports, both the one CommonJS plugin object", () => {
+    const script = `
+      import tracedExit, { configs, rules, meta } from "eslint-plugin-traced-exit";
+      import { createRequire } from "node:module";
+      const required = createRequire(import.meta.url)("eslint-plugin-traced-exit");
+      console.log(JSON.stringify({
+        configs: Object.keys(tracedExit.configs),
+        same: configs === tracedExit.configs && rules === tracedExit.rules && meta === tracedExit.meta && required === tracedExit,
+      }));`;
     const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8" });
-    expect(JSON.parse(out)).toEqual(["recommended", "recommended-type-checked"]);
+    expect(JSON.parse(out)).toEqual({ configs: ["recommended", "recommended-type-checked"], same: true });
   });
 
   it("has rule doc headers and a README rules table that eslint-doc-generator agrees with", () => {

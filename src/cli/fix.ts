@@ -4,6 +4,7 @@ import { createTwoFilesPatch } from "diff";
 import { discoverFiles, type SkippedFile, type SourceFile, toDisplayPath } from "./discover";
 import type { Engine, ManualReview } from "./engine";
 import { UsageError } from "./errors";
+import { checkDependencies, type DependencyToDeclare, withDependencies } from "./dependencies";
 import { checkWorkingTree } from "./git";
 import { createProgress } from "./progress";
 import { describeParseError, findSyntaxError } from "./reparse";
@@ -20,6 +21,8 @@ export interface FixOptions {
   quiet?: boolean;
   /** Print the summary (and dry-run patches) as JSON on stdout. */
   json?: boolean;
+  /** A dry run for CI: exit 1 when any file would change. */
+  check?: boolean;
 }
 
 export interface FixIo {
@@ -57,12 +60,14 @@ export interface FixSummary {
   skipped: FileProblem[];
   /** Dry run only: one unified diff per changed file, in `changed` order. */
   patches?: Array<{ file: string; patch: string }>;
+  /** Packages the rewritten files import that were installed but not declared: added to (or, in a dry run, to add to) `dependencies`. */
+  declared: Array<{ packageJson: string; name: string; range: string }>;
 }
 
 export type ExitCode = 0 | 1 | 2;
 
 export interface FixReport {
-  /** 0 success (manual review items included), 1 some file failed, 2 usage error or refused. */
+  /** 0 success (manual review items included), 1 some file failed (or, with --check, would change), 2 usage error or refused. */
   exitCode: ExitCode;
   /** Absent when the run stopped before processing files (usage error, refused dirty tree). */
   summary?: FixSummary;
@@ -85,7 +90,7 @@ export function defaultIo(): FixIo {
 /** `traced-exit fix` without the argument parsing. */
 export async function runFix(options: FixOptions, engine: Engine, io: FixIo = defaultIo()): Promise<FixReport> {
   const inputs = options.paths && options.paths.length > 0 ? options.paths : ["."];
-  const dryRun = Boolean(options.dryRun);
+  const dryRun = Boolean(options.dryRun || options.check);
 
   let discovery;
   try {
@@ -108,7 +113,7 @@ export async function runFix(options: FixOptions, engine: Engine, io: FixIo = de
   }
 
   const summary = await processFiles(discovery.files, discovery.skipped, engine, dryRun, options, io);
-  const exitCode: ExitCode = summary.failed.length > 0 ? 1 : 0;
+  const exitCode: ExitCode = summary.failed.length > 0 || (options.check && summary.changed.length > 0) ? 1 : 0;
   if (options.json) {
     io.stdout(`${JSON.stringify({ ...summary, exitCode }, null, 2)}\n`);
   } else {
@@ -156,7 +161,9 @@ async function processFiles(
     failed: [],
     skipped: skipped.map(({ file, reason }) => ({ file, reason })),
     ...(dryRun ? { patches: [] } : {}),
+    declared: [],
   };
+  const toDeclare: DependencyToDeclare[] = [];
   const progress = createProgress(
     { write: io.stderr, isTTY: io.stderrIsTTY, columns: io.stderrColumns },
     files.length,
@@ -176,18 +183,53 @@ async function processFiles(
     else {
       summary.changed.push(file.displayPath);
       if (outcome.patch !== undefined) summary.patches?.push({ file: file.displayPath, patch: outcome.patch });
+      toDeclare.push(...outcome.declare);
     }
     // Let a TTY progress line and signals through on very long runs.
     if (index % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
   }
   progress.done();
+  declareDependencies(toDeclare, dryRun, summary, io);
   return summary;
+}
+
+/** Adds the installed-but-undeclared packages the rewrites import to their package.json (not in a dry run). */
+function declareDependencies(needs: readonly DependencyToDeclare[], dryRun: boolean, summary: FixSummary, io: FixIo): void {
+  const byManifest = new Map<string, Map<string, string>>();
+  for (const { packageJson, name, range } of needs) {
+    const additions = byManifest.get(packageJson) ?? new Map<string, string>();
+    additions.set(name, range);
+    byManifest.set(packageJson, additions);
+  }
+  for (const [packageJson, additions] of byManifest) {
+    const display = toDisplayPath(io.cwd, packageJson);
+    if (!dryRun) {
+      try {
+        writeFileAtomically(packageJson, withDependencies(fs.readFileSync(packageJson, "utf8"), additions));
+      } catch (error) {
+        summary.failed.push({ file: display, reason: `cannot add ${[...additions.keys()].join(", ")} to dependencies: ${(error as Error).message}` });
+        continue;
+      }
+    }
+    for (const [name, range] of additions) summary.declared.push({ packageJson: display, name, range });
+  }
+}
+
+/** Temporary file in the same directory, then rename: the target is either as it was or fully written. */
+function writeFileAtomically(target: string, text: string): void {
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.traced-exit-${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(temporary, text, { mode: fs.statSync(target).mode });
+    fs.renameSync(temporary, target);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
 }
 
 type Outcome = { manual: ManualReview[] } & (
   | { kind: "unchanged" }
   | { kind: "failed"; reason: string }
-  | { kind: "changed"; patch?: string }
+  | { kind: "changed"; patch?: string; declare: DependencyToDeclare[] }
 );
 
 function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome {
@@ -220,11 +262,17 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
   const syntaxError = findSyntaxError(output, file.absPath, source);
   if (syntaxError) return { kind: "failed", reason: `rewritten code does not parse (${syntaxError}); not written`, manual };
   if (isReadOnly(file.absPath)) return { kind: "failed", reason: "read-only", manual };
+  const dependencies = checkDependencies(file.absPath, source, output);
+  if (dependencies.kind === "missing") {
+    const names = dependencies.names.join(", ");
+    return { kind: "failed", reason: `the rewrite imports ${names}, which this project neither declares nor has installed; not written (npm install ${names}, then run again)`, manual };
+  }
+  const declare = dependencies.declare;
 
   if (dryRun) {
     const rel = file.displayPath;
     const patch = createTwoFilesPatch(`a/${rel}`, `b/${rel}`, source, output).replace(/^=+\n/, "");
-    return { kind: "changed", patch, manual };
+    return { kind: "changed", patch, manual, declare };
   }
   // Another process (an editor, a formatter) may have saved the file since we read it; don't clobber that.
   let current: Buffer | undefined;
@@ -242,7 +290,7 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
   } catch (error) {
     return { kind: "failed", reason: `cannot write: ${(error as Error).message}`, manual };
   }
-  return { kind: "changed", manual };
+  return { kind: "changed", manual, declare };
 }
 
 /**

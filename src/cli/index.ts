@@ -23,11 +23,14 @@ Examples:
       Rewrite one directory and one file (the git tree must be clean there).
   $ traced-exit fix --transform exit-to-throw src
       Run only the named codemod(s); repeat the flag or separate ids with commas.
+  $ traced-exit fix --check src
+      CI gate: print what would change, exit 1 if anything would.
   $ traced-exit fix --json --quiet . > traced-exit-report.json
       Machine-readable summary.
 
-Exit codes: 0 done (manual-review items included), 1 a file failed,
-2 usage error, uncommitted changes (without --force) or no engine.
+Exit codes: 0 done (manual-review items included), 1 a file failed (with
+--check: or would change), 2 usage error, uncommitted changes (without
+--force) or no engine.
 `;
 
 /** Entry point of bin/traced-exit.js. Resolves to the exit code; never calls process.exit. */
@@ -52,6 +55,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     .description("Rewrite process.exit() and unflushed shutdowns in traced code, file by file.")
     .argument("[paths...]", "files and directories to fix (default: the current directory)")
     .option("--dry-run", "print a unified diff per changed file and write nothing")
+    .option("--check", "for CI: like --dry-run, and exit 1 when any file would change")
     .option("--force", "write even when git shows uncommitted changes under the paths")
     .option("-q, --quiet", "no progress output on stderr")
     .option("--json", "print the summary (and dry-run diffs) as JSON on stdout")
@@ -75,7 +79,7 @@ ${EXAMPLES}`,
       }
       let engine;
       try {
-        const settings = flags.settings === undefined ? undefined : (JSON.parse(fs.readFileSync(path.resolve(io.cwd, flags.settings), "utf8")) as Record<string, unknown>);
+        const settings = flags.settings === undefined ? undefined : readSettings(path.resolve(io.cwd, flags.settings), flags.settings);
         const engineOptions = { ...(flags.transform ? { transforms: flags.transform } : {}), ...(settings ? { settings } : {}) };
         engine = createEngine(Object.keys(engineOptions).length > 0 ? engineOptions : undefined);
       } catch (error) {
@@ -87,6 +91,7 @@ ${EXAMPLES}`,
       const options: FixOptions = {
         paths,
         dryRun: Boolean(flags.dryRun),
+        check: Boolean(flags.check),
         force: Boolean(flags.force),
         quiet: Boolean(flags.quiet),
         json: Boolean(flags.json),
@@ -107,11 +112,27 @@ ${EXAMPLES}`,
 
 interface FixFlags {
   dryRun?: boolean;
+  check?: boolean;
   force?: boolean;
   quiet?: boolean;
   json?: boolean;
   transform?: string[];
   settings?: string;
+}
+
+/** The `--settings` file's object; a read or JSON error names the file as it was given. */
+function readSettings(file: string, given: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    throw new Error(`cannot read --settings ${given}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(`--settings ${given} is not valid JSON: ${(error as Error).message}`);
+  }
 }
 
 function collectIds(value: string, previous: string[] | undefined): string[] {

@@ -28,6 +28,10 @@ export function formatSummary(summary: FixSummary): string {
     count("skipped", summary.skipped.length);
     for (const item of summary.skipped) lines.push(`    ${item.file}  ${item.reason}`);
   }
+  if (summary.declared.length > 0) {
+    lines.push(summary.dryRun ? "  would add to dependencies (installed, but not declared; the rewrites import them)" : "  added to dependencies (installed, but not declared; the rewrites import them)");
+    for (const item of summary.declared) lines.push(`    ${item.packageJson}  ${item.name} ${item.range}`);
+  }
   if (summary.dryRun) {
     lines.push("Dry run: nothing was written; the counts say what a real run would do.");
   } else if (summary.changed.length > 0) {

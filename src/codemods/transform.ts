@@ -3,9 +3,24 @@
  * jscodeshift's own parser is not used: the engine parses with typescript-eslint,
  * choosing JSX per extension, so what the rules see is what gets rewritten.
  */
-import type { API, FileInfo, Options } from "jscodeshift";
 import type { CodemodId } from "./engine";
 import { createEngine } from "./engine";
+
+/*
+ * The parts of jscodeshift's `Transform` signature the engine uses, written out so that the
+ * published types need no `jscodeshift` (a user of the ESLint rules should not download babel).
+ * tests/codemods/transform-types.test.ts checks they stay assignable to jscodeshift's own.
+ */
+export interface FileInfo {
+  readonly path: string;
+  readonly source: string;
+}
+export interface API {
+  report(message: string): void;
+}
+export interface Options {
+  readonly [option: string]: unknown;
+}
 
 export type Transform = ((file: FileInfo, api: API, options: Options) => string | undefined) & { parser: string };
 
