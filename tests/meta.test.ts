@@ -35,6 +35,27 @@ describe("rules and their files", () => {
   });
 });
 
+describe("shipped docs", () => {
+  // README.md and docs/ are in the npm package; examples/, src/ and tests/ are not, so a relative
+  // link to them is dead for every user reading the installed package or its npm page.
+  it("link only to files the package ships, or to absolute URLs", () => {
+    const shipped = ["README.md", ...readdirSync(path.join(root, "docs"), { recursive: true }).map((file) => path.join("docs", String(file)))];
+    const dead: string[] = [];
+    for (const file of shipped.filter((name) => name.endsWith(".md"))) {
+      const text = readFileSync(path.join(root, file), "utf8");
+      for (const match of text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/gu)) {
+        const target = match[1] as string;
+        if (/^[a-z]+:/u.test(target)) continue;
+        const resolved = path.relative(root, path.resolve(root, path.dirname(file), target));
+        if (!(resolved === "README.md" || resolved === "LICENSE" || resolved.startsWith(`docs${path.sep}`) || resolved === "docs") || !existsSync(path.join(root, resolved))) {
+          dead.push(`${file}: ${target}`);
+        }
+      }
+    }
+    expect(dead).toEqual([]);
+  });
+});
+
 describe("rule set-up per file", () => {
   it("costs no structuredClone: rules without options skip typescript-eslint's per-file merge of default options", () => {
     const linter = new Linter({ configType: "flat" });

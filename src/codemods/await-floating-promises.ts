@@ -1,5 +1,5 @@
 /** `jscodeshift -t dist/codemods/await-floating-promises.js <paths>`: see docs/codemods/await-floating-promises.md. */
-import { transformFor } from "./transform";
+import { type CodemodTransform, transformFor } from "./transform";
 
-const transform = transformFor("await-floating-promises");
+const transform: CodemodTransform = transformFor("await-floating-promises");
 export = transform;

@@ -1,5 +1,5 @@
 /** `jscodeshift -t dist/codemods/exit-to-throw.js <paths>`: see docs/codemods/exit-to-throw.md. */
-import { transformFor } from "./transform";
+import { type CodemodTransform, transformFor } from "./transform";
 
-const transform = transformFor("exit-to-throw");
+const transform: CodemodTransform = transformFor("exit-to-throw");
 export = transform;

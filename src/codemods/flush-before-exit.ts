@@ -1,5 +1,5 @@
 /** `jscodeshift -t dist/codemods/flush-before-exit.js <paths>`: see docs/codemods/flush-before-exit.md. */
-import { transformFor } from "./transform";
+import { type CodemodTransform, transformFor } from "./transform";
 
-const transform = transformFor("flush-before-exit");
+const transform: CodemodTransform = transformFor("flush-before-exit");
 export = transform;

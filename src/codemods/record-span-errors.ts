@@ -1,5 +1,5 @@
 /** `jscodeshift -t dist/codemods/record-span-errors.js <paths>`: see docs/codemods/record-span-errors.md. */
-import { transformFor } from "./transform";
+import { type CodemodTransform, transformFor } from "./transform";
 
-const transform = transformFor("record-span-errors");
+const transform: CodemodTransform = transformFor("record-span-errors");
 export = transform;

@@ -24,6 +24,14 @@ export interface Options {
 
 export type Transform = ((file: FileInfo, api: API, options: Options) => string | undefined) & { parser: string };
 
+/**
+ * What a codemod module exports (`module.exports = transform`), as its published type: the call
+ * only. The `parser` property jscodeshift reads is there at run time, but a declared property of
+ * an `export =` value is a named export to TypeScript that Node's ESM loader cannot see
+ * (@arethetypeswrong's "Named exports"), so it is left out of the type.
+ */
+export type CodemodTransform = (file: FileInfo, api: API, options: Options) => string | undefined;
+
 export function transformFor(id: CodemodId): Transform {
   let engine: ReturnType<typeof createEngine> | undefined;
   const transform = (file: FileInfo, api: API, options: Options): string | undefined => {
