@@ -56,6 +56,17 @@ describe("shipped docs", () => {
   });
 });
 
+describe("config snippets", () => {
+  // tests/consumer runs the README's blocks; a doc that shows a config must show one of those.
+  it("in docs/ are the README's, which the consumer tests run", () => {
+    const blocks = (text: string) => [...text.matchAll(/```js\n(\/\/ eslint\.config\.[^\n]*\n[\s\S]*?)```/gu)].map((match) => match[1] as string);
+    const readme = blocks(readFileSync(path.join(root, "README.md"), "utf8"));
+    const typeChecked = blocks(readFileSync(path.join(root, "docs/rules/no-floating-promises.md"), "utf8"));
+    expect(typeChecked).toHaveLength(1);
+    expect(readme).toContain(typeChecked[0]);
+  });
+});
+
 describe("rule set-up per file", () => {
   it("costs no structuredClone: rules without options skip typescript-eslint's per-file merge of default options", () => {
     const linter = new Linter({ configType: "flat" });

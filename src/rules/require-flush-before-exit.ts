@@ -12,13 +12,14 @@ import { getFileModel } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { mightNeedChange } from "../scopes/prefilter";
 import { getProcessLevel } from "../scopes/process-level";
+import { deliveryOf } from "../scopes/pipeline";
 import type { EntryFinding, ExitFinding } from "../scopes/process-level";
 import { entrySuggestion, exitLabel, exitSuggestions } from "../fixes/flush-fix";
 import type { FixContext, FlushSuggestionId } from "../fixes/flush-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 
 export type Options = [];
-export type MessageId = "exitWithoutFlush" | "exitInOtherFileWithoutFlush" | "entryWithoutFlush" | FlushSuggestionId;
+export type MessageId = "exitWithoutFlush" | "exitInOtherFileWithoutFlush" | "entryWithoutFlush" | "entryCrashWithoutFlush" | FlushSuggestionId;
 
 /** ` in the 'SIGTERM' handler`, or nothing outside handlers. */
 function handlerLabel(handler: ExitFinding["handler"]): string {
@@ -41,6 +42,8 @@ export default createRule<Options, MessageId>({
         "{{callee}}() reaches {{exit}} in {{location}}{{via}}{{where}}: it ends the process before the {{sdk}} span queue is flushed. Await {{flush}} before the call.",
       entryWithoutFlush:
         "{{entry}} lets the program end on {{paths}} without flushing the {{sdk}} span queue, and the export timer does not keep the process alive: run {{flush}} on both paths.",
+      entryCrashWithoutFlush:
+        "{{entry}} lets an unhandled rejection end the program while the {{sdk}} exports of its last spans are still in flight: handle the rejection and run {{flush}} on both paths.",
       /* eslint-disable eslint-plugin/no-unused-message-ids -- suggestion messages: src/fixes/flush-fix.ts builds the suggestions that use them */
       awaitFlush: "Await {{flush}} before {{exit}}{{async}}.",
       awaitExisting: "Await the {{flush}} just before {{exit}}{{async}}.",
@@ -99,9 +102,11 @@ export default createRule<Options, MessageId>({
       const callee = entry.call.callee;
       const name = callee.type === "Identifier" ? `${callee.name}()` : "The async entry function";
       const suggestion = entrySuggestion(fix, finding);
+      // A simple processor exports each span as it ends: only the crash of an unhandled rejection loses them (src/scopes/pipeline.ts).
+      const inFlight = deliveryOf(getFileModel(context)) === "on-end";
       context.report({
         node: entry.call,
-        messageId: "entryWithoutFlush",
+        messageId: inFlight ? "entryCrashWithoutFlush" : "entryWithoutFlush",
         data: {
           entry: name,
           paths: paths.length === 2 ? "either path" : `its ${paths[0]} path`,

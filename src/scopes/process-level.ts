@@ -23,6 +23,7 @@ import { resolveCallback } from "./model";
 import { functionBinding, memberUses } from "./members";
 import type { Tracker } from "./globals";
 import { createTracker } from "./globals";
+import { crashIsSafe, deliveryOf, naturalEndIsSafe } from "./pipeline";
 
 const { ReferenceTracker } = ASTUtils;
 const CALL = ReferenceTracker.CALL;
@@ -136,10 +137,12 @@ function createProcessLevel(model: FileModel): ProcessLevel {
   const flushable = (sdk: string) => model.catalogue.flushes.some((spec) => spec.form === "call" && spec.sdk === sdk);
   const tracing = lazy(
     () =>
-      model.initializers().some((init) => !init.spec || init.spec.construct === true || init.spec.sdk === "custom" || flushable(init.spec.sdk)) ||
-      model.flushes().length > 0 ||
-      model.catalogue.entry === true ||
-      model.scopes().some((scope) => "modules" in scope.spec && !!scope.spec.modules && flushable(scope.spec.sdk)),
+      (model.initializers().some((init) => !init.spec || init.spec.construct === true || init.spec.sdk === "custom" || flushable(init.spec.sdk)) ||
+        model.flushes().length > 0 ||
+        model.catalogue.entry === true ||
+        model.scopes().some((scope) => "modules" in scope.spec && !!scope.spec.modules && flushable(scope.spec.sdk))) &&
+      // Tracing switched off, or spans kept in memory: nothing leaves the process, so nothing is lost (./pipeline.ts).
+      deliveryOf(model) !== "none",
   );
   const flushNodes = lazy(() => new Set<TSESTree.Node>(model.flushes().map((flush) => flush.node)));
   const initializerNodes = lazy(() => new Set<TSESTree.Node>(model.initializers().map((init) => init.node)));
@@ -448,9 +451,14 @@ function createProcessLevel(model: FileModel): ProcessLevel {
         }
       }
     }
+    const delivery = deliveryOf(model);
     for (const state of states) {
       if (state.done || state.flushed) continue;
       if (entry.awaited && continuesToFlushOrExit(entry, state.state)) continue;
+      // The path ends the program by itself: naturally (resolved, or its rejection handled), or in a crash (an
+      // unhandled rejection). A simple processor's exports in flight keep a natural end alive; Sentry also survives
+      // the crash (./pipeline.ts).
+      if (state.state === "success" ? naturalEndIsSafe(delivery) : crashIsSafe(delivery)) continue;
       state.lost = true;
     }
     const paths = states.filter((state) => state.lost).map((state) => state.origin);
@@ -501,8 +509,47 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     ) {
       return undefined;
     }
+    if (fn.type === AST_NODE_TYPES.Program && beforeAnySpan(node)) return undefined;
     if (flushedBefore(node)) return undefined;
     return { handler: fn.type === AST_NODE_TYPES.Program ? undefined : handlers.get(fn) };
+  }
+
+  /**
+   * Top-level code that runs before anything can have started a span: nothing before it (in the
+   * statements before it, or in its own statement) awaits, opens a scope or calls anything but the
+   * initializer, `console` and `require`. The set-up check at the top of a program
+   * (`if (!process.env.KEY) { console.error("…"); process.exit(1); }`) has nothing to lose.
+   */
+  function beforeAnySpan(node: TSESTree.Node): boolean {
+    const statement = sourceCode.ast.body.find((candidate) => candidate.range[0] <= node.range[0] && node.range[1] <= candidate.range[1]);
+    if (!statement) return false;
+    const anchors = new Set(model.scopes().map((scope) => scope.anchor));
+    let started = false;
+    const visit = (current: TSESTree.Node) => {
+      if (started || current.range[0] >= node.range[0]) return;
+      if (current.type === AST_NODE_TYPES.AwaitExpression || current.type === AST_NODE_TYPES.TaggedTemplateExpression || anchors.has(current)) started = true;
+      else if ((current.type === AST_NODE_TYPES.CallExpression || current.type === AST_NODE_TYPES.NewExpression) && !harmlessCall(current)) started = true;
+      if (started || isFunction(current)) return;
+      for (const key of sourceCode.visitorKeys[current.type] ?? []) {
+        const child = (current as unknown as Record<string, unknown>)[key];
+        for (const item of Array.isArray(child) ? child : [child]) {
+          if (item && typeof item === "object" && "type" in item) visit(item as TSESTree.Node);
+        }
+      }
+    };
+    const harmlessCall = (call: TSESTree.CallExpression | TSESTree.NewExpression) => {
+      if (initializerNodes().has(call)) return true;
+      const callee = skipWrappers(call.callee);
+      if (callee.type === AST_NODE_TYPES.Identifier) return callee.name === "require" && isGlobal(callee);
+      const object = callee.type === AST_NODE_TYPES.MemberExpression ? skipWrappers(callee.object) : undefined;
+      return object?.type === AST_NODE_TYPES.Identifier && object.name === "console" && isGlobal(object);
+    };
+    for (const before of sourceCode.ast.body) {
+      if (before.range[0] > statement.range[0]) break;
+      visit(before);
+      if (started) return false;
+    }
+    return true;
   }
 
   function mayBecomeAsync(fn: FunctionNode): boolean {

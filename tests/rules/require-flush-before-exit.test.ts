@@ -57,6 +57,77 @@ const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId
 
 ruleTester.run("require-flush-before-exit", testedRule, {
   valid: [
+    // How spans leave the process (src/scopes/pipeline.ts; measured in tests/e2e/runtime-pipeline.test.ts).
+    // disableBatch: each span is exported as it ends and the request keeps the process alive, so a natural end loses nothing.
+    code`
+      ${TRACELOOP}
+
+      traceloop.initialize({ appName: "rag", disableBatch: true });
+      async function main() {
+        await traceloop.withWorkflow({ name: "nightly" }, async () => run());
+      }
+      main().catch((error) => {
+        console.error(error);
+        process.exitCode = 1;
+      });
+    `,
+    // A SimpleSpanProcessor, also built in a const: the same.
+    code`
+      import { NodeTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";
+      import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+
+      const processor = new SimpleSpanProcessor(new OTLPTraceExporter());
+      const provider = new NodeTracerProvider({ spanProcessors: [processor] });
+      provider.register();
+      async function main() {}
+      main().catch(() => {
+        process.exitCode = 1;
+      });
+    `,
+    // Spans kept in memory (a test set-up) never leave the process: an exit loses nothing that would have.
+    code`
+      import { BasicTracerProvider, BatchSpanProcessor, InMemorySpanExporter } from "@opentelemetry/sdk-trace-base";
+
+      const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(new InMemorySpanExporter())] });
+      process.on("SIGTERM", () => process.exit(0));
+    `,
+    // A provider with no processor exports nothing (OpenTelemetry SDK 2.x).
+    code`
+      import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+
+      const provider = new NodeTracerProvider();
+      provider.register();
+      process.on("SIGTERM", () => process.exit(0));
+    `,
+    // Tracing switched off: Traceloop makes no spans to lose.
+    code`
+      ${TRACELOOP}
+
+      traceloop.initialize({ appName: "rag", tracingEnabled: false });
+      process.on("SIGTERM", () => process.exit(0));
+    `,
+    // Sentry sends a transaction when its root span ends, on a timer that keeps the process alive, and captures
+    // unhandled rejections itself: the entry's natural end and its crash lose nothing (its explicit exits still do).
+    code`
+      import * as Sentry from "@sentry/node";
+
+      Sentry.init({ dsn: process.env.SENTRY_DSN, tracesSampleRate: 1 });
+      async function main() {
+        await Sentry.startSpan({ name: "nightly" }, async () => run());
+      }
+      main();
+    `,
+    // An exit before anything can have started a span: the set-up check at the top of the program.
+    code`
+      ${TRACELOOP}
+
+      traceloop.initialize({ appName: "rag" });
+      if (!process.env.OPENAI_API_KEY) {
+        console.error("OPENAI_API_KEY is not set");
+        process.exit(1);
+      }
+      export {};
+    `,
     // Nothing here starts tracing: exits and entries are none of this rule's business.
     code`
       process.on("SIGTERM", () => process.exit(0));
@@ -352,6 +423,49 @@ ruleTester.run("require-flush-before-exit", testedRule, {
     },
   ],
   invalid: [
+    // disableBatch: the natural end is safe, but an unhandled rejection crashes the process with exports in flight
+    // (measured in tests/e2e/runtime-pipeline.test.ts); the message says that, not "the export timer".
+    {
+      code: code`
+        ${TRACELOOP}
+
+        traceloop.initialize({ appName: "rag", disableBatch: true });
+        async function main() {
+          await traceloop.withWorkflow({ name: "nightly" }, async () => run());
+        }
+        main();
+      `,
+      errors: [
+        {
+          messageId: "entryCrashWithoutFlush",
+          data: { entry: "main()", sdk: "Traceloop", flush: "traceloop.forceFlush()" },
+          line: 7,
+          column: 1,
+          endLine: 7,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP}
+
+                traceloop.initialize({ appName: "rag", disableBatch: true });
+                async function main() {
+                  await traceloop.withWorkflow({ name: "nightly" }, async () => run());
+                }
+                main()
+                  .catch((error) => {
+                    console.error(error);
+                    process.exitCode = error?.exitCode ?? 1;
+                  })
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
     // The classic: a SIGTERM handler that exits at once.
     {
       code: code`
@@ -1612,9 +1726,9 @@ ruleTester.run("require-flush-before-exit", testedRule, {
     },
     {
       code: code`
-        import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+        import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 
-        const provider = new NodeTracerProvider();
+        const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new ConsoleSpanExporter())] });
         provider.register();
         process.on("SIGTERM", () => process.exit(0));
       `,
@@ -1630,9 +1744,9 @@ ruleTester.run("require-flush-before-exit", testedRule, {
             suggestion(
               "awaitFlush",
               code`
-                import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+                import { BatchSpanProcessor, ConsoleSpanExporter, NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 
-                const provider = new NodeTracerProvider();
+                const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new ConsoleSpanExporter())] });
                 provider.register();
                 process.on("SIGTERM", async () => { await provider.shutdown(); process.exit(0); });
               `,
@@ -2245,7 +2359,8 @@ describe("require-flush-before-exit: the first suggestion is what `traced-exit f
 
 describe("require-flush-before-exit: top-level await only where the file surely runs as an ES module", () => {
   const engine = createEngine({ transforms: ["flush-before-exit"] });
-  const program = `${TRACELOOP_INIT}\nif (!process.env.KEY) {\n  console.error("no key");\n  process.exit(1);\n}\n`;
+  // `runNightly()` may start spans (an exit before anything could is not reported: see the "before any span" cases).
+  const program = `${TRACELOOP_INIT}\nrunNightly();\nif (!process.env.KEY) {\n  console.error("no key");\n  process.exit(1);\n}\n`;
 
   // A .ts file with `import` syntax may well be compiled to CommonJS, where top-level await does not compile.
   it("writes flush().finally(exit) in a .ts file", () => {

@@ -1,6 +1,6 @@
-import * as Sentry from "@sentry/node";
+import * as traceloop from "@traceloop/node-server-sdk";
 
-Sentry.init({ dsn: process.env.SENTRY_DSN });
+traceloop.initialize({ appName: "nightly" });
 
 async function main(): Promise<void> {}
 
@@ -10,5 +10,5 @@ try {
   console.error(error);
   process.exitCode = (error as { exitCode?: number })?.exitCode ?? 1;
 } finally {
-  await Sentry.flush();
+  await traceloop.forceFlush();
 }

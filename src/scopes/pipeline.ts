@@ -1,0 +1,176 @@
+/**
+ * How spans leave the process, per file: what the tracing set-up written here does with a span
+ * once it ends. The flush findings exist only where this really loses spans.
+ *
+ * Measured (tests/e2e/runtime-pipeline.test.ts, real SDKs, a loopback OTLP receiver):
+ * - `queued`: a batch processor (the default of Traceloop's `initialize()`, NodeSDK's
+ *   `traceExporter`, `BatchSpanProcessor`) keeps ended spans until an `unref`'d timer or a flush
+ *   exports them. Any end of the process without a flush loses them: `process.exit()`, a crash,
+ *   and a natural end too.
+ * - `on-end`: a simple processor (Traceloop `disableBatch: true`, `SimpleSpanProcessor`) exports
+ *   each span as it ends, and the request in flight keeps the event loop alive. A natural end loses nothing; `process.exit()` and a crash (an unhandled
+ *   rejection) still cut the requests in flight.
+ * - `self-flushing`: Sentry in its default mode sends a transaction when its root span ends on a
+ *   timer that keeps the process alive, and captures unhandled rejections itself (the process
+ *   does not crash). Only `process.exit()` loses anything. (Sentry's documented behaviour, as the
+ *   issue that asked for it measured; no runtime proof here yet: @sentry/node is not installed.)
+ * - `none`: nothing leaves the process: Traceloop with `tracingEnabled: false`, a provider whose
+ *   processors export to an `InMemorySpanExporter` or that has no processor at all.
+ *
+ * A file whose set-up cannot be read statically (options from a variable, an initializer module
+ * from settings, a processor built elsewhere) is `queued`: the conservative answer.
+ */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
+import { skipWrappers } from "./ast";
+import { createTracker } from "./globals";
+import type { FileModel, InitializerCall } from "./model";
+
+export type Delivery = "queued" | "on-end" | "self-flushing" | "none";
+
+/** Worst first: the file's delivery is the worst of its initializers'. */
+const ORDER: readonly Delivery[] = ["queued", "on-end", "self-flushing", "none"];
+
+const OTEL_SDK_MODULES = ["@opentelemetry/sdk-trace-base", "@opentelemetry/sdk-trace-node", "@opentelemetry/sdk-trace-web"];
+/** `new SimpleSpanProcessor(…)` and friends, by the export they construct. */
+const PROCESSOR_EXPORTS = ["SimpleSpanProcessor", "BatchSpanProcessor", "InMemorySpanExporter"] as const;
+type Built = (typeof PROCESSOR_EXPORTS)[number];
+
+const pipelines = new WeakMap<FileModel, Delivery>();
+
+/** The file's delivery: how its spans leave the process. */
+export function deliveryOf(model: FileModel): Delivery {
+  let delivery = pipelines.get(model);
+  if (delivery === undefined) {
+    delivery = computeDelivery(model);
+    pipelines.set(model, delivery);
+  }
+  return delivery;
+}
+
+/** A natural end of the program (its entry settles, nothing exits) loses no span. */
+export function naturalEndIsSafe(delivery: Delivery): boolean {
+  return delivery !== "queued";
+}
+
+/** An unhandled rejection that ends the process loses no span. */
+export function crashIsSafe(delivery: Delivery): boolean {
+  return delivery === "self-flushing" || delivery === "none";
+}
+
+function computeDelivery(model: FileModel): Delivery {
+  const initializers = model.initializers();
+  if (initializers.length === 0) return "queued";
+  const built = lazyBuilt(model.sourceCode);
+  const each = initializers.map((init) => initializerDelivery(model.sourceCode, init, built));
+  return ORDER.find((delivery) => each.includes(delivery)) ?? "queued";
+}
+
+function lazyBuilt(sourceCode: Readonly<TSESLint.SourceCode>): () => Map<TSESTree.Node, Built> {
+  let built: Map<TSESTree.Node, Built> | undefined;
+  return () => {
+    if (built) return built;
+    built = new Map();
+    const tracker = createTracker(sourceCode);
+    if (!tracker) return built;
+    const perModule = Object.fromEntries(PROCESSOR_EXPORTS.map((name) => [name, { [ASTUtils.ReferenceTracker.CONSTRUCT]: name }]));
+    const map = Object.fromEntries(OTEL_SDK_MODULES.map((module) => [module, perModule]));
+    // NodeSDK's module re-exports the base SDK as `tracing`: `new tracing.SimpleSpanProcessor(…)`.
+    map["@opentelemetry/sdk-node"] = { tracing: perModule };
+    for (const ref of [...tracker.iterateEsmReferences(map as never), ...tracker.iterateCjsReferences(map as never)]) {
+      built.set(ref.node, ref.info as Built);
+    }
+    return built;
+  };
+}
+
+function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall, built: () => Map<TSESTree.Node, Built>): Delivery {
+  const spec = init.spec;
+  if (!spec || init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
+  const options = init.node.arguments[0];
+  const read = (key: string) => optionValue(sourceCode, options, key);
+  switch (spec.sdk) {
+    case "traceloop": {
+      // initialize({ tracingEnabled: false }) creates no tracer provider; disableBatch picks the simple processor.
+      if (read("tracingEnabled") === false) return "none";
+      return read("disableBatch") === true ? "on-end" : "queued";
+    }
+    case "sentry":
+      return "self-flushing";
+    case "opentelemetry":
+      return otelDelivery(sourceCode, init, built);
+    default:
+      return "queued";
+  }
+}
+
+/** `new NodeTracerProvider({ spanProcessors: [...] })`, `new NodeSDK({ spanProcessors | traceExporter })`. */
+function otelDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall, built: () => Map<TSESTree.Node, Built>): Delivery {
+  if (init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
+  const options = init.node.arguments[0];
+  const isSdk = init.spec?.path.at(-1) === "NodeSDK";
+  if (!options) {
+    // A provider without processors exports nothing (until `addSpanProcessor`, which is not followed); NodeSDK
+    // then reads OTEL_TRACES_EXPORTER and batches.
+    return isSdk || addsProcessorsLater(sourceCode, init) ? "queued" : "none";
+  }
+  const object = resolveConst(sourceCode, options);
+  if (object.type !== AST_NODE_TYPES.ObjectExpression) return "queued";
+  if (object.properties.some((property) => property.type === AST_NODE_TYPES.SpreadElement)) return "queued";
+  const processors = propertyNode(object, "spanProcessors");
+  if (processors) {
+    const list = resolveConst(sourceCode, processors);
+    if (list.type !== AST_NODE_TYPES.ArrayExpression) return "queued";
+    const each = list.elements.map((element) => (element && element.type !== AST_NODE_TYPES.SpreadElement ? processorDelivery(sourceCode, element, built) : "queued"));
+    if (each.length === 0) return addsProcessorsLater(sourceCode, init) ? "queued" : "none";
+    return ORDER.find((delivery) => each.includes(delivery)) ?? "queued";
+  }
+  const exporter = propertyNode(object, "traceExporter");
+  // NodeSDK wraps its traceExporter in a BatchSpanProcessor: queued unless the exporter keeps spans in memory.
+  if (exporter) return built().get(resolveConst(sourceCode, exporter)) === "InMemorySpanExporter" ? "none" : "queued";
+  return isSdk || addsProcessorsLater(sourceCode, init) ? "queued" : "none";
+}
+
+function processorDelivery(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node, built: () => Map<TSESTree.Node, Built>): Delivery {
+  const processor = resolveConst(sourceCode, node);
+  const kind = built().get(processor);
+  if (processor.type !== AST_NODE_TYPES.NewExpression || (kind !== "SimpleSpanProcessor" && kind !== "BatchSpanProcessor")) return "queued";
+  const exporter = processor.arguments[0];
+  if (exporter && built().get(resolveConst(sourceCode, exporter)) === "InMemorySpanExporter") return "none";
+  return kind === "SimpleSpanProcessor" ? "on-end" : "queued";
+}
+
+/** `provider.addSpanProcessor(…)` on the provider's binding (OpenTelemetry 1.x style): not followed, so queued. */
+function addsProcessorsLater(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall): boolean {
+  return init.binding !== undefined && sourceCode.text.includes(`${init.binding}.addSpanProcessor`);
+}
+
+/** A `const` identifier's initializer (one hop), else the node itself, wrappers skipped. */
+function resolveConst(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): TSESTree.Node {
+  const inner = skipWrappers(node);
+  if (inner.type !== AST_NODE_TYPES.Identifier) return inner;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(inner), inner);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id.type !== AST_NODE_TYPES.Identifier || !def.node.init) return inner;
+  if (def.parent?.type !== AST_NODE_TYPES.VariableDeclaration || def.parent.kind !== "const") return inner;
+  return skipWrappers(def.node.init);
+}
+
+function propertyNode(object: TSESTree.ObjectExpression, key: string): TSESTree.Node | undefined {
+  for (const property of object.properties) {
+    if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
+    const name = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : property.key.type === AST_NODE_TYPES.Literal ? property.key.value : undefined;
+    if (name === key) return property.value;
+  }
+  return undefined;
+}
+
+/** The static value of `options[key]` (booleans, strings), or undefined when it is absent or not static. */
+function optionValue(sourceCode: Readonly<TSESLint.SourceCode>, options: TSESTree.Node | undefined, key: string): unknown {
+  if (!options || options.type === AST_NODE_TYPES.SpreadElement) return undefined;
+  const object = resolveConst(sourceCode, options);
+  if (object.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
+  const value = propertyNode(object, key);
+  if (!value) return undefined;
+  return ASTUtils.getStaticValue(value, sourceCode.getScope(value))?.value;
+}

@@ -1,0 +1,57 @@
+// How spans leave the process (src/scopes/pipeline.ts), measured with the real SDKs and a loopback OTLP
+// receiver. These are the facts behind require-flush-before-exit's findings and non-findings:
+//   - a batch processor loses every span on an unflushed end, a natural one included;
+//   - a simple processor (Traceloop `disableBatch: true`, `SimpleSpanProcessor`) loses nothing on a natural
+//     end, but loses the exports in flight on `process.exit()` and on the crash of an unhandled rejection;
+//   - a provider with no span processor exports nothing, flushed or not.
+import { describe, expect, it, vi } from "vitest";
+import { startOtlpReceiver } from "../../examples/support/otlp-receiver";
+import { runExample } from "../../examples/support/run-example";
+
+vi.setConfig({ testTimeout: 180_000 });
+
+const TRACELOOP = "tests/e2e/fixtures/pipeline/traceloop-simple.ts";
+const OTEL = "tests/e2e/fixtures/pipeline/otel-simple.ts";
+const NO_PROCESSOR = "tests/e2e/fixtures/pipeline/otel-no-processor.ts";
+
+async function spansOf(file: string, env: Record<string, string>) {
+  const receiver = await startOtlpReceiver();
+  try {
+    // Traceloop's import alone takes seconds on a loaded 2-core machine.
+    const run = await runExample(file, { receiverUrl: receiver.url, env, timeoutMs: 90_000 });
+    expect(run.timedOut, run.stderr).toBe(false);
+    expect(receiver.rejectedRequests()).toBe(0);
+    return { exitCode: run.exitCode, names: receiver.spans().map((span) => span.name).sort() };
+  } finally {
+    await receiver.close();
+  }
+}
+
+describe.each([
+  { file: TRACELOOP, spans: ["nightly.workflow", "step.task"] },
+  { file: OTEL, spans: ["nightly"] },
+])("$file", ({ file, spans }) => {
+  it("simple processor, natural end without a flush: every span arrives", async () => {
+    expect(await spansOf(file, {})).toEqual({ exitCode: 0, names: spans });
+  });
+
+  it("batch processor, natural end without a flush: every span is lost", async () => {
+    expect(await spansOf(file, { PIPELINE_BATCH: "1" })).toEqual({ exitCode: 0, names: [] });
+  });
+
+  it("simple processor, process.exit() after the spans ended: the exports in flight are lost", async () => {
+    expect(await spansOf(file, { PIPELINE_EXIT: "1" })).toEqual({ exitCode: 0, names: [] });
+  });
+
+  it("simple processor, unhandled rejection after the spans ended: the crash loses the exports in flight", async () => {
+    expect(await spansOf(file, { PIPELINE_THROW: "1" })).toEqual({ exitCode: 1, names: [] });
+  });
+});
+
+describe("a provider without span processors", () => {
+  it("exports nothing, flushed or not, whatever OTEL_TRACES_EXPORTER says", async () => {
+    for (const env of [{}, { PIPELINE_FLUSH: "1", OTEL_TRACES_EXPORTER: "otlp" }] as Record<string, string>[]) {
+      expect(await spansOf(NO_PROCESSOR, env)).toEqual({ exitCode: 0, names: [] });
+    }
+  });
+});
