@@ -102,18 +102,18 @@ export default createRule<Options, MessageId>({
       const callee = entry.call.callee;
       const name = callee.type === "Identifier" ? `${callee.name}()` : "The async entry function";
       const suggestion = entrySuggestion(fix, finding);
+      const suggest = suggestion ? [suggestion] : [];
+      const data = { entry: name, sdk: fix.plan.sdk, flush: fix.plan.label };
       // A simple processor exports each span as it ends: only the crash of an unhandled rejection loses them (src/scopes/pipeline.ts).
-      const inFlight = deliveryOf(getFileModel(context)) === "on-end";
+      if (deliveryOf(getFileModel(context)) === "on-end") {
+        context.report({ node: entry.call, messageId: "entryCrashWithoutFlush", data, suggest });
+        return;
+      }
       context.report({
         node: entry.call,
-        messageId: inFlight ? "entryCrashWithoutFlush" : "entryWithoutFlush",
-        data: {
-          entry: name,
-          paths: paths.length === 2 ? "either path" : `its ${paths[0]} path`,
-          sdk: fix.plan.sdk,
-          flush: fix.plan.label,
-        },
-        suggest: suggestion ? [suggestion] : [],
+        messageId: "entryWithoutFlush",
+        data: { entry: data.entry, sdk: data.sdk, flush: data.flush, paths: paths.length === 2 ? "either path" : `its ${paths[0]} path` },
+        suggest,
       });
     }
   },
