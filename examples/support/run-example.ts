@@ -14,7 +14,7 @@ export interface RunExampleOptions {
   env?: Record<string, string | undefined>;
   /** Working directory; defaults to the repository root so `--import tsx` resolves. */
   cwd?: string;
-  /** Kill the example (SIGKILL) after this long. Default 20 s. */
+  /** Kill the example (SIGKILL) after this long. Default 60 s: Traceloop alone takes seconds to load on a busy 2-core machine. */
   timeoutMs?: number;
   /** After exit, wait this long for exports the child had already put on the wire. Default 300 ms. */
   settleMs?: number;
@@ -77,7 +77,7 @@ export async function runExample(file: string, opts: RunExampleOptions): Promise
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill("SIGKILL");
-  }, opts.timeoutMs ?? 20_000);
+  }, opts.timeoutMs ?? 60_000);
 
   const [exitCode, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.once("error", reject);

@@ -9,6 +9,7 @@
  * - installed (found in a node_modules folder above the file) but not declared: added to that
  *   package.json's `dependencies` with `^<installed version>`, and the summary says so;
  * - not installed at all: the rewrite is refused, with the package to install.
+ * A file with no package.json above it belongs to no project: nothing is checked.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -88,14 +89,16 @@ export function checkDependencies(file: string, source: string, output: string):
   if (needed.length === 0) return { kind: "ok", declare: [] };
   const dir = path.dirname(file);
   const packageJson = nearestPackageJson(dir);
-  const declared = packageJson ? declaredIn(packageJson) : new Set<string>();
+  // No package.json above the file: no project to declare anything in, nor to judge against.
+  if (!packageJson) return { kind: "ok", declare: [] };
+  const declared = declaredIn(packageJson);
   const declare: DependencyToDeclare[] = [];
   const missing: string[] = [];
   for (const name of needed) {
     if (declared.has(name)) continue;
     const version = installedVersion(name, dir);
     if (version === undefined) missing.push(name);
-    else if (packageJson) declare.push({ packageJson, name, range: `^${version}` });
+    else declare.push({ packageJson, name, range: `^${version}` });
   }
   return missing.length > 0 ? { kind: "missing", names: missing } : { kind: "ok", declare };
 }

@@ -33,6 +33,12 @@ describe("packages a rewrite imports", () => {
     expect(newPackageImports(output, output)).toEqual([]);
   });
 
+  it("are not checked for a file with no package.json above it", () => {
+    const root = makeTempDir();
+    writeFiles(root, { "a.js": "" });
+    expect(checkDependencies(path.join(root, "a.js"), "", 'import "@opentelemetry/api";')).toEqual({ kind: "ok", declare: [] });
+  });
+
   it("need nothing when the nearest package.json declares them in any dependency field", () => {
     const root = project({ name: "app", devDependencies: { "@opentelemetry/api": "^1.9.0" } });
     expect(checkDependencies(path.join(root, "src/a.js"), "", 'import "@opentelemetry/api";')).toEqual({ kind: "ok", declare: [] });
