@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createTwoFilesPatch } from "diff";
+import { writeFileAtomicSync } from "./atomic-write";
 import { discoverFiles, type SkippedFile, type SourceFile, toDisplayPath } from "./discover";
 import type { Engine, ManualReview } from "./engine";
 import { UsageError } from "./errors";
@@ -46,14 +47,14 @@ export interface FileProblem {
 
 export interface FixSummary {
   dryRun: boolean;
-  /** Source files found and looked at (changed + unchanged + failed). */
+  /** Source files found and looked at (changed + unchanged + failed + those skipped after reading, e.g. hard-linked). */
   scanned: number;
   /** Files written (or, in a dry run, that would be written), by display path. */
   changed: string[];
   unchanged: number;
   manualReview: ManualReviewItem[];
   failed: FileProblem[];
-  /** Files deliberately not looked at (e.g. a symlink to outside the paths); not an error. */
+  /** Files deliberately not looked at or not written (a symlink to outside the paths, a hard-linked file); not an error. */
   skipped: FileProblem[];
   /** Dry run only: one unified diff per changed file, in `changed` order. */
   patches?: Array<{ file: string; patch: string }>;
@@ -173,6 +174,7 @@ async function processFiles(
     }
     if (outcome.kind === "unchanged") summary.unchanged++;
     else if (outcome.kind === "failed") summary.failed.push({ file: file.displayPath, reason: outcome.reason });
+    else if (outcome.kind === "skipped") summary.skipped.push({ file: file.displayPath, reason: outcome.reason });
     else {
       summary.changed.push(file.displayPath);
       if (outcome.patch !== undefined) summary.patches?.push({ file: file.displayPath, patch: outcome.patch });
@@ -187,6 +189,7 @@ async function processFiles(
 type Outcome = { manual: ManualReview[] } & (
   | { kind: "unchanged" }
   | { kind: "failed"; reason: string }
+  | { kind: "skipped"; reason: string }
   | { kind: "changed"; patch?: string }
 );
 
@@ -219,7 +222,8 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
 
   const syntaxError = findSyntaxError(output, file.absPath, source);
   if (syntaxError) return { kind: "failed", reason: `rewritten code does not parse (${syntaxError}); not written`, manual };
-  if (isReadOnly(file.absPath)) return { kind: "failed", reason: "read-only", manual };
+  const blocked = whyNotWritable(file.absPath);
+  if (blocked) return { ...blocked, manual };
 
   if (dryRun) {
     const rel = file.displayPath;
@@ -237,8 +241,8 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
     return { kind: "failed", reason: "changed on disk during the run; not written", manual };
   }
   try {
-    // Written in place, not via rename: mode, owner, hard links and the inode stay as they were.
-    fs.writeFileSync(file.absPath, Buffer.from(output, "utf8"));
+    // A temporary file renamed over the target: a full disk, a size limit or a kill leaves the old bytes or the new ones.
+    writeFileAtomicSync(file.absPath, Buffer.from(output, "utf8"));
   } catch (error) {
     return { kind: "failed", reason: `cannot write: ${(error as Error).message}`, manual };
   }
@@ -246,15 +250,31 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
 }
 
 /**
- * No write bit at all, or no write access for us. The mode check matters
- * when running as root, where access(W_OK) succeeds on read-only files.
+ * Why the file must not be written, or `undefined`. Read-only: no write bit at all, or no write
+ * access for us (the mode check matters as root, where access(W_OK) succeeds on read-only files).
+ * Hard-linked: the rename would give this name new content and leave the other names on the old
+ * (a split the user never asked for, possibly of a file outside the paths), and writing in place
+ * is not atomic; so it is left alone and listed under "skipped".
  */
-function isReadOnly(file: string): boolean {
+function whyNotWritable(file: string): { kind: "failed" | "skipped"; reason: string } | undefined {
+  let stat: fs.Stats;
   try {
-    if ((fs.statSync(file).mode & 0o222) === 0) return true;
-    fs.accessSync(file, fs.constants.W_OK);
-    return false;
-  } catch {
-    return true;
+    stat = fs.statSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "failed", reason: "disappeared during the run; not written" };
+    return { kind: "failed", reason: `cannot stat: ${(error as Error).message}` };
   }
+  if ((stat.mode & 0o222) === 0) return { kind: "failed", reason: "read-only" };
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+  } catch {
+    return { kind: "failed", reason: "read-only" };
+  }
+  if (stat.nlink > 1) {
+    return {
+      kind: "skipped",
+      reason: `hard-linked (${stat.nlink} links): not rewritten, as replacing it would split the link; copy it to a file of its own to rewrite it`,
+    };
+  }
+  return undefined;
 }

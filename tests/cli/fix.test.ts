@@ -61,6 +61,54 @@ describe("runFix: writing", () => {
     expect(fs.statSync(path.join(root, "bin/run.js")).mode & 0o777).toBe(0o751);
   });
 
+  // Only root can give a file to another user; the owner must survive the temporary file and rename.
+  it.runIf(process.getuid?.() === 0)("keeps the owner, group and setgid bit of a rewritten file (as root)", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "owned.js": "process.exit(1);\n" });
+    const file = path.join(root, "owned.js");
+    fs.chownSync(file, 4321, 8765);
+    fs.chmodSync(file, 0o2640);
+    const inode = fs.statSync(file).ino;
+    await runFix({ force: true }, fakeEngine(), captureIo(root));
+    const stat = fs.statSync(file);
+    expect(read(root, "owned.js")).toContain(MARKER);
+    expect(stat.ino).not.toBe(inode);
+    expect({ uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o7777 }).toEqual({ uid: 4321, gid: 8765, mode: 0o2640 });
+  });
+
+  it("rewrites the target of a symlink inside the paths and keeps the link a link", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "real.js": "process.exit(1);\n" });
+    fs.symlinkSync("real.js", path.join(root, "link.js"));
+    const report = await runFix({ force: true, paths: ["link.js", "real.js"] }, fakeEngine(), captureIo(root));
+    expect(report.summary?.changed).toEqual(["real.js"]);
+    expect(fs.lstatSync(path.join(root, "link.js")).isSymbolicLink()).toBe(true);
+    expect(read(root, "link.js")).toBe(`${MARKER}(1);\n`);
+  });
+
+  it("skips a hard-linked file, in a real run and a dry run, leaving every name of it untouched", async () => {
+    const root = makeTempDir();
+    const outside = makeTempDir();
+    writeFiles(root, { "src/linked.js": "process.exit(1);\n", "src/own.js": "process.exit(1);\n" });
+    // The other name is outside the given paths: rewriting through it would reach a file nobody named.
+    fs.linkSync(path.join(root, "src/linked.js"), path.join(outside, "elsewhere.js"));
+    const reason = "hard-linked (2 links): not rewritten, as replacing it would split the link; copy it to a file of its own to rewrite it";
+
+    const dry = await runFix({ dryRun: true, paths: ["src"] }, fakeEngine(), captureIo(root));
+    expect(dry.summary?.skipped).toEqual([{ file: "src/linked.js", reason }]);
+    expect(dry.summary?.changed).toEqual(["src/own.js"]);
+
+    const io = captureIo(root);
+    const report = await runFix({ force: true, paths: ["src"] }, fakeEngine(), io);
+    expect(report.exitCode).toBe(0);
+    expect(report.summary?.skipped).toEqual([{ file: "src/linked.js", reason }]);
+    expect(report.summary?.changed).toEqual(["src/own.js"]);
+    expect(io.out()).toContain(`  skipped              1\n    src/linked.js  ${reason}\n`);
+    expect(read(root, "src/linked.js")).toBe("process.exit(1);\n");
+    expect(read(outside, "elsewhere.js")).toBe("process.exit(1);\n");
+    expect(fs.statSync(path.join(root, "src/linked.js")).nlink).toBe(2);
+  });
+
   it("passes a BOM and CRLF line endings through byte for byte", async () => {
     const root = makeTempDir();
     const changed = Buffer.from("\uFEFFconst a = 1;\r\nprocess.exit(1);\r\n", "utf8");
@@ -159,6 +207,22 @@ describe("runFix: failures", () => {
 
     expect(report.summary?.failed).toEqual([{ file: "a.js", reason: "changed on disk during the run; not written" }]);
     expect(read(root, "a.js")).toBe("// saved by an editor meanwhile\n");
+  });
+
+  it("says a file that was deleted during the run disappeared (not that it is read-only)", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "gone.js": "process.exit(1);\n" });
+    const base = fakeEngine();
+    const engine = fakeEngine({
+      transform(source, filePath) {
+        fs.unlinkSync(filePath);
+        return base.transform(source, filePath);
+      },
+    });
+    const report = await runFix({ force: true }, engine, captureIo(root));
+    expect(report.exitCode).toBe(1);
+    expect(report.summary?.failed).toEqual([{ file: "gone.js", reason: "disappeared during the run; not written" }]);
+    expect(fs.existsSync(path.join(root, "gone.js"))).toBe(false);
   });
 
   it("does not process a file that is not valid UTF-8", async () => {

@@ -1,0 +1,97 @@
+/**
+ * Replaces a file's content so that, whatever happens (a full disk, a file-size limit, `kill -9`,
+ * a power cut after the rename), the file is either its old bytes or its new bytes, never a mix.
+ *
+ * The technique is the one of npm's `write-file-atomic` (used by npm itself): write a temporary
+ * file in the same directory, fsync it, give it the target's mode and owner, then rename it over
+ * the target, which POSIX makes atomic within a file system. It is written out here instead of
+ * depending on that package because it is not one of this package's dependencies (it only comes
+ * in transitively, through jscodeshift, at whatever version that picks) and a new runtime
+ * dependency is not worth 60 lines. This version is synchronous, as the CLI's file loop is, and
+ * also loops over short writes and fsyncs the directory after the rename, which
+ * `write-file-atomic` 5 does not.
+ *
+ * A file with more than one hard link must not be replaced this way (the rename would leave the
+ * other names on the old content): the caller refuses those first (src/cli/fix.ts).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+let counter = 0;
+
+/** `.name.ts.traced-exit-<pid>-<n>.tmp`: hidden, and not a source file, so no later run picks one up. */
+export function temporaryNameFor(target: string): string {
+  counter++;
+  return path.join(path.dirname(target), `.${path.basename(target)}.traced-exit-${process.pid}-${counter}.tmp`);
+}
+
+export const TEMPORARY_FILE = /^\..+\.traced-exit-\d+-\d+\.tmp$/u;
+
+/**
+ * Writes `data` to `target` atomically, keeping its mode (incl. setuid/setgid/sticky bits) and,
+ * where the process may (root), its owner and group. `target` must exist; a symlink is followed
+ * and the file it points to is replaced, so the link stays a link. Throws the first error; the
+ * target is then untouched and the temporary file removed.
+ */
+export function writeFileAtomicSync(target: string, data: Uint8Array): void {
+  const realTarget = fs.realpathSync(target);
+  const stat = fs.statSync(realTarget);
+  const temporary = temporaryNameFor(realTarget);
+  let fd: number | undefined;
+  try {
+    // O_EXCL: never open (and so never truncate) a file someone else already has at that name.
+    fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
+    for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset, data.length - offset);
+    // Owner before mode: chown clears the setuid and setgid bits.
+    keepOwner(fd, stat);
+    fs.fchmodSync(fd, stat.mode & 0o7777);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(temporary, realTarget);
+  } catch (error) {
+    if (fd !== undefined) closeQuietly(fd);
+    try {
+      fs.unlinkSync(temporary);
+    } catch {
+      // Not created, or already renamed: nothing to remove.
+    }
+    throw error;
+  }
+  syncDirectory(path.dirname(realTarget));
+}
+
+function keepOwner(fd: number, stat: fs.Stats): void {
+  if (typeof process.getuid !== "function") return;
+  if (stat.uid === process.getuid() && stat.gid === process.getgid?.()) return;
+  try {
+    fs.fchownSync(fd, stat.uid, stat.gid);
+  } catch (error) {
+    // As write-file-atomic does: a non-root user cannot give a file away; the file becomes theirs, as with any editor's save.
+    const code = (error as NodeJS.ErrnoException).code;
+    const root = process.getuid() === 0;
+    if (code === "ENOSYS" || (!root && (code === "EPERM" || code === "EINVAL"))) return;
+    throw error;
+  }
+}
+
+/** Makes the rename itself durable. Best effort: some file systems refuse to fsync a directory. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, fs.constants.O_RDONLY);
+    fs.fsyncSync(fd);
+  } catch {
+    // The data is safe either way; only the rename may not have reached the disk yet.
+  } finally {
+    if (fd !== undefined) closeQuietly(fd);
+  }
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Already closed or never valid: nothing to release.
+  }
+}
