@@ -5,7 +5,7 @@ import { writeFileAtomicSync } from "./atomic-write";
 import { discoverFiles, type SkippedFile, type SourceFile, toDisplayPath } from "./discover";
 import type { Engine, ManualReview } from "./engine";
 import { UsageError } from "./errors";
-import { checkWorkingTree } from "./git";
+import { checkWorkingTree, type WorkingTreeState } from "./git";
 import { createProgress } from "./progress";
 import { describeParseError, findSyntaxError } from "./reparse";
 import { formatSummary } from "./summary";
@@ -15,7 +15,7 @@ export interface FixOptions {
   paths?: string[];
   /** Print a unified diff per changed file; write nothing; never refuse a dirty tree. */
   dryRun?: boolean;
-  /** Write even when git shows uncommitted changes under the paths. */
+  /** Write even when git could not undo it: uncommitted changes, ignored files, no repository, no git. */
   force?: boolean;
   /** No progress output. */
   quiet?: boolean;
@@ -100,8 +100,16 @@ export async function runFix(options: FixOptions, engine: Engine, io: FixIo = de
   }
   for (const note of discovery.notes) io.stderr(`traced-exit: note: ${note}\n`);
 
-  if (!dryRun && !options.force) {
-    const refusal = refusalFor(inputs.map((input) => path.resolve(io.cwd, input)), io);
+  // A real run always asks git, even with --force: the summary says whether `git diff` can show the result.
+  let gitCanUndo = false;
+  if (!dryRun) {
+    const state = checkWorkingTree(
+      inputs.map((input) => path.resolve(io.cwd, input)),
+      io.env,
+      discovery.files.map((file) => file.absPath),
+    );
+    gitCanUndo = state.kind === "clean" || (state.kind === "dirty" && state.untracked.length === 0);
+    const refusal = options.force ? undefined : refusalFor(state, io.cwd);
     if (refusal) {
       io.stderr(refusal);
       return { exitCode: 2 };
@@ -114,30 +122,47 @@ export async function runFix(options: FixOptions, engine: Engine, io: FixIo = de
     io.stdout(`${JSON.stringify({ ...summary, exitCode }, null, 2)}\n`);
   } else {
     for (const { patch } of summary.patches ?? []) io.stdout(patch);
-    io.stdout(formatSummary(summary));
+    io.stdout(formatSummary(summary, { gitCanUndo }));
   }
   return { exitCode, summary };
 }
 
-/** The message to refuse with, or `undefined` when writing is safe. */
-function refusalFor(absInputs: string[], io: FixIo): string | undefined {
-  const state = checkWorkingTree(absInputs, io.env);
-  if (state.kind === "no-git" || state.kind === "clean") return undefined;
-  if (state.kind === "unknown") {
-    return (
-      `traced-exit: refusing to write: could not read the git status (${state.message}).\n` +
-      "Fix the git problem, preview with --dry-run, or pass --force to write anyway.\n"
-    );
+const HOW_TO_PROCEED = "preview with --dry-run, or pass --force to write anyway.\n";
+
+/**
+ * The message to refuse with, or `undefined` when writing is safe: every file that may be written
+ * is committed in git, so the rewrite is one `git diff` to review and one `git checkout` to undo.
+ */
+function refusalFor(state: WorkingTreeState, cwd: string): string | undefined {
+  switch (state.kind) {
+    case "clean":
+      return undefined;
+    case "unknown":
+      return `traced-exit: refusing to write: could not read the git status (${state.message}).\nFix the git problem, ${HOW_TO_PROCEED}`;
+    case "no-git": {
+      const where = state.path === undefined ? "git is not installed (or not on PATH)" : `${toDisplayPath(cwd, state.path)} is not inside a git repository`;
+      return (
+        `traced-exit: refusing to write: ${where},\nso the rewrite could not be reviewed with \`git diff\` nor undone with git.\n` +
+        `Commit the files to a repository first, ${HOW_TO_PROCEED}`
+      );
+    }
+    case "dirty": {
+      const parts: string[] = [];
+      if (state.files.length > 0) parts.push(`uncommitted changes under the given paths:\n${listFiles(state.files, cwd)}`);
+      if (state.untracked.length > 0) parts.push(`files that git ignores, so git could not undo their rewrite:\n${listFiles(state.untracked, cwd)}`);
+      return (
+        `traced-exit: refusing to write: ${parts.join("and ")}` +
+        "Commit or stash them first so the rewrite can be reviewed and undone with git,\n" +
+        HOW_TO_PROCEED
+      );
+    }
   }
-  const shown = state.files.slice(0, MAX_DIRTY_SHOWN).map((file) => `  ${toDisplayPath(io.cwd, file)}\n`);
-  const more = state.files.length - shown.length;
-  return (
-    "traced-exit: refusing to write: uncommitted changes under the given paths:\n" +
-    shown.join("") +
-    (more > 0 ? `  …and ${more} more\n` : "") +
-    "Commit or stash them first so the rewrite can be reviewed and undone with git,\n" +
-    "preview with --dry-run, or pass --force to write anyway.\n"
-  );
+}
+
+function listFiles(files: readonly string[], cwd: string): string {
+  const shown = files.slice(0, MAX_DIRTY_SHOWN).map((file) => `  ${toDisplayPath(cwd, file)}\n`);
+  const more = files.length - shown.length;
+  return shown.join("") + (more > 0 ? `  …and ${more} more\n` : "");
 }
 
 async function processFiles(

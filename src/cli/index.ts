@@ -27,7 +27,8 @@ Examples:
       Machine-readable summary.
 
 Exit codes: 0 done (manual-review items included), 1 a file failed,
-2 usage error, uncommitted changes (without --force) or no engine.
+2 usage error, invalid settings, no engine, or (without --force) files git
+could not undo: uncommitted, ignored, outside a repository, or no git.
 `;
 
 /** Entry point of bin/traced-exit.js. Resolves to the exit code; never calls process.exit. */
@@ -52,7 +53,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     .description("Rewrite process.exit() and unflushed shutdowns in traced code, file by file.")
     .argument("[paths...]", "files and directories to fix (default: the current directory)")
     .option("--dry-run", "print a unified diff per changed file and write nothing")
-    .option("--force", "write even when git shows uncommitted changes under the paths")
+    .option("--force", "write even when git could not undo it (uncommitted changes, ignored files, no repository)")
     .option("-q, --quiet", "no progress output on stderr")
     .option("--json", "print the summary (and dry-run diffs) as JSON on stdout")
     .option("--settings <file>", 'JSON file with the same object as ESLint\'s settings["traced-exit"] (your own wrappers and flush calls)')

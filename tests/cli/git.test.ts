@@ -17,7 +17,14 @@ describe("parsePorcelainZ", () => {
 describe("checkWorkingTree", () => {
   it("says no-git outside any repository", () => {
     const root = makeTempDir();
-    expect(checkWorkingTree([root], gitEnv())).toEqual({ kind: "no-git" });
+    expect(checkWorkingTree([root], gitEnv())).toEqual({ kind: "no-git", path: root });
+  });
+
+  it("says no-git when one input of several is outside every repository", () => {
+    const repo = makeTempDir();
+    const outside = makeTempDir();
+    initRepo(repo);
+    expect(checkWorkingTree([repo, outside], gitEnv())).toEqual({ kind: "no-git", path: outside });
   });
 
   it("says no-git when git cannot be run", () => {
@@ -35,6 +42,20 @@ describe("checkWorkingTree", () => {
     expect(checkWorkingTree([root], gitEnv())).toEqual({
       kind: "dirty",
       files: ["a.js", "b2.js", "d/new.js"].map((rel) => path.join(root, rel)),
+      untracked: [],
+    });
+  });
+
+  it("lists candidates that git ignores as untracked, and tracked or merely new ones not", () => {
+    const root = makeTempDir();
+    writeFiles(root, { ".gitignore": "*.gen.js\n", "kept.js": "" });
+    initRepo(root);
+    writeFiles(root, { "out.gen.js": "", "new.js": "" });
+    const candidates = ["kept.js", "out.gen.js", "new.js"].map((rel) => path.join(root, rel));
+    expect(checkWorkingTree([root], gitEnv(), candidates)).toEqual({
+      kind: "dirty",
+      files: [path.join(root, "new.js")],
+      untracked: [path.join(root, "out.gen.js")],
     });
   });
 

@@ -13,7 +13,7 @@ describe("main", () => {
     const root = makeTempDir();
     writeFiles(root, { "src/a.js": "process.exit(1);\n", "other/b.js": "process.exit(1);\n" });
     const io = captureIo(root);
-    const code = await main(["fix", "--quiet", "src"], { io, createEngine: () => fakeEngine() });
+    const code = await main(["fix", "--quiet", "--force", "src"], { io, createEngine: () => fakeEngine() });
     expect(code).toBe(0);
     expect(fs.readFileSync(path.join(root, "src/a.js"), "utf8")).toContain(MARKER);
     expect(fs.readFileSync(path.join(root, "other/b.js"), "utf8")).toBe("process.exit(1);\n");
@@ -55,7 +55,7 @@ describe("main", () => {
   it("returns 1 when a file failed", async () => {
     const root = makeTempDir();
     writeFiles(root, { "a.js": "process.exit(1); // ENGINE_THROW\n" });
-    expect(await main(["fix", "-q"], { io: captureIo(root), createEngine: () => fakeEngine() })).toBe(1);
+    expect(await main(["fix", "-q", "--force"], { io: captureIo(root), createEngine: () => fakeEngine() })).toBe(1);
   });
 
   it("rejects an unknown option with a clear message and exit 2", async () => {
