@@ -67,23 +67,31 @@ symlinked directory. A file named on the command line is taken even if ignored.
 ${EXAMPLES}`,
     )
     .action(async (paths: string[], flags: FixFlags) => {
+      /** Stops before any file is touched: exit code 2. */
+      const refuse = (message: string) => {
+        io.stderr(`traced-exit: ${message}\n`);
+        exitCode = 2;
+      };
       // Before the engine loads (it brings ESLint): a typo in a path should fail fast.
       const missing = paths.find((input) => !fs.existsSync(path.resolve(io.cwd, input)));
-      if (missing !== undefined) {
-        io.stderr(`traced-exit: path not found: ${missing}\n`);
-        exitCode = 2;
-        return;
+      if (missing !== undefined) return refuse(`path not found: ${missing}`);
+      // `-t ""` or `-t ,` names no codemod: running none would report every file unchanged.
+      if (flags.transform !== undefined && flags.transform.length === 0) {
+        return refuse("--transform needs at least one codemod id (exit-to-throw, flush-before-exit, await-floating-promises, record-span-errors)");
+      }
+      let settings: Record<string, unknown> | undefined;
+      if (flags.settings !== undefined) {
+        const read = readSettingsFile(path.resolve(io.cwd, flags.settings), flags.settings);
+        if (typeof read === "string") return refuse(read);
+        settings = read;
       }
       let engine;
       try {
-        const settings = flags.settings === undefined ? undefined : (JSON.parse(fs.readFileSync(path.resolve(io.cwd, flags.settings), "utf8")) as Record<string, unknown>);
         const engineOptions = { ...(flags.transform ? { transforms: flags.transform } : {}), ...(settings ? { settings } : {}) };
         engine = createEngine(Object.keys(engineOptions).length > 0 ? engineOptions : undefined);
       } catch (error) {
         const reason = error instanceof EngineUnavailableError ? error.message : `cannot start the engine: ${(error as Error).message}`;
-        io.stderr(`traced-exit: ${reason}\n`);
-        exitCode = 2;
-        return;
+        return refuse(reason);
       }
       const options: FixOptions = {
         paths,
@@ -113,6 +121,21 @@ interface FixFlags {
   json?: boolean;
   transform?: string[];
   settings?: string;
+}
+
+/** The settings object in `file`, or why it cannot be used. */
+function readSettingsFile(file: string, shown: string): Record<string, unknown> | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    return `cannot read the --settings file ${shown}: ${(error as Error).message}`;
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const got = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+    return `the --settings file ${shown} must hold a JSON object (what ESLint's settings["traced-exit"] holds), not ${got}`;
+  }
+  return value as Record<string, unknown>;
 }
 
 function collectIds(value: string, previous: string[] | undefined): string[] {
