@@ -89,6 +89,16 @@ function positionOf(starts: readonly number[], offset: number): { line: number; 
   return { line: low + 1, column: offset - (starts[low] as number) + 1 };
 }
 
+/**
+ * A parse error with its position. A parser that runs out of stack (code nested thousands of
+ * levels deep) throws a RangeError without one: ESLint then says line 0, which is no place.
+ */
+function describeFatal(fatal: Linter.LintMessage | undefined): string {
+  if (!fatal) return "no syntax tree";
+  if (/Maximum call stack size exceeded/u.test(fatal.message)) return `${fatal.message} (the code is nested too deeply for the parser)`;
+  return fatal.line > 0 ? `${fatal.message} (${fatal.line}:${fatal.column})` : fatal.message;
+}
+
 export interface LintEngine {
   transform(source: string, filePath: string): EngineResult;
 }
@@ -123,7 +133,7 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
     // problems with comments (`/* eslint-env */`, a malformed `/* eslint */`) fatal, but the rules ran regardless.
     if (!linter.getSourceCode()) {
       const fatal = messages.find((message) => message.fatal);
-      throw new ParseFailure(`cannot parse: ${fatal?.message ?? "no syntax tree"} (${fatal?.line ?? 0}:${fatal?.column ?? 0})`);
+      throw new ParseFailure(`cannot parse: ${describeFatal(fatal)}`);
     }
     return messages.filter((message) => message.ruleId !== null && ruleIds.has(message.ruleId));
   };

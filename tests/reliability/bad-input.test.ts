@@ -107,6 +107,22 @@ describe("traced-exit fix with the real engine", () => {
     for (const [rel, content] of Object.entries(broken)) expect(fs.readFileSync(path.join(root, rel), "utf8")).toBe(content);
   });
 
+  // The parser runs out of stack on code nested this deep: it has no position to give, so none is made up.
+  it("reports a file nested too deeply to parse without a made-up 0:0 position", async () => {
+    const root = makeTempDir();
+    const deep = `${NEEDS_FIX}\nexport const nested = ${"[".repeat(20_000)}${"]".repeat(20_000)};\n`;
+    writeFiles(root, { "src/deep.ts": deep, "src/deep.js": deep });
+    const io = captureIo(root);
+    const code = await main(["fix", "--force", "--quiet", "--json", "src"], { io, createEngine });
+    expect(code).toBe(1);
+    const reason = "cannot parse: Parsing error: Maximum call stack size exceeded (the code is nested too deeply for the parser)";
+    expect(JSON.parse(io.out()).failed).toEqual([
+      { file: "src/deep.js", reason },
+      { file: "src/deep.ts", reason },
+    ]);
+    expect(fs.readFileSync(path.join(root, "src/deep.ts"), "utf8")).toBe(deep);
+  });
+
   it("prints unparsable files in the human summary too", async () => {
     const root = makeTempDir();
     writeFiles(root, { "broken.mjs": `${NEEDS_FIX}\nawait = 1;\n` });
