@@ -53,18 +53,25 @@ export function checkWorkingTree(inputs: readonly string[], env: NodeJS.ProcessE
     for (const file of (files as { stdout: string }).stdout.split("\0")) if (file) tracked.add(path.join(root, file));
   }
   const dirtySet = new Set(dirty);
-  const untracked = candidates.map(realFilePath).filter((file) => !tracked.has(file) && !dirtySet.has(file));
+  const realDirs = new Map<string, string>();
+  const untracked = candidates.map((file) => realFilePath(file, realDirs)).filter((file) => !tracked.has(file) && !dirtySet.has(file));
   if (dirty.length === 0 && untracked.length === 0) return { kind: "clean" };
   return { kind: "dirty", files: [...dirtySet].sort(), untracked: [...new Set(untracked)].sort() };
 }
 
-/** The file's path with its directory's symlinks resolved (not its own: a symlinked file is written through). */
-function realFilePath(file: string): string {
-  try {
-    return path.join(fs.realpathSync(path.dirname(file)), path.basename(file));
-  } catch {
-    return file;
+/** The file's path with its directory's symlinks resolved (not its own: git tracks a symlink as a link), one lookup per directory. */
+function realFilePath(file: string, realDirs: Map<string, string>): string {
+  const dir = path.dirname(file);
+  let realDir = realDirs.get(dir);
+  if (realDir === undefined) {
+    try {
+      realDir = fs.realpathSync(dir);
+    } catch {
+      realDir = dir;
+    }
+    realDirs.set(dir, realDir);
   }
+  return path.join(realDir, path.basename(file));
 }
 
 /**

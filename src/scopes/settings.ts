@@ -77,7 +77,6 @@ function expectString(value: Json, key: string, where: string, required: boolean
  * specifier is refused here rather than escaped into an import nobody can resolve: quotes,
  * control characters and line breaks, surrounding spaces.
  */
-// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const BAD_SPECIFIER = /["'`\u0000-\u001f\u007f\u2028\u2029]|^\s|\s$/u;
 
 function expectModule(value: Json, where: string, required: boolean): string | undefined {
