@@ -67,11 +67,16 @@ function keepOwner(fd: number, stat: fs.Stats): void {
   try {
     fs.fchownSync(fd, stat.uid, stat.gid);
   } catch (error) {
-    // As write-file-atomic does: a non-root user cannot give a file away; the file becomes theirs, as with any editor's save.
+    // As write-file-atomic does: a non-root user cannot give a file away; the file becomes theirs, as with any
+    // editor's save. The group can still be kept when the user is in it (uid -1: owner unchanged).
     const code = (error as NodeJS.ErrnoException).code;
     const root = process.getuid() === 0;
-    if (code === "ENOSYS" || (!root && (code === "EPERM" || code === "EINVAL"))) return;
-    throw error;
+    if (code !== "ENOSYS" && (root || (code !== "EPERM" && code !== "EINVAL"))) throw error;
+    try {
+      if (code !== "ENOSYS") fs.fchownSync(fd, -1, stat.gid);
+    } catch {
+      // Not a member of that group either: the file gets the user's group.
+    }
   }
 }
 
