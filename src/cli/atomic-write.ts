@@ -36,11 +36,9 @@ export const TEMPORARY_FILE = /^\..+\.traced-exit-\d+-\d+\.tmp$/u;
 export function writeFileAtomicSync(target: string, data: Uint8Array): void {
   const realTarget = fs.realpathSync(target);
   const stat = fs.statSync(realTarget);
-  const temporary = temporaryNameFor(realTarget);
-  let fd: number | undefined;
+  const { fd: opened, temporary } = createTemporary(realTarget);
+  let fd: number | undefined = opened;
   try {
-    // O_EXCL: never open (and so never truncate) a file someone else already has at that name.
-    fd = fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600);
     for (let offset = 0; offset < data.length; ) offset += fs.writeSync(fd, data, offset, data.length - offset);
     // Owner before mode: chown clears the setuid and setgid bits.
     keepOwner(fd, stat);
@@ -59,6 +57,21 @@ export function writeFileAtomicSync(target: string, data: Uint8Array): void {
     throw error;
   }
   syncDirectory(path.dirname(realTarget));
+}
+
+/**
+ * O_EXCL: never opens (and so never truncates) a file that already has the name, such as one left
+ * by a killed run whose process id this one reuses; the next name is tried instead.
+ */
+function createTemporary(target: string): { fd: number; temporary: string } {
+  for (let attempt = 1; ; attempt++) {
+    const temporary = temporaryNameFor(target);
+    try {
+      return { fd: fs.openSync(temporary, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o600), temporary };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST" || attempt === 10) throw error;
+    }
+  }
 }
 
 function keepOwner(fd: number, stat: fs.Stats): void {

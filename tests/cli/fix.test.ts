@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { temporaryNameFor } from "../../src/cli/atomic-write";
 import { runFix } from "../../src/cli/fix";
 import { captureIo, fakeEngine, git, initRepo, MARKER, makeTempDir, writeFiles } from "./helpers";
 
@@ -84,6 +85,21 @@ describe("runFix: writing", () => {
     expect(report.summary?.changed).toEqual(["real.js"]);
     expect(fs.lstatSync(path.join(root, "link.js")).isSymbolicLink()).toBe(true);
     expect(read(root, "link.js")).toBe(`${MARKER}(1);\n`);
+  });
+
+  it("never opens a leftover temporary file of a killed run whose name comes up again", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "a.js": "process.exit(1);\n" });
+    const file = path.join(root, "a.js");
+    // The names are `.a.js.traced-exit-<pid>-<n>.tmp`; make the next one exist, as a killed run with this pid would have left it.
+    const current = /-(\d+)\.tmp$/u.exec(temporaryNameFor(file))?.[1];
+    const next = path.join(root, `.a.js.traced-exit-${process.pid}-${Number(current) + 1}.tmp`);
+    fs.writeFileSync(next, "left by a killed run");
+    const report = await runFix({ force: true }, fakeEngine(), captureIo(root));
+    expect(report.summary?.changed).toEqual(["a.js"]);
+    expect(read(root, "a.js")).toBe(`${MARKER}(1);\n`);
+    expect(fs.readFileSync(next, "utf8")).toBe("left by a killed run");
+    expect(fs.readdirSync(root).sort()).toEqual([path.basename(next), "a.js"].sort());
   });
 
   it("skips a hard-linked file, in a real run and a dry run, leaving every name of it untouched", async () => {
