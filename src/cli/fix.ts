@@ -218,12 +218,20 @@ type Outcome = { manual: ManualReview[] } & (
   | { kind: "changed"; patch?: string }
 );
 
+const DISAPPEARED = "disappeared during the run; not written";
+
+/** The file (or its directory) was deleted or moved away since discovery: not a permission problem. */
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === "ENOENT";
+}
+
 function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome {
   let original: Buffer;
   try {
     original = fs.readFileSync(file.absPath);
   } catch (error) {
-    return { kind: "failed", reason: `cannot read: ${(error as Error).message}`, manual: [] };
+    const reason = isMissing(error) ? "disappeared during the run; not processed" : `cannot read: ${(error as Error).message}`;
+    return { kind: "failed", reason, manual: [] };
   }
   // Decoded as-is: a BOM stays "\uFEFF", CRLF stays CRLF. The engine owns the content.
   const source = original.toString("utf8");
@@ -259,7 +267,8 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
   let current: Buffer | undefined;
   try {
     current = fs.readFileSync(file.absPath);
-  } catch {
+  } catch (error) {
+    if (isMissing(error)) return { kind: "failed", reason: DISAPPEARED, manual };
     current = undefined;
   }
   if (!current || !current.equals(original)) {
@@ -269,7 +278,7 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
     // A temporary file renamed over the target: a full disk, a size limit or a kill leaves the old bytes or the new ones.
     writeFileAtomicSync(file.absPath, Buffer.from(output, "utf8"));
   } catch (error) {
-    return { kind: "failed", reason: `cannot write: ${(error as Error).message}`, manual };
+    return { kind: "failed", reason: isMissing(error) ? DISAPPEARED : `cannot write: ${(error as Error).message}`, manual };
   }
   return { kind: "changed", manual };
 }
@@ -286,7 +295,7 @@ function whyNotWritable(file: string): { kind: "failed" | "skipped"; reason: str
   try {
     stat = fs.statSync(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "failed", reason: "disappeared during the run; not written" };
+    if (isMissing(error)) return { kind: "failed", reason: DISAPPEARED };
     return { kind: "failed", reason: `cannot stat: ${(error as Error).message}` };
   }
   if ((stat.mode & 0o222) === 0) return { kind: "failed", reason: "read-only" };

@@ -241,6 +241,20 @@ describe("runFix: failures", () => {
     expect(fs.existsSync(path.join(root, "gone.js"))).toBe(false);
   });
 
+  it("says a file deleted before it was read disappeared", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "gone.js": "process.exit(1);\n" });
+    // The progress line for a file is drawn just before the file is read: delete it then.
+    const io = captureIo(root, {
+      stderrIsTTY: true,
+      stderr: (text) => {
+        if (text.includes("gone.js")) fs.rmSync(path.join(root, "gone.js"), { force: true });
+      },
+    });
+    const report = await runFix({ force: true }, fakeEngine(), io);
+    expect(report.summary?.failed).toEqual([{ file: "gone.js", reason: "disappeared during the run; not processed" }]);
+  });
+
   it("does not process a file that is not valid UTF-8", async () => {
     const root = makeTempDir();
     const latin1 = Buffer.concat([Buffer.from("// caf"), Buffer.from([0xe9]), Buffer.from("\nprocess.exit(1);\n")]);
