@@ -58,6 +58,9 @@ describe('settings["traced-exit"]', () => {
     ["a flush without export", { flushes: [{ module: "./t" }] }, /flushes\[0\]\.export must be a non-empty string/u],
     ["an initializer with an empty module", { initializers: [{ module: "" }] }, /initializers\[0\]\.module must be a non-empty string/u],
     ["entry not a boolean", { entry: "yes" }, /entry must be a boolean/u],
+    // Module and export names are written into the user's files by the fixes.
+    ["a quote in a module name", { flushes: [{ module: './t"; require("x")//', export: "flush" }] }, /flushes\[0\]\.module must be a module specifier without quotes/u],
+    ["code in an export name", { wrappers: [{ module: "./t", export: "run(); x" }] }, /wrappers\[0\]\.export must be an identifier name or a dotted path of them/u],
   ];
 
   // Every rule, alone, on a file that mentions nothing traced: a typo must not turn the rules off silently.
