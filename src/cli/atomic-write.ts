@@ -7,9 +7,8 @@
  * the target, which POSIX makes atomic within a file system. It is written out here instead of
  * depending on that package because it is not one of this package's dependencies (it only comes
  * in transitively, through jscodeshift, at whatever version that picks) and a new runtime
- * dependency is not worth 60 lines. This version is synchronous, as the CLI's file loop is, and
- * also loops over short writes and fsyncs the directory after the rename, which
- * `write-file-atomic` 5 does not.
+ * dependency is not worth 60 lines. This version is synchronous, as the CLI's file loop is, loops
+ * over short writes (which `write-file-atomic` 5 does not) and never opens an existing file.
  *
  * A file with more than one hard link must not be replaced this way (the rename would leave the
  * other names on the old content): the caller refuses those first (src/cli/fix.ts).
@@ -46,6 +45,9 @@ export function writeFileAtomicSync(target: string, data: Uint8Array): void {
     fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
+    // No fsync of the directory after (write-file-atomic does none either): after a power cut the rename
+    // may be lost, which leaves the old bytes, still whole; it cost 1.5 to 2.4 ms more per file here, on
+    // top of the 3.7 ms of the file's own fsync, which is what keeps the new bytes whole.
     fs.renameSync(temporary, realTarget);
   } catch (error) {
     if (fd !== undefined) closeQuietly(fd);
@@ -56,7 +58,6 @@ export function writeFileAtomicSync(target: string, data: Uint8Array): void {
     }
     throw error;
   }
-  syncDirectory(path.dirname(realTarget));
 }
 
 /**
@@ -90,19 +91,6 @@ function keepOwner(fd: number, stat: fs.Stats): void {
     } catch {
       // Not a member of that group either: the file gets the user's group.
     }
-  }
-}
-
-/** Makes the rename itself durable. Best effort: some file systems refuse to fsync a directory. */
-function syncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(dir, fs.constants.O_RDONLY);
-    fs.fsyncSync(fd);
-  } catch {
-    // The data is safe either way; only the rename may not have reached the disk yet.
-  } finally {
-    if (fd !== undefined) closeQuietly(fd);
   }
 }
 
