@@ -45,7 +45,8 @@ export function checkWorkingTree(inputs: readonly string[], env: NodeJS.ProcessE
   for (const [root, pathspecs] of pathspecsByRepo) {
     // --literal-pathspecs: a directory called "*" or ":x" is a path, not a pattern.
     const status = runGit(["--literal-pathspecs", "-C", root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...pathspecs], env);
-    const files = runGit(["--literal-pathspecs", "-C", root, "ls-files", "-z", "--", ...pathspecs], env);
+    // --recurse-submodules: a submodule's files are tracked too, by the submodule.
+    const files = runGit(["--literal-pathspecs", "-C", root, "ls-files", "-z", "--recurse-submodules", "--", ...pathspecs], env);
     for (const answer of [status, files]) {
       if (answer.kind !== "ok") return { kind: "unknown", message: answer.kind === "failed" ? firstLine(answer.stderr) : "git not found" };
     }

@@ -67,4 +67,17 @@ describe("checkWorkingTree", () => {
     writeFiles(root, { "ab/x.js": "dirty" });
     expect(checkWorkingTree([path.join(root, "a*")], gitEnv())).toEqual({ kind: "clean" });
   });
+
+  it("counts the files of a submodule as tracked", () => {
+    const sub = makeTempDir();
+    writeFiles(sub, { "s.js": "" });
+    initRepo(sub);
+    const root = makeTempDir();
+    writeFiles(root, { "m.js": "" });
+    initRepo(root);
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub, "sub");
+    git(root, "commit", "-qm", "add the submodule");
+    const candidates = [path.join(root, "m.js"), path.join(root, "sub", "s.js")];
+    expect(checkWorkingTree([root], gitEnv(), candidates)).toEqual({ kind: "clean" });
+  });
 });
