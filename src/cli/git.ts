@@ -55,7 +55,10 @@ export function checkWorkingTree(inputs: readonly string[], env: NodeJS.ProcessE
   }
   const dirtySet = new Set(dirty);
   const realDirs = new Map<string, string>();
-  const untracked = candidates.map((file) => realFilePath(file, realDirs)).filter((file) => !tracked.has(file) && !dirtySet.has(file));
+  // Status names a repository nested in the work tree (not a submodule) as one untracked "dir/": its files are listed there already.
+  const untrackedDirs = dirty.filter((file) => file.endsWith("/"));
+  const listed = (file: string) => dirtySet.has(file) || untrackedDirs.some((dir) => file.startsWith(dir));
+  const untracked = candidates.map((file) => realFilePath(file, realDirs)).filter((file) => !tracked.has(file) && !listed(file));
   if (dirty.length === 0 && untracked.length === 0) return { kind: "clean" };
   return { kind: "dirty", files: [...dirtySet].sort(), untracked: [...new Set(untracked)].sort() };
 }

@@ -81,3 +81,19 @@ describe("checkWorkingTree", () => {
     expect(checkWorkingTree([root], gitEnv(), candidates)).toEqual({ kind: "clean" });
   });
 });
+
+describe("checkWorkingTree: a repository nested in the work tree", () => {
+  it("lists it once as uncommitted, not its files as ignored", () => {
+    const root = makeTempDir();
+    writeFiles(root, { "m.js": "" });
+    initRepo(root);
+    const nested = path.join(root, "nested");
+    writeFiles(nested, { "n.js": "" });
+    initRepo(nested);
+    expect(checkWorkingTree([root], gitEnv(), [path.join(root, "m.js"), path.join(nested, "n.js")])).toEqual({
+      kind: "dirty",
+      files: [`${nested}/`],
+      untracked: [],
+    });
+  });
+});
