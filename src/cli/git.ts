@@ -47,11 +47,10 @@ export function checkWorkingTree(inputs: readonly string[], env: NodeJS.ProcessE
     const status = runGit(["--literal-pathspecs", "-C", root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...pathspecs], env);
     // --recurse-submodules: a submodule's files are tracked too, by the submodule.
     const files = runGit(["--literal-pathspecs", "-C", root, "ls-files", "-z", "--recurse-submodules", "--", ...pathspecs], env);
-    for (const answer of [status, files]) {
-      if (answer.kind !== "ok") return { kind: "unknown", message: answer.kind === "failed" ? firstLine(answer.stderr) : "git not found" };
-    }
-    for (const file of parsePorcelainZ((status as { stdout: string }).stdout)) dirty.push(path.join(root, file));
-    for (const file of (files as { stdout: string }).stdout.split("\0")) if (file) tracked.add(path.join(root, file));
+    if (status.kind !== "ok") return unanswered(status);
+    if (files.kind !== "ok") return unanswered(files);
+    for (const file of parsePorcelainZ(status.stdout)) dirty.push(path.join(root, file));
+    for (const file of files.stdout.split("\0")) if (file) tracked.add(path.join(root, file));
   }
   const dirtySet = new Set(dirty);
   const realDirs = new Map<string, string>();
@@ -61,6 +60,10 @@ export function checkWorkingTree(inputs: readonly string[], env: NodeJS.ProcessE
   const untracked = candidates.map((file) => realFilePath(file, realDirs)).filter((file) => !tracked.has(file) && !listed(file));
   if (dirty.length === 0 && untracked.length === 0) return { kind: "clean" };
   return { kind: "dirty", files: [...dirtySet].sort(), untracked: [...new Set(untracked)].sort() };
+}
+
+function unanswered(run: Exclude<GitRun, { kind: "ok" }>): WorkingTreeState {
+  return { kind: "unknown", message: run.kind === "failed" ? firstLine(run.stderr) : "git not found" };
 }
 
 /** The file's path with its directory's symlinks resolved (not its own: git tracks a symlink as a link), one lookup per directory. */
