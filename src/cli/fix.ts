@@ -1,11 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createTwoFilesPatch } from "diff";
+import { writeFileAtomicSync } from "./atomic-write";
 import { discoverFiles, type SkippedFile, type SourceFile, toDisplayPath } from "./discover";
 import type { Engine, ManualReview } from "./engine";
 import { UsageError } from "./errors";
 import { checkDependencies, type DependencyToDeclare, withDependencies } from "./dependencies";
-import { checkWorkingTree } from "./git";
+import { checkWorkingTree, type WorkingTreeState } from "./git";
 import { createProgress } from "./progress";
 import { describeParseError, findSyntaxError } from "./reparse";
 import { formatSummary } from "./summary";
@@ -15,7 +16,7 @@ export interface FixOptions {
   paths?: string[];
   /** Print a unified diff per changed file; write nothing; never refuse a dirty tree. */
   dryRun?: boolean;
-  /** Write even when git shows uncommitted changes under the paths. */
+  /** Write even when git could not undo it: uncommitted changes, ignored files, no repository, no git. */
   force?: boolean;
   /** No progress output. */
   quiet?: boolean;
@@ -49,14 +50,14 @@ export interface FileProblem {
 
 export interface FixSummary {
   dryRun: boolean;
-  /** Source files found and looked at (changed + unchanged + failed). */
+  /** Source files found and looked at (changed + unchanged + failed + those skipped after reading, e.g. hard-linked). */
   scanned: number;
   /** Files written (or, in a dry run, that would be written), by display path. */
   changed: string[];
   unchanged: number;
   manualReview: ManualReviewItem[];
   failed: FileProblem[];
-  /** Files deliberately not looked at (e.g. a symlink to outside the paths); not an error. */
+  /** Files deliberately not looked at or not written (a symlink to outside the paths, a hard-linked file); not an error. */
   skipped: FileProblem[];
   /** Dry run only: one unified diff per changed file, in `changed` order. */
   patches?: Array<{ file: string; patch: string }>;
@@ -104,8 +105,16 @@ export async function runFix(options: FixOptions, engine: Engine, io: FixIo = de
   }
   for (const note of discovery.notes) io.stderr(`traced-exit: note: ${note}\n`);
 
-  if (!dryRun && !options.force) {
-    const refusal = refusalFor(inputs.map((input) => path.resolve(io.cwd, input)), io);
+  // A real run always asks git, even with --force: the summary says whether `git diff` can show the result.
+  let gitCanUndo = false;
+  if (!dryRun) {
+    const state = checkWorkingTree(
+      inputs.map((input) => path.resolve(io.cwd, input)),
+      io.env,
+      discovery.files.map((file) => file.absPath),
+    );
+    gitCanUndo = state.kind === "clean" || (state.kind === "dirty" && state.untracked.length === 0);
+    const refusal = options.force ? undefined : refusalFor(state, io.cwd);
     if (refusal) {
       io.stderr(refusal);
       return { exitCode: 2 };
@@ -118,30 +127,47 @@ export async function runFix(options: FixOptions, engine: Engine, io: FixIo = de
     io.stdout(`${JSON.stringify({ ...summary, exitCode }, null, 2)}\n`);
   } else {
     for (const { patch } of summary.patches ?? []) io.stdout(patch);
-    io.stdout(formatSummary(summary));
+    io.stdout(formatSummary(summary, { gitCanUndo }));
   }
   return { exitCode, summary };
 }
 
-/** The message to refuse with, or `undefined` when writing is safe. */
-function refusalFor(absInputs: string[], io: FixIo): string | undefined {
-  const state = checkWorkingTree(absInputs, io.env);
-  if (state.kind === "no-git" || state.kind === "clean") return undefined;
-  if (state.kind === "unknown") {
-    return (
-      `traced-exit: refusing to write: could not read the git status (${state.message}).\n` +
-      "Fix the git problem, preview with --dry-run, or pass --force to write anyway.\n"
-    );
+const HOW_TO_PROCEED = "preview with --dry-run, or pass --force to write anyway.\n";
+
+/**
+ * The message to refuse with, or `undefined` when writing is safe: every file that may be written
+ * is committed in git, so the rewrite is one `git diff` to review and one `git checkout` to undo.
+ */
+function refusalFor(state: WorkingTreeState, cwd: string): string | undefined {
+  switch (state.kind) {
+    case "clean":
+      return undefined;
+    case "unknown":
+      return `traced-exit: refusing to write: could not read the git status (${state.message}).\nFix the git problem, ${HOW_TO_PROCEED}`;
+    case "no-git": {
+      const where = state.path === undefined ? "git is not installed (or not on PATH)" : `${toDisplayPath(cwd, state.path)} is not inside a git repository`;
+      return (
+        `traced-exit: refusing to write: ${where},\nso the rewrite could not be reviewed with \`git diff\` nor undone with git.\n` +
+        `Commit the files to a repository first, ${HOW_TO_PROCEED}`
+      );
+    }
+    case "dirty": {
+      const parts: string[] = [];
+      if (state.files.length > 0) parts.push(`uncommitted changes under the given paths:\n${listFiles(state.files, cwd)}`);
+      if (state.untracked.length > 0) parts.push(`files that git ignores, so git could not undo their rewrite:\n${listFiles(state.untracked, cwd)}`);
+      return (
+        `traced-exit: refusing to write: ${parts.join("and ")}` +
+        "Commit or stash them first so the rewrite can be reviewed and undone with git,\n" +
+        HOW_TO_PROCEED
+      );
+    }
   }
-  const shown = state.files.slice(0, MAX_DIRTY_SHOWN).map((file) => `  ${toDisplayPath(io.cwd, file)}\n`);
-  const more = state.files.length - shown.length;
-  return (
-    "traced-exit: refusing to write: uncommitted changes under the given paths:\n" +
-    shown.join("") +
-    (more > 0 ? `  …and ${more} more\n` : "") +
-    "Commit or stash them first so the rewrite can be reviewed and undone with git,\n" +
-    "preview with --dry-run, or pass --force to write anyway.\n"
-  );
+}
+
+function listFiles(files: readonly string[], cwd: string): string {
+  const shown = files.slice(0, MAX_DIRTY_SHOWN).map((file) => `  ${toDisplayPath(cwd, file)}\n`);
+  const more = files.length - shown.length;
+  return shown.join("") + (more > 0 ? `  …and ${more} more\n` : "");
 }
 
 async function processFiles(
@@ -180,6 +206,7 @@ async function processFiles(
     }
     if (outcome.kind === "unchanged") summary.unchanged++;
     else if (outcome.kind === "failed") summary.failed.push({ file: file.displayPath, reason: outcome.reason });
+    else if (outcome.kind === "skipped") summary.skipped.push({ file: file.displayPath, reason: outcome.reason });
     else {
       summary.changed.push(file.displayPath);
       if (outcome.patch !== undefined) summary.patches?.push({ file: file.displayPath, patch: outcome.patch });
@@ -205,7 +232,7 @@ function declareDependencies(needs: readonly DependencyToDeclare[], dryRun: bool
     const display = toDisplayPath(io.cwd, packageJson);
     if (!dryRun) {
       try {
-        writeFileAtomically(packageJson, withDependencies(fs.readFileSync(packageJson, "utf8"), additions));
+        writeFileAtomicSync(packageJson, Buffer.from(withDependencies(fs.readFileSync(packageJson, "utf8"), additions), "utf8"));
       } catch (error) {
         summary.failed.push({ file: display, reason: `cannot add ${[...additions.keys()].join(", ")} to dependencies: ${(error as Error).message}` });
         continue;
@@ -215,29 +242,27 @@ function declareDependencies(needs: readonly DependencyToDeclare[], dryRun: bool
   }
 }
 
-/** Temporary file in the same directory, then rename: the target is either as it was or fully written. */
-function writeFileAtomically(target: string, text: string): void {
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.traced-exit-${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(temporary, text, { mode: fs.statSync(target).mode });
-    fs.renameSync(temporary, target);
-  } finally {
-    fs.rmSync(temporary, { force: true });
-  }
-}
-
 type Outcome = { manual: ManualReview[] } & (
   | { kind: "unchanged" }
   | { kind: "failed"; reason: string }
+  | { kind: "skipped"; reason: string }
   | { kind: "changed"; patch?: string; declare: DependencyToDeclare[] }
 );
+
+const DISAPPEARED = "disappeared during the run; not written";
+
+/** The file (or its directory) was deleted or moved away since discovery: not a permission problem. */
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException).code === "ENOENT";
+}
 
 function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome {
   let original: Buffer;
   try {
     original = fs.readFileSync(file.absPath);
   } catch (error) {
-    return { kind: "failed", reason: `cannot read: ${(error as Error).message}`, manual: [] };
+    const reason = isMissing(error) ? "disappeared during the run; not processed" : `cannot read: ${(error as Error).message}`;
+    return { kind: "failed", reason, manual: [] };
   }
   // Decoded as-is: a BOM stays "\uFEFF", CRLF stays CRLF. The engine owns the content.
   const source = original.toString("utf8");
@@ -261,7 +286,8 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
 
   const syntaxError = findSyntaxError(output, file.absPath, source);
   if (syntaxError) return { kind: "failed", reason: `rewritten code does not parse (${syntaxError}); not written`, manual };
-  if (isReadOnly(file.absPath)) return { kind: "failed", reason: "read-only", manual };
+  const blocked = whyNotWritable(file.absPath);
+  if (blocked) return { ...blocked, manual };
   const dependencies = checkDependencies(file.absPath, source, output);
   if (dependencies.kind === "missing") {
     const names = dependencies.names.join(", ");
@@ -278,31 +304,48 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
   let current: Buffer | undefined;
   try {
     current = fs.readFileSync(file.absPath);
-  } catch {
+  } catch (error) {
+    if (isMissing(error)) return { kind: "failed", reason: DISAPPEARED, manual };
     current = undefined;
   }
   if (!current || !current.equals(original)) {
     return { kind: "failed", reason: "changed on disk during the run; not written", manual };
   }
   try {
-    // Written in place, not via rename: mode, owner, hard links and the inode stay as they were.
-    fs.writeFileSync(file.absPath, Buffer.from(output, "utf8"));
+    // A temporary file renamed over the target: a full disk, a size limit or a kill leaves the old bytes or the new ones.
+    writeFileAtomicSync(file.absPath, Buffer.from(output, "utf8"));
   } catch (error) {
-    return { kind: "failed", reason: `cannot write: ${(error as Error).message}`, manual };
+    return { kind: "failed", reason: isMissing(error) ? DISAPPEARED : `cannot write: ${(error as Error).message}`, manual };
   }
   return { kind: "changed", manual, declare };
 }
 
 /**
- * No write bit at all, or no write access for us. The mode check matters
- * when running as root, where access(W_OK) succeeds on read-only files.
+ * Why the file must not be written, or `undefined`. Read-only: no write bit at all, or no write
+ * access for us (the mode check matters as root, where access(W_OK) succeeds on read-only files).
+ * Hard-linked: the rename would give this name new content and leave the other names on the old
+ * (a split the user never asked for, possibly of a file outside the paths), and writing in place
+ * is not atomic; so it is left alone and listed under "skipped".
  */
-function isReadOnly(file: string): boolean {
+function whyNotWritable(file: string): { kind: "failed" | "skipped"; reason: string } | undefined {
+  let stat: fs.Stats;
   try {
-    if ((fs.statSync(file).mode & 0o222) === 0) return true;
-    fs.accessSync(file, fs.constants.W_OK);
-    return false;
-  } catch {
-    return true;
+    stat = fs.statSync(file);
+  } catch (error) {
+    if (isMissing(error)) return { kind: "failed", reason: DISAPPEARED };
+    return { kind: "failed", reason: `cannot stat: ${(error as Error).message}` };
   }
+  if ((stat.mode & 0o222) === 0) return { kind: "failed", reason: "read-only" };
+  try {
+    fs.accessSync(file, fs.constants.W_OK);
+  } catch {
+    return { kind: "failed", reason: "read-only" };
+  }
+  if (stat.nlink > 1) {
+    return {
+      kind: "skipped",
+      reason: `hard-linked (${stat.nlink} links): not rewritten, as replacing it would split the link; copy it to a file of its own to rewrite it`,
+    };
+  }
+  return undefined;
 }

@@ -3,27 +3,35 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 
 export type WorkingTreeState =
-  /** No input is inside a git work tree (or git is not installed): nothing to protect with git. */
-  | { kind: "no-git" }
+  /**
+   * Git cannot undo a rewrite: an input is outside every git work tree (`path`), or git is not
+   * installed. The caller refuses unless forced, as for a dirty tree.
+   */
+  | { kind: "no-git"; path?: string }
   | { kind: "clean" }
-  /** Absolute paths with uncommitted changes, untracked files included, sorted. */
-  | { kind: "dirty"; files: string[] }
+  /**
+   * Absolute paths, sorted: `files` with uncommitted changes (untracked files included), and
+   * `untracked`, candidates git does not track because it ignores them (a file named on the
+   * command line is taken even when ignored), which `git checkout` could not restore either.
+   */
+  | { kind: "dirty"; files: string[]; untracked: string[] }
   /** Git is there but could not answer (e.g. "dubious ownership"); the caller refuses unless forced. */
   | { kind: "unknown"; message: string };
 
 /**
- * Asks git whether anything under `inputs` (absolute, existing paths) has
- * uncommitted changes, so a rewrite can always be reviewed and undone with
- * git alone. Inputs may live in different repositories; each is asked once.
+ * Asks git whether anything under `inputs` (absolute, existing paths) has uncommitted changes,
+ * and whether any of `candidates` (the files that may be written) is not tracked, so a rewrite
+ * can always be reviewed and undone with git alone. Inputs may live in different repositories;
+ * each is asked once.
  */
-export function checkWorkingTree(inputs: readonly string[], env: NodeJS.ProcessEnv): WorkingTreeState {
+export function checkWorkingTree(inputs: readonly string[], env: NodeJS.ProcessEnv, candidates: readonly string[] = []): WorkingTreeState {
   const pathspecsByRepo = new Map<string, string[]>();
   for (const input of inputs) {
     const dir = fs.statSync(input).isDirectory() ? input : path.dirname(input);
     const topLevel = runGit(["-C", dir, "rev-parse", "--show-toplevel"], env);
     if (topLevel.kind === "missing") return { kind: "no-git" };
     if (topLevel.kind === "failed") {
-      if (/not a git repository/i.test(topLevel.stderr)) continue;
+      if (/not a git repository/i.test(topLevel.stderr)) return { kind: "no-git", path: input };
       return { kind: "unknown", message: firstLine(topLevel.stderr) || "git rev-parse failed" };
     }
     const root = topLevel.stdout.trim();
@@ -31,22 +39,46 @@ export function checkWorkingTree(inputs: readonly string[], env: NodeJS.ProcessE
     const rel = path.relative(root, fs.realpathSync(input)).split(path.sep).join("/") || ".";
     pathspecsByRepo.set(root, [...(pathspecsByRepo.get(root) ?? []), rel]);
   }
-  if (pathspecsByRepo.size === 0) return { kind: "no-git" };
 
   const dirty: string[] = [];
+  const tracked = new Set<string>();
   for (const [root, pathspecs] of pathspecsByRepo) {
-    const status = runGit(
-      // --literal-pathspecs: a directory called "*" or ":x" is a path, not a pattern.
-      ["--literal-pathspecs", "-C", root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...pathspecs],
-      env,
-    );
-    if (status.kind !== "ok") {
-      return { kind: "unknown", message: status.kind === "failed" ? firstLine(status.stderr) : "git not found" };
-    }
+    // --literal-pathspecs: a directory called "*" or ":x" is a path, not a pattern.
+    const status = runGit(["--literal-pathspecs", "-C", root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...pathspecs], env);
+    // --recurse-submodules: a submodule's files are tracked too, by the submodule.
+    const files = runGit(["--literal-pathspecs", "-C", root, "ls-files", "-z", "--recurse-submodules", "--", ...pathspecs], env);
+    if (status.kind !== "ok") return unanswered(status);
+    if (files.kind !== "ok") return unanswered(files);
     for (const file of parsePorcelainZ(status.stdout)) dirty.push(path.join(root, file));
+    for (const file of files.stdout.split("\0")) if (file) tracked.add(path.join(root, file));
   }
-  if (dirty.length === 0) return { kind: "clean" };
-  return { kind: "dirty", files: [...new Set(dirty)].sort() };
+  const dirtySet = new Set(dirty);
+  const realDirs = new Map<string, string>();
+  // Status names a repository nested in the work tree (not a submodule) as one untracked "dir/": its files are listed there already.
+  const untrackedDirs = dirty.filter((file) => file.endsWith("/"));
+  const listed = (file: string) => dirtySet.has(file) || untrackedDirs.some((dir) => file.startsWith(dir));
+  const untracked = candidates.map((file) => realFilePath(file, realDirs)).filter((file) => !tracked.has(file) && !listed(file));
+  if (dirty.length === 0 && untracked.length === 0) return { kind: "clean" };
+  return { kind: "dirty", files: [...dirtySet].sort(), untracked: [...new Set(untracked)].sort() };
+}
+
+function unanswered(run: Exclude<GitRun, { kind: "ok" }>): WorkingTreeState {
+  return { kind: "unknown", message: run.kind === "failed" ? firstLine(run.stderr) : "git not found" };
+}
+
+/** The file's path with its directory's symlinks resolved (not its own: git tracks a symlink as a link), one lookup per directory. */
+function realFilePath(file: string, realDirs: Map<string, string>): string {
+  const dir = path.dirname(file);
+  let realDir = realDirs.get(dir);
+  if (realDir === undefined) {
+    try {
+      realDir = fs.realpathSync(dir);
+    } catch {
+      realDir = dir;
+    }
+    realDirs.set(dir, realDir);
+  }
+  return path.join(realDir, path.basename(file));
 }
 
 /**
@@ -67,8 +99,12 @@ export function parsePorcelainZ(output: string): string[] {
 
 type GitRun = { kind: "ok"; stdout: string } | { kind: "failed"; stderr: string } | { kind: "missing" };
 
+/**
+ * `-c core.fsmonitor=false`: a repository's fsmonitor hook is a program of the repository; a
+ * status check must not run it (a repository someone hands you could run anything that way).
+ */
 function runGit(args: string[], env: NodeJS.ProcessEnv): GitRun {
-  const result = spawnSync("git", args, { encoding: "utf8", env, maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync("git", ["-c", "core.fsmonitor=false", ...args], { encoding: "utf8", env, maxBuffer: 256 * 1024 * 1024 });
   if (result.error) {
     if ((result.error as NodeJS.ErrnoException).code === "ENOENT") return { kind: "missing" };
     return { kind: "failed", stderr: result.error.message };

@@ -29,8 +29,9 @@ Examples:
       Machine-readable summary.
 
 Exit codes: 0 done (manual-review items included), 1 a file failed (with
---check: or would change), 2 usage error, uncommitted changes (without
---force) or no engine.
+--check: or would change), 2 usage error, invalid settings, no engine, or
+(without --force) files git could not undo: uncommitted, ignored, outside a
+repository, or no git.
 `;
 
 /** Entry point of bin/traced-exit.js. Resolves to the exit code; never calls process.exit. */
@@ -56,7 +57,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     .argument("[paths...]", "files and directories to fix (default: the current directory)")
     .option("--dry-run", "print a unified diff per changed file and write nothing")
     .option("--check", "for CI: like --dry-run, and exit 1 when any file would change")
-    .option("--force", "write even when git shows uncommitted changes under the paths")
+    .option("--force", "write even when git could not undo it (uncommitted changes, ignored files, no repository)")
     .option("-q, --quiet", "no progress output on stderr")
     .option("--json", "print the summary (and dry-run diffs) as JSON on stdout")
     .option("--settings <file>", 'JSON file with the same object as ESLint\'s settings["traced-exit"] (your own wrappers and flush calls)')
@@ -70,23 +71,31 @@ symlinked directory. A file named on the command line is taken even if ignored.
 ${EXAMPLES}`,
     )
     .action(async (paths: string[], flags: FixFlags) => {
+      /** Stops before any file is touched: exit code 2. */
+      const refuse = (message: string) => {
+        io.stderr(`traced-exit: ${message}\n`);
+        exitCode = 2;
+      };
       // Before the engine loads (it brings ESLint): a typo in a path should fail fast.
       const missing = paths.find((input) => !fs.existsSync(path.resolve(io.cwd, input)));
-      if (missing !== undefined) {
-        io.stderr(`traced-exit: path not found: ${missing}\n`);
-        exitCode = 2;
-        return;
+      if (missing !== undefined) return refuse(`path not found: ${missing}`);
+      // `-t ""` or `-t ,` names no codemod: running none would report every file unchanged.
+      if (flags.transform !== undefined && flags.transform.length === 0) {
+        return refuse("--transform needs at least one codemod id (exit-to-throw, flush-before-exit, await-floating-promises, record-span-errors)");
+      }
+      let settings: Record<string, unknown> | undefined;
+      if (flags.settings !== undefined) {
+        const read = readSettingsFile(path.resolve(io.cwd, flags.settings), flags.settings);
+        if (typeof read === "string") return refuse(read);
+        settings = read;
       }
       let engine;
       try {
-        const settings = flags.settings === undefined ? undefined : readSettings(path.resolve(io.cwd, flags.settings), flags.settings);
         const engineOptions = { ...(flags.transform ? { transforms: flags.transform } : {}), ...(settings ? { settings } : {}) };
         engine = createEngine(Object.keys(engineOptions).length > 0 ? engineOptions : undefined);
       } catch (error) {
         const reason = error instanceof EngineUnavailableError ? error.message : `cannot start the engine: ${(error as Error).message}`;
-        io.stderr(`traced-exit: ${reason}\n`);
-        exitCode = 2;
-        return;
+        return refuse(reason);
       }
       const options: FixOptions = {
         paths,
@@ -120,19 +129,19 @@ interface FixFlags {
   settings?: string;
 }
 
-/** The `--settings` file's object; a read or JSON error names the file as it was given. */
-function readSettings(file: string, given: string): Record<string, unknown> {
-  let text: string;
+/** The settings object in `file`, or why it cannot be used. */
+function readSettingsFile(file: string, shown: string): Record<string, unknown> | string {
+  let value: unknown;
   try {
-    text = fs.readFileSync(file, "utf8");
+    value = JSON.parse(fs.readFileSync(file, "utf8"));
   } catch (error) {
-    throw new Error(`cannot read --settings ${given}: ${(error as Error).message}`);
+    return `cannot read the --settings file ${shown}: ${(error as Error).message}`;
   }
-  try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`--settings ${given} is not valid JSON: ${(error as Error).message}`);
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    const got = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+    return `the --settings file ${shown} must hold a JSON object (what ESLint's settings["traced-exit"] holds), not ${got}`;
   }
+  return value as Record<string, unknown>;
 }
 
 function collectIds(value: string, previous: string[] | undefined): string[] {

@@ -13,7 +13,7 @@ import { oneLine } from "./reparse";
  *     failed               1
  *       src/broken.ts  3:9 ';' expected.
  */
-export function formatSummary(summary: FixSummary): string {
+export function formatSummary(summary: FixSummary, { gitCanUndo = true }: { gitCanUndo?: boolean } = {}): string {
   const lines: string[] = [`traced-exit fix: scanned ${summary.scanned} ${plural(summary.scanned, "file")}`];
   const count = (label: string, n: number) => lines.push(`  ${label.padEnd(21)}${n}`);
   count("changed", summary.changed.length);
@@ -35,7 +35,8 @@ export function formatSummary(summary: FixSummary): string {
   if (summary.dryRun) {
     lines.push("Dry run: nothing was written; the counts say what a real run would do.");
   } else if (summary.changed.length > 0) {
-    lines.push("Review the changes with `git diff`.");
+    // Written with --force outside git, or to files git ignores: `git diff` would show nothing.
+    lines.push(gitCanUndo ? "Review the changes with `git diff`." : "Written with --force where git cannot show or undo the changes.");
   }
   return `${lines.join("\n")}\n`;
 }

@@ -9,6 +9,7 @@
  * checked under both: tests/rules/rule-tester.ts).
  */
 import * as path from "node:path";
+import { diffChars, diffLines } from "diff";
 import { Linter } from "eslint";
 import type { TSESLint } from "@typescript-eslint/utils";
 import plugin from "../index";
@@ -57,16 +58,57 @@ function nonOverlapping(fixes: readonly Edit[]): Edit[] {
   return kept;
 }
 
-/** Where an offset of the text after `edits` (sorted, non-overlapping) was before them; inserted text maps to its start. */
-function offsetBefore(offset: number, edits: readonly Edit[]): number {
+/**
+ * Where an offset of the text after `edits` (sorted, non-overlapping, applied to `before`) was in
+ * `before`. ESLint merges the fixes of one suggestion into a single replacement that copies the
+ * text between them (an import at the top and a wrapper around a callback become one edit from the
+ * import to the callback's end), so an offset inside a replacement is mapped through a diff of
+ * what it replaced: kept text maps to itself, inserted text to where it was inserted.
+ */
+function offsetBefore(offset: number, edits: readonly Edit[], before: string): number {
   let delta = 0;
   for (const { range, text } of edits) {
     const start = range[0] + delta;
     if (offset < start) break;
-    if (offset < start + text.length) return range[0];
+    if (offset < start + text.length) return range[0] + offsetInReplaced(before.slice(range[0], range[1]), text, offset - start);
     delta += text.length - (range[1] - range[0]);
   }
   return offset - delta;
+}
+
+/** Where index `at` of `after` (which replaced `before`) was in `before`. */
+function offsetInReplaced(before: string, after: string, at: number): number {
+  const shortest = Math.min(before.length, after.length);
+  let prefix = 0;
+  while (prefix < shortest && before[prefix] === after[prefix]) prefix++;
+  if (at < prefix) return at;
+  let suffix = 0;
+  while (suffix < shortest - prefix && before[before.length - 1 - suffix] === after[after.length - 1 - suffix]) suffix++;
+  if (at >= after.length - suffix) return before.length - (after.length - at);
+  return prefix + offsetThroughDiff(before.slice(prefix, before.length - suffix), after.slice(prefix, after.length - suffix), at - prefix, true);
+}
+
+/** By lines first (cheap on long texts), then by characters inside the lines a change rewrote. */
+function offsetThroughDiff(before: string, after: string, at: number, byLine: boolean): number {
+  let old = 0;
+  let now = 0;
+  let removed = { start: 0, text: "" };
+  for (const change of byLine ? diffLines(before, after) : diffChars(before, after)) {
+    const length = change.value.length;
+    if (change.removed) {
+      removed = { start: removed.text ? removed.start : old, text: removed.text + change.value };
+      old += length;
+      continue;
+    }
+    if (at < now + length) {
+      if (!change.added) return old + (at - now);
+      return byLine && removed.text ? removed.start + offsetThroughDiff(removed.text, change.value, at - now, false) : old;
+    }
+    now += length;
+    if (!change.added) old += length;
+    removed = { start: 0, text: "" };
+  }
+  return old;
 }
 
 function lineStarts(text: string): number[] {
@@ -85,6 +127,16 @@ function positionOf(starts: readonly number[], offset: number): { line: number; 
     else high = middle - 1;
   }
   return { line: low + 1, column: offset - (starts[low] as number) + 1 };
+}
+
+/**
+ * A parse error with its position. A parser that runs out of stack (code nested thousands of
+ * levels deep) throws a RangeError without one: ESLint then says line 0, which is no place.
+ */
+function describeFatal(fatal: Linter.LintMessage | undefined): string {
+  if (!fatal) return "no syntax tree";
+  if (/Maximum call stack size exceeded/u.test(fatal.message)) return `${fatal.message} (the code is nested too deeply for the parser)`;
+  return fatal.line > 0 ? `${fatal.message} (${fatal.line}:${fatal.column})` : fatal.message;
 }
 
 export interface LintEngine {
@@ -121,7 +173,7 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
     // problems with comments (`/* eslint-env */`, a malformed `/* eslint */`) fatal, but the rules ran regardless.
     if (!linter.getSourceCode()) {
       const fatal = messages.find((message) => message.fatal);
-      throw new ParseFailure(`cannot parse: ${fatal?.message ?? "no syntax tree"} (${fatal?.line ?? 0}:${fatal?.column ?? 0})`);
+      throw new ParseFailure(`cannot parse: ${describeFatal(fatal)}`);
     }
     return messages.filter((message) => message.ruleId !== null && ruleIds.has(message.ruleId));
   };
@@ -147,11 +199,12 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
       const input = text;
       const { mode, messages: firstMessages } = firstParse(text, filePath);
       let messages = firstMessages;
-      const passes: Edit[][] = [];
+      /** Each pass's edits and the text they applied to. */
+      const passes: Array<{ edits: Edit[]; before: string }> = [];
       for (let pass = 0; pass < MAX_PASSES; pass++) {
         const fixes = nonOverlapping(messages.flatMap((message) => (message.suggestions?.[0] ? [message.suggestions[0].fix] : [])));
         if (fixes.length === 0) break;
-        passes.push(fixes);
+        passes.push({ edits: fixes, before: text });
         text = applyEdits(text, 0, fixes);
         messages = lint(text, filePath, mode);
       }
@@ -161,7 +214,7 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
       const manual: ManualReview[] = messages.map((message) => {
         const reason = message.suggestions?.length ? `not rewritten after ${MAX_PASSES} passes: ${message.message}` : `${message.message} (no safe rewrite; fix by hand)`;
         if (passes.length === 0) return { line: message.line, column: message.column, reason };
-        const offset = passes.reduceRight((at, edits) => offsetBefore(at, edits), (outputStarts[message.line - 1] as number) + message.column - 1);
+        const offset = passes.reduceRight((at, { edits, before }) => offsetBefore(at, edits, before), (outputStarts[message.line - 1] as number) + message.column - 1);
         return { line: message.line, column: message.column, input: positionOf(inputStarts, offset), reason };
       });
       const output = bom + text;

@@ -69,6 +69,11 @@ function moduleNames(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
   return names;
 }
 
+/** Words that name an export (`export { x as default }`) but cannot be a local binding. */
+const RESERVED_WORDS = new Set(
+  "arguments await break case catch class const continue debugger default delete do else enum eval export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield".split(" "),
+);
+
 /**
  * Makes `names` of `module` available at top level. Reuses an existing named import of the module;
  * otherwise adds one (aliased as `otelX` where `X` is taken). Returns the local names to use.
@@ -83,7 +88,8 @@ export function insertImport(
   const local: Record<string, string> = {};
   const taken = moduleNames(sourceCode);
   const fresh = (name: string) => {
-    if (!taken.has(name)) return name;
+    // `import { default }` does not parse: an export named by a reserved word always gets a local name.
+    if (!taken.has(name) && !RESERVED_WORDS.has(name)) return name;
     let candidate = `otel${name[0]?.toUpperCase()}${name.slice(1)}`;
     for (let n = 2; taken.has(candidate); n++) candidate = `otel${name[0]?.toUpperCase()}${name.slice(1)}${n}`;
     return candidate;
@@ -119,7 +125,10 @@ export function insertImport(
     const last = existing.specifiers.at(-1) as TSESTree.ImportClause;
     return { fixes: [fixer.insertTextAfter(last, `, ${specifierText}`)], names: local };
   }
-  const statement = flavour.esm ? `import { ${specifierText} } from "${module}";` : `const { ${specifierText} } = require("${module}");`;
+  // The specifier comes from the catalogue or the user's settings: written as a string literal through
+  // JSON.stringify (quotes, backslashes, control characters escaped), so it reads back as the same value.
+  const literal = JSON.stringify(module);
+  const statement = flavour.esm ? `import { ${specifierText} } from ${literal};` : `const { ${specifierText} } = require(${literal});`;
   const point = topInsertionPoint(sourceCode);
   const text = point === 0 ? `${statement}${flavour.eol}` : `${flavour.eol}${statement}`;
   return { fixes: [fixer.insertTextAfterRange([point, point], text)], names: local };

@@ -134,6 +134,8 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     const calls: { node: TSESTree.CallExpression; method: ExitMethod }[] = [];
     const found = [...tracker.iterateGlobalReferences(PROCESS_GLOBAL_MAP as never), ...trackModules(tracker, PROCESS_MODULE_MAP)];
     for (const ref of found) {
+      // `with (obj) { process.exit() }`: `process` is `obj.process` when obj has one, which no static analysis can know.
+      if (insideWithBody(ref.node)) continue;
       if (ref.info === "pid") pidReads.add(ref.node);
       else if (ref.node.type === AST_NODE_TYPES.CallExpression) calls.push({ node: ref.node, method: ref.info as ExitMethod });
     }
@@ -180,6 +182,14 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     flushes: () => flushesAndInits().flushes,
     initializers: () => flushesAndInits().initializers,
   };
+}
+
+/** The node is in the body of a `with` statement (at any depth, functions included): its free names may be the object's properties. */
+function insideWithBody(node: TSESTree.Node): boolean {
+  for (let child = node, parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === AST_NODE_TYPES.WithStatement && parent.body === child) return true;
+  }
+  return false;
 }
 
 function callbackArgument(call: TSESTree.CallExpression, position: number | "last"): TSESTree.Node | undefined {

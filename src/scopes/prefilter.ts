@@ -40,7 +40,8 @@ function wordsOf(catalogue: Catalogue): Words {
   if (cached) return cached;
   const openers = new Map<string, Map<string, string[][]>>();
   const others = new Map<string, Map<string, string[][]>>();
-  const add = (into: Map<string, Map<string, string[][]>>, [first, ...rest]: [string, ...string[]]) => {
+  const add = (into: Map<string, Map<string, string[][]>>, group: [string, ...string[]]) => {
+    const [first, ...rest] = group.map(searchable) as [string, ...string[]];
     const gate = first.startsWith("@") && first.includes("/") ? first.slice(0, first.indexOf("/") + 1) : first;
     const byFirst = into.get(gate) ?? new Map<string, string[][]>();
     const rests = byFirst.get(first) ?? [];
@@ -70,6 +71,16 @@ function wordsOf(catalogue: Catalogue): Words {
   const words = { openers, others, gates: [...new Set([...openers.keys(), ...others.keys()])] };
   cache.set(catalogue, words);
   return words;
+}
+
+/**
+ * The part of a word that a file surely spells as is. A backslash in a module name is written
+ * escaped in the file's string literal (`"./a\\b"` for `./a\b`), so only the longest run
+ * without one is searched for.
+ */
+function searchable(word: string): string {
+  if (!word.includes("\\")) return word;
+  return word.split("\\").reduce((longest, part) => (part.length > longest.length ? part : longest), "");
 }
 
 function matches(text: string, groups: Groups, present: ReadonlySet<string>): boolean {

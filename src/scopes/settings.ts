@@ -40,9 +40,13 @@ export const DEFAULT_CATALOGUE: Catalogue = {
 };
 
 export class SettingsError extends Error {
-  constructor(message: string) {
+  /** Where the bad value is, e.g. `settings["traced-exit"].wrappers[0].module`, when it is one value. */
+  readonly path: string | undefined;
+
+  constructor(message: string, where?: string) {
     super(`Invalid settings["traced-exit"]: ${message}. See https://github.com/traced-exit/eslint-plugin-traced-exit/blob/main/docs/settings.md`);
     this.name = "SettingsError";
+    this.path = where === undefined ? undefined : `settings["traced-exit"].${where}`;
   }
 }
 
@@ -62,21 +66,55 @@ function expectString(value: Json, key: string, where: string, required: boolean
   const found = value[key];
   if (found === undefined && !required) return undefined;
   if (typeof found !== "string" || found.length === 0) {
-    throw new SettingsError(`${where}.${key} must be a non-empty string`);
+    throw new SettingsError(`${where}.${key} must be a non-empty string`, `${where}.${key}`);
   }
   return found;
 }
 
+/**
+ * A module specifier as it sits between the quotes of an `import`. The fixes write it into the
+ * user's file (through an escaper, src/fixes/imports.ts), so anything that is not part of a real
+ * specifier is refused here rather than escaped into an import nobody can resolve: quotes,
+ * control characters and line breaks, surrounding spaces.
+ */
+const BAD_SPECIFIER = /["'`\u0000-\u001f\u007f\u2028\u2029]|^\s|\s$/u;
+
+function expectModule(value: Json, where: string, required: boolean): string | undefined {
+  const module = expectString(value, "module", where, required);
+  if (module !== undefined && BAD_SPECIFIER.test(module)) {
+    throw new SettingsError(
+      `${where}.module must be a module specifier without quotes, control characters, line breaks or surrounding spaces (got ${JSON.stringify(module)})`,
+      `${where}.module`,
+    );
+  }
+  return module;
+}
+
+/** One JavaScript identifier name (`forceFlush`, `$`, `π`): what follows a dot or sits in `import { … }`. */
+const IDENTIFIER_NAME = /^[\p{ID_Start}$_][\p{ID_Continue}$\u200c\u200d]*$/u;
+
+/** `key` as a dotted path of identifier names (`"spans.run"`), split; or a single name when `dotted` is false. */
+function expectNames(value: Json, key: string, where: string, required: boolean, dotted: boolean): string[] | undefined {
+  const text = expectString(value, key, where, required);
+  if (text === undefined) return undefined;
+  const names = dotted ? text.split(".") : [text];
+  if (!names.every((name) => IDENTIFIER_NAME.test(name))) {
+    const shape = dotted ? "an identifier name or a dotted path of them (\"flush\", \"spans.run\")" : "an identifier name";
+    throw new SettingsError(`${where}.${key} must be ${shape} (got ${JSON.stringify(text)})`, `${where}.${key}`);
+  }
+  return names;
+}
+
 function expectArray(value: unknown, where: string): unknown[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw new SettingsError(`${where} must be an array`);
+  if (!Array.isArray(value)) throw new SettingsError(`${where} must be an array`, where);
   return value;
 }
 
 function parseCallback(value: Json, where: string): number | "last" {
   const callback = value.callback ?? "last";
   if (callback === "last" || (typeof callback === "number" && Number.isInteger(callback) && callback >= 0)) return callback;
-  throw new SettingsError(`${where}.callback must be a non-negative integer or "last"`);
+  throw new SettingsError(`${where}.callback must be a non-negative integer or "last"`, `${where}.callback`);
 }
 
 function parseWrapper(raw: unknown, index: number): OpenerSpec {
@@ -94,15 +132,15 @@ function parseWrapper(raw: unknown, index: number): OpenerSpec {
     throw new SettingsError(`${where}.nameArg must be a non-negative integer`);
   }
   const names = [{ arg: nameArg, property: "name" }, { arg: nameArg }, { callbackName: true as const }];
-  const method = expectString(raw, "method", where, false);
+  const method = expectNames(raw, "method", where, false, false)?.[0];
   if (method !== undefined) {
     if (raw.module !== undefined || raw.export !== undefined) {
       throw new SettingsError(`${where} takes either "method" or "module" + "export", not both`);
     }
     return { sdk: "custom", form: "method", method, kind, callback, names, errors };
   }
-  const module = expectString(raw, "module", where, true) as string;
-  const exportPath = (expectString(raw, "export", where, true) as string).split(".");
+  const module = expectModule(raw, where, true) as string;
+  const exportPath = expectNames(raw, "export", where, true, true) as string[];
   if (raw.decorator !== undefined && typeof raw.decorator !== "boolean") {
     throw new SettingsError(`${where}.decorator must be a boolean`);
   }
@@ -116,28 +154,28 @@ function parseFlush(raw: unknown, index: number): FlushSpec {
   const where = `flushes[${index}]`;
   if (!isObject(raw)) throw new SettingsError(`${where} must be an object`);
   expectKeys(raw, where, ["module", "export", "method"]);
-  const method = expectString(raw, "method", where, false);
+  const method = expectNames(raw, "method", where, false, false)?.[0];
   if (method !== undefined) {
     if (raw.module !== undefined || raw.export !== undefined) {
       throw new SettingsError(`${where} takes either "method" or "module" + "export", not both`);
     }
     return { sdk: "custom", form: "method", method, example: `x.${method}()` };
   }
-  const module = expectString(raw, "module", where, true) as string;
-  const exportName = expectString(raw, "export", where, true) as string;
-  return { sdk: "custom", form: "call", modules: [module], path: exportName.split("."), example: `${exportName}()` };
+  const module = expectModule(raw, where, true) as string;
+  const exportPath = expectNames(raw, "export", where, true, true) as string[];
+  return { sdk: "custom", form: "call", modules: [module], path: exportPath, example: `${exportPath.join(".")}()` };
 }
 
 function parseInitializer(raw: unknown, index: number): { spec?: InitializerSpec; module?: string } {
   const where = `initializers[${index}]`;
   if (!isObject(raw)) throw new SettingsError(`${where} must be an object`);
   expectKeys(raw, where, ["module", "export", "construct"]);
-  const module = expectString(raw, "module", where, true) as string;
-  const exportName = expectString(raw, "export", where, false);
+  const module = expectModule(raw, where, true) as string;
+  const exportPath = expectNames(raw, "export", where, false, true);
   // Like recordsErrors and decorator: "yes" must fail, not quietly mean false.
   if (raw.construct !== undefined && typeof raw.construct !== "boolean") throw new SettingsError(`${where}.construct must be a boolean`);
-  if (exportName === undefined) return { module };
-  return { spec: { sdk: "custom", modules: [module], path: exportName.split("."), construct: raw.construct === true } };
+  if (exportPath === undefined) return { module };
+  return { spec: { sdk: "custom", modules: [module], path: exportPath, construct: raw.construct === true } };
 }
 
 const cache = new WeakMap<object, Catalogue>();

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkDependencies, newPackageImports, packageOf, withDependencies } from "../../src/cli/dependencies";
 import { main } from "../../src/cli/index";
-import { captureIo, fakeEngine, makeTempDir, writeFiles } from "./helpers";
+import { captureIo, fakeEngine, initRepo, makeTempDir, writeFiles } from "./helpers";
 
 const IMPORTING = fakeEngine({
   transform: (source) => ({ output: `import { trace } from "@opentelemetry/api";\n${source.replace("process.exit(1)", "trace.getActiveSpan()")}`, manual: [] }),
@@ -19,6 +19,8 @@ function project(manifest: Record<string, unknown>, installed: Record<string, st
   const root = makeTempDir();
   writeFiles(root, { "package.json": `${JSON.stringify(manifest, null, 4)}\n`, "src/a.js": "process.exit(1);\n" });
   for (const [name, version] of Object.entries(installed)) writeFiles(root, { [`node_modules/${name}/package.json`]: JSON.stringify({ name, version }) });
+  writeFiles(root, { ".gitignore": "node_modules/\n" });
+  initRepo(root);
   return root;
 }
 
@@ -82,6 +84,7 @@ describe("traced-exit fix --check", () => {
   it("exits 1 and prints the diff when a file would change, writing nothing; 0 when none would", async () => {
     const root = makeTempDir();
     writeFiles(root, { "a.js": "process.exit(1);\n", "b.js": "console.log(1);\n" });
+    initRepo(root);
     const io = captureIo(root);
     expect(await main(["fix", "--check", "-q"], { io, createEngine: () => fakeEngine() })).toBe(1);
     expect(io.out()).toContain("+++ b/a.js");
@@ -96,6 +99,6 @@ describe("--settings", () => {
     writeFiles(root, { "settings.json": "{ wrappers: [] }", "a.js": "" });
     const io = captureIo(root);
     expect(await main(["fix", "-q", "--settings", "settings.json"], { io, createEngine: () => fakeEngine() })).toBe(2);
-    expect(io.err()).toMatch(/^traced-exit: cannot start the engine: --settings settings\.json is not valid JSON: /u);
+    expect(io.err()).toMatch(/^traced-exit: cannot read the --settings file settings\.json: /u);
   });
 });

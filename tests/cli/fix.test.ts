@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { temporaryNameFor } from "../../src/cli/atomic-write";
 import { runFix } from "../../src/cli/fix";
 import { captureIo, fakeEngine, git, initRepo, MARKER, makeTempDir, writeFiles } from "./helpers";
 
@@ -35,7 +36,7 @@ describe("runFix: writing", () => {
     const before = ["src/plain.ts", "src/mentions.ts"].map((rel) => snapshot(root, rel));
     const io = captureIo(root);
 
-    const report = await runFix({}, fakeEngine(), io);
+    const report = await runFix({ force: true }, fakeEngine(), io);
 
     expect(report.exitCode).toBe(0);
     expect(read(root, "src/exit.js")).toBe(`${MARKER}(1);\n`);
@@ -47,7 +48,7 @@ describe("runFix: writing", () => {
     const root = makeTempDir();
     writeFiles(root, { "a.ts": "export {};\n", "b.js": "process.exit(0);\n", "c.mjs": "console.log(1);\n" });
     const engine = fakeEngine();
-    const report = await runFix({ quiet: true }, engine, captureIo(root));
+    const report = await runFix({ quiet: true, force: true }, engine, captureIo(root));
     expect(engine.transformed).toEqual([path.join(root, "b.js")]);
     expect(report.summary?.unchanged).toBe(2);
   });
@@ -56,9 +57,72 @@ describe("runFix: writing", () => {
     const root = makeTempDir();
     writeFiles(root, { "bin/run.js": "#!/usr/bin/env node\nprocess.exit(2);\n" });
     fs.chmodSync(path.join(root, "bin/run.js"), 0o751);
-    await runFix({}, fakeEngine(), captureIo(root));
+    await runFix({ force: true }, fakeEngine(), captureIo(root));
     expect(read(root, "bin/run.js")).toContain(MARKER);
     expect(fs.statSync(path.join(root, "bin/run.js")).mode & 0o777).toBe(0o751);
+  });
+
+  // Only root can give a file to another user; the owner must survive the temporary file and rename.
+  it.runIf(process.getuid?.() === 0)("keeps the owner, group and setgid bit of a rewritten file (as root)", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "owned.js": "process.exit(1);\n" });
+    const file = path.join(root, "owned.js");
+    fs.chownSync(file, 4321, 8765);
+    fs.chmodSync(file, 0o2640);
+    const inode = fs.statSync(file).ino;
+    await runFix({ force: true }, fakeEngine(), captureIo(root));
+    const stat = fs.statSync(file);
+    expect(read(root, "owned.js")).toContain(MARKER);
+    expect(stat.ino).not.toBe(inode);
+    expect({ uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o7777 }).toEqual({ uid: 4321, gid: 8765, mode: 0o2640 });
+  });
+
+  it("rewrites the target of a symlink inside the paths and keeps the link a link", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "real.js": "process.exit(1);\n" });
+    fs.symlinkSync("real.js", path.join(root, "link.js"));
+    const report = await runFix({ force: true, paths: ["link.js", "real.js"] }, fakeEngine(), captureIo(root));
+    expect(report.summary?.changed).toEqual(["real.js"]);
+    expect(fs.lstatSync(path.join(root, "link.js")).isSymbolicLink()).toBe(true);
+    expect(read(root, "link.js")).toBe(`${MARKER}(1);\n`);
+  });
+
+  it("never opens a leftover temporary file of a killed run whose name comes up again", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "a.js": "process.exit(1);\n" });
+    const file = path.join(root, "a.js");
+    // The names are `.a.js.traced-exit-<pid>-<n>.tmp`; make the next one exist, as a killed run with this pid would have left it.
+    const current = /-(\d+)\.tmp$/u.exec(temporaryNameFor(file))?.[1];
+    const next = path.join(root, `.a.js.traced-exit-${process.pid}-${Number(current) + 1}.tmp`);
+    fs.writeFileSync(next, "left by a killed run");
+    const report = await runFix({ force: true }, fakeEngine(), captureIo(root));
+    expect(report.summary?.changed).toEqual(["a.js"]);
+    expect(read(root, "a.js")).toBe(`${MARKER}(1);\n`);
+    expect(fs.readFileSync(next, "utf8")).toBe("left by a killed run");
+    expect(fs.readdirSync(root).sort()).toEqual([path.basename(next), "a.js"].sort());
+  });
+
+  it("skips a hard-linked file, in a real run and a dry run, leaving every name of it untouched", async () => {
+    const root = makeTempDir();
+    const outside = makeTempDir();
+    writeFiles(root, { "src/linked.js": "process.exit(1);\n", "src/own.js": "process.exit(1);\n" });
+    // The other name is outside the given paths: rewriting through it would reach a file nobody named.
+    fs.linkSync(path.join(root, "src/linked.js"), path.join(outside, "elsewhere.js"));
+    const reason = "hard-linked (2 links): not rewritten, as replacing it would split the link; copy it to a file of its own to rewrite it";
+
+    const dry = await runFix({ dryRun: true, paths: ["src"] }, fakeEngine(), captureIo(root));
+    expect(dry.summary?.skipped).toEqual([{ file: "src/linked.js", reason }]);
+    expect(dry.summary?.changed).toEqual(["src/own.js"]);
+
+    const io = captureIo(root);
+    const report = await runFix({ force: true, paths: ["src"] }, fakeEngine(), io);
+    expect(report.exitCode).toBe(0);
+    expect(report.summary?.skipped).toEqual([{ file: "src/linked.js", reason }]);
+    expect(report.summary?.changed).toEqual(["src/own.js"]);
+    expect(io.out()).toContain(`  skipped              1\n    src/linked.js  ${reason}\n`);
+    expect(read(root, "src/linked.js")).toBe("process.exit(1);\n");
+    expect(read(outside, "elsewhere.js")).toBe("process.exit(1);\n");
+    expect(fs.statSync(path.join(root, "src/linked.js")).nlink).toBe(2);
   });
 
   it("passes a BOM and CRLF line endings through byte for byte", async () => {
@@ -68,7 +132,7 @@ describe("runFix: writing", () => {
     writeFiles(root, { "crlf.ts": changed, "same.ts": untouched });
     const engine = fakeEngine();
 
-    await runFix({}, engine, captureIo(root));
+    await runFix({ force: true }, engine, captureIo(root));
 
     expect(engine.sources).toEqual(["\uFEFFconst a = 1;\r\nprocess.exit(1);\r\n"]);
     expect(fs.readFileSync(path.join(root, "crlf.ts"))).toEqual(
@@ -80,8 +144,8 @@ describe("runFix: writing", () => {
   it("is idempotent: a second run changes nothing", async () => {
     const root = makeTempDir();
     writeFiles(root, { "a.js": "process.exit(1);\n" });
-    await runFix({ quiet: true }, fakeEngine(), captureIo(root));
-    const second = await runFix({ quiet: true }, fakeEngine(), captureIo(root));
+    await runFix({ quiet: true, force: true }, fakeEngine(), captureIo(root));
+    const second = await runFix({ quiet: true, force: true }, fakeEngine(), captureIo(root));
     expect(second.summary).toMatchObject({ changed: [], unchanged: 1 });
   });
 });
@@ -94,7 +158,7 @@ describe("runFix: failures", () => {
     const before = snapshot(root, "bad.ts");
     const io = captureIo(root);
 
-    const report = await runFix({}, fakeEngine(), io);
+    const report = await runFix({ force: true }, fakeEngine(), io);
 
     expect(report.exitCode).toBe(1);
     expect(snapshot(root, "bad.ts")).toEqual(before);
@@ -109,7 +173,7 @@ describe("runFix: failures", () => {
     writeFiles(root, { "broken.js": "process.exit(1); // BREAK_OUTPUT\n" });
     const before = snapshot(root, "broken.js");
 
-    const report = await runFix({}, fakeEngine(), captureIo(root));
+    const report = await runFix({ force: true }, fakeEngine(), captureIo(root));
 
     expect(report.exitCode).toBe(1);
     expect(snapshot(root, "broken.js")).toEqual(before);
@@ -124,7 +188,7 @@ describe("runFix: failures", () => {
     writeFiles(root, { "a.js": source, "b.tsx": source, "c.ts": source, "d.cjs": source });
     const engine = fakeEngine({ transform: () => ({ output: "const el = <div />;\n", manual: [] }) });
 
-    const report = await runFix({}, engine, captureIo(root));
+    const report = await runFix({ force: true }, engine, captureIo(root));
 
     expect(report.summary?.changed).toEqual(["a.js", "b.tsx", "d.cjs"]);
     expect(report.summary?.failed.map((item) => item.file)).toEqual(["c.ts"]);
@@ -137,7 +201,7 @@ describe("runFix: failures", () => {
     fs.chmodSync(path.join(root, "locked.js"), 0o444);
     const before = snapshot(root, "locked.js");
 
-    const report = await runFix({}, fakeEngine(), captureIo(root));
+    const report = await runFix({ force: true }, fakeEngine(), captureIo(root));
 
     expect(report.exitCode).toBe(1);
     expect(report.summary?.failed).toEqual([{ file: "locked.js", reason: "read-only" }]);
@@ -155,10 +219,40 @@ describe("runFix: failures", () => {
       },
     });
 
-    const report = await runFix({}, engine, captureIo(root));
+    const report = await runFix({ force: true }, engine, captureIo(root));
 
     expect(report.summary?.failed).toEqual([{ file: "a.js", reason: "changed on disk during the run; not written" }]);
     expect(read(root, "a.js")).toBe("// saved by an editor meanwhile\n");
+  });
+
+  it("says a file that was deleted during the run disappeared (not that it is read-only)", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "gone.js": "process.exit(1);\n" });
+    const base = fakeEngine();
+    const engine = fakeEngine({
+      transform(source, filePath) {
+        fs.unlinkSync(filePath);
+        return base.transform(source, filePath);
+      },
+    });
+    const report = await runFix({ force: true }, engine, captureIo(root));
+    expect(report.exitCode).toBe(1);
+    expect(report.summary?.failed).toEqual([{ file: "gone.js", reason: "disappeared during the run; not written" }]);
+    expect(fs.existsSync(path.join(root, "gone.js"))).toBe(false);
+  });
+
+  it("says a file deleted before it was read disappeared", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "gone.js": "process.exit(1);\n" });
+    // The progress line for a file is drawn just before the file is read: delete it then.
+    const io = captureIo(root, {
+      stderrIsTTY: true,
+      stderr: (text) => {
+        if (text.includes("gone.js")) fs.rmSync(path.join(root, "gone.js"), { force: true });
+      },
+    });
+    const report = await runFix({ force: true }, fakeEngine(), io);
+    expect(report.summary?.failed).toEqual([{ file: "gone.js", reason: "disappeared during the run; not processed" }]);
   });
 
   it("does not process a file that is not valid UTF-8", async () => {
@@ -167,7 +261,7 @@ describe("runFix: failures", () => {
     writeFiles(root, { "legacy.js": latin1 });
     const engine = fakeEngine();
 
-    const report = await runFix({}, engine, captureIo(root));
+    const report = await runFix({ force: true }, engine, captureIo(root));
 
     expect(engine.transformed).toEqual([]);
     expect(report.summary?.failed).toEqual([{ file: "legacy.js", reason: "not valid UTF-8; not processed" }]);
@@ -182,7 +276,7 @@ describe("runFix: failures", () => {
     fs.symlinkSync(path.join(outside, "shared.js"), path.join(root, "src", "shared.js"));
 
     const io = captureIo(root);
-    const report = await runFix({ paths: ["src"] }, fakeEngine(), io);
+    const report = await runFix({ force: true, paths: ["src"] }, fakeEngine(), io);
 
     expect(report.exitCode).toBe(0);
     expect(read(outside, "shared.js")).toBe("process.exit(1);\n");
@@ -262,21 +356,73 @@ describe("runFix: git safety", () => {
     expect(report.summary?.changed).toEqual(["a.js", "b.js"]);
   });
 
-  it("works outside a git repository without refusing", async () => {
+  it("refuses outside a git repository like a dirty tree, and with --force writes without promising git diff", async () => {
     const root = makeTempDir();
     writeFiles(root, { "a.js": "process.exit(1);\n", "b.js": "x" });
-    const report = await runFix({}, fakeEngine(), captureIo(root));
-    expect(report.exitCode).toBe(0);
+    const refused = captureIo(root);
+    const report = await runFix({}, fakeEngine(), refused);
+    expect(report.exitCode).toBe(2);
+    expect(refused.err()).toBe(
+      "traced-exit: refusing to write: . is not inside a git repository,\n" +
+        "so the rewrite could not be reviewed with `git diff` nor undone with git.\n" +
+        "Commit the files to a repository first, preview with --dry-run, or pass --force to write anyway.\n",
+    );
+    expect(read(root, "a.js")).toBe("process.exit(1);\n");
+
+    const io = captureIo(root);
+    expect((await runFix({ force: true }, fakeEngine(), io)).exitCode).toBe(0);
     expect(read(root, "a.js")).toContain(MARKER);
+    expect(io.out()).not.toContain("git diff");
+    expect(io.out()).toContain("Written with --force where git cannot show or undo the changes.\n");
   });
 
-  it("works when git is not installed", async () => {
+  it("refuses when git is not installed, and writes with --force", async () => {
     const root = makeTempDir();
     writeFiles(root, { "a.js": "process.exit(1);\n" });
     const io = captureIo(root, { env: { PATH: path.join(root, "no-bin-here") } });
-    const report = await runFix({}, fakeEngine(), io);
+    expect((await runFix({}, fakeEngine(), io)).exitCode).toBe(2);
+    expect(io.err()).toContain("refusing to write: git is not installed (or not on PATH),");
+    expect(read(root, "a.js")).toBe("process.exit(1);\n");
+    const forced = await runFix({ force: true }, fakeEngine(), captureIo(root, { env: { PATH: path.join(root, "no-bin-here") } }));
+    expect(forced.exitCode).toBe(0);
+    expect(read(root, "a.js")).toContain(MARKER);
+  });
+
+  it("refuses a named file that git ignores (git could not undo it), but not ignored files a walk leaves out", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { ".gitignore": "generated/\n", "src/a.js": "process.exit(1);\n" });
+    initRepo(root);
+    writeFiles(root, { "generated/out.js": "process.exit(1);\n" });
+
+    // Walking "." never reaches the ignored file: nothing to refuse.
+    const walked = await runFix({ dryRun: true }, fakeEngine(), captureIo(root));
+    expect(walked.summary?.changed).toEqual(["src/a.js"]);
+
+    const io = captureIo(root);
+    const report = await runFix({ paths: ["src", "generated/out.js"] }, fakeEngine(), io);
+    expect(report.exitCode).toBe(2);
+    expect(io.err()).toContain("refusing to write: files that git ignores, so git could not undo their rewrite:\n  generated/out.js\n");
+    expect(read(root, "generated/out.js")).toBe("process.exit(1);\n");
+    expect(read(root, "src/a.js")).toBe("process.exit(1);\n");
+
+    const forced = captureIo(root);
+    expect((await runFix({ force: true, paths: ["src", "generated/out.js"] }, fakeEngine(), forced)).exitCode).toBe(0);
+    expect(read(root, "generated/out.js")).toContain(MARKER);
+    expect(forced.out()).not.toContain("git diff");
+  });
+
+  it("never runs the repository's core.fsmonitor hook", async () => {
+    const root = makeTempDir();
+    const marker = path.join(root, "..", `${path.basename(root)}-fsmonitor-ran`);
+    writeFiles(root, { "a.js": "process.exit(1);\n", "hook.sh": `#!/bin/sh\ntouch '${marker}'\nexit 1\n` });
+    fs.chmodSync(path.join(root, "hook.sh"), 0o755);
+    initRepo(root);
+    git(root, "config", "core.fsmonitor", path.join(root, "hook.sh"));
+
+    const report = await runFix({ quiet: true }, fakeEngine(), captureIo(root));
     expect(report.exitCode).toBe(0);
     expect(read(root, "a.js")).toContain(MARKER);
+    expect(fs.existsSync(marker)).toBe(false);
   });
 
   it("handles paths in a subdirectory of the repository and a clean tree", async () => {
@@ -349,7 +495,7 @@ describe("runFix: summary and progress", () => {
     });
     const io = captureIo(root);
 
-    const report = await runFix({}, fakeEngine(), io);
+    const report = await runFix({ force: true }, fakeEngine(), io);
 
     // Manual-review items alone do not fail a run; the engine error does.
     expect(report.exitCode).toBe(1);
@@ -362,7 +508,8 @@ describe("runFix: summary and progress", () => {
         "    src/review.ts:2:3  process.exit() reached through a dynamic call",
         "  failed               1",
         "    src/throws.ts  3:5 Unexpected token (details)",
-        "Review the changes with `git diff`.",
+        // Not a git repository: written only because of --force.
+        "Written with --force where git cannot show or undo the changes.",
         "",
       ].join("\n"),
     );
@@ -371,7 +518,7 @@ describe("runFix: summary and progress", () => {
   it("exits 0 when the only findings are manual-review items", async () => {
     const root = makeTempDir();
     writeFiles(root, { "a.ts": "// MANUAL_REVIEW\nprocess.exit(1);\n" });
-    const report = await runFix({}, fakeEngine(), captureIo(root));
+    const report = await runFix({ force: true }, fakeEngine(), captureIo(root));
     expect(report.exitCode).toBe(0);
     expect(report.summary?.manualReview).toEqual([
       { file: "a.ts", line: 2, column: 3, reason: "process.exit() reached through a dynamic call" },
@@ -431,11 +578,11 @@ describe("runFix: summary and progress", () => {
     writeFiles(root, Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`f${i}.js`, ""])));
 
     const io = captureIo(root);
-    await runFix({}, fakeEngine(), io);
+    await runFix({ force: true }, fakeEngine(), io);
     expect(io.err()).toBe("traced-exit: 500/1001 files\ntraced-exit: 1000/1001 files\n");
 
     const quiet = captureIo(root);
-    await runFix({ quiet: true }, fakeEngine(), quiet);
+    await runFix({ quiet: true, force: true }, fakeEngine(), quiet);
     expect(quiet.err()).toBe("");
   });
 
@@ -443,7 +590,7 @@ describe("runFix: summary and progress", () => {
     const root = makeTempDir();
     writeFiles(root, { "a.js": "", "b.js": "" });
     const io = captureIo(root, { stderrIsTTY: true, stderrColumns: 80 });
-    await runFix({}, fakeEngine(), io);
+    await runFix({ force: true }, fakeEngine(), io);
     expect(io.err()).toBe("\rtraced-exit: 1/2 a.js\x1b[K\rtraced-exit: 2/2 b.js\x1b[K\r\x1b[K");
   });
 });

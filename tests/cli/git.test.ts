@@ -17,7 +17,14 @@ describe("parsePorcelainZ", () => {
 describe("checkWorkingTree", () => {
   it("says no-git outside any repository", () => {
     const root = makeTempDir();
-    expect(checkWorkingTree([root], gitEnv())).toEqual({ kind: "no-git" });
+    expect(checkWorkingTree([root], gitEnv())).toEqual({ kind: "no-git", path: root });
+  });
+
+  it("says no-git when one input of several is outside every repository", () => {
+    const repo = makeTempDir();
+    const outside = makeTempDir();
+    initRepo(repo);
+    expect(checkWorkingTree([repo, outside], gitEnv())).toEqual({ kind: "no-git", path: outside });
   });
 
   it("says no-git when git cannot be run", () => {
@@ -35,6 +42,20 @@ describe("checkWorkingTree", () => {
     expect(checkWorkingTree([root], gitEnv())).toEqual({
       kind: "dirty",
       files: ["a.js", "b2.js", "d/new.js"].map((rel) => path.join(root, rel)),
+      untracked: [],
+    });
+  });
+
+  it("lists candidates that git ignores as untracked, and tracked or merely new ones not", () => {
+    const root = makeTempDir();
+    writeFiles(root, { ".gitignore": "*.gen.js\n", "kept.js": "" });
+    initRepo(root);
+    writeFiles(root, { "out.gen.js": "", "new.js": "" });
+    const candidates = ["kept.js", "out.gen.js", "new.js"].map((rel) => path.join(root, rel));
+    expect(checkWorkingTree([root], gitEnv(), candidates)).toEqual({
+      kind: "dirty",
+      files: [path.join(root, "new.js")],
+      untracked: [path.join(root, "out.gen.js")],
     });
   });
 
@@ -45,5 +66,34 @@ describe("checkWorkingTree", () => {
     initRepo(root);
     writeFiles(root, { "ab/x.js": "dirty" });
     expect(checkWorkingTree([path.join(root, "a*")], gitEnv())).toEqual({ kind: "clean" });
+  });
+
+  it("counts the files of a submodule as tracked", () => {
+    const sub = makeTempDir();
+    writeFiles(sub, { "s.js": "" });
+    initRepo(sub);
+    const root = makeTempDir();
+    writeFiles(root, { "m.js": "" });
+    initRepo(root);
+    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub, "sub");
+    git(root, "commit", "-qm", "add the submodule");
+    const candidates = [path.join(root, "m.js"), path.join(root, "sub", "s.js")];
+    expect(checkWorkingTree([root], gitEnv(), candidates)).toEqual({ kind: "clean" });
+  });
+});
+
+describe("checkWorkingTree: a repository nested in the work tree", () => {
+  it("lists it once as uncommitted, not its files as ignored", () => {
+    const root = makeTempDir();
+    writeFiles(root, { "m.js": "" });
+    initRepo(root);
+    const nested = path.join(root, "nested");
+    writeFiles(nested, { "n.js": "" });
+    initRepo(nested);
+    expect(checkWorkingTree([root], gitEnv(), [path.join(root, "m.js"), path.join(nested, "n.js")])).toEqual({
+      kind: "dirty",
+      files: [`${nested}/`],
+      untracked: [],
+    });
   });
 });

@@ -13,7 +13,7 @@ describe("main", () => {
     const root = makeTempDir();
     writeFiles(root, { "src/a.js": "process.exit(1);\n", "other/b.js": "process.exit(1);\n" });
     const io = captureIo(root);
-    const code = await main(["fix", "--quiet", "src"], { io, createEngine: () => fakeEngine() });
+    const code = await main(["fix", "--quiet", "--force", "src"], { io, createEngine: () => fakeEngine() });
     expect(code).toBe(0);
     expect(fs.readFileSync(path.join(root, "src/a.js"), "utf8")).toContain(MARKER);
     expect(fs.readFileSync(path.join(root, "other/b.js"), "utf8")).toBe("process.exit(1);\n");
@@ -55,7 +55,7 @@ describe("main", () => {
   it("returns 1 when a file failed", async () => {
     const root = makeTempDir();
     writeFiles(root, { "a.js": "process.exit(1); // ENGINE_THROW\n" });
-    expect(await main(["fix", "-q"], { io: captureIo(root), createEngine: () => fakeEngine() })).toBe(1);
+    expect(await main(["fix", "-q", "--force"], { io: captureIo(root), createEngine: () => fakeEngine() })).toBe(1);
   });
 
   it("rejects an unknown option with a clear message and exit 2", async () => {
@@ -156,5 +156,43 @@ describe("bin/traced-exit.js", () => {
     const result = spawnSync(process.execPath, [installBin(stub), "fix", "--dry-run", "src"], { encoding: "utf8" });
     expect(result.stdout).toBe('["fix","--dry-run","src"]');
     expect(result.status).toBe(3);
+  });
+});
+
+describe("main: arguments that would run nothing or the wrong thing", () => {
+  it("rejects an empty --transform list with exit 2, before creating the engine", async () => {
+    for (const value of ["", ","]) {
+      const root = makeTempDir();
+      writeFiles(root, { "a.js": "process.exit(1);\n" });
+      const io = captureIo(root);
+      let created = 0;
+      const code = await main(["fix", "-t", value, "--force"], { io, createEngine: () => (created++, fakeEngine()) });
+      expect(code).toBe(2);
+      expect(io.err()).toBe("traced-exit: --transform needs at least one codemod id (exit-to-throw, flush-before-exit, await-floating-promises, record-span-errors)\n");
+      expect(created).toBe(0);
+      expect(fs.readFileSync(path.join(root, "a.js"), "utf8")).toBe("process.exit(1);\n");
+    }
+  });
+
+  it.each([
+    ["null", "not null"],
+    ["[]", "not an array"],
+    ['"wrappers"', "not string"],
+  ])("rejects a settings file holding %s with exit 2", async (json, got) => {
+    const root = makeTempDir();
+    writeFiles(root, { "a.js": "process.exit(1);\n", "settings.json": json });
+    const io = captureIo(root);
+    const code = await main(["fix", "--force", "--settings", "settings.json", "a.js"], { io, createEngine: () => fakeEngine() });
+    expect(code).toBe(2);
+    expect(io.err()).toBe(`traced-exit: the --settings file settings.json must hold a JSON object (what ESLint's settings["traced-exit"] holds), ${got}\n`);
+    expect(fs.readFileSync(path.join(root, "a.js"), "utf8")).toBe("process.exit(1);\n");
+  });
+
+  it("rejects a settings file that is not JSON with exit 2 and the parser's reason", async () => {
+    const root = makeTempDir();
+    writeFiles(root, { "a.js": "process.exit(1);\n", "settings.json": "{ wrappers: [] }" });
+    const io = captureIo(root);
+    expect(await main(["fix", "--force", "--settings", "settings.json"], { io, createEngine: () => fakeEngine() })).toBe(2);
+    expect(io.err()).toMatch(/^traced-exit: cannot read the --settings file settings\.json: .*JSON/u);
   });
 });

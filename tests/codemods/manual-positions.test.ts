@@ -44,3 +44,40 @@ describe("manual-review positions", () => {
     expect(result.manual).toEqual([{ line: 5, column: 7, reason: expect.stringContaining("fix by hand") as unknown }]);
   });
 });
+
+describe("manual-review input positions, when one rewrite spans several of them", () => {
+  // All codemods: the task's callback is wrapped in recordSpanErrors(…) and the helpers are inserted
+  // at the top, which ESLint merges into one edit from the import to the callback's end. Every exit
+  // inside (each swallowed by a catch: no safe rewrite) must still map to its own place in the input.
+  const WRAPPED = `import * as traceloop from "@traceloop/node-server-sdk";
+
+export const run = () =>
+  traceloop.withTask({ name: "run" }, () => {
+    try {
+      process.exit(2);
+    } catch {}
+    try {
+      process.exit(3);
+    } catch {}
+  });
+
+export const one = () => traceloop.withTask({ name: "one" }, () => { try { process.exit(4); } catch {} });
+`;
+
+  it("maps each one to its own line and column, inside rewritten lines too", () => {
+    const result = createEngine().transform(WRAPPED, "/p/tasks.ts");
+    expect(result.output).toContain("recordSpanErrors(() => {");
+    const inputs = result.manual.map((item) => item.input);
+    expect(inputs).toEqual([
+      { line: 6, column: 7 },
+      { line: 9, column: 7 },
+      { line: 13, column: 76 },
+    ]);
+    for (const [index, code] of [2, 3, 4].entries()) {
+      const input = inputs[index] as { line: number; column: number };
+      expect(at(WRAPPED, input.line, input.column)).toMatch(new RegExp(`^process\\.exit\\(${code}\\);`, "u"));
+      const item = result.manual[index];
+      expect(at(result.output as string, item?.line ?? 0, item?.column ?? 0)).toMatch(new RegExp(`^process\\.exit\\(${code}\\);`, "u"));
+    }
+  });
+});

@@ -121,14 +121,14 @@ describe("traced-exit fix --settings", () => {
   });
 
   it("rewrites exits inside the user's own wrappers", () => {
-    const result = run(dir, "--settings", "settings.json", "job.ts");
+    const result = run(dir, "--force", "--settings", "settings.json", "job.ts");
     expect(result.code).toBe(0);
     expect(readFileSync(path.join(dir, "job.ts"), "utf8")).toContain(`throw Object.assign(new Error("process.exit() in job 'nightly'"), { exitCode: 1 });`);
   });
 
   it("refuses invalid settings with the reason, touching nothing", () => {
     writeFileSync(path.join(dir, "job.ts"), source);
-    const result = run(dir, "--settings", "bad-settings.json", "job.ts");
+    const result = run(dir, "--force", "--settings", "bad-settings.json", "job.ts");
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("wrappers[0].callback must be a non-negative integer");
     expect(readFileSync(path.join(dir, "job.ts"), "utf8")).toBe(source);

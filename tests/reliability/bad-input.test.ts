@@ -58,6 +58,9 @@ describe('settings["traced-exit"]', () => {
     ["a flush without export", { flushes: [{ module: "./t" }] }, /flushes\[0\]\.export must be a non-empty string/u],
     ["an initializer with an empty module", { initializers: [{ module: "" }] }, /initializers\[0\]\.module must be a non-empty string/u],
     ["entry not a boolean", { entry: "yes" }, /entry must be a boolean/u],
+    // Module and export names are written into the user's files by the fixes.
+    ["a quote in a module name", { flushes: [{ module: './t"; require("x")//', export: "flush" }] }, /flushes\[0\]\.module must be a module specifier without quotes/u],
+    ["code in an export name", { wrappers: [{ module: "./t", export: "run(); x" }] }, /wrappers\[0\]\.export must be an identifier name or a dotted path of them/u],
   ];
 
   // Every rule, alone, on a file that mentions nothing traced: a typo must not turn the rules off silently.
@@ -105,6 +108,22 @@ describe("traced-exit fix with the real engine", () => {
     for (const item of summary.failed) expect(item.reason).toMatch(/^cannot parse: .+ \(\d+:\d+\)$/u);
     expect(summary.failed[0]?.reason).toMatch(/\(8:\d+\)$/u);
     for (const [rel, content] of Object.entries(broken)) expect(fs.readFileSync(path.join(root, rel), "utf8")).toBe(content);
+  });
+
+  // The parser runs out of stack on code nested this deep: it has no position to give, so none is made up.
+  it("reports a file nested too deeply to parse without a made-up 0:0 position", async () => {
+    const root = makeTempDir();
+    const deep = `${NEEDS_FIX}\nexport const nested = ${"[".repeat(20_000)}${"]".repeat(20_000)};\n`;
+    writeFiles(root, { "src/deep.ts": deep, "src/deep.js": deep });
+    const io = captureIo(root);
+    const code = await main(["fix", "--force", "--quiet", "--json", "src"], { io, createEngine });
+    expect(code).toBe(1);
+    const reason = "cannot parse: Parsing error: Maximum call stack size exceeded (the code is nested too deeply for the parser)";
+    expect(JSON.parse(io.out()).failed).toEqual([
+      { file: "src/deep.js", reason },
+      { file: "src/deep.ts", reason },
+    ]);
+    expect(fs.readFileSync(path.join(root, "src/deep.ts"), "utf8")).toBe(deep);
   });
 
   it("prints unparsable files in the human summary too", async () => {

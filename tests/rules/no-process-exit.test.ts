@@ -3958,3 +3958,40 @@ describe("invalid settings[\"traced-exit\"] fail with a SettingsError naming the
     ]);
   });
 });
+
+describe("process inside a `with` statement", () => {
+  // Sloppy-mode CommonJS with ESLint's default parser: the only place `with` is allowed.
+  const lintScript = (code: string) =>
+    new Linter({ configType: "flat" }).verify(
+      code,
+      [
+        {
+          files: ["**/*.cjs"],
+          languageOptions: { sourceType: "commonjs", globals: { ...globals.node } },
+          plugins: { "traced-exit": { rules: { "no-process-exit": rule as never } } },
+          rules: { "traced-exit/no-process-exit": "error" },
+        },
+      ],
+      "file.cjs",
+    );
+  const inTask = (body: string) => dedent`
+    const traceloop = require("@traceloop/node-server-sdk");
+    traceloop.withTask({ name: "t" }, (config) => {
+      ${body}
+    });
+  `;
+
+  it("is not reported: `process` there may be a property of the object", () => {
+    expect(lintScript(inTask("with (config) { process.exit(1); }"))).toEqual([]);
+    // Functions declared inside the body see the object's properties too.
+    expect(lintScript(inTask("with (config) { const stop = () => process.exit(1); stop(); }"))).toEqual([]);
+  });
+
+  it("is reported in the object expression and after the statement, which `with` does not cover", () => {
+    const messages = lintScript(inTask("with (process.exit(1), config) {}\n  process.exit(2);"));
+    expect(messages.map((message) => [message.messageId, message.line])).toEqual([
+      ["exitInScope", 3],
+      ["exitInScope", 4],
+    ]);
+  });
+});
