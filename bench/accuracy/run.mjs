@@ -1,0 +1,271 @@
+// Accuracy of the rules on real code nobody here wrote, against labels written by reading it.
+//
+//   npm run accuracy                      build, fetch the corpora, lint them, compare with the labels
+//   node bench/accuracy/run.mjs [--corpus <package>] [--unlabelled out.jsonl] [--json out.json]
+//
+// bench/accuracy/manifest.json names each corpus: a published npm package at an exact version,
+// the folders of its own files to lint, and the SDK it uses. The package is fetched with
+// `npm pack` (its tarball only: its dependencies are never linted, so they are not installed) and
+// unpacked into bench/.accuracy-corpus/ (gitignored), once.
+//
+// bench/accuracy/labels.jsonl holds one verdict a line, keyed by corpus, file, rule, line and the
+// text of that line:
+//   label true    the finding is right (spans or their export really are lost there)
+//   label false   the finding is wrong
+//   label "miss"  nothing is reported there, and a rule should report (recall)
+// A finding with no label fails the run: a new finding is read and labelled, never just counted.
+// A `true` label whose finding is no longer reported counts as a miss.
+//
+// Test code (test/, __tests__/, spec/, e2e/, fixtures/, *.test.*, *.spec.*) is measured apart from
+// production code: see docs/accuracy.md for what it is expected to get. The run fails (exit 1) on
+// an unlabelled finding or when a rule's precision on production code is below its goal.
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+
+const require = createRequire(import.meta.url);
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "../..");
+export const CACHE = path.join(ROOT, "bench/.accuracy-corpus");
+export const MANIFEST = path.join(HERE, "manifest.json");
+export const LABELS = path.join(HERE, "labels.jsonl");
+const DECLARATION = /\.d\.[cm]?ts$/u;
+const TEST_PATH = /(?:^|\/)(?:test|tests|__tests__|__mocks__|spec|e2e|fixtures|__fixtures__)(?:\/|$)|\.(?:test|spec)\.[cm]?[jt]sx?$/u;
+const TEXT_MAX = 160;
+
+export const corpusId = (corpus) => `${corpus.package}@${corpus.version}`;
+export const isTestPath = (file) => TEST_PATH.test(file);
+
+/** A label's key: what identifies a finding across runs of the same pinned corpus. */
+export const keyOf = ({ corpus, file, rule, line, text }) => [corpus, file, rule, line, text].join("\u0000");
+
+/** The text of a finding's line, as a label records it: trimmed, and cut to a readable length. */
+export const lineText = (line) => {
+  const trimmed = line.trim();
+  if (trimmed.length <= TEXT_MAX) return trimmed;
+  return `${trimmed.slice(0, TEXT_MAX)}…#${createHash("sha1").update(trimmed).digest("hex").slice(0, 8)}`;
+};
+
+function option(args, name) {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+/** The package's folder in the cache, fetched and unpacked on first use. */
+function fetchCorpus(corpus) {
+  const dir = path.join(CACHE, corpusId(corpus).replaceAll("/", "+"));
+  const done = path.join(dir, ".unpacked");
+  if (fs.existsSync(done)) return path.join(dir, "package");
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const out = execFileSync("npm", ["pack", "--json", "--pack-destination", dir, corpusId(corpus)], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const [{ filename }] = JSON.parse(out);
+  execFileSync("tar", ["-xzf", path.join(dir, filename), "-C", dir]);
+  fs.rmSync(path.join(dir, filename));
+  fs.writeFileSync(done, "");
+  return path.join(dir, "package");
+}
+
+function listFiles(pkgDir, corpus) {
+  const only = new RegExp(corpus.only, "u");
+  const files = [];
+  const visit = (full) => {
+    const stat = fs.statSync(full);
+    if (stat.isDirectory()) {
+      for (const name of fs.readdirSync(full).sort()) if (name !== "node_modules") visit(path.join(full, name));
+    } else if (only.test(full) && !DECLARATION.test(full)) {
+      files.push(full);
+    }
+  };
+  for (const include of corpus.include) visit(path.join(pkgDir, include));
+  return [...new Set(files)];
+}
+
+/** The config a user of the plugin writes: configs.recommended, espree for JavaScript, typescript-eslint's parser for TypeScript. */
+function lintConfig(plugin, tsParser, commonjs) {
+  return [
+    { files: ["**/*.{js,mjs,cjs,jsx}"], languageOptions: { ecmaVersion: "latest", sourceType: commonjs ? "commonjs" : "module" } },
+    { files: ["**/*.mjs"], languageOptions: { sourceType: "module" } },
+    { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" } },
+    { files: ["**/*.{ts,tsx,mts,cts}"], languageOptions: { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } } },
+    // Inline `eslint-disable` comments of the corpus would hide findings from the measurement.
+    { linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" } },
+    plugin.configs.recommended,
+  ];
+}
+
+async function lintCorpus(corpus, mods) {
+  const pkgDir = fetchCorpus(corpus);
+  // `sourceType` in the manifest for a build whose nearest package.json says `"type": "module"` (Sentry's build/esm).
+  const commonjs = (corpus.sourceType ?? JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8")).type) !== "module";
+  const files = listFiles(pkgDir, corpus);
+  const eslint = new mods.ESLint({ cwd: pkgDir, overrideConfigFile: true, overrideConfig: lintConfig(mods.plugin, mods.tsParser, commonjs), ignore: false });
+  const results = await eslint.lintFiles(files);
+  const findings = [];
+  const parseErrors = [];
+  for (const result of results) {
+    const file = path.relative(pkgDir, result.filePath).split(path.sep).join("/");
+    const lines = fs.readFileSync(result.filePath, "utf8").split(/\r?\n/u);
+    for (const message of result.messages) {
+      if (message.fatal) {
+        parseErrors.push(`${corpusId(corpus)} ${file}:${message.line}: ${message.message}`);
+        continue;
+      }
+      if (!message.ruleId?.startsWith("traced-exit/")) continue;
+      findings.push({
+        corpus: corpusId(corpus),
+        file,
+        rule: message.ruleId.slice("traced-exit/".length),
+        line: message.line,
+        text: lineText(lines[message.line - 1] ?? ""),
+        message: message.message,
+        test: isTestPath(file),
+      });
+    }
+  }
+  return { files: files.length, testFiles: files.filter((file) => isTestPath(path.relative(pkgDir, file).split(path.sep).join("/"))).length, parseErrors, findings };
+}
+
+export function readLabels(file = LABELS) {
+  if (!fs.existsSync(file)) return [];
+  return fs
+    .readFileSync(file, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line, index) => {
+      const label = JSON.parse(line);
+      if (![true, false, "miss"].includes(label.label) || typeof label.reason !== "string" || label.reason.trim() === "") {
+        throw new Error(`${path.relative(ROOT, file)}:${index + 1}: a label is true, false or "miss", with a reason`);
+      }
+      return label;
+    });
+}
+
+/** Counts per group: true and false findings, misses; precision and recall from them. */
+function newCounts() {
+  return { tp: 0, fp: 0, fn: 0, unlabelled: 0 };
+}
+const ratio = (a, b) => (b === 0 ? null : a / b);
+const pct = (value) => (value === null ? "   —  " : `${(value * 100).toFixed(1).padStart(5)}%`);
+
+/**
+ * Joins findings with labels. A finding is true or false by its label; a "miss" label that is now
+ * reported counts as true; a `true` label no longer reported counts as a miss.
+ */
+export function score(findings, labels, corpora) {
+  const byKey = new Map(labels.map((label) => [keyOf(label), label]));
+  const reported = new Set(findings.map(keyOf));
+  const sdkOf = new Map(corpora.map((corpus) => [corpusId(corpus), corpus.sdk]));
+  const groups = new Map();
+  const bump = (names, field) => {
+    for (const name of names) {
+      if (!groups.has(name)) groups.set(name, newCounts());
+      groups.get(name)[field] += 1;
+    }
+  };
+  const groupNames = ({ rule, corpus, file }) => {
+    const part = isTestPath(file) ? "test" : "production";
+    return [`rule\u0000${rule}\u0000${part}`, `corpus\u0000${corpus}\u0000${part}`, `sdk\u0000${sdkOf.get(corpus)}\u0000${part}`, `all\u0000all\u0000${part}`];
+  };
+  const unlabelled = [];
+  const nowFound = [];
+  for (const finding of findings) {
+    const label = byKey.get(keyOf(finding));
+    if (label === undefined) {
+      unlabelled.push(finding);
+      bump(groupNames(finding), "unlabelled");
+    } else {
+      if (label.label === "miss") nowFound.push(finding);
+      bump(groupNames(finding), label.label === false ? "fp" : "tp");
+    }
+  }
+  const gone = [];
+  for (const label of labels) {
+    if (reported.has(keyOf(label))) continue;
+    if (label.label === true || label.label === "miss") bump(groupNames(label), "fn");
+    if (label.label !== "miss") gone.push(label);
+  }
+  return { groups, unlabelled, nowFound, gone };
+}
+
+/** One row per name and part; `always` prints a row with zeros where nothing was found (each rule, in production code). */
+function table(groups, kind, rows, always = false) {
+  const lines = [`| ${kind} | part | true | false | missed | unlabelled | precision | recall |`, "|---|---|---:|---:|---:|---:|---:|---:|"];
+  for (const name of rows) {
+    for (const part of ["production", "test"]) {
+      const c = groups.get(`${kind}\u0000${name}\u0000${part}`) ?? (always && part === "production" ? newCounts() : undefined);
+      if (c === undefined) continue;
+      lines.push(`| ${name} | ${part} | ${c.tp} | ${c.fp} | ${c.fn} | ${c.unlabelled} | ${pct(ratio(c.tp, c.tp + c.fp))} | ${pct(ratio(c.tp, c.tp + c.fn))} |`);
+    }
+  }
+  return lines.join("\n");
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const manifest = JSON.parse(fs.readFileSync(MANIFEST, "utf8"));
+  const only = option(args, "--corpus");
+  const corpora = manifest.corpora.filter((corpus) => only === undefined || corpus.package === only);
+  const mods = { ESLint: require("eslint").ESLint, tsParser: require("@typescript-eslint/parser"), plugin: require(path.join(ROOT, "dist/index.js")) };
+  const start = performance.now();
+  const findings = [];
+  const parseErrors = [];
+  console.log("| corpus | SDK | kind | files | of them test | parse errors | findings | seconds |\n|---|---|---|---:|---:|---:|---:|---:|");
+  for (const corpus of corpora) {
+    const begun = performance.now();
+    const result = await lintCorpus(corpus, mods);
+    findings.push(...result.findings);
+    parseErrors.push(...result.parseErrors);
+    console.log(`| ${corpusId(corpus)} | ${corpus.sdk} | ${corpus.kind} | ${result.files} | ${result.testFiles} | ${result.parseErrors.length} | ${result.findings.length} | ${((performance.now() - begun) / 1000).toFixed(1)} |`);
+  }
+  const ids = new Set(corpora.map(corpusId));
+  const labels = readLabels().filter((label) => ids.has(label.corpus));
+  const { groups, unlabelled, nowFound, gone } = score(findings, labels, corpora);
+  const rules = Object.keys(mods.plugin.rules).sort();
+  console.log(`\nPer rule\n${table(groups, "rule", rules, true)}`);
+  console.log(`\nPer corpus\n${table(groups, "corpus", [...ids])}`);
+  console.log(`\nPer SDK\n${table(groups, "sdk", [...new Set(corpora.map((corpus) => corpus.sdk))])}`);
+  console.log(`\nAll\n${table(groups, "all", ["all"])}`);
+  // A file that does not parse is not measured (ESLint's default parser, as users run it).
+  for (const error of parseErrors) console.log(`not parsed: ${error}`);
+  for (const finding of nowFound) console.log(`now reported (was a labelled miss): ${finding.corpus} ${finding.file}:${finding.line} ${finding.rule}`);
+  for (const label of gone) console.log(`no longer reported (labelled ${label.label}): ${label.corpus} ${label.file}:${label.line} ${label.rule}`);
+
+  let failed = false;
+  if (unlabelled.length > 0) {
+    failed = true;
+    console.log(`\n${unlabelled.length} finding(s) have no label; read each and add it to ${path.relative(ROOT, LABELS)}:`);
+    for (const finding of unlabelled) console.log(`  ${finding.corpus} ${finding.file}:${finding.line} ${finding.rule}: ${finding.text}\n      ${finding.message}`);
+    const out = option(args, "--unlabelled");
+    if (out !== undefined) {
+      fs.writeFileSync(out, unlabelled.map(({ corpus, file, rule, line, text, message }) => JSON.stringify({ corpus, file, rule, line, text, message, label: null, reason: "" })).join("\n") + "\n");
+    }
+  }
+  if (only === undefined) {
+    for (const rule of rules) {
+      const c = groups.get(`rule\u0000${rule}\u0000production`) ?? newCounts();
+      const precision = ratio(c.tp, c.tp + c.fp);
+      const goal = manifest.goals.precision[rule] ?? 0;
+      if (precision !== null && precision < goal) {
+        failed = true;
+        console.log(`${rule}: precision on production code ${pct(precision).trim()} is below its goal ${pct(goal).trim()}`);
+      }
+      const recall = ratio(c.tp, c.tp + c.fn);
+      const recallGoal = manifest.goals.recall[rule] ?? 0;
+      if (recall !== null && recall < recallGoal) {
+        failed = true;
+        console.log(`${rule}: recall on production code ${pct(recall).trim()} is below today's ${pct(recallGoal).trim()}`);
+      }
+    }
+  }
+  const json = option(args, "--json");
+  if (json !== undefined) fs.writeFileSync(json, JSON.stringify({ findings, groups: Object.fromEntries(groups) }, null, 1));
+  console.log(`\n${findings.length} findings in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  process.exitCode = failed ? 1 : 0;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
