@@ -13,8 +13,8 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type { TracedScope } from "../scopes/model";
 import { resolveCallback, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
-import { memberName, skipWrappers } from "../scopes/ast";
-import { AST_NODE_TYPES } from "@typescript-eslint/utils";
+import { isFunction, memberName, skipWrappers } from "../scopes/ast";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { ensureOtelHelpers } from "./imports";
 import type { FileFlavour } from "./imports";
 
@@ -152,6 +152,9 @@ function topLevelCalls(body: FunctionNode["body"]): TSESTree.CallExpression[] {
  */
 function handlesSpan(fn: FunctionNode, index: number, sourceCode: Readonly<TSESLint.SourceCode>, hops: number, finish?: string): boolean {
   if (handlesOwnErrors(fn.body, sourceCode, hops, finish)) return true;
+  // `(span) => context.with(ctx, () => { try { … } catch (e) { span.end(); throw e; } })`: the try is one
+  // inline callback down, run synchronously by a context helper (Langfuse's startActiveObservation).
+  if (topLevelCalls(fn.body).some((call) => call.arguments.some((arg) => isFunction(arg) && handlesOwnErrors(arg.body, sourceCode, hops, finish)))) return true;
   const param = fn.params[index];
   if (param?.type !== AST_NODE_TYPES.Identifier || hops >= MAX_HOPS) return false;
   const span = sourceCode.getDeclaredVariables(fn).find((variable) => variable.defs.some((def) => def.name === param));
@@ -171,6 +174,26 @@ function handlesSpan(fn: FunctionNode, index: number, sourceCode: Readonly<TSESL
   });
 }
 
+/**
+ * The callback hands its span, with the work, to a function its caller passed in, and never ends the
+ * span itself: the caller owns the span. A tracer wrapper (`class OITracer implements Tracer`) or a
+ * library's `traceable(fn)`:
+ *
+ *   startActiveSpan(name, opts, ctx, fn) { return this.tracer.startActiveSpan(name, opts, ctx, (span) => fn(wrap(span))); }
+ *
+ * A callback that ends the span on its success path owns it, and stays a finding.
+ */
+function delegatesToCaller(fn: FunctionNode, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  if (endsOrRecords(fn.body, sourceCode, MAX_HOPS)) return false;
+  return topLevelCalls(fn.body).some((call) => {
+    const callee = skipWrappers(call.callee);
+    if (callee.type !== AST_NODE_TYPES.Identifier) return false;
+    const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    return def?.type === "Parameter" && def.node !== fn;
+  });
+}
+
 /** An error thrown in this scope's callback reaches the span: the SDK, our wrapper or the callback's own try records it. */
 export function scopeRecordsErrors(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   if (scope.spec.errors === "recorded" || scope.wrapped) return true;
@@ -180,7 +203,10 @@ export function scopeRecordsErrors(scope: TracedScope, sourceCode: Readonly<TSES
   if (scope.spec.errors === "user-owned") {
     // Sentry's `startSpanManual(opts, (span, finish) => …)`: calling `finish()` ends the span.
     const finishParam = scope.spec.finishParam === undefined ? undefined : scope.callback.params[scope.spec.finishParam];
-    return handlesSpan(scope.callback, scope.spec.spanParam ?? 0, sourceCode, 0, finishParam?.type === AST_NODE_TYPES.Identifier ? finishParam.name : undefined);
+    return (
+      handlesSpan(scope.callback, scope.spec.spanParam ?? 0, sourceCode, 0, finishParam?.type === AST_NODE_TYPES.Identifier ? finishParam.name : undefined) ||
+      delegatesToCaller(scope.callback, sourceCode)
+    );
   }
   return handlesOwnErrors(body, sourceCode, 0);
 }

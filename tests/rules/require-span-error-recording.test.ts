@@ -49,6 +49,49 @@ function unhandledSpan(body: string, line: number, callback: string, imports?: s
 
 ruleTester.run("require-span-error-recording", testedRule, {
   valid: [
+    // Who owns the span (issue 13; the shapes read in @langfuse/tracing, @arizeai/openinference-core, langsmith).
+    // The try that records and ends the span is one inline callback down, in a context helper run synchronously.
+    dedent`
+      declare const tracer: import("@opentelemetry/api").Tracer;
+      import { context, SpanStatusCode } from "@opentelemetry/api";
+      export function observe(name: string, fn: () => unknown, endOnExit: boolean) {
+        return tracer.startActiveSpan(name, (span) => {
+          const ctx = context.active();
+          return context.with(ctx, () => {
+            try {
+              const result = fn();
+              if (endOnExit) span.end();
+              return result;
+            } catch (error) {
+              span.setStatus({ code: SpanStatusCode.ERROR });
+              if (endOnExit) span.end();
+              throw error;
+            }
+          });
+        });
+      }
+    `,
+    // A tracer wrapper hands the span (here wrapped) with the work to the function its caller passed: the caller owns it.
+    dedent`
+      import type { Span, Tracer } from "@opentelemetry/api";
+      class Labelled { constructor(readonly span: Span) {} }
+      export class LabellingTracer {
+        constructor(private readonly tracer: Tracer) {}
+        startActiveSpan<T>(name: string, fn: (span: Labelled) => T): T {
+          return this.tracer.startActiveSpan(name, (span) => fn(new Labelled(span)));
+        }
+      }
+    `,
+    // A library's wrapper runs the caller's function inside the span it opens and leaves the span to it.
+    dedent`
+      declare const tracer: import("@opentelemetry/api").Tracer;
+      declare function tagRun(): void;
+      export const traced = (fn: () => unknown) => () =>
+        tracer.startActiveSpan("run", () => {
+          tagRun();
+          return fn();
+        });
+    `,
     // Already wrapped by our helper: the span records the error and ends.
     dedent`
       ${TRACELOOP}
@@ -248,6 +291,34 @@ ruleTester.run("require-span-error-recording", testedRule, {
     "work().then(() => done());",
   ],
   invalid: [
+    // Handing the work to the caller's function does not hand over a span the callback ends itself, on success only.
+    (() => {
+      const body = dedent`
+        const tracer = getTracer();
+        export function traced<T>(fn: () => T): T {
+          return tracer.startActiveSpan("s", (span) => {
+            const result = fn();
+            span.end();
+            return result;
+          });
+        }
+      `;
+      const callback = "(span) => {\n    const result = fn();\n    span.end();\n    return result;\n  }";
+      return {
+        code: body,
+        errors: [
+          {
+            messageId: "spanNotEndedOnError" as const,
+            data: { scope: "Span 's'", why: OTEL_WHY },
+            line: 3,
+            column: 10,
+            endLine: 3,
+            endColumn: 32,
+            suggestions: wrap(withHelpers(OTEL_IMPORT, body.replace(callback, `recordSpanErrors(${callback})`))),
+          },
+        ],
+      };
+    })(),
     // A callback that never uses its span (LangSmith's OpenTelemetry bridge has this shape) leaves it open on
     // every path: that is what the message says, and wrapping would only end it on errors, so no suggestion.
     ...[
