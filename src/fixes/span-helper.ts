@@ -179,7 +179,10 @@ function handlesSpan(fn: FunctionNode, index: number, sourceCode: Readonly<TSESL
  * span itself: the caller owns the span. A tracer wrapper (`class OITracer implements Tracer`) or a
  * library's `traceable(fn)`:
  *
- *   startActiveSpan(name, opts, ctx, fn) { return this.tracer.startActiveSpan(name, opts, ctx, (span) => fn(wrap(span))); }
+ *   startActiveSpan(name, ...args) {
+ *     const { opts, ctx, fn } = parseArgs(args);
+ *     return this.tracer.startActiveSpan(name, opts, ctx, (span) => fn(wrap(span)));
+ *   }
  *
  * A callback that ends the span on its success path owns it, and stays a finding.
  */
@@ -190,7 +193,11 @@ function delegatesToCaller(fn: FunctionNode, sourceCode: Readonly<TSESLint.Sourc
     if (callee.type !== AST_NODE_TYPES.Identifier) return false;
     const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    return def?.type === "Parameter" && def.node !== fn;
+    // A parameter of an enclosing function, or a local taken from its arguments (`const { fn } = parse(args)`),
+    // that is no function of this file (those are followed by handlesSpan).
+    if (!variable || !def || def.node === fn || resolveCallback(sourceCode, callee)) return false;
+    const declaredIn = variable.scope.block;
+    return (def.type === "Parameter" || def.type === "Variable") && isFunction(declaredIn) && declaredIn !== fn;
   });
 }
 

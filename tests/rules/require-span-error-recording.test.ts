@@ -80,6 +80,13 @@ ruleTester.run("require-span-error-recording", testedRule, {
         startActiveSpan<T>(name: string, fn: (span: Labelled) => T): T {
           return this.tracer.startActiveSpan(name, (span) => fn(new Labelled(span)));
         }
+        startActiveSpanWith<T>(name: string, ...args: [(span: Labelled) => T] | [object, (span: Labelled) => T]): T {
+          const { run } = args.length === 1 ? { run: args[0] } : { run: args[1] };
+          return this.tracer.startActiveSpan(name, (span) => {
+            const labelled = new Labelled(span);
+            return run(labelled);
+          });
+        }
       }
     `,
     // A library's wrapper runs the caller's function inside the span it opens and leaves the span to it.
