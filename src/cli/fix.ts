@@ -7,6 +7,7 @@ import { UsageError } from "./errors";
 import { checkWorkingTree } from "./git";
 import { createProgress } from "./progress";
 import { describeParseError, findSyntaxError } from "./reparse";
+import { processInWorkers, type WorkerOptions } from "./parallel";
 import { formatSummary } from "./summary";
 
 export interface FixOptions {
@@ -20,6 +21,11 @@ export interface FixOptions {
   quiet?: boolean;
   /** Print the summary (and dry-run patches) as JSON on stdout. */
   json?: boolean;
+  /**
+   * Rewrite in this many worker threads, each with its own engine built from `engineOptions` by
+   * `loadEngine`; absent or `cpus: 1`, everything runs in-process with the given engine.
+   */
+  workers?: WorkerOptions;
 }
 
 export interface FixIo {
@@ -162,9 +168,7 @@ async function processFiles(
     files.length,
     !options.quiet,
   );
-  for (const [index, file] of files.entries()) {
-    progress.update(index + 1, file.displayPath);
-    const outcome = processFile(file, engine, dryRun);
+  const record = (file: SourceFile, outcome: Outcome) => {
     // Positions in the file as it is on disk after the run: the output where it was written, else the input.
     const written = outcome.kind === "changed" && !dryRun;
     for (const item of outcome.manual) {
@@ -177,6 +181,17 @@ async function processFiles(
       summary.changed.push(file.displayPath);
       if (outcome.patch !== undefined) summary.patches?.push({ file: file.displayPath, patch: outcome.patch });
     }
+  };
+  if (options.workers && options.workers.cpus > 1) {
+    // Outcomes arrive in any order; they are recorded in file order, so the summary is the in-process one.
+    const outcomes = await processInWorkers(files, engine, dryRun, options.workers, (done, file) => progress.update(done, file.displayPath));
+    for (const [index, file] of files.entries()) record(file, outcomes[index] as Outcome);
+    progress.done();
+    return summary;
+  }
+  for (const [index, file] of files.entries()) {
+    progress.update(index + 1, file.displayPath);
+    record(file, processFile(file, engine, dryRun));
     // Let a TTY progress line and signals through on very long runs.
     if (index % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
   }
@@ -184,13 +199,24 @@ async function processFiles(
   return summary;
 }
 
-type Outcome = { manual: ManualReview[] } & (
+/** What became of one file; plain data, so a worker thread can send it back (./parallel.ts). */
+export type Outcome = { manual: ManualReview[] } & (
   | { kind: "unchanged" }
   | { kind: "failed"; reason: string }
   | { kind: "changed"; patch?: string }
 );
 
 function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome {
+  const read = readSource(file, engine);
+  return typeof read === "string" ? rewriteSource(file, read, engine, dryRun) : read;
+}
+
+/**
+ * The cheap half: read the file and run the text prefilter. Returns the source to rewrite, or the
+ * outcome when there is nothing to rewrite. With --cpus > 1 this runs on the main thread and only
+ * the sources it returns go to the workers.
+ */
+export function readSource(file: SourceFile, engine: Engine): string | Outcome {
   let original: Buffer;
   try {
     original = fs.readFileSync(file.absPath);
@@ -204,7 +230,13 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
     // Decoding replaced bytes with U+FFFD; writing that back would corrupt the file.
     return { kind: "failed", reason: "not valid UTF-8; not processed", manual: [] };
   }
+  return source;
+}
 
+/** The costly half: transform, re-parse, then the patch (dry run) or the write. */
+export function rewriteSource(file: SourceFile, source: string, engine: Engine, dryRun: boolean): Outcome {
+  // The bytes read: readSource has checked that the file is exactly `source` in UTF-8.
+  const original = Buffer.from(source, "utf8");
   let output: string | undefined;
   let manual: Outcome["manual"];
   try {
