@@ -35,6 +35,11 @@ export type Reply = { id: number; outcome: Outcome } | { id: number; error: { me
 
 /** Sources read ahead of the workers; bounds memory on a repository where every file is traced. */
 const MAX_WAITING = 64;
+/**
+ * Sources a worker holds at once: the one it rewrites and the next, so it never idles while the
+ * main thread, busy reading or descheduled on a loaded machine, has yet to answer its last message.
+ */
+const IN_FLIGHT = 2;
 /** How many files the main thread reads between two looks at the workers' answers. */
 const READS_PER_TURN = 32;
 
@@ -79,7 +84,8 @@ export async function processInWorkers(
 
 interface Slot {
   worker: Worker;
-  job?: Job;
+  /** Sent and not answered yet, oldest (the one being rewritten) first. */
+  jobs: Job[];
 }
 
 class Pool {
@@ -119,13 +125,13 @@ class Pool {
 
   private dispatch(): void {
     while (this.waiting.length > 0 && !this.failure) {
-      let slot = this.slots.find((candidate) => candidate.job === undefined);
-      if (!slot) {
-        if (this.slots.length >= this.options.cpus) break;
-        slot = this.start();
-      }
+      // An idle worker, else a new one while there may be more, else the least busy with room.
+      let slot = this.slots.find((candidate) => candidate.jobs.length === 0);
+      if (!slot && this.slots.length < this.options.cpus) slot = this.start();
+      slot ??= this.slots.filter((candidate) => candidate.jobs.length < IN_FLIGHT).sort((a, b) => a.jobs.length - b.jobs.length)[0];
+      if (!slot) break;
       const job = this.waiting.shift() as Job;
-      slot.job = job;
+      slot.jobs.push(job);
       slot.worker.postMessage(job);
     }
     if (this.drained && (this.waiting.length < MAX_WAITING || this.failure)) {
@@ -137,12 +143,12 @@ class Pool {
 
   private start(): Slot {
     const worker = createWorker(this.options.engineOptions);
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, jobs: [] };
     this.slots.push(slot);
     worker.on("message", (reply: Reply) => {
       const callback = this.callbacks.get(reply.id);
       this.callbacks.delete(reply.id);
-      slot.job = undefined;
+      slot.jobs = slot.jobs.filter((job) => job.id !== reply.id);
       if ("error" in reply) {
         const error = new Error(reply.error.message);
         if (reply.error.stack !== undefined) error.stack = reply.error.stack;
@@ -156,7 +162,8 @@ class Pool {
     worker.on("error", (error) => this.fail(error));
     worker.on("exit", (code) => {
       // Only close() ends a worker; any other exit (out of memory, a crash) lost what it was doing.
-      if (!this.closed) this.fail(new Error(`a worker thread exited with code ${code}${slot.job ? ` while rewriting ${slot.job.file.displayPath}` : ""}`));
+      const lost = slot.jobs[0];
+      if (!this.closed) this.fail(new Error(`a worker thread exited with code ${code}${lost ? ` while rewriting ${lost.file.displayPath}` : ""}`));
     });
     return slot;
   }
