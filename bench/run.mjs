@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { CORPUS, ensureCorpus, listCorpus } from "./corpus.mjs";
 import { benchLint, benchLintEspree } from "./lint.mjs";
 import { benchCommands } from "./codemod.mjs";
+import { coresSection } from "./cores.mjs";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
@@ -321,7 +322,7 @@ One do-nothing rule costs ${pct(lintEspree.floorRuleCpuMs / lintEspree.floorCpuM
 ` : ""}
 ## Codemod: \`traced-exit fix --dry-run\` beside no-op jscodeshift transforms
 
-Child processes on the same directory: \`node bin/traced-exit.js fix --dry-run --quiet --json .\` (the dist build) and
+Child processes on the same directory: \`node bin/traced-exit.js fix --dry-run --quiet --json .\` (the dist build, with its default \`--cpus\`: one worker thread per CPU; see [Cores](#cores)) and
 jscodeshift ${info.jscodeshift} with its default worker count (max(cpus − 1, 1) = ${Math.max(info.nproc - 1, 1)}).
 
 - *no-op*: \`jscodeshift --no-babel -t bench/jscodeshift/noop.js --dry\`: returns \`undefined\` without reading the AST, so
@@ -367,7 +368,7 @@ ${scalingRows}
 
 Start-up (empty directory): CLI ${ms(startup.cli.ms)} wall / ${ms(startup.cli.cpuMs)} CPU, ${startup.cli.peakRssMb.toFixed(0)} MB; no-op ${ms(startup.noop.ms)} / ${ms(startup.noop.cpuMs)}, ${startup.noop.peakRssMb.toFixed(0)} MB.
 
-${sweepSection()}
+${coresSection()}${sweepSection()}
 ## What was fixed to get here
 
 Found by these benchmarks and the reliability sweep (tests/reliability/), profiled with \`node --cpu-prof\`:
