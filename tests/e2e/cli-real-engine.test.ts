@@ -128,11 +128,12 @@ describe("traced-exit fix --settings", () => {
 });
 
 describe("what the built CLI loads", () => {
-  // Runs the CLI in-process in a child Node and lists the modules it loaded.
+  // Runs the CLI in-process in a child Node and lists the modules it loaded. One thread (--cpus 1): with
+  // workers the engine loads in them, where require.cache of the main thread does not show it.
   function loaded(cwd: string): { code: number; modules: string[] } {
     const script = `
       const { main } = require(${JSON.stringify(path.join(root, "dist/cli/index.js"))});
-      main(["fix", "--dry-run", "--quiet", "--json", "."]).then((code) => {
+      main(["fix", "--dry-run", "--quiet", "--json", "--cpus", "1", "."]).then((code) => {
         process.stderr.write(JSON.stringify({ code, modules: Object.keys(require.cache) }));
       });`;
     const result = spawnSync(process.execPath, ["-e", script], { cwd, env: gitEnv(), encoding: "utf8" });
