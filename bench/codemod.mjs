@@ -24,6 +24,9 @@ const TIME = "/usr/bin/time";
 
 export const COMMANDS = {
   cli: () => [path.join(ROOT, "bin/traced-exit.js"), "fix", "--dry-run", "--quiet", "--json", "."],
+  // The CLI in one thread, and on two worker threads (bench/cores.mjs).
+  "cli-cpus-1": () => [...COMMANDS.cli(), "--cpus", "1"],
+  "cli-cpus-2": () => [...COMMANDS.cli(), "--cpus", "2"],
   noop: () => [JSCODESHIFT, "--no-babel", "-t", path.join(BENCH, "jscodeshift/noop.js"), "--dry", "--silent", `--extensions=${EXTENSIONS}`, "."],
   "noop-babel": () => [JSCODESHIFT, "-t", path.join(BENCH, "jscodeshift/noop.js"), "--dry", "--silent", `--extensions=${EXTENSIONS}`, "."],
   "parse-noop": () => [JSCODESHIFT, "--no-babel", "--parser=tsx", "-t", path.join(BENCH, "jscodeshift/parse-noop.js"), "--dry", "--silent", `--extensions=${EXTENSIONS}`, "."],
@@ -45,7 +48,7 @@ export function runOnce(name, cwd) {
   const rss = /__PEAK_RSS_KB=(\d+)/u.exec(stderr);
   const cpu = /__CPU_S=([\d.]+)\+([\d.]+)/u.exec(stderr);
   let summary;
-  if (name === "cli") {
+  if (name.startsWith("cli")) {
     const text = fs.readFileSync(out, "utf8");
     try {
       summary = JSON.parse(text);

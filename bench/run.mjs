@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { CORPUS, ensureCorpus, listCorpus } from "./corpus.mjs";
 import { benchLint, benchLintEspree } from "./lint.mjs";
 import { benchCommands } from "./codemod.mjs";
+import { coresSection } from "./cores.mjs";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
@@ -321,7 +322,7 @@ One do-nothing rule costs ${pct(lintEspree.floorRuleCpuMs / lintEspree.floorCpuM
 ` : ""}
 ## Codemod: \`traced-exit fix --dry-run\` beside no-op jscodeshift transforms
 
-Child processes on the same directory: \`node bin/traced-exit.js fix --dry-run --quiet --json .\` (the dist build) and
+Child processes on the same directory: \`node bin/traced-exit.js fix --dry-run --quiet --json .\` (the dist build, with its default \`--cpus\`: one worker thread per CPU; see [Cores](#cores)) and
 jscodeshift ${info.jscodeshift} with its default worker count (max(cpus − 1, 1) = ${Math.max(info.nproc - 1, 1)}).
 
 - *no-op*: \`jscodeshift --no-babel -t bench/jscodeshift/noop.js --dry\`: returns \`undefined\` without reading the AST, so
@@ -367,7 +368,7 @@ ${scalingRows}
 
 Start-up (empty directory): CLI ${ms(startup.cli.ms)} wall / ${ms(startup.cli.cpuMs)} CPU, ${startup.cli.peakRssMb.toFixed(0)} MB; no-op ${ms(startup.noop.ms)} / ${ms(startup.noop.cpuMs)}, ${startup.noop.peakRssMb.toFixed(0)} MB.
 
-${sweepSection()}
+${coresSection()}${sweepSection()}
 ## What was fixed to get here
 
 Found by these benchmarks and the reliability sweep (tests/reliability/), profiled with \`node --cpu-prof\`:
@@ -405,6 +406,22 @@ Found by these benchmarks and the reliability sweep (tests/reliability/), profil
 - **Engine** (reliability): files with an unused \`eslint-disable\` comment (13 of the 400 injected files) or a
   \`/* eslint-env */\` comment failed with "cannot lint"; ESLint 10 reports both as problems without a rule id, and
   the second as fatal. Only a missing SourceCode now means a parse error.
+- **Per traced file** (issue 15; src/codemods/fix-order.ts, src/cli/reparse.ts, src/fixes/exit-fix.ts): a CPU profile
+  of \`traced-exit fix --dry-run\` on the injected corpus put ~70 % in ESLint's \`verify\` (parsing, scope analysis,
+  traversal; our rules ~15 %), run 2.75 times a file, then 8 % in the re-parse before a write and ~17 % in garbage
+  collection. (1) In 249 of the 400 files no-process-exit's and require-span-error-recording's fixes cover the same
+  range (the helpers at the top to the end of the callback); the span fix won the tie, so the exit waited for a second
+  pass. The exit's fix records the error on the span too, so it now goes first: 2.25 lints a file, outputs
+  byte-identical. (2) The re-parse used \`@typescript-eslint/parser\`'s \`parse()\`, which always builds tokens,
+  comments and a scope manager; typescript-estree's \`parse\` (the parser's own copy) checks the same syntax in about
+  a third less time. (3) Measuring the other order found a real bug: the exit suggestion wrapped a recursive
+  function's callback twice (\`recordSpanErrors(recordSpanErrors(…))\`, 2 of the 400 files). Before / after, one
+  thread, 3 paired rounds on 2026-12-06 (machine load ~10 on 2 CPUs, so every figure is about 2x this page's others):
+  33.7 s → 22.3 s CPU, paired ratio 0.65; per traced file, start-up taken out, 83.9 → 55.3 ms, against 1.45 ms for
+  the jscodeshift no-op in the same rounds (57.8x → 38.2x). Left: 101 files still need a third lint, where a small
+  exit fix (one statement replaced, nothing added at the top) sits inside the span fix's range; ESLint merges a fix's parts into one
+  range, so the two cannot be applied together without re-deriving the parts. ESLint's own scope analysis spends
+  ~10 % of the run copying visitor keys for every pattern (esrecurse), which no plugin option avoids.
 `;
 }
 

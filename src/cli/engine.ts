@@ -61,6 +61,11 @@ export function registerEngineFactory(factory: EngineFactory | undefined): void 
   registeredFactory = factory;
 }
 
+/** A registered factory lives in this thread only: worker threads could not build the same engine. */
+export function hasRegisteredEngineFactory(): boolean {
+  return registeredFactory !== undefined;
+}
+
 /** Thrown when no engine can be created; the CLI reports it and exits 2. */
 export class EngineUnavailableError extends Error {
   override name = "EngineUnavailableError";

@@ -9,6 +9,7 @@ import { checkDependencies, type DependencyToDeclare, withDependencies } from ".
 import { checkWorkingTree, type WorkingTreeState } from "./git";
 import { createProgress } from "./progress";
 import { describeParseError, findSyntaxError } from "./reparse";
+import { processInWorkers, type WorkerOptions } from "./parallel";
 import { formatSummary } from "./summary";
 
 export interface FixOptions {
@@ -24,6 +25,11 @@ export interface FixOptions {
   json?: boolean;
   /** A dry run for CI: exit 1 when any file would change. */
   check?: boolean;
+  /**
+   * Rewrite in this many worker threads, each with its own engine built from `engineOptions` by
+   * `loadEngine`; absent or `cpus: 1`, everything runs in-process with the given engine.
+   */
+  workers?: WorkerOptions;
 }
 
 export interface FixIo {
@@ -195,9 +201,7 @@ async function processFiles(
     files.length,
     !options.quiet,
   );
-  for (const [index, file] of files.entries()) {
-    progress.update(index + 1, file.displayPath);
-    const outcome = processFile(file, engine, dryRun);
+  const record = (file: SourceFile, outcome: Outcome) => {
     // Positions in the file as it is on disk after the run: the output where it was written, else the input.
     const written = outcome.kind === "changed" && !dryRun;
     for (const item of outcome.manual) {
@@ -212,8 +216,18 @@ async function processFiles(
       if (outcome.patch !== undefined) summary.patches?.push({ file: file.displayPath, patch: outcome.patch });
       toDeclare.push(...outcome.declare);
     }
-    // Let a TTY progress line and signals through on very long runs.
-    if (index % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
+  };
+  if (options.workers && options.workers.cpus > 1) {
+    // Outcomes arrive in any order; they are recorded in file order, so the summary is the in-process one.
+    const outcomes = await processInWorkers(files, engine, dryRun, options.workers, (done, file) => progress.update(done, file.displayPath));
+    for (const [index, file] of files.entries()) record(file, outcomes[index] as Outcome);
+  } else {
+    for (const [index, file] of files.entries()) {
+      progress.update(index + 1, file.displayPath);
+      record(file, processFile(file, engine, dryRun));
+      // Let a TTY progress line and signals through on very long runs.
+      if (index % 200 === 199) await new Promise((resolve) => setImmediate(resolve));
+    }
   }
   progress.done();
   declareDependencies(toDeclare, dryRun, summary, io);
@@ -242,7 +256,8 @@ function declareDependencies(needs: readonly DependencyToDeclare[], dryRun: bool
   }
 }
 
-type Outcome = { manual: ManualReview[] } & (
+/** What became of one file; plain data, so a worker thread can send it back (./parallel.ts). */
+export type Outcome = { manual: ManualReview[] } & (
   | { kind: "unchanged" }
   | { kind: "failed"; reason: string }
   | { kind: "skipped"; reason: string }
@@ -257,6 +272,16 @@ function isMissing(error: unknown): boolean {
 }
 
 function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome {
+  const read = readSource(file, engine);
+  return typeof read === "string" ? rewriteSource(file, read, engine, dryRun) : read;
+}
+
+/**
+ * The cheap half: read the file and run the text prefilter. Returns the source to rewrite, or the
+ * outcome when there is nothing to rewrite. With --cpus > 1 this runs on the main thread and only
+ * the sources it returns go to the workers.
+ */
+export function readSource(file: SourceFile, engine: Engine): string | Outcome {
   let original: Buffer;
   try {
     original = fs.readFileSync(file.absPath);
@@ -271,7 +296,13 @@ function processFile(file: SourceFile, engine: Engine, dryRun: boolean): Outcome
     // Decoding replaced bytes with U+FFFD; writing that back would corrupt the file.
     return { kind: "failed", reason: "not valid UTF-8; not processed", manual: [] };
   }
+  return source;
+}
 
+/** The costly half: transform, re-parse, then the patch (dry run) or the write. */
+export function rewriteSource(file: SourceFile, source: string, engine: Engine, dryRun: boolean): Outcome {
+  // The bytes read: readSource has checked that the file is exactly `source` in UTF-8.
+  const original = Buffer.from(source, "utf8");
   let output: string | undefined;
   let manual: Outcome["manual"];
   try {

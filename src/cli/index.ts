@@ -1,7 +1,8 @@
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
-import { Command, CommanderError } from "commander";
-import { type EngineFactory, EngineUnavailableError, loadEngine } from "./engine";
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { type EngineFactory, type EngineOptions, EngineUnavailableError, hasRegisteredEngineFactory, loadEngine } from "./engine";
 import { defaultIo, type FixIo, type FixOptions, runFix } from "./fix";
 
 export type { Engine, EngineFactory, EngineOptions, EngineResult, ManualReview } from "./engine";
@@ -27,6 +28,8 @@ Examples:
       CI gate: print what would change, exit 1 if anything would.
   $ traced-exit fix --json --quiet . > traced-exit-report.json
       Machine-readable summary.
+  $ traced-exit fix --cpus 1 src
+      Everything in this process, no worker threads.
 
 Exit codes: 0 done (manual-review items included), 1 a file failed (with
 --check: or would change), 2 usage error, invalid settings, no engine, or
@@ -61,6 +64,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
     .option("-q, --quiet", "no progress output on stderr")
     .option("--json", "print the summary (and dry-run diffs) as JSON on stdout")
     .option("--settings <file>", 'JSON file with the same object as ESLint\'s settings["traced-exit"] (your own wrappers and flush calls)')
+    .option("--cpus <n>", "rewrite in up to n worker threads; 1 runs in this process (default: the number of CPUs)", parseCpus)
     .option("-t, --transform <ids>", "only run these codemods (comma-separated, repeatable): exit-to-throw, flush-before-exit, await-floating-promises, record-span-errors", collectIds)
     .addHelpText(
       "after",
@@ -90,8 +94,9 @@ ${EXAMPLES}`,
         settings = read;
       }
       let engine;
+      let engineOptions: EngineOptions = {};
       try {
-        const engineOptions = { ...(flags.transform ? { transforms: flags.transform } : {}), ...(settings ? { settings } : {}) };
+        engineOptions = { ...(flags.transform ? { transforms: flags.transform } : {}), ...(settings ? { settings } : {}) };
         engine = createEngine(Object.keys(engineOptions).length > 0 ? engineOptions : undefined);
       } catch (error) {
         const reason = error instanceof EngineUnavailableError ? error.message : `cannot start the engine: ${(error as Error).message}`;
@@ -104,6 +109,8 @@ ${EXAMPLES}`,
         force: Boolean(flags.force),
         quiet: Boolean(flags.quiet),
         json: Boolean(flags.json),
+        // Workers build the built-in engine themselves; an engine handed in (tests, harnesses) stays in this thread.
+        ...(deps.createEngine === undefined && !hasRegisteredEngineFactory() ? { workers: { cpus: flags.cpus ?? os.availableParallelism(), engineOptions } } : {}),
       };
       exitCode = (await runFix(options, engine, io)).exitCode;
     });
@@ -127,6 +134,12 @@ interface FixFlags {
   json?: boolean;
   transform?: string[];
   settings?: string;
+  cpus?: number;
+}
+
+function parseCpus(value: string): number {
+  if (!/^[1-9]\d*$/u.test(value.trim())) throw new InvalidArgumentError("expected a whole number of at least 1.");
+  return Number(value);
 }
 
 /** The settings object in `file`, or why it cannot be used. */

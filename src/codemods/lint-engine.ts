@@ -16,6 +16,7 @@ import plugin from "../index";
 import type { EngineResult, ManualReview } from "../cli/engine";
 import { applyEdits } from "../fixes/edits";
 import type { Edit } from "../fixes/edits";
+import { fixesToApply } from "./fix-order";
 import { jsxFor, parseModesFor } from "./parse-modes";
 import type { ParseMode } from "./parse-modes";
 
@@ -41,21 +42,6 @@ export function languageOptionsFor(filePath: string, mode: ParseMode = parseMode
     sourceType: mode.commonjs ? "commonjs" : "module",
     parserOptions: { ecmaFeatures: { jsx } },
   };
-}
-
-/**
- * The fixes that do not overlap an earlier one, in order; the others wait for the next pass,
- * which lints the new text again.
- */
-function nonOverlapping(fixes: readonly Edit[]): Edit[] {
-  const kept: Edit[] = [];
-  let position = 0;
-  for (const fix of [...fixes].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1])) {
-    if (fix.range[0] < position) continue;
-    kept.push(fix);
-    position = fix.range[1];
-  }
-  return kept;
 }
 
 /**
@@ -202,7 +188,7 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
       /** Each pass's edits and the text they applied to. */
       const passes: Array<{ edits: Edit[]; before: string }> = [];
       for (let pass = 0; pass < MAX_PASSES; pass++) {
-        const fixes = nonOverlapping(messages.flatMap((message) => (message.suggestions?.[0] ? [message.suggestions[0].fix] : [])));
+        const fixes = fixesToApply(messages);
         if (fixes.length === 0) break;
         passes.push({ edits: fixes, before: text });
         text = applyEdits(text, 0, fixes);

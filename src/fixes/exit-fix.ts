@@ -115,7 +115,9 @@ export function throwInsteadOfExit(
     const eol = fileFlavour(sourceCode, filename).eol;
     let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope)];
     let needsHelper = false;
-    for (const scope of [reach.scope, ...reach.outer]) {
+    // A recursive function reaches its own scope again (`walk()` calling `walk()` inside its task): one wrap per callback.
+    const scopes = [reach.scope, ...reach.outer].filter((scope, index, all) => all.findIndex((other) => other.callback === scope.callback) === index);
+    for (const scope of scopes) {
       const { edits: added, consumed } = recordingEdits(scope, edits, sourceCode, eol);
       if (added.length === 0) continue;
       needsHelper = true;

@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { gitEnv, makeTempDir, writeFiles } from "../cli/helpers";
+import { CAUGHT_EXIT } from "../support/traced-sources";
 
 const root = path.resolve(__dirname, "../..");
 const bin = path.join(root, "bin/traced-exit.js");
@@ -25,15 +26,6 @@ export function load(): Promise<void> {
 const PLAIN = `export const sum = (a: number, b: number) => a + b;\n`;
 // Mentions an opener, so the prefilter lets it through to the parser, which fails.
 const BROKEN = `import * as traceloop from "@traceloop/node-server-sdk";\nexport const x = traceloop.withTask(;\n`;
-const CAUGHT = `import * as traceloop from "@traceloop/node-server-sdk";
-
-export const run = () =>
-  traceloop.withTask({ name: "t" }, () => {
-    try {
-      process.exit(1);
-    } catch {}
-  });
-`;
 
 function run(cwd: string, ...args: string[]) {
   const result = spawnSync(process.execPath, [bin, "fix", "--quiet", ...args], { cwd, env: gitEnv(), encoding: "utf8" });
@@ -51,7 +43,7 @@ describe("traced-exit fix on a git repository", () => {
   writeFiles(repo, {
     "src/task.ts": TASK,
     "src/plain.ts": PLAIN,
-    "src/caught.ts": CAUGHT,
+    "src/caught.ts": CAUGHT_EXIT,
     // Never entered, even when not ignored.
     "src/node_modules/dep/index.js": TASK,
     ".gitignore": "node_modules/\n",
@@ -136,11 +128,12 @@ describe("traced-exit fix --settings", () => {
 });
 
 describe("what the built CLI loads", () => {
-  // Runs the CLI in-process in a child Node and lists the modules it loaded.
+  // Runs the CLI in-process in a child Node and lists the modules it loaded. One thread (--cpus 1): with
+  // workers the engine loads in them, where require.cache of the main thread does not show it.
   function loaded(cwd: string): { code: number; modules: string[] } {
     const script = `
       const { main } = require(${JSON.stringify(path.join(root, "dist/cli/index.js"))});
-      main(["fix", "--dry-run", "--quiet", "--json", "."]).then((code) => {
+      main(["fix", "--dry-run", "--quiet", "--json", "--cpus", "1", "."]).then((code) => {
         process.stderr.write(JSON.stringify({ code, modules: Object.keys(require.cache) }));
       });`;
     const result = spawnSync(process.execPath, ["-e", script], { cwd, env: gitEnv(), encoding: "utf8" });

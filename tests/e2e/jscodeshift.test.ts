@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CODEMODS, createEngine } from "../../src/codemods/engine";
 import { makeTempDir, plainEnv, writeFiles } from "../cli/helpers";
+import { CAUGHT_EXIT } from "../support/traced-sources";
 
 const root = path.resolve(__dirname, "../..");
 const jscodeshift = path.join(root, "node_modules/jscodeshift/bin/jscodeshift.js");
@@ -36,15 +37,6 @@ export function nightly() {
 }
 `;
 const PLAIN_JS = "module.exports = () => process.exit(1);\n";
-const CAUGHT_TS = `import * as traceloop from "@traceloop/node-server-sdk";
-
-export const run = () =>
-  traceloop.withTask({ name: "t" }, () => {
-    try {
-      process.exit(1);
-    } catch {}
-  });
-`;
 
 function shift(transform: string, cwd: string, ...args: string[]) {
   const result = spawnSync(process.execPath, [jscodeshift, "--no-babel", "--run-in-band", "-t", path.join(root, "dist/codemods", `${transform}.js`), ...args], {
@@ -80,15 +72,15 @@ describe("jscodeshift -t dist/codemods/<id>.js", () => {
 
   it("reports a finding it cannot rewrite through api.report, and leaves the file", () => {
     const dir = makeTempDir("traced-exit-jscodeshift-");
-    writeFiles(dir, { "caught.ts": CAUGHT_TS });
+    writeFiles(dir, { "caught.ts": CAUGHT_EXIT });
     const result = shift("exit-to-throw", dir, "--extensions=ts", "caught.ts");
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/caught\.ts:6:7 process\.exit\(\) inside task 't'.*fix by hand/u);
-    expect(readFileSync(path.join(dir, "caught.ts"), "utf8")).toBe(CAUGHT_TS);
+    expect(readFileSync(path.join(dir, "caught.ts"), "utf8")).toBe(CAUGHT_EXIT);
   });
 
   it("reports the position in the file on disk: the input with --dry, the written output without", () => {
-    const both = `${TASK_TS}\n${CAUGHT_TS.split("\n").slice(1).join("\n")}`;
+    const both = `${TASK_TS}\n${CAUGHT_EXIT.split("\n").slice(1).join("\n")}`;
     const dir = makeTempDir("traced-exit-jscodeshift-");
     writeFiles(dir, { "both.ts": both });
     // The caught exit is the last one; the first is rewritten.

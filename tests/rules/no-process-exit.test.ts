@@ -3196,6 +3196,49 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
+    // A function that calls itself inside its own task reaches that task twice (directly and through the call):
+    // the suggestion wraps the callback once, not recordSpanErrors(recordSpanErrors(…)).
+    {
+      code: dedent`
+        import { withTask } from "@traceloop/node-server-sdk";
+
+        export function walk(depth: number): Promise<void> {
+          return withTask({ name: "walk" }, async () => {
+            if (depth > 9) process.exit(1);
+            await walk(depth + 1);
+          });
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 'walk' of task 'walk'" },
+          line: 5,
+          column: 20,
+          endLine: 5,
+          endColumn: 35,
+          suggestions: [
+            throwing(
+              "1",
+              withHelpers(
+                dedent`
+                  import { withTask } from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  export function walk(depth: number): Promise<void> {
+                    return withTask({ name: "walk" }, recordSpanErrors(async () => {
+                      if (depth > 9) throw Object.assign(new Error("process.exit() in task 'walk'"), { exitCode: 1 });
+                      await walk(depth + 1);
+                    }));
+                  }
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
     // Mutual recursion: the search over callers terminates and still reports.
     {
       code: dedent`
