@@ -2050,7 +2050,9 @@ ruleTester.run("require-flush-before-exit", testedRule, {
       ],
       output: null,
     },
-    // An imported entry with a non-function catch: the handler stays, the flush is added.
+    // An imported entry with a catch that only logs: an exit the imported code had, now a throw carrying
+    // its exit code, must still end the program with that code and without the handler's output (the
+    // original never ran it); other errors are logged as before.
     {
       code: code`
         ${TRACELOOP}
@@ -2076,7 +2078,89 @@ ruleTester.run("require-flush-before-exit", testedRule, {
 
                 traceloop.initialize({ appName: "rag" });
                 main()
-                  .catch(console.error)
+                  .catch((error) => {
+                    if (error?.exitCode !== undefined) {
+                      process.exitCode = error?.exitCode;
+                      return;
+                    }
+                    console.error(error);
+                  })
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A logging arrow handler keeps its statements, after the guard for an error that carries an exit code.
+    {
+      code: code`
+        ${TRACELOOP}
+        import { main } from "./app";
+
+        traceloop.initialize({ appName: "rag" });
+        main().catch((failure: unknown) => console.log("failed", failure));
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 5,
+          column: 1,
+          endLine: 5,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP}
+                import { main } from "./app";
+
+                traceloop.initialize({ appName: "rag" });
+                main()
+                  .catch((failure: unknown) => {
+                    if ((failure as { exitCode?: number })?.exitCode !== undefined) {
+                      process.exitCode = (failure as { exitCode?: number })?.exitCode;
+                      return;
+                    }
+                    console.log("failed", failure);
+                  })
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A handler that rethrows does not swallow the exit code: it stays as written.
+    {
+      code: code`
+        ${TRACELOOP}
+        import { main } from "./app";
+
+        traceloop.initialize({ appName: "rag" });
+        main().catch((error) => { console.error("failed"); throw error; });
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 5,
+          column: 1,
+          endLine: 5,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP}
+                import { main } from "./app";
+
+                traceloop.initialize({ appName: "rag" });
+                main()
+                  .catch((error) => { console.error("failed"); throw error; })
                   .finally(() => traceloop.forceFlush());
               `,
             ),
