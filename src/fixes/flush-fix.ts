@@ -207,7 +207,7 @@ function throwInstead(context: FixContext, exit: ExitCall, fn: FunctionNode | TS
   const site = exitSite(exit);
   if ((exit.method !== "exit" && exit.method !== "reallyExit") || exit.codeText === undefined || exit.codeValue === 0) return undefined;
   if (fn.type === AST_NODE_TYPES.Program || level.handlerOf(fn) || promiseLinkOf(fn) || level.entries().length === 0) return undefined;
-  if (site?.kind !== "statement" || caughtLocally(exit.node)) return undefined;
+  if (site?.kind !== "statement" || caughtLocally(exit.node, context.sourceCode)) return undefined;
   const statement = site.statement;
   const list = enclosingStatementList(statement);
   const previous = list?.[list.indexOf(statement) - 1];

@@ -1205,6 +1205,94 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
+    // A catch that rethrows the error it caught does not swallow the throw: it is offered (issue 14, case 2,
+    // where the catch is the one the span-error rewrite gives a decorated method).
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          try {
+            process.exit(2);
+          } catch (error) {
+            log(error);
+            throw error;
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  try {
+                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                  } catch (error) {
+                    log(error);
+                    throw error;
+                  }
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A catch that throws another error, or may leave without throwing, loses the exit code: no throw.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          try {
+            process.exit(2);
+          } catch (error) {
+            throw new Error("wrapped", { cause: error });
+          }
+        });
+        Sentry.startSpan({ name: "t" }, () => {
+          for (const item of items) {
+            try {
+              process.exit(3);
+            } catch (error) {
+              if (item) continue;
+              throw error;
+            }
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [],
+        },
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 't'" },
+          line: 13,
+          column: 7,
+          endLine: 13,
+          endColumn: 22,
+          suggestions: [],
+        },
+      ],
+    },
     // In the catch clause the throw propagates, so it is offered.
     {
       code: dedent`

@@ -39,7 +39,7 @@ export class Pipeline {
       }
       const banner = `ingesting
 ${path}`;
-      return banner.length;
+      return await banner.length;
     } catch (error) {
       throw endSpanWithError(error);
     }
