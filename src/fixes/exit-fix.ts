@@ -8,6 +8,7 @@ import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ExitCall, Reach, TracedScope } from "../scopes/model";
 import { describeScope } from "../scopes/model";
 import { enclosingStatementList, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
+import type { FunctionNode } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { toFix, wrapBodyInTry } from "./edits";
 import { fileFlavour } from "./imports";
@@ -201,11 +202,30 @@ export function throwInsteadOfExit(
   };
 }
 
-/** Suggestion fixer: `return` instead of a successful exit directly in the scope callback. */
-export function returnInsteadOfExit(exit: ExitCall, reach: Reach): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix) | undefined {
+/**
+ * Suggestion fixer: `return` instead of a successful exit directly in the scope callback, where that keeps
+ * the span and the types whole: the SDK ends the span when the callback returns (not `startActiveSpan`,
+ * whose callback ends it further down, after the `return`), and the callback returns no value anywhere (a
+ * bare `return` where it returns a number changes its type for every caller). Elsewhere the throw carrying
+ * exit code 0 is the rewrite.
+ */
+export function returnInsteadOfExit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, reach: Reach): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix) | undefined {
   const success = exit.method === "exit" && (exit.codeValue === 0 || exit.codeText === undefined);
   const site = exitSite(exit);
   if (!success || !reach.direct || site?.kind !== "statement") return undefined;
+  if (reach.scope.spec.errors === "user-owned" || returnsValue(reach.scope.callback, site.statement, sourceCode)) return undefined;
   return (fixer) => fixer.replaceText(site.statement, "return;");
+}
+
+/** The function returns a value somewhere: an expression body, or a `return x` of its own other than `exit` (`return process.exit()`). */
+function returnsValue(fn: FunctionNode, exit: TSESTree.Statement, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return true;
+  let found = false;
+  walk(fn.body, sourceCode.visitorKeys, (node) => {
+    if (node !== fn.body && isFunction(node)) return false;
+    found ||= node.type === AST_NODE_TYPES.ReturnStatement && node.argument !== null && node !== exit;
+    return !found;
+  });
+  return found;
 }
 

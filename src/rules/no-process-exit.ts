@@ -61,7 +61,7 @@ export default createRule<Options, MessageId>({
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           if (!reach) continue;
-          const toReturn = returnInsteadOfExit(exit, reach);
+          const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);
           const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach);
           const recorded = [reach.scope, ...reach.outer].some((scope) => !scopeRecordsErrors(scope, context.sourceCode));
           context.report({

@@ -81,7 +81,7 @@ afterAll(async () => {
 });
 
 it("finds the runnable cases", () => {
-  expect(cases.length).toBeGreaterThanOrEqual(4);
+  expect(cases.length).toBeGreaterThanOrEqual(7);
 });
 
 describe.concurrent("traced-exit fix keeps the program's behaviour", () => {

@@ -1046,6 +1046,82 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
+    // A callback that returns a value elsewhere: a bare return would change its type for every caller
+    // (issue 14, case 3), so exit(0) becomes the throw carrying code 0.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          if (done) process.exit(0);
+          return work();
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 13,
+          endLine: 4,
+          endColumn: 28,
+          suggestions: [
+            throwing(
+              "0",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  if (done) throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 0 });
+                  return work();
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A startActiveSpan callback ends its span itself, further down: a return would skip that span.end()
+    // and leave the span open (issue 14, case 3). The throw is recorded and ends it.
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        trace.getTracer("jobs").startActiveSpan("count", (span) => {
+          if (empty) {
+            process.exit(0);
+          }
+          span.end();
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'count'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "0",
+              withHelpers(
+                'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  trace.getTracer("jobs").startActiveSpan("count", recordSpanErrors((span) => {
+                    if (empty) {
+                      throw Object.assign(new Error("process.exit() in span 'count'"), { exitCode: 0 });
+                    }
+                    span.end();
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
     // exit() without a code is a success unless process.exitCode was set: the throw keeps that.
     {
       code: dedent`
