@@ -3,13 +3,14 @@
 // and compare. The rewrite must keep what the program does and change only what reaches the receiver:
 //   - same exit code (and signal), same stdout;
 //   - no span ended twice, nor recorded on after it ended (the SDK's own diag messages, counted);
-//   - every span the rewritten program starts is exported, so every span the original lost now arrives;
+//   - every span the rewritten program starts is exported, so every span the original lost now arrives
+//     (but for the known limits a case lists as `stillLost`);
 //   - the spans a case names carry ERROR and an `exception` event, and no other span is ERROR;
 //   - `tsc --noEmit` finds nothing in the output that it did not find in the input;
 //   - every finding is rewritten (none left for manual review) and the rules accept the output.
 //
 // A case is `<case>.ts`, with an optional `<case>.json` saying how to run it and what to expect:
-//   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "loses": true }] }
+//   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "loses": true, "stillLost": [] }] }
 // (default: one run with no extra environment, no ERROR span, and the original losing at least one span).
 // The engine is the CLI's (createEngine, which `traced-exit fix` loads), applied to a copy of the case.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -31,6 +32,11 @@ interface CaseRun {
   errorSpans?: string[];
   /** The original loses at least one span (default true): the case shows a problem the fix solves. */
   loses?: boolean;
+  /**
+   * Spans the rewritten program still loses, each a known limit written down in docs/codemods (default none):
+   * asserted exactly, so that a fix or a regression shows.
+   */
+  stillLost?: string[];
 }
 
 interface Case {
@@ -81,7 +87,7 @@ afterAll(async () => {
 });
 
 it("finds the runnable cases", () => {
-  expect(cases.length).toBeGreaterThanOrEqual(7);
+  expect(cases.length).toBeGreaterThanOrEqual(8);
 });
 
 describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
@@ -112,8 +118,9 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
         expect({ exitCode: rewritten.exitCode, signal: rewritten.signal }, `exit${why}`).toEqual({ exitCode: original.exitCode, signal: original.signal });
         expect(rewritten.stdout, `stdout${why}`).toBe(original.stdout);
         expect(rewritten.reended, `spans ended twice or recorded after their end${why}`).toEqual([]);
-        expect(lostSpans(rewritten), `started but never exported${why}`).toEqual([]);
-        expect(rewritten.summary.orphanNames, `parent never exported${why}`).toEqual([]);
+        expect(lostSpans(rewritten).toSorted(), `started but never exported${why}`).toEqual((run.stillLost ?? []).toSorted());
+        // A span whose parent is still lost is an orphan: only a case with none can have no orphan.
+        if (!run.stillLost?.length) expect(rewritten.summary.orphanNames, `parent never exported${why}`).toEqual([]);
         const expected = run.errorSpans ?? [];
         expect(rewritten.summary.errorNames.toSorted(), `spans with ERROR status${why}`).toEqual(expected.toSorted());
         for (const span of rewritten.spans.filter((candidate) => candidate.status === "ERROR")) {

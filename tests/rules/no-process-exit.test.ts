@@ -61,6 +61,19 @@ ruleTester.run("no-process-exit", testedRule, {
         process.kill(child.pid, "SIGTERM");
       });
     `,
+    // A signal this file listens to runs the listener, which decides how the process ends (issue 14, case 5:
+    // a throw here would bypass it); require-flush-before-exit checks that the listener flushes.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      process.on("SIGTERM", () => shutdown());
+      withTask({ name: "t" }, () => {
+        process.kill(process.pid, "SIGTERM");
+      });
+      withTask({ name: "u" }, () => {
+        process.kill(process.pid);
+      });
+    `,
     // Signal 0 only checks that the process exists.
     dedent`
       import { withTask } from "@traceloop/node-server-sdk";
