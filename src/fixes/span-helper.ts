@@ -37,9 +37,13 @@ function helperSource(flavour: FileFlavour, trace: string, status: string, eol: 
     ``,
     `// The callback's result is returned as it is: a thenable other than a plain Promise (a Promise subclass,`,
     `// a lazy query) keeps its identity and methods, and its then() records a rejection before passing it on.`,
-    ts
-      ? `function ${HELPER_WRAP}<F extends (...args: never[]) => unknown>(fn: F): F {`
-      : `function ${HELPER_WRAP}(fn) {`,
+    ...(ts
+      ? [
+          `// F's arguments are \`any\` (JSON.parse's return type), so that a callback given to a tracer typed \`any\``,
+          `// keeps untyped parameters instead of \`never\` ones; a typed tracer's callback type is still inferred.`,
+          `function ${HELPER_WRAP}<F extends (...args: ReturnType<typeof JSON.parse>[]) => unknown>(fn: F): F {`,
+        ]
+      : [`function ${HELPER_WRAP}(fn) {`]),
     ts ? `  return function (this: unknown, ...args: Parameters<F>) {` : `  return function (...args) {`,
     `    const span = ${trace}.getActiveSpan();`,
     `    try {`,

@@ -87,7 +87,7 @@ afterAll(async () => {
 });
 
 it("finds the runnable cases", () => {
-  expect(cases.length).toBeGreaterThanOrEqual(9);
+  expect(cases.length).toBeGreaterThanOrEqual(10);
 });
 
 describe.concurrent("traced-exit fix keeps the program's behaviour", () => {

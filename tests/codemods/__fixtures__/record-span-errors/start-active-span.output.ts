@@ -13,7 +13,9 @@ function endSpanWithError(error: unknown, span = trace.getActiveSpan()): unknown
 
 // The callback's result is returned as it is: a thenable other than a plain Promise (a Promise subclass,
 // a lazy query) keeps its identity and methods, and its then() records a rejection before passing it on.
-function recordSpanErrors<F extends (...args: never[]) => unknown>(fn: F): F {
+// F's arguments are `any` (JSON.parse's return type), so that a callback given to a tracer typed `any`
+// keeps untyped parameters instead of `never` ones; a typed tracer's callback type is still inferred.
+function recordSpanErrors<F extends (...args: ReturnType<typeof JSON.parse>[]) => unknown>(fn: F): F {
   return function (this: unknown, ...args: Parameters<F>) {
     const span = trace.getActiveSpan();
     try {
