@@ -87,7 +87,7 @@ afterAll(async () => {
 });
 
 it("finds the runnable cases", () => {
-  expect(cases.length).toBeGreaterThanOrEqual(10);
+  expect(cases.length).toBeGreaterThanOrEqual(11);
 });
 
 describe.concurrent("traced-exit fix keeps the program's behaviour", () => {

@@ -802,6 +802,50 @@ ruleTester.run("require-flush-before-exit", testedRule, {
       ],
       output: null,
     },
+    // Traceloop started with tracing off: its wrappers' spans go through the NodeSDK, whose shutdown is the
+    // flush (traceloop.forceFlush() has nothing to flush, issue 14, case 9).
+    {
+      code: code`
+        import * as traceloop from "@traceloop/node-server-sdk";
+        import { NodeSDK } from "@opentelemetry/sdk-node";
+
+        traceloop.initialize({ appName: "rag", tracingEnabled: false });
+        const sdk = new NodeSDK({});
+        sdk.start();
+        async function main() {
+          await traceloop.withWorkflow({ name: "wf" }, async () => run());
+        }
+        main();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "OpenTelemetry", "sdk.shutdown()"),
+          line: 10,
+          column: 1,
+          endLine: 10,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import * as traceloop from "@traceloop/node-server-sdk";
+                import { NodeSDK } from "@opentelemetry/sdk-node";
+
+                traceloop.initialize({ appName: "rag", tracingEnabled: false });
+                const sdk = new NodeSDK({});
+                sdk.start();
+                async function main() {
+                  await traceloop.withWorkflow({ name: "wf" }, async () => run());
+                }
+                ${fixedChain("main()", "sdk.shutdown()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
     // Neither path flushes; CommonJS.
     {
       code: code`
