@@ -31,6 +31,28 @@ export function exitSite(exit: ExitCall): ExitSite | undefined {
   return undefined;
 }
 
+/** Calls that run their callback later, from the event loop: a throw there is an uncaught exception. */
+const DEFERRING_FUNCTIONS = new Set(["setTimeout", "setInterval", "setImmediate", "queueMicrotask"]);
+const DEFERRING_METHODS = new Set(["nextTick", "on", "once", "addListener", "prependListener", "prependOnceListener", "addEventListener"]);
+
+/**
+ * Between the exit and the scope callback, a function is handed to a timer or an event registration:
+ *   withTask(cfg, async () => { setTimeout(() => process.exit(6), 10); });
+ *   withTask(cfg, () => { rl.on("line", (line) => { if (!line) process.exit(2); }); });
+ * It runs later, outside the scope's call: a throw would be an uncaught exception (exit code 1, no entry
+ * handler, no flush) instead of the exit, so no throw is offered.
+ */
+function inDeferredCallback(node: TSESTree.Node, scopeCallback: FunctionNode): boolean {
+  for (let current = node.parent; current && current !== scopeCallback; current = current.parent) {
+    const call = current.parent;
+    if (!isFunction(current) || call?.type !== AST_NODE_TYPES.CallExpression || !call.arguments.includes(current as TSESTree.Expression)) continue;
+    const callee = skipWrappers(call.callee);
+    if (callee.type === AST_NODE_TYPES.Identifier && DEFERRING_FUNCTIONS.has(callee.name)) return true;
+    if (DEFERRING_METHODS.has(memberName(callee) ?? "")) return true;
+  }
+  return false;
+}
+
 /**
  * A `try { … } catch` between the exit and its function would swallow a throw, unless its catch rethrows
  * the same error: the body our span-error rewrite gives a decorated method,
@@ -185,7 +207,7 @@ export function throwInsteadOfExit(
   reach: Reach,
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
   const site = exitSite(exit);
-  if (!site || caughtLocally(exit.node, sourceCode)) return undefined;
+  if (!site || caughtLocally(exit.node, sourceCode) || inDeferredCallback(exit.node, reach.scope.callback)) return undefined;
   return (fixer) => {
     const eol = fileFlavour(sourceCode, filename).eol;
     let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope)];

@@ -3557,7 +3557,8 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
-    // A timer started in the scope keeps its context: its exit is reported (the span's children are lost with it).
+    // A timer started in the scope keeps its context: its exit is reported (the span's children are lost with it),
+    // but no throw is offered: it would run after the scope's call, an uncaught exception (issue 14, case 4).
     {
       code: dedent`
         import * as Sentry from "@sentry/node";
@@ -3574,14 +3575,54 @@ ruleTester.run("no-process-exit", testedRule, {
           column: 20,
           endLine: 4,
           endColumn: 35,
+          suggestions: [],
+        },
+      ],
+    },
+    // An event listener runs later too (issue 14, case 4); a callback run during the call (forEach) does not.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          rl.on("line", (line) => {
+            if (!line) process.exit(2);
+          });
+          items.forEach((item) => {
+            if (!item) process.exit(3);
+          });
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 16,
+          endLine: 5,
+          endColumn: 31,
+          suggestions: [],
+        },
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 8,
+          column: 16,
+          endLine: 8,
+          endColumn: 31,
           suggestions: [
             throwing(
-              "1",
+              "3",
               dedent`
                 import * as Sentry from "@sentry/node";
 
                 Sentry.startSpan({ name: "s" }, () => {
-                  setTimeout(() => { throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 }); }, 1000);
+                  rl.on("line", (line) => {
+                    if (!line) process.exit(2);
+                  });
+                  items.forEach((item) => {
+                    if (!item) throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 3 });
+                  });
                 });
               `,
               false,
