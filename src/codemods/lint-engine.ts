@@ -10,6 +10,7 @@
  */
 import * as path from "node:path";
 import { Linter } from "eslint";
+import { diffLines } from "diff";
 import type { TSESLint } from "@typescript-eslint/utils";
 import globals from "globals";
 import plugin from "../index";
@@ -42,6 +43,95 @@ export function languageOptionsFor(filePath: string, mode: ParseMode = parseMode
     globals: { ...globals.node },
     parserOptions: { ecmaFeatures: { jsx } },
   };
+}
+
+/**
+ * ESLint merges a suggestion's fixes into one replacement from its first edit to its last. Nested scopes
+ * make those overlap: each exit's suggestion wraps every enclosing callback, so one pass could take only
+ * one of them, and K nested exits took K+2 passes (issue 14, case 11). Each merged fix is split back into
+ * its small edits (a character diff of the replaced text), an insertion slid to its leftmost equivalent
+ * place so that two suggestions inserting the same `)` agree on where; a suggestion whose edits each either
+ * equal an edit already taken (the same wrap, the same helpers) or touch nothing taken is applied whole,
+ * once per edit. Any other suggestion waits for the next pass, which lints the new text again.
+ */
+function combinable(text: string, fixes: readonly Edit[]): Edit[] {
+  const taken: Edit[] = [];
+  const sameEdit = (a: Edit, b: Edit) => a.range[0] === b.range[0] && a.range[1] === b.range[1] && a.text === b.text;
+  for (const fix of [...fixes].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1])) {
+    const parts = splitFix(text, fix).filter((edit) => !taken.some((other) => sameEdit(edit, other)));
+    if (parts.some((edit) => taken.some((other) => clash(edit, other)))) continue;
+    taken.push(...parts);
+  }
+  return taken.sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
+}
+
+/** Two edits whose order or overlap would make their result depend on which goes first. */
+function clash(a: Edit, b: Edit): boolean {
+  const [a0, a1] = a.range;
+  const [b0, b1] = b.range;
+  if (a0 === a1 && b0 === b1) return a0 === b0;
+  // An insertion at the edge of, or inside, a replaced range.
+  if (a0 === a1) return a0 >= b0 && a0 <= b1;
+  if (b0 === b1) return b0 >= a0 && b0 <= a1;
+  return a0 < b1 && b0 < a1;
+}
+
+/**
+ * A merged fix as the small edits it is made of: its changed lines (a line diff), each line changed in
+ * place trimmed to what differs in it, a run of inserted or replaced lines kept as one edit; an insertion is
+ * slid left over equal characters (`)` inserted after `)` is the same as before it), so that two
+ * suggestions making the same change write the same edit.
+ */
+function splitFix(text: string, fix: Edit): Edit[] {
+  const [start, end] = fix.range;
+  const edits: Edit[] = [];
+  let at = start;
+  let removed: string[] = [];
+  let added: string[] = [];
+  let hunkStart = start;
+  const trimmed = (from: number, before: string, after: string) => {
+    let head = 0;
+    while (head < before.length && head < after.length && before[head] === after[head]) head++;
+    let tail = 0;
+    while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+    let position = from + head;
+    let inserted = after.slice(head, after.length - tail);
+    const to = from + before.length - tail;
+    if (position === to) {
+      while (inserted.length > 0 && position > start && text[position - 1] === inserted.at(-1)) {
+        inserted = `${inserted.at(-1) as string}${inserted.slice(0, -1)}`;
+        position -= 1;
+      }
+      edits.push({ range: [position, position], text: inserted });
+    } else if (position < to || inserted.length > 0) edits.push({ range: [position, to], text: inserted });
+  };
+  const flush = () => {
+    if (removed.length === 0 && added.length === 0) return;
+    if (removed.length === added.length) {
+      let from = hunkStart;
+      removed.forEach((line, index) => {
+        trimmed(from, line, added[index] as string);
+        from += line.length;
+      });
+    } else trimmed(hunkStart, removed.join(""), added.join(""));
+    removed = [];
+    added = [];
+  };
+  const lines = (value: string) => value.match(/[^\n]*\n|[^\n]+$/gu) ?? [];
+  for (const part of diffLines(text.slice(start, end), fix.text)) {
+    if (!part.added && !part.removed) {
+      flush();
+      at += part.value.length;
+      hunkStart = at;
+      continue;
+    }
+    if (part.removed) {
+      removed.push(...lines(part.value));
+      at += part.value.length;
+    } else added.push(...lines(part.value));
+  }
+  flush();
+  return edits;
 }
 
 /**
@@ -151,11 +241,21 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
       let messages = firstMessages;
       const passes: Edit[][] = [];
       for (let pass = 0; pass < MAX_PASSES; pass++) {
-        const fixes = nonOverlapping(messages.flatMap((message) => (message.suggestions?.[0] ? [message.suggestions[0].fix] : [])));
-        if (fixes.length === 0) break;
+        const suggested = messages.flatMap((message) => (message.suggestions?.[0] ? [message.suggestions[0].fix] : []));
+        if (suggested.length === 0) break;
+        let fixes = combinable(text, suggested);
+        let next = applyEdits(text, 0, fixes);
+        try {
+          messages = lint(next, filePath, mode);
+        } catch (error) {
+          // Edits split from merged fixes that do not parse together: this pass takes whole fixes, one per region.
+          if (!(error instanceof ParseFailure)) throw error;
+          fixes = nonOverlapping(suggested);
+          next = applyEdits(text, 0, fixes);
+          messages = lint(next, filePath, mode);
+        }
         passes.push(fixes);
-        text = applyEdits(text, 0, fixes);
-        messages = lint(text, filePath, mode);
+        text = next;
       }
       const rewritten = passes.length > 0 && messages.length > 0;
       const outputStarts = rewritten ? lineStarts(text) : [];
@@ -167,7 +267,7 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
         return { line: message.line, column: message.column, input: positionOf(inputStarts, offset), reason };
       });
       const output = bom + text;
-      return { output: output === source ? undefined : output, manual };
+      return { output: output === source ? undefined : output, manual, passes: passes.length };
     },
   };
 }
