@@ -105,14 +105,35 @@ function splitFix(text: string, fix: Edit): Edit[] {
       edits.push({ range: [position, position], text: inserted });
     } else if (position < to || inserted.length > 0) edits.push({ range: [position, to], text: inserted });
   };
+  /** Characters a line keeps at its start and end when it becomes `after`: how much the pair is one line changed in place. */
+  const kept = (before: string, after: string) => {
+    let head = 0;
+    while (head < before.length && head < after.length && before[head] === after[head]) head++;
+    let tail = 0;
+    while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
+    return head + tail;
+  };
+  const inPlace = (from: number, before: readonly string[], after: readonly string[]) => {
+    for (const [index, line] of before.entries()) {
+      trimmed(from, line, after[index] as string);
+      from += line.length;
+    }
+  };
   const flush = () => {
     if (removed.length === 0 && added.length === 0) return;
-    if (removed.length === added.length) {
-      let from = hunkStart;
-      removed.forEach((line, index) => {
-        trimmed(from, line, added[index] as string);
-        from += line.length;
-      });
+    if (removed.length === added.length) inPlace(hunkStart, removed, added);
+    else if (removed.length > 0 && added.length > removed.length) {
+      // Lines inserted next to lines changed in place (the helpers above a wrapped opener): the changed lines
+      // are the added ones that keep the most of them, at the end of the run or at its start.
+      const extra = added.length - removed.length;
+      const score = (offset: number) => removed.reduce((sum, line, index) => sum + kept(line, added[index + offset] as string), 0);
+      const atEnd = score(extra) >= score(0);
+      const changed = atEnd ? added.slice(extra) : added.slice(0, removed.length);
+      const inserted = (atEnd ? added.slice(0, extra) : added.slice(removed.length)).join("");
+      const after = hunkStart + removed.join("").length;
+      if (atEnd) trimmed(hunkStart, "", inserted);
+      inPlace(hunkStart, removed, changed);
+      if (!atEnd) trimmed(after, "", inserted);
     } else trimmed(hunkStart, removed.join(""), added.join(""));
     removed = [];
     added = [];

@@ -1,8 +1,8 @@
 /**
  * Issue 14, case 11: each exit's suggestion wraps every enclosing callback, so in nested scopes the
  * suggestions overlap as ESLint merges them. The engine splits them back into their edits and applies
- * every suggestion whose edits agree with the ones taken: K nested exits are rewritten in one pass, where
- * they took K+2 and, from K = 25, hit the pass cap and were left unfixed.
+ * every suggestion whose edits agree with the ones taken: K nested exits are rewritten in two passes, where
+ * they took K+1 and, from K = 25, hit the pass cap and were left unfixed.
  */
 import { expect, it } from "vitest";
 import { createEngine } from "../../src/codemods/engine";
