@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ESLint, type Linter } from "eslint";
-import { startOtlpReceiver, summarizeSpans, type ReceivedSpan, type SpanSummary } from "../support/otlp-receiver";
+import { startOtlpReceiver, summarizeSpans, type OtlpReceiver, type ReceivedSpan, type SpanSummary } from "../support/otlp-receiver";
 import { findRepoRoot, runExample } from "../support/run-example";
 
 export const REPO_ROOT = findRepoRoot();
@@ -224,6 +224,8 @@ export interface Measurement {
   stderr: string;
   /** Names of the spans the run started (startSpan/startActiveSpan calls), in order. */
   started: string[];
+  /** The SDK's complaints about a span ended twice, or recorded on after it ended (started-spans.mjs). */
+  reended: string[];
   /** What the receiver decoded. */
   spans: ReceivedSpan[];
   summary: SpanSummary;
@@ -236,32 +238,49 @@ export function scenarioLabel(scenario: Pick<Scenario, "fail" | "env">): string 
   return [`DEMO_FAIL=${scenario.fail ?? "(none)"}`, ...env].join(" ");
 }
 
-/** Runs one app in a scenario against its own receiver (so runs can overlap). */
-export async function measureExample(file: string, scenario: Pick<Scenario, "fail" | "env">): Promise<Measurement> {
-  const receiver = await startOtlpReceiver();
-  const startedFile = path.join(os.tmpdir(), `traced-exit-started-${process.pid}-${Math.random().toString(36).slice(2)}.json`);
+/** Where a run exports: its own receiver (the default), or a shared one under a run name of its own. */
+export interface MeasureOptions {
+  receiver?: OtlpReceiver;
+  /** The run's name on a shared receiver (OtlpReceiver.urlFor); unique per run. */
+  run?: string;
+  /** Working directory of the program (default: the repository root). */
+  cwd?: string;
+}
+
+/** Runs one app in a scenario against a receiver (its own unless one is shared, so runs can overlap). */
+export async function measureExample(file: string, scenario: Pick<Scenario, "fail" | "env">, options: MeasureOptions = {}): Promise<Measurement> {
+  const receiver = options.receiver ?? (await startOtlpReceiver());
+  const run = options.run ?? "";
+  const stem = path.join(os.tmpdir(), `traced-exit-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const startedFile = `${stem}-started.json`;
+  const reendedFile = `${stem}-reended.json`;
   try {
-    const run = await runExample(file, {
-      receiverUrl: receiver.url,
-      cwd: REPO_ROOT,
+    const result = await runExample(file, {
+      receiverUrl: options.receiver ? receiver.urlFor(run) : receiver.url,
+      cwd: options.cwd ?? REPO_ROOT,
       env: {
         ...scenario.env,
         DEMO_FAIL: scenario.fail,
         NODE_OPTIONS: `--import=${pathToFileURL(STARTED_SPANS_PRELOAD).href}`,
         TRACED_EXIT_STARTED_SPANS_FILE: startedFile,
+        TRACED_EXIT_REENDED_SPANS_FILE: reendedFile,
       },
     });
-    let started: string[];
-    try {
-      started = JSON.parse(await readFile(startedFile, "utf8")) as string[];
-    } catch {
-      throw new Error(`${file} (${scenarioLabel(scenario)}) did not report its started spans; stderr:\n${run.stderr}`);
-    }
-    const spans = receiver.spans();
-    return { ...run, started, spans, summary: summarizeSpans(spans), rejectedRequests: receiver.rejectedRequests() };
+    const report = async (what: string, reportFile: string) => {
+      try {
+        return JSON.parse(await readFile(reportFile, "utf8")) as string[];
+      } catch {
+        throw new Error(`${file} (${scenarioLabel(scenario)}) did not report its ${what}; stderr:\n${result.stderr}`);
+      }
+    };
+    const started = await report("started spans", startedFile);
+    const reended = await report("spans handled after they ended", reendedFile);
+    const spans = options.receiver ? receiver.spansOf(run) : receiver.spans();
+    return { ...result, started, reended, spans, summary: summarizeSpans(spans), rejectedRequests: receiver.rejectedRequests() };
   } finally {
     await rm(startedFile, { force: true });
-    await receiver.close();
+    await rm(reendedFile, { force: true });
+    if (!options.receiver) await receiver.close();
   }
 }
 

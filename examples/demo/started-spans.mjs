@@ -7,6 +7,11 @@
 // startSpan()/startActiveSpan() is noted. The SDKs and the exporters are untouched. The names are written,
 // as JSON, to $TRACED_EXIT_STARTED_SPANS_FILE when the process exits: the 'exit' event also fires on
 // process.exit() and on a crash from an unhandled rejection, which is what is being measured.
+//
+// With $TRACED_EXIT_REENDED_SPANS_FILE set, it also notes every span handled after it ended: the SDK reports
+// `end()` on an ended span ("You can only call end() on a span once") and `recordException`/`setStatus` on
+// one ("Cannot execute the operation on ended Span") through the API's diag logger, which this file installs
+// in the same globals (and chains to any logger the app sets). Written as JSON at exit, like the started spans.
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -50,6 +55,26 @@ if (outFile) {
       provider = value;
     },
   });
+  const reendedFile = process.env.TRACED_EXIT_REENDED_SPANS_FILE;
+  const reended = [];
+  if (reendedFile) {
+    let appLogger;
+    const note = (message) => {
+      if (typeof message === "string" && /only call end\(\) on a span once|operation on ended Span/u.test(message)) reended.push(message);
+    };
+    const logger = Object.fromEntries(
+      ["error", "warn", "info", "debug", "verbose"].map((level) => [level, (...args) => (note(args[0]), appLogger?.[level]?.(...args))]),
+    );
+    Object.defineProperty(api, "diag", {
+      configurable: true,
+      enumerable: true,
+      get: () => logger,
+      set(value) {
+        appLogger = value === logger ? appLogger : value;
+      },
+    });
+    process.on("exit", () => writeFileSync(reendedFile, JSON.stringify(reended)));
+  }
   globalThis[key] ??= api;
 
   process.on("exit", () => writeFileSync(outFile, JSON.stringify(started)));

@@ -31,6 +31,8 @@ export interface ReceivedSpan {
   attributes: Record<string, unknown>;
   /** Name of the instrumentation scope (tracer) that produced the span. */
   scope: string | undefined;
+  /** The run that sent it: `<run>` when the exporter posted to `/<run>/v1/traces` (see OtlpReceiver.urlFor), else "". */
+  run: string;
 }
 
 export interface OtlpReceiver {
@@ -40,6 +42,12 @@ export interface OtlpReceiver {
   tracesUrl: string;
   /** Every span received since start or the last reset(), in arrival order. */
   spans(): ReceivedSpan[];
+  /**
+   * A base URL of its own for one run of a program, so programs run at the same time can share the receiver:
+   * an exporter given `urlFor("a")` posts to `/a/v1/traces`, and those spans come back from spansOf("a").
+   */
+  urlFor(run: string): string;
+  spansOf(run: string): ReceivedSpan[];
   reset(): void;
   /** Number of export requests that could not be decoded (kept so a test can assert there were none). */
   rejectedRequests(): number;
@@ -90,18 +98,21 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = (req.url ?? "").split("?")[0];
-    if (req.method !== "POST" || !path?.startsWith("/v1/")) {
+    // `/v1/traces`, or `/<run>/v1/traces` from an exporter given urlFor(run).
+    const match = /^(?:\/([\w.-]+))?(\/v1\/.*)$/u.exec((req.url ?? "").split("?")[0] ?? "");
+    if (req.method !== "POST" || !match) {
       res.writeHead(404).end();
       return;
     }
+    const run = match[1] ?? "";
+    const path = match[2];
     const body = decompress(await readBody(req), req.headers["content-encoding"]);
     const contentType = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase();
     const isJson = contentType === "application/json";
 
     if (path === "/v1/traces") {
       const request = isJson ? (JSON.parse(body.toString("utf8")) as unknown) : decodeProtobuf(body);
-      received.push(...spansFromRequest(request));
+      received.push(...spansFromRequest(request, run));
     }
 
     if (isJson) {
@@ -123,6 +134,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
     url,
     tracesUrl: `${url}/v1/traces`,
     spans: () => [...received],
+    urlFor: (run) => {
+      if (!/^[\w.-]+$/u.test(run)) throw new Error(`run names are letters, digits, '.', '_' and '-': ${run}`);
+      return `${url}/${run}`;
+    },
+    spansOf: (run) => received.filter((span) => span.run === run),
     reset: () => {
       received = [];
       rejected = 0;
@@ -201,7 +217,7 @@ interface OtlpRequest {
   resourceSpans?: { scopeSpans?: { scope?: { name?: string }; spans?: OtlpSpan[] }[] }[];
 }
 
-function spansFromRequest(request: unknown): ReceivedSpan[] {
+function spansFromRequest(request: unknown, run: string): ReceivedSpan[] {
   const spans: ReceivedSpan[] = [];
   for (const resourceSpans of (request as OtlpRequest).resourceSpans ?? []) {
     for (const scopeSpans of resourceSpans.scopeSpans ?? []) {
@@ -219,6 +235,7 @@ function spansFromRequest(request: unknown): ReceivedSpan[] {
           })),
           attributes: attributesToRecord(span.attributes),
           scope: scopeSpans.scope?.name,
+          run,
         };
         if (span.status?.message) received.statusMessage = span.status.message;
         spans.push(received);

@@ -26,6 +26,8 @@ export interface EngineResult {
   /** The new file text, or `undefined` when nothing changes. */
   output: string | undefined;
   manual: ManualReview[];
+  /** How many lint-and-rewrite passes it took (engines that do not count leave it out). */
+  passes?: number;
 }
 
 export interface Engine {

@@ -1,7 +1,7 @@
 /**
- * Which of one lint pass's suggestions the engine applies (./lint-engine.ts): the first suggestion
- * of each finding, in file order, leaving out any that overlaps one already taken; the others wait
- * for the next pass, which lints the new text again.
+ * The order in which one lint pass's suggestions are offered to the engine (./lint-engine.ts): the
+ * first suggestion of each finding, in file order. The engine combines what does not clash, and
+ * falls back to whole non-overlapping suggestions (`fixesToApply`) when the combination does not parse.
  *
  * When two fixes replace the very same range, the rule listed first in CODEMODS wins. That is not
  * cosmetic: an exit inside a Traceloop task is reported by no-process-exit and the task by
@@ -17,15 +17,21 @@ import { CODEMODS } from "./engine";
 
 const PRIORITY = new Map<string, number>(Object.values(CODEMODS).map((rule, index) => [`traced-exit/${rule}`, index]));
 
-export function fixesToApply(messages: readonly Linter.LintMessage[]): Edit[] {
+/** The first suggestion of each finding, in file order; on the very same range, in CODEMODS order. */
+export function orderedSuggestions(messages: readonly Linter.LintMessage[]): Edit[] {
   const candidates = messages.flatMap((message) => {
     const fix = message.suggestions?.[0]?.fix;
     return fix ? [{ fix, priority: PRIORITY.get(message.ruleId ?? "") ?? PRIORITY.size }] : [];
   });
   candidates.sort((a, b) => a.fix.range[0] - b.fix.range[0] || a.fix.range[1] - b.fix.range[1] || a.priority - b.priority);
+  return candidates.map(({ fix }) => fix);
+}
+
+/** Whole suggestions only: `orderedSuggestions`, leaving out any that overlaps one already taken. */
+export function fixesToApply(messages: readonly Linter.LintMessage[]): Edit[] {
   const kept: Edit[] = [];
   let position = 0;
-  for (const { fix } of candidates) {
+  for (const fix of orderedSuggestions(messages)) {
     if (fix.range[0] < position) continue;
     kept.push(fix);
     position = fix.range[1];

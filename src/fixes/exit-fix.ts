@@ -7,7 +7,8 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ExitCall, Reach, TracedScope } from "../scopes/model";
 import { describeScope } from "../scopes/model";
-import { enclosingStatementList, isFunction, memberName, skipWrappers } from "../scopes/ast";
+import { enclosingStatementList, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
+import type { FunctionNode } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { toFix, wrapBodyInTry } from "./edits";
 import { fileFlavour } from "./imports";
@@ -30,14 +31,70 @@ export function exitSite(exit: ExitCall): ExitSite | undefined {
   return undefined;
 }
 
-/** A `try { … } catch` between the exit and its function would swallow a throw. */
-export function caughtLocally(node: TSESTree.Node): boolean {
+/** Calls that run their callback later, from the event loop: a throw there is an uncaught exception. */
+const DEFERRING_FUNCTIONS = new Set(["setTimeout", "setInterval", "setImmediate", "queueMicrotask"]);
+const DEFERRING_METHODS = new Set(["nextTick", "on", "once", "addListener", "prependListener", "prependOnceListener", "addEventListener"]);
+
+/**
+ * Between the exit and the scope callback, a function is handed to a timer or an event registration:
+ *   withTask(cfg, async () => { setTimeout(() => process.exit(6), 10); });
+ *   withTask(cfg, () => { rl.on("line", (line) => { if (!line) process.exit(2); }); });
+ * It runs later, outside the scope's call: a throw would be an uncaught exception (exit code 1, no entry
+ * handler, no flush) instead of the exit, so no throw is offered.
+ */
+function inDeferredCallback(node: TSESTree.Node, scopeCallback: FunctionNode): boolean {
+  for (let current = node.parent; current && current !== scopeCallback; current = current.parent) {
+    const call = current.parent;
+    if (!isFunction(current) || call?.type !== AST_NODE_TYPES.CallExpression || !call.arguments.includes(current as TSESTree.Expression)) continue;
+    const callee = skipWrappers(call.callee);
+    if (callee.type === AST_NODE_TYPES.Identifier && DEFERRING_FUNCTIONS.has(callee.name)) return true;
+    if (DEFERRING_METHODS.has(memberName(callee) ?? "")) return true;
+  }
+  return false;
+}
+
+/**
+ * A `try { … } catch` between the exit and its function would swallow a throw, unless its catch rethrows
+ * the same error: the body our span-error rewrite gives a decorated method,
+ *   try { … } catch (error) { throw endSpanWithError(error); }
+ * or a user's `catch (error) { log(error); throw error; }`.
+ */
+export function caughtLocally(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   let child: TSESTree.Node = node;
   for (let current = node.parent; current && !isFunction(current); current = current.parent) {
-    if (current.type === AST_NODE_TYPES.TryStatement && current.block === child && current.handler) return true;
+    if (current.type === AST_NODE_TYPES.TryStatement && current.block === child && current.handler && !rethrows(current.handler, sourceCode)) return true;
     child = current;
   }
   return false;
+}
+
+/**
+ * The catch ends by throwing the error it caught (as itself, or through `endSpanWithError`, which returns
+ * it), with no `return`, `break` or `continue` that could leave it another way, and the error never reassigned.
+ */
+function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const param = handler.param;
+  const last = handler.body.body.at(-1);
+  if (param?.type !== AST_NODE_TYPES.Identifier || last?.type !== AST_NODE_TYPES.ThrowStatement) return false;
+  const isParam = (node: TSESTree.Node | null | undefined) => node?.type === AST_NODE_TYPES.Identifier && node.name === param.name;
+  const thrown = last.argument;
+  const sameError =
+    isParam(thrown) ||
+    (thrown.type === AST_NODE_TYPES.CallExpression &&
+      thrown.callee.type === AST_NODE_TYPES.Identifier &&
+      thrown.callee.name === HELPER_END &&
+      thrown.arguments.length === 1 &&
+      isParam(thrown.arguments[0]));
+  if (!sameError) return false;
+  let leaves = false;
+  walk(handler.body, sourceCode.visitorKeys, (node) => {
+    if (node !== handler.body && isFunction(node)) return false;
+    const assignsError = node.type === AST_NODE_TYPES.AssignmentExpression && isParam(node.left);
+    const jumps = node.type === AST_NODE_TYPES.ReturnStatement || node.type === AST_NODE_TYPES.BreakStatement || node.type === AST_NODE_TYPES.ContinueStatement;
+    leaves ||= assignsError || jumps;
+    return !leaves;
+  });
+  return !leaves;
 }
 
 /** `console.error(…)` as a statement: the message an exit just after it stands for. */
@@ -99,7 +156,47 @@ export function recordingEdits(scope: TracedScope, inner: readonly Edit[], sourc
   if (body.type !== AST_NODE_TYPES.BlockStatement || isBodyWrapped(body)) return { edits: [], consumed };
   const contained = inner.filter((edit) => edit.range[0] > body.range[0] && edit.range[1] < body.range[1]);
   for (const edit of contained) consumed.add(edit);
-  return { edits: [wrapBodyInTry(sourceCode, body, `throw ${HELPER_END}(error);`, contained, eol)], consumed };
+  const awaits = scope.callback.async ? awaitReturns(body, contained, sourceCode) : [];
+  return { edits: [wrapBodyInTry(sourceCode, body, `throw ${HELPER_END}(error);`, [...contained, ...awaits], eol)], consumed };
+}
+
+/** Expressions that `await x` takes whole, without parentheses. */
+const TIGHT = new Set<string>([AST_NODE_TYPES.Identifier, AST_NODE_TYPES.CallExpression, AST_NODE_TYPES.MemberExpression, AST_NODE_TYPES.NewExpression, AST_NODE_TYPES.ThisExpression]);
+
+/** Returned values that are never a promise (or are awaited already): nothing to await. */
+const NEVER_THENABLE = new Set<string>([
+  AST_NODE_TYPES.AwaitExpression,
+  AST_NODE_TYPES.Literal,
+  AST_NODE_TYPES.TemplateLiteral,
+  AST_NODE_TYPES.ArrayExpression,
+  AST_NODE_TYPES.BinaryExpression,
+  AST_NODE_TYPES.UnaryExpression,
+  AST_NODE_TYPES.UpdateExpression,
+  AST_NODE_TYPES.ArrowFunctionExpression,
+  AST_NODE_TYPES.FunctionExpression,
+]);
+
+/**
+ * In an async method, `return promise` inside a `try` leaves the try before the promise settles, so its
+ * rejection never reaches the catch: each `return x` of the body (not of nested functions) becomes
+ * `return await x`, as in
+ *   @traceloop.workflow({ name: "ingest" }) async run() { try { return await this.store(rows); } catch … }
+ * Returns that another edit already rewrites are left to it.
+ */
+function awaitReturns(body: TSESTree.BlockStatement, edits: readonly Edit[], sourceCode: Readonly<TSESLint.SourceCode>): Edit[] {
+  const added: Edit[] = [];
+  walk(body, sourceCode.visitorKeys, (node) => {
+    if (node !== body && isFunction(node)) return false;
+    if (node.type !== AST_NODE_TYPES.ReturnStatement || !node.argument || NEVER_THENABLE.has(node.argument.type)) return undefined;
+    const [start, end] = node.range;
+    if (edits.some((edit) => edit.range[0] < end && edit.range[1] > start)) return undefined;
+    const [from, to] = node.argument.range;
+    // `await` binds tighter than `?:`, `||`, `,` and the like: those arguments go in parentheses.
+    if (TIGHT.has(node.argument.type)) added.push({ range: [from, from], text: "await " });
+    else added.push({ range: [from, from], text: "await (" }, { range: [to, to], text: ")" });
+    return undefined;
+  });
+  return added;
 }
 
 /** Suggestion fixer: throw instead of exit, recorded on the spans. `undefined` when no safe rewrite exists. */
@@ -110,7 +207,7 @@ export function throwInsteadOfExit(
   reach: Reach,
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
   const site = exitSite(exit);
-  if (!site || caughtLocally(exit.node)) return undefined;
+  if (!site || caughtLocally(exit.node, sourceCode) || inDeferredCallback(exit.node, reach.scope.callback)) return undefined;
   return (fixer) => {
     const eol = fileFlavour(sourceCode, filename).eol;
     let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope)];
@@ -129,11 +226,30 @@ export function throwInsteadOfExit(
   };
 }
 
-/** Suggestion fixer: `return` instead of a successful exit directly in the scope callback. */
-export function returnInsteadOfExit(exit: ExitCall, reach: Reach): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix) | undefined {
+/**
+ * Suggestion fixer: `return` instead of a successful exit directly in the scope callback, where that keeps
+ * the span and the types whole: the SDK ends the span when the callback returns (not `startActiveSpan`,
+ * whose callback ends it further down, after the `return`), and the callback returns no value anywhere (a
+ * bare `return` where it returns a number changes its type for every caller). Elsewhere the throw carrying
+ * exit code 0 is the rewrite.
+ */
+export function returnInsteadOfExit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, reach: Reach): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix) | undefined {
   const success = exit.method === "exit" && (exit.codeValue === 0 || exit.codeText === undefined);
   const site = exitSite(exit);
   if (!success || !reach.direct || site?.kind !== "statement") return undefined;
+  if (reach.scope.spec.errors === "user-owned" || returnsValue(reach.scope.callback, site.statement, sourceCode)) return undefined;
   return (fixer) => fixer.replaceText(site.statement, "return;");
+}
+
+/** The function returns a value somewhere: an expression body, or a `return x` of its own other than `exit` (`return process.exit()`). */
+function returnsValue(fn: FunctionNode, exit: TSESTree.Statement, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return true;
+  let found = false;
+  walk(fn.body, sourceCode.visitorKeys, (node) => {
+    if (node !== fn.body && isFunction(node)) return false;
+    found ||= node.type === AST_NODE_TYPES.ReturnStatement && node.argument !== null && node !== exit;
+    return !found;
+  });
+  return found;
 }
 

@@ -207,7 +207,7 @@ function throwInstead(context: FixContext, exit: ExitCall, fn: FunctionNode | TS
   const site = exitSite(exit);
   if ((exit.method !== "exit" && exit.method !== "reallyExit") || exit.codeText === undefined || exit.codeValue === 0) return undefined;
   if (fn.type === AST_NODE_TYPES.Program || level.handlerOf(fn) || promiseLinkOf(fn) || level.entries().length === 0) return undefined;
-  if (site?.kind !== "statement" || caughtLocally(exit.node)) return undefined;
+  if (site?.kind !== "statement" || caughtLocally(exit.node, context.sourceCode)) return undefined;
   const statement = site.statement;
   const list = enclosingStatementList(statement);
   const previous = list?.[list.indexOf(statement) - 1];
@@ -351,7 +351,9 @@ function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: strin
     const lostByArg = handlers.map((fn) => (fn ? lostIn(fn) : []));
     endsWithFlush = link.method === "finally" && !!link.call.arguments[0] && level.isFlushPromise(link.call, "success") && level.isFlushPromise(link.call, "failure");
     if (lostByArg.every((lost) => lost.length === 0)) {
-      links.push(shift(segment));
+      const onlyArg = link.call.arguments.length === 1 ? link.call.arguments[0] : undefined;
+      const kept = link.method === "catch" && onlyArg ? keepExitCode(context, onlyArg, handlers[0], inner) : undefined;
+      links.push(kept ?? shift(segment));
       if (link.method === "catch" || (link.method === "then" && link.call.arguments.length > 1)) hasCatch = true;
       continue;
     }
@@ -444,6 +446,63 @@ function standardCatch(context: FixContext, fn: FunctionNode | undefined, lost: 
   const lines = [...logging, `process.exitCode = ${exitCodeFrom(name, !!param?.typeAnnotation)} ?? ${fallback};`];
   const head = `${fn.async ? "async " : ""}(${param ? sourceCode.getText(param) : "error"}) => {`;
   return `.catch(${head}${eol}${lines.map((line) => `${inner}${unit}${line}`).join(eol)}${eol}${inner}})`;
+}
+
+/**
+ * A `.catch` handler that only logs swallows the error, and with it the exit code that an exit rewritten
+ * into a throw (no-process-exit) now carries: a program that exited 3 would end with 0, after printing what
+ * the handler prints. An error carrying an exit code stands for the exit: the original program ended there
+ * without running this handler, so the handler now sets that code and stops; any other error is handled as
+ * it was.
+ *
+ *   .catch(console.error)
+ *   → .catch((error) => {
+ *       if (error?.exitCode !== undefined) {
+ *         process.exitCode = error?.exitCode;
+ *         return;
+ *       }
+ *       console.error(error);
+ *     })
+ *
+ * `undefined`: the handler is left as it is (it throws, returns, exits or sets the exit code itself, or its
+ * shape is not one of these).
+ */
+function keepExitCode(context: FixContext, arg: TSESTree.Node, fn: FunctionNode | undefined, inner: string): string | undefined {
+  const { sourceCode } = context;
+  const { eol, unit } = layout(context, 0);
+  const block = (head: string, name: string, typed: boolean, lines: string[]) => {
+    const code = exitCodeFrom(name, typed);
+    const guard = [`if (${code} !== undefined) {`, `${unit}process.exitCode = ${code};`, `${unit}return;`, "}"];
+    return `.catch(${head}{${eol}${[...guard, ...lines].map((line) => `${inner}${unit}${line}`).join(eol)}${eol}${inner}})`;
+  };
+  const callee = skipWrappers(arg);
+  if (!fn) {
+    // `.catch(console.error)`, `.catch(logger.warn)`: called with the error, as the promise would.
+    if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+    if (callee.type === AST_NODE_TYPES.MemberExpression && (callee.computed || callee.object.type !== AST_NODE_TYPES.Identifier)) return undefined;
+    return block("(error) => ", "error", false, [`${sourceCode.getText(arg)}(error);`]);
+  }
+  if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression || fn.params.length > 1 || endsTheError(fn, sourceCode)) return undefined;
+  const param = fn.params[0];
+  if (param && param.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const head = `${fn.async ? "async " : ""}(${param ? sourceCode.getText(param) : "error"}) => `;
+  const body = fn.body;
+  const statements = body.type === AST_NODE_TYPES.BlockStatement ? body.body.map((statement) => sourceCode.getText(statement)) : [`${sourceCode.getText(body)};`];
+  if (statements.some((statement) => statement.includes("\n"))) return undefined;
+  return block(head, param?.name ?? "error", !!param?.typeAnnotation, statements);
+}
+
+/** The handler rethrows, returns something, ends the process or sets its exit code: it does not swallow. */
+function endsTheError(fn: FunctionNode, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  let ends = false;
+  walk(fn.body, sourceCode.visitorKeys, (node) => {
+    if (node !== fn.body && isFunction(node)) return false;
+    if (node.type === AST_NODE_TYPES.ThrowStatement || (node.type === AST_NODE_TYPES.ReturnStatement && node.argument)) ends = true;
+    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && memberName(node.left) === "exitCode") ends = true;
+    if (node.type === AST_NODE_TYPES.CallExpression && ["exit", "abort", "kill", "reallyExit"].includes(memberName(skipWrappers(node.callee)) ?? "")) ends = true;
+    return !ends;
+  });
+  return ends;
 }
 
 /** Continuation lines one step deeper (a link moved from the statement's first line to its own line). */

@@ -25,10 +25,9 @@ function helperSource(flavour: FileFlavour, trace: string, status: string, eol: 
   const ts = flavour.typescript;
   const lines = [
     `// Added by eslint-plugin-traced-exit: record an error on the active span, mark it ERROR and end it,`,
-    `// because this SDK's wrapper ends the span only on success.`,
-    `function ${HELPER_END}(error${ts ? ": unknown" : ""})${ts ? ": unknown" : ""} {`,
-    `  const span = ${trace}.getActiveSpan();`,
-    `  if (span) {`,
+    `// because this SDK's wrapper ends the span only on success. A span that has ended is left alone.`,
+    `function ${HELPER_END}(error${ts ? ": unknown" : ""}, span = ${trace}.getActiveSpan())${ts ? ": unknown" : ""} {`,
+    `  if (span?.isRecording()) {`,
     `    span.recordException(error instanceof Error ? error : String(error));`,
     `    span.setStatus({ code: ${status}.ERROR, message: error instanceof Error ? error.message : String(error) });`,
     `    span.end();`,
@@ -36,24 +35,43 @@ function helperSource(flavour: FileFlavour, trace: string, status: string, eol: 
     `  return error;`,
     `}`,
     ``,
-    ts
-      ? `function ${HELPER_WRAP}<F extends (...args: never[]) => unknown>(fn: F): F {`
-      : `function ${HELPER_WRAP}(fn) {`,
+    `// The callback's result is returned as it is: a thenable other than a plain Promise (a Promise subclass,`,
+    `// a lazy query) keeps its identity and methods, and its then() records a rejection before passing it on.`,
+    ...(ts
+      ? [
+          `// F's arguments are \`any\` (JSON.parse's return type), so that a callback given to a tracer typed \`any\``,
+          `// keeps untyped parameters instead of \`never\` ones; a typed tracer's callback type is still inferred.`,
+          `function ${HELPER_WRAP}<F extends (...args: ReturnType<typeof JSON.parse>[]) => unknown>(fn: F): F {`,
+        ]
+      : [`function ${HELPER_WRAP}(fn) {`]),
     ts ? `  return function (this: unknown, ...args: Parameters<F>) {` : `  return function (...args) {`,
+    `    const span = ${trace}.getActiveSpan();`,
     `    try {`,
     `      const result = fn.apply(this, args);`,
+    `      if (result instanceof Promise && result.constructor === Promise) {`,
+    ts ? `        return result.then(undefined, (error: unknown) => {` : `        return result.then(undefined, (error) => {`,
+    `          throw ${HELPER_END}(error, span);`,
+    `        });`,
+    `      }`,
+    ts ? `      const then = (result as PromiseLike<unknown> | null | undefined)?.then;` : `      const then = result?.then;`,
+    `      if (typeof then === "function" && Object.isExtensible(result)) {`,
+    `        Object.defineProperty(result, "then", {`,
+    `          configurable: true,`,
+    `          writable: true,`,
     ts
-      ? `      if (result && typeof (result as PromiseLike<unknown>).then === "function") {`
-      : `      if (result && typeof result.then === "function") {`,
-    ts
-      ? `        return (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {`
-      : `        return result.then(undefined, (error) => {`,
-    `          throw ${HELPER_END}(error);`,
+      ? `          value(this: unknown, onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) {`
+      : `          value(onFulfilled, onRejected) {`,
+    ts ? `            return then.call(this, onFulfilled, (error: unknown) => {` : `            return then.call(this, onFulfilled, (error) => {`,
+    `              ${HELPER_END}(error, span);`,
+    `              if (onRejected) return onRejected(error);`,
+    `              throw error;`,
+    `            });`,
+    `          },`,
     `        });`,
     `      }`,
     `      return result;`,
     `    } catch (error) {`,
-    `      throw ${HELPER_END}(error);`,
+    `      throw ${HELPER_END}(error, span);`,
     `    }`,
     ts ? `  } as F;` : `  };`,
     `}`,

@@ -8,6 +8,7 @@ import { foreignExitCalls } from "../scopes/cross-file";
 import { describeReach, getFileModel } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
+import { getProcessLevel } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { scopeRecordsErrors } from "../fixes/span-helper";
@@ -58,10 +59,12 @@ export default createRule<Options, MessageId>({
         for (const { call, at: reach, callee, exit, location, via } of foreign?.found((node) => model.reachOf(node)) ?? []) {
           context.report({ node: call.callee, messageId: "exitInOtherFile", data: { callee, exit, location, via, where: describeReach(reach) } });
         }
+        const level = getProcessLevel(model);
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
-          if (!reach) continue;
-          const toReturn = returnInsteadOfExit(exit, reach);
+          // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.
+          if (!reach || level.signalListened(exit)) continue;
+          const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);
           const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach);
           const recorded = [reach.scope, ...reach.outer].some((scope) => !scopeRecordsErrors(scope, context.sourceCode));
           context.report({

@@ -83,6 +83,12 @@ export interface InitializerSpec {
   readonly path: readonly string[];
   /** `new NodeSDK()` vs `Sentry.init()`. */
   readonly construct?: boolean;
+  /**
+   * The option (of the first argument) that, set to `false`, leaves the spans to another object: Traceloop's
+   * `initialize({ tracingEnabled: false })` starts no exporter of its own, its wrappers use the global tracer
+   * provider, and its `forceFlush()` has nothing to flush.
+   */
+  readonly offWhenFalse?: string;
 }
 
 /** A call that exports what is queued. */
@@ -171,7 +177,7 @@ export const OPENERS: readonly OpenerSpec[] = [
 ];
 
 export const INITIALIZERS: readonly InitializerSpec[] = [
-  { sdk: "traceloop", modules: TRACELOOP, path: ["initialize"] },
+  { sdk: "traceloop", modules: TRACELOOP, path: ["initialize"], offWhenFalse: "tracingEnabled" },
   { sdk: "opentelemetry", modules: ["@opentelemetry/sdk-node"], path: ["NodeSDK"], construct: true },
   { sdk: "opentelemetry", modules: ["@opentelemetry/sdk-trace-node"], path: ["NodeTracerProvider"], construct: true },
   { sdk: "opentelemetry", modules: ["@opentelemetry/sdk-trace-base"], path: ["BasicTracerProvider"], construct: true },

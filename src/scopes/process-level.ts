@@ -87,6 +87,11 @@ export interface ProcessLevel {
   entryFindings(): readonly EntryFinding[];
   entries(): readonly Entry[];
   handlerOf(fn: TSESTree.Node): Handler | undefined;
+  /**
+   * `process.kill(process.pid, "SIGTERM")` where this file listens to that signal on `process`: the signal
+   * runs the program's listener, which decides whether and how the process ends (and is judged there).
+   */
+  signalListened(exit: ExitCall): boolean;
   /** An un-awaited/awaited flush already runs before `node` on its path. */
   flushedBefore(node: TSESTree.Node): boolean;
   /** `expression` is a promise that has flushed once it settles on `path`. */
@@ -572,6 +577,12 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     entryFindings,
     entries,
     handlerOf: (fn) => listeners().handlers.get(fn as FunctionNode),
+    signalListened(exit) {
+      if (exit.method !== "kill") return false;
+      // No signal argument: kill sends SIGTERM.
+      const signal = exit.node.arguments[1] ? staticString(exit.node.arguments[1]) : "SIGTERM";
+      return signal !== undefined && [...listeners().handlers.values()].some((handler) => handler.emitter === "process" && handler.event === signal);
+    },
     flushedBefore,
     isFlushPromise,
     statementFlushes,

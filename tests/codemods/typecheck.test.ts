@@ -4,12 +4,12 @@
  * Fixtures importing SDKs that are not installed here (Sentry, Langfuse …) cannot be
  * resolved by tsc and are left out of this check; every other `.output.ts` is in.
  */
-import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import { FIXTURES } from "./fixtures";
+import { typecheckFolder } from "../support/tsc";
 
 const root = path.resolve(__dirname, "../..");
 
@@ -35,7 +35,7 @@ const checked = outputs.filter(importsResolve);
 const work = mkdtempSync(path.join(tmpdir(), "traced-exit-tsc-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-it("type-checks every transformed TypeScript fixture whose imports resolve", () => {
+it("type-checks every transformed TypeScript fixture whose imports resolve", async () => {
   expect(checked.length).toBeGreaterThanOrEqual(5);
   symlinkSync(path.join(root, "node_modules"), path.join(work, "node_modules"), "dir");
   const names = checked.map((file) => {
@@ -43,28 +43,5 @@ it("type-checks every transformed TypeScript fixture whose imports resolve", () 
     copyFileSync(file, path.join(work, name));
     return name;
   });
-  writeFileSync(
-    path.join(work, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        experimentalDecorators: true,
-        types: ["node"],
-        lib: ["ES2023"],
-      },
-      files: names,
-    }),
-  );
-  let diagnostics = "";
-  try {
-    execFileSync(process.execPath, [path.join(root, "node_modules/typescript/bin/tsc"), "-p", work], { encoding: "utf8", stdio: "pipe" });
-  } catch (error) {
-    diagnostics = String((error as { stdout?: string }).stdout ?? error);
-  }
-  expect(diagnostics).toBe("");
+  expect(await typecheckFolder(work, { files: names })).toBe("");
 });

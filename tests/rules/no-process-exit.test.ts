@@ -61,6 +61,19 @@ ruleTester.run("no-process-exit", testedRule, {
         process.kill(child.pid, "SIGTERM");
       });
     `,
+    // A signal this file listens to runs the listener, which decides how the process ends (issue 14, case 5:
+    // a throw here would bypass it); require-flush-before-exit checks that the listener flushes.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      process.on("SIGTERM", () => shutdown());
+      withTask({ name: "t" }, () => {
+        process.kill(process.pid, "SIGTERM");
+      });
+      withTask({ name: "u" }, () => {
+        process.kill(process.pid);
+      });
+    `,
     // Signal 0 only checks that the process exists.
     dedent`
       import { withTask } from "@traceloop/node-server-sdk";
@@ -1046,6 +1059,82 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
+    // A callback that returns a value elsewhere: a bare return would change its type for every caller
+    // (issue 14, case 3), so exit(0) becomes the throw carrying code 0.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          if (done) process.exit(0);
+          return work();
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 13,
+          endLine: 4,
+          endColumn: 28,
+          suggestions: [
+            throwing(
+              "0",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  if (done) throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 0 });
+                  return work();
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A startActiveSpan callback ends its span itself, further down: a return would skip that span.end()
+    // and leave the span open (issue 14, case 3). The throw is recorded and ends it.
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        trace.getTracer("jobs").startActiveSpan("count", (span) => {
+          if (empty) {
+            process.exit(0);
+          }
+          span.end();
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'count'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "0",
+              withHelpers(
+                'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  trace.getTracer("jobs").startActiveSpan("count", recordSpanErrors((span) => {
+                    if (empty) {
+                      throw Object.assign(new Error("process.exit() in span 'count'"), { exitCode: 0 });
+                    }
+                    span.end();
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
     // exit() without a code is a success unless process.exitCode was set: the throw keeps that.
     {
       code: dedent`
@@ -1202,6 +1291,94 @@ ruleTester.run("no-process-exit", testedRule, {
               `,
             ),
           ],
+        },
+      ],
+    },
+    // A catch that rethrows the error it caught does not swallow the throw: it is offered (issue 14, case 2,
+    // where the catch is the one the span-error rewrite gives a decorated method).
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          try {
+            process.exit(2);
+          } catch (error) {
+            log(error);
+            throw error;
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.startSpan({ name: "s" }, () => {
+                  try {
+                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                  } catch (error) {
+                    log(error);
+                    throw error;
+                  }
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A catch that throws another error, or may leave without throwing, loses the exit code: no throw.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          try {
+            process.exit(2);
+          } catch (error) {
+            throw new Error("wrapped", { cause: error });
+          }
+        });
+        Sentry.startSpan({ name: "t" }, () => {
+          for (const item of items) {
+            try {
+              process.exit(3);
+            } catch (error) {
+              if (item) continue;
+              throw error;
+            }
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [],
+        },
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 't'" },
+          line: 13,
+          column: 7,
+          endLine: 13,
+          endColumn: 22,
+          suggestions: [],
         },
       ],
     },
@@ -3423,7 +3600,8 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
-    // A timer started in the scope keeps its context: its exit is reported (the span's children are lost with it).
+    // A timer started in the scope keeps its context: its exit is reported (the span's children are lost with it),
+    // but no throw is offered: it would run after the scope's call, an uncaught exception (issue 14, case 4).
     {
       code: dedent`
         import * as Sentry from "@sentry/node";
@@ -3440,14 +3618,54 @@ ruleTester.run("no-process-exit", testedRule, {
           column: 20,
           endLine: 4,
           endColumn: 35,
+          suggestions: [],
+        },
+      ],
+    },
+    // An event listener runs later too (issue 14, case 4); a callback run during the call (forEach) does not.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          rl.on("line", (line) => {
+            if (!line) process.exit(2);
+          });
+          items.forEach((item) => {
+            if (!item) process.exit(3);
+          });
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 16,
+          endLine: 5,
+          endColumn: 31,
+          suggestions: [],
+        },
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 8,
+          column: 16,
+          endLine: 8,
+          endColumn: 31,
           suggestions: [
             throwing(
-              "1",
+              "3",
               dedent`
                 import * as Sentry from "@sentry/node";
 
                 Sentry.startSpan({ name: "s" }, () => {
-                  setTimeout(() => { throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 }); }, 1000);
+                  rl.on("line", (line) => {
+                    if (!line) process.exit(2);
+                  });
+                  items.forEach((item) => {
+                    if (!item) throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 3 });
+                  });
                 });
               `,
               false,

@@ -916,6 +916,50 @@ ruleTester.run("require-flush-before-exit", testedRule, {
       ],
       output: null,
     },
+    // Traceloop started with tracing off: its wrappers' spans go through the NodeSDK, whose shutdown is the
+    // flush (traceloop.forceFlush() has nothing to flush, issue 14, case 9).
+    {
+      code: code`
+        import * as traceloop from "@traceloop/node-server-sdk";
+        import { NodeSDK } from "@opentelemetry/sdk-node";
+
+        traceloop.initialize({ appName: "rag", tracingEnabled: false });
+        const sdk = new NodeSDK({});
+        sdk.start();
+        async function main() {
+          await traceloop.withWorkflow({ name: "wf" }, async () => run());
+        }
+        main();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "OpenTelemetry", "sdk.shutdown()"),
+          line: 10,
+          column: 1,
+          endLine: 10,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import * as traceloop from "@traceloop/node-server-sdk";
+                import { NodeSDK } from "@opentelemetry/sdk-node";
+
+                traceloop.initialize({ appName: "rag", tracingEnabled: false });
+                const sdk = new NodeSDK({});
+                sdk.start();
+                async function main() {
+                  await traceloop.withWorkflow({ name: "wf" }, async () => run());
+                }
+                ${fixedChain("main()", "sdk.shutdown()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
     // Neither path flushes; CommonJS.
     {
       code: code`
@@ -2164,7 +2208,9 @@ ruleTester.run("require-flush-before-exit", testedRule, {
       ],
       output: null,
     },
-    // An imported entry with a non-function catch: the handler stays, the flush is added.
+    // An imported entry with a catch that only logs: an exit the imported code had, now a throw carrying
+    // its exit code, must still end the program with that code and without the handler's output (the
+    // original never ran it); other errors are logged as before.
     {
       code: code`
         ${TRACELOOP}
@@ -2190,7 +2236,89 @@ ruleTester.run("require-flush-before-exit", testedRule, {
 
                 traceloop.initialize({ appName: "rag" });
                 main()
-                  .catch(console.error)
+                  .catch((error) => {
+                    if (error?.exitCode !== undefined) {
+                      process.exitCode = error?.exitCode;
+                      return;
+                    }
+                    console.error(error);
+                  })
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A logging arrow handler keeps its statements, after the guard for an error that carries an exit code.
+    {
+      code: code`
+        ${TRACELOOP}
+        import { main } from "./app";
+
+        traceloop.initialize({ appName: "rag" });
+        main().catch((failure: unknown) => console.log("failed", failure));
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 5,
+          column: 1,
+          endLine: 5,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP}
+                import { main } from "./app";
+
+                traceloop.initialize({ appName: "rag" });
+                main()
+                  .catch((failure: unknown) => {
+                    if ((failure as { exitCode?: number })?.exitCode !== undefined) {
+                      process.exitCode = (failure as { exitCode?: number })?.exitCode;
+                      return;
+                    }
+                    console.log("failed", failure);
+                  })
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A handler that rethrows does not swallow the exit code: it stays as written.
+    {
+      code: code`
+        ${TRACELOOP}
+        import { main } from "./app";
+
+        traceloop.initialize({ appName: "rag" });
+        main().catch((error) => { console.error("failed"); throw error; });
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 5,
+          column: 1,
+          endLine: 5,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP}
+                import { main } from "./app";
+
+                traceloop.initialize({ appName: "rag" });
+                main()
+                  .catch((error) => { console.error("failed"); throw error; })
                   .finally(() => traceloop.forceFlush());
               `,
             ),

@@ -547,6 +547,7 @@ ruleTester.run("require-span-error-recording", testedRule, {
     },
     {
       // A decorated method: the body goes into a try whose catch records and rethrows; the decorator is underlined.
+      // In an async method a returned promise is awaited there, or its rejection would leave the try unseen.
       code: dedent`
         ${TRACELOOP}
         export class Pipeline {
@@ -572,7 +573,7 @@ ruleTester.run("require-span-error-recording", testedRule, {
                   @traceloop.agent({ name: "planner" })
                   async plan(goal: string) {
                     try {
-                      return think(goal);
+                      return await think(goal);
                     } catch (error) {
                       throw endSpanWithError(error);
                     }

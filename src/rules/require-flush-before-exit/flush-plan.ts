@@ -75,8 +75,14 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
 
   // 2. From what starts tracing here.
   let fallback: FlushPlan | undefined;
+  /** SDKs started with tracing off here: another object (a NodeSDK, a provider) owns their spans. */
+  const off = new Set<SdkId>();
   for (const init of model.initializers()) {
     const spec = init.spec;
+    if (spec?.offWhenFalse !== undefined && optionIsFalse(sourceCode, init.node, spec.offWhenFalse)) {
+      off.add(spec.sdk);
+      continue;
+    }
     const module = spec ? spec.modules.find((m) => importsModule(sourceCode, m)) ?? spec.modules[0] : moduleOf(init.node);
     if (!spec || spec.sdk === "custom") {
       if (module === undefined) continue;
@@ -101,7 +107,7 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
   // 3. From the scopes the file opens (`traceloop.withWorkflow` with tracing started in another file).
   for (const scope of model.scopes()) {
     const spec = scope.spec;
-    if (!("modules" in spec) || !spec.modules) continue;
+    if (!("modules" in spec) || !spec.modules || off.has(spec.sdk)) continue;
     const flush = callFlushOf(spec.sdk);
     const module = spec.modules.find((m) => importsModule(sourceCode, m));
     if (flush && module) return moduleCall(sourceCode, filename, flush, module, SDK_NAMES[spec.sdk]);
@@ -114,6 +120,20 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
   const known = model.flushes()[0];
   if (known) return { sdk: SDK_NAMES[known.spec.sdk], label: known.spec.example, call: undefined };
   return { sdk: "tracing", label: "your tracing SDK's flush (settings \"flushes\")", call: undefined };
+}
+
+/** The call's first argument is an object literal whose `option` is statically `false`. */
+function optionIsFalse(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node, option: string): boolean {
+  if (node.type !== AST_NODE_TYPES.CallExpression) return false;
+  const options = node.arguments[0] && skipWrappers(node.arguments[0]);
+  if (options?.type !== AST_NODE_TYPES.ObjectExpression) return false;
+  return options.properties.some(
+    (property) =>
+      property.type === AST_NODE_TYPES.Property &&
+      !property.computed &&
+      ((property.key.type === AST_NODE_TYPES.Identifier && property.key.name === option) || staticString(property.key) === option) &&
+      ASTUtils.getStaticValue(property.value, sourceCode.getScope(property.value))?.value === false,
+  );
 }
 
 /** `traceloop.forceFlush()` from the file's namespace, default or named import (or require), adding a named import when missing. */

@@ -4,10 +4,9 @@ import * as traceloop from "@traceloop/node-server-sdk";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
 
 // Added by eslint-plugin-traced-exit: record an error on the active span, mark it ERROR and end it,
-// because this SDK's wrapper ends the span only on success.
-function endSpanWithError(error) {
-  const span = trace.getActiveSpan();
-  if (span) {
+// because this SDK's wrapper ends the span only on success. A span that has ended is left alone.
+function endSpanWithError(error, span = trace.getActiveSpan()) {
+  if (span?.isRecording()) {
     span.recordException(error instanceof Error ? error : String(error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
     span.end();
@@ -15,18 +14,35 @@ function endSpanWithError(error) {
   return error;
 }
 
+// The callback's result is returned as it is: a thenable other than a plain Promise (a Promise subclass,
+// a lazy query) keeps its identity and methods, and its then() records a rejection before passing it on.
 function recordSpanErrors(fn) {
   return function (...args) {
+    const span = trace.getActiveSpan();
     try {
       const result = fn.apply(this, args);
-      if (result && typeof result.then === "function") {
+      if (result instanceof Promise && result.constructor === Promise) {
         return result.then(undefined, (error) => {
-          throw endSpanWithError(error);
+          throw endSpanWithError(error, span);
+        });
+      }
+      const then = result?.then;
+      if (typeof then === "function" && Object.isExtensible(result)) {
+        Object.defineProperty(result, "then", {
+          configurable: true,
+          writable: true,
+          value(onFulfilled, onRejected) {
+            return then.call(this, onFulfilled, (error) => {
+              endSpanWithError(error, span);
+              if (onRejected) return onRejected(error);
+              throw error;
+            });
+          },
         });
       }
       return result;
     } catch (error) {
-      throw endSpanWithError(error);
+      throw endSpanWithError(error, span);
     }
   };
 }

@@ -2,10 +2,9 @@ import { task } from "@traceloop/node-server-sdk";
 import { SpanStatusCode, trace } from "@opentelemetry/api";
 
 // Added by eslint-plugin-traced-exit: record an error on the active span, mark it ERROR and end it,
-// because this SDK's wrapper ends the span only on success.
-function endSpanWithError(error: unknown): unknown {
-  const span = trace.getActiveSpan();
-  if (span) {
+// because this SDK's wrapper ends the span only on success. A span that has ended is left alone.
+function endSpanWithError(error: unknown, span = trace.getActiveSpan()): unknown {
+  if (span?.isRecording()) {
     span.recordException(error instanceof Error ? error : String(error));
     span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
     span.end();
@@ -13,18 +12,37 @@ function endSpanWithError(error: unknown): unknown {
   return error;
 }
 
-function recordSpanErrors<F extends (...args: never[]) => unknown>(fn: F): F {
+// The callback's result is returned as it is: a thenable other than a plain Promise (a Promise subclass,
+// a lazy query) keeps its identity and methods, and its then() records a rejection before passing it on.
+// F's arguments are `any` (JSON.parse's return type), so that a callback given to a tracer typed `any`
+// keeps untyped parameters instead of `never` ones; a typed tracer's callback type is still inferred.
+function recordSpanErrors<F extends (...args: ReturnType<typeof JSON.parse>[]) => unknown>(fn: F): F {
   return function (this: unknown, ...args: Parameters<F>) {
+    const span = trace.getActiveSpan();
     try {
       const result = fn.apply(this, args);
-      if (result && typeof (result as PromiseLike<unknown>).then === "function") {
-        return (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
-          throw endSpanWithError(error);
+      if (result instanceof Promise && result.constructor === Promise) {
+        return result.then(undefined, (error: unknown) => {
+          throw endSpanWithError(error, span);
+        });
+      }
+      const then = (result as PromiseLike<unknown> | null | undefined)?.then;
+      if (typeof then === "function" && Object.isExtensible(result)) {
+        Object.defineProperty(result, "then", {
+          configurable: true,
+          writable: true,
+          value(this: unknown, onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) {
+            return then.call(this, onFulfilled, (error: unknown) => {
+              endSpanWithError(error, span);
+              if (onRejected) return onRejected(error);
+              throw error;
+            });
+          },
         });
       }
       return result;
     } catch (error) {
-      throw endSpanWithError(error);
+      throw endSpanWithError(error, span);
     }
   } as F;
 }
