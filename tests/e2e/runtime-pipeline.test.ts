@@ -3,7 +3,10 @@
 //   - a batch processor loses every span on an unflushed end, a natural one included;
 //   - a simple processor (Traceloop `disableBatch: true`, `SimpleSpanProcessor`) loses nothing on a natural
 //     end, but loses the exports in flight on `process.exit()` and on the crash of an unhandled rejection;
-//   - a provider with no span processor exports nothing, flushed or not.
+//   - a provider with no span processor exports nothing, flushed or not;
+//   - Sentry sends its transaction on a natural end and after an unhandled rejection (which it captures
+//     itself), and loses it on process.exit().
+import * as http from "node:http";
 import { describe, expect, it, vi } from "vitest";
 import { startOtlpReceiver } from "../../examples/support/otlp-receiver";
 import { runExample } from "../../examples/support/run-example";
@@ -53,5 +56,46 @@ describe("a provider without span processors", () => {
     for (const env of [{}, { PIPELINE_FLUSH: "1", OTEL_TRACES_EXPORTER: "otlp" }] as Record<string, string>[]) {
       expect(await spansOf(NO_PROCESSOR, env)).toEqual({ exitCode: 0, names: [] });
     }
+  });
+});
+
+/** A loopback Sentry endpoint: the envelopes a run posts, by item type. */
+async function sentryEnvelopesOf(env: Record<string, string>) {
+  const bodies: string[] = [];
+  const server = http.createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    request.on("end", () => {
+      bodies.push(body);
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as { port: number };
+    // The OTLP receiver is not used: Sentry posts envelopes to its DSN.
+    const run = await runExample(SENTRY, { receiverUrl: "http://127.0.0.1:9", env: { ...env, SENTRY_DSN: `http://key@127.0.0.1:${port}/1` }, timeoutMs: 90_000 });
+    expect(run.timedOut, run.stderr).toBe(false);
+    const count = (type: string) => bodies.filter((body) => body.includes(`"type":"${type}"`)).length;
+    return { exitCode: run.exitCode, transactions: count("transaction"), errors: count("event") };
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+const SENTRY = "tests/e2e/fixtures/pipeline/sentry-app.ts";
+
+describe("Sentry in its default mode", () => {
+  it("sends the transaction on a natural end, unflushed", async () => {
+    expect(await sentryEnvelopesOf({})).toEqual({ exitCode: 0, transactions: 1, errors: 0 });
+  });
+
+  it("captures an unhandled rejection itself and still sends the transaction (the process does not crash)", async () => {
+    expect(await sentryEnvelopesOf({ PIPELINE_THROW: "1" })).toEqual({ exitCode: 0, transactions: 1, errors: 1 });
+  });
+
+  it("loses the transaction on process.exit()", async () => {
+    expect(await sentryEnvelopesOf({ PIPELINE_EXIT: "1" })).toEqual({ exitCode: 0, transactions: 0, errors: 0 });
   });
 });
