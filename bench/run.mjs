@@ -418,10 +418,12 @@ Found by these benchmarks and the reliability sweep (tests/reliability/), profil
   at each end of a via longer than five.
 - **Fixes read a file once** (src/fixes/imports.ts, issue 15): every exit fix that adds the span helper scanned
   the top-level statements (for the helper and an import to extend), the module scope's names and the whole text
-  (CRLF), per finding: a file with 3,200 traced scopes took 7.7x the CPU of 800. Each fact is now computed once
-  per file. The peak RSS of that file (1.4 GB at 3,200 scopes) is garbage from five full lints of a 450 KB
-  TypeScript file (typescript-estree's tokens and nodes): it grows linearly, and the same run completes with a
-  300 MB heap limit.
+  (CRLF), per finding: a file with 3,200 traced scopes took 6.8x the CPU of 800 (the scaling section above; 7.7x
+  in a first measurement). Each fact is now computed once per file. What is left is parsing and linting the
+  file five times (one lint, then one per rewrite pass): a CPU profile at 1,600 scopes puts about half the time in
+  the parser and a quarter in garbage collection. The peak RSS (1.4 GB at 3,200 scopes, before and after)
+  grows linearly and is mostly garbage of those parses: the same rewrite completes under \`--max-old-space-size=300\`
+  (407 MB RSS, at twice the CPU for the extra collections).
 - **Injected corpus** (bench/inject.mjs, issue 15): a dangling \`else\` in \`children()\` never walked a node held in a
   single field (an export's declaration, a class body, a method's function), so inject() could change 815 of the
   2,817 files; 2,033 now, and the injected corpus is chosen among those.
