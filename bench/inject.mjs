@@ -26,8 +26,13 @@ function children(node) {
   for (const key of Object.keys(node)) {
     if (key === "parent" || key === "range" || key === "loc") continue;
     const value = node[key];
-    if (Array.isArray(value)) for (const item of value) if (item && typeof item.type === "string") out.push(item);
-    else if (value && typeof value.type === "string") out.push(value);
+    // Braces: without them this `else` belonged to the inner `if`, and single-node children (an export's
+    // declaration, a class body, a method's function) were never walked.
+    if (Array.isArray(value)) {
+      for (const item of value) if (item && typeof item.type === "string") out.push(item);
+    } else if (value && typeof value.type === "string") {
+      out.push(value);
+    }
   }
   return out;
 }

@@ -10,7 +10,28 @@ export interface FileFlavour {
   readonly eol: string;
 }
 
+/**
+ * What the fixes of one file ask again and again: once per finding, and each answer is a pass over the
+ * whole file (its text, its top-level statements, its module scope). A file with 3,200 findings made that
+ * quadratic, so each is computed once per `SourceCode` (which never changes while it is linted).
+ */
+const fileFacts = new WeakMap<object, Map<string, unknown>>();
+
+function perFile<T>(sourceCode: Readonly<TSESLint.SourceCode>, key: string, compute: () => T): T {
+  let facts = fileFacts.get(sourceCode);
+  if (!facts) {
+    facts = new Map();
+    fileFacts.set(sourceCode, facts);
+  }
+  if (!facts.has(key)) facts.set(key, compute());
+  return facts.get(key) as T;
+}
+
 export function fileFlavour(sourceCode: Readonly<TSESLint.SourceCode>, filename: string): FileFlavour {
+  return perFile(sourceCode, `flavour:${filename}`, () => readFlavour(sourceCode, filename));
+}
+
+function readFlavour(sourceCode: Readonly<TSESLint.SourceCode>, filename: string): FileFlavour {
   const ast = sourceCode.ast;
   const typescript = /\.[cm]?tsx?$/u.test(filename);
   const hasImport = ast.body.some(
@@ -56,7 +77,11 @@ export function topInsertionPoint(sourceCode: Readonly<TSESLint.SourceCode>): nu
 }
 
 /** Names bound at module level (imports, declarations), to avoid clashes. */
-function moduleNames(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
+function moduleNames(sourceCode: Readonly<TSESLint.SourceCode>): ReadonlySet<string> {
+  return perFile(sourceCode, "names", () => readModuleNames(sourceCode));
+}
+
+function readModuleNames(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
   const names = new Set<string>();
   const scopeManager = sourceCode.scopeManager;
   for (const scope of [scopeManager?.globalScope, ...(scopeManager?.globalScope?.childScopes ?? [])]) {
@@ -86,21 +111,17 @@ export function insertImport(
   names: readonly string[],
 ): { fixes: TSESLint.RuleFix[]; names: Record<string, string> } {
   const local: Record<string, string> = {};
-  const taken = moduleNames(sourceCode);
+  const inFile = moduleNames(sourceCode);
+  const aliases = new Set<string>();
+  const taken = (name: string) => inFile.has(name) || aliases.has(name);
   const fresh = (name: string) => {
     // `import { default }` does not parse: an export named by a reserved word always gets a local name.
-    if (!taken.has(name) && !RESERVED_WORDS.has(name)) return name;
+    if (!taken(name) && !RESERVED_WORDS.has(name)) return name;
     let candidate = `otel${name[0]?.toUpperCase()}${name.slice(1)}`;
-    for (let n = 2; taken.has(candidate); n++) candidate = `otel${name[0]?.toUpperCase()}${name.slice(1)}${n}`;
+    for (let n = 2; taken(candidate); n++) candidate = `otel${name[0]?.toUpperCase()}${name.slice(1)}${n}`;
     return candidate;
   };
-  const existing = sourceCode.ast.body.find(
-    (statement): statement is TSESTree.ImportDeclaration =>
-      statement.type === AST_NODE_TYPES.ImportDeclaration &&
-      statement.source.value === module &&
-      statement.importKind !== "type" &&
-      statement.specifiers.some((specifier) => specifier.type === AST_NODE_TYPES.ImportSpecifier),
-  );
+  const existing = namedImports(sourceCode).get(module);
   const missing: string[] = [];
   for (const name of names) {
     const specifier = existing?.specifiers.find(
@@ -116,7 +137,7 @@ export function insertImport(
   const specifierText = missing
     .map((name) => {
       const alias = fresh(name);
-      taken.add(alias);
+      aliases.add(alias);
       local[name] = alias;
       return alias === name ? name : flavour.esm ? `${name} as ${alias}` : `${name}: ${alias}`;
     })
@@ -134,15 +155,34 @@ export function insertImport(
   return { fixes: [fixer.insertTextAfterRange([point, point], text)], names: local };
 }
 
-/** A top-level `function name` (exported or not) is already in the file. */
-function hasTopLevelFunction(ast: TSESTree.Program, name: string): boolean {
-  return ast.body.some(
-    (statement) =>
-      (statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id?.name === name) ||
-      (statement.type === AST_NODE_TYPES.ExportNamedDeclaration &&
-        statement.declaration?.type === AST_NODE_TYPES.FunctionDeclaration &&
-        statement.declaration.id?.name === name),
-  );
+/** The first value import of each module that has named specifiers (`import { a } from "m"`): where more names can go. */
+function namedImports(sourceCode: Readonly<TSESLint.SourceCode>): ReadonlyMap<string, TSESTree.ImportDeclaration> {
+  return perFile(sourceCode, "namedImports", () => {
+    const imports = new Map<string, TSESTree.ImportDeclaration>();
+    for (const statement of sourceCode.ast.body) {
+      if (
+        statement.type === AST_NODE_TYPES.ImportDeclaration &&
+        statement.importKind !== "type" &&
+        !imports.has(statement.source.value) &&
+        statement.specifiers.some((specifier) => specifier.type === AST_NODE_TYPES.ImportSpecifier)
+      ) {
+        imports.set(statement.source.value, statement);
+      }
+    }
+    return imports;
+  });
+}
+
+/** The names of top-level `function name` declarations (exported or not). */
+function topLevelFunctions(sourceCode: Readonly<TSESLint.SourceCode>): ReadonlySet<string> {
+  return perFile(sourceCode, "topFunctions", () => {
+    const names = new Set<string>();
+    for (const statement of sourceCode.ast.body) {
+      const declaration = statement.type === AST_NODE_TYPES.ExportNamedDeclaration ? statement.declaration : statement;
+      if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration && declaration.id) names.add(declaration.id.name);
+    }
+    return names;
+  });
 }
 
 /**
@@ -158,7 +198,8 @@ export function ensureOtelHelpers(
   names: readonly string[],
   source: (flavour: FileFlavour, names: { trace: string; status: string }) => string,
 ): TSESLint.RuleFix[] {
-  if (names.every((name) => hasTopLevelFunction(sourceCode.ast, name))) return [];
+  const declared = topLevelFunctions(sourceCode);
+  if (names.every((name) => declared.has(name))) return [];
   const flavour = fileFlavour(sourceCode, filename);
   const eol = flavour.eol;
   const imported = insertImport(fixer, sourceCode, flavour, "@opentelemetry/api", ["SpanStatusCode", "trace"]);
@@ -166,16 +207,16 @@ export function ensureOtelHelpers(
   const point = topInsertionPoint(sourceCode);
   const helper = source(flavour, { trace: imported.names.trace as string, status: imported.names.SpanStatusCode as string });
   // One blank line on each side: count the line breaks already after the insertion point.
-  const after = sourceCode.text.slice(point);
-  const trailing = after.startsWith(`${eol}${eol}`) ? "" : after.startsWith(eol) ? eol : `${eol}${eol}`;
-  const text = point === 0 ? `${helper}${eol}${eol}` : `${eol}${eol}${helper}${trailing}`;
+  const text = sourceCode.text;
+  const trailing = text.startsWith(`${eol}${eol}`, point) ? "" : text.startsWith(eol, point) ? eol : `${eol}${eol}`;
+  const inserted = point === 0 ? `${helper}${eol}${eol}` : `${eol}${eol}${helper}${trailing}`;
   // The import may land at the same offset: one fix there, or ESLint rejects the suggestion.
   const sameSpot = fixes.findIndex((fix) => fix.range[0] === point && fix.range[1] === point);
   if (sameSpot >= 0) {
     const existing = fixes[sameSpot] as TSESLint.RuleFix;
-    fixes[sameSpot] = { range: existing.range, text: point === 0 ? `${existing.text}${eol}${text}` : `${existing.text}${text}` };
+    fixes[sameSpot] = { range: existing.range, text: point === 0 ? `${existing.text}${eol}${inserted}` : `${existing.text}${inserted}` };
   } else {
-    fixes.push(fixer.insertTextAfterRange([point, point], text));
+    fixes.push(fixer.insertTextAfterRange([point, point], inserted));
   }
   return fixes;
 }

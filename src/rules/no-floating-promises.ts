@@ -96,10 +96,9 @@ function checkStatement(env: Env, statement: TSESTree.ExpressionStatement): void
     checkVoid(env, expression);
     return;
   }
-  const reach = env.model.reachOf(statement);
-  if (!reach) return;
-  const floating = env.judge.floating(statement.expression);
-  if (!floating) return;
+  const found = inScopeAnd(env, statement, () => env.judge.floating(statement.expression));
+  if (!found) return;
+  const { reach, value: floating } = found;
   const { context } = env;
   const where = describeReach(reach);
   const canAwait = enclosingFunction(statement)?.async === true;
@@ -122,12 +121,28 @@ function checkStatement(env: Env, statement: TSESTree.ExpressionStatement): void
   });
 }
 
+/**
+ * The node's reach and what `test` found there, when both hold; the cheaper question first. Without type
+ * information `test` reads shapes, and most statements are no promise at all, so it goes first; with types it
+ * is a type query, dearer than reach (a walk up the enclosing functions, each answered once per file), so
+ * reach goes first and code outside traced scope is never type-checked.
+ */
+function inScopeAnd<T>(env: Env, node: TSESTree.Node, test: () => T | undefined | false): { reach: Reach; value: T } | undefined {
+  if (env.judge.typed) {
+    const reach = env.model.reachOf(node);
+    const value = reach && test();
+    return reach && value ? { reach, value } : undefined;
+  }
+  const value = test();
+  const reach = value ? env.model.reachOf(node) : undefined;
+  return reach && value ? { reach, value } : undefined;
+}
+
 /** `void save()` inside a traced scope: the rejection is dropped on purpose, and with it the span's error. */
 function checkVoid(env: Env, expression: TSESTree.UnaryExpression): void {
-  const reach = env.model.reachOf(expression);
-  if (!reach) return;
-  const floating = env.judge.floating(expression.argument);
-  if (!floating || floating.node !== expression.argument) return;
+  const found = inScopeAnd(env, expression, () => env.judge.floating(expression.argument));
+  if (!found || found.value.node !== expression.argument) return;
+  const { reach, value: floating } = found;
   env.context.report({
     loc: reportLoc(expression),
     messageId: "voided",
@@ -161,8 +176,8 @@ function catchable(env: Env, node: TSESTree.Node): boolean {
 function checkReturn(env: Env, statement: TSESTree.ReturnStatement): void {
   const argument = statement.argument;
   if (!argument || !insideTryEndingSpan(env, statement)) return;
-  const reach = env.model.reachOf(statement);
-  if (!reach || !env.judge.isPromise(argument)) return;
+  const reach = inScopeAnd(env, statement, () => env.judge.isPromise(argument))?.reach;
+  if (!reach) return;
   const canAwait = enclosingFunction(statement)?.async === true;
   env.context.report({
     loc: reportLoc(argument),
@@ -214,8 +229,8 @@ function isScopeParameter(env: Env, id: TSESTree.Identifier): boolean {
 function checkCallback(env: Env, call: TSESTree.CallExpression): void {
   const site = callbackSite(call, env.syntax);
   if (!site) return;
-  const reach = env.model.reachOf(call);
-  if (!reach || !env.judge.callbackReturnsPromise(site.callback)) return;
+  const reach = inScopeAnd(env, call, () => env.judge.callbackReturnsPromise(site.callback))?.reach;
+  if (!reach) return;
   const { sourceCode, filename } = env.context;
   const callback = skipToValue(site.callback);
   const fn = isFunction(callback) ? callback : undefined;

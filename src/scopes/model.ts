@@ -50,7 +50,7 @@ export interface Reach {
   /** Enclosing scopes, innermost first: the workflow a task runs in. */
   readonly outer: readonly TracedScope[];
   /** Same-file functions from the scope down to the node, outermost first. */
-  readonly via: readonly string[];
+  readonly via: ViaPath;
   /** The node is in the scope callback's own body, not in a nested function. */
   readonly direct: boolean;
 }
@@ -418,6 +418,7 @@ function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TS
   const byFunction = new Map<TSESTree.Node, Reach | null>();
   const outerByScope = new Map<TracedScope, readonly TracedScope[]>();
   const thisCalls = createThisCalls(sourceCode.visitorKeys);
+  const graph = createCallerGraph(sourceCode, scopeOf, thisCalls);
 
   const outerOf = (scope: TracedScope): readonly TracedScope[] => {
     let outer = outerByScope.get(scope);
@@ -430,43 +431,14 @@ function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TS
     return outer;
   };
 
-  /**
-   * Breadth-first over callers, so the shortest chain wins and cycles end (`visited`).
-   * Only exact answers are cached: the start function's own result, and "unreachable"
-   * for the whole backward closure when nothing in it reaches a scope. (Caching a
-   * provisional "no" while a caller was still being computed lost reports in cycles.)
-   */
+  /** The shortest chain of callers from `fn` up to a traced scope (see `createCallerGraph`), as a Reach; kept per function. */
   const reachOfFunction = (fn: FunctionNode): Reach | null => {
     const cached = byFunction.get(fn);
     if (cached !== undefined) return cached;
-    const visited = new Set<TSESTree.Node>([fn]);
-    // via: the named functions between the reached function and `fn`, outermost first, `fn` excluded.
-    const queue: { fn: FunctionNode; via: readonly string[] }[] = [{ fn, via: [] }];
-    for (let head = 0; head < queue.length; head++) {
-      const { fn: callee, via } = queue[head] as { fn: FunctionNode; via: readonly string[] };
-      for (const site of callSitesOf(sourceCode, callee, thisCalls)) {
-        // Named functions the site is lexically inside, innermost first.
-        const crossed: string[] = [];
-        for (let current = site.parent; current; current = current.parent) {
-          if (!isFunction(current)) continue;
-          const scope = scopeOf(current);
-          if (scope) {
-            const result: Reach = { scope, outer: outerOf(scope), via: [...crossed.slice().reverse(), ...via], direct: false };
-            byFunction.set(fn, result);
-            return result;
-          }
-          const name = functionName(current);
-          if (name === undefined) continue;
-          if (!visited.has(current)) {
-            visited.add(current);
-            queue.push({ fn: current, via: [name, ...crossed.slice().reverse(), ...via] });
-          }
-          crossed.push(name);
-        }
-      }
-    }
-    for (const unreachable of visited) byFunction.set(unreachable, null);
-    return null;
+    const path = graph.pathOf(fn);
+    const result: Reach | null = path ? { scope: path.scope, outer: outerOf(path.scope), via: path.via, direct: false } : null;
+    byFunction.set(fn, result);
+    return result;
   };
 
   function reachOfNode(node: TSESTree.Node): Reach | undefined {
@@ -474,11 +446,11 @@ function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TS
     for (let current = node.parent; current; current = current.parent) {
       if (!isFunction(current)) continue;
       const scope = scopeOf(current);
-      if (scope) return { scope, outer: outerOf(scope), via: [], direct: !crossed };
+      if (scope) return { scope, outer: outerOf(scope), via: NO_VIA, direct: !crossed };
       const name = functionName(current);
       if (name !== undefined) {
         const viaCalls = reachOfFunction(current);
-        if (viaCalls) return { ...viaCalls, via: [...viaCalls.via, name], direct: false };
+        if (viaCalls) return { ...viaCalls, via: viaCalls.via.then([name]), direct: false };
       }
       crossed = true;
     }
@@ -486,6 +458,195 @@ function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TS
   }
 
   return reachOfNode;
+}
+
+/** How many names `describeVia` shows at each end of a long chain. */
+const VIA_ENDS = 2;
+
+/**
+ * Named functions from a traced scope down to a node, outermost first: a chain of segments, one per call,
+ * shared by every function further down (so a chain N calls deep costs O(1) per function, not O(N)), with
+ * its length and first and last `VIA_ENDS` names kept, which is all a message shows of a long one.
+ */
+export class ViaPath {
+  readonly length: number;
+  /** The first names (outermost), at most `VIA_ENDS`. */
+  readonly head: readonly string[];
+  /** The last names (innermost), at most `VIA_ENDS`. */
+  readonly tail: readonly string[];
+
+  constructor(
+    private readonly prefix: ViaPath | undefined,
+    private readonly segment: readonly string[],
+  ) {
+    this.length = (prefix?.length ?? 0) + segment.length;
+    this.head = prefix && prefix.length >= VIA_ENDS ? prefix.head : [...(prefix?.head ?? []), ...segment].slice(0, VIA_ENDS);
+    this.tail = segment.length >= VIA_ENDS ? segment.slice(-VIA_ENDS) : [...(prefix?.tail ?? []), ...segment].slice(-VIA_ENDS);
+  }
+
+  /** This path followed by `names`. */
+  then(names: readonly string[]): ViaPath {
+    return names.length === 0 ? this : new ViaPath(this, names);
+  }
+
+  /** Every name, outermost first: O(length), so for short paths and tests. */
+  names(): string[] {
+    const segments = [this.segment];
+    for (let path = this.prefix; path; path = path.prefix) segments.push(path.segment);
+    return segments.reverse().flat();
+  }
+}
+
+const NO_VIA = new ViaPath(undefined, []);
+
+/** A caller of a function, as reach climbs to it from one of the function's call sites. */
+interface CallerEdge {
+  readonly caller: FunctionNode;
+  readonly name: string;
+  /** Named functions between the call site and `caller`, outermost first. */
+  readonly crossed: readonly string[];
+}
+
+interface CallerNode {
+  /** The first call site written inside a traced scope's callback: the scope, and the named functions crossed to it. */
+  readonly entry: { readonly scope: TracedScope; readonly crossed: readonly string[] } | undefined;
+  /** The named functions the call sites are written in, in order (site by site, innermost first), each once. */
+  readonly callers: readonly CallerEdge[];
+  /** Calls from this function to the nearest entry; Infinity when none reaches one. */
+  distance: number;
+  /** Once asked: the scope and the path (`null`: unreachable). */
+  path?: { readonly scope: TracedScope; readonly via: ViaPath } | null;
+}
+
+const UNSOLVED = -1;
+
+/**
+ * Same-file functions and their callers, for reach. Reach of a function is a breadth-first search up its
+ * callers that stops at the first call site inside a traced scope: the shortest chain of calls, and among
+ * chains as short, the first by call-site order. That answer is the same whether the search starts at the
+ * function or further down, so it is computed once per function over the graph of callers:
+ *
+ * - `distance`: the fewest calls to a call site inside a scope. The callers of a function not seen yet are
+ *   read once (`explore`), then distances are solved for all of them in one breadth-first pass from the
+ *   entries and from functions solved by earlier questions (`solve`); cycles need no guard there.
+ * - the path: follow, from each function, its first caller one call nearer (the tie-break of the search),
+ *   down to an entry; each function's scope and via are built once from its caller's, so a chain of N
+ *   functions costs O(N), not O(N²) to answer for all of them, and O(N³) as a search per function did.
+ */
+function createCallerGraph(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TSESTree.Node) => TracedScope | undefined, thisCalls: ThisCalls) {
+  const nodes = new Map<FunctionNode, CallerNode>();
+
+  const read = (fn: FunctionNode): CallerNode => {
+    const callers: CallerEdge[] = [];
+    const seen = new Set<TSESTree.Node>();
+    for (const site of callSitesOf(sourceCode, fn, thisCalls)) {
+      // Named functions the site is lexically inside, innermost first.
+      const crossed: string[] = [];
+      for (let current = site.parent; current; current = current.parent) {
+        if (!isFunction(current)) continue;
+        const scope = scopeOf(current);
+        if (scope) return { entry: { scope, crossed: crossed.reverse() }, callers: [], distance: 0 };
+        const name = functionName(current);
+        if (name === undefined) continue;
+        if (!seen.has(current)) {
+          seen.add(current);
+          callers.push({ caller: current, name, crossed: crossed.slice().reverse() });
+        }
+        crossed.push(name);
+      }
+    }
+    return { entry: undefined, callers, distance: UNSOLVED };
+  };
+
+  /** Reads `fn` and every function up its callers not read yet; returns the ones read now. */
+  const explore = (fn: FunctionNode): FunctionNode[] => {
+    const added = [fn];
+    nodes.set(fn, read(fn));
+    for (let index = 0; index < added.length; index++) {
+      for (const { caller } of (nodes.get(added[index] as FunctionNode) as CallerNode).callers) {
+        if (nodes.has(caller)) continue;
+        nodes.set(caller, read(caller));
+        added.push(caller);
+      }
+    }
+    return added;
+  };
+
+  /**
+   * Distances of the functions just read. Their callers are among them or solved before (exactly: a
+   * distance depends only on what is up the callers), so one breadth-first pass down from the entries and
+   * the solved callers, nearest first, settles every one; what it does not reach cannot reach a scope.
+   */
+  const solve = (added: readonly FunctionNode[]): void => {
+    const callees = new Map<FunctionNode, FunctionNode[]>();
+    const sources: FunctionNode[] = [];
+    for (const fn of added) {
+      const node = nodes.get(fn) as CallerNode;
+      if (node.entry) sources.push(fn);
+      for (const { caller } of node.callers) {
+        let list = callees.get(caller);
+        if (!list) {
+          list = [];
+          callees.set(caller, list);
+          const distance = (nodes.get(caller) as CallerNode).distance;
+          if (distance !== UNSOLVED && distance !== Infinity) sources.push(caller);
+        }
+        list.push(fn);
+      }
+    }
+    const distanceOf = (fn: FunctionNode) => (nodes.get(fn) as CallerNode).distance;
+    sources.sort((a, b) => distanceOf(a) - distanceOf(b));
+    // Two queues in distance order: the sources, and what they reach (each one call further).
+    const queue: FunctionNode[] = [];
+    let next = 0;
+    let nextSource = 0;
+    while (next < queue.length || nextSource < sources.length) {
+      const fromSources = nextSource < sources.length && (next >= queue.length || distanceOf(sources[nextSource] as FunctionNode) <= distanceOf(queue[next] as FunctionNode));
+      const current = (fromSources ? sources[nextSource++] : queue[next++]) as FunctionNode;
+      const distance = distanceOf(current);
+      for (const callee of callees.get(current) ?? []) {
+        const node = nodes.get(callee) as CallerNode;
+        if (node.distance !== UNSOLVED) continue;
+        node.distance = distance + 1;
+        queue.push(callee);
+      }
+    }
+    for (const fn of added) {
+      const node = nodes.get(fn) as CallerNode;
+      if (node.distance === UNSOLVED) node.distance = Infinity;
+    }
+  };
+
+  /** The caller one call nearer a scope that the breadth-first search meets first. */
+  const nextEdge = (node: CallerNode): CallerEdge =>
+    node.callers.find(({ caller }) => (nodes.get(caller) as CallerNode).distance === node.distance - 1) as CallerEdge;
+
+  /** The scope `fn` is reached from and the named functions on the way, outermost first, `fn` excluded. */
+  const pathOf = (fn: FunctionNode): { readonly scope: TracedScope; readonly via: ViaPath } | null => {
+    if (!nodes.has(fn)) solve(explore(fn));
+    const start = nodes.get(fn) as CallerNode;
+    if (start.path !== undefined) return start.path;
+    if (start.distance === Infinity) return (start.path = null);
+    // Down the chain to an entry or a function already answered, then back up, each answer from its caller's.
+    const chain: { node: CallerNode; edge: CallerEdge | undefined }[] = [];
+    for (let node = start; node.path === undefined; ) {
+      if (node.entry) {
+        node.path = { scope: node.entry.scope, via: NO_VIA.then(node.entry.crossed) };
+        break;
+      }
+      const edge = nextEdge(node);
+      chain.push({ node, edge });
+      node = nodes.get(edge.caller) as CallerNode;
+    }
+    for (let index = chain.length - 1; index >= 0; index--) {
+      const { node, edge } = chain[index] as { node: CallerNode; edge: CallerEdge };
+      const above = (nodes.get(edge.caller) as CallerNode).path as { scope: TracedScope; via: ViaPath };
+      node.path = { scope: above.scope, via: above.via.then([edge.name, ...edge.crossed]) };
+    }
+    return start.path ?? null;
+  };
+
+  return { pathOf };
 }
 
 function findFlushesAndInitializers(
@@ -584,6 +745,17 @@ export function describeScope(scope: TracedScope): string {
 
 export function describeReach(reach: Reach): string {
   const chain = [reach.scope, ...reach.outer].map(describeScope).join(" of ");
-  const via = reach.via.length > 0 ? ` (via ${reach.via.map((name) => `${name}()`).join(" → ")})` : "";
-  return `${chain}${via}`;
+  return `${chain}${describeVia(reach.via)}`;
+}
+
+/**
+ * " (via a() → b())", or nothing; a long chain keeps its ends: " (via a() → b() → … 996 more … → y() → z())",
+ * so a message stays one line however deep the call chain is.
+ */
+export function describeVia(via: ViaPath): string {
+  if (via.length === 0) return "";
+  const call = (name: string) => `${name}()`;
+  const hidden = via.length - via.head.length - via.tail.length;
+  const names = hidden <= 1 ? via.names().map(call) : [...via.head.map(call), `… ${hidden} more …`, ...via.tail.map(call)];
+  return ` (via ${names.join(" → ")})`;
 }

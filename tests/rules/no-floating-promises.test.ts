@@ -34,6 +34,37 @@ function catchOnLine(code: string, line: number): string {
     .join("\n");
 }
 
+/** A workflow calling `names[0]`, each function calling the next, the last leaving `save()` floating. */
+function chainCase(names: readonly string[], via: string) {
+  const code = (last: string) =>
+    [
+      TRACELOOP,
+      "",
+      "async function save(): Promise<void> {}",
+      ...names.map((name, index) => `function ${name}() { ${index + 1 < names.length ? `${names[index + 1]}();` : last} }`),
+      "",
+      `traceloop.withWorkflow({ name: "daily_digest" }, async () => {`,
+      `  ${names[0]}();`,
+      "});",
+    ].join("\n");
+  const column = `function ${names.at(-1)}() { `.length + 1;
+  return {
+    code: code("save();"),
+    output: null,
+    errors: [
+      {
+        messageId: "floating" as const,
+        data: { what: "Promise", where: `workflow 'daily_digest' (via ${via})` },
+        line: 3 + names.length,
+        column,
+        endLine: 3 + names.length,
+        endColumn: column + "save()".length,
+        suggestions: [{ messageId: "addCatch" as const, output: withHelper(code("save().catch(recordErrorOnSpan);")) }],
+      },
+    ],
+  };
+}
+
 const COMBINATORS = dedent`
   ${TRACELOOP}
 
@@ -1218,6 +1249,11 @@ syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedR
         },
       ],
     },
+    // Reached through a chain of eight helpers: the message keeps two at each end and counts the rest, so it
+    // stays one readable line however deep the chain (at 1,000 helpers it was 8,978 characters).
+    chainCase(["step0", "step1", "step2", "step3", "step4", "step5", "step6", "step7"], "step0() → step1() → … 4 more … → step6() → step7()"),
+    // Five helpers are all shown: hiding one would save nothing.
+    chainCase(["a", "b", "c", "d", "e"], "a() → b() → c() → d() → e()"),
     // Reached through a same-file helper: the message says how.
     {
       code: dedent`
