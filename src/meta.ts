@@ -6,7 +6,11 @@ export const PACKAGE_NAME = pkg.name;
 export const PACKAGE_VERSION = pkg.version;
 export const REPO_URL = "https://github.com/traced-exit/eslint-plugin-traced-exit";
 
-/** The rule's doc as of the installed release (tag `v<version>`): what the user runs, not what main says today. */
+/** A page of docs/ as of the installed release (tag `v<version>`): what the user runs, not what main says today. */
+export function docsUrl(page: string): string {
+  return `${REPO_URL}/blob/v${PACKAGE_VERSION}/docs/${page}`;
+}
+
 export function ruleDocsUrl(ruleName: string): string {
-  return `${REPO_URL}/blob/v${PACKAGE_VERSION}/docs/rules/${ruleName}.md`;
+  return docsUrl(`rules/${ruleName}.md`);
 }

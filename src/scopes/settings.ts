@@ -19,6 +19,7 @@
  * }
  * ```
  */
+import { docsUrl } from "../meta";
 import type { FlushSpec, InitializerSpec, OpenerSpec } from "./catalogue";
 import { FLUSHES, INITIALIZERS, OPENERS } from "./catalogue";
 
@@ -44,7 +45,7 @@ export class SettingsError extends Error {
   readonly path: string | undefined;
 
   constructor(message: string, where?: string) {
-    super(`Invalid settings["traced-exit"]: ${message}. See https://github.com/traced-exit/eslint-plugin-traced-exit/blob/main/docs/settings.md`);
+    super(`Invalid settings["traced-exit"]: ${message}. See ${docsUrl("settings.md")}`);
     this.name = "SettingsError";
     this.path = where === undefined ? undefined : `settings["traced-exit"].${where}`;
   }

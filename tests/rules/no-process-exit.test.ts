@@ -4,6 +4,7 @@
  */
 import * as path from "node:path";
 import dedent from "dedent";
+import { PACKAGE_VERSION } from "../../src/meta";
 import { Linter } from "eslint";
 import { RuleTester } from "@typescript-eslint/rule-tester";
 import * as tsParser from "@typescript-eslint/parser";
@@ -4178,7 +4179,8 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
 });
 
 describe("invalid settings[\"traced-exit\"] fail with a SettingsError naming the problem", () => {
-  const docs = "See https://github.com/traced-exit/eslint-plugin-traced-exit/blob/main/docs/settings.md";
+  // The settings page of the installed release, like the rules' own doc links.
+  const docs = `See https://github.com/traced-exit/eslint-plugin-traced-exit/blob/v${PACKAGE_VERSION}/docs/settings.md`;
 
   it.each([
     // The allowed keys are listed after this prefix.
