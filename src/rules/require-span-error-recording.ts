@@ -69,6 +69,55 @@ function asksForActiveSpan(fn: FunctionNode, sourceCode: Readonly<TSESLint.Sourc
   });
 }
 
+/** Span methods that do not throw (the OpenTelemetry API never throws from them). */
+const SAFE_SPAN_CALLS = new Set(["end", "setStatus", "setAttribute", "setAttributes", "addEvent", "recordException", "updateName"]);
+
+/** A `throw` statement in `node`, not counting nested functions (which run later, if ever). */
+function containsThrow(node: TSESTree.Node | null | undefined, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  if (!node) return false;
+  let found = false;
+  const visit = (current: TSESTree.Node) => {
+    if (found) return;
+    if (current.type === AST_NODE_TYPES.ThrowStatement) {
+      found = true;
+      return;
+    }
+    if (current !== node && (current.type === AST_NODE_TYPES.ArrowFunctionExpression || current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.FunctionDeclaration)) return;
+    for (const key of sourceCode.visitorKeys[current.type] ?? []) {
+      const child = (current as unknown as Record<string, unknown>)[key];
+      for (const item of Array.isArray(child) ? child : [child]) if (item && typeof item === "object" && "type" in item) visit(item as TSESTree.Node);
+    }
+  };
+  visit(node);
+  return found;
+}
+
+/**
+ * The callback cannot throw, so its span ends the same way on the one path there is: its body only calls
+ * span methods that do not throw (`(span) => span.end()`) and returns nothing; or, where the SDK ends the
+ * span when the callback returns (`not-recorded`: Traceloop), it is a `try` whose `catch` takes every error
+ * and rethrows none (a workflow that reports its own failures). A callback that owns its span and catches
+ * everything may still skip its `span.end()` on the error path, so that shape does not count there.
+ */
+function cannotThrow(fn: FunctionNode, sdkEndsOnReturn: boolean, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const safeCall = (expression: TSESTree.Node) => {
+    const call = expression.type === AST_NODE_TYPES.ChainExpression ? expression.expression : expression;
+    if (call.type !== AST_NODE_TYPES.CallExpression || call.callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+    const name = memberName(call.callee);
+    return call.callee.object.type === AST_NODE_TYPES.Identifier && name !== undefined && SAFE_SPAN_CALLS.has(name) && call.arguments.every((arg) => arg.type === AST_NODE_TYPES.Literal || arg.type === AST_NODE_TYPES.Identifier || arg.type === AST_NODE_TYPES.ObjectExpression);
+  };
+  const safeStatement = (statement: TSESTree.Statement): boolean => {
+    if (statement.type === AST_NODE_TYPES.ExpressionStatement) return safeCall(statement.expression);
+    if (statement.type === AST_NODE_TYPES.ReturnStatement) return !statement.argument;
+    if (statement.type === AST_NODE_TYPES.TryStatement) {
+      return sdkEndsOnReturn && !!statement.handler && !containsThrow(statement.handler.body, sourceCode) && (!statement.finalizer || statement.finalizer.body.every(safeStatement));
+    }
+    return false;
+  };
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return safeCall(fn.body);
+  return fn.body.body.length > 0 && fn.body.body.every(safeStatement);
+}
+
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */
 function reportNode(scope: TracedScope): TSESTree.Node {
   if (scope.anchor.type === AST_NODE_TYPES.CallExpression) return scope.anchor.callee;
@@ -107,6 +156,8 @@ export default createRule<Options, MessageId>({
         for (const scope of model.scopes()) {
           // The first test narrows the SDK semantics for the message; the second covers wrapped and self-handling callbacks.
           if (scope.spec.errors === "recorded" || scopeRecordsErrors(scope, context.sourceCode)) continue;
+          // Nothing can be thrown: the span ends (or stays open) the same way on every path; neverEndsSpan says which.
+          if (cannotThrow(scope.callback, scope.spec.errors === "not-recorded", context.sourceCode) && !neverEndsSpan(scope, context.sourceCode)) continue;
           if (neverEndsSpan(scope, context.sourceCode)) {
             context.report({ node: reportNode(scope), messageId: "spanNeverEnded", data: { scope: capitalize(describeScope(scope)) } });
             continue;

@@ -49,6 +49,7 @@ describe("manual-review input positions, when one rewrite spans several of them"
   // All codemods: the task's callback is wrapped in recordSpanErrors(…) and the helpers are inserted
   // at the top, which ESLint merges into one edit from the import to the callback's end. Every exit
   // inside (each swallowed by a catch: no safe rewrite) must still map to its own place in the input.
+  // `audit()` may throw, so each callback needs the wrapper (a callback that cannot throw does not).
   const WRAPPED = `import * as traceloop from "@traceloop/node-server-sdk";
 
 export const run = () =>
@@ -59,9 +60,10 @@ export const run = () =>
     try {
       process.exit(3);
     } catch {}
+    audit();
   });
 
-export const one = () => traceloop.withTask({ name: "one" }, () => { try { process.exit(4); } catch {} });
+export const one = () => traceloop.withTask({ name: "one" }, () => { try { process.exit(4); } catch {} audit(); });
 `;
 
   it("maps each one to its own line and column, inside rewritten lines too", () => {
@@ -71,7 +73,7 @@ export const one = () => traceloop.withTask({ name: "one" }, () => { try { proce
     expect(inputs).toEqual([
       { line: 6, column: 7 },
       { line: 9, column: 7 },
-      { line: 13, column: 76 },
+      { line: 14, column: 76 },
     ]);
     for (const [index, code] of [2, 3, 4].entries()) {
       const input = inputs[index] as { line: number; column: number };

@@ -49,6 +49,28 @@ function unhandledSpan(body: string, line: number, callback: string, imports?: s
 
 ruleTester.run("require-span-error-recording", testedRule, {
   valid: [
+    // A callback that cannot throw: the span ends the same way on the one path there is.
+    dedent`
+      declare const tracer: import("@opentelemetry/api").Tracer;
+      tracer.startActiveSpan("mark", (span) => span.end());
+      tracer.startActiveSpan("tag", (span) => {
+        span.setAttribute("stage", "start");
+        span.end();
+      });
+    `,
+    // A Traceloop workflow whose body catches every error and rethrows none: the callback always returns, and
+    // Traceloop ends the span when it does.
+    dedent`
+      ${TRACELOOP}
+      declare function sync(): Promise<void>;
+      traceloop.withWorkflow({ name: "nightly" }, async () => {
+        try {
+          await sync();
+        } catch (error) {
+          console.error("sync failed", error);
+        }
+      });
+    `,
     // Who owns the span (issue 13; the shapes read in @langfuse/tracing, @arizeai/openinference-core, langsmith).
     // The try that records and ends the span is one inline callback down, in a context helper run synchronously.
     dedent`
@@ -298,6 +320,28 @@ ruleTester.run("require-span-error-recording", testedRule, {
     "work().then(() => done());",
   ],
   invalid: [
+    // A startActiveSpan callback that catches every error still owns its span: here the span is ended on success only.
+    unhandledSpan(
+      dedent`
+        tracer.startActiveSpan("s", (span) => {
+          try {
+            work();
+            span.end();
+          } catch (error) {
+            console.error(error);
+          }
+        });
+      `,
+      1,
+      `(span) => {
+  try {
+    work();
+    span.end();
+  } catch (error) {
+    console.error(error);
+  }
+}`,
+    ),
     // Handing the work to the caller's function does not hand over a span the callback ends itself, on success only.
     (() => {
       const body = dedent`
