@@ -266,15 +266,39 @@ describe.each([
     expect(traced(eslint(dir(), "typechecked.config.mjs", ["."]))).toEqual(findings);
   });
 
-  it("loads every file of dist/ from its dependencies alone", () => {
+  it("resolves every require of dist/ from its dependencies alone, and loads its entry points", () => {
+    // Every bare specifier a dist file requires must resolve from that file in the user's install (where
+    // devDependencies never are). Modules are resolved, not run: dist/cli/fix-worker.js runs only as a worker.
     const script = `
-      const fs = require("node:fs"), path = require("node:path");
+      const fs = require("node:fs"), path = require("node:path"), { builtinModules } = require("node:module");
       const dist = path.dirname(require.resolve("eslint-plugin-traced-exit"));
       const files = fs.readdirSync(dist, { recursive: true }).filter((f) => f.endsWith(".js"));
-      for (const file of files) require(path.join(dist, file));
-      console.log(files.length);`;
-    const result = expectOk(run(dir(), process.execPath, ["-e", script]), "require every dist file");
-    expect(Number(result.stdout)).toBeGreaterThan(30);
+      const specifiers = new Set();
+      for (const file of files) {
+        for (const line of fs.readFileSync(path.join(dist, file), "utf8").split("\\n")) {
+          // Comments, and code in template strings (the worker's boot line for the TypeScript sources), are not requires.
+          if (/^\\s*(\\/\\*|\\*|\\/\\/)/.test(line) || line.includes("\`")) continue;
+          for (const match of line.matchAll(/\\brequire\\("([^"$]+)"\\)/g)) {
+            const spec = match[1];
+            if (spec.startsWith(".") || spec.startsWith("node:") || builtinModules.includes(spec)) continue;
+            require.resolve(spec, { paths: [path.join(dist, path.dirname(file))] });
+            specifiers.add(spec);
+          }
+        }
+      }
+      for (const entry of ["index.js", "cli/index.js", "codemods/exit-to-throw.js", "codemods/lint-engine.js"]) require(path.join(dist, entry));
+      console.log(JSON.stringify({ files: files.length, specifiers: [...specifiers].sort() }));`;
+    const result = expectOk(run(dir(), process.execPath, ["-e", script]), "resolve every require of dist");
+    const { files, specifiers } = JSON.parse(result.stdout) as { files: number; specifiers: string[] };
+    expect(files).toBeGreaterThan(30);
+    // Only what the package declares for run time: its dependencies and peer dependencies (ESLint).
+    const shipped = JSON.parse(fs.readFileSync(path.join(dir(), "node_modules/eslint-plugin-traced-exit/package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+      peerDependencies: Record<string, string>;
+    };
+    const declared = [...Object.keys(shipped.dependencies), ...Object.keys(shipped.peerDependencies)];
+    expect(specifiers.filter((spec) => !declared.some((name) => spec === name || spec.startsWith(`${name}/`)))).toEqual([]);
+    expect(specifiers).toContain("eslint");
   });
 });
 
