@@ -1,6 +1,6 @@
 /** Small traced sources that several end-to-end tests run the real engine on. */
 
-/** An exit inside try/catch in a Traceloop task: no safe rewrite, so a manual-review item. */
+/** An exit inside try/catch in a Traceloop task: no safe rewrite, so a manual-review item; `audit()` may throw, so the task still needs the wrapper. */
 export const CAUGHT_EXIT = `import * as traceloop from "@traceloop/node-server-sdk";
 
 export const run = () =>
@@ -8,5 +8,6 @@ export const run = () =>
     try {
       process.exit(1);
     } catch {}
+    audit();
   });
 `;
