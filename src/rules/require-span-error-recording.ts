@@ -9,7 +9,7 @@ import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
 import { describeScope, getFileModel, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
-import { memberName } from "../scopes/ast";
+import { isFunction, memberName, walk } from "../scopes/ast";
 import type { TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { mightOpenScope } from "../scopes/prefilter";
@@ -76,19 +76,11 @@ const SAFE_SPAN_CALLS = new Set(["end", "setStatus", "setAttribute", "setAttribu
 function containsThrow(node: TSESTree.Node | null | undefined, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   if (!node) return false;
   let found = false;
-  const visit = (current: TSESTree.Node) => {
-    if (found) return;
-    if (current.type === AST_NODE_TYPES.ThrowStatement) {
-      found = true;
-      return;
-    }
-    if (current !== node && (current.type === AST_NODE_TYPES.ArrowFunctionExpression || current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.FunctionDeclaration)) return;
-    for (const key of sourceCode.visitorKeys[current.type] ?? []) {
-      const child = (current as unknown as Record<string, unknown>)[key];
-      for (const item of Array.isArray(child) ? child : [child]) if (item && typeof item === "object" && "type" in item) visit(item as TSESTree.Node);
-    }
-  };
-  visit(node);
+  walk(node, sourceCode.visitorKeys, (current) => {
+    if (found || (current !== node && isFunction(current))) return false;
+    found = current.type === AST_NODE_TYPES.ThrowStatement;
+    return !found;
+  });
   return found;
 }
 

@@ -17,7 +17,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
-import { enclosingStatementList, isFunction, memberName, skipWrappers, staticString } from "./ast";
+import { enclosingStatementList, isFunction, memberName, skipWrappers, staticString, walk } from "./ast";
 import type { ExitCall, FileModel } from "./model";
 import { resolveCallback } from "./model";
 import { functionBinding, memberUses } from "./members";
@@ -530,18 +530,14 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     if (!statement) return false;
     const anchors = new Set(model.scopes().map((scope) => scope.anchor));
     let started = false;
-    const visit = (current: TSESTree.Node) => {
-      if (started || current.range[0] >= node.range[0]) return;
-      if (current.type === AST_NODE_TYPES.AwaitExpression || current.type === AST_NODE_TYPES.TaggedTemplateExpression || anchors.has(current)) started = true;
-      else if ((current.type === AST_NODE_TYPES.CallExpression || current.type === AST_NODE_TYPES.NewExpression) && !harmlessCall(current)) started = true;
-      if (started || isFunction(current)) return;
-      for (const key of sourceCode.visitorKeys[current.type] ?? []) {
-        const child = (current as unknown as Record<string, unknown>)[key];
-        for (const item of Array.isArray(child) ? child : [child]) {
-          if (item && typeof item === "object" && "type" in item) visit(item as TSESTree.Node);
-        }
-      }
-    };
+    // Code before `node`, in source order; nested functions run later, if ever.
+    const visit = (root: TSESTree.Node) =>
+      walk(root, sourceCode.visitorKeys, (current) => {
+        if (started || current.range[0] >= node.range[0]) return false;
+        if (current.type === AST_NODE_TYPES.AwaitExpression || current.type === AST_NODE_TYPES.TaggedTemplateExpression || anchors.has(current)) started = true;
+        else if ((current.type === AST_NODE_TYPES.CallExpression || current.type === AST_NODE_TYPES.NewExpression) && !harmlessCall(current)) started = true;
+        return !started && !isFunction(current);
+      });
     const harmlessCall = (call: TSESTree.CallExpression | TSESTree.NewExpression) => {
       if (initializerNodes().has(call)) return true;
       const callee = skipWrappers(call.callee);
