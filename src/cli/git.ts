@@ -44,7 +44,9 @@ export function checkWorkingTree(inputs: readonly string[], env: NodeJS.ProcessE
   const tracked = new Set<string>();
   for (const [root, pathspecs] of pathspecsByRepo) {
     // --literal-pathspecs: a directory called "*" or ":x" is a path, not a pattern.
-    const status = runGit(["--literal-pathspecs", "-C", root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...pathspecs], env);
+    const noFilters = filterOverrides(root, env);
+    if (noFilters.kind !== "ok") return unanswered(noFilters);
+    const status = runGit([...noFilters.args, "--literal-pathspecs", "-C", root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", ...pathspecs], env);
     // --recurse-submodules: a submodule's files are tracked too, by the submodule.
     const files = runGit(["--literal-pathspecs", "-C", root, "ls-files", "-z", "--recurse-submodules", "--", ...pathspecs], env);
     if (status.kind !== "ok") return unanswered(status);
@@ -60,6 +62,37 @@ export function checkWorkingTree(inputs: readonly string[], env: NodeJS.ProcessE
   const untracked = candidates.map((file) => realFilePath(file, realDirs)).filter((file) => !tracked.has(file) && !listed(file));
   if (dirty.length === 0 && untracked.length === 0) return { kind: "clean" };
   return { kind: "dirty", files: [...dirtySet].sort(), untracked: [...new Set(untracked)].sort() };
+}
+
+const FILTER_COMMANDS = String.raw`^filter\..+\.(clean|process)$`;
+
+/**
+ * `-c` options that switch off every clean filter configured for the repository and its submodules.
+ * `git status` runs a file's clean filter (`filter.<name>.clean`/`.process`, a program named in the
+ * repository's config) whenever the file's stat data no longer matches the index: a status check
+ * must not run a program of the repository. An empty command disables a filter, and `required=false`
+ * keeps git going; a file whose stat data is stale may then show as modified, which refuses the run
+ * like any change would (safe: `git status` by hand refreshes the index). Reading the config runs nothing.
+ */
+function filterOverrides(root: string, env: NodeJS.ProcessEnv): { kind: "ok"; args: string[] } | Exclude<GitRun, { kind: "ok" }> {
+  const own = runGit(["-C", root, "config", "--get-regexp", FILTER_COMMANDS], env);
+  // `git config --get-regexp` exits 1 when nothing matches: no filter is configured.
+  if (own.kind === "missing") return own;
+  const inSubmodules = runGit(["-C", root, "submodule", "--quiet", "foreach", "--recursive", `git config --get-regexp '${FILTER_COMMANDS}' || :`], env);
+  if (inSubmodules.kind !== "ok") return inSubmodules;
+  const names = new Set<string>();
+  for (const run of [own, inSubmodules]) {
+    if (run.kind !== "ok") continue;
+    for (const line of run.stdout.split("\n")) {
+      const key = line.split(" ", 1)[0] ?? "";
+      const name = /^filter\.(.+)\.(?:clean|process)$/u.exec(key)?.[1];
+      if (name === undefined) continue;
+      // `-c` splits at the first "=": such a name cannot be overridden, so the status check would run it.
+      if (name.includes("=")) return { kind: "failed", stderr: `the clean filter "${name}" cannot be switched off for the status check` };
+      names.add(name);
+    }
+  }
+  return { kind: "ok", args: [...names].flatMap((name) => ["-c", `filter.${name}.clean=`, "-c", `filter.${name}.process=`, "-c", `filter.${name}.required=false`]) };
 }
 
 function unanswered(run: Exclude<GitRun, { kind: "ok" }>): WorkingTreeState {

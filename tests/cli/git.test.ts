@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { checkWorkingTree, parsePorcelainZ } from "../../src/cli/git";
@@ -13,6 +14,19 @@ describe("parsePorcelainZ", () => {
     expect(parsePorcelainZ("")).toEqual([]);
   });
 });
+
+/** A repository with `m.js` and, at `sub/`, a submodule holding `files`. */
+function withSubmodule(files: Record<string, string>): string {
+  const sub = makeTempDir();
+  writeFiles(sub, files);
+  initRepo(sub);
+  const root = makeTempDir();
+  writeFiles(root, { "m.js": "" });
+  initRepo(root);
+  git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub, "sub");
+  git(root, "commit", "-qm", "add the submodule");
+  return root;
+}
 
 describe("checkWorkingTree", () => {
   it("says no-git outside any repository", () => {
@@ -69,16 +83,53 @@ describe("checkWorkingTree", () => {
   });
 
   it("counts the files of a submodule as tracked", () => {
-    const sub = makeTempDir();
-    writeFiles(sub, { "s.js": "" });
-    initRepo(sub);
-    const root = makeTempDir();
-    writeFiles(root, { "m.js": "" });
-    initRepo(root);
-    git(root, "-c", "protocol.file.allow=always", "submodule", "add", "-q", sub, "sub");
-    git(root, "commit", "-qm", "add the submodule");
+    const root = withSubmodule({ "s.js": "" });
     const candidates = [path.join(root, "m.js"), path.join(root, "sub", "s.js")];
     expect(checkWorkingTree([root], gitEnv(), candidates)).toEqual({ kind: "clean" });
+  });
+});
+
+describe("checkWorkingTree: programs of the repository", () => {
+  /** A repository whose `*.js` files go through a clean filter that leaves a marker when it runs. */
+  function filtered(root: string, marker: string): void {
+    writeFiles(root, { ".gitattributes": "*.js filter=evil\n", "a.js": "process.exit(1);\n" });
+    initRepo(root);
+    git(root, "config", "filter.evil.clean", `touch '${marker}'; cat`);
+    git(root, "config", "filter.evil.required", "true");
+    // New stat data: git has to read the file again, through its clean filter.
+    fs.utimesSync(path.join(root, "a.js"), new Date("2001-02-03T04:05:06Z"), new Date("2001-02-03T04:05:06Z"));
+  }
+
+  it("never runs a clean filter of the repository or of its submodules", () => {
+    const plain = makeTempDir();
+    const control = `${plain}-filter-ran`;
+    filtered(plain, control);
+    git(plain, "status", "--porcelain");
+    // The premise: a plain `git status` runs the filter.
+    expect(fs.existsSync(control)).toBe(true);
+
+    const root = makeTempDir();
+    const marker = `${root}-filter-ran`;
+    filtered(root, marker);
+    const state = checkWorkingTree([root], gitEnv(), [path.join(root, "a.js")]);
+    expect(fs.existsSync(marker)).toBe(false);
+    // Read without its filter, the file may differ from the index: refused like any change, never run.
+    expect(state.kind === "clean" || state.kind === "dirty").toBe(true);
+
+    // The same through a submodule, whose own config names the filter: `git status` recurses into it.
+    const filteredSubmodule = (subMarker: string): string => {
+      const outer = withSubmodule({ ".gitattributes": "*.js filter=evil\n", "s.js": "process.exit(1);\n" });
+      git(path.join(outer, "sub"), "config", "filter.evil.clean", `touch '${subMarker}'; cat`);
+      fs.utimesSync(path.join(outer, "sub", "s.js"), new Date("2001-02-03T04:05:06Z"), new Date("2001-02-03T04:05:06Z"));
+      return outer;
+    };
+    const subControl = `${makeTempDir()}-filter-ran`;
+    git(filteredSubmodule(subControl), "status", "--porcelain");
+    expect(fs.existsSync(subControl)).toBe(true);
+    const subMarker = `${makeTempDir()}-filter-ran`;
+    const outer = filteredSubmodule(subMarker);
+    checkWorkingTree([outer], gitEnv(), [path.join(outer, "sub", "s.js")]);
+    expect(fs.existsSync(subMarker)).toBe(false);
   });
 });
 
