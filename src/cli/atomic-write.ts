@@ -24,7 +24,38 @@ export function temporaryNameFor(target: string): string {
   return path.join(path.dirname(target), `.${path.basename(target)}.traced-exit-${process.pid}-${counter}.tmp`);
 }
 
-export const TEMPORARY_FILE = /^\..+\.traced-exit-\d+-\d+\.tmp$/u;
+export const TEMPORARY_FILE = /^\..+\.traced-exit-(\d+)-\d+\.tmp$/u;
+
+/**
+ * Removes the temporary files (absolute paths named by {@link temporaryNameFor}) whose run is over:
+ * `kill -9` or a power cut leaves the one being written. A file whose process id is alive may belong
+ * to a run going on now (or to an unrelated process that reused the id): it is kept. Returns the
+ * removed paths.
+ */
+export function removeLeftoverTemporaries(files: readonly string[]): string[] {
+  const removed: string[] = [];
+  for (const file of files) {
+    const pid = Number(TEMPORARY_FILE.exec(path.basename(file))?.[1]);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || isAlive(pid)) continue;
+    try {
+      fs.unlinkSync(file);
+      removed.push(file);
+    } catch {
+      // Gone already, or not ours to remove: the run goes on without it.
+    }
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists, under another user.
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
 
 /**
  * Writes `data` to `target` atomically, keeping its mode (incl. setuid/setgid/sticky bits) and,

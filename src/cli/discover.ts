@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ignore, { type Ignore } from "ignore";
+import { TEMPORARY_FILE } from "./atomic-write";
 import { UsageError } from "./errors";
 
 export const SOURCE_EXTENSIONS: readonly string[] = [".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".mts", ".cts"];
@@ -34,6 +35,8 @@ export interface Discovery {
   skipped: SkippedFile[];
   /** Warnings about the inputs, e.g. a named directory that is ignored. */
   notes: string[];
+  /** Temporary files of an atomic write (src/cli/atomic-write.ts) beside the files found: an interrupted run leaves them. */
+  temporaries: string[];
 }
 
 export function isSourceFile(fileName: string): boolean {
@@ -65,6 +68,7 @@ export function discoverFiles(inputs: readonly string[], cwd: string): Discovery
   const walks: Array<{ dir: string; realDir: string; levels: IgnoreLevel[] }> = [];
   /** Real paths the walk already knows: a file found in a walked directory is `realpath(dir)/name`. */
   const realPaths = new Map<string, string>();
+  const temporaries = new Set<string>();
 
   for (const input of inputs) {
     const absInput = path.resolve(cwd, input);
@@ -93,12 +97,14 @@ export function discoverFiles(inputs: readonly string[], cwd: string): Discovery
         continue;
       }
       found.set(absInput, { absPath: absInput, displayPath, isSymlink: fs.lstatSync(absInput).isSymbolicLink() });
+      const prefix = `.${path.basename(absInput)}.traced-exit-`;
+      for (const name of safeReaddir(path.dirname(absInput))) if (name.startsWith(prefix) && TEMPORARY_FILE.test(name)) temporaries.add(path.join(path.dirname(absInput), name));
     } else {
       throw new UsageError(`not a file or directory: ${input}`);
     }
   }
 
-  for (const { dir, realDir, levels } of walks) walk({ dir, realDir }, levels, ignoreFiles, cwd, found, realPaths);
+  for (const { dir, realDir, levels } of walks) walk({ dir, realDir }, levels, ignoreFiles, cwd, { found, realPaths, temporaries });
 
   const files: SourceFile[] = [];
   const seenRealPaths = new Set<string>();
@@ -123,7 +129,15 @@ export function discoverFiles(inputs: readonly string[], cwd: string): Discovery
   }
   files.sort((a, b) => compareStrings(a.displayPath, b.displayPath));
   skipped.sort((a, b) => compareStrings(a.file, b.file));
-  return { files, skipped, notes };
+  return { files, skipped, notes, temporaries: [...temporaries].sort() };
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 function walk(
@@ -131,9 +145,9 @@ function walk(
   levels: IgnoreLevel[],
   ignoreFiles: IgnoreFileCache,
   cwd: string,
-  found: Map<string, SourceFile>,
-  realPaths: Map<string, string>,
+  into: { found: Map<string, SourceFile>; realPaths: Map<string, string>; temporaries: Set<string> },
 ): void {
+  const { found, realPaths, temporaries } = into;
   let entries: fs.Dirent[];
   try {
     entries = fs.readdirSync(dir, { withFileTypes: true });
@@ -147,7 +161,9 @@ function walk(
     if (entry.isDirectory()) {
       if (isIgnored(absPath, true, levels)) continue;
       // Not a symlink (a Dirent of one is never a directory), so its real path is its parent's plus its name.
-      walk({ dir: absPath, realDir: path.join(realDir, entry.name) }, ignoreFiles.withNested(levels, absPath), ignoreFiles, cwd, found, realPaths);
+      walk({ dir: absPath, realDir: path.join(realDir, entry.name) }, ignoreFiles.withNested(levels, absPath), ignoreFiles, cwd, into);
+    } else if (entry.isFile() && TEMPORARY_FILE.test(entry.name)) {
+      temporaries.add(absPath);
     } else if (entry.isFile() || entry.isSymbolicLink()) {
       if (!isSourceFile(entry.name) || isIgnored(absPath, false, levels)) continue;
       if (entry.isSymbolicLink()) {

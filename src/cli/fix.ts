@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { writeFileAtomicSync } from "./atomic-write";
+import { removeLeftoverTemporaries, writeFileAtomicSync } from "./atomic-write";
 import { discoverFiles, type SkippedFile, type SourceFile, toDisplayPath } from "./discover";
 import type { Engine, ManualReview } from "./engine";
 import { UsageError } from "./errors";
@@ -94,6 +94,21 @@ export function defaultIo(): FixIo {
   };
 }
 
+/**
+ * An interrupted run (`kill -9`, a power cut) can leave the temporary file it was writing; every
+ * file it was given is still whole. A run that writes removes those of runs that are over before it
+ * asks git (which would otherwise see them as untracked changes); a dry run only names them.
+ */
+function reportTemporaries(temporaries: readonly string[], dryRun: boolean, io: FixIo): void {
+  const shown = (files: readonly string[]) => files.map((file) => `\n  ${toDisplayPath(io.cwd, file)}`).join("");
+  if (dryRun) {
+    if (temporaries.length > 0) io.stderr(`traced-exit: note: temporary files of an interrupted run (a run that writes removes them):${shown(temporaries)}\n`);
+    return;
+  }
+  const removed = removeLeftoverTemporaries(temporaries);
+  if (removed.length > 0) io.stderr(`traced-exit: note: removed the temporary files of an interrupted run:${shown(removed)}\n`);
+}
+
 /** `traced-exit fix` without the argument parsing. */
 export async function runFix(options: FixOptions, engine: Engine, io: FixIo = defaultIo()): Promise<FixReport> {
   const inputs = options.paths && options.paths.length > 0 ? options.paths : ["."];
@@ -110,6 +125,7 @@ export async function runFix(options: FixOptions, engine: Engine, io: FixIo = de
     throw error;
   }
   for (const note of discovery.notes) io.stderr(`traced-exit: note: ${note}\n`);
+  reportTemporaries(discovery.temporaries, dryRun, io);
 
   // A real run always asks git, even with --force: the summary says whether `git diff` can show the result.
   let gitCanUndo = false;

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -409,6 +410,41 @@ describe("runFix: git safety", () => {
     expect((await runFix({ force: true, paths: ["src", "generated/out.js"] }, fakeEngine(), forced)).exitCode).toBe(0);
     expect(read(root, "generated/out.js")).toContain(MARKER);
     expect(forced.out()).not.toContain("git diff");
+  });
+
+  it("removes the temporary files of a run that is over before asking git, and keeps those of a live process", async () => {
+    const root = makeTempDir();
+    // A process id that was used and is free again: a run killed with SIGKILL looks like this.
+    const over = spawnSync(process.execPath, ["-e", ""]).pid;
+    const dead = `.a.js.traced-exit-${over}-1.tmp`;
+    const live = `.a.js.traced-exit-${process.ppid}-1.tmp`;
+    const nested = `.b.js.traced-exit-${over}-1.tmp`;
+    writeFiles(root, { "a.js": "process.exit(1);\n", "sub/b.js": "process.exit(1);\n" });
+    initRepo(root);
+    writeFiles(root, { [dead]: "process.exit(2", [live]: "process.exit(2", [`sub/${nested}`]: "process.exit(2" });
+
+    const dry = captureIo(root);
+    expect((await runFix({ dryRun: true }, fakeEngine(), dry)).exitCode).toBe(0);
+    expect(dry.err()).toContain("temporary files of an interrupted run (a run that writes removes them):\n");
+    for (const name of [dead, live, `sub/${nested}`]) expect(dry.err()).toContain(`\n  ${name}\n`);
+    expect(fs.existsSync(path.join(root, dead))).toBe(true);
+
+    // A named file brings its own temporaries only; a live process's one stays (git is asked about a.js alone).
+    const io = captureIo(root);
+    expect((await runFix({ paths: ["a.js"] }, fakeEngine(), io)).exitCode).toBe(0);
+    expect(io.err()).toContain(`removed the temporary files of an interrupted run:\n  ${dead}\n`);
+    expect(fs.existsSync(path.join(root, dead))).toBe(false);
+    expect(fs.existsSync(path.join(root, live))).toBe(true);
+    expect(fs.existsSync(path.join(root, "sub", nested))).toBe(true);
+    expect(read(root, "a.js")).toContain(MARKER);
+
+    // A walk finds the nested one; without it the tree is clean again (the live one is still there: forced).
+    fs.rmSync(path.join(root, live));
+    git(root, "checkout", "a.js");
+    const walked = captureIo(root);
+    expect((await runFix({}, fakeEngine(), walked)).exitCode).toBe(0);
+    expect(walked.err()).toContain(`removed the temporary files of an interrupted run:\n  sub/${nested}\n`);
+    expect(fs.existsSync(path.join(root, "sub", nested))).toBe(false);
   });
 
   it("never runs the repository's core.fsmonitor hook", async () => {
