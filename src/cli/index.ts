@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { PACKAGE_VERSION } from "../meta";
 import { type EngineFactory, type EngineOptions, EngineUnavailableError, hasRegisteredEngineFactory, loadEngine } from "./engine";
 import { defaultIo, type FixIo, type FixOptions, runFix } from "./fix";
 
@@ -45,7 +46,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
 
   const program = new Command("traced-exit")
     .description("Stop Node.js programs from losing their OpenTelemetry traces on process.exit().")
-    .version(readVersion(), "-v, --version")
+    .version(PACKAGE_VERSION, "-v, --version")
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout(text),
@@ -161,12 +162,3 @@ function collectIds(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), ...value.split(",").map((id) => id.trim()).filter(Boolean)];
 }
 
-function readVersion(): string {
-  try {
-    // dist/cli/index.js and src/cli/index.ts are both two levels below package.json.
-    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "package.json"), "utf8")) as { version?: string };
-    return pkg.version ?? "unknown";
-  } catch {
-    return "unknown";
-  }
-}
