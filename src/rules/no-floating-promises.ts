@@ -160,12 +160,15 @@ function promiseSuggestions(env: Env, node: TSESTree.Node, reach: Reach, canAwai
   return suggestions;
 }
 
-/** `(ready && save()).catch(…)` throws when `ready` is false: only when every branch is a promise. */
+/**
+ * `(ready && save()).catch(…)` throws when `ready` is false: only when every branch is a promise. So does
+ * `(value as Promise<number>).catch(…)` when only the assertion says it is one.
+ */
 function catchable(env: Env, node: TSESTree.Node): boolean {
   const inner = skipToValue(node.type === AST_NODE_TYPES.UnaryExpression ? node.argument : node);
   if (inner.type === AST_NODE_TYPES.ConditionalExpression) return env.judge.isPromise(inner.consequent) && env.judge.isPromise(inner.alternate);
   if (inner.type === AST_NODE_TYPES.LogicalExpression) return env.judge.isPromise(inner.left) && env.judge.isPromise(inner.right);
-  return true;
+  return env.judge.isPromise(inner);
 }
 
 /**

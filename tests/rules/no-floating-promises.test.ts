@@ -26,12 +26,30 @@ function withHelper(code: string, lastImport = TRACELOOP): string {
   return code.replace(`${lastImport}\n`, `${lastImport}\n${OTEL_IMPORT}\n\n${HELPER}\n`);
 }
 
-/** The file with `.catch(recordErrorOnSpan)` added before the `;` ending line `line` (1-based). */
-function catchOnLine(code: string, line: number): string {
+/** The file with line `line` (1-based) rewritten by `edit`. */
+function editLine(code: string, line: number, edit: (text: string) => string): string {
   return code
     .split("\n")
-    .map((text, index) => (index === line - 1 ? text.replace(/;$/u, ".catch(recordErrorOnSpan);") : text))
+    .map((text, index) => (index === line - 1 ? edit(text) : text))
     .join("\n");
+}
+
+/** The file with `.catch(recordErrorOnSpan)` added before the `;` ending line `line` (1-based). */
+function catchOnLine(code: string, line: number): string {
+  return editLine(code, line, (text) => text.replace(/;$/u, ".catch(recordErrorOnSpan);"));
+}
+
+/** A `floating` error inside workflow 'daily_digest' on one line, with the suggestions given. */
+function floatingInWorkflow(line: number, column: number, endColumn: number, suggestions: { messageId: "addAwait" | "addCatch"; output: string }[]) {
+  return {
+    messageId: "floating" as const,
+    data: { what: "Promise", where: "workflow 'daily_digest'" },
+    line,
+    column,
+    endLine: line,
+    endColumn,
+    suggestions: suggestions.map((suggestion) => (suggestion.messageId === "addAwait" ? { ...suggestion, data: { kind: "workflow" } } : suggestion)),
+  };
 }
 
 /** A workflow calling `names[0]`, each function calling the next, the last leaving `save()` floating. */
@@ -2392,6 +2410,73 @@ typed.run<MessageId, Options>("no-floating-promises (type-aware)", testedRule, {
         [1, 2].map((item) => item * 2);
       });
     `,
+    // A rejection handler that is a function whatever member of its union it holds (typescript-eslint's own valid case).
+    dedent`
+      ${TRACELOOP}
+
+      declare function save(): Promise<void>;
+      declare const onError: ((error: Error) => void) | ((error: unknown) => void);
+
+      traceloop.withWorkflow({ name: "daily_digest" }, () => {
+        save().catch(onError);
+        save().then(() => 1, onError);
+      });
+    `,
+    // A promise from a polyfill constructor, and from a subclass of Promise, each handled.
+    dedent`
+      ${TRACELOOP}
+
+      interface PromisePolyfillConstructor extends PromiseConstructor {
+        _immediateFn?: (handler: () => void) => void;
+      }
+      declare const PromisePolyfill: PromisePolyfillConstructor;
+      class Job extends Promise<void> {}
+      declare function start(): Job;
+      declare function log(error: unknown): void;
+
+      traceloop.withWorkflow({ name: "daily_digest" }, async () => {
+        await new PromisePolyfill<void>((resolve) => resolve());
+        new PromisePolyfill<void>((resolve) => resolve()).catch(log);
+        await start();
+        start().then(() => 1, log);
+      });
+    `,
+    // A handled promise stays handled whatever it is cast to; a value asserted to be no promise is none.
+    dedent`
+      ${TRACELOOP}
+
+      declare function save(): Promise<void>;
+      declare function log(error: unknown): void;
+      declare const pending: unknown;
+
+      traceloop.withWorkflow({ name: "daily_digest" }, () => {
+        save().catch(log) as Promise<void>;
+        pending as string;
+      });
+    `,
+    // Awaiting the promises of an array together; awaiting a value that is no array of promises.
+    dedent`
+      ${TRACELOOP}
+
+      declare const jobs: Promise<void>[];
+      declare function load(): Promise<string[]>;
+
+      traceloop.withWorkflow({ name: "daily_digest" }, async () => {
+        await Promise.all(jobs);
+        await load();
+      });
+    `,
+    // \`yield\` in a generator whose caller sends in plain values.
+    dedent`
+      ${TRACELOOP}
+
+      traceloop.withWorkflow({ name: "daily_digest" }, () => {
+        function* steps(): Generator<number, void, number> {
+          yield 1;
+        }
+        return steps;
+      });
+    `,
   ],
   invalid: [
     // An imported promise-returning function: only the types know.
@@ -3124,6 +3209,127 @@ typed.run<MessageId, Options>("no-floating-promises (type-aware)", testedRule, {
                     job.catch(recordErrorOnSpan);
                   });
                 }
+              `),
+            },
+          ],
+        },
+      ],
+    },
+    // Handlers that handle nothing: possibly not a function (a string or a function), null, a number.
+    (() => {
+      const code = dedent`
+        ${TRACELOOP}
+
+        declare function save(): Promise<void>;
+        declare const onError: string | ((error: unknown) => void);
+
+        traceloop.withWorkflow({ name: "daily_digest" }, () => {
+          save().catch(onError);
+          save().then(() => 1, null);
+          save().catch(3 as never as number);
+        });
+      `;
+      const error = (line: number, endColumn: number) => floatingInWorkflow(line, 3, endColumn, [{ messageId: "addCatch", output: withHelper(catchOnLine(code, line)) }]);
+      return { code, output: null, errors: [error(7, 24), error(8, 29), error(9, 37)] };
+    })(),
+    // A promise from a polyfill constructor (its type extends PromiseConstructor).
+    (() => {
+      const code = dedent`
+        ${TRACELOOP}
+
+        interface PromisePolyfillConstructor extends PromiseConstructor {
+          _immediateFn?: (handler: () => void) => void;
+        }
+        declare const PromisePolyfill: PromisePolyfillConstructor;
+
+        traceloop.withWorkflow({ name: "daily_digest" }, async () => {
+          new PromisePolyfill<void>((resolve) => resolve());
+        });
+      `;
+      return {
+        code,
+        output: null,
+        errors: [
+          floatingInWorkflow(9, 3, 52, [
+            { messageId: "addAwait", output: editLine(code, 9, (text) => text.replace("new", "await new")) },
+            { messageId: "addCatch", output: withHelper(catchOnLine(code, 9)) },
+          ]),
+        ],
+      };
+    })(),
+    // A bare \`value as Promise<T>\`: a promise by the asserted type. Awaiting is safe; \`.catch()\` is not
+    // offered, since the value itself may be no promise.
+    (() => {
+      const code = dedent`
+        ${TRACELOOP}
+
+        declare const pending: unknown;
+
+        traceloop.withWorkflow({ name: "daily_digest" }, async () => {
+          pending as Promise<void>;
+          <Promise<void>>pending;
+        });
+      `;
+      const error = (line: number, endColumn: number, awaited: string) => floatingInWorkflow(line, 3, endColumn, [{ messageId: "addAwait", output: editLine(code, line, () => awaited) }]);
+      return { code, output: null, errors: [error(6, 27, "  await (pending as Promise<void>);"), error(7, 25, "  await <Promise<void>>pending;")] };
+    })(),
+    // \`await jobs\` on an array of promises waits for none of them.
+    (() => {
+      const code = dedent`
+        ${TRACELOOP}
+
+        declare const jobs: Promise<void>[];
+        declare function pending(): Promise<Promise<void>[]>;
+
+        traceloop.withWorkflow({ name: "daily_digest" }, async () => {
+          await jobs;
+          await pending();
+        });
+      `;
+      const error = (line: number, endColumn: number, awaited: string) => ({
+        messageId: "floatingArray" as const,
+        data: { where: "workflow 'daily_digest'" },
+        line,
+        column: 3,
+        endLine: line,
+        endColumn,
+        suggestions: [{ messageId: "awaitAll" as const, data: { kind: "workflow" }, output: editLine(code, line, () => `  await Promise.all(${awaited});`) }],
+      });
+      return { code, output: null, errors: [error(7, 13, "jobs"), error(8, 18, "pending()")] };
+    })(),
+    // \`yield\` evaluates to what the caller sends in: here a promise nobody awaits.
+    {
+      code: dedent`
+        ${TRACELOOP}
+
+        traceloop.withWorkflow({ name: "daily_digest" }, () => {
+          function* steps(): Generator<number, void, Promise<void>> {
+            yield 1;
+          }
+          return steps;
+        });
+      `,
+      output: null,
+      errors: [
+        {
+          messageId: "floating",
+          data: { what: "Promise", where: "workflow 'daily_digest'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 12,
+          suggestions: [
+            {
+              messageId: "addCatch",
+              output: withHelper(dedent`
+                ${TRACELOOP}
+
+                traceloop.withWorkflow({ name: "daily_digest" }, () => {
+                  function* steps(): Generator<number, void, Promise<void>> {
+                    (yield 1).catch(recordErrorOnSpan);
+                  }
+                  return steps;
+                });
               `),
             },
           ],

@@ -217,10 +217,14 @@ export function ensureRecordHelper(fixer: Fixer, sourceCode: SourceCode, filenam
   );
 }
 
-/** `items.map(async …)` as a statement → `await Promise.all(items.map(async …))`. */
+/**
+ * `items.map(async …)` as a statement → `await Promise.all(items.map(async …))`; `await jobs`, which
+ * waits for none of them → `await Promise.all(jobs)`.
+ */
 export function awaitArrayFix(sourceCode: SourceCode, node: TSESTree.Node): (fixer: Fixer) => Fix[] {
   return (fixer) => {
-    const [start, end] = outerRange(sourceCode, node);
-    return [fixer.insertTextBeforeRange([start, start], "await Promise.all("), fixer.insertTextAfterRange([end, end], ")")];
+    const awaited = node.type === AST_NODE_TYPES.AwaitExpression;
+    const [start, end] = outerRange(sourceCode, awaited ? node.argument : node);
+    return [fixer.insertTextBeforeRange([start, start], awaited ? "Promise.all(" : "await Promise.all("), fixer.insertTextAfterRange([end, end], ")")];
   };
 }

@@ -39,10 +39,12 @@ const NEVER_PROMISE = new Set<string>([
   AST_NODE_TYPES.ArrowFunctionExpression,
   AST_NODE_TYPES.FunctionExpression,
   AST_NODE_TYPES.ClassExpression,
-  AST_NODE_TYPES.YieldExpression,
-  AST_NODE_TYPES.AwaitExpression,
   AST_NODE_TYPES.MetaProperty,
 ]);
+
+/** `value as Promise<T>`, `<Promise<T>>value`, `value satisfies T`, `value!`: the statement's type is the asserted one. */
+type Assertion = TSESTree.TSAsExpression | TSESTree.TSTypeAssertion | TSESTree.TSSatisfiesExpression | TSESTree.TSNonNullExpression;
+const ASSERTIONS = new Set<string>([AST_NODE_TYPES.TSAsExpression, AST_NODE_TYPES.TSTypeAssertion, AST_NODE_TYPES.TSSatisfiesExpression, AST_NODE_TYPES.TSNonNullExpression]);
 
 export function createSyntaxOnlyJudge(syntax: SyntaxJudge): Judge {
   return {
@@ -69,8 +71,13 @@ export function createTypedJudge(syntax: SyntaxJudge, services: ParserServicesWi
 
   /** Mirrors typescript-eslint's `isUnhandledPromise`, with the shapes as fallback for `any`. */
   function unhandled(node: TSESTree.Node): "promise" | "array" | undefined {
+    const outer = node.type === AST_NODE_TYPES.ChainExpression ? node.expression : node;
+    if (ASSERTIONS.has(outer.type)) return unhandledAsserted(outer as Assertion);
     const inner = skipToValue(node);
+    // Not a `yield`: it evaluates to whatever the generator's caller sends in, a promise maybe.
     if (NEVER_PROMISE.has(inner.type)) return undefined;
+    // `await` settles a promise, not an array of them.
+    if (inner.type === AST_NODE_TYPES.AwaitExpression) return types.awaitsArray(inner) ? "array" : undefined;
     if (inner.type === AST_NODE_TYPES.SequenceExpression) {
       for (const item of inner.expressions) {
         const verdict = unhandled(item);
@@ -90,6 +97,26 @@ export function createTypedJudge(syntax: SyntaxJudge, services: ParserServicesWi
     return "promise";
   }
 
+  /**
+   * `value as Promise<number>`: a promise by its value or by the type asserted on it. A value that is a
+   * handled promise stays handled whatever it is cast to (`save().catch(log) as Promise<void>`).
+   */
+  function unhandledAsserted(node: Assertion): "promise" | "array" | undefined {
+    const value = unhandled(node.expression);
+    if (value || isPromise(node.expression)) return value;
+    const kind = types.kindOf(node);
+    if (kind === "thenable") return "promise";
+    return kind === "array" ? kind : undefined;
+  }
+
+  function isPromise(expression: TSESTree.Node): boolean {
+    const inner = skipToValue(expression);
+    // An awaited value is settled (an array of promises is no promise either).
+    if (NEVER_PROMISE.has(inner.type) || inner.type === AST_NODE_TYPES.AwaitExpression) return false;
+    const kind = types.kindOf(inner);
+    return kind === "thenable" || (kind === "any" && syntax.isPromise(inner));
+  }
+
   return {
     typed: true,
     floating(expression) {
@@ -101,15 +128,11 @@ export function createTypedJudge(syntax: SyntaxJudge, services: ParserServicesWi
         }
         return undefined;
       }
-      const kind = unhandled(inner);
+      // The expression itself, not its value: `value as Promise<T>` is judged by the asserted type too.
+      const kind = unhandled(expression);
       return kind ? { node: expression, kind } : undefined;
     },
-    isPromise(expression) {
-      const inner = skipToValue(expression);
-      if (NEVER_PROMISE.has(inner.type)) return false;
-      const kind = types.kindOf(inner);
-      return kind === "thenable" || (kind === "any" && syntax.isPromise(inner));
-    },
+    isPromise,
     callbackReturnsPromise(callback) {
       const inner = skipToValue(callback);
       if (isFunction(inner) && inner.async) return !inner.generator;

@@ -20,8 +20,10 @@ const TYPE_FLAGS_PRIMITIVE = 0x3fffc;
 export interface TypeJudge {
   /** The type of an expression: a thenable, an array or tuple of them, `any`, or something else. */
   kindOf(node: TSESTree.Node): "thenable" | "array" | "any" | "other";
-  /** A value that can be called: a real rejection handler. */
+  /** A value that can be called, whatever member of its union it holds: a real rejection handler. */
   isCallable(node: TSESTree.Node): boolean;
+  /** `await value` leaves an array (or tuple) of thenables, none of them awaited. */
+  awaitsArray(node: TSESTree.AwaitExpression): boolean;
   /** Calling it returns a thenable; `any` when the type says nothing. */
   callReturns(node: TSESTree.Node): "thenable" | "any" | "other";
 }
@@ -92,29 +94,55 @@ export function createTypeJudge(services: ParserServicesWithTypeInformation): Ty
   }
 
   /**
-   * The kind of a call, read from the callee's signatures when they all agree and none is
-   * generic (or all return a thenable whatever their type arguments): the checker then
-   * skips resolving the call, which checks every argument and infers type arguments.
-   * `undefined` when only resolving the call can tell.
+   * The types a call returns, read from the callee's signatures when none is generic (or a generic
+   * one returns a thenable or a primitive whatever its type arguments): the checker then skips
+   * resolving the call, which checks every argument and infers type arguments. `undefined` when only
+   * resolving the call can tell; `"any"` for an untyped callee.
    */
-  function kindOfCallFromCallee(call: TSESTree.CallExpression, at: ts.Node): Kind | undefined {
+  function calleeReturnTypes(call: TSESTree.CallExpression, at: ts.Node): readonly ts.Type[] | "any" | undefined {
     const calleeType = typeOf(call.callee);
     if (!calleeType) return undefined;
     if (isAny(calleeType)) return "any";
     const signatures = unionParts(checker.getApparentType(calleeType)).flatMap((part) => part.getCallSignatures());
-    let verdict: Kind | undefined;
+    const returnTypes: ts.Type[] = [];
     for (const signature of signatures) {
       const returnType = checker.getReturnTypeOfSignature(signature);
-      const kind = kindOfType(returnType, at);
       // A generic signature's return type may depend on the type arguments: `get<T>(): T`.
       // Not when it is a thenable whatever they are (`Promise<T>`), nor when it is primitive (`emit<E>(e: E): void`).
-      if (signature.typeParameters?.length && kind !== "thenable" && !unionParts(returnType).every((part) => (part.flags & TYPE_FLAGS_PRIMITIVE) !== 0)) {
+      if (signature.typeParameters?.length && !isThenable(returnType, at) && !unionParts(returnType).every((part) => (part.flags & TYPE_FLAGS_PRIMITIVE) !== 0)) {
         return undefined;
       }
-      if (verdict !== undefined && verdict !== kind) return undefined;
-      verdict = kind;
+      returnTypes.push(returnType);
     }
-    return verdict;
+    return returnTypes;
+  }
+
+  /** The kind of a call from its callee's signatures when they all agree; `undefined` when only resolving the call can tell. */
+  function kindOfCallFromCallee(call: TSESTree.CallExpression, at: ts.Node): Kind | undefined {
+    const returnTypes = calleeReturnTypes(call, at);
+    if (returnTypes === "any") return "any";
+    const kinds = new Set(returnTypes?.map((type) => kindOfType(type, at)));
+    return kinds.size === 1 ? [...kinds][0] : undefined;
+  }
+
+  /**
+   * `await promises`: awaiting an array waits for none of its promises. Read from the awaited value's
+   * type, and for `await call()` from the callee's return types, so an ordinary `await save()` costs no
+   * call resolution.
+   */
+  function awaitsArray(node: TSESTree.AwaitExpression): boolean {
+    const at = services.esTreeNodeToTSNodeMap.get(node);
+    const argument = node.argument;
+    const fromCallee = argument.type === AST_NODE_TYPES.CallExpression ? calleeReturnTypes(argument, at) : undefined;
+    if (fromCallee === "any") return false;
+    const operand = fromCallee ?? [typeOf(argument)];
+    return operand.some((type) => {
+      if (!type || isAny(type)) return false;
+      // `Promise<Promise<void>[]>` awaits to `Promise<void>[]`. `getAwaitedType` is in TypeScript 6's public typings
+      // (microsoft/TypeScript#59256) and on the checker, internal, before it; the type itself if it were ever absent.
+      const awaited = checker.getAwaitedType?.(type) ?? type;
+      return isThenableArray(awaited, at);
+    });
   }
 
   return {
@@ -128,8 +156,10 @@ export function createTypeJudge(services: ParserServicesWithTypeInformation): Ty
     },
     isCallable(node) {
       const type = typeOf(node);
-      return type === undefined || isAny(type) || hasCallSignature(type);
+      // Callable as a whole, as typescript-eslint asks: `string | (() => void)` may be a string, and handles nothing then.
+      return type === undefined || isAny(type) || checker.getApparentType(type).getCallSignatures().length > 0;
     },
+    awaitsArray,
     callReturns(node) {
       const type = typeOf(node);
       if (!type || isAny(type)) return "any";
