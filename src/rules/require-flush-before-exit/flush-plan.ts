@@ -92,8 +92,8 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
       continue;
     }
     if (spec.construct) {
-      const className = spec.path.at(-1) as string;
-      const method = FORCE_FLUSH_CLASSES.has(className) ? "forceFlush" : "shutdown";
+      const className = spec.className ?? (spec.path.at(-1) as string);
+      const method = spec.flushMethod ?? (FORCE_FLUSH_CLASSES.has(className) ? "forceFlush" : "shutdown");
       const binding = moduleLevelBinding(init.node);
       const sdk = SDK_NAMES[spec.sdk];
       if (binding) return { sdk, label: `${binding}.${method}()`, call: { text: `${binding}.${method}()`, fixes: [] } };
