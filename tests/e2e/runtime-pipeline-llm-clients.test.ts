@@ -78,7 +78,7 @@ describe.each([
 // the exit; the entry keeps the error's exit code and flushes on both paths), run before and after: same exit
 // code, and the runs the original loses now arrive.
 describe("LangSmith, rewritten by traced-exit fix", () => {
-  it.each([{ PIPELINE_EXIT: "1" }, { PIPELINE_THROW: "1" }])("%o: same exit code, the runs arrive", async (env) => {
+  it.each<Record<string, string>>([{ PIPELINE_EXIT: "1" }, { PIPELINE_THROW: "1" }])("%o: same exit code, the runs arrive", async (env) => {
     const result = createEngine().transform(readFileSync(path.join(REPO_ROOT, LANGSMITH_APP), "utf8"), "langsmith-app.ts");
     expect(result.manual).toEqual([]);
     expect(result.output).toContain("await client.awaitPendingTraceBatches(); process.exit(0);");
