@@ -107,6 +107,11 @@ export interface InitializerSpec {
   readonly className?: string;
   /** With `construct`: the instance method a fix awaits before the end, when it is not `shutdown()`. */
   readonly flushMethod?: string;
+  /**
+   * The SDK sends what it queued before a natural end by itself (a `beforeExit` hook, a timer that keeps the
+   * process alive): only `process.exit()` and a crash lose it (pipeline `drains-at-end`).
+   */
+  readonly drainsAtEnd?: true;
 }
 
 /** A call that exports what is queued. */
@@ -212,7 +217,16 @@ const SDKS2_INITIALIZERS: readonly InitializerSpec[] = [
   { sdk: "langfuse", modules: LANGFUSE_V3, path: ["default"], construct: true, className: "Langfuse", flushMethod: "shutdownAsync" },
   // langsmith 0.12 lib/client.mjs `processRunOperation`: runs wait 250 ms in a batch queue on a timer that is not
   // `unref`'d; `awaitPendingTraceBatches()` sends them and waits.
-  { sdk: "langsmith", modules: ["langsmith"], path: ["Client"], construct: true, flushMethod: "awaitPendingTraceBatches" },
+  { sdk: "langsmith", modules: ["langsmith"], path: ["Client"], construct: true, flushMethod: "awaitPendingTraceBatches", drainsAtEnd: true },
+  // The runs of a RunTree (postRun/end/patchRun), of a wrapped client's calls (each one a `traceable` run:
+  // lib/wrappers/openai.mjs, generic.mjs, experimental/vercel) go to that shared client unless told otherwise.
+  { sdk: "langsmith", modules: ["langsmith", "langsmith/run_trees"], path: ["RunTree"], construct: true, flushMethod: "client.awaitPendingTraceBatches", drainsAtEnd: true },
+  { sdk: "langsmith", modules: ["langsmith/wrappers", "langsmith/wrappers/openai"], path: ["wrapOpenAI"], drainsAtEnd: true },
+  { sdk: "langsmith", modules: ["langsmith/wrappers", "langsmith/wrappers/generic"], path: ["wrapSDK"], drainsAtEnd: true },
+  { sdk: "langsmith", modules: ["langsmith/experimental/vercel"], path: ["wrapAISDK"], drainsAtEnd: true },
+  // initializeOTEL() registers a BatchSpanProcessor (lib/experimental/otel/setup.mjs, processor.mjs): queued, and the
+  // client's awaitPendingTraceBatches() force-flushes it.
+  { sdk: "langsmith", modules: ["langsmith/experimental/otel/setup"], path: ["initializeOTEL"] },
 ];
 
 const SDKS2_FLUSHES: readonly FlushSpec[] = [
@@ -269,7 +283,8 @@ export const INITIALIZERS: readonly InitializerSpec[] = [
   { sdk: "opentelemetry", modules: ["@opentelemetry/sdk-trace-base"], path: ["BasicTracerProvider"], construct: true },
   { sdk: "langfuse", modules: ["@langfuse/otel"], path: ["LangfuseSpanProcessor"], construct: true },
   { sdk: "sentry", modules: SENTRY, path: ["init"] },
-  { sdk: "dd-trace", modules: DD_TRACE, path: ["init"] },
+  // dd-trace flushes from its own beforeExit hook (packages/dd-trace/src/bootstrap.js, exporters/agent/index.js).
+  { sdk: "dd-trace", modules: DD_TRACE, path: ["init"], drainsAtEnd: true },
   ...SDKS2_INITIALIZERS,
 ];
 

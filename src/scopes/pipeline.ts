@@ -17,8 +17,9 @@
  * - `drains-at-end`: the SDK queues spans but sends them before a natural end by itself: dd-trace's exporters
  *   flush from its `beforeExit` hook (dd-trace 5.132 packages/dd-trace/src/bootstrap.js and
  *   exporters/agent/index.js; the 2 s flush timer is `unref`'d), the LangSmith `Client`'s 250 ms batch timer
- *   is not `unref`'d (langsmith 0.12 lib/client.mjs `processRunOperation`). `process.exit()` and a crash skip
- *   both: they lose the queue.
+ *   is not `unref`'d (langsmith 0.12 lib/client.mjs `processRunOperation`), so its RunTrees and wrapped clients
+ *   too (catalogue `drainsAtEnd`; LangSmith's `initializeOTEL()` batches like OpenTelemetry). `process.exit()`
+ *   and a crash skip both: they lose the queue.
  * - `none`: nothing leaves the process: Traceloop with `tracingEnabled: false`, a provider whose
  *   processors export to an `InMemorySpanExporter` or that has no processor at all.
  *
@@ -94,6 +95,7 @@ function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: In
   if (!spec || init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
   const options = init.node.arguments[0];
   const read = (key: string) => optionValue(sourceCode, options, key);
+  if (spec.drainsAtEnd) return "drains-at-end";
   switch (spec.sdk) {
     case "traceloop": {
       // initialize({ tracingEnabled: false }) creates no tracer provider; disableBatch picks the simple processor.
@@ -102,10 +104,6 @@ function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: In
     }
     case "sentry":
       return "self-flushing";
-    case "dd-trace":
-      return "drains-at-end";
-    case "langsmith":
-      return "drains-at-end";
     case "opentelemetry":
       return otelDelivery(sourceCode, init, built);
     default:

@@ -459,6 +459,31 @@ ruleTester.run("require-flush-before-exit", flushRule, {
       langfuse.event({ name: "start" });
       langfuse.shutdownAsync().then(() => process.exit(0));
     `,
+    // dd-trace has no public flush of its traces: a file whose only SDK is dd-trace is not checked.
+    dedent`
+      import tracer from "dd-trace";
+
+      tracer.init();
+      await tracer.trace("job", async () => work());
+      process.exit(1);
+    `,
+    // A client wrapped by LangSmith sends its runs through the shared client, whose batch timer keeps the
+    // process alive: a natural end, rejection handled, loses nothing.
+    dedent`
+      import OpenAI from "openai";
+      import { wrapOpenAI } from "langsmith/wrappers";
+
+      const openai = wrapOpenAI(new OpenAI());
+
+      async function main() {
+        await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [] });
+      }
+
+      main().catch((error) => {
+        console.error(error);
+        process.exitCode = 1;
+      });
+    `,
     // LangSmith runs sent before the exit.
     dedent`
       ${LANGSMITH}
@@ -529,6 +554,84 @@ ruleTester.run("require-flush-before-exit", flushRule, {
               `,
             },
           ],
+        },
+      ],
+    },
+    // A RunTree's runs go to its client: the flush is written through it.
+    {
+      code: dedent`
+        import { RunTree } from "langsmith/run_trees";
+
+        const run = new RunTree({ name: "nightly" });
+        await run.postRun();
+        process.exit(1);
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: { exit: "process.exit(1)", where: "", sdk: "LangSmith", flush: "run.client.awaitPendingTraceBatches()" },
+          line: 5,
+          column: 1,
+          endColumn: 16,
+          suggestions: [
+            {
+              messageId: "awaitFlush",
+              data: { flush: "run.client.awaitPendingTraceBatches()", exit: "process.exit(1)", async: "" },
+              output: dedent`
+                import { RunTree } from "langsmith/run_trees";
+
+                const run = new RunTree({ name: "nightly" });
+                await run.postRun();
+                await run.client.awaitPendingTraceBatches();
+                process.exit(1);
+              `,
+            },
+          ],
+        },
+      ],
+    },
+    // wrapSDK's client holds no handle on the shared client: the flush is named, not written; the throw is offered.
+    {
+      code: dedent`
+        const { wrapSDK } = require("langsmith/wrappers");
+
+        const client = wrapSDK(makeClient());
+        client.call().then(() => process.exit(2));
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: { exit: "process.exit(2)", where: "", sdk: "LangSmith", flush: "client.awaitPendingTraceBatches()" },
+          line: 4,
+          column: 26,
+          endColumn: 41,
+          suggestions: [],
+        },
+      ],
+    },
+    // initializeOTEL() registers a batch span processor whose timer does not keep the process alive: a natural end loses it.
+    // No suggestion: the file holds no client to flush through.
+    {
+      code: dedent`
+        import { initializeOTEL } from "langsmith/experimental/otel/setup";
+        import { traceable } from "langsmith/traceable";
+
+        initializeOTEL();
+
+        async function main() {
+          await traceable(async () => "done", { name: "job" })();
+        }
+
+        main();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: { entry: "main()", paths: "either path", sdk: "LangSmith", flush: "client.awaitPendingTraceBatches()" },
+          line: 10,
+          column: 1,
+          endColumn: 7,
+          suggestions: [],
         },
       ],
     },
