@@ -204,6 +204,19 @@ const SDKS2_OPENERS: readonly OpenerSpec[] = [
     errors: "recorded",
     activeOtelSpan: false,
   },
+  // @tracer.llmobs.decorate({ kind, name }) on a method: `llmobs.wrap({ name: <method>, ...options }, method)`
+  // (same directory, noop.js `decorate`, which the SDK class inherits).
+  {
+    sdk: "dd-trace",
+    form: "decorator",
+    modules: DD_TRACE,
+    path: ["llmobs", "decorate"],
+    kind: "LLMObs span",
+    callback: 0,
+    names: [{ arg: 0, property: "name" }, { callbackName: true }],
+    errors: "recorded",
+    activeOtelSpan: false,
+  },
 ];
 
 /** The Langfuse v3 client (`langfuse`, `langfuse-node`): `new Langfuse()`, events queued by trace()/span()/generation(). */

@@ -251,6 +251,33 @@ ruleTester.run("no-process-exit", exitRule, {
       `,
       false,
     ),
+    // @tracer.llmobs.decorate({ kind }) on a method: named after the method, as dd-trace names it.
+    exitInScope(
+      dedent`
+        import tracer from "dd-trace";
+
+        class Agent {
+          @tracer.llmobs.decorate({ kind: "agent" })
+          async run() {
+            process.exit(5);
+          }
+        }
+      `,
+      "LLMObs span 'run'",
+      "5",
+      [6, 5, 20],
+      dedent`
+        import tracer from "dd-trace";
+
+        class Agent {
+          @tracer.llmobs.decorate({ kind: "agent" })
+          async run() {
+            throw Object.assign(new Error("process.exit() in LLMObs span 'run'"), { exitCode: 5 });
+          }
+        }
+      `,
+      false,
+    ),
   ],
 });
 
