@@ -12,7 +12,7 @@ import type { FunctionNode } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { toFix, wrapBodyInTry } from "./edits";
 import { fileFlavour } from "./imports";
-import { HELPER_END, HELPER_WRAP, ensureSpanHelpers, isBodyWrapped, scopeRecordsErrors } from "./span-helper";
+import { HELPER_END, HELPER_WRAP, ensureSpanHelpers, helperWouldRecord, isBodyWrapped } from "./span-helper";
 
 /** Where the exit call stands, and what text to replace to rewrite it. */
 type ExitSite =
@@ -146,7 +146,7 @@ function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, si
 /** The edits that make `scope`'s span record an error thrown from its callback. */
 export function recordingEdits(scope: TracedScope, inner: readonly Edit[], sourceCode: Readonly<TSESLint.SourceCode>, eol: string): { edits: Edit[]; consumed: Set<Edit> } {
   const consumed = new Set<Edit>();
-  if (scopeRecordsErrors(scope, sourceCode)) return { edits: [], consumed };
+  if (!helperWouldRecord(scope, sourceCode)) return { edits: [], consumed };
   if (scope.callbackArg) {
     const [start, end] = scope.callbackArg.range;
     return { edits: [{ range: [start, start], text: `${HELPER_WRAP}(` }, { range: [end, end], text: ")" }], consumed };

@@ -219,6 +219,14 @@ function delegatesToCaller(fn: FunctionNode, sourceCode: Readonly<TSESLint.Sourc
   });
 }
 
+/**
+ * Our helper would record an error thrown in this scope's callback: the SDK does not, and the scope's span is the
+ * active OpenTelemetry span the helper ends (not so for Traceloop's `withLLMCall` nor dd-trace: catalogue `activeOtelSpan`).
+ */
+export function helperWouldRecord(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  return scope.spec.activeOtelSpan !== false && !scopeRecordsErrors(scope, sourceCode);
+}
+
 /** An error thrown in this scope's callback reaches the span: the SDK, our wrapper or the callback's own try records it. */
 export function scopeRecordsErrors(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   if (scope.spec.errors === "recorded" || scope.wrapped) return true;

@@ -11,7 +11,7 @@ import { catalogueFor } from "../scopes/settings";
 import { getProcessLevel } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
-import { scopeRecordsErrors } from "../fixes/span-helper";
+import { helperWouldRecord } from "../fixes/span-helper";
 
 export type Options = [];
 export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "returnInstead";
@@ -66,7 +66,7 @@ export default createRule<Options, MessageId>({
           if (!reach || level.signalListened(exit)) continue;
           const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);
           const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach);
-          const recorded = [reach.scope, ...reach.outer].some((scope) => !scopeRecordsErrors(scope, context.sourceCode));
+          const recorded = [reach.scope, ...reach.outer].some((scope) => helperWouldRecord(scope, context.sourceCode));
           context.report({
             node: exit.node,
             messageId: "exitInScope",

@@ -12,7 +12,7 @@ import { getFileModel } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { mightNeedChange } from "../scopes/prefilter";
 import { getProcessLevel } from "../scopes/process-level";
-import { deliveryOf } from "../scopes/pipeline";
+import { deliveryOf, naturalEndIsSafe } from "../scopes/pipeline";
 import type { EntryFinding, ExitFinding } from "../scopes/process-level";
 import { entrySuggestion, exitLabel, exitSuggestions } from "../fixes/flush-fix";
 import type { FixContext, FlushSuggestionId } from "../fixes/flush-fix";
@@ -43,7 +43,7 @@ export default createRule<Options, MessageId>({
       entryWithoutFlush:
         "{{entry}} lets the program end on {{paths}} without flushing the {{sdk}} span queue, and the export timer does not keep the process alive: run {{flush}} on both paths.",
       entryCrashWithoutFlush:
-        "{{entry}} lets an unhandled rejection end the program while the {{sdk}} exports of its last spans are still in flight: handle the rejection and run {{flush}} on both paths.",
+        "{{entry}} lets an unhandled rejection end the program while the {{sdk}} exports of its last spans are still queued or in flight: handle the rejection and run {{flush}} on both paths.",
       /* eslint-disable eslint-plugin/no-unused-message-ids -- suggestion messages: src/fixes/flush-fix.ts builds the suggestions that use them */
       awaitFlush: "Await {{flush}} before {{exit}}{{async}}.",
       awaitExisting: "Await the {{flush}} just before {{exit}}{{async}}.",
@@ -104,8 +104,9 @@ export default createRule<Options, MessageId>({
       const suggestion = entrySuggestion(fix, finding);
       const suggest = suggestion ? [suggestion] : [];
       const data = { entry: name, sdk: fix.plan.sdk, flush: fix.plan.label };
-      // A simple processor exports each span as it ends: only the crash of an unhandled rejection loses them (src/scopes/pipeline.ts).
-      if (deliveryOf(getFileModel(context)) === "on-end") {
+      // A simple processor exports each span as it ends, dd-trace and LangSmith send their queue before a natural end:
+      // only the crash of an unhandled rejection loses them (src/scopes/pipeline.ts).
+      if (naturalEndIsSafe(deliveryOf(getFileModel(context)))) {
         context.report({ node: entry.call, messageId: "entryCrashWithoutFlush", data, suggest });
         return;
       }

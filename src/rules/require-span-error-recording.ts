@@ -158,7 +158,8 @@ export default createRule<Options, MessageId>({
             node: reportNode(scope),
             messageId: "spanNotEndedOnError",
             data: { scope: capitalize(describeScope(scope)), why: WHY[scope.spec.errors] },
-            suggest: [
+            // Our helper ends the active OpenTelemetry span, which is not this scope's (catalogue `activeOtelSpan`): no suggestion.
+            suggest: scope.spec.activeOtelSpan === false ? [] : [
               {
                 messageId: "wrapCallback",
                 fix: (fixer) => {

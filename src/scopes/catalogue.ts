@@ -47,6 +47,18 @@ interface OpenerBase {
   readonly spanParam?: number;
   /** … and a function that ends the span as this one (Sentry's `startSpanManual(opts, (span, finish) => …)`). */
   readonly finishParam?: number;
+  /**
+   * `false` when the scope's span is not the active OpenTelemetry span inside the callback (Traceloop's
+   * `withLLMCall` starts it without activating it; dd-trace's spans are not OpenTelemetry spans): our
+   * `recordSpanErrors` helper, which ends the active span, cannot reach it, so no rewrite wraps the callback.
+   */
+  readonly activeOtelSpan?: false;
+  /**
+   * dd-trace's `tracer.trace(name, (span, done) => …)`: an async callback that declares this parameter owns
+   * the span (the tracer ends it only when `done` is called; a rejection leaves it open), as if the opener
+   * were `user-owned` with this `finishParam`.
+   */
+  readonly doneParam?: number;
 }
 
 /** A function exported by a module: `withWorkflow(config, fn)`. */
@@ -72,6 +84,8 @@ export interface MethodOpener extends OpenerBase {
   readonly method: string;
   /** When set, only calls on objects that resolve to this module (or its `init()` result) count. */
   readonly modules?: readonly string[];
+  /** With `modules`: the method is on this property path of the module object (`tracer.llmobs.trace`: `["llmobs"]`). */
+  readonly receiver?: readonly string[];
 }
 
 export type OpenerSpec = ExportOpener | DecoratorOpener | MethodOpener;
@@ -89,6 +103,15 @@ export interface InitializerSpec {
    * provider, and its `forceFlush()` has nothing to flush.
    */
   readonly offWhenFalse?: string;
+  /** With `construct`: the class name its instances are known by, when `path` does not end in it (`["default"]`). */
+  readonly className?: string;
+  /** With `construct`: the instance method a fix awaits before the end, when it is not `shutdown()`. */
+  readonly flushMethod?: string;
+  /**
+   * The SDK sends what it queued before a natural end by itself (a `beforeExit` hook, a timer that keeps the
+   * process alive): only `process.exit()` and a crash lose it (pipeline `drains-at-end`).
+   */
+  readonly drainsAtEnd?: true;
 }
 
 /** A call that exports what is queued. */
@@ -136,6 +159,94 @@ function wrapperOf(sdk: SdkId, modules: readonly string[], exportName: string, k
   return { sdk, form: "call", modules, path: [exportName], kind, callback: 0, names: [{ arg: 1, property: "name" }, { callbackName: true }], errors: "recorded" };
 }
 
+// Issue 16, part "sdks2": Traceloop's manual LLM and vector-DB spans, dd-trace's LLM Observability spans, the
+// Langfuse v3 client and the LangSmith client. Each semantic is read from the SDK's own source (cited per entry).
+
+/**
+ * dd-trace `tracer.trace` (packages/dd-trace/src/tracer.js, 5.132): a callback of one parameter has its throw or
+ * rejection tagged on the span (`addError`) and the span finished; one that declares `(span, done)` owns the span
+ * until it calls `done` (a synchronous throw is still caught, a rejection is not). Its spans are not OpenTelemetry
+ * spans, so `trace.getActiveSpan()` does not see them.
+ */
+const DD_TRACE_SPANS = { activeOtelSpan: false, doneParam: 1 } as const;
+
+const SDKS2_OPENERS: readonly OpenerSpec[] = [
+  // withVectorDBCall({ vendor, type }, fn): `startActiveSpan`, ended when fn returns or resolves, neither recorded nor
+  // ended on a throw or rejection (@traceloop/node-server-sdk 0.27 dist/index.mjs, `withVectorDBCall`).
+  { ...traceloopWith("withVectorDBCall", "vector DB call"), names: [{ arg: 0, property: "vendor" }] },
+  // withLLMCall({ vendor, type }, fn): `startSpan` (never made active: `trace.setSpan`'s result is dropped), ended on
+  // success only (same file, `withLLMCall`). The callback gets the span inside an `LLMSpan` whose field is private.
+  { ...traceloopWith("withLLMCall", "LLM call"), names: [{ arg: 0, property: "vendor" }], activeOtelSpan: false },
+  // tracer.llmobs.trace({ kind, name }, fn): `tracer.trace(name || kind, …)` around fn, `(span, cb)` passed on
+  // (dd-trace packages/dd-trace/src/llmobs/sdk.js, `trace`).
+  {
+    sdk: "dd-trace",
+    form: "method",
+    method: "trace",
+    modules: DD_TRACE,
+    receiver: ["llmobs"],
+    kind: "LLMObs span",
+    callback: "last",
+    names: [{ arg: 0, property: "name" }, { arg: 0, property: "kind" }],
+    errors: "recorded",
+    ...DD_TRACE_SPANS,
+  },
+  // tracer.llmobs.wrap({ kind, name }, fn): `tracer.wrap(name || fn.name || kind, …)` (same file, `wrap`).
+  {
+    sdk: "dd-trace",
+    form: "method",
+    method: "wrap",
+    modules: DD_TRACE,
+    receiver: ["llmobs"],
+    kind: "LLMObs span",
+    callback: "last",
+    names: [{ arg: 0, property: "name" }, { callbackName: true }, { arg: 0, property: "kind" }],
+    errors: "recorded",
+    activeOtelSpan: false,
+  },
+  // @tracer.llmobs.decorate({ kind, name }) on a method: `llmobs.wrap({ name: <method>, ...options }, method)`
+  // (same directory, noop.js `decorate`, which the SDK class inherits).
+  {
+    sdk: "dd-trace",
+    form: "decorator",
+    modules: DD_TRACE,
+    path: ["llmobs", "decorate"],
+    kind: "LLMObs span",
+    callback: 0,
+    names: [{ arg: 0, property: "name" }, { callbackName: true }],
+    errors: "recorded",
+    activeOtelSpan: false,
+  },
+];
+
+/** The Langfuse v3 client (`langfuse`, `langfuse-node`): `new Langfuse()`, events queued by trace()/span()/generation(). */
+const LANGFUSE_V3 = ["langfuse", "langfuse-node"] as const;
+
+const SDKS2_INITIALIZERS: readonly InitializerSpec[] = [
+  // langfuse-core v3.39 `enqueue`: a queue sent when it holds `flushAt` (15) events or by an `unref`'d `flushInterval`
+  // (10 s) timer; no exit hook. `shutdownAsync()` flushes, waits for the requests in flight, and flushes again.
+  { sdk: "langfuse", modules: LANGFUSE_V3, path: ["Langfuse"], construct: true, flushMethod: "shutdownAsync" },
+  // `import Langfuse from "langfuse"`: the default export is the same class.
+  { sdk: "langfuse", modules: LANGFUSE_V3, path: ["default"], construct: true, className: "Langfuse", flushMethod: "shutdownAsync" },
+  // langsmith 0.12 lib/client.mjs `processRunOperation`: runs wait 250 ms in a batch queue on a timer that is not
+  // `unref`'d; `awaitPendingTraceBatches()` sends them and waits.
+  { sdk: "langsmith", modules: ["langsmith"], path: ["Client"], construct: true, flushMethod: "awaitPendingTraceBatches", drainsAtEnd: true },
+  // The runs of a RunTree (postRun/end/patchRun), of a wrapped client's calls (each one a `traceable` run:
+  // lib/wrappers/openai.mjs, generic.mjs, experimental/vercel) go to that shared client unless told otherwise.
+  { sdk: "langsmith", modules: ["langsmith", "langsmith/run_trees"], path: ["RunTree"], construct: true, flushMethod: "client.awaitPendingTraceBatches", drainsAtEnd: true },
+  { sdk: "langsmith", modules: ["langsmith/wrappers", "langsmith/wrappers/openai"], path: ["wrapOpenAI"], drainsAtEnd: true },
+  { sdk: "langsmith", modules: ["langsmith/wrappers", "langsmith/wrappers/generic"], path: ["wrapSDK"], drainsAtEnd: true },
+  { sdk: "langsmith", modules: ["langsmith/experimental/vercel"], path: ["wrapAISDK"], drainsAtEnd: true },
+  // initializeOTEL() registers a BatchSpanProcessor (lib/experimental/otel/setup.mjs, processor.mjs): queued, and the
+  // client's awaitPendingTraceBatches() force-flushes it.
+  { sdk: "langsmith", modules: ["langsmith/experimental/otel/setup"], path: ["initializeOTEL"] },
+];
+
+const SDKS2_FLUSHES: readonly FlushSpec[] = [
+  { sdk: "langfuse", form: "method", method: "flushAsync", onInstancesOf: ["Langfuse"], example: "langfuse.flushAsync()" },
+  { sdk: "langfuse", form: "method", method: "shutdownAsync", onInstancesOf: ["Langfuse"], example: "langfuse.shutdownAsync()" },
+];
+
 export const OPENERS: readonly OpenerSpec[] = [
   traceloopWith("withWorkflow", "workflow"),
   traceloopWith("withTask", "task"),
@@ -172,8 +283,10 @@ export const OPENERS: readonly OpenerSpec[] = [
   wrapperOf("openinference", OPENINFERENCE, "traceTool", "tool"),
   wrapperOf("langsmith", LANGSMITH, "traceable", "run"),
   // tracer.trace(name, [options], fn), tracer.wrap(name, [options], fn) on the dd-trace tracer
-  { sdk: "dd-trace", form: "method", method: "trace", modules: DD_TRACE, kind: "span", callback: "last", names: [{ arg: 0 }], errors: "recorded" },
-  { sdk: "dd-trace", form: "method", method: "wrap", modules: DD_TRACE, kind: "span", callback: "last", names: [{ arg: 0 }], errors: "recorded" },
+  { sdk: "dd-trace", form: "method", method: "trace", modules: DD_TRACE, kind: "span", callback: "last", names: [{ arg: 0 }], errors: "recorded", ...DD_TRACE_SPANS },
+  // tracer.wrap(name, fn): `done` is the wrapped function's own callback argument at call time, not a parameter of fn.
+  { sdk: "dd-trace", form: "method", method: "wrap", modules: DD_TRACE, kind: "span", callback: "last", names: [{ arg: 0 }], errors: "recorded", activeOtelSpan: false },
+  ...SDKS2_OPENERS,
 ];
 
 export const INITIALIZERS: readonly InitializerSpec[] = [
@@ -183,7 +296,9 @@ export const INITIALIZERS: readonly InitializerSpec[] = [
   { sdk: "opentelemetry", modules: ["@opentelemetry/sdk-trace-base"], path: ["BasicTracerProvider"], construct: true },
   { sdk: "langfuse", modules: ["@langfuse/otel"], path: ["LangfuseSpanProcessor"], construct: true },
   { sdk: "sentry", modules: SENTRY, path: ["init"] },
-  { sdk: "dd-trace", modules: DD_TRACE, path: ["init"] },
+  // dd-trace flushes from its own beforeExit hook (packages/dd-trace/src/bootstrap.js, exporters/agent/index.js).
+  { sdk: "dd-trace", modules: DD_TRACE, path: ["init"], drainsAtEnd: true },
+  ...SDKS2_INITIALIZERS,
 ];
 
 export const FLUSHES: readonly FlushSpec[] = [
@@ -195,6 +310,7 @@ export const FLUSHES: readonly FlushSpec[] = [
   // sdk.shutdown() / provider.shutdown(): `shutdown` is too common a name to trust on any object.
   { sdk: "opentelemetry", form: "method", method: "shutdown", onInstancesOf: ["NodeSDK", "NodeTracerProvider", "BasicTracerProvider", "LangfuseSpanProcessor"], example: "sdk.shutdown()" },
   { sdk: "langsmith", form: "method", method: "awaitPendingTraceBatches", example: "client.awaitPendingTraceBatches()" },
+  ...SDKS2_FLUSHES,
 ];
 
 /** Global process-ending calls, by property of `process`. */

@@ -308,7 +308,7 @@ function openerTraceMap(catalogue: Catalogue): OpenerTraceMap {
   catalogue.openers.forEach((spec, index) => {
     if (spec.form === "method") {
       if (spec.modules) {
-        addToTraceMap(map, spec.modules, [spec.method], CALL, `m${index}`);
+        addToTraceMap(map, spec.modules, [...(spec.receiver ?? []), spec.method], CALL, `m${index}`);
         addToTraceMap(map, spec.modules, ["init"], CALL, "init");
       }
       return;
@@ -336,7 +336,7 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
     const resolved = resolveCallback(sourceCode, arg);
     if (!resolved) return;
     seen.add(call);
-    scopes.push({ spec, anchor: call, callback: resolved.fn, callbackArg: arg, name: scopeName(spec, call.arguments, resolved.fn), wrapped: resolved.wrapped });
+    scopes.push({ spec: ownedByDone(spec, resolved.fn), anchor: call, callback: resolved.fn, callbackArg: arg, name: scopeName(spec, call.arguments, resolved.fn), wrapped: resolved.wrapped });
   };
   const addDecorator = (spec: OpenerSpec, call: TSESTree.CallExpression) => {
     const decorator = call.parent;
@@ -396,15 +396,35 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
       const method = memberName(callee);
       if (method === undefined || callee.type !== AST_NODE_TYPES.MemberExpression) return;
       for (const spec of wanted) if (spec.method === method) add(spec, node);
-      if (initVariables.size > 0 && callee.object.type === AST_NODE_TYPES.Identifier) {
-        const variable = ASTUtils.findVariable(sourceCode.getScope(callee.object), callee.object);
-        if (variable && initVariables.has(variable)) {
-          for (const spec of initResultMethods) if (spec.method === method) add(spec, node);
+      if (initVariables.size > 0) {
+        for (const spec of initResultMethods) {
+          if (spec.method !== method) continue;
+          // `tracer.trace(…)`, and `tracer.llmobs.trace(…)` for a receiver path.
+          const root = receiverRoot(callee.object, spec.receiver ?? []);
+          if (root?.type !== AST_NODE_TYPES.Identifier) continue;
+          const variable = ASTUtils.findVariable(sourceCode.getScope(root), root);
+          if (variable && initVariables.has(variable)) add(spec, node);
         }
       }
     });
   }
   return scopes.sort((a, b) => a.anchor.range[0] - b.anchor.range[0]);
+}
+
+/** The object under `path` (`tracer` of `tracer.llmobs` for `["llmobs"]`), or undefined when the properties differ. */
+function receiverRoot(object: TSESTree.Node, path: readonly string[]): TSESTree.Node | undefined {
+  let current = skipWrappers(object);
+  for (let index = path.length - 1; index >= 0; index--) {
+    if (current.type !== AST_NODE_TYPES.MemberExpression || memberName(current) !== path[index]) return undefined;
+    current = skipWrappers(current.object);
+  }
+  return current;
+}
+
+/** dd-trace's `(span, done) => …` async callback owns its span: the opener's `doneParam` (see the catalogue). */
+function ownedByDone(spec: OpenerSpec, callback: FunctionNode): OpenerSpec {
+  if (spec.doneParam === undefined || !callback.async || callback.params.length <= spec.doneParam) return spec;
+  return { ...spec, errors: "user-owned", spanParam: 0, finishParam: spec.doneParam };
 }
 
 /** Where a function is called from in this file (or passed as a callback). */
@@ -676,7 +696,7 @@ function findFlushesAndInitializers(
         let binding: string | undefined;
         if (declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier) {
           binding = declarator.id.name;
-          for (const variable of sourceCode.getDeclaredVariables(declarator)) constructed.set(variable, spec.path.at(-1) as string);
+          for (const variable of sourceCode.getDeclaredVariables(declarator)) constructed.set(variable, spec.className ?? (spec.path.at(-1) as string));
         }
         initializers.push({ node: ref.node, spec, binding });
       }

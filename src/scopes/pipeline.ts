@@ -14,6 +14,12 @@
  *   timer that keeps the process alive, and captures unhandled rejections itself (the process
  *   does not crash). Only `process.exit()` loses anything. (Sentry's documented behaviour, as the
  *   issue that asked for it measured; no runtime proof here yet: @sentry/node is not installed.)
+ * - `drains-at-end`: the SDK queues spans but sends them before a natural end by itself: dd-trace's exporters
+ *   flush from its `beforeExit` hook (dd-trace 5.132 packages/dd-trace/src/bootstrap.js and
+ *   exporters/agent/index.js; the 2 s flush timer is `unref`'d), the LangSmith `Client`'s 250 ms batch timer
+ *   is not `unref`'d (langsmith 0.12 lib/client.mjs `processRunOperation`), so its RunTrees and wrapped clients
+ *   too (catalogue `drainsAtEnd`; LangSmith's `initializeOTEL()` batches like OpenTelemetry). `process.exit()`
+ *   and a crash skip both: they lose the queue.
  * - `none`: nothing leaves the process: Traceloop with `tracingEnabled: false`, a provider whose
  *   processors export to an `InMemorySpanExporter` or that has no processor at all.
  *
@@ -26,10 +32,10 @@ import { skipWrappers } from "./ast";
 import { createTracker } from "./globals";
 import type { FileModel, InitializerCall } from "./model";
 
-export type Delivery = "queued" | "on-end" | "self-flushing" | "none";
+export type Delivery = "queued" | "on-end" | "drains-at-end" | "self-flushing" | "none";
 
 /** Worst first: the file's delivery is the worst of its initializers'. */
-const ORDER: readonly Delivery[] = ["queued", "on-end", "self-flushing", "none"];
+const ORDER: readonly Delivery[] = ["queued", "on-end", "drains-at-end", "self-flushing", "none"];
 
 const OTEL_SDK_MODULES = ["@opentelemetry/sdk-trace-base", "@opentelemetry/sdk-trace-node", "@opentelemetry/sdk-trace-web"];
 /** `new SimpleSpanProcessor(…)` and friends, by the export they construct. */
@@ -89,6 +95,7 @@ function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: In
   if (!spec || init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
   const options = init.node.arguments[0];
   const read = (key: string) => optionValue(sourceCode, options, key);
+  if (spec.drainsAtEnd) return "drains-at-end";
   switch (spec.sdk) {
     case "traceloop": {
       // initialize({ tracingEnabled: false }) creates no tracer provider; disableBatch picks the simple processor.

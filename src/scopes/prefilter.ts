@@ -53,7 +53,7 @@ function wordsOf(catalogue: Catalogue): Words {
     const groups: [string, ...string[]][] = [];
     if (opener.form === "method") {
       // `startActiveSpan` on any object; dd-trace's `tracer.trace()` only on its module's tracer.
-      if (opener.modules) for (const module of opener.modules) groups.push([module, opener.method]);
+      if (opener.modules) for (const module of opener.modules) groups.push([module, ...(opener.receiver ?? []), opener.method]);
       else groups.push([opener.method]);
     } else {
       const firstArg = opener.form === "call" && opener.firstArgCallOf ? [opener.firstArgCallOf.at(-1) as string] : [];
@@ -61,7 +61,8 @@ function wordsOf(catalogue: Catalogue): Words {
     }
     for (const group of groups) add(openers, group);
   }
-  for (const init of catalogue.initializers) for (const module of init.modules) add(others, [module, init.path[0] as string]);
+  // A default export (`import Langfuse from "langfuse"`) is not spelled `default`: the module alone gates it.
+  for (const init of catalogue.initializers) for (const module of init.modules) add(others, init.path[0] === "default" ? [module] : [module, init.path[0] as string]);
   for (const flush of catalogue.flushes) {
     if (flush.form === "call") for (const module of flush.modules) add(others, [module, flush.path[0] as string]);
     // A flush method on instances of an initializer (`sdk.shutdown()`) needs that initializer in the file: covered above.

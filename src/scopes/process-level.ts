@@ -140,9 +140,11 @@ function createProcessLevel(model: FileModel): ProcessLevel {
 
   // An SDK without a flush in the catalogue (dd-trace) gives the rule nothing to ask for.
   const flushable = (sdk: string) => model.catalogue.flushes.some((spec) => spec.form === "call" && spec.sdk === sdk);
+  // An initializer of an SDK whose flush is a method (LangSmith's `wrapOpenAI()`: `client.awaitPendingTraceBatches()`).
+  const hasFlush = (sdk: string) => model.catalogue.flushes.some((spec) => spec.sdk === sdk);
   const tracing = lazy(
     () =>
-      (model.initializers().some((init) => !init.spec || init.spec.construct === true || init.spec.sdk === "custom" || flushable(init.spec.sdk)) ||
+      (model.initializers().some((init) => !init.spec || init.spec.construct === true || init.spec.sdk === "custom" || hasFlush(init.spec.sdk)) ||
         model.flushes().length > 0 ||
         model.catalogue.entry === true ||
         model.scopes().some((scope) => "modules" in scope.spec && !!scope.spec.modules && flushable(scope.spec.sdk))) &&

@@ -18,6 +18,11 @@ describe("prefilter", () => {
     ['const api = require("@opentelemetry/api"); api.context.with(api.trace.setSpan(api.context.active(), s), fn);'],
     ['import * as Sentry from "@sentry/node"; Sentry.startSpan({ name: "x" }, fn);'],
     ['const tracer = require("dd-trace").init(); tracer.trace("x", fn);'],
+    // Issue 16: a method on a receiver path, Traceloop's manual spans.
+    ['import tracer from "dd-trace"; tracer.llmobs.trace({ kind: "task" }, fn);'],
+    ['const tracer = require("dd-trace").init(); tracer.llmobs.wrap({ kind: "agent" }, fn);'],
+    ['const traceloop = require("@traceloop/node-server-sdk"); traceloop.withVectorDBCall({ vendor: "x" }, fn);'],
+    ['import { withLLMCall } from "@traceloop/node-server-sdk";'],
     ['import { traceable } from "langsmith/traceable";'],
   ])("lets a scope opener through: %s", (text) => {
     expect(mightOpenScope(text, catalogue)).toBe(true);
@@ -28,6 +33,13 @@ describe("prefilter", () => {
     ['import { NodeSDK } from "@opentelemetry/sdk-node"; const sdk = new NodeSDK(); process.exit(1);'],
     ['import * as traceloop from "@traceloop/node-server-sdk"; traceloop.initialize(); process.exit(1);'],
     ["await provider.forceFlush(); process.exit(1);"],
+    // Issue 16: a default-exported class (never spelled `default`), LangSmith's clients and wrappers.
+    ['import Langfuse from "langfuse"; const langfuse = new Langfuse(); process.exit(1);'],
+    ['const { Langfuse } = require("langfuse-node"); new Langfuse(); process.exit(1);'],
+    ['import { RunTree } from "langsmith/run_trees"; new RunTree({ name: "x" }); process.exit(1);'],
+    ['import { wrapOpenAI } from "langsmith/wrappers"; wrapOpenAI(openai); process.exit(1);'],
+    ['import { wrapAISDK } from "langsmith/experimental/vercel"; wrapAISDK(ai); process.exit(1);'],
+    ['import { initializeOTEL } from "langsmith/experimental/otel/setup"; initializeOTEL(); process.exit(1);'],
     ['import * as Sentry from "@sentry/node"; await Sentry.flush(); process.exit(1);'],
   ])("lets flushes and initializers through: %s", (text) => {
     expect(mightNeedChange(text, catalogue)).toBe(true);
@@ -38,6 +50,9 @@ describe("prefilter", () => {
     ['const api_1 = require("@opentelemetry/api"); api_1.diag.debug("x"); process.exit(1);'],
     // `trace` and `wrap` are dd-trace methods only on dd-trace's tracer.
     ["shimmer.wrap(module, 'x', fn); trace(x); process.exit(1);"],
+    // `llmobs` of something else, without dd-trace; a Langfuse v3 method on an object the file does not build.
+    ["agent.llmobs.trace({ kind: 'task' }, fn); process.exit(1);"],
+    ["await lf.shutdownAsync(); process.exit(1);"],
     ['import { context } from "@opentelemetry/api"; context.with(ctx, fn);'],
     ["process.exit(1);"],
   ])("keeps out a file that cannot match: %s", (text) => {

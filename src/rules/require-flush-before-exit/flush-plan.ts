@@ -92,8 +92,8 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
       continue;
     }
     if (spec.construct) {
-      const className = spec.path.at(-1) as string;
-      const method = FORCE_FLUSH_CLASSES.has(className) ? "forceFlush" : "shutdown";
+      const className = spec.className ?? (spec.path.at(-1) as string);
+      const method = spec.flushMethod ?? (FORCE_FLUSH_CLASSES.has(className) ? "forceFlush" : "shutdown");
       const binding = moduleLevelBinding(init.node);
       const sdk = SDK_NAMES[spec.sdk];
       if (binding) return { sdk, label: `${binding}.${method}()`, call: { text: `${binding}.${method}()`, fixes: [] } };
@@ -102,6 +102,9 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
     }
     const flush = callFlushOf(spec.sdk);
     if (flush && module !== undefined) return moduleCall(sourceCode, filename, flush, module, SDK_NAMES[spec.sdk]);
+    // A flush that is a method of an object this file does not hold (LangSmith's shared client): named, not written.
+    const method = flushes.find((candidate) => candidate.form === "method" && candidate.sdk === spec.sdk);
+    if (method) fallback ??= { sdk: SDK_NAMES[spec.sdk], label: method.example, call: undefined };
   }
 
   // 3. From the scopes the file opens (`traceloop.withWorkflow` with tracing started in another file).
