@@ -223,12 +223,14 @@ export function throwInsteadOfExit(
   filename: string,
   exit: ExitCall,
   reach: Reach,
+  entryEdits: () => readonly Edit[] = () => [],
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
   const site = exitSite(exit);
   if (!site || caughtLocally(exit.node, sourceCode) || inDeferredCallback(exit.node, reach.scope.callback)) return undefined;
   return (fixer) => {
     const eol = fileFlavour(sourceCode, filename).eol;
-    let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope)];
+    // The entries that would end the program with another code than the error carries (entry-exit-code.ts).
+    let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope), ...entryEdits()];
     let needsHelper = false;
     // A recursive function reaches its own scope again (`walk()` calling `walk()` inside its task): one wrap per callback.
     const scopes = [reach.scope, ...reach.outer].filter((scope, index, all) => all.findIndex((other) => other.callback === scope.callback) === index);

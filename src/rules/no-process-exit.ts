@@ -14,6 +14,9 @@ import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { scopeRecordsErrors } from "../fixes/span-helper";
 import { endSpansThenExit, exitsAfterEndedSpans } from "../fixes/deferred-exit-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
+import { entryExitCodeEdits } from "../fixes/entry-exit-code";
+import { deliveryOf } from "../scopes/pipeline";
+import type { Edit } from "../fixes/edits";
 
 export type Options = [];
 export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "returnInstead" | "endSpansThenExit";
@@ -64,6 +67,8 @@ export default createRule<Options, MessageId>({
           context.report({ node: call.callee, messageId: "exitInOtherFile", data: { callee, exit, location, via, where: describeReach(reach) } });
         }
         const level = getProcessLevel(model);
+        let entryEdits: readonly Edit[] | undefined;
+        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), deliveryOf(model) === "self-flushing"));
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.
@@ -71,7 +76,7 @@ export default createRule<Options, MessageId>({
           // The deferred exit as endSpansThenExit writes it: its spans have ended and been flushed.
           if (exitsAfterEndedSpans(exit, (node) => level.isFlushPromise(node, "success") && level.isFlushPromise(node, "failure"))) continue;
           const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);
-          const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach);
+          const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
           const toEnd = toThrow ? undefined : endSpansThenExit(context.sourceCode, context.filename, exit, reach, flushPlanFor(model, context.filename).call);
           const recorded = [reach.scope, ...reach.outer].some((scope) => !scopeRecordsErrors(scope, context.sourceCode));
           context.report({

@@ -3601,6 +3601,110 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
+    // The throw reaches the entry (issue 14, cases 1 and 8). A bare `main();` in a Sentry program: Sentry
+    // captures the rejection itself and keeps the process alive, so the program would end with 0; the entry
+    // sets the code and rethrows, so the error still reaches Sentry's own capture.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.init({ tracesSampleRate: 1 });
+
+        async function main() {
+          await Sentry.startSpan({ name: "s" }, async () => {
+            process.exit(2);
+          });
+        }
+
+        main();
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.init({ tracesSampleRate: 1 });
+
+                async function main() {
+                  await Sentry.startSpan({ name: "s" }, async () => {
+                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                  });
+                }
+
+                main().catch((error) => {
+                  process.exitCode = error?.exitCode ?? 1;
+                  throw error;
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A top-level try whose catch only logs would swallow the code: an error carrying one sets it and skips
+    // the handler, which the original never ran; other errors are logged as before.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        async function main() {
+          await Sentry.startSpan({ name: "s" }, async () => {
+            process.exit(2);
+          });
+        }
+
+        try {
+          await main();
+        } catch (error) {
+          console.error(error);
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                async function main() {
+                  await Sentry.startSpan({ name: "s" }, async () => {
+                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                  });
+                }
+
+                try {
+                  await main();
+                } catch (error) {
+                  if ((error as { exitCode?: number })?.exitCode !== undefined) {
+                    process.exitCode = (error as { exitCode?: number })?.exitCode;
+                  } else {
+                    console.error(error);
+                  }
+                }
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
     // A timer started in the scope keeps its context: its exit is reported (the span's children are lost with it).
     // No throw is offered: it would run after the scope's call, an uncaught exception (issue 14, case 4). The
     // scope notes its span as it starts; the timer ends it with the error, flushes, and exits once the flush settles.
