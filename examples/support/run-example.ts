@@ -52,6 +52,9 @@ export async function runExample(file: string, opts: RunExampleOptions): Promise
     LANGFUSE_BASE_URL: opts.receiverUrl,
     LANGFUSE_PUBLIC_KEY: "pk-lf-local",
     LANGFUSE_SECRET_KEY: "sk-lf-local",
+    // LangSmith's client asks its endpoint for /info (the receiver answers 404, and the client goes on);
+    // its OpenTelemetry exporter posts to OTEL_EXPORTER_OTLP_ENDPOINT below.
+    LANGSMITH_ENDPOINT: opts.receiverUrl,
     // Plain OTel exporters: the base endpoint (the exporter appends /v1/traces) and the full one.
     OTEL_EXPORTER_OTLP_ENDPOINT: opts.receiverUrl,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${opts.receiverUrl}/v1/traces`,

@@ -11,7 +11,7 @@
 //     `manual`) and the rules accept the output.
 //
 // A case is `<case>.ts` (`<case>.mts` for an ES module, e.g. one with top-level await), with an optional `<case>.json` saying how to run it and what to expect:
-//   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "statusOnly": [], "loses": true, "stillLost": [] }], "manual": 0 }
+//   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "statusOnly": [], "exceptionOnly": [], "loses": true, "stillLost": [] }], "manual": 0 }
 // (default: one run with no extra environment, no ERROR span, and the original losing at least one span).
 // The engine is the CLI's (createEngine, which `traced-exit fix` loads), applied to a copy of the case.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -40,6 +40,12 @@ interface CaseRun {
    * `exception` event: Langfuse 5 (`setStatus` only, node_modules/@langfuse/tracing `wrapPromise`).
    */
   statusOnly?: string[];
+  /**
+   * Spans, not ERROR, that carry the error as one `exception` event: LangSmith 0.12 in OpenTelemetry mode
+   * sets OK when it sends the run's start, and the SDK lets no later ERROR replace OK
+   * (node_modules/langsmith: lib/experimental/otel/translator.js).
+   */
+  exceptionOnly?: string[];
   /** The original loses at least one span (default true): the case shows a problem the fix solves. */
   loses?: boolean;
   /**
@@ -141,6 +147,10 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
           const statusOnly = run.statusOnly?.includes(span.name) ?? false;
           expect(span.events.filter((event) => event.name === "exception"), `${span.name}: ${statusOnly ? "no" : "one"} exception event${why}`).toHaveLength(statusOnly ? 0 : 1);
           if (statusOnly) expect(span.statusMessage, `${span.name}: the error's message as the status message${why}`).toBeTruthy();
+        }
+        for (const name of run.exceptionOnly ?? []) {
+          const span = rewritten.spans.find((candidate) => candidate.name === name);
+          expect(span?.events.filter((event) => event.name === "exception"), `${name}: one exception event${why}`).toHaveLength(1);
         }
         expect(receiver.rejectedRequests(), "export requests the receiver could not decode").toBe(0);
       });
