@@ -98,8 +98,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    // `/v1/traces`, or `/<run>/v1/traces` from an exporter given urlFor(run).
-    const match = /^(?:\/([\w.-]+))?(\/v1\/.*)$/u.exec((req.url ?? "").split("?")[0] ?? "");
+    // `/v1/traces`, or `/<run>/v1/traces` from an exporter given urlFor(run); Langfuse's span processor posts
+    // to `<base URL>/api/public/otel/v1/traces`.
+    const match = /^(?:\/([\w.-]+))?(?:\/api\/public\/otel)?(\/v1\/.*)$/u.exec((req.url ?? "").split("?")[0] ?? "");
     if (req.method !== "POST" || !match) {
       res.writeHead(404).end();
       return;

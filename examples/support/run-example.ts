@@ -48,6 +48,13 @@ export async function runExample(file: string, opts: RunExampleOptions): Promise
     TRACELOOP_BASE_URL: opts.receiverUrl,
     TRACELOOP_TELEMETRY: "false",
     TRACELOOP_SYNC_ENABLED: "false",
+    // Langfuse's span processor: it posts to <base URL>/api/public/otel/v1/traces with these keys.
+    LANGFUSE_BASE_URL: opts.receiverUrl,
+    LANGFUSE_PUBLIC_KEY: "pk-lf-local",
+    LANGFUSE_SECRET_KEY: "sk-lf-local",
+    // LangSmith's client asks its endpoint for /info (the receiver answers 404, and the client goes on);
+    // its OpenTelemetry exporter posts to OTEL_EXPORTER_OTLP_ENDPOINT below.
+    LANGSMITH_ENDPOINT: opts.receiverUrl,
     // Plain OTel exporters: the base endpoint (the exporter appends /v1/traces) and the full one.
     OTEL_EXPORTER_OTLP_ENDPOINT: opts.receiverUrl,
     OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${opts.receiverUrl}/v1/traces`,

@@ -43,14 +43,27 @@ const DEFERRING_METHODS = new Set(["nextTick", "on", "once", "addListener", "pre
  * handler, no flush) instead of the exit, so no throw is offered.
  */
 function inDeferredCallback(node: TSESTree.Node, scopeCallback: FunctionNode): boolean {
+  return deferredCallbackOf(node, scopeCallback) !== undefined;
+}
+
+/** Registrations that run their callback again and again: `setInterval`, an event listener (`on`, not `once`). */
+const REPEATING = new Set(["setInterval", "on", "addListener", "prependListener", "addEventListener"]);
+
+/**
+ * The outermost function between `node` and the scope callback that a timer or an event registration runs
+ * later, and whether that registration (or one between) may run its callback again.
+ */
+export function deferredCallbackOf(node: TSESTree.Node, scopeCallback: FunctionNode): { fn: FunctionNode; repeats: boolean } | undefined {
+  let found: { fn: FunctionNode; repeats: boolean } | undefined;
   for (let current = node.parent; current && current !== scopeCallback; current = current.parent) {
     const call = current.parent;
     if (!isFunction(current) || call?.type !== AST_NODE_TYPES.CallExpression || !call.arguments.includes(current as TSESTree.Expression)) continue;
     const callee = skipWrappers(call.callee);
-    if (callee.type === AST_NODE_TYPES.Identifier && DEFERRING_FUNCTIONS.has(callee.name)) return true;
-    if (DEFERRING_METHODS.has(memberName(callee) ?? "")) return true;
+    const name = callee.type === AST_NODE_TYPES.Identifier && DEFERRING_FUNCTIONS.has(callee.name) ? callee.name : memberName(callee);
+    if (name === undefined || (!DEFERRING_FUNCTIONS.has(name) && !DEFERRING_METHODS.has(name))) continue;
+    found = { fn: current, repeats: (found?.repeats ?? false) || REPEATING.has(name) };
   }
-  return false;
+  return found;
 }
 
 /**
@@ -124,6 +137,13 @@ function exitCodeText(exit: ExitCall): string {
  * program printed before is still printed (only the exit statement changes).
  */
 function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, site: ExitSite, scope: TracedScope): Edit {
+  const statement = `throw ${exitError(sourceCode, exit, site, scope)};`;
+  if (site.kind === "statement") return { range: site.statement.range, text: statement };
+  return { range: site.expression.range, text: `{ ${statement} }` };
+}
+
+/** `Object.assign(new Error(…), { exitCode: N })`: the error that stands for the exit. */
+export function exitError(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, site: ExitSite, scope: TracedScope): string {
   let message = JSON.stringify(`process.${exit.method}() in ${describeScope(scope)}`);
   if (site.kind === "statement") {
     const list = enclosingStatementList(site.statement);
@@ -138,9 +158,7 @@ function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, si
       else if (args.length === 1) message = `String(${sourceCode.getText(arg)})`;
     }
   }
-  const statement = `throw Object.assign(new Error(${message}), { exitCode: ${exitCodeText(exit)} });`;
-  if (site.kind === "statement") return { range: site.statement.range, text: statement };
-  return { range: site.expression.range, text: `{ ${statement} }` };
+  return `Object.assign(new Error(${message}), { exitCode: ${exitCodeText(exit)} })`;
 }
 
 /** The edits that make `scope`'s span record an error thrown from its callback. */
@@ -205,12 +223,14 @@ export function throwInsteadOfExit(
   filename: string,
   exit: ExitCall,
   reach: Reach,
+  entryEdits: () => readonly Edit[] = () => [],
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
   const site = exitSite(exit);
   if (!site || caughtLocally(exit.node, sourceCode) || inDeferredCallback(exit.node, reach.scope.callback)) return undefined;
   return (fixer) => {
     const eol = fileFlavour(sourceCode, filename).eol;
-    let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope)];
+    // The entries that would end the program with another code than the error carries (entry-exit-code.ts).
+    let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope), ...entryEdits()];
     let needsHelper = false;
     // A recursive function reaches its own scope again (`walk()` calling `walk()` inside its task): one wrap per callback.
     const scopes = [reach.scope, ...reach.outer].filter((scope, index, all) => all.findIndex((other) => other.callback === scope.callback) === index);

@@ -288,7 +288,7 @@ function layout(context: FixContext, at: number) {
 }
 
 /** `error?.exitCode`; `(error as { exitCode?: number })?.exitCode` when the parameter is typed (`unknown`). */
-function exitCodeFrom(param: string, typed: boolean): string {
+export function exitCodeFrom(param: string, typed: boolean): string {
   return typed ? `(${param} as { exitCode?: number })?.exitCode` : `${param}?.exitCode`;
 }
 
@@ -482,7 +482,7 @@ function keepExitCode(context: FixContext, arg: TSESTree.Node, fn: FunctionNode 
     if (callee.type === AST_NODE_TYPES.MemberExpression && (callee.computed || callee.object.type !== AST_NODE_TYPES.Identifier)) return undefined;
     return block("(error) => ", "error", false, [`${sourceCode.getText(arg)}(error);`]);
   }
-  if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression || fn.params.length > 1 || endsTheError(fn, sourceCode)) return undefined;
+  if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression || fn.params.length > 1 || endsTheError(fn.body, sourceCode)) return undefined;
   const param = fn.params[0];
   if (param && param.type !== AST_NODE_TYPES.Identifier) return undefined;
   const head = `${fn.async ? "async " : ""}(${param ? sourceCode.getText(param) : "error"}) => `;
@@ -492,11 +492,11 @@ function keepExitCode(context: FixContext, arg: TSESTree.Node, fn: FunctionNode 
   return block(head, param?.name ?? "error", !!param?.typeAnnotation, statements);
 }
 
-/** The handler rethrows, returns something, ends the process or sets its exit code: it does not swallow. */
-function endsTheError(fn: FunctionNode, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+/** The handler (its body) rethrows, returns something, ends the process or sets its exit code: it does not swallow. */
+export function endsTheError(body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   let ends = false;
-  walk(fn.body, sourceCode.visitorKeys, (node) => {
-    if (node !== fn.body && isFunction(node)) return false;
+  walk(body, sourceCode.visitorKeys, (node) => {
+    if (node !== body && isFunction(node)) return false;
     if (node.type === AST_NODE_TYPES.ThrowStatement || (node.type === AST_NODE_TYPES.ReturnStatement && node.argument)) ends = true;
     if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && memberName(node.left) === "exitCode") ends = true;
     if (node.type === AST_NODE_TYPES.CallExpression && ["exit", "abort", "kill", "reallyExit"].includes(memberName(skipWrappers(node.callee)) ?? "")) ends = true;

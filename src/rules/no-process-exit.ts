@@ -12,9 +12,14 @@ import { getProcessLevel } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { helperWouldRecord } from "../fixes/span-helper";
+import { endSpansThenExit, exitsAfterEndedSpans } from "../fixes/deferred-exit-fix";
+import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
+import { entryExitCodeEdits } from "../fixes/entry-exit-code";
+import { deliveryOf } from "../scopes/pipeline";
+import type { Edit } from "../fixes/edits";
 
 export type Options = [];
-export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "returnInstead";
+export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "returnInstead" | "endSpansThenExit";
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
@@ -39,6 +44,8 @@ export default createRule<Options, MessageId>({
         "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before these spans are exported. Throw an Error there instead.",
       throwInstead: "Throw an Error with exit code {{code}} instead{{recording}}.",
       returnInstead: "Return from the {{kind}} callback instead: the work is done, and the span ends normally.",
+      endSpansThenExit:
+        "End the open spans of {{where}} with the error and exit once {{flush}} has settled: this callback runs later, where a throw would be an uncaught exception.",
     },
   },
   defaultOptions: [],
@@ -60,12 +67,17 @@ export default createRule<Options, MessageId>({
           context.report({ node: call.callee, messageId: "exitInOtherFile", data: { callee, exit, location, via, where: describeReach(reach) } });
         }
         const level = getProcessLevel(model);
+        let entryEdits: readonly Edit[] | undefined;
+        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), deliveryOf(model) === "self-flushing"));
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.
           if (!reach || level.signalListened(exit)) continue;
+          // The deferred exit as endSpansThenExit writes it: its spans have ended and been flushed.
+          if (exitsAfterEndedSpans(exit, (node) => level.isFlushPromise(node, "success") && level.isFlushPromise(node, "failure"))) continue;
           const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);
-          const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach);
+          const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
+          const toEnd = toThrow ? undefined : endSpansThenExit(context.sourceCode, context.filename, exit, reach, flushPlanFor(model, context.filename).call);
           const recorded = [reach.scope, ...reach.outer].some((scope) => helperWouldRecord(scope, context.sourceCode));
           context.report({
             node: exit.node,
@@ -82,6 +94,7 @@ export default createRule<Options, MessageId>({
                     },
                   ]
                 : []),
+              ...(toEnd ? [{ messageId: "endSpansThenExit" as const, data: { where: describeReach(reach), flush: flushPlanFor(model, context.filename).label }, fix: toEnd }] : []),
             ],
           });
         }

@@ -6,10 +6,10 @@
 //   - a provider with no span processor exports nothing, flushed or not;
 //   - Sentry sends its transaction on a natural end and after an unhandled rejection (which it captures
 //     itself), and loses it on process.exit().
-import * as http from "node:http";
 import { describe, expect, it, vi } from "vitest";
 import { startOtlpReceiver } from "../../examples/support/otlp-receiver";
 import { runExample } from "../../examples/support/run-example";
+import { startSentryEndpoint } from "../support/sentry-endpoint";
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -59,28 +59,17 @@ describe("a provider without span processors", () => {
   });
 });
 
-/** A loopback Sentry endpoint: the envelopes a run posts, by item type. */
+/** The envelopes a run of the Sentry app posts to a loopback endpoint, by item type. */
 async function sentryEnvelopesOf(env: Record<string, string>) {
-  const bodies: string[] = [];
-  const server = http.createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
-    request.on("end", () => {
-      bodies.push(body);
-      response.writeHead(200, { "content-type": "application/json" });
-      response.end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const endpoint = await startSentryEndpoint();
   try {
-    const { port } = server.address() as { port: number };
     // The OTLP receiver is not used: Sentry posts envelopes to its DSN.
-    const run = await runExample(SENTRY, { receiverUrl: "http://127.0.0.1:9", env: { ...env, SENTRY_DSN: `http://key@127.0.0.1:${port}/1` }, timeoutMs: 90_000 });
+    const run = await runExample(SENTRY, { receiverUrl: "http://127.0.0.1:9", env: { ...env, SENTRY_DSN: endpoint.dsn }, timeoutMs: 90_000 });
     expect(run.timedOut, run.stderr).toBe(false);
-    const count = (type: string) => bodies.filter((body) => body.includes(`"type":"${type}"`)).length;
+    const count = (type: string) => endpoint.items().filter((item) => item.type === type).length;
     return { exitCode: run.exitCode, transactions: count("transaction"), errors: count("event") };
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    await endpoint.close();
   }
 }
 

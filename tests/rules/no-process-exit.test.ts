@@ -3601,8 +3601,113 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
-    // A timer started in the scope keeps its context: its exit is reported (the span's children are lost with it),
-    // but no throw is offered: it would run after the scope's call, an uncaught exception (issue 14, case 4).
+    // The throw reaches the entry (issue 14, cases 1 and 8). A bare `main();` in a Sentry program: Sentry
+    // captures the rejection itself and keeps the process alive, so the program would end with 0; the entry
+    // sets the code and rethrows, so the error still reaches Sentry's own capture.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.init({ tracesSampleRate: 1 });
+
+        async function main() {
+          await Sentry.startSpan({ name: "s" }, async () => {
+            process.exit(2);
+          });
+        }
+
+        main();
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                Sentry.init({ tracesSampleRate: 1 });
+
+                async function main() {
+                  await Sentry.startSpan({ name: "s" }, async () => {
+                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                  });
+                }
+
+                main().catch((error) => {
+                  process.exitCode = error?.exitCode ?? 1;
+                  throw error;
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A top-level try whose catch only logs would swallow the code: an error carrying one sets it and skips
+    // the handler, which the original never ran; other errors are logged as before.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        async function main() {
+          await Sentry.startSpan({ name: "s" }, async () => {
+            process.exit(2);
+          });
+        }
+
+        try {
+          await main();
+        } catch (error) {
+          console.error(error);
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 5,
+          column: 5,
+          endLine: 5,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import * as Sentry from "@sentry/node";
+
+                async function main() {
+                  await Sentry.startSpan({ name: "s" }, async () => {
+                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                  });
+                }
+
+                try {
+                  await main();
+                } catch (error) {
+                  if ((error as { exitCode?: number })?.exitCode !== undefined) {
+                    process.exitCode = (error as { exitCode?: number })?.exitCode;
+                  } else {
+                    console.error(error);
+                  }
+                }
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A timer started in the scope keeps its context: its exit is reported (the span's children are lost with it).
+    // No throw is offered: it would run after the scope's call, an uncaught exception (issue 14, case 4). The
+    // scope notes its span as it starts; the timer ends it with the error, flushes, and exits once the flush settles.
     {
       code: dedent`
         import * as Sentry from "@sentry/node";
@@ -3619,6 +3724,98 @@ ruleTester.run("no-process-exit", testedRule, {
           column: 20,
           endLine: 4,
           endColumn: 35,
+          suggestions: [
+            {
+              messageId: "endSpansThenExit",
+              data: { where: "span 's'", flush: "Sentry.flush()" },
+              output: withHelpers(
+                dedent`
+                  import * as Sentry from "@sentry/node";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  Sentry.startSpan({ name: "s" }, () => {
+                    const sSpan = trace.getActiveSpan();
+                    setTimeout(() => {
+                      const exitError = Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 });
+                      endSpanWithError(exitError, sSpan);
+                      Sentry.flush().then(() => process.exit(1), () => process.exit(1));
+                    }, 1000);
+                  });
+                `,
+              ),
+            },
+          ],
+        },
+      ],
+    },
+    // The same in nested Traceloop scopes, under an `if` without braces and before more code of the timer
+    // callback, which must not run: each scope notes its span (a second exit reuses the names), the callback
+    // returns after the exit. A listener registered with on() runs again while a flush is in flight, and the
+    // program goes on: no rewrite (tests/codemods/__runnable__/deferred-listener.ts).
+    {
+      code: dedent`
+        import * as traceloop from "@traceloop/node-server-sdk";
+
+        await traceloop.withWorkflow({ name: "rag_pipeline" }, async () => {
+          await traceloop.withTask({ name: "poll" }, async () => {
+            setTimeout(() => {
+              if (late) process.exit(6);
+              done();
+            }, 10);
+            emitter.on("line", () => process.exit(2));
+          });
+        });
+        await traceloop.forceFlush();
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 'poll' of workflow 'rag_pipeline'" },
+          line: 6,
+          column: 17,
+          endLine: 6,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: "endSpansThenExit",
+              data: { where: "task 'poll' of workflow 'rag_pipeline'", flush: "traceloop.forceFlush()" },
+              output: withHelpers(
+                dedent`
+                  import * as traceloop from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  await traceloop.withWorkflow({ name: "rag_pipeline" }, async () => {
+                    const ragPipelineSpan = trace.getActiveSpan();
+                    await traceloop.withTask({ name: "poll" }, async () => {
+                      const pollSpan = trace.getActiveSpan();
+                      setTimeout(() => {
+                        if (late) {
+                          const exitError = Object.assign(new Error("process.exit() in task 'poll'"), { exitCode: 6 });
+                          endSpanWithError(exitError, pollSpan);
+                          endSpanWithError(exitError, ragPipelineSpan);
+                          traceloop.forceFlush().then(() => process.exit(6), () => process.exit(6));
+                          return;
+                        }
+                        done();
+                      }, 10);
+                      emitter.on("line", () => process.exit(2));
+                    });
+                  });
+                  await traceloop.forceFlush();
+                `,
+              ),
+            },
+          ],
+        },
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "task 'poll' of workflow 'rag_pipeline'" },
+          line: 9,
+          column: 30,
+          endLine: 9,
+          endColumn: 45,
           suggestions: [],
         },
       ],

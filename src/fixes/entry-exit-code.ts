@@ -1,0 +1,67 @@
+/**
+ * An exit rewritten into a throw carrying `exitCode` travels to the program's entry. Two entry shapes
+ * would end the program with another code, and nothing else rewrites them:
+ *
+ * - a top-level `try { await main(); } catch (error) { console.error(error); }` whose catch only logs:
+ *   the program that exited 1 now ends with 0 (require-flush-before-exit adds the flush to this entry,
+ *   not the code). The original ended at the exit, without running the catch, so an error carrying an
+ *   exit code sets it and skips the handler; any other error is handled as before:
+ *
+ *     } catch (error) {
+ *       if ((error as { exitCode?: number })?.exitCode !== undefined) {
+ *         process.exitCode = (error as { exitCode?: number })?.exitCode;
+ *       } else {
+ *         console.error(error);
+ *       }
+ *     }
+ *
+ * - a bare `main();` in a program whose SDK captures unhandled rejections itself (Sentry's default mode,
+ *   which also keeps the process from crashing): the rejection reaches Sentry, but the program ends with
+ *   0. A `.catch` that only handled the error would take it away from Sentry's capture; this one sets the
+ *   code and rethrows, so Sentry still captures the same error as an unhandled rejection:
+ *
+ *     main().catch((error) => {
+ *       process.exitCode = error?.exitCode ?? 1;
+ *       throw error;
+ *     });
+ */
+import type { TSESLint } from "@typescript-eslint/utils";
+import type { Entry } from "../scopes/process-level";
+import type { Edit } from "./edits";
+import { indentAt, indentUnit } from "./edits";
+import { endsTheError, exitCodeFrom } from "./flush-fix";
+import { fileFlavour } from "./imports";
+
+/** The edits that make each entry of the file keep an error's exit code; `selfCapturing`: Sentry captures rejections. */
+export function entryExitCodeEdits(sourceCode: Readonly<TSESLint.SourceCode>, filename: string, entries: readonly Entry[], selfCapturing: boolean): Edit[] {
+  const edits: Edit[] = [];
+  const { eol, typescript } = fileFlavour(sourceCode, filename);
+  const unit = indentUnit(sourceCode.text);
+  for (const entry of entries) {
+    const handler = entry.tryStatement?.handler;
+    if (handler) {
+      const param = handler.param;
+      if (param && param.type !== "Identifier") continue;
+      if (endsTheError(handler.body, sourceCode)) continue;
+      const statements = handler.body.body.map((statement) => sourceCode.getText(statement));
+      if (statements.some((text) => text.includes("\n"))) continue;
+      const name = param?.name ?? "error";
+      const code = exitCodeFrom(name, typescript);
+      const indent = indentAt(sourceCode.text, handler.range[0]);
+      const inner = indent + unit;
+      const lines = [`if (${code} !== undefined) {`, `${unit}process.exitCode = ${code};`, ...(statements.length > 0 ? ["} else {", ...statements.map((text) => `${unit}${text}`)] : []), "}"];
+      const body = `{${eol}${lines.map((line) => `${inner}${line}`).join(eol)}${eol}${indent}}`;
+      // `catch {`: the error gets a name.
+      if (!param) edits.push({ range: [handler.range[0], handler.body.range[1]], text: `catch (error) ${body}` });
+      else edits.push({ range: handler.body.range, text: body });
+    } else if (selfCapturing && !entry.awaited && !entry.tryStatement && entry.links.length === 0) {
+      const statement = entry.statement;
+      const indent = indentAt(sourceCode.text, statement.range[0]);
+      const call = sourceCode.getText(entry.call);
+      const semicolon = sourceCode.text[statement.range[1] - 1] === ";" ? ";" : "";
+      const lines = [`${call}.catch((error) => {`, `${unit}process.exitCode = ${exitCodeFrom("error", false)} ?? 1;`, `${unit}throw error;`, `})${semicolon}`];
+      edits.push({ range: statement.range, text: lines.join(`${eol}${indent}`) });
+    }
+  }
+  return edits;
+}
