@@ -30,8 +30,39 @@ const ruleTester = createRuleTester();
 // so the rule built with utils 8.73 does not type-check against it although it is the same shape at run time.
 const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, []>>[1];
 
+/**
+ * Sentry 7.65–7.68's `startSpan(context)` took no callback (the callback form was `startActiveSpan`): the
+ * function given to it never runs, so an exit written there is not inside a span. From 7.69 it is. Each case
+ * is linted in a fixture project whose node_modules holds that @sentry/node (tests/rules/fixtures/versions/).
+ */
+const SENTRY_EXIT = 'import * as Sentry from "@sentry/node";\n\nSentry.startSpan({ name: "s" }, () => {\n  process.exit(1);\n});';
+const sentryProject = (version: string) => path.join(__dirname, "fixtures/versions", `sentry-${version}`, "file.ts");
+
+const SENTRY_VERSION_VALID = [
+  { code: SENTRY_EXIT, filename: sentryProject("7.68.0") },
+  { code: SENTRY_EXIT, settings: { "traced-exit": { versions: { "@sentry/node": "7.68.0" } } } },
+];
+const SENTRY_VERSION_INVALID = [
+    {
+      code: SENTRY_EXIT,
+      filename: sentryProject("7.69.0"),
+      errors: [
+        {
+          messageId: "exitInScope" as const,
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [throwing("1", SENTRY_EXIT.replace("process.exit(1);", `throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 });`), false)],
+        },
+      ],
+    },
+];
+
 ruleTester.run("no-process-exit", testedRule, {
   valid: [
+    ...SENTRY_VERSION_VALID,
     // Outside any traced scope: the entry-point rules deal with these, not this one.
     dedent`
       import { withWorkflow } from "@traceloop/node-server-sdk";
@@ -371,6 +402,7 @@ ruleTester.run("no-process-exit", testedRule, {
     `,
   ],
   invalid: [
+    ...SENTRY_VERSION_INVALID,
     // ---- Exit forms, inside a Sentry span (Sentry records and ends the span on a throw: the throw alone is suggested).
     {
       code: dedent`
