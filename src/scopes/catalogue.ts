@@ -230,7 +230,7 @@ export interface VersionedOpeners {
   readonly sdk: SdkId;
   /** The openers of `sdk` it applies to, by the last name of their export path (or their method). */
   readonly openers: readonly string[];
-  /** The packages whose installed version decides, first found wins (Sentry's release in lockstep). */
+  /** The packages whose installed version decides, first found wins (Sentry's release in lockstep): the openers' modules. */
   readonly packages: readonly string[];
   /** The SDK as messages name it. */
   readonly name: string;
@@ -257,7 +257,7 @@ export const VERSIONED_OPENERS: readonly VersionedOpeners[] = [
   {
     sdk: "traceloop",
     openers: ["withWorkflow", "withTask", "withAgent", "withTool", "withConversation", "workflow", "task", "agent", "tool", "conversation"],
-    packages: ["@traceloop/node-server-sdk"],
+    packages: TRACELOOP,
     name: "Traceloop",
     releases: [{ label: "<=0.27.0", errors: "not-recorded" }],
     assume: 0,
@@ -270,9 +270,21 @@ export const VERSIONED_OPENERS: readonly VersionedOpeners[] = [
   {
     sdk: "sentry",
     openers: ["startSpan"],
-    packages: ["@sentry/node", "@sentry/bun", "@sentry/aws-serverless", "@sentry/google-cloud-serverless"],
+    packages: SENTRY,
     name: "Sentry",
     releases: changedIn("7.69.0", "no-scope", "recorded"),
+    assume: 1,
+    verifiedThrough: "10.78.0",
+  },
+  // `startSpanManual(context, (span, finish) => …)` arrived in 7.69.0 (getsentry/sentry-javascript 3db988f463); it sets
+  // an error status but never ends the span, in every release since (7.120.0 handleCallbackErrors without an end,
+  // 10.x `autoEnd` false). Before 7.69.0 it is not exported: the call throws and the callback never runs.
+  {
+    sdk: "sentry",
+    openers: ["startSpanManual"],
+    packages: SENTRY,
+    name: "Sentry",
+    releases: changedIn("7.69.0", "no-scope", "user-owned"),
     assume: 1,
     verifiedThrough: "10.78.0",
   },
@@ -283,7 +295,7 @@ export const VERSIONED_OPENERS: readonly VersionedOpeners[] = [
   {
     sdk: "openinference",
     openers: ["withSpan", "traceChain", "traceAgent", "traceTool"],
-    packages: ["@arizeai/openinference-core"],
+    packages: OPENINFERENCE,
     name: "OpenInference",
     releases: changedIn("2.0.7", "async-only", "recorded"),
     assume: 0,
