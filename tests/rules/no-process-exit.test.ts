@@ -38,6 +38,32 @@ const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId
 const SENTRY_EXIT = 'import * as Sentry from "@sentry/node";\n\nSentry.startSpan({ name: "s" }, () => {\n  process.exit(1);\n});';
 const sentryProject = (version: string) => path.join(__dirname, "fixtures/versions", `sentry-${version}`, "file.ts");
 
+/**
+ * OpenInference before 2.0.7 records a rejection but not a synchronous throw: the throw that replaces an exit in a
+ * synchronous callback is wrapped so the span is recorded and ended; from 2.0.7 (this repository's 2.7.1) the throw
+ * alone is enough.
+ */
+const OPENINFERENCE_IMPORT = 'import { traceChain } from "@arizeai/openinference-core";';
+const CHAIN_EXIT = 'export const parse = traceChain((text) => {\n  if (!text) process.exit(1);\n  return JSON.parse(text);\n}, { name: "parse" });';
+const CHAIN_THROW = CHAIN_EXIT.replace("process.exit(1);", `throw Object.assign(new Error("process.exit() in chain 'parse'"), { exitCode: 1 });`);
+const chainExitError = (suggestion: ReturnType<typeof throwing>) => ({
+  messageId: "exitInScope" as const,
+  data: { exit: "process.exit()", where: "chain 'parse'" },
+  line: 3,
+  column: 14,
+  endLine: 3,
+  endColumn: 29,
+  suggestions: [suggestion],
+});
+const OPENINFERENCE_VERSION_INVALID = [
+  {
+    code: `${OPENINFERENCE_IMPORT}\n${CHAIN_EXIT}`,
+    filename: path.join(__dirname, "fixtures/versions/openinference-2.0.6/file.ts"),
+    errors: [chainExitError(throwing("1", withHelpers(`${OPENINFERENCE_IMPORT}\n${OTEL_IMPORT}`, CHAIN_THROW.replace("traceChain((text) => {", "traceChain(recordSpanErrors((text) => {").replace("}, { name", "}), { name"))))],
+  },
+  { code: `${OPENINFERENCE_IMPORT}\n${CHAIN_EXIT}`, errors: [chainExitError(throwing("1", `${OPENINFERENCE_IMPORT}\n${CHAIN_THROW}`, false))] },
+];
+
 const SENTRY_VERSION_VALID = [
   { code: SENTRY_EXIT, filename: sentryProject("7.68.0") },
   { code: SENTRY_EXIT, settings: { "traced-exit": { versions: { "@sentry/node": "7.68.0" } } } },
@@ -403,6 +429,7 @@ ruleTester.run("no-process-exit", testedRule, {
   ],
   invalid: [
     ...SENTRY_VERSION_INVALID,
+    ...OPENINFERENCE_VERSION_INVALID,
     // ---- Exit forms, inside a Sentry span (Sentry records and ends the span on a throw: the throw alone is suggested).
     {
       code: dedent`
