@@ -250,6 +250,15 @@ function changedIn(version: string, before: ReleaseBehaviour["errors"], after: R
   ];
 }
 
+/**
+ * Openers that exist only in some releases, so they are known here with their ranges below. Sentry 7.65–7.x's
+ * `startActiveSpan(context, callback)` records and ends like `startSpan`; without this entry the any-object
+ * `startActiveSpan` of OpenTelemetry would claim `Sentry.startActiveSpan(…)` as a span its callback owns.
+ */
+export const RELEASE_OPENERS: readonly OpenerSpec[] = [
+  { sdk: "sentry", form: "call", modules: SENTRY, path: ["startActiveSpan"], kind: "span", callback: 1, names: configName, errors: "recorded" },
+];
+
 export const VERSIONED_OPENERS: readonly VersionedOpeners[] = [
   // withEntity() (packages/traceloop-sdk/src/lib/tracing/decorators.ts) ends the span in the promise's
   // fulfilment handler and after a synchronous return only, in every version of that file from its first
@@ -285,6 +294,22 @@ export const VERSIONED_OPENERS: readonly VersionedOpeners[] = [
     packages: SENTRY,
     name: "Sentry",
     releases: changedIn("7.69.0", "no-scope", "user-owned"),
+    assume: 1,
+    verifiedThrough: "10.78.0",
+  },
+  // `startActiveSpan(context, callback)`: added in 7.65.0 (getsentry/sentry-javascript 5c085efa8d), setting 'internal_error'
+  // and finishing the span on a throw or rejection; an alias of `startSpan` from 7.69.0 to 7.120.x; not exported by 8.0.0
+  // and later, where the call throws and the callback never runs.
+  {
+    sdk: "sentry",
+    openers: ["startActiveSpan"],
+    packages: SENTRY,
+    name: "Sentry",
+    releases: [
+      { below: "7.65.0", label: "<7.65.0", errors: "no-scope" },
+      { from: "7.65.0", below: "8.0.0", label: ">=7.65.0 <8.0.0", errors: "recorded" },
+      { from: "8.0.0", label: ">=8.0.0", errors: "no-scope" },
+    ],
     assume: 1,
     verifiedThrough: "10.78.0",
   },

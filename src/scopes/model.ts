@@ -361,8 +361,9 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
     const resolved = resolveCallback(sourceCode, arg);
     if (!resolved) return;
     const released = asReleased(spec, resolved.fn);
-    if (!released) return;
+    // Seen either way: in a release where this export runs no callback, no other opener (`startActiveSpan` on any object) may claim the call.
     seen.add(call);
+    if (!released) return;
     scopes.push({ ...released, anchor: call, callback: resolved.fn, callbackArg: arg, name: scopeName(spec, call.arguments, resolved.fn), wrapped: resolved.wrapped });
   };
   const addDecorator = (spec: OpenerSpec, call: TSESTree.CallExpression) => {
@@ -371,8 +372,8 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
     if (decorator?.type !== AST_NODE_TYPES.Decorator || method?.type !== AST_NODE_TYPES.MethodDefinition) return;
     if (seen.has(method) || !isFunction(method.value)) return;
     const released = asReleased(spec, method.value);
-    if (!released) return;
     seen.add(method);
+    if (!released) return;
     scopes.push({ ...released, anchor: method, callback: method.value, callbackArg: undefined, name: scopeName(spec, call.arguments, method.value, method.key), wrapped: false });
   };
 

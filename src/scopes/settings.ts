@@ -23,7 +23,7 @@
  */
 import { docsUrl } from "../meta";
 import type { FlushSpec, InitializerSpec, OpenerSpec } from "./catalogue";
-import { FLUSHES, INITIALIZERS, OPENERS } from "./catalogue";
+import { FLUSHES, INITIALIZERS, OPENERS, RELEASE_OPENERS } from "./catalogue";
 import type { VersionPins } from "./releases";
 import { VERSIONED_PACKAGES } from "./releases";
 import { parseVersion } from "./version";
@@ -41,7 +41,7 @@ export interface Catalogue {
 }
 
 export const DEFAULT_CATALOGUE: Catalogue = {
-  openers: OPENERS,
+  openers: [...OPENERS, ...RELEASE_OPENERS],
   flushes: FLUSHES,
   initializers: INITIALIZERS,
   initializerModules: [],
@@ -215,7 +215,7 @@ export function catalogueFor(settings: Readonly<Record<string, unknown>> | undef
   if (raw.entry !== undefined && typeof raw.entry !== "boolean") throw new SettingsError("entry must be a boolean");
   const initializers = expectArray(raw.initializers, "initializers").map(parseInitializer);
   const catalogue: Catalogue = {
-    openers: [...OPENERS, ...expectArray(raw.wrappers, "wrappers").map(parseWrapper)],
+    openers: [...DEFAULT_CATALOGUE.openers, ...expectArray(raw.wrappers, "wrappers").map(parseWrapper)],
     flushes: [...FLUSHES, ...expectArray(raw.flushes, "flushes").map(parseFlush)],
     initializers: [...INITIALIZERS, ...initializers.flatMap((entry) => (entry.spec ? [entry.spec] : []))],
     initializerModules: initializers.flatMap((entry) => (entry.module !== undefined && !entry.spec ? [entry.module] : [])),

@@ -64,27 +64,31 @@ const OPENINFERENCE_VERSION_INVALID = [
   { code: `${OPENINFERENCE_IMPORT}\n${CHAIN_EXIT}`, errors: [chainExitError(throwing("1", `${OPENINFERENCE_IMPORT}\n${CHAIN_THROW}`, false))] },
 ];
 
+/** Sentry 7.65–7.x's `startActiveSpan` records and ends like `startSpan`; 8.0.0 and later (10.x here) do not export it. */
+const SENTRY_ACTIVE_EXIT = SENTRY_EXIT.replace("startSpan", "startActiveSpan");
 const SENTRY_VERSION_VALID = [
   { code: SENTRY_EXIT, filename: sentryProject("7.68.0") },
   { code: SENTRY_EXIT, settings: { "traced-exit": { versions: { "@sentry/node": "7.68.0" } } } },
+  // Not OpenTelemetry's `tracer.startActiveSpan` either: with 10.x the call throws and the callback never runs.
+  SENTRY_ACTIVE_EXIT,
 ];
-const SENTRY_VERSION_INVALID = [
+/** The one finding of SENTRY_EXIT or SENTRY_ACTIVE_EXIT where the callback runs in a span that records: the throw alone. */
+const sentryExitInSpan = (code: string, version: string) => ({
+  code,
+  filename: sentryProject(version),
+  errors: [
     {
-      code: SENTRY_EXIT,
-      filename: sentryProject("7.69.0"),
-      errors: [
-        {
-          messageId: "exitInScope" as const,
-          data: { exit: "process.exit()", where: "span 's'" },
-          line: 4,
-          column: 3,
-          endLine: 4,
-          endColumn: 18,
-          suggestions: [throwing("1", SENTRY_EXIT.replace("process.exit(1);", `throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 });`), false)],
-        },
-      ],
+      messageId: "exitInScope" as const,
+      data: { exit: "process.exit()", where: "span 's'" },
+      line: 4,
+      column: 3,
+      endLine: 4,
+      endColumn: 18,
+      suggestions: [throwing("1", code.replace("process.exit(1);", `throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 });`), false)],
     },
-];
+  ],
+});
+const SENTRY_VERSION_INVALID = [sentryExitInSpan(SENTRY_ACTIVE_EXIT, "7.68.0"), sentryExitInSpan(SENTRY_EXIT, "7.69.0")];
 
 ruleTester.run("no-process-exit", testedRule, {
   valid: [

@@ -714,6 +714,10 @@ ruleTester.run("require-span-error-recording, by installed SDK version", testedR
     // Sentry before 7.69 has no startSpanManual: the call throws and the callback never runs, so no span is left open.
     // (With this repository's 10.x the same line is reported: see "never uses its span" above.)
     { code: 'import * as Sentry from "@sentry/node";\nSentry.startSpanManual({ name: "bridge" }, (span) => run());', filename: inProject("sentry-7.68.0") },
+    // Sentry 7.x's startActiveSpan records and ends (7.68.0 here); 8.0.0 and later (10.x, this repository's) do not export
+    // it, so the callback never runs. Either way it is not OpenTelemetry's tracer.startActiveSpan, whose callback owns the span.
+    { code: 'import * as Sentry from "@sentry/node";\nSentry.startActiveSpan({ name: "s" }, () => work());', filename: inProject("sentry-7.68.0") },
+    'import * as Sentry from "@sentry/node";\nSentry.startActiveSpan({ name: "s" }, () => work());',
     // A version pinned in settings wins over the installed one.
     { code: `${OPENINFERENCE}\n${SYNC_CHAIN}`, filename: inProject("openinference-2.0.6"), settings: { "traced-exit": { versions: { "@arizeai/openinference-core": "2.0.7" } } } },
   ],
