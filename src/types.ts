@@ -62,4 +62,10 @@ export interface TracedExitSettings {
   initializers?: readonly InitializerSetting[];
   /** Only in a config object scoped to entry files: tracing starts elsewhere but the program ends here. */
   entry?: boolean;
+  /**
+   * The SDK releases to judge by instead of the ones installed next to each linted file: package name →
+   * exact version (`{ "@traceloop/node-server-sdk": "0.27.0" }`). Only the packages whose behaviour the
+   * catalogue keys by version are accepted (docs/settings.md#versions).
+   */
+  versions?: Readonly<Record<string, string>>;
 }

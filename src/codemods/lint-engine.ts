@@ -264,7 +264,10 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
 
   const lint = (text: string, filePath: string, mode: ParseMode) => {
     // Only the extension matters to the rules, so a bare name is enough and always matches `files`.
-    const messages = linter.verify(text, configFor(filePath, mode), { filename: path.basename(filePath) });
+    // `physicalFilename` (the option ESLint itself passes for code blocks; not in its types): where the file is,
+    // so the rules read the SDK versions installed for it (src/scopes/installed.ts). tests/codemods/versions.test.ts.
+    const options = { filename: path.basename(filePath), physicalFilename: path.resolve(filePath) } as Linter.LintOptions;
+    const messages = linter.verify(text, configFor(filePath, mode), options);
     // Only a parse error means the rules did not run, and it leaves no SourceCode. ESLint 10 also marks
     // problems with comments (`/* eslint-env */`, a malformed `/* eslint */`) fatal, but the rules ran regardless.
     if (!linter.getSourceCode()) {

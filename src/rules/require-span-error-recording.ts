@@ -9,9 +9,10 @@ import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
 import { describeScope, getFileModel, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
-import { isFunction, memberName, walk } from "../scopes/ast";
+import { functionName, isFunction, memberName, walk } from "../scopes/ast";
 import type { TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
+import { describeRelease } from "../scopes/releases";
 import { mightOpenScope } from "../scopes/prefilter";
 import { recordingEdits } from "../fixes/exit-fix";
 import { toFix } from "../fixes/edits";
@@ -21,10 +22,18 @@ import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
 export type Options = [];
 export type MessageId = "spanNotEndedOnError" | "spanNeverEnded" | "wrapCallback";
 
-const WHY = {
-  "not-recorded": "ends its span only when the callback succeeds (Traceloop 0.27)",
-  "user-owned": "is ended by its callback on the success path only",
-} as const;
+/**
+ * Why the span stays open, and for an SDK whose behaviour depends on its release, which release that is:
+ * "ends its span only when the callback succeeds (Traceloop 0.27.0, installed)". A wrapper from settings
+ * (`recordsErrors` not set) is taken at its word.
+ */
+function why(scope: TracedScope): string {
+  if (scope.spec.errors === "user-owned") return "is ended by its callback on the success path only";
+  const release = scope.release;
+  if (!release) return `ends its span only when the callback succeeds${scope.spec.sdk === "custom" ? " (a wrapper from settings without `recordsErrors: true`)" : ""}`;
+  const what = release.syncThrowOnly ? "ends its span when the callback's promise rejects but not when the callback throws" : "ends its span only when the callback succeeds";
+  return `${what} (${describeRelease(release)})`;
+}
 
 const capitalize = (text: string) => `${text[0]?.toUpperCase() ?? ""}${text.slice(1)}`;
 
@@ -110,6 +119,17 @@ function cannotThrow(fn: FunctionNode, sdkEndsOnReturn: boolean, sourceCode: Rea
   return fn.body.body.length > 0 && fn.body.body.every(safeStatement);
 }
 
+/**
+ * The SDK names the span after the callback function (`traceChain(parse)` without `{ name }`, as
+ * OpenInference's withSpan does with `fn.name`): `recordSpanErrors(parse)` is an anonymous function, so
+ * the rewrite would rename the span. Only asked of scopes whose SDK records some errors itself (a rejection
+ * but not a synchronous throw); a scope that has the same name in its options is counted too.
+ */
+function spanNamedAfterCallback(scope: TracedScope): boolean {
+  const name = functionName(scope.callback);
+  return scope.release?.syncThrowOnly === true && name !== undefined && scope.name === name && scope.spec.names.some((source) => "callbackName" in source);
+}
+
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */
 function reportNode(scope: TracedScope): TSESTree.Node {
   if (scope.anchor.type === AST_NODE_TYPES.CallExpression) return scope.anchor.callee;
@@ -157,9 +177,10 @@ export default createRule<Options, MessageId>({
           context.report({
             node: reportNode(scope),
             messageId: "spanNotEndedOnError",
-            data: { scope: capitalize(describeScope(scope)), why: WHY[scope.spec.errors] },
-            // Our helper ends the active OpenTelemetry span, which is not this scope's (catalogue `activeOtelSpan`): no suggestion.
-            suggest: scope.spec.activeOtelSpan === false ? [] : [
+            data: { scope: capitalize(describeScope(scope)), why: why(scope) },
+            // Our helper ends the active OpenTelemetry span, which is not this scope's (catalogue `activeOtelSpan`), and
+            // wrapping a callback the span is named after would rename it: no suggestion.
+            suggest: scope.spec.activeOtelSpan === false || spanNamedAfterCallback(scope) ? [] : [
               {
                 messageId: "wrapCallback",
                 fix: (fixer) => {

@@ -318,3 +318,128 @@ export const EXIT_METHODS = ["exit", "abort", "kill", "reallyExit"] as const;
 export type ExitMethod = (typeof EXIT_METHODS)[number];
 
 export const PROCESS_MODULES = ["process", "node:process"] as const;
+
+// ---------------------------------------------------------------------------------------------
+// Version-aware error semantics (issue 16). The openers above say what the newest verified
+// release does; these entries say where that differs by release, so that the rules judge the
+// code by the SDK installed in the user's project (src/scopes/releases.ts reads it). Each claim
+// was checked in the SDK's own source at the versions named; docs/settings.md#versions lists them.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * What an opener's wrapper does when its callback fails, in the releases `[from, below)`:
+ * - an `ErrorSemantics`, as on the opener;
+ * - `async-only`: a rejected promise is recorded and the span ended, but a synchronous throw escapes
+ *   before the wrapper's promise handlers run and leaves the span open;
+ * - `no-scope`: in these releases the export takes no callback (or does not exist): the argument is
+ *   never called, so nothing runs inside a span.
+ */
+export interface ReleaseBehaviour {
+  readonly from?: string;
+  readonly below?: string;
+  /** The range as messages write it: `<=0.27.0`, `>=7.69.0`. */
+  readonly label: string;
+  readonly errors: ErrorSemantics | "async-only" | "no-scope";
+}
+
+export interface VersionedOpeners {
+  readonly sdk: SdkId;
+  /** The openers of `sdk` it applies to, by the last name of their export path (or their method). */
+  readonly openers: readonly string[];
+  /** The packages whose installed version decides, first found wins (Sentry's release in lockstep): the openers' modules. */
+  readonly packages: readonly string[];
+  /** The SDK as messages name it. */
+  readonly name: string;
+  /** Ordered, non-overlapping, together covering every version. */
+  readonly releases: readonly ReleaseBehaviour[];
+  /** The release assumed when no version can be found: the one that lets the fewest spans go unreported. */
+  readonly assume: number;
+  /** The newest release whose source was read: a newer one gets the last range, and the message says so. */
+  readonly verifiedThrough: string;
+}
+
+/** Releases before `version` behave one way, `version` and later another. */
+function changedIn(version: string, before: ReleaseBehaviour["errors"], after: ReleaseBehaviour["errors"]): ReleaseBehaviour[] {
+  return [
+    { below: version, label: `<${version}`, errors: before },
+    { from: version, label: `>=${version}`, errors: after },
+  ];
+}
+
+/**
+ * Openers that exist only in some releases, so they are known here with their ranges below. Sentry 7.65–7.x's
+ * `startActiveSpan(context, callback)` records and ends like `startSpan`; without this entry the any-object
+ * `startActiveSpan` of OpenTelemetry would claim `Sentry.startActiveSpan(…)` as a span its callback owns.
+ */
+export const RELEASE_OPENERS: readonly OpenerSpec[] = [
+  { sdk: "sentry", form: "call", modules: SENTRY, path: ["startActiveSpan"], kind: "span", callback: 1, names: configName, errors: "recorded" },
+];
+
+export const VERSIONED_OPENERS: readonly VersionedOpeners[] = [
+  // withEntity() (packages/traceloop-sdk/src/lib/tracing/decorators.ts) ends the span in the promise's
+  // fulfilment handler and after a synchronous return only, in every version of that file from its first
+  // commit (0.0.2) to 0.27.0, the latest published; no branch of the repository records errors there.
+  {
+    sdk: "traceloop",
+    openers: ["withWorkflow", "withTask", "withAgent", "withTool", "withConversation", "workflow", "task", "agent", "tool", "conversation", "withVectorDBCall", "withLLMCall"],
+    packages: TRACELOOP,
+    name: "Traceloop",
+    releases: [{ label: "<=0.27.0", errors: "not-recorded" }],
+    assume: 0,
+    verifiedThrough: "0.27.0",
+  },
+  // 7.65.0–7.68.x: `startSpan(context)` returned an inactive span and took no callback (the callback form was
+  // `startActiveSpan`); 7.69.0 (getsentry/sentry-javascript cf75ffea45) renamed it to `startSpan(context, callback)`,
+  // which sets 'internal_error' and finishes the span on a throw or rejection, as every release since does
+  // (handleCallbackErrors in 7.120.0, 8.0.0 and 10.x). Before 7.65.0 there is no `startSpan`.
+  {
+    sdk: "sentry",
+    openers: ["startSpan"],
+    packages: SENTRY,
+    name: "Sentry",
+    releases: changedIn("7.69.0", "no-scope", "recorded"),
+    assume: 1,
+    verifiedThrough: "10.78.0",
+  },
+  // `startSpanManual(context, (span, finish) => …)` arrived in 7.69.0 (getsentry/sentry-javascript 3db988f463); it sets
+  // an error status but never ends the span, in every release since (7.120.0 handleCallbackErrors without an end,
+  // 10.x `autoEnd` false). Before 7.69.0 it is not exported: the call throws and the callback never runs.
+  {
+    sdk: "sentry",
+    openers: ["startSpanManual"],
+    packages: SENTRY,
+    name: "Sentry",
+    releases: changedIn("7.69.0", "no-scope", "user-owned"),
+    assume: 1,
+    verifiedThrough: "10.78.0",
+  },
+  // `startActiveSpan(context, callback)`: added in 7.65.0 (getsentry/sentry-javascript 5c085efa8d), setting 'internal_error'
+  // and finishing the span on a throw or rejection; an alias of `startSpan` from 7.69.0 to 7.120.x; not exported by 8.0.0
+  // and later, where the call throws and the callback never runs.
+  {
+    sdk: "sentry",
+    openers: ["startActiveSpan"],
+    packages: SENTRY,
+    name: "Sentry",
+    releases: [
+      { below: "7.65.0", label: "<7.65.0", errors: "no-scope" },
+      { from: "7.65.0", below: "8.0.0", label: ">=7.65.0 <8.0.0", errors: "recorded" },
+      { from: "8.0.0", label: ">=8.0.0", errors: "no-scope" },
+    ],
+    assume: 1,
+    verifiedThrough: "10.78.0",
+  },
+  // withSpan() (js/packages/openinference-core/src/helpers/withSpan.ts), which traceChain/traceAgent/traceTool
+  // call: from 2.0.0 it recorded and ended the span when the promise rejected, but called `fn(...args)` outside
+  // any try, so a synchronous throw left the span open; 2.0.7 (Arize-ai/openinference 4eebba39a, "withSpan sync
+  // errors") records and ends on both. Assumed when not found: the older behaviour, which reports more.
+  {
+    sdk: "openinference",
+    openers: ["withSpan", "traceChain", "traceAgent", "traceTool"],
+    packages: OPENINFERENCE,
+    name: "OpenInference",
+    releases: changedIn("2.0.7", "async-only", "recorded"),
+    assume: 0,
+    verifiedThrough: "2.7.1",
+  },
+];

@@ -4,6 +4,7 @@
  * an opener or `process.exit` counts only when it resolves to the real module
  * export or the real global, never to a shadowing local.
  */
+import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ExitMethod, FlushSpec, InitializerSpec, OpenerSpec } from "./catalogue";
@@ -20,11 +21,16 @@ export { walk } from "./ast";
 import { HELPER_WRAP } from "../fixes/span-helper";
 import type { Tracker } from "./globals";
 import { createTracker } from "./globals";
+import type { ReleaseNote } from "./releases";
+import { createReleaseLookup } from "./releases";
 
 const { ReferenceTracker } = ASTUtils;
 
 export interface TracedScope {
+  /** The catalogue's opener, with `errors` as the SDK release in use has them (src/scopes/releases.ts). */
   readonly spec: OpenerSpec;
+  /** Which release of the SDK `spec.errors` comes from, for openers whose behaviour changed between releases. */
+  readonly release?: ReleaseNote;
   /** The opener call (`withTask(...)`), or the decorated method for decorators. */
   readonly anchor: TSESTree.Node;
   /** The function that runs inside the scope. */
@@ -87,10 +93,21 @@ export function getFileModel(context: AnyContext): FileModel {
   const sourceCode = context.sourceCode;
   let model = models.get(sourceCode);
   if (!model) {
-    model = createModel(sourceCode, catalogueFor(context.settings));
+    model = createModel(sourceCode, catalogueFor(context.settings), fileDirectory(context));
     models.set(sourceCode, model);
   }
   return model;
+}
+
+/**
+ * Where the linted file is on disk, to read the SDK versions installed for it: `physicalFilename` (the
+ * file itself when a processor lints a code block in it), relative to ESLint's cwd; `<input>` and
+ * `<text>` (stdin, `Linter` without a name) resolve to the cwd.
+ */
+function fileDirectory(context: AnyContext): string {
+  const file = context.physicalFilename ?? context.filename;
+  const cwd = context.cwd ?? process.cwd();
+  return path.resolve(cwd, file.startsWith("<") ? "." : path.dirname(file));
 }
 
 function lazy<T>(compute: () => T): () => T {
@@ -124,7 +141,7 @@ for (const method of EXIT_METHODS) PROCESS_MAP[method] = { [CALL]: method };
 const PROCESS_GLOBAL_MAP = { process: PROCESS_MAP };
 const PROCESS_MODULE_MAP: TraceMap = Object.fromEntries(PROCESS_MODULES.map((module) => [module, PROCESS_MAP]));
 
-function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue): FileModel {
+function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, dir: string): FileModel {
   const globalScope = sourceCode.scopeManager?.globalScope;
   const tracker = createTracker(sourceCode);
 
@@ -163,7 +180,7 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   // nor a flush or initializer: skip the reference tracking (src/scopes/prefilter.ts). Openers are
   // a subset of the tracing words, so most files take one text test.
   const tracingWords = lazy(() => mightTrace(sourceCode.text, catalogue));
-  const scopes = lazy(() => (tracingWords() && mightOpenScope(sourceCode.text, catalogue) ? findScopes(sourceCode, catalogue, tracker) : []));
+  const scopes = lazy(() => (tracingWords() && mightOpenScope(sourceCode.text, catalogue) ? findScopes(sourceCode, catalogue, tracker, dir) : []));
   const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
   const reach = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
 
@@ -327,24 +344,37 @@ function openerTraceMap(catalogue: Catalogue): OpenerTraceMap {
   return built;
 }
 
-function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, tracker: Tracker | undefined): TracedScope[] {
+function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, tracker: Tracker | undefined, dir: string): TracedScope[] {
   const scopes: TracedScope[] = [];
   const seen = new Set<TSESTree.Node>();
+  const releaseOf = createReleaseLookup(catalogue.versions, dir);
+  /** The opener as the installed release behaves; `undefined` where that release runs no callback. */
+  const asReleased = (spec: OpenerSpec, callback: FunctionNode): { spec: OpenerSpec; release?: ReleaseNote } | undefined => {
+    const release = releaseOf(spec, callback.async);
+    if (!release) return { spec };
+    if (release.errors === undefined) return undefined;
+    return { spec: release.errors === spec.errors ? spec : { ...spec, errors: release.errors }, release: release.note };
+  };
   const add = (spec: OpenerSpec, call: TSESTree.CallExpression) => {
     if (seen.has(call)) return;
     const arg = callbackArgument(call, spec.callback);
     const resolved = resolveCallback(sourceCode, arg);
     if (!resolved) return;
+    const released = asReleased(spec, resolved.fn);
+    // Seen either way: in a release where this export runs no callback, no other opener (`startActiveSpan` on any object) may claim the call.
     seen.add(call);
-    scopes.push({ spec: ownedByDone(spec, resolved.fn), anchor: call, callback: resolved.fn, callbackArg: arg, name: scopeName(spec, call.arguments, resolved.fn), wrapped: resolved.wrapped });
+    if (!released) return;
+    scopes.push({ ...released, spec: ownedByDone(released.spec, resolved.fn), anchor: call, callback: resolved.fn, callbackArg: arg, name: scopeName(spec, call.arguments, resolved.fn), wrapped: resolved.wrapped });
   };
   const addDecorator = (spec: OpenerSpec, call: TSESTree.CallExpression) => {
     const decorator = call.parent;
     const method = decorator?.parent;
     if (decorator?.type !== AST_NODE_TYPES.Decorator || method?.type !== AST_NODE_TYPES.MethodDefinition) return;
     if (seen.has(method) || !isFunction(method.value)) return;
+    const released = asReleased(spec, method.value);
     seen.add(method);
-    scopes.push({ spec, anchor: method, callback: method.value, callbackArg: undefined, name: scopeName(spec, call.arguments, method.value, method.key), wrapped: false });
+    if (!released) return;
+    scopes.push({ ...released, anchor: method, callback: method.value, callbackArg: undefined, name: scopeName(spec, call.arguments, method.value, method.key), wrapped: false });
   };
 
   const { map, exportSpecs, firstArgKeyNames } = openerTraceMap(catalogue);

@@ -15,13 +15,18 @@
  *     // Only in a config object scoped to entry files (`files: ["src/main.ts"]`): tracing is
  *     // started outside this file (`node --import ./instrumentation.mjs`), but it ends here.
  *     entry: true,
+ *     // The SDK versions to judge by, instead of the ones installed next to the linted file.
+ *     versions: { "@traceloop/node-server-sdk": "0.27.0" },
  *   },
  * }
  * ```
  */
 import { docsUrl } from "../meta";
 import type { FlushSpec, InitializerSpec, OpenerSpec } from "./catalogue";
-import { FLUSHES, INITIALIZERS, OPENERS } from "./catalogue";
+import { FLUSHES, INITIALIZERS, OPENERS, RELEASE_OPENERS } from "./catalogue";
+import type { VersionPins } from "./releases";
+import { VERSIONED_PACKAGES } from "./releases";
+import { parseVersion } from "./version";
 
 export interface Catalogue {
   readonly openers: readonly OpenerSpec[];
@@ -31,13 +36,16 @@ export interface Catalogue {
   readonly initializerModules: readonly string[];
   /** `entry: true`: the file is a traced program's entry even though it starts no tracing itself. */
   readonly entry?: boolean;
+  /** `versions`: package → exact version, used instead of the installed one (src/scopes/releases.ts). */
+  readonly versions: VersionPins;
 }
 
 export const DEFAULT_CATALOGUE: Catalogue = {
-  openers: OPENERS,
+  openers: [...OPENERS, ...RELEASE_OPENERS],
   flushes: FLUSHES,
   initializers: INITIALIZERS,
   initializerModules: [],
+  versions: {},
 };
 
 export class SettingsError extends Error {
@@ -179,6 +187,21 @@ function parseInitializer(raw: unknown, index: number): { spec?: InitializerSpec
   return { spec: { sdk: "custom", modules: [module], path: exportPath, construct: raw.construct === true } };
 }
 
+/** `versions: { "@traceloop/node-server-sdk": "0.27.0" }`: only packages the catalogue keys by version, only exact versions. */
+function parseVersions(raw: unknown): VersionPins {
+  if (raw === undefined) return {};
+  if (!isObject(raw)) throw new SettingsError("versions must be an object of package name to version", "versions");
+  for (const [name, version] of Object.entries(raw)) {
+    if (!VERSIONED_PACKAGES.includes(name)) {
+      throw new SettingsError(`versions has unknown package "${name}" (allowed: ${VERSIONED_PACKAGES.join(", ")})`, `versions["${name}"]`);
+    }
+    if (typeof version !== "string" || !parseVersion(version)) {
+      throw new SettingsError(`versions["${name}"] must be an exact version such as "1.2.3" (got ${JSON.stringify(version)})`, `versions["${name}"]`);
+    }
+  }
+  return raw as VersionPins;
+}
+
 const cache = new WeakMap<object, Catalogue>();
 
 /** The catalogue for these ESLint settings: defaults plus the user's additions. Throws `SettingsError`. */
@@ -188,15 +211,16 @@ export function catalogueFor(settings: Readonly<Record<string, unknown>> | undef
   if (!isObject(raw)) throw new SettingsError("must be an object");
   const cached = cache.get(raw);
   if (cached) return cached;
-  expectKeys(raw, "settings", ["wrappers", "flushes", "initializers", "entry"]);
+  expectKeys(raw, "settings", ["wrappers", "flushes", "initializers", "entry", "versions"]);
   if (raw.entry !== undefined && typeof raw.entry !== "boolean") throw new SettingsError("entry must be a boolean");
   const initializers = expectArray(raw.initializers, "initializers").map(parseInitializer);
   const catalogue: Catalogue = {
-    openers: [...OPENERS, ...expectArray(raw.wrappers, "wrappers").map(parseWrapper)],
+    openers: [...DEFAULT_CATALOGUE.openers, ...expectArray(raw.wrappers, "wrappers").map(parseWrapper)],
     flushes: [...FLUSHES, ...expectArray(raw.flushes, "flushes").map(parseFlush)],
     initializers: [...INITIALIZERS, ...initializers.flatMap((entry) => (entry.spec ? [entry.spec] : []))],
     initializerModules: initializers.flatMap((entry) => (entry.module !== undefined && !entry.spec ? [entry.module] : [])),
     entry: raw.entry === true,
+    versions: parseVersions(raw.versions),
   };
   cache.set(raw, catalogue);
   return catalogue;

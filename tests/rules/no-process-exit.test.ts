@@ -30,8 +30,69 @@ const ruleTester = createRuleTester();
 // so the rule built with utils 8.73 does not type-check against it although it is the same shape at run time.
 const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, []>>[1];
 
+/**
+ * Sentry 7.65–7.68's `startSpan(context)` took no callback (the callback form was `startActiveSpan`): the
+ * function given to it never runs, so an exit written there is not inside a span. From 7.69 it is. Each case
+ * is linted in a fixture project whose node_modules holds that @sentry/node (tests/rules/fixtures/versions/).
+ */
+const SENTRY_EXIT = 'import * as Sentry from "@sentry/node";\n\nSentry.startSpan({ name: "s" }, () => {\n  process.exit(1);\n});';
+const sentryProject = (version: string) => path.join(__dirname, "fixtures/versions", `sentry-${version}`, "file.ts");
+
+/**
+ * OpenInference before 2.0.7 records a rejection but not a synchronous throw: the throw that replaces an exit in a
+ * synchronous callback is wrapped so the span is recorded and ended; from 2.0.7 (this repository's 2.7.1) the throw
+ * alone is enough.
+ */
+const OPENINFERENCE_IMPORT = 'import { traceChain } from "@arizeai/openinference-core";';
+const CHAIN_EXIT = 'export const parse = traceChain((text) => {\n  if (!text) process.exit(1);\n  return JSON.parse(text);\n}, { name: "parse" });';
+const CHAIN_THROW = CHAIN_EXIT.replace("process.exit(1);", `throw Object.assign(new Error("process.exit() in chain 'parse'"), { exitCode: 1 });`);
+const chainExitError = (suggestion: ReturnType<typeof throwing>) => ({
+  messageId: "exitInScope" as const,
+  data: { exit: "process.exit()", where: "chain 'parse'" },
+  line: 3,
+  column: 14,
+  endLine: 3,
+  endColumn: 29,
+  suggestions: [suggestion],
+});
+const OPENINFERENCE_VERSION_INVALID = [
+  {
+    code: `${OPENINFERENCE_IMPORT}\n${CHAIN_EXIT}`,
+    filename: path.join(__dirname, "fixtures/versions/openinference-2.0.6/file.ts"),
+    errors: [chainExitError(throwing("1", withHelpers(`${OPENINFERENCE_IMPORT}\n${OTEL_IMPORT}`, CHAIN_THROW.replace("traceChain((text) => {", "traceChain(recordSpanErrors((text) => {").replace("}, { name", "}), { name"))))],
+  },
+  { code: `${OPENINFERENCE_IMPORT}\n${CHAIN_EXIT}`, errors: [chainExitError(throwing("1", `${OPENINFERENCE_IMPORT}\n${CHAIN_THROW}`, false))] },
+];
+
+/** Sentry 7.65–7.x's `startActiveSpan` records and ends like `startSpan`; 8.0.0 and later (10.x here) do not export it. */
+const SENTRY_ACTIVE_EXIT = SENTRY_EXIT.replace("startSpan", "startActiveSpan");
+const SENTRY_VERSION_VALID = [
+  { code: SENTRY_EXIT, filename: sentryProject("7.68.0") },
+  { code: SENTRY_EXIT, settings: { "traced-exit": { versions: { "@sentry/node": "7.68.0" } } } },
+  // Not OpenTelemetry's `tracer.startActiveSpan` either: with 10.x the call throws and the callback never runs.
+  SENTRY_ACTIVE_EXIT,
+];
+/** The one finding of SENTRY_EXIT or SENTRY_ACTIVE_EXIT where the callback runs in a span that records: the throw alone. */
+const sentryExitInSpan = (code: string, version: string) => ({
+  code,
+  filename: sentryProject(version),
+  errors: [
+    {
+      messageId: "exitInScope" as const,
+      data: { exit: "process.exit()", where: "span 's'" },
+      line: 4,
+      column: 3,
+      endLine: 4,
+      endColumn: 18,
+      suggestions: [throwing("1", code.replace("process.exit(1);", `throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 1 });`), false)],
+    },
+  ],
+});
+const SENTRY_VERSION_INVALID = [sentryExitInSpan(SENTRY_ACTIVE_EXIT, "7.68.0"), sentryExitInSpan(SENTRY_EXIT, "7.69.0")];
+
 ruleTester.run("no-process-exit", testedRule, {
   valid: [
+    ...SENTRY_VERSION_VALID,
     // Outside any traced scope: the entry-point rules deal with these, not this one.
     dedent`
       import { withWorkflow } from "@traceloop/node-server-sdk";
@@ -371,6 +432,8 @@ ruleTester.run("no-process-exit", testedRule, {
     `,
   ],
   invalid: [
+    ...SENTRY_VERSION_INVALID,
+    ...OPENINFERENCE_VERSION_INVALID,
     // ---- Exit forms, inside a Sentry span (Sentry records and ends the span on a throw: the throw alone is suggested).
     {
       code: dedent`

@@ -18,7 +18,8 @@ const ruleTester = createRuleTester();
 const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, []>>[1];
 
 const TRACELOOP = 'import * as traceloop from "@traceloop/node-server-sdk";';
-const TRACELOOP_WHY = "ends its span only when the callback succeeds (Traceloop 0.27)";
+/** Traceloop as installed for this repository (its devDependency), read from node_modules/@traceloop/node-server-sdk. */
+const TRACELOOP_WHY = "ends its span only when the callback succeeds (Traceloop 0.27.0, installed)";
 const OTEL_WHY = "is ended by its callback on the success path only";
 /** @opentelemetry/api's experimental SugaredTracer, the file as installed. */
 const SUGARED_TRACER_JS = readFileSync(path.join(path.dirname(require.resolve("@opentelemetry/api")), "experimental/trace/SugaredTracer.js"), "utf8");
@@ -672,6 +673,76 @@ ruleTester.run("require-span-error-recording", testedRule, {
         },
       ],
     },
+  ],
+});
+
+/**
+ * The same code judged by the SDK release installed next to it: each case is linted as `file.ts` of a fixture
+ * project (tests/rules/fixtures/versions/<project>/) whose node_modules holds a fake package.json of the SDK.
+ */
+const inProject = (project: string) => path.join(__dirname, "fixtures/versions", project, "file.ts");
+const OPENINFERENCE = 'import { traceChain } from "@arizeai/openinference-core";';
+/** A synchronous callback that can throw (bad JSON): OpenInference before 2.0.7 leaves its span open then. */
+const SYNC_CHAIN = 'export const parse = traceChain((text) => JSON.parse(text), { name: "parse" });';
+const OPENINFERENCE_SYNC_WHY = "ends its span when the callback's promise rejects but not when the callback throws";
+const TASK = 'export const run = () => traceloop.withTask({ name: "t" }, async () => invoke());';
+
+/** The one finding on line 2, `callee` underlined from `column`, whose suggestion writes `wrapped` after the imports. */
+function lineTwoError(scope: string, why: string, column: number, callee: string, imports: string, wrapped: string) {
+  return {
+    messageId: "spanNotEndedOnError" as const,
+    data: { scope, why },
+    line: 2,
+    column,
+    endLine: 2,
+    endColumn: column + callee.length,
+    suggestions: wrap(withHelpers(`${imports}\n${OTEL_IMPORT}`, wrapped)),
+  };
+}
+const syncChainError = (why: string) =>
+  lineTwoError("Chain 'parse'", why, 22, "traceChain", OPENINFERENCE, 'export const parse = traceChain(recordSpanErrors((text) => JSON.parse(text)), { name: "parse" });');
+const taskError = (why: string) =>
+  lineTwoError("Task 't'", why, 26, "traceloop.withTask", TRACELOOP, 'export const run = () => traceloop.withTask({ name: "t" }, recordSpanErrors(async () => invoke()));');
+
+ruleTester.run("require-span-error-recording, by installed SDK version", testedRule, {
+  valid: [
+    // 2.0.7 and later (2.7.1 is this repository's own devDependency) record a synchronous throw too.
+    { code: `${OPENINFERENCE}\n${SYNC_CHAIN}`, filename: inProject("openinference-2.0.7") },
+    `${OPENINFERENCE}\n${SYNC_CHAIN}`,
+    // Before 2.0.7, an async callback is fine: its throw is a rejection, which withSpan recorded already.
+    { code: `${OPENINFERENCE}\nexport const load = traceChain(async (url) => fetch(url), { name: "load" });`, filename: inProject("openinference-2.0.6") },
+    // Sentry before 7.69 has no startSpanManual: the call throws and the callback never runs, so no span is left open.
+    // (With this repository's 10.x the same line is reported: see "never uses its span" above.)
+    { code: 'import * as Sentry from "@sentry/node";\nSentry.startSpanManual({ name: "bridge" }, (span) => run());', filename: inProject("sentry-7.68.0") },
+    // Sentry 7.x's startActiveSpan records and ends (7.68.0 here); 8.0.0 and later (10.x, this repository's) do not export
+    // it, so the callback never runs. Either way it is not OpenTelemetry's tracer.startActiveSpan, whose callback owns the span.
+    { code: 'import * as Sentry from "@sentry/node";\nSentry.startActiveSpan({ name: "s" }, () => work());', filename: inProject("sentry-7.68.0") },
+    'import * as Sentry from "@sentry/node";\nSentry.startActiveSpan({ name: "s" }, () => work());',
+    // A version pinned in settings wins over the installed one.
+    { code: `${OPENINFERENCE}\n${SYNC_CHAIN}`, filename: inProject("openinference-2.0.6"), settings: { "traced-exit": { versions: { "@arizeai/openinference-core": "2.0.7" } } } },
+  ],
+  invalid: [
+    { code: `${OPENINFERENCE}\n${SYNC_CHAIN}`, filename: inProject("openinference-2.0.6"), errors: [syncChainError(`${OPENINFERENCE_SYNC_WHY} (OpenInference 2.0.6, installed)`)] },
+    {
+      code: `${OPENINFERENCE}\n${SYNC_CHAIN}`,
+      settings: { "traced-exit": { versions: { "@arizeai/openinference-core": "2.0.6" } } },
+      errors: [syncChainError(`${OPENINFERENCE_SYNC_WHY} (OpenInference 2.0.6, from settings)`)],
+    },
+    {
+      // The SDK names this span after the function (`fn.name`): wrapping it would rename the span, so no suggestion.
+      code: `${OPENINFERENCE}\nfunction parse(text) {\n  return JSON.parse(text);\n}\nexport const traced = traceChain(parse);`,
+      filename: inProject("openinference-2.0.6"),
+      errors: [{ messageId: "spanNotEndedOnError", data: { scope: "Chain 'parse'", why: `${OPENINFERENCE_SYNC_WHY} (OpenInference 2.0.6, installed)` }, line: 5, column: 23, endColumn: 33, suggestions: [] }],
+    },
+    // A package.json without a version: the conservative assumption, said in the message.
+    { code: `${TRACELOOP}\n${TASK}`, filename: inProject("traceloop-no-version"), errors: [taskError(`${TRACELOOP_WHY.replace(/ \(.*/u, "")} (Traceloop version not found; assuming the behaviour of <=0.27.0)`)] },
+    // Newer than any release whose source was read: judged by the newest one that was, and the message says so.
+    {
+      code: `${TRACELOOP}\n${TASK}`,
+      filename: inProject("traceloop-0.28.0"),
+      errors: [taskError(`${TRACELOOP_WHY.replace(/ \(.*/u, "")} (Traceloop 0.28.0, installed; newer than 0.27.0, the latest checked: assuming the behaviour of <=0.27.0)`)],
+    },
+    { code: `${TRACELOOP}\n${TASK}`, errors: [taskError(TRACELOOP_WHY)] },
   ],
 });
 

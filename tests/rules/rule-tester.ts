@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import * as vitest from "vitest";
 import { RuleTester } from "@typescript-eslint/rule-tester";
 import { Linter } from "eslint";
@@ -44,11 +45,13 @@ class EspreeParityRuleTester extends RuleTester {
           const test = typeof item === "string" ? { code: item } : item;
           if (test.skip) continue;
           const filename = (test.filename ?? "file.ts").split("/").pop() as string;
+          // A case placed in a fixture project (its own node_modules) is linted there, where its SDK versions are.
+          const dir = test.filename !== undefined && path.isAbsolute(test.filename) ? path.dirname(test.filename) : undefined;
           // As a module (.js), and as CommonJS (.cjs), where eslint-scope wraps the file in a function scope.
           for (const jsFilename of new Set([filename.replace(/\.([cm]?)tsx?$/u, ".$1js"), filename.replace(/\.[cm]?[jt]sx?$/u, ".cjs")])) {
             if (!parsesAsJavaScript(test.code, jsFilename)) continue;
             const findings = (parser: "espree" | "typescript", nodeGlobals = false) =>
-              lintWith(parser, rule as never, test.code, jsFilename, test.options ?? [], test.settings ?? {}, nodeGlobals);
+              lintWith(parser, rule as never, test.code, jsFilename, test.options ?? [], test.settings ?? {}, nodeGlobals, dir);
             const expected = findings("typescript");
             vitest.expect(findings("espree"), `${jsFilename}:\n${test.code}`).toEqual(expected);
             vitest.expect(findings("espree", true), `${jsFilename} with globals.node:\n${test.code}`).toEqual(expected);
@@ -81,6 +84,7 @@ function lintWith(
   options: unknown[],
   settings: Record<string, unknown>,
   nodeGlobals: boolean,
+  dir: string | undefined,
 ) {
   const languageOptions = languageOptionsFor(filename, { parser, commonjs: /\.cjs$/u.test(filename) }) as Linter.Config["languageOptions"];
   const messages = linter.verify(
@@ -95,7 +99,8 @@ function lintWith(
         rules: { "test/rule": ["error", ...options] as Linter.RuleEntry },
       },
     ],
-    { filename },
+    // `physicalFilename`, an option ESLint passes for code blocks but leaves out of its types: the file's place on disk.
+    (dir === undefined ? { filename } : { filename, physicalFilename: path.join(dir, filename) }) as Linter.LintOptions,
   );
   return messages.map(({ ruleId, message, line, column, endLine, endColumn, fatal, suggestions }) => ({
     ruleId,

@@ -21,7 +21,7 @@ const exitRule = noProcessExit as unknown as Parameters<typeof ruleTester.run<Ex
 const spanRule = requireSpanErrorRecording as unknown as Parameters<typeof ruleTester.run<SpanMessageId, []>>[1];
 const flushRule = requireFlushBeforeExit as unknown as Parameters<typeof ruleTester.run<FlushMessageId, []>>[1];
 
-const TRACELOOP_WHY = "ends its span only when the callback succeeds (Traceloop 0.27)";
+const TRACELOOP_WHY = "ends its span only when the callback succeeds (Traceloop 0.27.0, installed)";
 const OWNED_WHY = "is ended by its callback on the success path only";
 
 /**
