@@ -28,6 +28,8 @@ const SDK_NAMES: Record<SdkId, string> = {
   openinference: "OpenInference",
   langsmith: "LangSmith",
   "dd-trace": "dd-trace",
+  "openai-agents": "OpenAI Agents",
+  "vercel-ai": "Vercel AI SDK",
   custom: "tracing",
 };
 
@@ -91,6 +93,11 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
       fallback ??= { sdk: module, label: `the flush that ${module} exports (settings "flushes")`, call: undefined };
       continue;
     }
+    if (spec.handleless) {
+      // registerOTel() returns no provider: the flush is the global provider's, which no typed call reaches.
+      fallback ??= { sdk: SDK_NAMES[spec.sdk], label: `forceFlush() of the tracer provider that ${spec.path.join(".")}() registered`, call: undefined };
+      continue;
+    }
     if (spec.construct) {
       const className = spec.path.at(-1) as string;
       const method = FORCE_FLUSH_CLASSES.has(className) ? "forceFlush" : "shutdown";
@@ -139,7 +146,9 @@ function optionIsFalse(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree
 /** `traceloop.forceFlush()` from the file's namespace, default or named import (or require), adding a named import when missing. */
 function moduleCall(sourceCode: Readonly<TSESLint.SourceCode>, filename: string, spec: Extract<FlushSpec, { form: "call" }>, module: string, sdk: string): FlushPlan {
   const [head, ...rest] = spec.path;
-  const tail = rest.map((segment) => `.${segment}`).join("");
+  // getGlobalTraceProvider().forceFlush(): the flush is a method of the call's result.
+  const result = spec.resultMethods?.[0] === undefined ? "" : `().${spec.resultMethods[0]}`;
+  const tail = rest.map((segment) => `.${segment}`).join("") + result;
   const existing = existingBinding(sourceCode, module, head as string);
   if (existing) {
     const text = `${existing.whole ? `${existing.local}.${spec.path.join(".")}` : `${existing.local}${tail}`}()`;
