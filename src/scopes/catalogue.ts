@@ -17,6 +17,7 @@ export type SdkId =
   | "dd-trace"
   | "openai-agents"
   | "vercel-ai"
+  | "mastra"
   | "custom";
 
 /**
@@ -124,6 +125,11 @@ export interface InitializerSpec {
    * `@vercel/otel`): the flush can only be named, not written.
    */
   readonly handleless?: boolean;
+  /**
+   * It traces only when one of these options of its first argument is written: `new Mastra({ observability })`.
+   * Options that cannot be read statically may hold one.
+   */
+  readonly tracesWith?: readonly string[];
 }
 
 /** A call that exports what is queued. */
@@ -213,6 +219,7 @@ function wrapperOf(sdk: SdkId, modules: readonly string[], exportName: string, k
 
 const OPENAI_AGENTS = ["@openai/agents", "@openai/agents-core"] as const;
 const VERCEL_AI = ["ai"] as const;
+const MASTRA = ["@mastra/core", "@mastra/core/mastra"] as const;
 
 /**
  * The callbacks of an AI SDK call made with `experimental_telemetry: { isEnabled: true }`: they run while its
@@ -272,12 +279,17 @@ const AGENT_AND_AI_FLUSHES: readonly FlushSpec[] = [
     resultMethods: ["forceFlush", "shutdown"],
     example: "getGlobalTraceProvider().forceFlush()",
   },
+  { sdk: "mastra", form: "method", method: "shutdown", onInstancesOf: ["Mastra"], example: "mastra.shutdown()" },
 ];
 
 const AGENT_AND_AI_INITIALIZERS: readonly InitializerSpec[] = [
   // @vercel/otel 2.1 `src/index.ts`: `registerOTel()` builds a BasicTracerProvider with batch processors,
   // sets it as the global provider and returns nothing.
   { sdk: "opentelemetry", modules: ["@vercel/otel"], path: ["registerOTel"], handleless: true },
+  // Mastra traces with its `observability` option; its `shutdown()` shuts the observability instance and its
+  // exporters down (mastra-ai/mastra packages/core/src/mastra/index.ts). The 0.x `telemetry` option is left
+  // out: the early `Mastra` class read here has no `shutdown()`, and which release added it is not verified.
+  { sdk: "mastra", modules: MASTRA, path: ["Mastra"], construct: true, tracesWith: ["observability"] },
 ];
 
 // --- end of issue 16 (branch sdks) ----------------------------------------------------------------------------------

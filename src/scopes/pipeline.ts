@@ -101,6 +101,7 @@ function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: In
   if (!spec || init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
   const options = init.node.arguments[0];
   const read = (key: string) => optionValue(sourceCode, options, key);
+  if (!startsTracing(sourceCode, init)) return "none";
   switch (spec.sdk) {
     case "traceloop": {
       // initialize({ tracingEnabled: false }) creates no tracer provider; disableBatch picks the simple processor.
@@ -157,6 +158,18 @@ function processorDelivery(sourceCode: Readonly<TSESLint.SourceCode>, node: TSES
 /** `provider.addSpanProcessor(…)` on the provider's binding (OpenTelemetry 1.x style): not followed, so queued. */
 function addsProcessorsLater(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall): boolean {
   return init.binding !== undefined && sourceCode.text.includes(`${init.binding}.addSpanProcessor`);
+}
+
+/** False for `new Mastra({ agents })`: an initializer that traces only with options (`tracesWith`) none of which is written. */
+export function startsTracing(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall): boolean {
+  const keys = init.spec?.tracesWith;
+  if (!keys || init.node.type === AST_NODE_TYPES.ImportDeclaration) return true;
+  const options = init.node.arguments[0];
+  if (!options) return false;
+  if (options.type === AST_NODE_TYPES.SpreadElement) return true;
+  const object = resolveConst(sourceCode, options);
+  if (object.type !== AST_NODE_TYPES.ObjectExpression) return true;
+  return object.properties.some((property) => property.type === AST_NODE_TYPES.SpreadElement) || keys.some((key) => propertyNode(object, key) !== undefined);
 }
 
 /** The static value of `options[key]` (booleans, strings), or undefined when it is absent or not static. */

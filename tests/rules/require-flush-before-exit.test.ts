@@ -2718,3 +2718,164 @@ ruleTester.run("require-flush-before-exit: Sentry packages, OpenAI Agents, regis
     },
   ],
 });
+
+// ---- Issue 16 (branch sdks): Mastra, whose `shutdown()` shuts its observability exporters down.
+ruleTester.run("require-flush-before-exit: Mastra", testedRule, {
+  valid: [
+    // Without `observability` Mastra makes no span.
+    code`
+      import { Mastra } from "@mastra/core";
+
+      export const mastra = new Mastra({ agents: { weather } });
+      process.on("SIGTERM", () => process.exit(0));
+    `,
+    code`
+      const { Mastra } = require("@mastra/core/mastra");
+
+      const mastra = new Mastra({ workflows });
+      async function main() {
+        await mastra.getAgent("weather").generate("hi");
+      }
+      main();
+    `,
+    // The shutdown runs before the exit.
+    code`
+      import { Mastra } from "@mastra/core/mastra";
+
+      export const mastra = new Mastra({ agents: { weather }, observability });
+      process.on("SIGTERM", async () => {
+        await mastra.shutdown();
+        process.exit(0);
+      });
+    `,
+    // A lookalike class of another module.
+    code`
+      import { Mastra } from "./mastra-lookalike";
+
+      export const mastra = new Mastra({ observability });
+      process.on("SIGTERM", () => process.exit(0));
+    `,
+    // Another object's shutdown() is no flush, but nothing traces here either.
+    code`
+      import { Mastra } from "@mastra/core";
+
+      const mastra = new Mastra({ agents: { weather } });
+      await server.shutdown();
+      process.exit(0);
+    `,
+    // A Mastra whose options spread a base: it may trace, and it flushes before the exit.
+    code`
+      import { Mastra } from "@mastra/core";
+
+      const mastra = new Mastra({ ...base, agents: { weather } });
+      await mastra.getAgent("weather").generate("hi");
+      await mastra.shutdown();
+      process.exit(0);
+    `,
+    code`
+      import { Mastra } from "@mastra/core";
+
+      const config = { agents: { weather } };
+      const mastra = new Mastra(config);
+      process.on("SIGINT", () => process.exit(130));
+    `,
+    code`
+      import { Mastra } from "@mastra/core";
+
+      const mastra = new Mastra();
+      process.on("SIGINT", () => process.exit(130));
+    `,
+    code`
+      import { Mastra } from "@mastra/core";
+
+      const mastra = new Mastra({ observability });
+      async function main() {
+        try {
+          await mastra.getAgent("weather").generate("hi");
+        } finally {
+          await mastra.shutdown();
+        }
+      }
+      await main();
+    `,
+    code`
+      import * as core from "@mastra/core";
+
+      const mastra = new core.Mastra({ storage });
+      process.exit(0);
+    `,
+  ],
+  invalid: [
+    {
+      code: code`
+        import { Mastra } from "@mastra/core/mastra";
+        import { Observability } from "@mastra/observability";
+
+        export const mastra = new Mastra({ agents: { weather }, observability: new Observability({ default: { enabled: true } }) });
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "Mastra", "mastra.shutdown()", " in the 'SIGTERM' handler"),
+          line: 5,
+          column: 29,
+          endLine: 5,
+          endColumn: 44,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                import { Mastra } from "@mastra/core/mastra";
+                import { Observability } from "@mastra/observability";
+
+                export const mastra = new Mastra({ agents: { weather }, observability: new Observability({ default: { enabled: true } }) });
+                process.on("SIGTERM", async () => { await mastra.shutdown(); process.exit(0); });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // Options from a const that holds `observability`; the entry ends unflushed (its exporters batch).
+    {
+      code: code`
+        const { Mastra } = require("@mastra/core");
+
+        const config = { agents: { weather }, observability };
+        const mastra = new Mastra(config);
+        async function main() {
+          await mastra.getAgent("weather").generate("hi");
+        }
+        main();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Mastra", "mastra.shutdown()"),
+          line: 8,
+          column: 1,
+          endLine: 8,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                const { Mastra } = require("@mastra/core");
+
+                const config = { agents: { weather }, observability };
+                const mastra = new Mastra(config);
+                async function main() {
+                  await mastra.getAgent("weather").generate("hi");
+                }
+                ${fixedChain("main()", "mastra.shutdown()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+  ],
+});

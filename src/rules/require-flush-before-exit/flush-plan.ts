@@ -10,6 +10,7 @@ import type { FlushSpec, SdkId } from "../../scopes/catalogue";
 import type { FileModel } from "../../scopes/model";
 import { skipWrappers, staticString } from "../../scopes/ast";
 import { fileFlavour, insertImport } from "../../fixes/imports";
+import { startsTracing } from "../../scopes/pipeline";
 
 export interface FlushPlan {
   /** "Traceloop", "OpenTelemetry", "./tracing" */
@@ -30,6 +31,7 @@ const SDK_NAMES: Record<SdkId, string> = {
   "dd-trace": "dd-trace",
   "openai-agents": "OpenAI Agents",
   "vercel-ai": "Vercel AI SDK",
+  mastra: "Mastra",
   custom: "tracing",
 };
 
@@ -81,6 +83,8 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
   const off = new Set<SdkId>();
   for (const init of model.initializers()) {
     const spec = init.spec;
+    // `new Mastra({ agents })` without observability owns no spans either.
+    if (!startsTracing(sourceCode, init)) continue;
     if (spec?.offWhenFalse !== undefined && optionIsFalse(sourceCode, init.node, spec.offWhenFalse)) {
       off.add(spec.sdk);
       continue;
