@@ -7,12 +7,9 @@
 // output and the types, and exports everything. (Not in tests/codemods/__runnable__: that harness counts
 // OpenTelemetry spans, and this SDK's spans are its own.)
 import * as http from "node:http";
-import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { describe, expect, it, vi } from "vitest";
-import { runExample, findRepoRoot } from "../../examples/support/run-example";
-import { createEngine } from "../../src/codemods/engine";
+import { runExample } from "../../examples/support/run-example";
+import { rewriteToScratch } from "../support/rewritten";
 import { typecheckFolder } from "../support/tsc";
 
 vi.setConfig({ testTimeout: 180_000 });
@@ -60,22 +57,17 @@ describe("the OpenAI Agents SDK's trace provider", () => {
   });
 
   it("keeps them once traced-exit fix flushes before the exit, with the same exit code and output", async () => {
-    const root = findRepoRoot();
-    const source = await readFile(path.join(root, FIXTURE), "utf8");
-    const result = createEngine().transform(source, "openai-agents.ts");
-    expect(result.output).toContain('if (process.env.PIPELINE_EXIT === "1") { await getGlobalTraceProvider().forceFlush(); process.exit(0); }');
-    expect(result.manual).toEqual([]);
-    const work = await mkdtemp(path.join(os.tmpdir(), "traced-exit-agents-"));
+    const rewritten = await rewriteToScratch(FIXTURE);
     try {
-      await symlink(path.join(root, "node_modules"), path.join(work, "node_modules"), "dir");
-      await writeFile(path.join(work, "openai-agents.ts"), result.output as string);
+      expect(rewritten.result.output).toContain('if (process.env.PIPELINE_EXIT === "1") { await getGlobalTraceProvider().forceFlush(); process.exit(0); }');
+      expect(rewritten.result.manual).toEqual([]);
       // The flush joins the SDK's import with its real type: the rewritten program type-checks (strict, NodeNext).
-      expect(await typecheckFolder(work, { files: ["openai-agents.ts"] })).toBe("");
+      expect(await typecheckFolder(rewritten.dir, { files: [rewritten.name] })).toBe("");
       const original = await agentsItemsOf(FIXTURE, { PIPELINE_EXIT: "1" });
-      const rewritten = await agentsItemsOf("openai-agents.ts", { PIPELINE_EXIT: "1" }, work);
-      expect(rewritten).toEqual({ exitCode: original.exitCode, stdout: original.stdout, items: EVERYTHING });
+      const after = await agentsItemsOf(rewritten.name, { PIPELINE_EXIT: "1" }, rewritten.dir);
+      expect(after).toEqual({ exitCode: original.exitCode, stdout: original.stdout, items: EVERYTHING });
     } finally {
-      await rm(work, { recursive: true, force: true });
+      await rewritten.remove();
     }
   });
 });

@@ -30,7 +30,12 @@ const model = new MockLanguageModelV3({
 const lookup = tool({
   description: "Weather of a city",
   inputSchema: jsonSchema<{ city: string }>({ type: "object", properties: { city: { type: "string" } }, required: ["city"] }),
-  execute: async ({ city }) => (process.env.RUNNABLE_WEATHER ? `${city}: ${process.env.RUNNABLE_WEATHER}` : ""),
+  execute: async ({ city }) => {
+    // tests/e2e/runtime-ai-sdk.test.ts: an exit (which the fix leaves, for manual review) or a throw inside ai.toolCall.
+    if (process.env.RUNNABLE_TOOL === "exit") process.exit(3);
+    if (process.env.RUNNABLE_TOOL === "throw") throw new Error(`no weather for ${city}`);
+    return process.env.RUNNABLE_WEATHER ? `${city}: ${process.env.RUNNABLE_WEATHER}` : "";
+  },
 });
 
 async function main(): Promise<void> {
