@@ -31,6 +31,14 @@ export function exitSite(exit: ExitCall): ExitSite | undefined {
   return undefined;
 }
 
+/**
+ * The innermost scope's SDK catches what its callback throws (an AI SDK tool's `execute`, its `onFinish`):
+ * a throw there would not end the program, and a `return` would hand the SDK a result, so neither is offered.
+ */
+function containedScope(reach: Reach): boolean {
+  return reach.scope.spec.form === "call" && reach.scope.spec.contained === true;
+}
+
 /** Calls that run their callback later, from the event loop: a throw there is an uncaught exception. */
 const DEFERRING_FUNCTIONS = new Set(["setTimeout", "setInterval", "setImmediate", "queueMicrotask"]);
 const DEFERRING_METHODS = new Set(["nextTick", "on", "once", "addListener", "prependListener", "prependOnceListener", "addEventListener"]);
@@ -226,7 +234,7 @@ export function throwInsteadOfExit(
   entryEdits: () => readonly Edit[] = () => [],
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
   const site = exitSite(exit);
-  if (!site || caughtLocally(exit.node, sourceCode) || inDeferredCallback(exit.node, reach.scope.callback)) return undefined;
+  if (!site || containedScope(reach) || caughtLocally(exit.node, sourceCode) || inDeferredCallback(exit.node, reach.scope.callback)) return undefined;
   return (fixer) => {
     const eol = fileFlavour(sourceCode, filename).eol;
     // The entries that would end the program with another code than the error carries (entry-exit-code.ts).
@@ -256,7 +264,7 @@ export function throwInsteadOfExit(
 export function returnInsteadOfExit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, reach: Reach): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix) | undefined {
   const success = exit.method === "exit" && (exit.codeValue === 0 || exit.codeText === undefined);
   const site = exitSite(exit);
-  if (!success || !reach.direct || site?.kind !== "statement") return undefined;
+  if (!success || !reach.direct || site?.kind !== "statement" || containedScope(reach)) return undefined;
   if (reach.scope.spec.errors === "user-owned" || returnsValue(reach.scope.callback, site.statement, sourceCode)) return undefined;
   return (fixer) => fixer.replaceText(site.statement, "return;");
 }

@@ -15,6 +15,9 @@ export type SdkId =
   | "openinference"
   | "langsmith"
   | "dd-trace"
+  | "openai-agents"
+  | "vercel-ai"
+  | "mastra"
   | "custom";
 
 /**
@@ -61,6 +64,13 @@ interface OpenerBase {
   readonly doneParam?: number;
 }
 
+/** A callback written as a property of an options object, and the scope kind it opens. */
+export interface CallbackProperty {
+  /** From the options object: `["onFinish"]`, `["tools", "*", "execute"]` (the `*` key names the scope). */
+  readonly path: readonly string[];
+  readonly kind: string;
+}
+
 /** A function exported by a module: `withWorkflow(config, fn)`. */
 export interface ExportOpener extends OpenerBase {
   readonly form: "call";
@@ -69,6 +79,22 @@ export interface ExportOpener extends OpenerBase {
   readonly path: readonly string[];
   /** `context.with(trace.setSpan(...), fn)`: only when the first argument is a call of this export path. */
   readonly firstArgCallOf?: readonly string[];
+  /**
+   * The callbacks are properties of the options object at index `callback`, one scope each, not the argument
+   * itself: `generateText({ onFinish, tools: { weather: tool({ execute }) } })`. A path segment `*` is any
+   * property (`["tools", "*", "execute"]`), and a call between two segments (`tool({ … })`) is looked through.
+   */
+  readonly callbackProperties?: readonly CallbackProperty[];
+  /**
+   * The scope exists only when this option path of the options object is not statically `false` or absent:
+   * the AI SDK makes spans only with `experimental_telemetry: { isEnabled: true }`.
+   */
+  readonly enabledBy?: readonly string[];
+  /**
+   * A throw in the callback never reaches the opener's caller: the SDK catches it (AI SDK tool errors become
+   * `tool-error` results, its `onFinish` errors are ignored). So no throw or return is offered for an exit there.
+   */
+  readonly contained?: boolean;
 }
 
 /** A decorator factory: `@traceloop.workflow({ name })` on a method. */
@@ -112,11 +138,34 @@ export interface InitializerSpec {
    * process alive): only `process.exit()` and a crash lose it (pipeline `drains-at-end`).
    */
   readonly drainsAtEnd?: true;
+  /**
+   * The SDK sends what it records by itself and keeps the process alive until it is sent, and survives an
+   * unhandled rejection (src/scopes/pipeline.ts `self-flushing`): Sentry's Node SDKs.
+   */
+  readonly selfFlushing?: boolean;
+  /**
+   * It registers a global tracer provider but returns no handle to flush it (`registerOTel()` of
+   * `@vercel/otel`): the flush can only be named, not written.
+   */
+  readonly handleless?: boolean;
+  /**
+   * It traces only when one of these options of its first argument is written: `new Mastra({ observability })`.
+   * Options that cannot be read statically may hold one.
+   */
+  readonly tracesWith?: readonly string[];
 }
 
 /** A call that exports what is queued. */
 export type FlushSpec =
-  | { readonly sdk: SdkId; readonly form: "call"; readonly modules: readonly string[]; readonly path: readonly string[]; readonly example: string }
+  | {
+      readonly sdk: SdkId;
+      readonly form: "call";
+      readonly modules: readonly string[];
+      readonly path: readonly string[];
+      /** The flush is one of these methods of the call's result (the first is the one written): `getGlobalTraceProvider().forceFlush()`. */
+      readonly resultMethods?: readonly string[];
+      readonly example: string;
+    }
   | {
       readonly sdk: SdkId;
       readonly form: "method";
@@ -129,7 +178,37 @@ export type FlushSpec =
 const TRACELOOP = ["@traceloop/node-server-sdk"] as const;
 const OTEL_API = ["@opentelemetry/api"] as const;
 const LANGFUSE = ["@langfuse/tracing"] as const;
-const SENTRY = ["@sentry/node", "@sentry/bun", "@sentry/aws-serverless", "@sentry/google-cloud-serverless"] as const;
+/**
+ * The `@sentry/*` packages whose `init()` is `@sentry/node`'s (`nodeInit`, `initNodeSdk`, `initWithoutDefaultIntegrations`
+ * in their `sdk.ts`), or is it: the Node transport and the rejection handler of the `self-flushing` delivery.
+ */
+const SENTRY_NODE_INIT = [
+  "@sentry/node",
+  "@sentry/node-core",
+  "@sentry/aws-serverless",
+  "@sentry/google-cloud-serverless",
+  "@sentry/nestjs",
+  "@sentry/nextjs",
+  "@sentry/remix",
+  "@sentry/sveltekit",
+  "@sentry/astro",
+  "@sentry/nuxt",
+  "@sentry/react-router",
+  "@sentry/solidstart",
+  "@sentry/tanstackstart-react",
+] as const;
+/**
+ * `init()` of runtimes other than Node, with a `fetch` transport: nothing here proves that they keep the
+ * process alive until the transaction is sent, so their spans count as queued. (`@sentry/core` and
+ * `@sentry/cloudflare` export no `init`.)
+ */
+const SENTRY_OTHER_INIT = ["@sentry/bun", "@sentry/deno", "@sentry/vercel-edge"] as const;
+/**
+ * Every `@sentry/*` package that exports `startSpan`, `startSpanManual`, `startInactiveSpan`, `flush` and `close`
+ * for code that may run in a Node process (read in getsentry/sentry-javascript at 10.63, each package's
+ * `src/index.ts` or `src/index.server.ts`). Browser-only packages (`@sentry/browser`, `@sentry/react` …) are left out.
+ */
+const SENTRY = [...SENTRY_NODE_INIT, ...SENTRY_OTHER_INIT, "@sentry/core", "@sentry/cloudflare"] as const;
 const OPENINFERENCE = ["@arizeai/openinference-core"] as const;
 const LANGSMITH = ["langsmith/traceable"] as const;
 const DD_TRACE = ["dd-trace"] as const;
@@ -246,6 +325,84 @@ const SDKS2_FLUSHES: readonly FlushSpec[] = [
   { sdk: "langfuse", form: "method", method: "flushAsync", onInstancesOf: ["Langfuse"], example: "langfuse.flushAsync()" },
   { sdk: "langfuse", form: "method", method: "shutdownAsync", onInstancesOf: ["Langfuse"], example: "langfuse.shutdownAsync()" },
 ];
+// --- Issue 16 (branch sdks): OpenAI Agents SDK, Vercel AI SDK telemetry, @vercel/otel ---------------------------
+
+const OPENAI_AGENTS = ["@openai/agents", "@openai/agents-core"] as const;
+const VERCEL_AI = ["ai"] as const;
+const MASTRA = ["@mastra/core", "@mastra/core/mastra"] as const;
+
+/**
+ * The callbacks of an AI SDK call made with `experimental_telemetry: { isEnabled: true }`: they run while its
+ * `ai.*` spans are open (a tool's `execute` inside `ai.toolCall` too). ai 6.0 (`dist/index.mjs`) catches what
+ * they throw: `executeToolCall` turns it into a `tool-error` result, `notify()` ignores it for `onStart`,
+ * `onStepStart`, `onStepFinish` and `onFinish`, and `streamObject` puts it into the stream.
+ */
+function aiSdkCall(exportName: string, properties: readonly string[], tools: boolean): ExportOpener {
+  const callbackProperties = [
+    ...(tools ? [{ path: ["tools", "*", "execute"], kind: `${exportName} tool` }] : []),
+    ...properties.map((property) => ({ path: [property], kind: `${exportName} ${property} callback` })),
+  ];
+  return {
+    sdk: "vercel-ai",
+    form: "call",
+    modules: VERCEL_AI,
+    path: [exportName],
+    kind: exportName,
+    callback: 0,
+    names: [],
+    // `recordSpan()` records the error on its span, sets ERROR and ends it.
+    errors: "recorded",
+    callbackProperties,
+    enabledBy: ["experimental_telemetry", "isEnabled"],
+    contained: true,
+  };
+}
+
+const TEXT_CALLBACKS = ["onStart", "onStepStart", "onStepFinish", "onFinish"] as const;
+
+const AGENT_AND_AI_OPENERS: readonly OpenerSpec[] = [
+  // withTrace(name, fn, options): agents-core 0.20 `tracing/context.mjs` ends the trace only when fn settles,
+  // and has no error state for it; but `BatchTraceProcessor` exports a trace when it *starts* (`onTraceEnd`
+  // does nothing), so a throw loses nothing of it, and the spans inside end themselves (below).
+  { sdk: "openai-agents", form: "call", modules: OPENAI_AGENTS, path: ["withTrace"], kind: "trace", callback: 1, names: [{ arg: 0 }], errors: "recorded" },
+  { sdk: "openai-agents", form: "call", modules: OPENAI_AGENTS, path: ["getOrCreateTrace"], kind: "trace", callback: 0, names: [{ arg: 1, property: "name" }], errors: "recorded" },
+  // withCustomSpan(fn, { data: { name } }): `_withSpanFactory` in `tracing/createSpans.mjs` sets the error and ends the span in `finally`.
+  { sdk: "openai-agents", form: "call", modules: OPENAI_AGENTS, path: ["withCustomSpan"], kind: "span", callback: 0, names: [{ callbackName: true }], errors: "recorded" },
+  aiSdkCall("generateText", TEXT_CALLBACKS, true),
+  aiSdkCall("streamText", TEXT_CALLBACKS, true),
+  aiSdkCall("streamObject", ["onFinish"], false),
+];
+
+/**
+ * SDKs that flush on their own whatever the set-up, with no initializer call: agents-core 0.20's
+ * `TraceProvider` (`tracing/provider.mjs`) shuts its processors down on `beforeExit`, and on `unhandledRejection`
+ * before it exits with code 1 (when nothing else listens). Only `process.exit()` (and a signal) loses its spans.
+ */
+export const SELF_FLUSHING_SDKS: readonly SdkId[] = ["openai-agents"];
+
+const AGENT_AND_AI_FLUSHES: readonly FlushSpec[] = [
+  {
+    sdk: "openai-agents",
+    form: "call",
+    modules: OPENAI_AGENTS,
+    path: ["getGlobalTraceProvider"],
+    resultMethods: ["forceFlush", "shutdown"],
+    example: "getGlobalTraceProvider().forceFlush()",
+  },
+  { sdk: "mastra", form: "method", method: "shutdown", onInstancesOf: ["Mastra"], example: "mastra.shutdown()" },
+];
+
+const AGENT_AND_AI_INITIALIZERS: readonly InitializerSpec[] = [
+  // @vercel/otel 2.1 `src/index.ts`: `registerOTel()` builds a BasicTracerProvider with batch processors,
+  // sets it as the global provider and returns nothing.
+  { sdk: "opentelemetry", modules: ["@vercel/otel"], path: ["registerOTel"], handleless: true },
+  // Mastra traces with its `observability` option; its `shutdown()` shuts the observability instance and its
+  // exporters down (mastra-ai/mastra packages/core/src/mastra/index.ts). The 0.x `telemetry` option is left
+  // out: the early `Mastra` class read here has no `shutdown()`, and which release added it is not verified.
+  { sdk: "mastra", modules: MASTRA, path: ["Mastra"], construct: true, tracesWith: ["observability"] },
+];
+
+// --- end of issue 16 (branch sdks) ----------------------------------------------------------------------------------
 
 export const OPENERS: readonly OpenerSpec[] = [
   traceloopWith("withWorkflow", "workflow"),
@@ -287,6 +444,7 @@ export const OPENERS: readonly OpenerSpec[] = [
   // tracer.wrap(name, fn): `done` is the wrapped function's own callback argument at call time, not a parameter of fn.
   { sdk: "dd-trace", form: "method", method: "wrap", modules: DD_TRACE, kind: "span", callback: "last", names: [{ arg: 0 }], errors: "recorded", activeOtelSpan: false },
   ...SDKS2_OPENERS,
+  ...AGENT_AND_AI_OPENERS,
 ];
 
 export const INITIALIZERS: readonly InitializerSpec[] = [
@@ -295,10 +453,12 @@ export const INITIALIZERS: readonly InitializerSpec[] = [
   { sdk: "opentelemetry", modules: ["@opentelemetry/sdk-trace-node"], path: ["NodeTracerProvider"], construct: true },
   { sdk: "opentelemetry", modules: ["@opentelemetry/sdk-trace-base"], path: ["BasicTracerProvider"], construct: true },
   { sdk: "langfuse", modules: ["@langfuse/otel"], path: ["LangfuseSpanProcessor"], construct: true },
-  { sdk: "sentry", modules: SENTRY, path: ["init"] },
+  { sdk: "sentry", modules: SENTRY_NODE_INIT, path: ["init"], selfFlushing: true },
+  { sdk: "sentry", modules: SENTRY_OTHER_INIT, path: ["init"] },
   // dd-trace flushes from its own beforeExit hook (packages/dd-trace/src/bootstrap.js, exporters/agent/index.js).
   { sdk: "dd-trace", modules: DD_TRACE, path: ["init"], drainsAtEnd: true },
   ...SDKS2_INITIALIZERS,
+  ...AGENT_AND_AI_INITIALIZERS,
 ];
 
 export const FLUSHES: readonly FlushSpec[] = [
@@ -311,6 +471,7 @@ export const FLUSHES: readonly FlushSpec[] = [
   { sdk: "opentelemetry", form: "method", method: "shutdown", onInstancesOf: ["NodeSDK", "NodeTracerProvider", "BasicTracerProvider", "LangfuseSpanProcessor"], example: "sdk.shutdown()" },
   { sdk: "langsmith", form: "method", method: "awaitPendingTraceBatches", example: "client.awaitPendingTraceBatches()" },
   ...SDKS2_FLUSHES,
+  ...AGENT_AND_AI_FLUSHES,
 ];
 
 /** Global process-ending calls, by property of `process`. */

@@ -7,13 +7,13 @@
 import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import type { ExitMethod, FlushSpec, InitializerSpec, OpenerSpec } from "./catalogue";
+import type { ExitMethod, ExportOpener, FlushSpec, InitializerSpec, OpenerSpec } from "./catalogue";
 import { EXIT_METHODS, PROCESS_MODULES } from "./catalogue";
 import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
-import { functionName, isFunction, memberName, skipWrappers, staticProperty, staticString, walk } from "./ast";
+import { functionName, isFunction, keyName, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, walk } from "./ast";
 import type { ThisCalls } from "./members";
 import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunction } from "./members";
 
@@ -357,6 +357,11 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
   };
   const add = (spec: OpenerSpec, call: TSESTree.CallExpression) => {
     if (seen.has(call)) return;
+    if (spec.form === "call" && spec.callbackProperties) {
+      seen.add(call);
+      scopes.push(...propertyScopes(sourceCode, spec, call));
+      return;
+    }
     const arg = callbackArgument(call, spec.callback);
     const resolved = resolveCallback(sourceCode, arg);
     if (!resolved) return;
@@ -455,6 +460,72 @@ function receiverRoot(object: TSESTree.Node, path: readonly string[]): TSESTree.
 function ownedByDone(spec: OpenerSpec, callback: FunctionNode): OpenerSpec {
   if (spec.doneParam === undefined || !callback.async || callback.params.length <= spec.doneParam) return spec;
   return { ...spec, errors: "user-owned", spanParam: 0, finishParam: spec.doneParam };
+}
+
+/**
+ * The scopes of an opener whose callbacks are properties of its options object, one per callback found:
+ *   generateText({ experimental_telemetry: { isEnabled: true }, onFinish, tools: { weather: tool({ execute }) } })
+ * None when the options say the SDK makes no span (`enabledBy` statically false or absent).
+ */
+function propertyScopes(sourceCode: Readonly<TSESLint.SourceCode>, spec: ExportOpener, call: TSESTree.CallExpression): TracedScope[] {
+  const options = call.arguments[spec.callback === "last" ? call.arguments.length - 1 : spec.callback];
+  if (!options || options.type === AST_NODE_TYPES.SpreadElement) return [];
+  if (spec.enabledBy && !optionMayBeOn(sourceCode, options, spec.enabledBy)) return [];
+  const scopes: TracedScope[] = [];
+  for (const { path, kind } of spec.callbackProperties ?? []) {
+    for (const { value, key } of propertiesAt(sourceCode, options, path, undefined)) {
+      const resolved = resolveCallback(sourceCode, value);
+      if (!resolved) continue;
+      scopes.push({ spec: { ...spec, kind }, anchor: call, callback: resolved.fn, callbackArg: value, name: key, wrapped: resolved.wrapped });
+    }
+  }
+  return scopes;
+}
+
+/** An object literal as written, through a `const` and through a call that takes it (`tool({ … })`); else undefined. */
+function objectLiteral(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): TSESTree.ObjectExpression | undefined {
+  let value = resolveConst(sourceCode, node);
+  if (value.type === AST_NODE_TYPES.CallExpression && value.arguments[0]) value = resolveConst(sourceCode, value.arguments[0]);
+  return value.type === AST_NODE_TYPES.ObjectExpression ? value : undefined;
+}
+
+/** The values at `path` in an options object (`*`: every property, whose key is returned). */
+function propertiesAt(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  node: TSESTree.Node,
+  path: readonly string[],
+  key: string | undefined,
+): { value: TSESTree.Node; key: string | undefined }[] {
+  const [head, ...rest] = path;
+  if (head === undefined) return [{ value: node, key }];
+  const object = objectLiteral(sourceCode, node);
+  if (!object) return [];
+  if (head !== "*") {
+    const value = propertyNode(object, head);
+    return value ? propertiesAt(sourceCode, value, rest, key) : [];
+  }
+  return object.properties.flatMap((property) => {
+    if (property.type !== AST_NODE_TYPES.Property) return [];
+    const name = keyName(property);
+    return name === undefined ? [] : propertiesAt(sourceCode, property.value, rest, name);
+  });
+}
+
+/**
+ * Whether `options[path]` may be truthy: false only when it is statically falsy, or absent from object
+ * literals that have no spread. Anything not written out (a variable, a spread) may turn it on.
+ */
+function optionMayBeOn(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node, path: readonly string[]): boolean {
+  const [head, ...rest] = path;
+  if (head === undefined) {
+    const value = ASTUtils.getStaticValue(node, sourceCode.getScope(node));
+    return value === null || Boolean(value.value);
+  }
+  const object = resolveConst(sourceCode, node);
+  if (object.type !== AST_NODE_TYPES.ObjectExpression) return true;
+  const value = propertyNode(object, head);
+  if (value) return optionMayBeOn(sourceCode, value, rest);
+  return object.properties.some((property) => property.type === AST_NODE_TYPES.SpreadElement);
 }
 
 /** Where a function is called from in this file (or passed as a callback). */
@@ -714,12 +785,16 @@ function findFlushesAndInitializers(
     addToTraceMap(map, spec.modules, spec.path, spec.construct ? CONSTRUCT : CALL, `i${index}`);
   });
   const constructed = new Map<TSESLint.Scope.Variable, string>();
+  /** `const provider = getGlobalTraceProvider()`: the variable, and the flush spec its methods are. */
+  const holders = new Map<TSESLint.Scope.Variable, Extract<FlushSpec, { form: "call" }>>();
   if (tracker) {
     for (const ref of trackModules(tracker, map)) {
       const key = ref.info as string;
       const index = Number(key.slice(1));
       if (key.startsWith("f") && ref.node.type === AST_NODE_TYPES.CallExpression) {
-        flushes.push({ node: ref.node, spec: catalogue.flushes[index] as FlushSpec });
+        const spec = catalogue.flushes[index] as FlushSpec;
+        if (spec.form === "call" && spec.resultMethods) resultFlush(sourceCode, ref.node, spec, flushes, holders);
+        else flushes.push({ node: ref.node, spec });
       } else if (key.startsWith("i") && (ref.node.type === AST_NODE_TYPES.CallExpression || ref.node.type === AST_NODE_TYPES.NewExpression)) {
         const spec = catalogue.initializers[index] as InitializerSpec;
         const declarator = ref.node.parent;
@@ -741,6 +816,16 @@ function findFlushesAndInitializers(
     if (required && catalogue.initializerModules.includes(required.module)) {
       initializers.push({ node: required.call, spec: undefined, binding: undefined });
     }
+  }
+  if (holders.size > 0) {
+    walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+      if (node.type !== AST_NODE_TYPES.CallExpression) return;
+      const callee = skipWrappers(node.callee);
+      if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type !== AST_NODE_TYPES.Identifier) return;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(callee.object), callee.object);
+      const spec = variable && holders.get(variable);
+      if (spec?.resultMethods?.includes(memberName(callee) ?? "")) flushes.push({ node, spec });
+    });
   }
   const methodSpecs = catalogue.flushes.filter((spec): spec is Extract<FlushSpec, { form: "method" }> => spec.form === "method");
   const text = sourceCode.text;
@@ -766,6 +851,32 @@ function findFlushesAndInitializers(
   }
   const byStart = (a: { node: TSESTree.Node }, b: { node: TSESTree.Node }) => a.node.range[0] - b.node.range[0];
   return { flushes: flushes.sort(byStart), initializers: initializers.sort(byStart) };
+}
+
+/**
+ * A flush that is a method of a call's result: `getGlobalTraceProvider().forceFlush()` is one, and
+ * `const provider = getGlobalTraceProvider()` makes `provider`'s flush methods ones (collected in `holders`).
+ */
+function resultFlush(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  call: TSESTree.CallExpression,
+  spec: Extract<FlushSpec, { form: "call" }>,
+  flushes: FlushCall[],
+  holders: Map<TSESLint.Scope.Variable, Extract<FlushSpec, { form: "call" }>>,
+): void {
+  let inner: TSESTree.Node = call;
+  while (inner.parent?.type === AST_NODE_TYPES.TSAsExpression || inner.parent?.type === AST_NODE_TYPES.TSNonNullExpression) inner = inner.parent;
+  const member = inner.parent;
+  if (member?.type === AST_NODE_TYPES.MemberExpression && member.object === inner) {
+    const outer = member.parent;
+    if (outer?.type === AST_NODE_TYPES.CallExpression && outer.callee === member && spec.resultMethods?.includes(memberName(member) ?? "")) {
+      flushes.push({ node: outer, spec });
+    }
+    return;
+  }
+  if (member?.type === AST_NODE_TYPES.VariableDeclarator && member.init === inner && member.id.type === AST_NODE_TYPES.Identifier) {
+    for (const variable of sourceCode.getDeclaredVariables(member)) holders.set(variable, spec);
+  }
 }
 
 /** `require("m")` as a top-level statement or declaration: the call and the module name. */

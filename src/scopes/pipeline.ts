@@ -12,8 +12,10 @@
  *   rejection) still cut the requests in flight.
  * - `self-flushing`: Sentry in its default mode sends a transaction when its root span ends on a
  *   timer that keeps the process alive, and captures unhandled rejections itself (the process
- *   does not crash). Only `process.exit()` loses anything. (Sentry's documented behaviour, as the
- *   issue that asked for it measured; no runtime proof here yet: @sentry/node is not installed.)
+ *   does not crash). Only `process.exit()` loses anything. That is the `init()` of `@sentry/node`
+ *   and of the packages whose `init()` is its (frameworks, serverless); Bun, Deno and Vercel Edge
+ *   send with `fetch` and are left `queued`. The OpenAI Agents SDK's trace provider flushes on
+ *   `beforeExit` and on an unhandled rejection by itself, with no initializer call.
  * - `drains-at-end`: the SDK queues spans but sends them before a natural end by itself: dd-trace's exporters
  *   flush from its `beforeExit` hook (dd-trace 5.132 packages/dd-trace/src/bootstrap.js and
  *   exporters/agent/index.js; the 2 s flush timer is `unref`'d), the LangSmith `Client`'s 250 ms batch timer
@@ -28,9 +30,10 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import { skipWrappers } from "./ast";
+import { propertyNode, resolveConst } from "./ast";
 import { createTracker } from "./globals";
 import type { FileModel, InitializerCall } from "./model";
+import { SELF_FLUSHING_SDKS } from "./catalogue";
 
 export type Delivery = "queued" | "on-end" | "drains-at-end" | "self-flushing" | "none";
 
@@ -66,10 +69,19 @@ export function crashIsSafe(delivery: Delivery): boolean {
 
 function computeDelivery(model: FileModel): Delivery {
   const initializers = model.initializers();
-  if (initializers.length === 0) return "queued";
+  if (initializers.length === 0) return onlySelfFlushingSdks(model) ? "self-flushing" : "queued";
   const built = lazyBuilt(model.sourceCode);
   const each = initializers.map((init) => initializerDelivery(model.sourceCode, init, built));
   return ORDER.find((delivery) => each.includes(delivery)) ?? "queued";
+}
+
+/**
+ * With no initializer in the file, the SDKs it traces with: when all of them flush on their own without one
+ * (the OpenAI Agents SDK's trace provider), nothing but an exit loses their spans.
+ */
+function onlySelfFlushingSdks(model: FileModel): boolean {
+  const sdks = [...model.scopes().map((scope) => scope.spec.sdk), ...model.flushes().flatMap((flush) => (flush.spec.form === "call" ? [flush.spec.sdk] : []))];
+  return sdks.length > 0 && sdks.every((sdk) => SELF_FLUSHING_SDKS.includes(sdk));
 }
 
 function lazyBuilt(sourceCode: Readonly<TSESLint.SourceCode>): () => Map<TSESTree.Node, Built> {
@@ -95,6 +107,7 @@ function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: In
   if (!spec || init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
   const options = init.node.arguments[0];
   const read = (key: string) => optionValue(sourceCode, options, key);
+  if (!startsTracing(sourceCode, init)) return "none";
   if (spec.drainsAtEnd) return "drains-at-end";
   switch (spec.sdk) {
     case "traceloop": {
@@ -103,7 +116,8 @@ function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: In
       return read("disableBatch") === true ? "on-end" : "queued";
     }
     case "sentry":
-      return "self-flushing";
+      // Sentry's Node SDKs only (src/scopes/catalogue.ts SENTRY_NODE_INIT); the fetch-transport runtimes are queued.
+      return spec.selfFlushing === true ? "self-flushing" : "queued";
     case "opentelemetry":
       return otelDelivery(sourceCode, init, built);
     default:
@@ -115,7 +129,8 @@ function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: In
 function otelDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall, built: () => Map<TSESTree.Node, Built>): Delivery {
   if (init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
   const options = init.node.arguments[0];
-  const isSdk = init.spec?.path.at(-1) === "NodeSDK";
+  // NodeSDK, and @vercel/otel's registerOTel, batch by default when no processor is given.
+  const isSdk = init.spec?.path.at(-1) === "NodeSDK" || init.spec?.handleless === true;
   if (!options) {
     // A provider without processors exports nothing (until `addSpanProcessor`, which is not followed); NodeSDK
     // then reads OTEL_TRACES_EXPORTER and batches.
@@ -152,24 +167,16 @@ function addsProcessorsLater(sourceCode: Readonly<TSESLint.SourceCode>, init: In
   return init.binding !== undefined && sourceCode.text.includes(`${init.binding}.addSpanProcessor`);
 }
 
-/** A `const` identifier's initializer (one hop), else the node itself, wrappers skipped. */
-function resolveConst(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): TSESTree.Node {
-  const inner = skipWrappers(node);
-  if (inner.type !== AST_NODE_TYPES.Identifier) return inner;
-  const variable = ASTUtils.findVariable(sourceCode.getScope(inner), inner);
-  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-  if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || def.node.id.type !== AST_NODE_TYPES.Identifier || !def.node.init) return inner;
-  if (def.parent?.type !== AST_NODE_TYPES.VariableDeclaration || def.parent.kind !== "const") return inner;
-  return skipWrappers(def.node.init);
-}
-
-function propertyNode(object: TSESTree.ObjectExpression, key: string): TSESTree.Node | undefined {
-  for (const property of object.properties) {
-    if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
-    const name = property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : property.key.type === AST_NODE_TYPES.Literal ? property.key.value : undefined;
-    if (name === key) return property.value;
-  }
-  return undefined;
+/** False for `new Mastra({ agents })`: an initializer that traces only with options (`tracesWith`) none of which is written. */
+export function startsTracing(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall): boolean {
+  const keys = init.spec?.tracesWith;
+  if (!keys || init.node.type === AST_NODE_TYPES.ImportDeclaration) return true;
+  const options = init.node.arguments[0];
+  if (!options) return false;
+  if (options.type === AST_NODE_TYPES.SpreadElement) return true;
+  const object = resolveConst(sourceCode, options);
+  if (object.type !== AST_NODE_TYPES.ObjectExpression) return true;
+  return object.properties.some((property) => property.type === AST_NODE_TYPES.SpreadElement) || keys.some((key) => propertyNode(object, key) !== undefined);
 }
 
 /** The static value of `options[key]` (booleans, strings), or undefined when it is absent or not static. */

@@ -144,7 +144,9 @@ function createProcessLevel(model: FileModel): ProcessLevel {
   const hasFlush = (sdk: string) => model.catalogue.flushes.some((spec) => spec.sdk === sdk);
   const tracing = lazy(
     () =>
-      (model.initializers().some((init) => !init.spec || init.spec.construct === true || init.spec.sdk === "custom" || hasFlush(init.spec.sdk)) ||
+      (model.initializers().some(
+        (init) => !init.spec || init.spec.construct === true || init.spec.handleless === true || init.spec.sdk === "custom" || hasFlush(init.spec.sdk),
+      ) ||
         model.flushes().length > 0 ||
         model.catalogue.entry === true ||
         model.scopes().some((scope) => "modules" in scope.spec && !!scope.spec.modules && flushable(scope.spec.sdk))) &&

@@ -102,6 +102,16 @@ const testedRule = rule as never;
 
 syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedRule, {
   valid: [
+    // Issue 16: streamText's onFinish opens a scope, but streamText returns its result object, not the
+    // callback's promise: the call is no floating promise (without types nothing says it returns one).
+    dedent`
+      ${TRACELOOP}
+      import { streamText } from "ai";
+
+      traceloop.withWorkflow({ name: "w" }, async () => {
+        streamText({ model, prompt: "hi", experimental_telemetry: { isEnabled: true }, onFinish: async () => save() });
+      });
+    `,
     // A method the file does not pin down is not judged without types: a `let` holder may be reassigned,
     // a later `save` or a spread replaces the async one, and another object's `save` is not this one's.
     dedent`

@@ -4518,3 +4518,255 @@ describe("process inside a `with` statement", () => {
     ]);
   });
 });
+
+// ---- Issue 16 (branch sdks): Sentry's other packages, the OpenAI Agents SDK, the Vercel AI SDK's telemetry callbacks.
+const SENTRY_SPAN_PACKAGES = [
+  "@sentry/core",
+  "@sentry/node-core",
+  "@sentry/nextjs",
+  "@sentry/remix",
+  "@sentry/sveltekit",
+  "@sentry/astro",
+  "@sentry/nuxt",
+  "@sentry/react-router",
+  "@sentry/solidstart",
+  "@sentry/tanstackstart-react",
+  "@sentry/nestjs",
+  "@sentry/aws-serverless",
+  "@sentry/google-cloud-serverless",
+  "@sentry/bun",
+  "@sentry/deno",
+  "@sentry/cloudflare",
+  "@sentry/vercel-edge",
+];
+
+/** `startSpan` from `module`, bound by a renamed import, a namespace import or a `require` (by index), with an exit in it. */
+function sentrySpanExit(module: string, index: number) {
+  const [binding, call] = [
+    [`import { startSpan as span } from "${module}";`, "span"],
+    [`import * as Sentry from "${module}";`, "Sentry.startSpan"],
+    [`const Sentry = require("${module}");`, "Sentry.startSpan"],
+  ][index % 3] as [string, string];
+  const program = (body: string) => `${binding}\n\n${call}({ name: "job" }, () => {\n  ${body}\n});`;
+  return {
+    code: program("process.exit(1);"),
+    errors: [
+      {
+        messageId: "exitInScope" as const,
+        data: { exit: "process.exit()", where: "span 'job'" },
+        line: 4,
+        column: 3,
+        endLine: 4,
+        endColumn: 18,
+        suggestions: [throwing("1", program(`throw Object.assign(new Error("process.exit() in span 'job'"), { exitCode: 1 });`), false)],
+      },
+    ],
+  };
+}
+
+ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK", testedRule, {
+  valid: [
+    // Without `experimental_telemetry` the AI SDK uses a no-op tracer: its callbacks run in no span.
+    dedent`
+      import { generateText } from "ai";
+
+      await generateText({ model, prompt: "hi", onFinish: () => process.exit(1) });
+    `,
+    // Telemetry statically off.
+    dedent`
+      import { streamText } from "ai";
+
+      streamText({ model, prompt: "hi", experimental_telemetry: { isEnabled: false }, onFinish() { process.exit(1); } });
+    `,
+    // A telemetry object without isEnabled: the AI SDK's default is off.
+    dedent`
+      import { generateText } from "ai";
+
+      const telemetry = { functionId: "chat" };
+      await generateText({ model, prompt: "hi", experimental_telemetry: telemetry, tools: { t: { execute: () => process.exit(1) } } });
+    `,
+    // Same export name, another module.
+    dedent`
+      import { generateText } from "ai-lookalike";
+
+      await generateText({ experimental_telemetry: { isEnabled: true }, onFinish: () => process.exit(1) });
+    `,
+    // A property that is not one of the AI SDK's callbacks runs outside its spans.
+    dedent`
+      import { generateText } from "ai";
+
+      await generateText({ model, experimental_telemetry: { isEnabled: true }, transform: () => process.exit(1) });
+    `,
+    // \`withTrace\` shadowed by a parameter.
+    dedent`
+      import { withTrace } from "@openai/agents";
+
+      export function run(withTrace: (name: string, fn: () => void) => void) {
+        withTrace("t", () => process.exit(1));
+      }
+    `,
+    // A Sentry package for browsers only.
+    dedent`
+      import { startSpan } from "@sentry/react";
+
+      startSpan({ name: "s" }, () => process.exit(1));
+    `,
+    // The exit runs after the trace has settled.
+    dedent`
+      import { withTrace } from "@openai/agents-core";
+
+      await withTrace("nightly", async () => work());
+      process.exit(0);
+    `,
+    // The getOrCreateTrace options name it; the exit is outside.
+    dedent`
+      import { getOrCreateTrace } from "@openai/agents";
+
+      const ok = await getOrCreateTrace(async () => check(), { name: "job" });
+      if (!ok) process.exit(1);
+    `,
+    // A tools object whose values are not written out: nothing to look into.
+    dedent`
+      import { generateText } from "ai";
+
+      await generateText({ model, experimental_telemetry: { isEnabled: true }, tools: loadTools() });
+      process.exit(0);
+    `,
+  ],
+  invalid: [
+    // Sentry's span API from every package that exports it for a server runtime, by binding.
+    ...SENTRY_SPAN_PACKAGES.map((module, index) => sentrySpanExit(module, index)),
+    // OpenAI Agents: withTrace(name, fn). Its trace is exported when it starts and the spans in it end on a throw.
+    {
+      code: dedent`
+        import { withTrace } from "@openai/agents";
+
+        await withTrace("nightly", async () => {
+          if (!(await ready())) process.exit(3);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "trace 'nightly'" },
+          line: 4,
+          column: 25,
+          endLine: 4,
+          endColumn: 40,
+          suggestions: [
+            throwing(
+              "3",
+              dedent`
+                import { withTrace } from "@openai/agents";
+
+                await withTrace("nightly", async () => {
+                  if (!(await ready())) throw Object.assign(new Error("process.exit() in trace 'nightly'"), { exitCode: 3 });
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A successful stop directly in withCustomSpan's callback: return.
+    {
+      code: dedent`
+        const agents = require("@openai/agents-core");
+
+        agents.withCustomSpan(async function sync() {
+          process.exit(0);
+        }, { data: { name: "sync" } });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'sync'" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [
+            returning(
+              "span",
+              dedent`
+                const agents = require("@openai/agents-core");
+
+                agents.withCustomSpan(async function sync() {
+                  return;
+                }, { data: { name: "sync" } });
+              `,
+            ),
+            throwing(
+              "0",
+              dedent`
+                const agents = require("@openai/agents-core");
+
+                agents.withCustomSpan(async function sync() {
+                  throw Object.assign(new Error("process.exit() in span 'sync'"), { exitCode: 0 });
+                }, { data: { name: "sync" } });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // A tool's execute runs inside ai.toolCall and ai.generateText. The AI SDK turns a throw there into a
+    // tool-error result, so no throw (nor return) is suggested: the report alone.
+    {
+      code: dedent`
+        import { generateText, tool } from "ai";
+
+        await generateText({
+          model,
+          experimental_telemetry: { isEnabled: true },
+          tools: {
+            weather: tool({
+              description: "weather",
+              execute: async ({ city }) => {
+                if (!city) process.exit(1);
+                return lookup(city);
+              },
+            }),
+          },
+        });
+      `,
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "generateText tool 'weather'" }, line: 10, column: 20, endLine: 10, endColumn: 35, suggestions: [] }],
+    },
+    // Telemetry switched on at run time, a tools object in a const, an onFinish method, a helper reached from it.
+    {
+      code: dedent`
+        import * as ai from "ai";
+
+        function bail() {
+          process.exit(1);
+        }
+        const tools = { search: { execute: () => bail() } };
+
+        ai.streamText({
+          model,
+          tools,
+          experimental_telemetry: { isEnabled: process.env.TRACE === "1" },
+          onFinish() {
+            process.exit(0);
+          },
+        });
+      `,
+      errors: [
+        { messageId: "exitInScope", data: { exit: "process.exit()", where: "streamText tool 'search' (via bail())" }, line: 4, column: 3, endLine: 4, endColumn: 18, suggestions: [] },
+        { messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamText onFinish callback" }, line: 13, column: 5, endLine: 13, endColumn: 20, suggestions: [] },
+      ],
+    },
+    // streamObject's onFinish, with the telemetry options in a const.
+    {
+      code: dedent`
+        const { streamObject } = require("ai");
+
+        const telemetry = { isEnabled: true, functionId: "extract" };
+        streamObject({ model, schema, experimental_telemetry: telemetry, onFinish: () => process.exit(4) });
+      `,
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamObject onFinish callback" }, line: 4, column: 82, endLine: 4, endColumn: 97, suggestions: [] }],
+    },
+  ],
+});

@@ -108,15 +108,18 @@ ruleTester.run("require-flush-before-exit", testedRule, {
     `,
     // Sentry sends a transaction when its root span ends, on a timer that keeps the process alive, and captures
     // unhandled rejections itself: the entry's natural end and its crash lose nothing (its explicit exits still do).
-    code`
-      import * as Sentry from "@sentry/node";
+    // The framework and serverless packages start @sentry/node's SDK (their `sdk.ts`), so the same holds for them.
+    ...["@sentry/node", "@sentry/nextjs", "@sentry/aws-serverless", "@sentry/nestjs"].map(
+      (module) => code`
+        import * as Sentry from "${module}";
 
-      Sentry.init({ dsn: process.env.SENTRY_DSN, tracesSampleRate: 1 });
-      async function main() {
-        await Sentry.startSpan({ name: "nightly" }, async () => run());
-      }
-      main();
-    `,
+        Sentry.init({ dsn: process.env.SENTRY_DSN, tracesSampleRate: 1 });
+        async function main() {
+          await Sentry.startSpan({ name: "nightly" }, async () => run());
+        }
+        main();
+      `,
+    ),
     // An exit before anything can have started a span: the set-up check at the top of the program.
     code`
       ${TRACELOOP}
@@ -2503,4 +2506,376 @@ describe("require-flush-before-exit: top-level await only where the file surely 
     const awaiting = program.replace("if (!process.env.KEY)", "await Promise.resolve();\nif (!process.env.KEY)");
     expect(engine.transform(awaiting, "main.ts").output).toBe(awaiting.replace("  process.exit(1);", "  await traceloop.forceFlush();\n  process.exit(1);"));
   });
+});
+
+// ---- Issue 16 (branch sdks): Sentry's other packages, the OpenAI Agents SDK, @vercel/otel with the AI SDK.
+ruleTester.run("require-flush-before-exit: Sentry packages, OpenAI Agents, registerOTel", testedRule, {
+  valid: [
+    // The Agents SDK's trace provider shuts down on `beforeExit` and on an unhandled rejection by itself
+    // (agents-core tracing/provider.mjs): the entry's natural end and its crash lose nothing.
+    code`
+      import { withTrace } from "@openai/agents";
+
+      async function main() {
+        await withTrace("nightly", async () => work());
+      }
+      main();
+    `,
+    // The provider's flush, through a variable, before the exit.
+    code`
+      import { withTrace, getGlobalTraceProvider } from "@openai/agents";
+
+      const provider = getGlobalTraceProvider();
+      process.on("SIGTERM", async () => {
+        await provider.shutdown();
+        process.exit(0);
+      });
+      await withTrace("x", async () => work());
+    `,
+    // ... and called on the result directly.
+    code`
+      import { withTrace, getGlobalTraceProvider } from "@openai/agents-core";
+
+      await withTrace("x", async () => work());
+      await getGlobalTraceProvider().forceFlush();
+      process.exit(0);
+    `,
+    // @sentry/core's flush before the exit.
+    code`
+      import { startSpan, flush } from "@sentry/core";
+
+      await startSpan({ name: "job" }, async () => work());
+      await flush(2000);
+      process.exit(0);
+    `,
+    // The AI SDK makes its spans on the global provider: a file that starts none has nothing of its own to flush
+    // (the file that calls registerOTel() or builds the NodeSDK is judged).
+    code`
+      import { generateText } from "ai";
+
+      await generateText({ model, prompt: "hi", experimental_telemetry: { isEnabled: true } });
+      process.exit(0);
+    `,
+    // registerOTel() with processors that keep the spans in memory: nothing leaves the process.
+    code`
+      import { registerOTel } from "@vercel/otel";
+      import { InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
+
+      registerOTel({ serviceName: "test", spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())] });
+      process.on("SIGTERM", () => process.exit(0));
+    `,
+    // A lookalike getGlobalTraceProvider is no flush, but nothing traces here either.
+    code`
+      import { getGlobalTraceProvider } from "./agents";
+
+      process.on("SIGTERM", () => process.exit(0));
+      getGlobalTraceProvider();
+    `,
+    // Sentry for browsers: not a Node SDK.
+    code`
+      import * as Sentry from "@sentry/browser";
+
+      Sentry.init({ dsn: "x" });
+      process.on("SIGTERM", () => process.exit(0));
+    `,
+  ],
+  invalid: [
+    // An exit after the trace: the batch the provider holds is cut. The flush joins the existing import.
+    {
+      code: code`
+        import { withTrace, run } from "@openai/agents";
+
+        await withTrace("nightly", async () => run(agent, "hi"));
+        process.exit(1);
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(1)", "OpenAI Agents", "getGlobalTraceProvider().forceFlush()"),
+          line: 4,
+          column: 1,
+          endLine: 4,
+          endColumn: 16,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                import { withTrace, run, getGlobalTraceProvider } from "@openai/agents";
+
+                await withTrace("nightly", async () => run(agent, "hi"));
+                await getGlobalTraceProvider().forceFlush();
+                process.exit(1);
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The SDK's own SIGINT listener flushes only when it is alone: a listener of ours that exits cuts its flush.
+    {
+      code: code`
+        const { withTrace } = require("@openai/agents-core");
+
+        process.on("SIGINT", () => process.exit(130));
+        withTrace("x", async () => work());
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(130)", "OpenAI Agents", "getGlobalTraceProvider().forceFlush()", " in the 'SIGINT' handler"),
+          line: 3,
+          column: 28,
+          endLine: 3,
+          endColumn: 45,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                const { withTrace } = require("@openai/agents-core");
+                const { getGlobalTraceProvider } = require("@openai/agents-core");
+
+                process.on("SIGINT", async () => { await getGlobalTraceProvider().forceFlush(); process.exit(130); });
+                withTrace("x", async () => work());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // @sentry/bun sends with fetch: nothing proves its natural end keeps the transaction, so the entry flushes.
+    {
+      code: code`
+        import * as Sentry from "@sentry/bun";
+
+        Sentry.init({ dsn: process.env.SENTRY_DSN });
+        async function main() {
+          await Sentry.startSpan({ name: "nightly" }, async () => work());
+        }
+        main();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Sentry", "Sentry.flush()"),
+          line: 7,
+          column: 1,
+          endLine: 7,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import * as Sentry from "@sentry/bun";
+
+                Sentry.init({ dsn: process.env.SENTRY_DSN });
+                async function main() {
+                  await Sentry.startSpan({ name: "nightly" }, async () => work());
+                }
+                ${fixedChain("main()", "Sentry.flush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // registerOTel() batches and returns no provider: the AI SDK's spans are queued, and the flush can only be named.
+    {
+      code: code`
+        import { registerOTel } from "@vercel/otel";
+        import { generateText } from "ai";
+
+        registerOTel({ serviceName: "chat" });
+        async function main() {
+          await generateText({ model, prompt: "hi", experimental_telemetry: { isEnabled: true } });
+        }
+        main();
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "OpenTelemetry", "forceFlush() of the tracer provider that registerOTel() registered"),
+          line: 8,
+          column: 1,
+          endLine: 8,
+          endColumn: 7,
+          suggestions: [],
+        },
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "OpenTelemetry", "forceFlush() of the tracer provider that registerOTel() registered", " in the 'SIGTERM' handler"),
+          line: 9,
+          column: 29,
+          endLine: 9,
+          endColumn: 44,
+          suggestions: [],
+        },
+      ],
+      output: null,
+    },
+  ],
+});
+
+// ---- Issue 16 (branch sdks): Mastra, whose `shutdown()` shuts its observability exporters down.
+ruleTester.run("require-flush-before-exit: Mastra", testedRule, {
+  valid: [
+    // Without `observability` Mastra makes no span.
+    code`
+      import { Mastra } from "@mastra/core";
+
+      export const mastra = new Mastra({ agents: { weather } });
+      process.on("SIGTERM", () => process.exit(0));
+    `,
+    code`
+      const { Mastra } = require("@mastra/core/mastra");
+
+      const mastra = new Mastra({ workflows });
+      async function main() {
+        await mastra.getAgent("weather").generate("hi");
+      }
+      main();
+    `,
+    // The shutdown runs before the exit.
+    code`
+      import { Mastra } from "@mastra/core/mastra";
+
+      export const mastra = new Mastra({ agents: { weather }, observability });
+      process.on("SIGTERM", async () => {
+        await mastra.shutdown();
+        process.exit(0);
+      });
+    `,
+    // A lookalike class of another module.
+    code`
+      import { Mastra } from "./mastra-lookalike";
+
+      export const mastra = new Mastra({ observability });
+      process.on("SIGTERM", () => process.exit(0));
+    `,
+    // Another object's shutdown() is no flush, but nothing traces here either.
+    code`
+      import { Mastra } from "@mastra/core";
+
+      const mastra = new Mastra({ agents: { weather } });
+      await server.shutdown();
+      process.exit(0);
+    `,
+    // A Mastra whose options spread a base: it may trace, and it flushes before the exit.
+    code`
+      import { Mastra } from "@mastra/core";
+
+      const mastra = new Mastra({ ...base, agents: { weather } });
+      await mastra.getAgent("weather").generate("hi");
+      await mastra.shutdown();
+      process.exit(0);
+    `,
+    code`
+      import { Mastra } from "@mastra/core";
+
+      const config = { agents: { weather } };
+      const mastra = new Mastra(config);
+      process.on("SIGINT", () => process.exit(130));
+    `,
+    code`
+      import { Mastra } from "@mastra/core";
+
+      const mastra = new Mastra();
+      process.on("SIGINT", () => process.exit(130));
+    `,
+    code`
+      import { Mastra } from "@mastra/core";
+
+      const mastra = new Mastra({ observability });
+      async function main() {
+        try {
+          await mastra.getAgent("weather").generate("hi");
+        } finally {
+          await mastra.shutdown();
+        }
+      }
+      await main();
+    `,
+    code`
+      import * as core from "@mastra/core";
+
+      const mastra = new core.Mastra({ storage });
+      process.exit(0);
+    `,
+  ],
+  invalid: [
+    {
+      code: code`
+        import { Mastra } from "@mastra/core/mastra";
+        import { Observability } from "@mastra/observability";
+
+        export const mastra = new Mastra({ agents: { weather }, observability: new Observability({ default: { enabled: true } }) });
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "Mastra", "mastra.shutdown()", " in the 'SIGTERM' handler"),
+          line: 5,
+          column: 29,
+          endLine: 5,
+          endColumn: 44,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                import { Mastra } from "@mastra/core/mastra";
+                import { Observability } from "@mastra/observability";
+
+                export const mastra = new Mastra({ agents: { weather }, observability: new Observability({ default: { enabled: true } }) });
+                process.on("SIGTERM", async () => { await mastra.shutdown(); process.exit(0); });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // Options from a const that holds `observability`; the entry ends unflushed (its exporters batch).
+    {
+      code: code`
+        const { Mastra } = require("@mastra/core");
+
+        const config = { agents: { weather }, observability };
+        const mastra = new Mastra(config);
+        async function main() {
+          await mastra.getAgent("weather").generate("hi");
+        }
+        main();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Mastra", "mastra.shutdown()"),
+          line: 8,
+          column: 1,
+          endLine: 8,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                const { Mastra } = require("@mastra/core");
+
+                const config = { agents: { weather }, observability };
+                const mastra = new Mastra(config);
+                async function main() {
+                  await mastra.getAgent("weather").generate("hi");
+                }
+                ${fixedChain("main()", "mastra.shutdown()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+  ],
 });

@@ -73,7 +73,14 @@ export interface SyntaxJudge {
 export function createSyntaxJudge(sourceCode: Readonly<TSESLint.SourceCode>, model: FileModel): SyntaxJudge {
   let anchors: Map<TSESTree.Node, TracedScope> | undefined;
   const scopeOpenedBy = (node: TSESTree.Node) => {
-    anchors ??= new Map(model.scopes().filter((scope) => scope.anchor.type === AST_NODE_TYPES.CallExpression).map((scope) => [scope.anchor, scope]));
+    // Not the scopes of an options object's callbacks (`streamText({ onFinish })`): the call returns what the SDK
+    // makes, not what that callback returns.
+    anchors ??= new Map(
+      model
+        .scopes()
+        .filter((scope) => scope.anchor.type === AST_NODE_TYPES.CallExpression && !(scope.spec.form === "call" && scope.spec.callbackProperties))
+        .map((scope) => [scope.anchor, scope]),
+    );
     return anchors.get(node);
   };
 

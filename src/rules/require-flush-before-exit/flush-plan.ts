@@ -10,6 +10,7 @@ import type { FlushSpec, SdkId } from "../../scopes/catalogue";
 import type { FileModel } from "../../scopes/model";
 import { skipWrappers, staticString } from "../../scopes/ast";
 import { fileFlavour, insertImport } from "../../fixes/imports";
+import { startsTracing } from "../../scopes/pipeline";
 
 export interface FlushPlan {
   /** "Traceloop", "OpenTelemetry", "./tracing" */
@@ -28,6 +29,9 @@ const SDK_NAMES: Record<SdkId, string> = {
   openinference: "OpenInference",
   langsmith: "LangSmith",
   "dd-trace": "dd-trace",
+  "openai-agents": "OpenAI Agents",
+  "vercel-ai": "Vercel AI SDK",
+  mastra: "Mastra",
   custom: "tracing",
 };
 
@@ -79,6 +83,8 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
   const off = new Set<SdkId>();
   for (const init of model.initializers()) {
     const spec = init.spec;
+    // `new Mastra({ agents })` without observability owns no spans either.
+    if (!startsTracing(sourceCode, init)) continue;
     if (spec?.offWhenFalse !== undefined && optionIsFalse(sourceCode, init.node, spec.offWhenFalse)) {
       off.add(spec.sdk);
       continue;
@@ -89,6 +95,11 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
       const custom = customFlushOf(module);
       if (custom) return moduleCall(sourceCode, filename, custom, module, module);
       fallback ??= { sdk: module, label: `the flush that ${module} exports (settings "flushes")`, call: undefined };
+      continue;
+    }
+    if (spec.handleless) {
+      // registerOTel() returns no provider: the flush is the global provider's, which no typed call reaches.
+      fallback ??= { sdk: SDK_NAMES[spec.sdk], label: `forceFlush() of the tracer provider that ${spec.path.join(".")}() registered`, call: undefined };
       continue;
     }
     if (spec.construct) {
@@ -142,7 +153,9 @@ function optionIsFalse(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree
 /** `traceloop.forceFlush()` from the file's namespace, default or named import (or require), adding a named import when missing. */
 function moduleCall(sourceCode: Readonly<TSESLint.SourceCode>, filename: string, spec: Extract<FlushSpec, { form: "call" }>, module: string, sdk: string): FlushPlan {
   const [head, ...rest] = spec.path;
-  const tail = rest.map((segment) => `.${segment}`).join("");
+  // getGlobalTraceProvider().forceFlush(): the flush is a method of the call's result.
+  const result = spec.resultMethods?.[0] === undefined ? "" : `().${spec.resultMethods[0]}`;
+  const tail = rest.map((segment) => `.${segment}`).join("") + result;
   const existing = existingBinding(sourceCode, module, head as string);
   if (existing) {
     const text = `${existing.whole ? `${existing.local}.${spec.path.join(".")}` : `${existing.local}${tail}`}()`;
