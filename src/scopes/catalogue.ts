@@ -202,3 +202,30 @@ export const EXIT_METHODS = ["exit", "abort", "kill", "reallyExit"] as const;
 export type ExitMethod = (typeof EXIT_METHODS)[number];
 
 export const PROCESS_MODULES = ["process", "node:process"] as const;
+
+// --- Program runners (issue 16, require-flush-before-exit's entry shapes) -------------------------------
+// Calls that run their callback at once, in a context of their own, and return what it returns, opening no
+// span: the whole program may be written inside one at top level, and its promise is then the program's.
+//   traceloop.withAssociationProperties({ userId }, async () => { … });   (Traceloop 0.27: context.with)
+//   context.with(ctx, async () => { … });
+export interface RunnerSpec {
+  readonly sdk: SdkId;
+  readonly modules: readonly string[];
+  readonly path: readonly string[];
+  /** The index of the callback that runs. */
+  readonly callback: number;
+}
+
+export const RUNNERS: readonly RunnerSpec[] = [
+  { sdk: "traceloop", modules: TRACELOOP, path: ["withAssociationProperties"], callback: 1 },
+  { sdk: "opentelemetry", modules: OTEL_API, path: ["context", "with"], callback: 1 },
+];
+
+/**
+ * An opener that returns the traced function instead of running it: `traceAgent(fn, opts)`,
+ * `traceable(fn, opts)`, `observe(fn, opts)`, `withSpan(fn, opts)` (their callback is the first argument;
+ * every `call` opener whose callback comes later runs it at once and returns its result).
+ */
+export function returnsTracedFunction(spec: OpenerSpec): boolean {
+  return spec.form === "call" && spec.callback === 0;
+}
