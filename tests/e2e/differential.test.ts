@@ -10,7 +10,8 @@
 //   - every finding is rewritten (none left for manual review, but for the known limits a case counts as
 //     `manual`) and the rules accept the output.
 //
-// A case is `<case>.ts`, with an optional `<case>.json` saying how to run it and what to expect:
+// A case is `<case>.ts` (or `<case>.mts`, an ES module, for top-level await), with an optional `<case>.json`
+// saying how to run it and what to expect:
 //   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "loses": true, "stillLost": [] }], "manual": 0 }
 // (default: one run with no extra environment, no ERROR span, and the original losing at least one span).
 // The engine is the CLI's (createEngine, which `traced-exit fix` loads), applied to a copy of the case.
@@ -42,6 +43,8 @@ interface CaseRun {
 
 interface Case {
   name: string;
+  /** `<name>.ts` or `<name>.mts`. */
+  file: string;
   source: string;
   runs: CaseRun[];
   /** Findings the codemod must leave for manual review (default 0), each a known limit in docs/codemods. */
@@ -49,17 +52,20 @@ interface Case {
 }
 
 const cases: Case[] = readdirSync(RUNNABLE)
-  .filter((file) => /^[\w-]+\.ts$/u.test(file))
+  .filter((file) => /^[\w-]+\.m?ts$/u.test(file))
   .sort()
   .map((file) => {
-    const name = file.slice(0, -".ts".length);
+    const name = file.replace(/\.m?ts$/u, "");
     const spec = path.join(RUNNABLE, `${name}.json`);
     const { runs = [{}], manual = 0 } = existsSync(spec) ? (JSON.parse(readFileSync(spec, "utf8")) as { runs?: CaseRun[]; manual?: number }) : {};
-    return { name, source: readFileSync(path.join(RUNNABLE, file), "utf8"), runs, manual };
+    return { name, file, source: readFileSync(path.join(RUNNABLE, file), "utf8"), runs, manual };
   });
 
 // Each run is a Node process loading an SDK through tsx; two at a time is what a 2-core machine can use.
 const gate = concurrencyGate(2);
+// A run test waits for the gate behind the others before its two programs run: on a shared, loaded
+// machine that is minutes, not the default 60 s. Not a measure of speed.
+const RUN_TIMEOUT = 600_000;
 let receiver: OtlpReceiver;
 let work: string;
 const fixed = new Map<string, EngineResult>();
@@ -73,11 +79,11 @@ beforeAll(async () => {
   await mkdir(path.join(work, "input"));
   await mkdir(path.join(work, "output"));
   const engine = createEngine();
-  for (const { name, source } of cases) {
-    const result = engine.transform(source, `${name}.ts`);
+  for (const { name, file, source } of cases) {
+    const result = engine.transform(source, file);
     fixed.set(name, result);
-    await writeFile(path.join(work, "input", `${name}.ts`), source);
-    await writeFile(path.join(work, "output", `${name}.ts`), result.output ?? source);
+    await writeFile(path.join(work, "input", file), source);
+    await writeFile(path.join(work, "output", file), result.output ?? source);
   }
   // The tsconfig.json is also what tsx (esbuild) reads `experimentalDecorators` from: the SDKs' decorators
   // are legacy decorators.
@@ -99,8 +105,8 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
       const result = fixed.get(testCase.name);
       expect(result?.output, "the codemod changed nothing").toBeDefined();
       expect(result?.manual.length, `findings left for manual review: ${JSON.stringify(result?.manual)}`).toBe(testCase.manual);
-      const before = diagnostics.get(`input/${testCase.name}.ts`) ?? [];
-      const after = diagnostics.get(`output/${testCase.name}.ts`) ?? [];
+      const before = diagnostics.get(`input/${testCase.file}`) ?? [];
+      const after = diagnostics.get(`output/${testCase.file}`) ?? [];
       expect(after.filter((line) => !before.includes(line)), `new tsc errors in the output:\n${result?.output}`).toEqual([]);
     });
 
@@ -108,7 +114,7 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
       const label = Object.entries(run.env ?? {}).map(([key, value]) => `${key}=${value}`).join(" ") || "no extra environment";
       it(`${testCase.name} (${label}): same exit code and stdout, every span exported, errors recorded once`, async ({ expect }) => {
         const measure = (side: "input" | "output") =>
-          gate(() => measureExample(path.join(work, side, `${testCase.name}.ts`), { fail: undefined, env: run.env }, { receiver, run: `${testCase.name}-${index}-${side}`, cwd: work }));
+          gate(() => measureExample(path.join(work, side, testCase.file), { fail: undefined, env: run.env }, { receiver, run: `${testCase.name}-${index}-${side}`, cwd: work }));
         const original = await measure("input");
         const rewritten = await measure("output");
         const why = explain(original, rewritten, fixed.get(testCase.name)?.output);
@@ -130,7 +136,7 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
           expect(span.events.filter((event) => event.name === "exception"), `${span.name}: one exception event${why}`).toHaveLength(1);
         }
         expect(receiver.rejectedRequests(), "export requests the receiver could not decode").toBe(0);
-      });
+      }, RUN_TIMEOUT);
     }
   }
 });
