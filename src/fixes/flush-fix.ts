@@ -302,7 +302,7 @@ export function entryLabel(sourceCode: Readonly<TSESLint.SourceCode>, entry: Ent
   const callee = skipWrappers(entry.call.callee);
   let label: string | undefined;
   if (entry.kind === "call") label = callee.type === AST_NODE_TYPES.Identifier ? `${callee.name}()` : undefined;
-  else if (entry.kind === "wrapped") label = callee.type === AST_NODE_TYPES.CallExpression ? short(callee.callee) && `${short(callee.callee)}(…)()` : undefined;
+  else if (entry.kind === "wrapped") label = callee.type === AST_NODE_TYPES.CallExpression ? short(callee.callee) && `${short(callee.callee)}(…)()` : short(callee) && `${short(callee)}()`;
   else if (entry.kind === "callback") label = short(callee) && `${short(callee)}(async () => …)`;
   else label = short(callee) && `${short(callee)}()`;
   return label ?? "The async entry function";

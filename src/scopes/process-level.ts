@@ -436,12 +436,22 @@ function createProcessLevel(model: FileModel): ProcessLevel {
   });
   const scopeByAnchor = lazy(() => new Map<TSESTree.Node, TracedScope>(model.scopes().map((scope) => [scope.anchor, scope])));
 
+  /** `x` of `const x = <init>`: the initializer, wrappers skipped. */
+  function constInitializer(identifier: TSESTree.Identifier): TSESTree.Node | undefined {
+    const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || !def.node.init || def.parent?.type !== AST_NODE_TYPES.VariableDeclaration || def.parent.kind !== "const") return undefined;
+    return skipWrappers(def.node.init);
+  }
+
   /** The program's own function when the entry call runs it through a scope, runner, wrapper or callback (see EntryKind). */
   function programOf(call: TSESTree.CallExpression): { fn: FunctionNode; kind: EntryKind } | undefined {
     const scope = scopeByAnchor().get(call);
     if (scope && !returnsTracedFunction(scope.spec)) return { fn: scope.callback, kind: "scope" };
     const callee = skipWrappers(call.callee);
-    const wrapper = callee.type === AST_NODE_TYPES.CallExpression ? scopeByAnchor().get(callee) : undefined;
+    // `traceAgent(main)()`, or `const agent = traceAgent(main); agent();`
+    const made = callee.type === AST_NODE_TYPES.Identifier ? constInitializer(callee) : callee;
+    const wrapper = made ? scopeByAnchor().get(made) : undefined;
     if (wrapper && returnsTracedFunction(wrapper.spec)) return { fn: wrapper.callback, kind: "wrapped" };
     if (runnerCalls().has(call)) {
       const runner = resolveCallback(sourceCode, runnerCalls().get(call));

@@ -2796,6 +2796,44 @@ ruleTester.run("require-flush-before-exit (issue 16: entry shapes)", testedRule,
       ],
       output: null,
     },
+    // The wrapper held in a const and awaited at top level.
+    {
+      code: code`
+        import { traceChain } from "@arizeai/openinference-core";
+        ${OTEL_PROVIDER}
+        const pipeline = traceChain(async () => run(), { name: "pipeline" });
+        await pipeline();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("pipeline()", "either path", "OpenTelemetry", "provider.shutdown()"),
+          line: 8,
+          column: 7,
+          endLine: 8,
+          endColumn: 17,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import { traceChain } from "@arizeai/openinference-core";
+                ${OTEL_PROVIDER}
+                const pipeline = traceChain(async () => run(), { name: "pipeline" });
+                try {
+                  await pipeline();
+                } catch (error) {
+                  console.error(error);
+                  process.exitCode = (error as { exitCode?: number })?.exitCode ?? 1;
+                } finally {
+                  await provider.shutdown();
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
     // LangSmith's traceable, under a NodeSDK; main's own flush runs inside the run's span.
     {
       code: code`
