@@ -3123,6 +3123,58 @@ ruleTester.run("require-flush-before-exit (issue 16: entry shapes)", testedRule,
       ],
       output: null,
     },
+    // A catch without a parameter gets one to read the code from; a JavaScript module reads it without a cast.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {
+          throw Object.assign(new Error("no input"), { exitCode: 3 });
+        }
+        try {
+          await main();
+        } catch {
+          console.log("failed");
+        } finally {
+          await traceloop.forceFlush();
+        }
+      `,
+      filename: "main.mjs",
+      errors: [
+        {
+          messageId: "entryDropsExitCode",
+          data: { entry: "main()" },
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 15,
+          suggestions: [
+            suggestion(
+              "keepExitCode",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {
+                  throw Object.assign(new Error("no input"), { exitCode: 3 });
+                }
+                try {
+                  await main();
+                } catch (error) {
+                  if (error?.exitCode !== undefined) {
+                    process.exitCode = error?.exitCode;
+                  } else {
+                    console.log("failed");
+                  }
+                } finally {
+                  await traceloop.forceFlush();
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
     // The same with `.catch(console.error)` in a chain that flushes.
     {
       code: code`
