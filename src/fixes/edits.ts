@@ -45,8 +45,8 @@ function multilineTemplateRanges(sourceCode: Readonly<TSESLint.SourceCode>, node
 }
 
 /**
- * The body `{ … }` as `{ try { … } catch (error) { <handler> } }`, re-indented one step,
- * with `inner` edits applied inside it.
+ * The body `{ … }` as `{ try { … } catch (error) { <handler> } }` (or `finally { <handler> }`), re-indented
+ * one step, with `inner` edits applied inside it.
  */
 export function wrapBodyInTry(
   sourceCode: Readonly<TSESLint.SourceCode>,
@@ -54,6 +54,7 @@ export function wrapBodyInTry(
   handler: string,
   inner: readonly Edit[],
   eol: string,
+  clause: "catch (error)" | "finally" = "catch (error)",
 ): Edit {
   const text = sourceCode.text;
   const unit = indentUnit(text);
@@ -82,7 +83,7 @@ export function wrapBodyInTry(
   // A body written on one line: `{ work(); }`.
   if (lineStarts.length === 0) content = `${statementIndent}${unit}${content.trim()}`;
   const replacement =
-    `{${eol}${statementIndent}try {${eol}${content}${eol}${statementIndent}} catch (error) {${eol}` +
+    `{${eol}${statementIndent}try {${eol}${content}${eol}${statementIndent}} ${clause} {${eol}` +
     `${statementIndent}${unit}${handler}${eol}${statementIndent}}${eol}${outerIndent}}`;
   return { range: body.range, text: replacement };
 }

@@ -29,11 +29,22 @@ import type { TSESLint } from "@typescript-eslint/utils";
 import type { Entry } from "../scopes/process-level";
 import type { Edit } from "./edits";
 import { indentAt, indentUnit } from "./edits";
-import { endsTheError, exitCodeFrom } from "./flush-fix";
+import { exitCodeFrom } from "./flush-fix";
+import { endsTheError } from "../scopes/process-level";
 import { fileFlavour } from "./imports";
 
-/** The edits that make each entry of the file keep an error's exit code; `selfCapturing`: Sentry captures rejections. */
-export function entryExitCodeEdits(sourceCode: Readonly<TSESLint.SourceCode>, filename: string, entries: readonly Entry[], selfCapturing: boolean): Edit[] {
+/**
+ * The edits that make each entry of the file keep an error's exit code. `rejections`: what the SDK does with an
+ * unhandled rejection (src/scopes/pipeline.ts `rejectionHandling`): Sentry captures it (the `.catch` sets the code
+ * and rethrows, so Sentry still captures it); the OpenAI Agents SDK flushes and exits 1, so the `.catch` handles
+ * it instead, printing what is not an exit's error as Node would, and the SDK flushes on `beforeExit`.
+ */
+export function entryExitCodeEdits(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
+  entries: readonly Entry[],
+  rejections: "captured" | "exits-1" | undefined,
+): Edit[] {
   const edits: Edit[] = [];
   const { eol, typescript } = fileFlavour(sourceCode, filename);
   const unit = indentUnit(sourceCode.text);
@@ -54,13 +65,13 @@ export function entryExitCodeEdits(sourceCode: Readonly<TSESLint.SourceCode>, fi
       // `catch {`: the error gets a name.
       if (!param) edits.push({ range: [handler.range[0], handler.body.range[1]], text: `catch (error) ${body}` });
       else edits.push({ range: handler.body.range, text: body });
-    } else if (selfCapturing && !entry.awaited && !entry.tryStatement && entry.links.length === 0) {
-      const statement = entry.statement;
-      const indent = indentAt(sourceCode.text, statement.range[0]);
-      const call = sourceCode.getText(entry.call);
-      const semicolon = sourceCode.text[statement.range[1] - 1] === ";" ? ";" : "";
-      const lines = [`${call}.catch((error) => {`, `${unit}process.exitCode = ${exitCodeFrom("error", false)} ?? 1;`, `${unit}throw error;`, `})${semicolon}`];
-      edits.push({ range: statement.range, text: lines.join(`${eol}${indent}`) });
+    } else if (rejections && !entry.awaited && !entry.tryStatement && entry.links.length === 0) {
+      const indent = indentAt(sourceCode.text, entry.statement.range[0]);
+      const code = exitCodeFrom("error", false);
+      const last = rejections === "captured" ? [`${unit}throw error;`] : [`${unit}if (${code} === undefined) console.error(error);`];
+      const lines = [".catch((error) => {", `${unit}process.exitCode = ${code} ?? 1;`, ...last, "})"];
+      // Inserted after the call, never replacing it: the exit being rewritten may be inside it (a scope opened at top level).
+      edits.push({ range: [entry.call.range[1], entry.call.range[1]], text: lines.join(`${eol}${indent}`) });
     }
   }
   return edits;

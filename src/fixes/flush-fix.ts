@@ -20,14 +20,14 @@ import type { FunctionNode } from "../scopes/ast";
 import { enclosingStatementList, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
 import type { ExitCall } from "../scopes/model";
 import type { Entry, EntryFinding, ProcessLevel } from "../scopes/process-level";
-import { promiseLinkOf } from "../scopes/process-level";
+import { endsTheError, promiseLinkOf } from "../scopes/process-level";
 import type { FlushPlan } from "../rules/require-flush-before-exit/flush-plan";
-import { applyEdits, indentAt, indentUnit } from "./edits";
+import { applyEdits, indentAt, indentUnit, wrapBodyInTry } from "./edits";
 import type { Edit } from "./edits";
 import { caughtLocally, exitSite } from "./exit-fix";
 import { fileFlavour } from "./imports";
 
-export type FlushSuggestionId = "awaitFlush" | "awaitExisting" | "flushThenExit" | "exitCodeInstead" | "throwInstead" | "flushAtEntry";
+export type FlushSuggestionId = "awaitFlush" | "awaitExisting" | "flushThenExit" | "exitCodeInstead" | "throwInstead" | "flushAtEntry" | "flushInFinally" | "keepExitCode";
 
 export interface FlushSuggestion {
   readonly messageId: FlushSuggestionId;
@@ -271,12 +271,58 @@ function processObjectText(sourceCode: Readonly<TSESLint.SourceCode>, exit: Exit
 
 /** The entry rewritten so that errors set `process.exitCode` and the flush runs on both paths. */
 export function entrySuggestion(context: FixContext, finding: EntryFinding): FlushSuggestion | undefined {
+  const entry = finding.entry;
+  if (entry.kind === "callback") return finallyFlush(context, entry);
   const call = context.plan.call;
   if (!call) return undefined;
-  const entry = finding.entry;
-  const edit = entry.awaited && entry.links.length === 0 ? awaitedEntryEdit(context, entry, call.text) : chainEntryEdit(context, finding, call.text);
-  if (!edit) return undefined;
-  return { messageId: "flushAtEntry", data: { flush: call.text }, fix: () => [...call.fixes, toFix(edit)] };
+  const edits = entry.awaited && entry.links.length === 0 ? awaitedEntryEdits(context, entry, call.text) : [chainEntryEdit(context, finding, call.text)];
+  if (edits.some((edit) => !edit)) return undefined;
+  return { messageId: "flushAtEntry", data: { flush: call.text }, fix: () => [...call.fixes, ...(edits as Edit[]).map(toFix)] };
+}
+
+/**
+ * An entry flushed on both paths whose error handler swallows an error carrying an exit code: the handler
+ * keeps the code (`guardCatchClause` for a top-level `catch`, `keepExitCode` for a `.catch(…)` link).
+ */
+export function exitCodeSuggestion(context: FixContext, entry: Entry): FlushSuggestion | undefined {
+  const clause = entry.tryStatement?.handler;
+  const edit = clause ? guardCatchClause(context, clause) : chainEntryEdit(context, { entry, paths: [], exits: [] }, undefined);
+  return edit && { messageId: "keepExitCode", data: {}, fix: () => [toFix(edit)] };
+}
+
+/**
+ * How messages name the entry: `main()`, `traceloop.withWorkflow()`, `traceAgent(…)()`, `run(async () => …)`,
+ * else "The async entry function".
+ */
+export function entryLabel(sourceCode: Readonly<TSESLint.SourceCode>, entry: Entry): string {
+  const short = (node: TSESTree.Node) => {
+    const text = sourceCode.getText(node);
+    return text.length <= 40 && !text.includes("\n") ? text : undefined;
+  };
+  const callee = skipWrappers(entry.call.callee);
+  let label: string | undefined;
+  if (entry.kind === "call") label = callee.type === AST_NODE_TYPES.Identifier ? `${callee.name}()` : undefined;
+  else if (entry.kind === "wrapped") label = callee.type === AST_NODE_TYPES.CallExpression ? short(callee.callee) && `${short(callee.callee)}(…)()` : short(callee) && `${short(callee)}()`;
+  else if (entry.kind === "callback") label = short(callee) && `${short(callee)}(async () => …)`;
+  else label = short(callee) && `${short(callee)}()`;
+  return label ?? "The async entry function";
+}
+
+/**
+ * `run(async () => { …; await sdk.shutdown(); })`: the statements before the flush go into a `try`, the flush
+ * into its `finally`. The error still reaches `run` as before, so the exit code stays whatever `run` made it.
+ */
+function finallyFlush(context: FixContext, entry: Entry): FlushSuggestion | undefined {
+  const { sourceCode } = context;
+  const body = entry.fn?.body;
+  if (body?.type !== AST_NODE_TYPES.BlockStatement) return undefined;
+  const flush = body.body.at(-1);
+  const previous = body.body.at(-2);
+  if (!flush || !previous) return undefined;
+  const eol = fileFlavour(sourceCode, context.filename).eol;
+  const edit = wrapBodyInTry(sourceCode, body, sourceCode.getText(flush), [{ range: [previous.range[1], flush.range[1]], text: "" }], eol, "finally");
+  const flushText = sourceCode.getText(flush).replace(/^await\s+|;$/gu, "");
+  return { messageId: "flushInFinally", data: { flush: flushText }, fix: () => [toFix(edit)] };
 }
 
 function layout(context: FixContext, at: number) {
@@ -294,8 +340,51 @@ export function exitCodeFrom(param: string, typed: boolean): string {
 
 /**
  * `await main();` → `try { await main(); } catch (error) { …exitCode… } finally { await flush(); }`;
- * inside a top-level `try` already, the flush joins (or becomes) its `finally`.
+ * inside a top-level `try` already, the flush joins (or becomes) its `finally`, and a `catch` that only
+ * logs keeps the exit code an error carries (`guardCatchClause`).
  */
+function awaitedEntryEdits(context: FixContext, entry: Entry, flush: string): (Edit | undefined)[] {
+  const handler = entry.tryStatement?.handler;
+  const guard = handler && !endsTheError(handler.body, context.sourceCode) ? guardCatchClause(context, handler) : undefined;
+  // A catch that swallows and cannot be guarded: no rewrite rather than one that turns an exit code into 0.
+  if (handler && !endsTheError(handler.body, context.sourceCode) && !guard) return [undefined];
+  return guard ? [awaitedEntryEdit(context, entry, flush), guard] : [awaitedEntryEdit(context, entry, flush)];
+}
+
+/**
+ * A top-level `catch` that only logs swallows the exit code an error carries (the throw that replaces
+ * `process.exit(N)` in traced scope, no-process-exit's rewrite): a program that exited N would end with 0.
+ * An error carrying an exit code stands for the exit, which never ran this clause, so the clause now sets
+ * that code and does nothing else; any other error is handled as before.
+ *
+ *   } catch (e) {           } catch (e) {
+ *     console.error(e);   →   if ((e as { exitCode?: number })?.exitCode !== undefined) {
+ *   }                           process.exitCode = (e as { exitCode?: number })?.exitCode;
+ *                             } else {
+ *                               console.error(e);
+ *                             }
+ *                           }
+ *
+ * `undefined` when the clause's shape is not one this rewrites (a destructured parameter, a statement on
+ * several lines, comments inside).
+ */
+export function guardCatchClause(context: FixContext, handler: TSESTree.CatchClause): Edit | undefined {
+  const { sourceCode } = context;
+  const param = handler.param;
+  if (param && param.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const statements = handler.body.body.map((statement) => sourceCode.getText(statement));
+  if (statements.some((statement) => statement.includes("\n")) || sourceCode.getCommentsInside(handler.body).length > 0) return undefined;
+  const { eol, unit } = layout(context, 0);
+  const indent = indentAt(sourceCode.text, handler.range[0]);
+  const name = param?.name ?? "error";
+  // A TypeScript catch variable is `unknown` (or `any`, where the cast is harmless).
+  const code = exitCodeFrom(name, fileFlavour(sourceCode, context.filename).typescript);
+  const rest = statements.length > 0 ? ["} else {", ...statements.map((statement) => `${unit}${statement}`)] : [];
+  const lines = [`if (${code} !== undefined) {`, `${unit}process.exitCode = ${code};`, ...rest, "}"];
+  const head = `catch (${param ? sourceCode.getText(param) : name}) `;
+  return { range: handler.range, text: `${head}{${eol}${lines.map((line) => `${indent}${unit}${line}`).join(eol)}${eol}${indent}}` };
+}
+
 function awaitedEntryEdit(context: FixContext, entry: Entry, flush: string): Edit | undefined {
   const { sourceCode } = context;
   const { eol, unit, indent } = layout(context, entry.statement.range[0]);
@@ -329,7 +418,7 @@ function awaitedEntryEdit(context: FixContext, entry: Entry, flush: string): Edi
  * `main().catch(() => process.exit(1));` → the chain one link a line, each exit in its callbacks replaced by
  * `process.exitCode`, a `.catch` that keeps the error's exit code, and `.finally(() => flush())`.
  */
-function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: string): Edit | undefined {
+function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: string | undefined): Edit | undefined {
   const { sourceCode, level } = context;
   const entry = finding.entry;
   const text = sourceCode.text;
@@ -389,7 +478,7 @@ function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: strin
     // Before a final `.finally(() => flush())` already there, as in the shape the fix writes.
     links.splice(endsWithFlush ? links.length - 1 : links.length, 0, handler);
   }
-  if (!endsWithFlush) links.push(`.finally(() => ${flush})`);
+  if (!endsWithFlush && flush !== undefined) links.push(`.finally(() => ${flush})`);
   const semicolon = text[entry.statement.range[1] - 1] === ";" ? ";" : "";
   const replacement = `${entry.awaited ? "await " : ""}${sourceCode.getText(entry.call)}${links.map((link) => `${eol}${inner}${link}`).join("")}${semicolon}`;
   return { range: entry.statement.range, text: replacement };
@@ -490,19 +579,6 @@ function keepExitCode(context: FixContext, arg: TSESTree.Node, fn: FunctionNode 
   const statements = body.type === AST_NODE_TYPES.BlockStatement ? body.body.map((statement) => sourceCode.getText(statement)) : [`${sourceCode.getText(body)};`];
   if (statements.some((statement) => statement.includes("\n"))) return undefined;
   return block(head, param?.name ?? "error", !!param?.typeAnnotation, statements);
-}
-
-/** The handler (its body) rethrows, returns something, ends the process or sets its exit code: it does not swallow. */
-export function endsTheError(body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  let ends = false;
-  walk(body, sourceCode.visitorKeys, (node) => {
-    if (node !== body && isFunction(node)) return false;
-    if (node.type === AST_NODE_TYPES.ThrowStatement || (node.type === AST_NODE_TYPES.ReturnStatement && node.argument)) ends = true;
-    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && memberName(node.left) === "exitCode") ends = true;
-    if (node.type === AST_NODE_TYPES.CallExpression && ["exit", "abort", "kill", "reallyExit"].includes(memberName(skipWrappers(node.callee)) ?? "")) ends = true;
-    return !ends;
-  });
-  return ends;
 }
 
 /** Continuation lines one step deeper (a link moved from the statement's first line to its own line). */

@@ -15,7 +15,7 @@ import { helperWouldRecord } from "../fixes/span-helper";
 import { endSpansThenExit, exitsAfterEndedSpans } from "../fixes/deferred-exit-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
-import { deliveryOf } from "../scopes/pipeline";
+import { rejectionHandling } from "../scopes/pipeline";
 import type { Edit } from "../fixes/edits";
 
 export type Options = [];
@@ -68,7 +68,7 @@ export default createRule<Options, MessageId>({
         }
         const level = getProcessLevel(model);
         let entryEdits: readonly Edit[] | undefined;
-        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), deliveryOf(model) === "self-flushing"));
+        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejectionHandling(model)));
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.

@@ -14,12 +14,12 @@ import { mightNeedChange } from "../scopes/prefilter";
 import { getProcessLevel } from "../scopes/process-level";
 import { deliveryOf, naturalEndIsSafe } from "../scopes/pipeline";
 import type { EntryFinding, ExitFinding } from "../scopes/process-level";
-import { entrySuggestion, exitLabel, exitSuggestions } from "../fixes/flush-fix";
+import { entryLabel, entrySuggestion, exitCodeSuggestion, exitLabel, exitSuggestions } from "../fixes/flush-fix";
 import type { FixContext, FlushSuggestionId } from "../fixes/flush-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 
 export type Options = [];
-export type MessageId = "exitWithoutFlush" | "exitInOtherFileWithoutFlush" | "entryWithoutFlush" | "entryCrashWithoutFlush" | FlushSuggestionId;
+export type MessageId = "exitWithoutFlush" | "exitInOtherFileWithoutFlush" | "entryWithoutFlush" | "entryCrashWithoutFlush" | "entryDropsExitCode" | FlushSuggestionId;
 
 /** ` in the 'SIGTERM' handler`, or nothing outside handlers. */
 function handlerLabel(handler: ExitFinding["handler"]): string {
@@ -42,6 +42,8 @@ export default createRule<Options, MessageId>({
         "{{callee}}() reaches {{exit}} in {{location}}{{via}}{{where}}: it ends the process before the {{sdk}} span queue is flushed. Await {{flush}} before the call.",
       entryWithoutFlush:
         "{{entry}} lets the program end on {{paths}} without flushing the {{sdk}} span queue, and the export timer does not keep the process alive: run {{flush}} on both paths.",
+      entryDropsExitCode:
+        "{{entry}}'s error handler swallows an error that carries an exit code (`throw Object.assign(new Error(…), { exitCode })`, as no-process-exit's fix writes for process.exit() in traced scope): the program ends with exit code 0 instead. Keep the error's exitCode in process.exitCode.",
       entryCrashWithoutFlush:
         "{{entry}} lets an unhandled rejection end the program while the {{sdk}} exports of its last spans are still queued or in flight: handle the rejection and run {{flush}} on both paths.",
       /* eslint-disable eslint-plugin/no-unused-message-ids -- suggestion messages: src/fixes/flush-fix.ts builds the suggestions that use them */
@@ -51,6 +53,8 @@ export default createRule<Options, MessageId>({
       exitCodeInstead: "Set process.exitCode = {{code}} instead, so that the finally block flushes before the program ends.",
       throwInstead: "Throw an Error carrying exit code {{code}} instead, for the entry to set process.exitCode and flush.",
       flushAtEntry: "Keep the error's exit code in process.exitCode and run {{flush}} on both paths.",
+      keepExitCode: "Set process.exitCode from the error's exitCode, and handle other errors as before.",
+      flushInFinally: "Run {{flush}} in a finally block, so that it also runs when an earlier statement throws.",
       /* eslint-enable eslint-plugin/no-unused-message-ids */
     },
   },
@@ -71,6 +75,10 @@ export default createRule<Options, MessageId>({
         const fix: FixContext = { sourceCode: context.sourceCode, filename: context.filename, level, plan: flushPlanFor(model, context.filename) };
         for (const finding of level.entryFindings()) reportEntry(fix, finding);
         for (const finding of level.exitFindings()) reportExit(fix, finding);
+        for (const entry of level.exitCodeFindings()) {
+          const suggestion = exitCodeSuggestion(fix, entry);
+          context.report({ node: entry.call, messageId: "entryDropsExitCode", data: { entry: entryLabel(context.sourceCode, entry) }, suggest: suggestion ? [suggestion] : [] });
+        }
         // A call of another file's function that exits, where an exit written here would be reported. No suggestion: the exit is there.
         // The entry's own chain is judged as a whole (entryWithoutFlush), and a helper that flushes before exiting is fine.
         const entries = level.entryFindings().map((finding) => finding.entry.statement.range);
@@ -99,8 +107,7 @@ export default createRule<Options, MessageId>({
 
     function reportEntry(fix: FixContext, finding: EntryFinding) {
       const { entry, paths } = finding;
-      const callee = entry.call.callee;
-      const name = callee.type === "Identifier" ? `${callee.name}()` : "The async entry function";
+      const name = entryLabel(context.sourceCode, entry);
       const suggestion = entrySuggestion(fix, finding);
       const suggest = suggestion ? [suggestion] : [];
       const data = { entry: name, sdk: fix.plan.sdk, flush: fix.plan.label };

@@ -79,6 +79,8 @@ export interface ExportOpener extends OpenerBase {
   readonly path: readonly string[];
   /** `context.with(trace.setSpan(...), fn)`: only when the first argument is a call of this export path. */
   readonly firstArgCallOf?: readonly string[];
+  /** A first-argument callback that the call runs at once (`withCustomSpan(fn)`), where other such openers return the traced function (`traceChain(fn)`). */
+  readonly runsAtOnce?: true;
   /**
    * The callbacks are properties of the options object at index `callback`, one scope each, not the argument
    * itself: `generateText({ onFinish, tools: { weather: tool({ execute }) } })`. A path segment `*` is any
@@ -365,9 +367,9 @@ const AGENT_AND_AI_OPENERS: readonly OpenerSpec[] = [
   // and has no error state for it; but `BatchTraceProcessor` exports a trace when it *starts* (`onTraceEnd`
   // does nothing), so a throw loses nothing of it, and the spans inside end themselves (below).
   { sdk: "openai-agents", form: "call", modules: OPENAI_AGENTS, path: ["withTrace"], kind: "trace", callback: 1, names: [{ arg: 0 }], errors: "recorded" },
-  { sdk: "openai-agents", form: "call", modules: OPENAI_AGENTS, path: ["getOrCreateTrace"], kind: "trace", callback: 0, names: [{ arg: 1, property: "name" }], errors: "recorded" },
+  { sdk: "openai-agents", form: "call", modules: OPENAI_AGENTS, path: ["getOrCreateTrace"], kind: "trace", callback: 0, names: [{ arg: 1, property: "name" }], errors: "recorded", runsAtOnce: true },
   // withCustomSpan(fn, { data: { name } }): `_withSpanFactory` in `tracing/createSpans.mjs` sets the error and ends the span in `finally`.
-  { sdk: "openai-agents", form: "call", modules: OPENAI_AGENTS, path: ["withCustomSpan"], kind: "span", callback: 0, names: [{ callbackName: true }], errors: "recorded" },
+  { sdk: "openai-agents", form: "call", modules: OPENAI_AGENTS, path: ["withCustomSpan"], kind: "span", callback: 0, names: [{ callbackName: true }], errors: "recorded", runsAtOnce: true },
   aiSdkCall("generateText", TEXT_CALLBACKS, true),
   aiSdkCall("streamText", TEXT_CALLBACKS, true),
   aiSdkCall("streamObject", ["onFinish"], false),
@@ -604,3 +606,30 @@ export const VERSIONED_OPENERS: readonly VersionedOpeners[] = [
     verifiedThrough: "2.7.1",
   },
 ];
+
+// --- Program runners (issue 16, require-flush-before-exit's entry shapes) -------------------------------
+// Calls that run their callback at once, in a context of their own, and return what it returns, opening no
+// span: the whole program may be written inside one at top level, and its promise is then the program's.
+//   traceloop.withAssociationProperties({ userId }, async () => { … });   (Traceloop 0.27: context.with)
+//   context.with(ctx, async () => { … });
+export interface RunnerSpec {
+  readonly sdk: SdkId;
+  readonly modules: readonly string[];
+  readonly path: readonly string[];
+  /** The index of the callback that runs. */
+  readonly callback: number;
+}
+
+export const RUNNERS: readonly RunnerSpec[] = [
+  { sdk: "traceloop", modules: TRACELOOP, path: ["withAssociationProperties"], callback: 1 },
+  { sdk: "opentelemetry", modules: OTEL_API, path: ["context", "with"], callback: 1 },
+];
+
+/**
+ * An opener that returns the traced function instead of running it: `traceAgent(fn, opts)`,
+ * `traceable(fn, opts)`, `observe(fn, opts)`, `withSpan(fn, opts)` (their callback is the first argument;
+ * every `call` opener whose callback comes later runs it at once and returns its result).
+ */
+export function returnsTracedFunction(spec: OpenerSpec): boolean {
+  return spec.form === "call" && spec.callback === 0 && spec.runsAtOnce !== true && spec.callbackProperties === undefined;
+}

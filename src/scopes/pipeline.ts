@@ -67,6 +67,16 @@ export function crashIsSafe(delivery: Delivery): boolean {
   return delivery === "self-flushing" || delivery === "none";
 }
 
+/**
+ * What an unhandled rejection does where the delivery is `self-flushing`: Sentry's Node SDKs capture it and keep
+ * the process alive, so the program ends with code 0 (`captured`); the OpenAI Agents SDK's listener flushes and
+ * then calls `process.exit(1)` (`exits-1`). Undefined for the other deliveries: the rejection crashes the process.
+ */
+export function rejectionHandling(model: FileModel): "captured" | "exits-1" | undefined {
+  if (deliveryOf(model) !== "self-flushing") return undefined;
+  return model.initializers().length === 0 && onlySelfFlushingSdks(model) ? "exits-1" : "captured";
+}
+
 function computeDelivery(model: FileModel): Delivery {
   const initializers = model.initializers();
   if (initializers.length === 0) return onlySelfFlushingSdks(model) ? "self-flushing" : "queued";

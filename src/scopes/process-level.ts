@@ -18,12 +18,14 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
 import { enclosingStatementList, isFunction, memberName, skipWrappers, staticString, walk } from "./ast";
-import type { ExitCall, FileModel } from "./model";
+import type { ExitCall, FileModel, TracedScope } from "./model";
 import { resolveCallback } from "./model";
 import { functionBinding, memberUses } from "./members";
 import type { Tracker } from "./globals";
 import { createTracker } from "./globals";
 import { crashIsSafe, deliveryOf, naturalEndIsSafe } from "./pipeline";
+import type { RunnerSpec } from "./catalogue";
+import { RUNNERS, returnsTracedFunction } from "./catalogue";
 
 const { ReferenceTracker } = ASTUtils;
 const CALL = ReferenceTracker.CALL;
@@ -46,14 +48,26 @@ export interface ChainLink {
 }
 
 /**
+ * How the entry call runs the program (issue 16):
+ * - `call`: a same-file function, or anything chained as a promise: `main()`, `(async () => { … })()`;
+ * - `scope`: an opener whose callback is the whole program: `traceloop.withWorkflow(cfg, async () => { … })`;
+ * - `runner`: a catalogue runner that opens no span: `traceloop.withAssociationProperties(props, async () => { … })`;
+ * - `wrapped`: the traced function a wrapper returns, called at once: `traceAgent(main)()`, `traceable(fn)()`;
+ * - `callback`: any other call given an async callback that ends with an awaited flush:
+ *   `run(async () => { …; await sdk.shutdown(); })`. What `run` does with the promise is not known.
+ */
+export type EntryKind = "call" | "scope" | "runner" | "wrapped" | "callback";
+
+/**
  * The top-level call that runs the program: `main()`, `void main()`, `main().catch(...)`,
- * `await main()`, `(async () => { … })()`.
+ * `await main()`, `(async () => { … })()`, and the kinds above.
  */
 export interface Entry {
+  readonly kind: EntryKind;
   readonly statement: TSESTree.ExpressionStatement;
   /** `main()`: the innermost call of the chain. */
   readonly call: TSESTree.CallExpression;
-  /** The same-file function it runs, when there is one. */
+  /** The same-file function it runs (for `scope`, `runner`, `wrapped` and `callback`: the program's callback), when there is one. */
   readonly fn: FunctionNode | undefined;
   readonly links: readonly ChainLink[];
   readonly awaited: boolean;
@@ -85,6 +99,13 @@ export interface ProcessLevel {
    */
   unflushedAt(node: TSESTree.Node): { readonly handler: Handler | undefined } | undefined;
   entryFindings(): readonly EntryFinding[];
+  /**
+   * Entries flushed on both paths whose error handler swallows errors (a top-level `catch`, a `.catch(…)`
+   * link, that neither rethrows, exits nor sets `process.exitCode`), in a file that throws errors carrying an
+   * exit code (`throw Object.assign(new Error(…), { exitCode: 3 })`, no-process-exit's rewrite): the program
+   * that meant to end with that code ends with 0.
+   */
+  exitCodeFindings(): readonly Entry[];
   entries(): readonly Entry[];
   handlerOf(fn: TSESTree.Node): Handler | undefined;
   /**
@@ -191,12 +212,14 @@ function createProcessLevel(model: FileModel): ProcessLevel {
         // `try { … } catch (error) { report(error) }` around everything: the promise never rejects.
         neverRejects:
           body.length > 0 &&
+          // `async () => { process.exit(1); }`: it ends the process before it can reject.
+          (body.every((statement) => exitStatement(statement) !== undefined) ||
           body.every(
             (statement) =>
               statementFlushes(statement) ||
               (statement.type === AST_NODE_TYPES.ReturnStatement && !statement.argument) ||
               (statement.type === AST_NODE_TYPES.TryStatement && !!statement.handler && !statement.handler.body.body.some((s) => s.type === AST_NODE_TYPES.ThrowStatement)),
-          ),
+          )),
         exitsAtEnd: body.some((statement) => exitStatement(statement) !== undefined),
       };
     }
@@ -384,15 +407,71 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     if (expression.type !== AST_NODE_TYPES.CallExpression) return undefined;
     if (flushNodes().has(expression) || initializerNodes().has(expression)) return undefined;
     const callee = skipWrappers(expression.callee);
+    const program = programOf(expression);
     let fn: FunctionNode | undefined;
-    if (isFunction(callee)) fn = callee;
+    let kind: EntryKind = "call";
+    if (program) ({ fn, kind } = program);
+    else if (isFunction(callee)) fn = callee;
     else if (callee.type === AST_NODE_TYPES.Identifier) fn = resolveCallback(sourceCode, callee)?.fn;
     else return undefined;
     if (fn?.generator) return undefined;
     // A same-file async function, or anything whose result is treated as a promise.
     if (!(fn?.async || links.length > 0)) return undefined;
     if (tryStatement && !awaited) tryStatement = undefined;
-    return { statement, call: expression, fn, links, awaited, tryStatement };
+    return { kind, statement, call: expression, fn, links, awaited, tryStatement };
+  }
+
+  /** Context runners of the catalogue, by binding: `withAssociationProperties(…)` → its callback argument. */
+  const runnerCalls = lazy(() => {
+    const found = new Map<TSESTree.Node, TSESTree.Node | undefined>();
+    if (!tracker) return found;
+    const map: Record<string, unknown> = {};
+    RUNNERS.forEach((spec, index) => {
+      for (const module of spec.modules) {
+        let node = (map[module] ??= {}) as Record<string | symbol, unknown>;
+        for (const segment of spec.path) node = (node[segment] ??= {}) as Record<string | symbol, unknown>;
+        node[CALL] = `r${index}`;
+      }
+    });
+    for (const ref of trackEverywhere(tracker, map, false)) {
+      if (ref.node.type === AST_NODE_TYPES.CallExpression) found.set(ref.node, ref.node.arguments[(RUNNERS[Number((ref.info as string).slice(1))] as RunnerSpec).callback]);
+    }
+    return found;
+  });
+  const scopeByAnchor = lazy(() => new Map<TSESTree.Node, TracedScope>(model.scopes().map((scope) => [scope.anchor, scope])));
+
+  /** `x` of `const x = <init>`: the initializer, wrappers skipped. */
+  function constInitializer(identifier: TSESTree.Identifier): TSESTree.Node | undefined {
+    const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || !def.node.init || def.parent?.type !== AST_NODE_TYPES.VariableDeclaration || def.parent.kind !== "const") return undefined;
+    return skipWrappers(def.node.init);
+  }
+
+  /** The program's own function when the entry call runs it through a scope, runner, wrapper or callback (see EntryKind). */
+  function programOf(call: TSESTree.CallExpression): { fn: FunctionNode; kind: EntryKind } | undefined {
+    const scope = scopeByAnchor().get(call);
+    if (scope && !returnsTracedFunction(scope.spec)) return { fn: scope.callback, kind: "scope" };
+    const callee = skipWrappers(call.callee);
+    // `traceAgent(main)()`, or `const agent = traceAgent(main); agent();`
+    const made = callee.type === AST_NODE_TYPES.Identifier ? constInitializer(callee) : callee;
+    const wrapper = made ? scopeByAnchor().get(made) : undefined;
+    if (wrapper && returnsTracedFunction(wrapper.spec)) return { fn: wrapper.callback, kind: "wrapped" };
+    if (runnerCalls().has(call)) {
+      const runner = resolveCallback(sourceCode, runnerCalls().get(call));
+      return runner ? { fn: runner.fn, kind: "runner" } : undefined;
+    }
+    if (scope || wrapper) return undefined;
+    // `run(async () => { …; await sdk.shutdown(); })`: the callback is the program, which says so by flushing last.
+    const callbacks = call.arguments.map((arg) => skipWrappers(arg)).filter(isFunction);
+    const only = callbacks.length === 1 ? callbacks[0] : undefined;
+    if (!only?.async || only.body.type !== AST_NODE_TYPES.BlockStatement) return undefined;
+    // `process.on("SIGTERM", async () => { …; await sdk.shutdown(); })` is an ending handler, judged as one.
+    if (listeners().handlers.has(only) || listeners().exitListeners.has(only)) return undefined;
+    // Something runs before the flush: a throw there skips it.
+    const [first, ...rest] = only.body.body;
+    const last = rest.at(-1);
+    return first && last && statementFlushes(last) && !statementFlushes(first) ? { fn: only, kind: "callback" } : undefined;
   }
 
   const entryFindings = lazy((): EntryFinding[] => {
@@ -403,6 +482,48 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     }
     return result;
   });
+
+  const exitCodeFindings = lazy((): Entry[] => {
+    if (!throwsExitCode()) return [];
+    const reported = new Set(entryFindings().map((finding) => finding.entry));
+    return entries().filter((entry) => !reported.has(entry) && swallowingHandler(entry) !== undefined);
+  });
+
+  /** `throw Object.assign(new Error(…), { exitCode: … })` somewhere in the file. */
+  const throwsExitCode = lazy(() => {
+    if (!sourceCode.text.includes("exitCode")) return false;
+    let found = false;
+    walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+      if (found) return false;
+      if (node.type !== AST_NODE_TYPES.ThrowStatement) return undefined;
+      const thrown = skipWrappers(node.argument);
+      found =
+        thrown.type === AST_NODE_TYPES.CallExpression &&
+        memberName(skipWrappers(thrown.callee)) === "assign" &&
+        thrown.arguments.some(
+          (arg) =>
+            arg.type === AST_NODE_TYPES.ObjectExpression &&
+            arg.properties.some((property) => property.type === AST_NODE_TYPES.Property && !property.computed && property.key.type === AST_NODE_TYPES.Identifier && property.key.name === "exitCode"),
+        );
+      return false;
+    });
+    return found;
+  });
+
+  /** The entry's top-level `catch` clause or `.catch(…)` link that swallows errors. */
+  function swallowingHandler(entry: Entry): TSESTree.CatchClause | ChainLink | undefined {
+    const clause = entry.tryStatement?.handler;
+    if (clause) return endsTheError(clause.body, sourceCode) ? undefined : clause;
+    return entry.links.find((link) => {
+      const [arg] = link.call.arguments;
+      if (link.method !== "catch" || link.call.arguments.length !== 1 || !arg) return false;
+      const resolved = resolveCallback(sourceCode, arg);
+      if (resolved) return !endsTheError(resolved.fn.body, sourceCode);
+      // `.catch(console.error)`, `.catch(logger.warn)`: a function of elsewhere, which logs.
+      const callee = skipWrappers(arg);
+      return callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.object.type === AST_NODE_TYPES.Identifier;
+    });
+  }
 
   interface PathState {
     readonly origin: PromisePath;
@@ -415,10 +536,12 @@ function createProcessLevel(model: FileModel): ProcessLevel {
   /** Runs the entry's two paths through its chain; a path is lost when it ends (exit, crash or natural end) unflushed. */
   function simulateEntry(entry: Entry): { paths: PromisePath[]; exits: ExitCall[] } {
     const base = entry.fn ? functionFlushes(entry.fn) : NO_FLUSH;
+    // A flush inside the scope's (or the wrapper's) callback runs while the program's own span is still open.
+    const inSpan = entry.kind === "scope" || entry.kind === "wrapped";
     const states: PathState[] = [
       // An exit at the end of the entry function is reported on its own, with its own fix.
-      { origin: "success", state: "success", flushed: base.success, done: base.exitsAtEnd, lost: false },
-      { origin: "failure", state: "failure", flushed: base.failure, done: base.neverRejects, lost: false },
+      { origin: "success", state: "success", flushed: base.success && !inSpan, done: base.exitsAtEnd, lost: false },
+      { origin: "failure", state: "failure", flushed: base.failure && !inSpan, done: base.neverRejects, lost: false },
     ];
     const lostExits: ExitCall[] = [];
     const run = (state: PathState, arg: TSESTree.Node | undefined) => {
@@ -468,6 +591,8 @@ function createProcessLevel(model: FileModel): ProcessLevel {
       // unhandled rejection). A simple processor's exports in flight keep a natural end alive; Sentry also survives
       // the crash (./pipeline.ts).
       if (state.state === "success" ? naturalEndIsSafe(delivery) : crashIsSafe(delivery)) continue;
+      // `run(async () => …)`: whether a rejection crashes or ends the program naturally is up to `run`.
+      if (entry.kind === "callback" && entry.links.length === 0 && (naturalEndIsSafe(delivery) || crashIsSafe(delivery))) continue;
       state.lost = true;
     }
     const paths = states.filter((state) => state.lost).map((state) => state.origin);
@@ -575,6 +700,7 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     exitFindings,
     unflushedAt,
     entryFindings,
+    exitCodeFindings,
     entries,
     handlerOf: (fn) => listeners().handlers.get(fn as FunctionNode),
     signalListened(exit) {
@@ -693,4 +819,17 @@ function findListeners(sourceCode: Readonly<TSESLint.SourceCode>, tracker: Track
     if (references.length > 0 && references.every((reference) => registrations.has(reference))) onlyRegistered.add(handler.fn);
   }
   return { handlers, onlyRegistered, exitListeners };
+}
+
+/** An error handler's body rethrows, returns something, ends the process or sets its exit code: it does not swallow the error. */
+export function endsTheError(body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  let ends = false;
+  walk(body, sourceCode.visitorKeys, (node) => {
+    if (node !== body && isFunction(node)) return false;
+    if (node.type === AST_NODE_TYPES.ThrowStatement || (node.type === AST_NODE_TYPES.ReturnStatement && node.argument)) ends = true;
+    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && memberName(node.left) === "exitCode") ends = true;
+    if (node.type === AST_NODE_TYPES.CallExpression && ["exit", "abort", "kill", "reallyExit"].includes(memberName(skipWrappers(node.callee)) ?? "")) ends = true;
+    return !ends;
+  });
+  return ends;
 }

@@ -4704,7 +4704,10 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
 
                 agents.withCustomSpan(async function sync() {
                   throw Object.assign(new Error("process.exit() in span 'sync'"), { exitCode: 0 });
-                }, { data: { name: "sync" } });
+                }, { data: { name: "sync" } }).catch((error) => {
+                  process.exitCode = error?.exitCode ?? 1;
+                  if (error?.exitCode === undefined) console.error(error);
+                });
               `,
               false,
             ),

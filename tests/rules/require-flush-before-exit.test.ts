@@ -23,6 +23,13 @@ const code = dedent.withOptions({ alignValues: true });
 const TRACELOOP = `import * as traceloop from "@traceloop/node-server-sdk";`;
 const TRACELOOP_INIT = `${TRACELOOP}\n\ntraceloop.initialize({ appName: "rag" });`;
 const NODE_SDK = `import { NodeSDK } from "@opentelemetry/sdk-node";\n\nconst sdk = new NodeSDK({});\nsdk.start();`;
+const OTEL_PROVIDER = code`
+  import { BatchSpanProcessor, NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
+  import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+
+  const provider = new NodeTracerProvider({ spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())] });
+  provider.register();
+`;
 
 /** The data of an exit report: "{{exit}}{{where}} ends the process before the {{sdk}} span queue is flushed: await {{flush}} first." */
 function exitData(exit: string, sdk: string, flush: string, where = "") {
@@ -2479,6 +2486,12 @@ describe("require-flush-before-exit: the first suggestion is what `traced-exit f
     ["tla.ts", `${TRACELOOP_INIT}\nasync function main() {}\nawait main();\nprocess.exit(0);\n`],
     ["early.ts", `${NODE_SDK}\nasync function main() { if (!ok()) process.exit(2); }\nmain().catch(() => process.exit(1));\n`],
     ["named.ts", `import { init } from "@sentry/node";\ninit({});\nprocess.on("SIGTERM", () => process.exit(0));\nprocess.on("SIGINT", () => process.exit(1));\n`],
+    // Issue 16's entry shapes.
+    ["runner.ts", `${TRACELOOP_INIT}\ntraceloop.withAssociationProperties({ userId: "u1" }, async () => {\n  await run();\n});\n`],
+    ["wrapped.ts", `import { traceAgent } from "@arizeai/openinference-core";\n${OTEL_PROVIDER}\nasync function main() {\n  await run();\n}\ntraceAgent(main)();\n`],
+    ["callback.ts", `${NODE_SDK}\nrun(async () => {\n  await work();\n  await sdk.shutdown();\n});\n`],
+    ["try-logs.ts", `${TRACELOOP_INIT}\nasync function main() {\n  await run();\n}\ntry {\n  await main();\n} catch (e) {\n  console.error(e);\n}\n`],
+    ["drops-code.ts", `${TRACELOOP_INIT}\nasync function main() {\n  throw Object.assign(new Error("x"), { exitCode: 3 });\n}\nmain().catch(console.error).finally(() => traceloop.forceFlush());\n`],
   ];
   it.each(files)("%s", (name, code) => {
     const result = engine.transform(code, name);
@@ -2540,12 +2553,15 @@ ruleTester.run("require-flush-before-exit: Sentry packages, OpenAI Agents, regis
       await getGlobalTraceProvider().forceFlush();
       process.exit(0);
     `,
-    // @sentry/core's flush before the exit.
+    // @sentry/core's flush before the exit, on both paths (a top-level awaited scope is the program's entry).
     code`
       import { startSpan, flush } from "@sentry/core";
 
-      await startSpan({ name: "job" }, async () => work());
-      await flush(2000);
+      try {
+        await startSpan({ name: "job" }, async () => work());
+      } finally {
+        await flush(2000);
+      }
       process.exit(0);
     `,
     // The AI SDK makes its spans on the global provider: a file that starts none has nothing of its own to flush
@@ -2870,6 +2886,709 @@ ruleTester.run("require-flush-before-exit: Mastra", testedRule, {
                   await mastra.getAgent("weather").generate("hi");
                 }
                 ${fixedChain("main()", "mastra.shutdown()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+  ],
+});
+
+// Issue 16: program shapes other than `main();` that run the whole program, recognised by binding.
+
+ruleTester.run("require-flush-before-exit (issue 16: entry shapes)", testedRule, {
+  valid: [
+    // A local function of the same name is not Traceloop's: no entry (and its callback does not flush last).
+    code`
+      ${TRACELOOP_INIT}
+
+      function withAssociationProperties(props: object, fn: () => Promise<void>) {
+        return fn();
+      }
+      withAssociationProperties({ userId: "u1" }, async () => run());
+    `,
+    // The program inside a runner, flushed on both paths by the chain.
+    code`
+      ${TRACELOOP_INIT}
+
+      traceloop
+        .withAssociationProperties({ userId: "u1" }, async () => run())
+        .catch((error) => {
+          console.error(error);
+          process.exitCode = 1;
+        })
+        .finally(() => traceloop.forceFlush());
+    `,
+    // Each span exported as it ends: a natural end loses nothing, and the rejection is handled.
+    code`
+      ${TRACELOOP}
+
+      traceloop.initialize({ appName: "rag", disableBatch: true });
+      traceloop.withWorkflow({ name: "nightly" }, async () => run()).catch((error) => {
+        console.error(error);
+        process.exitCode = 1;
+      });
+    `,
+    // A wrapper of another module (a local traceAgent) is not OpenInference's.
+    code`
+      ${OTEL_PROVIDER}
+      const traceAgent = (fn: () => Promise<void>) => fn;
+      async function main() {
+        await run();
+      }
+      traceAgent(main)().finally(() => provider.shutdown());
+    `,
+    // The callback flushes in a finally: both paths.
+    code`
+      ${NODE_SDK}
+
+      run(async () => {
+        try {
+          await work();
+        } finally {
+          await sdk.shutdown();
+        }
+      });
+    `,
+    // A signal handler that flushes last is an ending handler, not the program.
+    code`
+      ${NODE_SDK}
+
+      process.on("SIGTERM", async () => {
+        await server.close();
+        await sdk.shutdown();
+      });
+    `,
+    // Spans exported as they end: whether run() lets the rejection crash or end naturally is unknown, so no finding.
+    code`
+      import { NodeTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";
+      import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
+
+      const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new OTLPTraceExporter())] });
+      run(async () => {
+        await work();
+        await provider.shutdown();
+      });
+    `,
+    // A catch that only logs, but no error in this file carries an exit code: ending with 0 is the program's own choice.
+    code`
+      ${TRACELOOP_INIT}
+
+      async function main() {
+        await run();
+      }
+      try {
+        await main();
+      } catch (error) {
+        console.error(error);
+      }
+      await traceloop.forceFlush();
+    `,
+    // The catch keeps the exit code itself.
+    code`
+      ${TRACELOOP_INIT}
+
+      async function main() {
+        throw Object.assign(new Error("no input"), { exitCode: 3 });
+      }
+      try {
+        await main();
+      } catch (error) {
+        console.error(error);
+        process.exitCode = (error as { exitCode?: number }).exitCode ?? 1;
+      }
+      await traceloop.forceFlush();
+    `,
+  ],
+  invalid: [
+    // 1. The whole program inside withAssociationProperties, neither awaited nor caught: the same shape as `main();`.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        traceloop.withAssociationProperties({ userId: "u1" }, async () => {
+          await run();
+        });
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("traceloop.withAssociationProperties()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 5,
+          column: 1,
+          endLine: 7,
+          endColumn: 3,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                traceloop.withAssociationProperties({ userId: "u1" }, async () => {
+                  await run();
+                ${fixedChain("})", "traceloop.forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // … imported by name and renamed; the callback flushes, but only when it succeeds.
+    {
+      code: code`
+        import { initialize, forceFlush, withAssociationProperties as withProps } from "@traceloop/node-server-sdk";
+
+        initialize({ appName: "rag" });
+        withProps({ userId: "u1" }, async () => {
+          await run();
+          await forceFlush();
+        });
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("withProps()", "its failure path", "Traceloop", "forceFlush()"),
+          line: 4,
+          column: 1,
+          endLine: 7,
+          endColumn: 3,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import { initialize, forceFlush, withAssociationProperties as withProps } from "@traceloop/node-server-sdk";
+
+                initialize({ appName: "rag" });
+                withProps({ userId: "u1" }, async () => {
+                  await run();
+                  await forceFlush();
+                ${fixedChain("})", "forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The other with* wrappers: a workflow as the program. Its own flush runs while its span is open, so it does not count.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        traceloop.withWorkflow({ name: "nightly" }, async () => {
+          await run();
+          await traceloop.forceFlush();
+        });
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("traceloop.withWorkflow()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 5,
+          column: 1,
+          endLine: 8,
+          endColumn: 3,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                traceloop.withWorkflow({ name: "nightly" }, async () => {
+                  await run();
+                  await traceloop.forceFlush();
+                ${fixedChain("})", "traceloop.forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // disableBatch: a natural end is fine, the crash of the unhandled rejection is not.
+    {
+      code: code`
+        ${TRACELOOP}
+
+        traceloop.initialize({ appName: "rag", disableBatch: true });
+        traceloop.withWorkflow({ name: "nightly" }, async () => run());
+      `,
+      errors: [
+        {
+          messageId: "entryCrashWithoutFlush",
+          data: { entry: "traceloop.withWorkflow()", sdk: "Traceloop", flush: "traceloop.forceFlush()" },
+          line: 4,
+          column: 1,
+          endLine: 4,
+          endColumn: 63,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP}
+
+                traceloop.initialize({ appName: "rag", disableBatch: true });
+                ${fixedChain("traceloop.withWorkflow({ name: \"nightly\" }, async () => run())", "traceloop.forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // 2. A traced wrapper invoked at once: the function it returns is the traced program (OpenInference).
+    {
+      code: code`
+        import { traceAgent } from "@arizeai/openinference-core";
+        ${OTEL_PROVIDER}
+        async function main() {
+          await run();
+        }
+        traceAgent(main, { name: "agent" })();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("traceAgent(…)()", "either path", "OpenTelemetry", "provider.shutdown()"),
+          line: 10,
+          column: 1,
+          endLine: 10,
+          endColumn: 38,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import { traceAgent } from "@arizeai/openinference-core";
+                ${OTEL_PROVIDER}
+                async function main() {
+                  await run();
+                }
+                ${fixedChain("traceAgent(main, { name: \"agent\" })()", "provider.shutdown()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The wrapper held in a const and awaited at top level.
+    {
+      code: code`
+        import { traceChain } from "@arizeai/openinference-core";
+        ${OTEL_PROVIDER}
+        const pipeline = traceChain(async () => run(), { name: "pipeline" });
+        await pipeline();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("pipeline()", "either path", "OpenTelemetry", "provider.shutdown()"),
+          line: 8,
+          column: 7,
+          endLine: 8,
+          endColumn: 17,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import { traceChain } from "@arizeai/openinference-core";
+                ${OTEL_PROVIDER}
+                const pipeline = traceChain(async () => run(), { name: "pipeline" });
+                try {
+                  await pipeline();
+                } catch (error) {
+                  console.error(error);
+                  process.exitCode = (error as { exitCode?: number })?.exitCode ?? 1;
+                } finally {
+                  await provider.shutdown();
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // LangSmith's traceable, under a NodeSDK; main's own flush runs inside the run's span.
+    {
+      code: code`
+        import { traceable } from "langsmith/traceable";
+        ${NODE_SDK}
+        const main = async () => {
+          await run();
+          await sdk.shutdown();
+        };
+        void traceable(main, { name: "pipeline" })();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("traceable(…)()", "either path", "OpenTelemetry", "sdk.shutdown()"),
+          line: 10,
+          column: 6,
+          endLine: 10,
+          endColumn: 45,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import { traceable } from "langsmith/traceable";
+                ${NODE_SDK}
+                const main = async () => {
+                  await run();
+                  await sdk.shutdown();
+                };
+                ${fixedChain("traceable(main, { name: \"pipeline\" })()", "sdk.shutdown()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // Langfuse's observe, with its span processor.
+    {
+      code: code`
+        import { observe } from "@langfuse/tracing";
+        import { LangfuseSpanProcessor } from "@langfuse/otel";
+
+        const langfuseSpanProcessor = new LangfuseSpanProcessor();
+        observe(async () => run(), { name: "job" })();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("observe(…)()", "either path", "Langfuse", "langfuseSpanProcessor.forceFlush()"),
+          line: 5,
+          column: 1,
+          endLine: 5,
+          endColumn: 46,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                import { observe } from "@langfuse/tracing";
+                import { LangfuseSpanProcessor } from "@langfuse/otel";
+
+                const langfuseSpanProcessor = new LangfuseSpanProcessor();
+                ${fixedChain("observe(async () => run(), { name: \"job\" })()", "langfuseSpanProcessor.forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // 3. run(…) whose callback flushes last: only a throw before the shutdown loses the spans, and the message says so.
+    {
+      code: code`
+        ${NODE_SDK}
+
+        run(async () => {
+          await work();
+          await sdk.shutdown();
+        });
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("run(async () => …)", "its failure path", "OpenTelemetry", "sdk.shutdown()"),
+          line: 6,
+          column: 1,
+          endLine: 9,
+          endColumn: 3,
+          suggestions: [
+            suggestion(
+              "flushInFinally",
+              code`
+                ${NODE_SDK}
+
+                run(async () => {
+                  try {
+                    await work();
+                  } finally {
+                    await sdk.shutdown();
+                  }
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // … also when `run` is a same-file async function: the callback is the program, not run's body.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function run(program: () => Promise<void>) {
+          await program();
+        }
+        run(async () => {
+          const items = await load();
+          console.log(items.length);
+          await traceloop.forceFlush();
+        });
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("run(async () => …)", "its failure path", "Traceloop", "traceloop.forceFlush()"),
+          line: 8,
+          column: 1,
+          endLine: 12,
+          endColumn: 3,
+          suggestions: [
+            suggestion(
+              "flushInFinally",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function run(program: () => Promise<void>) {
+                  await program();
+                }
+                run(async () => {
+                  try {
+                    const items = await load();
+                    console.log(items.length);
+                  } finally {
+                    await traceloop.forceFlush();
+                  }
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // main() flushing only on success, not caught: the failure path only.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {
+          await run();
+          await traceloop.forceFlush();
+        }
+        main();
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "its failure path", "Traceloop", "traceloop.forceFlush()"),
+          line: 9,
+          column: 1,
+          endLine: 9,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {
+                  await run();
+                  await traceloop.forceFlush();
+                }
+                ${fixedChain("main()", "traceloop.forceFlush()")}
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A top-level catch that only logs: the fix adds the flush and keeps an error's exit code.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {
+          await run();
+        }
+        try {
+          await main();
+        } catch (e) {
+          console.error(e);
+        }
+      `,
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: entryData("main()", "either path", "Traceloop", "traceloop.forceFlush()"),
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 15,
+          suggestions: [
+            suggestion(
+              "flushAtEntry",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {
+                  await run();
+                }
+                try {
+                  await main();
+                } catch (e) {
+                  if ((e as { exitCode?: number })?.exitCode !== undefined) {
+                    process.exitCode = (e as { exitCode?: number })?.exitCode;
+                  } else {
+                    console.error(e);
+                  }
+                } finally {
+                  await traceloop.forceFlush();
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // Flushed after the try, but an error carrying an exit code (no-process-exit's rewrite) ends in a catch that only logs.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {
+          if (!process.env.INPUT) throw Object.assign(new Error("no input"), { exitCode: 3 });
+        }
+        try {
+          await main();
+        } catch (e) {
+          console.error(e);
+        }
+        await traceloop.forceFlush();
+      `,
+      errors: [
+        {
+          messageId: "entryDropsExitCode",
+          data: { entry: "main()" },
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 15,
+          suggestions: [
+            suggestion(
+              "keepExitCode",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {
+                  if (!process.env.INPUT) throw Object.assign(new Error("no input"), { exitCode: 3 });
+                }
+                try {
+                  await main();
+                } catch (e) {
+                  if ((e as { exitCode?: number })?.exitCode !== undefined) {
+                    process.exitCode = (e as { exitCode?: number })?.exitCode;
+                  } else {
+                    console.error(e);
+                  }
+                }
+                await traceloop.forceFlush();
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A catch without a parameter gets one to read the code from; a JavaScript module reads it without a cast.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {
+          throw Object.assign(new Error("no input"), { exitCode: 3 });
+        }
+        try {
+          await main();
+        } catch {
+          console.log("failed");
+        } finally {
+          await traceloop.forceFlush();
+        }
+      `,
+      filename: "main.mjs",
+      errors: [
+        {
+          messageId: "entryDropsExitCode",
+          data: { entry: "main()" },
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 15,
+          suggestions: [
+            suggestion(
+              "keepExitCode",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {
+                  throw Object.assign(new Error("no input"), { exitCode: 3 });
+                }
+                try {
+                  await main();
+                } catch (error) {
+                  if (error?.exitCode !== undefined) {
+                    process.exitCode = error?.exitCode;
+                  } else {
+                    console.log("failed");
+                  }
+                } finally {
+                  await traceloop.forceFlush();
+                }
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The same with `.catch(console.error)` in a chain that flushes.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {
+          if (!process.env.INPUT) throw Object.assign(new Error("no input"), { exitCode: 3 });
+        }
+        main().catch(console.error).finally(() => traceloop.forceFlush());
+      `,
+      errors: [
+        {
+          messageId: "entryDropsExitCode",
+          data: { entry: "main()" },
+          line: 8,
+          column: 1,
+          endLine: 8,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "keepExitCode",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {
+                  if (!process.env.INPUT) throw Object.assign(new Error("no input"), { exitCode: 3 });
+                }
+                main()
+                  .catch((error) => {
+                    if (error?.exitCode !== undefined) {
+                      process.exitCode = error?.exitCode;
+                      return;
+                    }
+                    console.error(error);
+                  })
+                  .finally(() => traceloop.forceFlush());
               `,
             ),
           ],
