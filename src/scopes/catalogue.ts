@@ -184,7 +184,7 @@ const LANGFUSE = ["@langfuse/tracing"] as const;
  * The `@sentry/*` packages whose `init()` is `@sentry/node`'s (`nodeInit`, `initNodeSdk`, `initWithoutDefaultIntegrations`
  * in their `sdk.ts`), or is it: the Node transport and the rejection handler of the `self-flushing` delivery.
  */
-const SENTRY_NODE_INIT = [
+export const SENTRY_NODE_INIT = [
   "@sentry/node",
   "@sentry/node-core",
   "@sentry/aws-serverless",

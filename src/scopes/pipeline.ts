@@ -30,10 +30,10 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import { propertyNode, resolveConst } from "./ast";
+import { propertyNode, resolveConst, walk } from "./ast";
 import { createTracker } from "./globals";
 import type { FileModel, InitializerCall } from "./model";
-import { SELF_FLUSHING_SDKS } from "./catalogue";
+import { SELF_FLUSHING_SDKS, SENTRY_NODE_INIT, type SdkId } from "./catalogue";
 
 export type Delivery = "queued" | "on-end" | "drains-at-end" | "self-flushing" | "none";
 
@@ -74,7 +74,8 @@ export function crashIsSafe(delivery: Delivery): boolean {
  */
 export function rejectionHandling(model: FileModel): "captured" | "exits-1" | undefined {
   if (deliveryOf(model) !== "self-flushing") return undefined;
-  return model.initializers().length === 0 && onlySelfFlushingSdks(model) ? "exits-1" : "captured";
+  const sdks = tracedSdks(model);
+  return model.initializers().length === 0 && sdks.length > 0 && sdks.every((sdk) => SELF_FLUSHING_SDKS.includes(sdk)) ? "exits-1" : "captured";
 }
 
 function computeDelivery(model: FileModel): Delivery {
@@ -85,13 +86,38 @@ function computeDelivery(model: FileModel): Delivery {
   return ORDER.find((delivery) => each.includes(delivery)) ?? "queued";
 }
 
+/** The SDKs the file traces with: its scopes' and its flush calls'. */
+function tracedSdks(model: FileModel): SdkId[] {
+  return [...model.scopes().map((scope) => scope.spec.sdk), ...model.flushes().flatMap((flush) => (flush.spec.form === "call" ? [flush.spec.sdk] : []))];
+}
+
 /**
- * With no initializer in the file, the SDKs it traces with: when all of them flush on their own without one
- * (the OpenAI Agents SDK's trace provider), nothing but an exit loses their spans.
+ * With no initializer in the file, the SDKs it traces with: when all of them flush on their own whatever module
+ * sets them up, nothing but an exit loses their spans. That is the OpenAI Agents SDK's trace provider (no set-up
+ * at all), and Sentry when the file takes Sentry's API only from its Node SDKs: whichever module calls `init()`
+ * (Sentry's documented `instrument.js`, imported first), it is a Node SDK's, which self-flushes.
  */
 function onlySelfFlushingSdks(model: FileModel): boolean {
-  const sdks = [...model.scopes().map((scope) => scope.spec.sdk), ...model.flushes().flatMap((flush) => (flush.spec.form === "call" ? [flush.spec.sdk] : []))];
-  return sdks.length > 0 && sdks.every((sdk) => SELF_FLUSHING_SDKS.includes(sdk));
+  const sdks = tracedSdks(model);
+  let sentryFromNode: boolean | undefined;
+  const sentryNodeOnly = () => (sentryFromNode ??= sentryImportedFromNodeOnly(model.sourceCode));
+  return sdks.length > 0 && sdks.every((sdk) => SELF_FLUSHING_SDKS.includes(sdk) || (sdk === "sentry" && sentryNodeOnly()));
+}
+
+/** Every `@sentry/*` module the file imports or requires is one of the Node SDKs (and there is one). */
+function sentryImportedFromNodeOnly(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const modules: string[] = [];
+  walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+    const source =
+      node.type === AST_NODE_TYPES.ImportDeclaration
+        ? node.source.value
+        : node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === "require" && node.arguments[0]?.type === AST_NODE_TYPES.Literal
+          ? node.arguments[0].value
+          : undefined;
+    if (typeof source === "string" && source.startsWith("@sentry/")) modules.push(source);
+    return true;
+  });
+  return modules.length > 0 && modules.every((module) => (SENTRY_NODE_INIT as readonly string[]).includes(module));
 }
 
 function lazyBuilt(sourceCode: Readonly<TSESLint.SourceCode>): () => Map<TSESTree.Node, Built> {

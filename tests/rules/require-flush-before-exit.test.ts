@@ -2553,6 +2553,25 @@ ruleTester.run("require-flush-before-exit: Sentry packages, OpenAI Agents, regis
       await getGlobalTraceProvider().forceFlush();
       process.exit(0);
     `,
+    // Sentry's documented set-up: init() in instrument.js, imported first. The file takes Sentry's API from its
+    // Node SDK only, so whichever module calls init(), the spans self-flush (Spotlight's CLI, dist/run.js).
+    code`
+      import { startSpan } from "@sentry/node";
+      import "./instrument.js";
+
+      startSpan({ name: "CLI", op: "cli" }, async () => {
+        await startSpan({ name: "Setup" }, async () => main());
+      });
+    `,
+    code`
+      const Sentry = require("@sentry/nextjs");
+      require("./instrument");
+
+      async function main() {
+        await Sentry.startSpan({ name: "nightly" }, async () => work());
+      }
+      main();
+    `,
     // @sentry/core's flush before the exit, on both paths (a top-level awaited scope is the program's entry).
     code`
       import { startSpan, flush } from "@sentry/core";
@@ -2660,12 +2679,12 @@ ruleTester.run("require-flush-before-exit: Sentry packages, OpenAI Agents, regis
       ],
       output: null,
     },
-    // @sentry/bun sends with fetch: nothing proves its natural end keeps the transaction, so the entry flushes.
-    {
+    // @sentry/bun sends with fetch: nothing proves its natural end keeps the transaction, so the entry flushes;
+    // also with init() in another module: @sentry/bun's API means @sentry/bun's client.
+    ...["Sentry.init({ dsn: process.env.SENTRY_DSN });", 'import "./instrument.js";'].map((setUp) => ({
       code: code`
         import * as Sentry from "@sentry/bun";
-
-        Sentry.init({ dsn: process.env.SENTRY_DSN });
+        ${setUp}
         async function main() {
           await Sentry.startSpan({ name: "nightly" }, async () => work());
         }
@@ -2673,19 +2692,18 @@ ruleTester.run("require-flush-before-exit: Sentry packages, OpenAI Agents, regis
       `,
       errors: [
         {
-          messageId: "entryWithoutFlush",
+          messageId: "entryWithoutFlush" as const,
           data: entryData("main()", "either path", "Sentry", "Sentry.flush()"),
-          line: 7,
+          line: 6,
           column: 1,
-          endLine: 7,
+          endLine: 6,
           endColumn: 7,
           suggestions: [
             suggestion(
               "flushAtEntry",
               code`
                 import * as Sentry from "@sentry/bun";
-
-                Sentry.init({ dsn: process.env.SENTRY_DSN });
+                ${setUp}
                 async function main() {
                   await Sentry.startSpan({ name: "nightly" }, async () => work());
                 }
@@ -2696,7 +2714,7 @@ ruleTester.run("require-flush-before-exit: Sentry packages, OpenAI Agents, regis
         },
       ],
       output: null,
-    },
+    })),
     // registerOTel() batches and returns no provider: the AI SDK's spans are queued, and the flush can only be named.
     {
       code: code`
