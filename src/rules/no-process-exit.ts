@@ -12,6 +12,8 @@ import { getProcessLevel } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { scopeRecordsErrors } from "../fixes/span-helper";
+import { manualSpanLostByExit } from "../fixes/manual-span";
+import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
 export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "returnInstead";
@@ -63,7 +65,14 @@ export default createRule<Options, MessageId>({
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.
-          if (!reach || level.signalListened(exit)) continue;
+          if (level.signalListened(exit)) continue;
+          if (!reach) {
+            // Between `const span = tracer.startSpan()` and `span.end()`: the end (and every `finally`) never runs.
+            // No rewrite: a throw would travel through callers that nothing here says handle it.
+            const span = manualSpanLostByExit(model.manualSpans(), exit.node, context.sourceCode);
+            if (span) context.report({ node: exit.node, messageId: "exitInScope", data: { exit: describeExit(exit), where: describeManualSpan(span, context.sourceCode) } });
+            continue;
+          }
           const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);
           const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach);
           const recorded = [reach.scope, ...reach.outer].some((scope) => !scopeRecordsErrors(scope, context.sourceCode));

@@ -61,6 +61,8 @@ function wordsOf(catalogue: Catalogue): Words {
     }
     for (const group of groups) add(openers, group);
   }
+  // A span started by hand is a scope too: `import { trace } from "@opentelemetry/api"` + `startSpan`.
+  for (const spec of catalogue.manualSpans) for (const module of spec.modules) add(openers, [module, spec.path[0] as string]);
   for (const init of catalogue.initializers) for (const module of init.modules) add(others, [module, init.path[0] as string]);
   for (const flush of catalogue.flushes) {
     if (flush.form === "call") for (const module of flush.modules) add(others, [module, flush.path[0] as string]);
