@@ -97,12 +97,13 @@ export function wrapBodyInTry(
 }
 
 /**
- * The statements `first` … `last` of one list as `try { … } catch (<param>) { <handler> }`, re-indented one
- * step; what is around them (comments before `first`, the rest of the line after `last`) stays where it is.
+ * The text from `from` (the first statement of a list, or a comment on its own line above it) to the end of
+ * the list's `last` statement as `try { … } catch (<param>) { <handler> }`, re-indented one step; the rest of
+ * the line after `last` stays where it is.
  */
 export function wrapStatementsInTry(
   sourceCode: Readonly<TSESLint.SourceCode>,
-  first: TSESTree.Node,
+  from: number,
   last: TSESTree.Node,
   param: string,
   handler: string,
@@ -110,9 +111,9 @@ export function wrapStatementsInTry(
 ): Edit {
   const text = sourceCode.text;
   const unit = indentUnit(text);
-  const indent = indentAt(text, first.range[0]);
-  const [from, to] = [first.range[0], last.range[1]];
-  const container = first.parent ?? first;
+  const indent = indentAt(text, from);
+  const to = last.range[1];
+  const container = last.parent ?? last;
   const shifted: Edit[] = linesToShift(sourceCode, container, from, to, []).map((start) => ({ range: [start, start], text: unit }));
   const content = applyEdits(text.slice(from, to), from, shifted);
   const replacement = `try {${eol}${indent}${unit}${content}${eol}${indent}} catch (${param}) {${eol}${indent}${unit}${handler}${eol}${indent}}`;

@@ -282,7 +282,8 @@ export function underlineOf(node: TSESTree.Node): TSESTree.Node {
  * so statements after the success end that throw change nothing. `undefined` when no such rewrite is safe:
  * the SDK's spans are not OpenTelemetry spans (dd-trace, Sentry's types), the start is not a statement of
  * a block, an unguarded call is outside the statements that would move, or a name they declare is used
- * outside them (it would leave its scope), or they hold an `import`/`export`.
+ * outside them (it would leave its scope), they hold an `import`/`export`, or a `catch` among them records
+ * on the span already.
  */
 export function recordManualSpanFix(
   span: ManualSpan,
@@ -311,10 +312,26 @@ export function recordManualSpanFix(
     sourceCode.getDeclaredVariables(statement).some((variable) => variable.references.some((reference) => reference.identifier.range[0] < from || reference.identifier.range[1] > to)),
   );
   if (leaks) return undefined;
+  // A catch in there that records on the span already: the new catch would record the same error twice.
+  if (recordsInACatch(rest, span, sourceCode)) return undefined;
   const param = span.variable.name === "error" ? "caught" : "error";
   return (fixer) => {
     const eol = fileFlavour(sourceCode, filename).eol;
-    const edit: Edit = wrapStatementsInTry(sourceCode, first, last, param, `throw ${HELPER_END}(${param}, ${spanExpression});`, eol);
+    // Comments on their own lines between the start and the first statement go in with it (they describe it).
+    const comments = sourceCode.getCommentsBefore(first as TSESTree.Statement).filter((comment) => comment.loc.start.line > span.statement.loc.end.line);
+    const edit: Edit = wrapStatementsInTry(sourceCode, comments[0]?.range[0] ?? first.range[0], last, param, `throw ${HELPER_END}(${param}, ${spanExpression});`, eol);
     return [toFix(edit), ...ensureSpanHelpers(fixer, sourceCode, filename)];
   };
+}
+
+function recordsInACatch(statements: readonly TSESTree.Node[], span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  return statements.some((statement) => {
+    let found = false;
+    walk(statement, sourceCode.visitorKeys, (node) => {
+      if (found) return false;
+      found = node.type === AST_NODE_TYPES.Identifier && insideCatch(node, span.owner) && methodCallOn(node)?.method === "recordException" && span.variable.references.some((reference) => reference.identifier === node);
+      return !found;
+    });
+    return found;
+  });
 }
