@@ -35,6 +35,40 @@ function notEnded(span: string, end: string, operation: string, at: [line: numbe
   };
 }
 
+/** A CommonJS file with a tracer kept in a class field and one used inline. */
+const STORE = dedent`
+  const api = require("@opentelemetry/api");
+  class Store {
+    tracer = api.trace.getTracer("store");
+    async get(key) {
+      const span = this.tracer.startSpan("get");
+      const value = await this.db.get(key);
+      span.end();
+      return value;
+    }
+  }
+  async function ping() {
+    const span = api.trace.getTracer("ping").startSpan("ping");
+    send();
+    span.end();
+  }
+  module.exports = { Store, ping };
+`;
+
+/** STORE after the suggestion for the span `which`: the rest of its block in try/catch, the helpers required. */
+function storeFixed(which: "get" | "ping"): string {
+  const fixed = {
+    get: STORE.replace(
+      "    const value = await this.db.get(key);\n    span.end();\n    return value;",
+      "    try {\n      const value = await this.db.get(key);\n      span.end();\n      return value;\n    } catch (error) {\n      throw endSpanWithError(error, span);\n    }",
+    ),
+    ping: STORE.replace("  send();\n  span.end();", "  try {\n    send();\n    span.end();\n  } catch (error) {\n    throw endSpanWithError(error, span);\n  }"),
+  }[which];
+  if (fixed === STORE) throw new Error(`storeFixed(${which}): nothing replaced`);
+  const [head, ...rest] = fixed.split("\n");
+  return withHelpers(`${head}\nconst { SpanStatusCode, trace } = require("@opentelemetry/api");`, rest.join("\n"));
+}
+
 ruleTester.run("require-span-error-recording: spans started by hand", testedSpanRule, {
   valid: [
     // Ended in a finally: every path ends the span.
@@ -145,6 +179,15 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
       export function record(recorder, tracer: Tracer) {
         const entry = recorder.startSpan("entry");
         entry.write(tracer);
+      }
+    `,
+    // \`trace\` is a parameter here, not @opentelemetry/api's export, and the file names no tracing module.
+    dedent`
+      export async function measure(trace) {
+        const tracer = trace.getTracer("x");
+        const span = tracer.startSpan("y");
+        await work();
+        span.end();
       }
     `,
     // dd-trace's span ended in a finally with finish().
@@ -329,6 +372,55 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
                   return output;
                 } catch (error) {
                   throw endSpanWithError(error, generation.otelSpan);
+                }
+              }
+            `,
+          ),
+        ),
+      ],
+    },
+    // Tracers by binding: a class field read as `this.tracer`, an inline getTracer(), through CommonJS.
+    {
+      code: STORE,
+      errors: [
+        notEnded("Span 'get' started by this.tracer.startSpan()", "span.end", "await this.db.get(key)", [6, 19, 41], storeFixed("get")),
+        notEnded('Span \'ping\' started by api.trace.getTracer("ping").startSpan()', "span.end", "send()", [13, 3, 7], storeFixed("ping")),
+      ],
+    },
+    // A span kept in a `let` declared earlier and assigned in a nested block.
+    {
+      code: dedent`
+        ${OTEL}
+        ${TRACER}
+        export async function poll(ready) {
+          let span;
+          if (ready) {
+            span = tracer.startSpan("poll");
+            await tick();
+            span.end();
+          }
+        }
+      `,
+      errors: [
+        notEnded(
+          "Span 'poll' started by tracer.startSpan()",
+          "span.end",
+          "await tick()",
+          [7, 5, 17],
+          withHelpers(
+            OTEL_WITH_STATUS,
+            dedent`
+              ${TRACER}
+              export async function poll(ready) {
+                let span;
+                if (ready) {
+                  span = tracer.startSpan("poll");
+                  try {
+                    await tick();
+                    span.end();
+                  } catch (error) {
+                    throw endSpanWithError(error, span);
+                  }
                 }
               }
             `,
