@@ -154,6 +154,14 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
         }
       }
     `,
+    // A context callback that ends no span leaves it to whoever started it (here a caller): nothing to judge here.
+    dedent`
+      import { context, trace } from "@opentelemetry/api";
+      export function inSpan(span, work) {
+        return context.with(trace.setSpan(context.active(), span), () => work());
+      }
+      export const bound = (span, work) => context.bind(trace.setSpan(context.active(), span), work);
+    `,
     // trace.wrapSpanContext() makes a non-recording span that is never exported: nothing to lose.
     dedent`
       ${OTEL}
@@ -426,6 +434,47 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
             `,
           ),
         ),
+      ],
+    },
+    // context.with(ctx, fn) with ctx a const holding trace.setSpan(…): a callback that ends the span on success
+    // only is judged as before, through the const.
+    {
+      code: dedent`
+        import { context, trace } from "@opentelemetry/api";
+        export function run(span) {
+          const ctx = trace.setSpan(context.active(), span);
+          return context.with(ctx, async () => {
+            await work();
+            span.end();
+          });
+        }
+      `,
+      errors: [
+        {
+          messageId: "spanNotEndedOnError" as const,
+          data: { scope: "A span", why: "is ended by its callback on the success path only" },
+          line: 4,
+          column: 10,
+          endLine: 4,
+          endColumn: 22,
+          suggestions: [
+            {
+              messageId: "wrapCallback" as const,
+              output: withHelpers(
+                'import { context, trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  export function run(span) {
+                    const ctx = trace.setSpan(context.active(), span);
+                    return context.with(ctx, recordSpanErrors(async () => {
+                      await work();
+                      span.end();
+                    }));
+                  }
+                `,
+              ),
+            },
+          ],
+        },
       ],
     },
     // A name declared after the start is used before it (a hoisted function): moving it into a try would take
