@@ -15,7 +15,7 @@ import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpan } from "../scopes/manual-spans";
 import { methodCallOn, ownerOf } from "../scopes/manual-spans";
 import { resolveCallback } from "../scopes/model";
-import { enclosingStatementList, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
+import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { toFix, wrapStatementsInTry } from "./edits";
 import { fileFlavour } from "./imports";
@@ -170,13 +170,63 @@ function exitLosesManualSpan(span: ManualSpan, verdict: ManualSpanVerdict, node:
   const end = verdict.successEnd;
   if (!verdict.ownedHere || !end || ownerOf(node) !== span.owner) return false;
   if (node.range[0] <= span.statement.range[1] || node.range[1] > end.range[0]) return false;
+  return !endedBefore(node, span, endStatementsOf(span));
+}
+
+/** How many same-file calls deep an exit is looked for from between a span's start and its end. */
+const EXIT_HOPS = 3;
+
+/**
+ * Exits in same-file functions called between a span's start and its end (directly, or up to three calls
+ * deep), each with the names of the functions on the way, outermost first:
+ *
+ *   const span = tracer.startSpan("load");
+ *   requireConfig();          // function requireConfig() { if (!ok) process.exit(1); }
+ *   span.end();
+ *
+ * The first span (in source order) that reaches an exit names it. Only the called functions' own bodies
+ * count, as between the start and the end: a callback they register runs later, if ever.
+ */
+export function exitsReachedFromManualSpans(
+  spans: readonly ManualSpan[],
+  exits: ReadonlySet<TSESTree.Node>,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): Map<TSESTree.Node, { span: ManualSpan; via: string[] }> {
+  const found = new Map<TSESTree.Node, { span: ManualSpan; via: string[] }>();
+  if (exits.size === 0) return found;
+  for (const span of spans) {
+    const verdict = judgeManualSpan(span, sourceCode);
+    const end = verdict.successEnd;
+    if (!verdict.ownedHere || !end) continue;
+    const ends = endStatementsOf(span);
+    const searched = new Set<TSESTree.Node>();
+    const search = (root: TSESTree.Node, via: string[], inRegion: boolean) => {
+      ownNodes(root, sourceCode, (node) => {
+        if (inRegion && (node.range[0] <= span.statement.range[1] || node.range[1] > end.range[0] || endedBefore(node, span, ends))) return;
+        if (!inRegion && exits.has(node) && !found.has(node)) found.set(node, { span, via });
+        if (node.type !== AST_NODE_TYPES.CallExpression || via.length >= EXIT_HOPS) return;
+        const callee = skipWrappers(node.callee);
+        if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return;
+        const called = resolveCallback(sourceCode, callee)?.fn;
+        if (!called || searched.has(called)) return;
+        searched.add(called);
+        search(called.body, [...via, functionName(called) ?? "(anonymous)"], false);
+      });
+    };
+    search(bodyOf(span.owner), [], true);
+  }
+  return found;
+}
+
+/** The `span.end()` statements of a span (its end method, as a whole statement). */
+function endStatementsOf(span: ManualSpan): Set<TSESTree.Node> {
   const ends = new Set<TSESTree.Node>();
   for (const reference of span.variable.references) {
     const method = methodCallOn(reference.identifier);
     const statement = method?.method === span.spec.end ? outermost(method.call).parent : undefined;
     if (statement?.type === AST_NODE_TYPES.ExpressionStatement) ends.add(statement);
   }
-  return !endedBefore(node, span, ends);
+  return ends;
 }
 
 function insideCatch(node: TSESTree.Node, owner: ManualSpan["owner"]): boolean {

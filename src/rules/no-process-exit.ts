@@ -12,7 +12,7 @@ import { getProcessLevel } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { scopeRecordsErrors } from "../fixes/span-helper";
-import { manualSpanLostByExit } from "../fixes/manual-span";
+import { exitsReachedFromManualSpans, manualSpanLostByExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
@@ -20,6 +20,11 @@ export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "re
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
+
+function lazyValue<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
 
 export function describeExit(exit: ExitCall): string {
   return exit.method === "kill" ? "process.kill(process.pid)" : `process.${exit.method}()`;
@@ -62,6 +67,8 @@ export default createRule<Options, MessageId>({
           context.report({ node: call.callee, messageId: "exitInOtherFile", data: { callee, exit, location, via, where: describeReach(reach) } });
         }
         const level = getProcessLevel(model);
+        // Exits in same-file functions called between a span's start and its end, found once for the file.
+        const viaManualSpans = lazyValue(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.
@@ -70,7 +77,11 @@ export default createRule<Options, MessageId>({
             // Between `const span = tracer.startSpan()` and `span.end()`: the end (and every `finally`) never runs.
             // No rewrite: a throw would travel through callers that nothing here says handle it.
             const span = manualSpanLostByExit(model.manualSpans(), exit.node, context.sourceCode);
-            if (span) context.report({ node: exit.node, messageId: "exitInScope", data: { exit: describeExit(exit), where: describeManualSpan(span, context.sourceCode) } });
+            const reached = span ? { span, via: [] } : model.manualSpans().length > 0 ? viaManualSpans().get(exit.node) : undefined;
+            if (reached) {
+              const via = reached.via.length > 0 ? ` (via ${reached.via.map((name) => `${name}()`).join(" → ")})` : "";
+              context.report({ node: exit.node, messageId: "exitInScope", data: { exit: describeExit(exit), where: `${describeManualSpan(reached.span, context.sourceCode)}${via}` } });
+            }
             continue;
           }
           const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);

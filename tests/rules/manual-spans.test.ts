@@ -606,6 +606,27 @@ ruleTester.run("no-process-exit: spans started by hand, context.with(ctx) and co
       `,
       errors: [exitLoses("span 'load' started by tracer.startSpan()", 7, 5, 15)],
     },
+    // In a same-file function called between the start and the end, two calls deep; the same function called
+    // after the end loses nothing, and the exit is reported once.
+    {
+      code: dedent`
+        ${OTEL}
+        ${TRACER}
+        function requireConfig(ok) {
+          if (!ok) process.exit(1);
+        }
+        function load(ok) {
+          requireConfig(ok);
+        }
+        export function run(ok) {
+          const span = tracer.startSpan("run");
+          load(ok);
+          span.end();
+          load(true);
+        }
+      `,
+      errors: [exitLoses("span 'run' started by tracer.startSpan() (via load() → requireConfig())", 4, 12, 15)],
+    },
     // process.exit() skips every finally: the finally's span.end() does not save the span.
     {
       code: dedent`
