@@ -237,6 +237,8 @@ export interface ManualSpanSpec {
   readonly names: readonly NameSource[];
   /** The method that ends the span. */
   readonly end: string;
+  /** A method of the span that starts a child of the same kind (Langfuse's `observation.startObservation(…)`). */
+  readonly childMethod?: string;
   /**
    * How the rewrite reaches an OpenTelemetry span to record on: the span itself (`"self"`) or one of its
    * properties (Langfuse's `observation.otelSpan`). Absent: no rewrite (dd-trace spans are not OpenTelemetry
@@ -266,5 +268,5 @@ export const MANUAL_SPANS: readonly ManualSpanSpec[] = [
   { sdk: "sentry", kind: "span", form: "call", modules: SENTRY, path: ["startInactiveSpan"], names: configName, end: "end" },
   // startObservation(name, attributes?, { asType }?) of @langfuse/tracing 5: a LangfuseSpan/Generation/…
   // whose end() ends its `otelSpan`.
-  { sdk: "langfuse", kind: "observation", form: "call", modules: LANGFUSE, path: ["startObservation"], names: [{ arg: 0 }], end: "end", otelSpan: "otelSpan" },
+  { sdk: "langfuse", kind: "observation", form: "call", modules: LANGFUSE, path: ["startObservation"], names: [{ arg: 0 }], end: "end", otelSpan: "otelSpan", childMethod: "startObservation" },
 ];

@@ -212,13 +212,24 @@ export function findManualSpans(sourceCode: Readonly<TSESLint.SourceCode>, catal
   }
 
   const spans: ManualSpan[] = [];
-  for (const [call, { spec, byShape }] of starts) {
+  const add = (call: TSESTree.CallExpression, spec: ManualSpanSpec, byShape: boolean) => {
     const stored = storedIn(sourceCode, call);
-    if (!stored) continue;
+    if (!stored) return;
     const owner = ownerOf(call);
-    if (byShape && !endedInOwner(stored.variable, spec, owner)) continue;
-    spans.push({ spec, call, variable: stored.variable, statement: stored.statement, owner, name: nameOf(spec, call), byShape });
-  }
+    if (byShape && !endedInOwner(stored.variable, spec, owner)) return;
+    const span = { spec, call, variable: stored.variable, statement: stored.statement, owner, name: nameOf(spec, call), byShape };
+    spans.push(span);
+    // const child = observation.startObservation("retrieve"): a child span, started from this one.
+    if (spec.childMethod === undefined) return;
+    for (const reference of stored.variable.references) {
+      const child = methodCallOn(reference.identifier);
+      if (child?.method === spec.childMethod && !starts.has(child.call)) {
+        starts.set(child.call, { spec, byShape: false });
+        add(child.call, spec, false);
+      }
+    }
+  };
+  for (const [call, { spec, byShape }] of [...starts]) add(call, spec, byShape);
   return spans.sort((a, b) => a.call.range[0] - b.call.range[0]);
 }
 

@@ -69,6 +69,24 @@ function storeFixed(which: "get" | "ping"): string {
   return withHelpers(`${head}\nconst { SpanStatusCode, trace } = require("@opentelemetry/api");`, rest.join("\n"));
 }
 
+/** The Langfuse `rag` case after the suggestion for `which`: the statements after its start in a try recording on it. */
+function ragFixed(which: "root" | "retrieval"): string {
+  const body = [
+    ...(which === "root" ? ['  const retrieval = root.startObservation("retrieve");'] : []),
+    "  const docs = await search(question);",
+    "  retrieval.end();",
+    "  root.end();",
+    "  return docs;",
+  ].map((line) => `  ${line}`);
+  const head = [
+    "export async function rag(question) {",
+    '  const root = startObservation("rag");',
+    ...(which === "retrieval" ? ['  const retrieval = root.startObservation("retrieve");'] : []),
+  ];
+  const code = [...head, "  try {", ...body, "  } catch (error) {", `    throw endSpanWithError(error, ${which}.otelSpan);`, "  }", "}"].join("\n");
+  return withHelpers(`import { startObservation } from "@langfuse/tracing";\n${OTEL_IMPORT}`, code);
+}
+
 ruleTester.run("require-span-error-recording: spans started by hand", testedSpanRule, {
   valid: [
     // Ended in a finally: every path ends the span.
@@ -475,6 +493,25 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
             },
           ],
         },
+      ],
+    },
+    // A child observation started from a Langfuse observation (\`parent.startObservation\`) is a span started by
+    // hand too: both are reported at the await that skips their ends.
+    {
+      code: dedent`
+        import { startObservation } from "@langfuse/tracing";
+        export async function rag(question) {
+          const root = startObservation("rag");
+          const retrieval = root.startObservation("retrieve");
+          const docs = await search(question);
+          retrieval.end();
+          root.end();
+          return docs;
+        }
+      `,
+      errors: [
+        notEnded("Observation 'rag' started by startObservation()", "root.end", "await search(question)", [5, 16, 38], ragFixed("root")),
+        notEnded("Observation 'retrieve' started by root.startObservation()", "retrieval.end", "await search(question)", [5, 16, 38], ragFixed("retrieval")),
       ],
     },
     // A name declared after the start is used before it (a hoisted function): moving it into a try would take
