@@ -227,6 +227,11 @@ export interface ManualSpanSpec {
   readonly modules: readonly string[];
   readonly path: readonly string[];
   readonly tracerPaths?: readonly (readonly string[])[];
+  /**
+   * Tracer providers whose `getTracer()` returns a tracer: made with `new` of a class (`new NodeTracerProvider()`)
+   * or returned by a call (`trace.getTracerProvider()`).
+   */
+  readonly providers?: readonly { readonly modules: readonly string[]; readonly path: readonly string[]; readonly construct?: boolean }[];
   readonly moduleIsTracer?: boolean;
   /**
    * `tracer-method` only: `method` on any other object also counts in a file that names one of `modules`
@@ -256,6 +261,11 @@ export const MANUAL_SPANS: readonly ManualSpanSpec[] = [
     modules: OTEL_API,
     path: ["startSpan"],
     tracerPaths: [["trace", "getTracer"]],
+    providers: [
+      { modules: OTEL_API, path: ["trace", "getTracerProvider"] },
+      { modules: ["@opentelemetry/sdk-trace-node"], path: ["NodeTracerProvider"], construct: true },
+      { modules: ["@opentelemetry/sdk-trace-base"], path: ["BasicTracerProvider"], construct: true },
+    ],
     anyObjectWhenEnded: true,
     names: [{ arg: 0 }],
     end: "end",

@@ -39,6 +39,7 @@ export interface ManualSpan {
 }
 
 const CALL = ASTUtils.ReferenceTracker.CALL;
+const CONSTRUCT = ASTUtils.ReferenceTracker.CONSTRUCT;
 
 interface SpecKeys {
   readonly map: TraceMap;
@@ -46,7 +47,7 @@ interface SpecKeys {
 
 const maps = new WeakMap<Catalogue, SpecKeys>();
 
-/** `s<i>`: a call that starts a span of spec i; `t<i>`: a call that returns a tracer of spec i. */
+/** `s<i>`: a call that starts a span of spec i; `t<i>`: a call that returns a tracer of spec i; `p<i>`: a tracer provider. */
 function traceMapOf(catalogue: Catalogue): SpecKeys {
   const cached = maps.get(catalogue);
   if (cached) return cached;
@@ -55,10 +56,23 @@ function traceMapOf(catalogue: Catalogue): SpecKeys {
     if (spec.form === "call" || spec.moduleIsTracer) addToTraceMap(map, spec.modules, spec.path, CALL, `s${index}`);
     for (const path of spec.tracerPaths ?? []) addToTraceMap(map, spec.modules, path, CALL, `t${index}`);
     if (spec.moduleIsTracer) addToTraceMap(map, spec.modules, ["init"], CALL, `t${index}`);
+    for (const provider of spec.providers ?? []) addToTraceMap(map, provider.modules, provider.path, provider.construct ? CONSTRUCT : CALL, `p${index}`);
   });
   const built = { map };
   maps.set(catalogue, built);
   return built;
+}
+
+/** The `const x = <node>` variables the nodes are kept in. */
+function holders(sourceCode: Readonly<TSESLint.SourceCode>, nodes: ReadonlyMap<TSESTree.Node, ManualSpanSpec>): Map<Variable, ManualSpanSpec> {
+  const variables = new Map<Variable, ManualSpanSpec>();
+  for (const [node, spec] of nodes) {
+    const parent = node.parent;
+    if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node) {
+      for (const variable of sourceCode.getDeclaredVariables(parent)) variables.set(variable, spec);
+    }
+  }
+  return variables;
 }
 
 /** The statement list a node's statement sits in, walking up through `as`, `!` and parentheses. */
@@ -154,22 +168,33 @@ export function findManualSpans(sourceCode: Readonly<TSESLint.SourceCode>, catal
   const starts = new Map<TSESTree.CallExpression, { spec: ManualSpanSpec; byShape: boolean }>();
   /** Calls that return a tracer, by spec: `trace.getTracer("app")`, dd-trace's `init()`. */
   const tracerCalls = new Map<TSESTree.Node, ManualSpanSpec>();
+  const providers = new Map<TSESTree.Node, ManualSpanSpec>();
   for (const ref of trackModules(tracker, map)) {
     const key = ref.info as string;
-    if (ref.node.type !== AST_NODE_TYPES.CallExpression) continue;
     const spec = catalogue.manualSpans[Number(key.slice(1))] as ManualSpanSpec;
+    if (key.startsWith("p") && (ref.node.type === AST_NODE_TYPES.CallExpression || ref.node.type === AST_NODE_TYPES.NewExpression)) providers.set(ref.node, spec);
+    if (ref.node.type !== AST_NODE_TYPES.CallExpression) continue;
     if (key.startsWith("s")) starts.set(ref.node, { spec, byShape: false });
-    else tracerCalls.set(ref.node, spec);
+    else if (key.startsWith("t")) tracerCalls.set(ref.node, spec);
+  }
+  // provider.getTracer("app"), with `const provider = new NodeTracerProvider(…)` or `trace.getTracerProvider()`.
+  if (providers.size > 0) {
+    const providerVariables = holders(sourceCode, providers);
+    walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+      if (node.type !== AST_NODE_TYPES.CallExpression || node.callee.type !== AST_NODE_TYPES.MemberExpression || memberKey(node.callee) !== "getTracer") return;
+      const object = skipWrappers(node.callee.object);
+      const variable = object.type === AST_NODE_TYPES.Identifier ? ASTUtils.findVariable(sourceCode.getScope(object), object) : null;
+      const spec = providers.get(object) ?? (variable ? providerVariables.get(variable) : undefined);
+      if (spec) tracerCalls.set(node, spec);
+    });
   }
 
   // Where those tracers are kept: `const tracer = trace.getTracer()`, `this.tracer = …`, `tracer = …` in a class body.
-  const tracerVariables = new Map<Variable, ManualSpanSpec>();
+  const tracerVariables = holders(sourceCode, tracerCalls);
   const tracerProperties = new Map<string, ManualSpanSpec>();
   for (const [call, spec] of tracerCalls) {
     const parent = call.parent;
-    if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === call) {
-      for (const variable of sourceCode.getDeclaredVariables(parent)) tracerVariables.set(variable, spec);
-    } else if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === call && parent.left.type === AST_NODE_TYPES.MemberExpression && parent.left.object.type === AST_NODE_TYPES.ThisExpression) {
+    if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === call && parent.left.type === AST_NODE_TYPES.MemberExpression && parent.left.object.type === AST_NODE_TYPES.ThisExpression) {
       const key = memberKey(parent.left);
       if (key !== undefined) tracerProperties.set(key, spec);
     } else if (parent?.type === AST_NODE_TYPES.PropertyDefinition && parent.value === call && !parent.computed) {

@@ -62,7 +62,10 @@ function wordsOf(catalogue: Catalogue): Words {
     for (const group of groups) add(openers, group);
   }
   // A span started by hand is a scope too: `import { trace } from "@opentelemetry/api"` + `startSpan`.
-  for (const spec of catalogue.manualSpans) for (const module of spec.modules) add(openers, [module, spec.path[0] as string]);
+  for (const spec of catalogue.manualSpans) {
+    const modules = [...spec.modules, ...(spec.providers ?? []).flatMap((provider) => provider.modules)];
+    for (const module of modules) add(openers, [module, spec.path[0] as string]);
+  }
   for (const init of catalogue.initializers) for (const module of init.modules) add(others, [module, init.path[0] as string]);
   for (const flush of catalogue.flushes) {
     if (flush.form === "call") for (const module of flush.modules) add(others, [module, flush.path[0] as string]);

@@ -514,6 +514,57 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
         notEnded("Observation 'retrieve' started by root.startObservation()", "retrieval.end", "await search(question)", [5, 16, 38], ragFixed("retrieval")),
       ],
     },
+    // A tracer from a provider's getTracer(): a NodeTracerProvider / BasicTracerProvider made here, kept or inline.
+    {
+      code: dedent`
+        import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+        const provider = new BasicTracerProvider();
+        const tracer = provider.getTracer("s");
+        export async function job() {
+          const span = tracer.startSpan("job");
+          await work();
+          span.end();
+        }
+        export function warm() {
+          const span = provider.getTracer("w").startSpan("warm");
+        }
+      `,
+      errors: [
+        notEnded(
+          "Span 'job' started by tracer.startSpan()",
+          "span.end",
+          "await work()",
+          [6, 3, 15],
+          withHelpers(
+            `import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";\n${OTEL_IMPORT}`,
+            dedent`
+              const provider = new BasicTracerProvider();
+              const tracer = provider.getTracer("s");
+              export async function job() {
+                const span = tracer.startSpan("job");
+                try {
+                  await work();
+                  span.end();
+                } catch (error) {
+                  throw endSpanWithError(error, span);
+                }
+              }
+              export function warm() {
+                const span = provider.getTracer("w").startSpan("warm");
+              }
+            `,
+          ),
+        ),
+        {
+          messageId: "manualSpanNeverEnded" as const,
+          data: { span: 'Span \'warm\' started by provider.getTracer("w").startSpan()', end: "span.end" },
+          line: 10,
+          column: 16,
+          endLine: 10,
+          endColumn: 49,
+        },
+      ],
+    },
     // A name declared after the start is used before it (a hoisted function): moving it into a try would take
     // it out of scope, so no rewrite.
     {
