@@ -21,6 +21,11 @@ const OTEL = 'import { trace } from "@opentelemetry/api";';
 const OTEL_WITH_STATUS = 'import { trace, SpanStatusCode } from "@opentelemetry/api";';
 const TRACER = 'const tracer = trace.getTracer("app");';
 
+/** A file whose only import is `imported`, after a suggestion that adds the helpers and their import below it. */
+function afterImport(imported: string, rest: string): string {
+  return withHelpers(`${imported}\n${OTEL_IMPORT}`, rest);
+}
+
 /** The one finding of a span ended on success only, underlined on `line` from `column` to `endColumn`. */
 function notEnded(span: string, end: string, operation: string, at: [line: number, column: number, endColumn: number], suggestion?: string) {
   const [line, column, endColumn] = at;
@@ -84,7 +89,7 @@ function ragFixed(which: "root" | "retrieval"): string {
     ...(which === "retrieval" ? ['  const retrieval = root.startObservation("retrieve");'] : []),
   ];
   const code = [...head, "  try {", ...body, "  } catch (error) {", `    throw endSpanWithError(error, ${which}.otelSpan);`, "  }", "}"].join("\n");
-  return withHelpers(`import { startObservation } from "@langfuse/tracing";\n${OTEL_IMPORT}`, code);
+  return afterImport('import { startObservation } from "@langfuse/tracing";', code);
 }
 
 ruleTester.run("require-span-error-recording: spans started by hand", testedSpanRule, {
@@ -386,8 +391,8 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
           "generation.end",
           "await complete(question)",
           [4, 18, 42],
-          withHelpers(
-            `import { startObservation } from "@langfuse/tracing";\n${OTEL_IMPORT}`,
+          afterImport(
+            'import { startObservation } from "@langfuse/tracing";',
             dedent`
               export async function answer(question) {
                 const generation = startObservation("answer", { input: question }, { asType: "generation" });
@@ -535,8 +540,8 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
           "span.end",
           "await work()",
           [6, 3, 15],
-          withHelpers(
-            `import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";\n${OTEL_IMPORT}`,
+          afterImport(
+            'import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";',
             dedent`
               const provider = new BasicTracerProvider();
               const tracer = provider.getTracer("s");
