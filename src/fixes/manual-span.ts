@@ -34,6 +34,9 @@ export interface ManualSpanVerdict {
 
 /** Methods that never throw, on a span or on the tracing API (`span.setAttribute`, `trace.setSpan`, `context.active`). */
 const QUIET_METHODS = new Set([
+  // Ending another span (a child): OpenTelemetry's end() and dd-trace's finish() never throw.
+  "end",
+  "finish",
   "setAttribute",
   "setAttributes",
   "addEvent",
