@@ -60,6 +60,9 @@ const cases: Case[] = readdirSync(RUNNABLE)
 
 // Each run is a Node process loading an SDK through tsx; two at a time is what a 2-core machine can use.
 const gate = concurrencyGate(2);
+// The concurrent tests start together and wait behind the gate: a test's time includes the runs queued before
+// its own, which grows with the number of cases (and with the machine's load), so the default 60 s is not enough.
+const QUEUED_RUN_TIMEOUT = 15 * 60_000;
 let receiver: OtlpReceiver;
 let work: string;
 const fixed = new Map<string, EngineResult>();
@@ -130,7 +133,7 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
           expect(span.events.filter((event) => event.name === "exception"), `${span.name}: one exception event${why}`).toHaveLength(1);
         }
         expect(receiver.rejectedRequests(), "export requests the receiver could not decode").toBe(0);
-      });
+      }, QUEUED_RUN_TIMEOUT);
     }
   }
 });
