@@ -45,6 +45,27 @@ function multilineTemplateRanges(sourceCode: Readonly<TSESLint.SourceCode>, node
 }
 
 /**
+ * The lines starting inside `[from, to)` that a re-indent shifts by one step: not blank, not inside a
+ * multi-line template (whose text would change), not rewritten by one of the `inner` edits.
+ */
+function linesToShift(sourceCode: Readonly<TSESLint.SourceCode>, container: TSESTree.Node, from: number, to: number, inner: readonly Edit[]): number[] {
+  const text = sourceCode.text;
+  const templates = multilineTemplateRanges(sourceCode, container);
+  const lineStarts: number[] = [];
+  for (let i = from; i < to; i++) {
+    if (text[i] === "\n" && i + 1 < to) {
+      const start = i + 1;
+      const inTemplate = templates.some(([a, b]) => start > a && start < b);
+      const blank = /^[\t ]*(\r?\n|$)/u.test(text.slice(start, to));
+      // A line that an inner edit rewrites is indented by that edit's own text.
+      const rewritten = inner.some((edit) => start > edit.range[0] && start < edit.range[1]);
+      if (!inTemplate && !blank && !rewritten) lineStarts.push(start);
+    }
+  }
+  return lineStarts;
+}
+
+/**
  * The body `{ … }` as `{ try { … } catch (error) { <handler> } }` (or `finally { <handler> }`), re-indented
  * one step, with `inner` edits applied inside it.
  */
@@ -63,21 +84,9 @@ export function wrapBodyInTry(
   const statementIndent = first && text.slice(body.range[0], first.range[0]).includes("\n") ? indentAt(text, first.range[0]) : outerIndent + unit;
   const innerStart = body.range[0] + 1;
   const innerEnd = body.range[1] - 1;
-  const templates = multilineTemplateRanges(sourceCode, body);
   // Re-indent line by line in the original text, then apply the inner edits with the shifted offsets.
-  const shifted: Edit[] = [];
-  const lineStarts: number[] = [];
-  for (let i = innerStart; i < innerEnd; i++) {
-    if (text[i] === "\n" && i + 1 < innerEnd) {
-      const start = i + 1;
-      const inTemplate = templates.some(([a, b]) => start > a && start < b);
-      const blank = /^[\t ]*(\r?\n|$)/u.test(text.slice(start, innerEnd));
-      // A line that an inner edit rewrites is indented by that edit's own text.
-      const rewritten = inner.some((edit) => start > edit.range[0] && start < edit.range[1]);
-      if (!inTemplate && !blank && !rewritten) lineStarts.push(start);
-    }
-  }
-  for (const start of lineStarts) shifted.push({ range: [start, start], text: unit });
+  const lineStarts = linesToShift(sourceCode, body, innerStart, innerEnd, inner);
+  const shifted: Edit[] = lineStarts.map((start) => ({ range: [start, start], text: unit }));
   const reindented = applyEdits(text.slice(innerStart, innerEnd), innerStart, [...shifted, ...inner]).replace(/\s+$/u, "");
   let content = reindented.replace(/^[\t ]*\r?\n/u, "");
   // A body written on one line: `{ work(); }`.
@@ -86,6 +95,30 @@ export function wrapBodyInTry(
     `{${eol}${statementIndent}try {${eol}${content}${eol}${statementIndent}} ${clause} {${eol}` +
     `${statementIndent}${unit}${handler}${eol}${statementIndent}}${eol}${outerIndent}}`;
   return { range: body.range, text: replacement };
+}
+
+/**
+ * The text from `from` (the first statement of a list, or a comment on its own line above it) to the end of
+ * the list's `last` statement as `try { … } catch (<param>) { <handler> }`, re-indented one step; the rest of
+ * the line after `last` stays where it is.
+ */
+export function wrapStatementsInTry(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  from: number,
+  last: TSESTree.Node,
+  param: string,
+  handler: string,
+  eol: string,
+): Edit {
+  const text = sourceCode.text;
+  const unit = indentUnit(text);
+  const indent = indentAt(text, from);
+  const to = last.range[1];
+  const container = last.parent ?? last;
+  const shifted: Edit[] = linesToShift(sourceCode, container, from, to, []).map((start) => ({ range: [start, start], text: unit }));
+  const content = applyEdits(text.slice(from, to), from, shifted);
+  const replacement = `try {${eol}${indent}${unit}${content}${eol}${indent}} catch (${param}) {${eol}${indent}${unit}${handler}${eol}${indent}}`;
+  return { range: [from, to], text: replacement };
 }
 
 export function toFix(edit: Edit): TSESLint.RuleFix {

@@ -168,7 +168,7 @@ function topLevelCalls(body: FunctionNode["body"]): TSESTree.CallExpression[] {
  *
  * or a method: `(span) => this.#callActiveSpan(span, callback)` (src/scopes/members.ts).
  */
-function handlesSpan(fn: FunctionNode, index: number, sourceCode: Readonly<TSESLint.SourceCode>, hops: number, finish?: string): boolean {
+export function handlesSpan(fn: FunctionNode, index: number, sourceCode: Readonly<TSESLint.SourceCode>, hops: number, finish?: string): boolean {
   if (handlesOwnErrors(fn.body, sourceCode, hops, finish)) return true;
   // `(span) => context.with(ctx, () => { try { … } catch (e) { span.end(); throw e; } })`: the try is one
   // inline callback down, run synchronously by a context helper (Langfuse's startActiveObservation).

@@ -17,12 +17,19 @@ import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
 import { rejectionHandling } from "../scopes/pipeline";
 import type { Edit } from "../fixes/edits";
+import { exitsReachedFromManualSpans, manualSpanLostByExit } from "../fixes/manual-span";
+import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
 export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "returnInstead" | "endSpansThenExit";
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
+
+function lazyValue<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
 
 export function describeExit(exit: ExitCall): string {
   return exit.method === "kill" ? "process.kill(process.pid)" : `process.${exit.method}()`;
@@ -69,10 +76,23 @@ export default createRule<Options, MessageId>({
         const level = getProcessLevel(model);
         let entryEdits: readonly Edit[] | undefined;
         const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejectionHandling(model)));
+        // Exits in same-file functions called between a span's start and its end, found once for the file.
+        const viaManualSpans = lazyValue(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.
-          if (!reach || level.signalListened(exit)) continue;
+          if (level.signalListened(exit)) continue;
+          if (!reach) {
+            // Between `const span = tracer.startSpan()` and `span.end()`: the end (and every `finally`) never runs.
+            // No rewrite: a throw would travel through callers that nothing here says handle it.
+            const span = manualSpanLostByExit(model.manualSpans(), exit.node, context.sourceCode);
+            const reached = span ? { span, via: [] } : model.manualSpans().length > 0 ? viaManualSpans().get(exit.node) : undefined;
+            if (reached) {
+              const via = reached.via.length > 0 ? ` (via ${reached.via.map((name) => `${name}()`).join(" → ")})` : "";
+              context.report({ node: exit.node, messageId: "exitInScope", data: { exit: describeExit(exit), where: `${describeManualSpan(reached.span, context.sourceCode)}${via}` } });
+            }
+            continue;
+          }
           // The deferred exit as endSpansThenExit writes it: its spans have ended and been flushed.
           if (exitsAfterEndedSpans(exit, (node) => level.isFlushPromise(node, "success") && level.isFlushPromise(node, "failure"))) continue;
           const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);

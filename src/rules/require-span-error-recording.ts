@@ -18,9 +18,12 @@ import { recordingEdits } from "../fixes/exit-fix";
 import { toFix } from "../fixes/edits";
 import { fileFlavour } from "../fixes/imports";
 import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
+import { describeOperation, judgeManualSpan, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
+import type { ManualSpan } from "../scopes/manual-spans";
+import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
-export type MessageId = "spanNotEndedOnError" | "spanNeverEnded" | "wrapCallback";
+export type MessageId = "spanNotEndedOnError" | "spanNeverEnded" | "wrapCallback" | "manualSpanNotEndedOnError" | "manualSpanNeverEnded" | "recordManualSpan";
 
 /**
  * Why the span stays open, and for an SDK whose behaviour depends on its release, which release that is:
@@ -130,6 +133,19 @@ function spanNamedAfterCallback(scope: TracedScope): boolean {
   return scope.release?.syncThrowOnly === true && name !== undefined && scope.name === name && scope.spec.names.some((source) => "callbackName" in source);
 }
 
+/**
+ * `context.with(ctx, fn)` / `context.bind(ctx, fn)` whose callback ends no span (nor does a same-file
+ * function it calls, three deep): the span in `ctx` is ended by the code that started it, around the call,
+ * and that code is what is judged (a span started by hand: src/fixes/manual-span.ts).
+ *
+ *   const span = tracer.startSpan("job");
+ *   try { await context.with(trace.setSpan(context.active(), span), () => work()); } finally { span.end(); }
+ */
+function leavesSpanToItsStarter(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  if (scope.spec.form !== "call" || !scope.spec.firstArgCallOf) return false;
+  return !someReached(sourceCode, scope.callback.body, 3, (node) => (node.type === AST_NODE_TYPES.CallExpression && memberName(node.callee) === "end") || undefined);
+}
+
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */
 function reportNode(scope: TracedScope): TSESTree.Node {
   if (scope.anchor.type === AST_NODE_TYPES.CallExpression) return scope.anchor.callee;
@@ -156,6 +172,12 @@ export default createRule<Options, MessageId>({
       spanNeverEnded:
         "{{scope}} is never ended by its callback, which does not use its span: the span stays open on every path, so it is never exported and its child spans lose their parent. End it in a finally (`span.end()`).",
       wrapCallback: "Wrap the callback in recordSpanErrors(): on a throw or rejection it records the error, sets ERROR, ends the span and rethrows.",
+      manualSpanNotEndedOnError:
+        "{{span}} is ended by `{{end}}()` on the success path only: if `{{operation}}` throws, the span is never ended, so it is never exported and its child spans lose their parent.",
+      manualSpanNeverEnded:
+        "{{span}} is never ended: `{{end}}()` is not called, and the span is not returned nor handed on, so it is never exported and its child spans lose their parent.",
+      recordManualSpan:
+        "Put the statements after the span's start in try/catch: on a throw the catch records the error on the span, sets ERROR, ends it and rethrows.",
     },
   },
   defaultOptions: [],
@@ -168,6 +190,7 @@ export default createRule<Options, MessageId>({
         for (const scope of model.scopes()) {
           // The first test narrows the SDK semantics for the message; the second covers wrapped and self-handling callbacks.
           if (scope.spec.errors === "recorded" || scopeRecordsErrors(scope, context.sourceCode)) continue;
+          if (leavesSpanToItsStarter(scope, context.sourceCode)) continue;
           // Nothing can be thrown: the span ends (or stays open) the same way on every path; neverEndsSpan says which.
           if (cannotThrow(scope.callback, scope.spec.errors === "not-recorded", context.sourceCode) && !neverEndsSpan(scope, context.sourceCode)) continue;
           if (neverEndsSpan(scope, context.sourceCode)) {
@@ -192,7 +215,28 @@ export default createRule<Options, MessageId>({
             ],
           });
         }
+        for (const span of model.manualSpans()) reportManualSpan(context, span);
       },
     };
   },
 });
+
+/** A span started by hand (`tracer.startSpan`) that this function owns and leaves open on a path: src/fixes/manual-span.ts. */
+function reportManualSpan(context: Readonly<TSESLint.RuleContext<MessageId, Options>>, span: ManualSpan): void {
+  const sourceCode = context.sourceCode;
+  const verdict = judgeManualSpan(span, sourceCode);
+  const data = { span: capitalize(describeManualSpan(span, sourceCode)), end: `${span.variable.name}.${span.spec.end}` };
+  if (verdict.neverEnded) {
+    context.report({ node: span.call.callee, messageId: "manualSpanNeverEnded", data });
+    return;
+  }
+  const first = verdict.unguarded[0];
+  if (!first) return;
+  const fix = recordManualSpanFix(span, verdict, sourceCode, context.filename);
+  context.report({
+    node: underlineOf(first),
+    messageId: "manualSpanNotEndedOnError",
+    data: { ...data, operation: describeOperation(first, sourceCode) },
+    suggest: fix ? [{ messageId: "recordManualSpan", fix }] : [],
+  });
+}

@@ -431,6 +431,8 @@ export const OPENERS: readonly OpenerSpec[] = [
     names: [],
     errors: "user-owned",
   },
+  // context.bind(trace.setSpan(ctx, span), fn) (issue 16): the bound function runs in the span's context when called.
+  { sdk: "opentelemetry", form: "call", modules: OTEL_API, path: ["context", "bind"], firstArgCallOf: ["trace", "setSpan"], kind: "span", callback: 1, names: [], errors: "user-owned" },
   { sdk: "langfuse", form: "call", modules: LANGFUSE, path: ["startActiveObservation"], kind: "observation", callback: 1, names: [{ arg: 0 }], errors: "recorded" },
   { sdk: "langfuse", form: "call", modules: LANGFUSE, path: ["observe"], kind: "observation", callback: 0, names: [{ arg: 1, property: "name" }, { callbackName: true }], errors: "recorded" },
   { sdk: "sentry", form: "call", modules: SENTRY, path: ["startSpan"], kind: "span", callback: 1, names: configName, errors: "recorded" },
@@ -633,3 +635,79 @@ export const RUNNERS: readonly RunnerSpec[] = [
 export function returnsTracedFunction(spec: OpenerSpec): boolean {
   return spec.form === "call" && spec.callback === 0 && spec.runsAtOnce !== true && spec.callbackProperties === undefined;
 }
+
+// ---- Manual spans (issue 16): started by one call, ended by hand (`span.end()`, dd-trace's `span.finish()`). ----
+
+/**
+ * A call that starts a span and returns it, leaving its end to the caller:
+ *
+ *   const span = tracer.startSpan("fetch");   // ends at span.end(), or never
+ *
+ * Between the start and the end, an exit or an uncaught throw loses the span (src/scopes/manual-spans.ts).
+ */
+export interface ManualSpanSpec {
+  readonly sdk: SdkId;
+  /** Span kind as users say it: span, observation. */
+  readonly kind: string;
+  /**
+   * `call`: an export of `modules` at `path` (`Sentry.startInactiveSpan`, Langfuse's `startObservation`).
+   * `tracer-method`: `method` on a tracer resolved by binding: the result of an export call at `tracerPath`
+   * (`trace.getTracer()`), or the module object itself and its `init()` result (`moduleIsTracer`, dd-trace).
+   */
+  readonly form: "call" | "tracer-method";
+  readonly modules: readonly string[];
+  readonly path: readonly string[];
+  readonly tracerPaths?: readonly (readonly string[])[];
+  /**
+   * Tracer providers whose `getTracer()` returns a tracer: made with `new` of a class (`new NodeTracerProvider()`)
+   * or returned by a call (`trace.getTracerProvider()`).
+   */
+  readonly providers?: readonly { readonly modules: readonly string[]; readonly path: readonly string[]; readonly construct?: boolean }[];
+  readonly moduleIsTracer?: boolean;
+  /**
+   * `tracer-method` only: `method` on any other object also counts in a file that names one of `modules`
+   * (a tracer injected as `tracer: Tracer`, `this.tracer`), when the span it returns is ended in the same
+   * function with `end`: an unrelated `startSpan` whose result is never `.end()`ed stays out.
+   */
+  readonly anyObjectWhenEnded?: boolean;
+  readonly names: readonly NameSource[];
+  /** The method that ends the span. */
+  readonly end: string;
+  /** A method of the span that starts a child of the same kind (Langfuse's `observation.startObservation(…)`). */
+  readonly childMethod?: string;
+  /**
+   * How the rewrite reaches an OpenTelemetry span to record on: the span itself (`"self"`) or one of its
+   * properties (Langfuse's `observation.otelSpan`). Absent: no rewrite (dd-trace spans are not OpenTelemetry
+   * spans; Sentry's `Span` type is not assignable to OpenTelemetry's).
+   */
+  readonly otelSpan?: "self" | string;
+}
+
+export const MANUAL_SPANS: readonly ManualSpanSpec[] = [
+  // tracer.startSpan(name, options?, context?): @opentelemetry/api's Tracer. The span is exported when it ends.
+  {
+    sdk: "opentelemetry",
+    kind: "span",
+    form: "tracer-method",
+    modules: OTEL_API,
+    path: ["startSpan"],
+    tracerPaths: [["trace", "getTracer"]],
+    providers: [
+      { modules: OTEL_API, path: ["trace", "getTracerProvider"] },
+      { modules: ["@opentelemetry/sdk-trace-node"], path: ["NodeTracerProvider"], construct: true },
+      { modules: ["@opentelemetry/sdk-trace-base"], path: ["BasicTracerProvider"], construct: true },
+    ],
+    anyObjectWhenEnded: true,
+    names: [{ arg: 0 }],
+    end: "end",
+    otelSpan: "self",
+  },
+  // tracer.startSpan(name, options?): dd-trace's tracer (the module object, or `init()`'s result). dd-trace
+  // sends a trace once all its spans have finished (`span.finish()`).
+  { sdk: "dd-trace", kind: "span", form: "tracer-method", modules: DD_TRACE, path: ["startSpan"], moduleIsTracer: true, names: [{ arg: 0 }], end: "finish" },
+  // Sentry.startInactiveSpan({ name }): not made active, ended with span.end().
+  { sdk: "sentry", kind: "span", form: "call", modules: SENTRY, path: ["startInactiveSpan"], names: configName, end: "end" },
+  // startObservation(name, attributes?, { asType }?) of @langfuse/tracing 5: a LangfuseSpan/Generation/…
+  // whose end() ends its `otelSpan`.
+  { sdk: "langfuse", kind: "observation", form: "call", modules: LANGFUSE, path: ["startObservation"], names: [{ arg: 0 }], end: "end", otelSpan: "otelSpan", childMethod: "startObservation" },
+];

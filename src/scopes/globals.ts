@@ -72,3 +72,20 @@ export function createTracker(sourceCode: Readonly<TSESLint.SourceCode>): Tracke
   const globalScope = sourceCode.scopeManager?.globalScope;
   return globalScope ? new ASTUtils.ReferenceTracker(nodeGlobalScope(globalScope), { mode: "legacy" }) : undefined;
 }
+
+export type TraceMap = Record<string, Record<string | symbol, unknown>>;
+
+/** Adds `[kind]: key` at `modules[m].path` in a trace map. */
+export function addToTraceMap(map: TraceMap, modules: readonly string[], path: readonly string[], kind: symbol, key: string): void {
+  for (const module of modules) {
+    let node = (map[module] ??= {}) as Record<string | symbol, unknown>;
+    for (const segment of path) node = (node[segment] ??= {}) as Record<string | symbol, unknown>;
+    node[kind] = key;
+  }
+}
+
+/** The references a trace map finds through `import` and `require`. */
+export function* trackModules(tracker: Tracker, map: TraceMap): Generator<ReturnType<Tracker["iterateEsmReferences"]> extends Iterable<infer R> ? R : never> {
+  yield* tracker.iterateEsmReferences(map as never);
+  yield* tracker.iterateCjsReferences(map as never);
+}

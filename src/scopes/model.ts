@@ -19,10 +19,12 @@ import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunct
 
 export { walk } from "./ast";
 import { HELPER_WRAP } from "../fixes/span-helper";
-import type { Tracker } from "./globals";
-import { createTracker } from "./globals";
 import type { ReleaseNote } from "./releases";
 import { createReleaseLookup } from "./releases";
+import type { ManualSpan } from "./manual-spans";
+import { findManualSpans } from "./manual-spans";
+import type { TraceMap, Tracker } from "./globals";
+import { addToTraceMap, createTracker, trackModules } from "./globals";
 
 const { ReferenceTracker } = ASTUtils;
 
@@ -82,6 +84,8 @@ export interface FileModel {
   reachOf(node: TSESTree.Node): Reach | undefined;
   flushes(): readonly FlushCall[];
   initializers(): readonly InitializerCall[];
+  /** Spans started by hand and kept in a local (`const span = tracer.startSpan("x")`): src/scopes/manual-spans.ts. */
+  manualSpans(): readonly ManualSpan[];
 }
 
 type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
@@ -119,21 +123,6 @@ const CALL = ReferenceTracker.CALL;
 const CONSTRUCT = ReferenceTracker.CONSTRUCT;
 const READ = ReferenceTracker.READ;
 
-type TraceMap = Record<string, Record<string | symbol, unknown>>;
-
-/** Adds `[kind]: key` at `modules[m].path` in a trace map. */
-function addToTraceMap(map: TraceMap, modules: readonly string[], path: readonly string[], kind: symbol, key: string): void {
-  for (const module of modules) {
-    let node = (map[module] ??= {}) as Record<string | symbol, unknown>;
-    for (const segment of path) node = (node[segment] ??= {}) as Record<string | symbol, unknown>;
-    node[kind] = key;
-  }
-}
-
-function* trackModules(tracker: Tracker, map: TraceMap) {
-  yield* tracker.iterateEsmReferences(map as never);
-  yield* tracker.iterateCjsReferences(map as never);
-}
 
 /** `process.exit()` and friends, and `process.pid` (for `process.kill(process.pid)`): as a global and as the `process` module. */
 const PROCESS_MAP: Record<string | symbol, unknown> = { pid: { [READ]: "pid" } };
@@ -188,9 +177,12 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     tracingWords() ? findFlushesAndInitializers(sourceCode, catalogue, tracker) : { flushes: [], initializers: [] },
   );
 
+  const manualSpans = lazy(() => (tracingWords() && mightOpenScope(sourceCode.text, catalogue) ? findManualSpans(sourceCode, catalogue, tracker) : []));
+
   return {
     catalogue,
     sourceCode,
+    manualSpans,
     exits,
     scopes,
     scopeOfCallback: (fn) => scopeByCallback().get(fn),
@@ -313,6 +305,8 @@ interface OpenerTraceMap {
   readonly firstArgKeyNames: readonly string[];
 }
 
+const firstArgKey = (path: readonly string[]) => `a${path.join(".")}`;
+
 const openerTraceMaps = new WeakMap<Catalogue, OpenerTraceMap>();
 
 /** The ReferenceTracker map of a catalogue's openers: the same for every file linted with the same settings, so built once. */
@@ -334,8 +328,9 @@ function openerTraceMap(catalogue: Catalogue): OpenerTraceMap {
     exportSpecs.set(key, [spec]);
     addToTraceMap(map, spec.modules, spec.path, CALL, key);
     if (spec.form === "call" && spec.firstArgCallOf) {
-      const argKey = `a${index}`;
-      firstArgKeyNames.push(argKey);
+      // Keyed by the path, not the opener: `context.with` and `context.bind` both take `trace.setSpan(…)`.
+      const argKey = firstArgKey(spec.firstArgCallOf);
+      if (!firstArgKeyNames.includes(argKey)) firstArgKeyNames.push(argKey);
       addToTraceMap(map, spec.modules, spec.firstArgCallOf, CALL, argKey);
     }
   });
@@ -404,9 +399,9 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
       continue;
     }
     if (spec.form === "call" && spec.firstArgCallOf) {
-      const index = catalogue.openers.indexOf(spec);
       const first = node.arguments[0];
-      if (!first || !firstArgKeys.get(`a${index}`)?.has(skipWrappers(first))) continue;
+      const calls = firstArgKeys.get(firstArgKey(spec.firstArgCallOf));
+      if (!first || !calls || !(calls.has(skipWrappers(first)) || calls.has(constInit(sourceCode, first) as TSESTree.Node))) continue;
     }
     add(spec, node);
   }
@@ -526,6 +521,20 @@ function optionMayBeOn(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree
   const value = propertyNode(object, head);
   if (value) return optionMayBeOn(sourceCode, value, rest);
   return object.properties.some((property) => property.type === AST_NODE_TYPES.SpreadElement);
+}
+
+/**
+ * The initialiser of the `const` an identifier names, when it has one and only one definition:
+ *   const ctx = trace.setSpan(context.active(), span);
+ *   context.with(ctx, fn);
+ */
+function constInit(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): TSESTree.Node | undefined {
+  const inner = skipWrappers(node);
+  if (inner.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(inner), inner);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || def.parent?.type !== AST_NODE_TYPES.VariableDeclaration || def.parent.kind !== "const") return undefined;
+  return def.node.init ? skipWrappers(def.node.init) : undefined;
 }
 
 /** Where a function is called from in this file (or passed as a callback). */

@@ -61,6 +61,11 @@ function wordsOf(catalogue: Catalogue): Words {
     }
     for (const group of groups) add(openers, group);
   }
+  // A span started by hand is a scope too: `import { trace } from "@opentelemetry/api"` + `startSpan`.
+  for (const spec of catalogue.manualSpans) {
+    const modules = [...spec.modules, ...(spec.providers ?? []).flatMap((provider) => provider.modules)];
+    for (const module of modules) add(openers, [module, spec.path[0] as string]);
+  }
   // A default export (`import Langfuse from "langfuse"`) is not spelled `default`: the module alone gates it.
   for (const init of catalogue.initializers) for (const module of init.modules) add(others, init.path[0] === "default" ? [module] : [module, init.path[0] as string]);
   for (const flush of catalogue.flushes) {

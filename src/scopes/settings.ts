@@ -22,8 +22,8 @@
  * ```
  */
 import { docsUrl } from "../meta";
-import type { FlushSpec, InitializerSpec, OpenerSpec } from "./catalogue";
-import { FLUSHES, INITIALIZERS, OPENERS, RELEASE_OPENERS } from "./catalogue";
+import type { FlushSpec, InitializerSpec, ManualSpanSpec, OpenerSpec } from "./catalogue";
+import { FLUSHES, INITIALIZERS, MANUAL_SPANS, OPENERS, RELEASE_OPENERS } from "./catalogue";
 import type { VersionPins } from "./releases";
 import { VERSIONED_PACKAGES } from "./releases";
 import { parseVersion } from "./version";
@@ -32,6 +32,8 @@ export interface Catalogue {
   readonly openers: readonly OpenerSpec[];
   readonly flushes: readonly FlushSpec[];
   readonly initializers: readonly InitializerSpec[];
+  /** Calls that start a span ended by hand (`tracer.startSpan`): src/scopes/manual-spans.ts. */
+  readonly manualSpans: readonly ManualSpanSpec[];
   /** Modules whose mere import (`import "./tracing"`) starts tracing. */
   readonly initializerModules: readonly string[];
   /** `entry: true`: the file is a traced program's entry even though it starts no tracing itself. */
@@ -44,6 +46,7 @@ export const DEFAULT_CATALOGUE: Catalogue = {
   openers: [...OPENERS, ...RELEASE_OPENERS],
   flushes: FLUSHES,
   initializers: INITIALIZERS,
+  manualSpans: MANUAL_SPANS,
   initializerModules: [],
   versions: {},
 };
@@ -219,6 +222,7 @@ export function catalogueFor(settings: Readonly<Record<string, unknown>> | undef
     flushes: [...FLUSHES, ...expectArray(raw.flushes, "flushes").map(parseFlush)],
     initializers: [...INITIALIZERS, ...initializers.flatMap((entry) => (entry.spec ? [entry.spec] : []))],
     initializerModules: initializers.flatMap((entry) => (entry.module !== undefined && !entry.spec ? [entry.module] : [])),
+    manualSpans: MANUAL_SPANS,
     entry: raw.entry === true,
     versions: parseVersions(raw.versions),
   };

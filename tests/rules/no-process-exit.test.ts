@@ -90,6 +90,13 @@ const sentryExitInSpan = (code: string, version: string) => ({
 });
 const SENTRY_VERSION_INVALID = [sentryExitInSpan(SENTRY_ACTIVE_EXIT, "7.68.0"), sentryExitInSpan(SENTRY_EXIT, "7.69.0")];
 
+
+/**
+ * An un-awaited top-level async Sentry scope is the program's entry, and Sentry's Node SDK captures its rejection
+ * (the program would end with 0): the throw's suggestion also makes the entry keep the exit code, rethrowing so
+ * Sentry still captures it (src/fixes/entry-exit-code.ts).
+ */
+const sentryEntryGuarded = (text: string) => text.replace(/\n\}\);$/u, "\n}).catch((error) => {\n  process.exitCode = error?.exitCode ?? 1;\n  throw error;\n});");
 ruleTester.run("no-process-exit", testedRule, {
   valid: [
     ...SENTRY_VERSION_VALID,
@@ -1470,7 +1477,7 @@ ruleTester.run("no-process-exit", testedRule, {
           suggestions: [
             throwing(
               "2",
-              dedent`
+              sentryEntryGuarded(dedent`
                 import * as Sentry from "@sentry/node";
 
                 Sentry.startSpan({ name: "s" }, async () => {
@@ -1480,7 +1487,7 @@ ruleTester.run("no-process-exit", testedRule, {
                     throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
                   }
                 });
-              `,
+              `),
               false,
             ),
           ],
@@ -3344,7 +3351,7 @@ ruleTester.run("no-process-exit", testedRule, {
           suggestions: [
             throwing(
               "1",
-              dedent`
+              sentryEntryGuarded(dedent`
                 import * as Sentry from "@sentry/node";
 
                 function onError(error: unknown) {
@@ -3354,7 +3361,7 @@ ruleTester.run("no-process-exit", testedRule, {
                 Sentry.startSpan({ name: "fetch" }, async () => {
                   await download().catch(onError);
                 });
-              `,
+              `),
               false,
             ),
           ],
@@ -4291,7 +4298,7 @@ ruleTester.run("no-process-exit", testedRule, {
             column: errorColumn,
             endLine: errorLine,
             endColumn: errorColumn + exit.length,
-            suggestions: [throwing("3", rewritten.join("\n"), false)],
+            suggestions: [throwing("3", /^Sentry\.startSpan\(.*async/mu.test(code) ? sentryEntryGuarded(rewritten.join("\n")) : rewritten.join("\n"), false)],
           };
         }),
       };

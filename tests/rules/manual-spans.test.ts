@@ -1,0 +1,787 @@
+/**
+ * Spans started by hand and ended by hand (issue 16): `tracer.startSpan` of @opentelemetry/api and of dd-trace,
+ * Sentry's `startInactiveSpan`, Langfuse's `startObservation`. Between the start and the end, a call that can
+ * throw with nothing to end the span loses it (require-span-error-recording), and so does an exit
+ * (no-process-exit). Also `context.with(ctx, fn)` with `ctx` a const holding `trace.setSpan(…)`, and `context.bind`.
+ */
+import dedent from "dedent";
+import spanRule from "../../src/rules/require-span-error-recording";
+import type { MessageId as SpanMessageId } from "../../src/rules/require-span-error-recording";
+import exitRule from "../../src/rules/no-process-exit";
+import type { MessageId as ExitMessageId } from "../../src/rules/no-process-exit";
+import { createRuleTester } from "./rule-tester";
+import { OTEL_IMPORT, withHelpers } from "./span-helpers";
+
+const ruleTester = createRuleTester();
+// Same shape at run time; rule-tester 8.72 resolves its own @typescript-eslint/utils (see no-process-exit.test.ts).
+const testedSpanRule = spanRule as unknown as Parameters<typeof ruleTester.run<SpanMessageId, []>>[1];
+const testedExitRule = exitRule as unknown as Parameters<typeof ruleTester.run<ExitMessageId, []>>[1];
+
+const OTEL = 'import { trace } from "@opentelemetry/api";';
+const OTEL_WITH_STATUS = 'import { trace, SpanStatusCode } from "@opentelemetry/api";';
+const TRACER = 'const tracer = trace.getTracer("app");';
+
+/** A file whose only import is `imported`, after a suggestion that adds the helpers and their import below it. */
+function afterImport(imported: string, rest: string): string {
+  return withHelpers(`${imported}\n${OTEL_IMPORT}`, rest);
+}
+
+/** The one finding of a span ended on success only, underlined on `line` from `column` to `endColumn`. */
+function notEnded(span: string, end: string, operation: string, at: [line: number, column: number, endColumn: number], suggestion?: string) {
+  const [line, column, endColumn] = at;
+  return {
+    messageId: "manualSpanNotEndedOnError" as const,
+    data: { span, end, operation },
+    line,
+    column,
+    endLine: line,
+    endColumn,
+    suggestions: suggestion === undefined ? [] : [{ messageId: "recordManualSpan" as const, output: suggestion }],
+  };
+}
+
+/** A CommonJS file with a tracer kept in a class field and one used inline. */
+const STORE = dedent`
+  const api = require("@opentelemetry/api");
+  class Store {
+    tracer = api.trace.getTracer("store");
+    async get(key) {
+      const span = this.tracer.startSpan("get");
+      const value = await this.db.get(key);
+      span.end();
+      return value;
+    }
+  }
+  async function ping() {
+    const span = api.trace.getTracer("ping").startSpan("ping");
+    send();
+    span.end();
+  }
+  module.exports = { Store, ping };
+`;
+
+/** STORE after the suggestion for the span `which`: the rest of its block in try/catch, the helpers required. */
+function storeFixed(which: "get" | "ping"): string {
+  const fixed = {
+    get: STORE.replace(
+      "    const value = await this.db.get(key);\n    span.end();\n    return value;",
+      "    try {\n      const value = await this.db.get(key);\n      span.end();\n      return value;\n    } catch (error) {\n      throw endSpanWithError(error, span);\n    }",
+    ),
+    ping: STORE.replace("  send();\n  span.end();", "  try {\n    send();\n    span.end();\n  } catch (error) {\n    throw endSpanWithError(error, span);\n  }"),
+  }[which];
+  if (fixed === STORE) throw new Error(`storeFixed(${which}): nothing replaced`);
+  const [head, ...rest] = fixed.split("\n");
+  return withHelpers(`${head}\nconst { SpanStatusCode, trace } = require("@opentelemetry/api");`, rest.join("\n"));
+}
+
+/** The Langfuse `rag` case after the suggestion for `which`: the statements after its start in a try recording on it. */
+function ragFixed(which: "root" | "retrieval"): string {
+  const body = [
+    ...(which === "root" ? ['  const retrieval = root.startObservation("retrieve");'] : []),
+    "  const docs = await search(question);",
+    "  retrieval.end();",
+    "  root.end();",
+    "  return docs;",
+  ].map((line) => `  ${line}`);
+  const head = [
+    "export async function rag(question) {",
+    '  const root = startObservation("rag");',
+    ...(which === "retrieval" ? ['  const retrieval = root.startObservation("retrieve");'] : []),
+  ];
+  const code = [...head, "  try {", ...body, "  } catch (error) {", `    throw endSpanWithError(error, ${which}.otelSpan);`, "  }", "}"].join("\n");
+  return afterImport('import { startObservation } from "@langfuse/tracing";', code);
+}
+
+ruleTester.run("require-span-error-recording: spans started by hand", testedSpanRule, {
+  valid: [
+    // Ended in a finally: every path ends the span.
+    dedent`
+      ${OTEL}
+      ${TRACER}
+      export async function load(key) {
+        const span = tracer.startSpan("load");
+        try {
+          return await fetch(key);
+        } finally {
+          span.end();
+        }
+      }
+    `,
+    // The catch records, ends and rethrows; the success path ends the span after the try.
+    dedent`
+      ${OTEL}
+      ${TRACER}
+      export async function load(key) {
+        const span = tracer.startSpan("load");
+        let response;
+        try {
+          response = await fetch(key);
+        } catch (error) {
+          span.recordException(error);
+          span.end();
+          throw error;
+        }
+        span.end();
+        return response;
+      }
+    `,
+    // Owned elsewhere: returned, stored on an object, kept in a map, or ended by a closure that runs later.
+    dedent`
+      ${OTEL}
+      ${TRACER}
+      export function begin() {
+        const span = tracer.startSpan("request");
+        return span;
+      }
+      export class Job {
+        start() {
+          const span = tracer.startSpan("job");
+          this.span = span;
+          prepare();
+        }
+      }
+      export function track(spans, id) {
+        const span = tracer.startSpan("tracked");
+        spans.set(id, span);
+      }
+      export function stream(response) {
+        const span = tracer.startSpan("stream");
+        response.on("finish", () => span.end());
+        pipe(response);
+      }
+    `,
+    // A child started with the parent's context and ended before it (tests/e2e/runtime-baseline.test.ts does
+    // this): ending another span does not throw.
+    dedent`
+      import { ROOT_CONTEXT, trace } from "@opentelemetry/api";
+      ${TRACER}
+      export function pair() {
+        const parent = tracer.startSpan("parent");
+        const child = tracer.startSpan("child", {}, trace.setSpan(ROOT_CONTEXT, parent));
+        child.end();
+        parent.end();
+      }
+    `,
+    // Between the start and the end only calls that do not throw: span methods, console, the context API.
+    dedent`
+      import { context, trace } from "@opentelemetry/api";
+      ${TRACER}
+      export function mark(step) {
+        const span = tracer.startSpan("mark", { attributes: { step } });
+        span.setAttribute("at", Date.now());
+        const ctx = trace.setSpan(context.active(), span);
+        console.log("marked", ctx === undefined);
+        span.end();
+      }
+    `,
+    // The span is made active around work inside a try whose finally ends it: neither the span nor the
+    // context.with scope loses anything (the callback ends no span, the code that started it does).
+    dedent`
+      import { context, trace } from "@opentelemetry/api";
+      ${TRACER}
+      export async function job() {
+        const span = tracer.startSpan("job");
+        const ctx = trace.setSpan(context.active(), span);
+        try {
+          await context.with(ctx, () => work());
+        } finally {
+          span.end();
+        }
+      }
+    `,
+    // A context callback that ends no span leaves it to whoever started it (here a caller): nothing to judge here.
+    dedent`
+      import { context, trace } from "@opentelemetry/api";
+      export function inSpan(span, work) {
+        return context.with(trace.setSpan(context.active(), span), () => work());
+      }
+      export const bound = (span, work) => context.bind(trace.setSpan(context.active(), span), work);
+    `,
+    // trace.wrapSpanContext() makes a non-recording span that is never exported: nothing to lose.
+    dedent`
+      ${OTEL}
+      export async function resume(spanContext) {
+        const span = trace.wrapSpanContext(spanContext);
+        await work();
+        span.end();
+      }
+    `,
+    // A startSpan of something else in a file that does not name @opentelemetry/api: a profiler, not a tracer.
+    dedent`
+      import { profiler } from "./profiler";
+      export async function measure() {
+        const span = profiler.startSpan("measure");
+        await work();
+        span.end();
+      }
+    `,
+    // In a file that names @opentelemetry/api, a startSpan on an object not bound to a tracer counts only when
+    // its result is ended by hand: this one is never ended, so it is someone else's API.
+    dedent`
+      import type { Tracer } from "@opentelemetry/api";
+      export function record(recorder, tracer: Tracer) {
+        const entry = recorder.startSpan("entry");
+        entry.write(tracer);
+      }
+    `,
+    // \`trace\` is a parameter here, not @opentelemetry/api's export, and the file names no tracing module.
+    dedent`
+      export async function measure(trace) {
+        const tracer = trace.getTracer("x");
+        const span = tracer.startSpan("y");
+        await work();
+        span.end();
+      }
+    `,
+    // dd-trace's span ended in a finally with finish().
+    dedent`
+      const tracer = require("dd-trace").init();
+      async function handle(request) {
+        const span = tracer.startSpan("web.request");
+        try {
+          await route(request);
+        } finally {
+          span.finish();
+        }
+      }
+    `,
+    // The span handed to a same-file helper whose try ends it on error (span-helper.ts's handlesSpan).
+    dedent`
+      ${OTEL}
+      ${TRACER}
+      function settle(span, fn) {
+        try {
+          return fn();
+        } catch (error) {
+          span.end();
+          throw error;
+        }
+      }
+      export function run() {
+        const span = tracer.startSpan("run");
+        settle(span, work);
+        span.end();
+      }
+    `,
+  ],
+  invalid: [
+    // The awaited call can throw before span.end(): the span is never ended on that path. The suggestion puts
+    // the rest of the block in a try whose catch records, sets ERROR, ends and rethrows.
+    {
+      code: dedent`
+        ${OTEL}
+        ${TRACER}
+        export async function fetchAll(keys) {
+          const span = tracer.startSpan("fetch_all");
+          let total = 0;
+          for (const key of keys) total += await load(key);
+          span.setAttribute("total", total);
+          span.end();
+          return total;
+        }
+      `,
+      errors: [
+        notEnded(
+          "Span 'fetch_all' started by tracer.startSpan()",
+          "span.end",
+          "await load(key)",
+          [6, 36, 51],
+          withHelpers(
+            OTEL_WITH_STATUS,
+            dedent`
+              ${TRACER}
+              export async function fetchAll(keys) {
+                const span = tracer.startSpan("fetch_all");
+                try {
+                  let total = 0;
+                  for (const key of keys) total += await load(key);
+                  span.setAttribute("total", total);
+                  span.end();
+                  return total;
+                } catch (error) {
+                  throw endSpanWithError(error, span);
+                }
+              }
+            `,
+          ),
+        ),
+      ],
+    },
+    // A tracer injected and typed from @opentelemetry/api: recognised because its span is ended by hand. A
+    // catch that records the error but does not end the span still loses it; no rewrite, which would record
+    // the error a second time.
+    {
+      code: dedent`
+        import type { Tracer } from "@opentelemetry/api";
+        export function parse(tracer: Tracer, text: string) {
+          const span = tracer.startSpan("parse");
+          try {
+            const value = JSON.parse(text);
+            span.end();
+            return value;
+          } catch (error) {
+            span.recordException(error as Error);
+            throw error;
+          }
+        }
+      `,
+      errors: [notEnded("Span 'parse' started by tracer.startSpan()", "span.end", "JSON.parse(text)", [5, 19, 29])],
+    },
+    // Started and never ended, returned nor handed on: lost on every path.
+    {
+      code: dedent`
+        ${OTEL}
+        ${TRACER}
+        export function warmUp() {
+          const span = tracer.startSpan("warm_up");
+          span.setAttribute("cold", true);
+        }
+      `,
+      errors: [
+        {
+          messageId: "manualSpanNeverEnded",
+          data: { span: "Span 'warm_up' started by tracer.startSpan()", end: "span.end" },
+          line: 4,
+          column: 16,
+          endLine: 4,
+          endColumn: 32,
+        },
+      ],
+    },
+    // dd-trace: the module's tracer (an ESM default import is the tracer object), ended with finish(). Its spans
+    // are not OpenTelemetry spans: reported without a rewrite.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+        export async function handle(request) {
+          const span = tracer.startSpan("web.request");
+          await route(request);
+          span.finish();
+        }
+      `,
+      errors: [notEnded("Span 'web.request' started by tracer.startSpan()", "span.finish", "await route(request)", [4, 3, 23])],
+    },
+    // dd-trace's init() result, kept in a local.
+    {
+      code: dedent`
+        const tracer = require("dd-trace").init({ service: "api" });
+        function handle(request) {
+          const span = tracer.startSpan("web.request");
+          route(request);
+          span.finish();
+        }
+      `,
+      errors: [notEnded("Span 'web.request' started by tracer.startSpan()", "span.finish", "route(request)", [4, 3, 8])],
+    },
+    // Sentry's startInactiveSpan: ended with span.end(); its Span type is not OpenTelemetry's, so no rewrite.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        export async function sync() {
+          const span = Sentry.startInactiveSpan({ name: "sync" });
+          await pull();
+          span.end();
+        }
+      `,
+      errors: [notEnded("Span 'sync' started by Sentry.startInactiveSpan()", "span.end", "await pull()", [4, 3, 15])],
+    },
+    // Langfuse 5's startObservation: the rewrite records on the observation's OpenTelemetry span.
+    {
+      code: dedent`
+        import { startObservation } from "@langfuse/tracing";
+        export async function answer(question) {
+          const generation = startObservation("answer", { input: question }, { asType: "generation" });
+          const output = await complete(question);
+          generation.update({ output });
+          generation.end();
+          return output;
+        }
+      `,
+      errors: [
+        notEnded(
+          "Observation 'answer' started by startObservation()",
+          "generation.end",
+          "await complete(question)",
+          [4, 18, 42],
+          afterImport(
+            'import { startObservation } from "@langfuse/tracing";',
+            dedent`
+              export async function answer(question) {
+                const generation = startObservation("answer", { input: question }, { asType: "generation" });
+                try {
+                  const output = await complete(question);
+                  generation.update({ output });
+                  generation.end();
+                  return output;
+                } catch (error) {
+                  throw endSpanWithError(error, generation.otelSpan);
+                }
+              }
+            `,
+          ),
+        ),
+      ],
+    },
+    // Tracers by binding: a class field read as `this.tracer`, an inline getTracer(), through CommonJS.
+    {
+      code: STORE,
+      errors: [
+        notEnded("Span 'get' started by this.tracer.startSpan()", "span.end", "await this.db.get(key)", [6, 19, 41], storeFixed("get")),
+        notEnded('Span \'ping\' started by api.trace.getTracer("ping").startSpan()', "span.end", "send()", [13, 3, 7], storeFixed("ping")),
+      ],
+    },
+    // A span kept in a `let` declared earlier and assigned in a nested block.
+    {
+      code: dedent`
+        ${OTEL}
+        ${TRACER}
+        export async function poll(ready) {
+          let span;
+          if (ready) {
+            span = tracer.startSpan("poll");
+            await tick();
+            span.end();
+          }
+        }
+      `,
+      errors: [
+        notEnded(
+          "Span 'poll' started by tracer.startSpan()",
+          "span.end",
+          "await tick()",
+          [7, 5, 17],
+          withHelpers(
+            OTEL_WITH_STATUS,
+            dedent`
+              ${TRACER}
+              export async function poll(ready) {
+                let span;
+                if (ready) {
+                  span = tracer.startSpan("poll");
+                  try {
+                    await tick();
+                    span.end();
+                  } catch (error) {
+                    throw endSpanWithError(error, span);
+                  }
+                }
+              }
+            `,
+          ),
+        ),
+      ],
+    },
+    // context.with(ctx, fn) with ctx a const holding trace.setSpan(…): a callback that ends the span on success
+    // only is judged as before, through the const.
+    {
+      code: dedent`
+        import { context, trace } from "@opentelemetry/api";
+        export function run(span) {
+          const ctx = trace.setSpan(context.active(), span);
+          return context.with(ctx, async () => {
+            await work();
+            span.end();
+          });
+        }
+      `,
+      errors: [
+        {
+          messageId: "spanNotEndedOnError" as const,
+          data: { scope: "A span", why: "is ended by its callback on the success path only" },
+          line: 4,
+          column: 10,
+          endLine: 4,
+          endColumn: 22,
+          suggestions: [
+            {
+              messageId: "wrapCallback" as const,
+              output: withHelpers(
+                'import { context, trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  export function run(span) {
+                    const ctx = trace.setSpan(context.active(), span);
+                    return context.with(ctx, recordSpanErrors(async () => {
+                      await work();
+                      span.end();
+                    }));
+                  }
+                `,
+              ),
+            },
+          ],
+        },
+      ],
+    },
+    // A child observation started from a Langfuse observation (\`parent.startObservation\`) is a span started by
+    // hand too: both are reported at the await that skips their ends.
+    {
+      code: dedent`
+        import { startObservation } from "@langfuse/tracing";
+        export async function rag(question) {
+          const root = startObservation("rag");
+          const retrieval = root.startObservation("retrieve");
+          const docs = await search(question);
+          retrieval.end();
+          root.end();
+          return docs;
+        }
+      `,
+      errors: [
+        notEnded("Observation 'rag' started by startObservation()", "root.end", "await search(question)", [5, 16, 38], ragFixed("root")),
+        notEnded("Observation 'retrieve' started by root.startObservation()", "retrieval.end", "await search(question)", [5, 16, 38], ragFixed("retrieval")),
+      ],
+    },
+    // A tracer from a provider's getTracer(): a NodeTracerProvider / BasicTracerProvider made here, kept or inline.
+    {
+      code: dedent`
+        import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
+        const provider = new BasicTracerProvider();
+        const tracer = provider.getTracer("s");
+        export async function job() {
+          const span = tracer.startSpan("job");
+          await work();
+          span.end();
+        }
+        export function warm() {
+          const span = provider.getTracer("w").startSpan("warm");
+        }
+      `,
+      errors: [
+        notEnded(
+          "Span 'job' started by tracer.startSpan()",
+          "span.end",
+          "await work()",
+          [6, 3, 15],
+          afterImport(
+            'import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";',
+            dedent`
+              const provider = new BasicTracerProvider();
+              const tracer = provider.getTracer("s");
+              export async function job() {
+                const span = tracer.startSpan("job");
+                try {
+                  await work();
+                  span.end();
+                } catch (error) {
+                  throw endSpanWithError(error, span);
+                }
+              }
+              export function warm() {
+                const span = provider.getTracer("w").startSpan("warm");
+              }
+            `,
+          ),
+        ),
+        {
+          messageId: "manualSpanNeverEnded" as const,
+          data: { span: 'Span \'warm\' started by provider.getTracer("w").startSpan()', end: "span.end" },
+          line: 10,
+          column: 16,
+          endLine: 10,
+          endColumn: 49,
+        },
+      ],
+    },
+    // A name declared after the start is used before it (a hoisted function): moving it into a try would take
+    // it out of scope, so no rewrite.
+    {
+      code: dedent`
+        ${OTEL}
+        ${TRACER}
+        export function run() {
+          announce();
+          const span = tracer.startSpan("run");
+          work();
+          span.end();
+          function announce() {}
+        }
+      `,
+      errors: [notEnded("Span 'run' started by tracer.startSpan()", "span.end", "work()", [6, 3, 7])],
+    },
+  ],
+});
+
+/** The one finding of an exit that loses `where`, at `line` from `column` (a `process.exit(…)` of `length` characters). */
+function exitLoses(where: string, line: number, column: number, length: number) {
+  return { messageId: "exitInScope" as const, data: { exit: "process.exit()", where }, line, column, endLine: line, endColumn: column + length, suggestions: [] };
+}
+
+/**
+ * An exit in an unnamed span scope (context.with / context.bind), with the throw suggestion, whose output is the
+ * file's own `@opentelemetry/api` import with SpanStatusCode added, the helpers, then `rest`.
+ */
+function throwInSpan(at: [line: number, column: number, endColumn: number], code: string, rest: string) {
+  const [line, column, endColumn] = at;
+  return {
+    ...exitLoses("a span", line, column, endColumn - column),
+    suggestions: [
+      {
+        messageId: "throwInstead" as const,
+        data: { code, recording: ", recorded on the span" },
+        output: withHelpers('import { context, trace, SpanStatusCode } from "@opentelemetry/api";', rest),
+      },
+    ],
+  };
+}
+
+ruleTester.run("no-process-exit: spans started by hand, context.with(ctx) and context.bind", testedExitRule, {
+  valid: [
+    // After the span has ended, on the path the exit is on.
+    dedent`
+      ${OTEL}
+      ${TRACER}
+      export function check(value) {
+        const span = tracer.startSpan("check");
+        if (!value) {
+          span.end();
+          process.exit(2);
+        }
+        span.end();
+        process.exit(0);
+      }
+    `,
+    // The span is returned: its end is its caller's business, and so is what the exit loses.
+    dedent`
+      ${OTEL}
+      ${TRACER}
+      export function begin(ok) {
+        const span = tracer.startSpan("begin");
+        if (!ok) process.exit(1);
+        return span;
+      }
+    `,
+    // An exit in a callback that runs later, not between the start and the end.
+    dedent`
+      ${OTEL}
+      ${TRACER}
+      export function watch(emitter) {
+        const span = tracer.startSpan("watch");
+        emitter.on("fatal", () => process.exit(1));
+        span.end();
+      }
+    `,
+    // Before the span starts, and after the finally that ends it.
+    dedent`
+      ${OTEL}
+      ${TRACER}
+      export async function once(ready) {
+        if (!ready) process.exit(3);
+        const span = tracer.startSpan("once");
+        try {
+          await work();
+        } finally {
+          span.end();
+        }
+        process.exit(0);
+      }
+    `,
+    // A local \`tracer\` that is not bound to @opentelemetry/api, in a file that does not name it.
+    dedent`
+      const tracer = { startSpan: () => ({ end() {} }) };
+      export function local() {
+        const span = tracer.startSpan("local");
+        if (!span) process.exit(1);
+        span.end();
+      }
+    `,
+    // context.with(ctx, fn) with a ctx that carries no span from trace.setSpan, or is not a const.
+    dedent`
+      import { context, trace } from "@opentelemetry/api";
+      const ctx = context.active();
+      context.with(ctx, () => process.exit(1));
+      let later = trace.setSpan(context.active(), span);
+      later = context.active();
+      context.with(later, () => process.exit(1));
+    `,
+  ],
+  invalid: [
+    // Between the start and the end: span.end() never runs.
+    {
+      code: dedent`
+        ${OTEL}
+        ${TRACER}
+        export function load(path) {
+          const span = tracer.startSpan("load");
+          if (!path) {
+            console.error("no path");
+            process.exit(2);
+          }
+          span.end();
+        }
+      `,
+      errors: [exitLoses("span 'load' started by tracer.startSpan()", 7, 5, 15)],
+    },
+    // In a same-file function called between the start and the end, two calls deep; the same function called
+    // after the end loses nothing, and the exit is reported once.
+    {
+      code: dedent`
+        ${OTEL}
+        ${TRACER}
+        function requireConfig(ok) {
+          if (!ok) process.exit(1);
+        }
+        function load(ok) {
+          requireConfig(ok);
+        }
+        export function run(ok) {
+          const span = tracer.startSpan("run");
+          load(ok);
+          span.end();
+          load(true);
+        }
+      `,
+      errors: [exitLoses("span 'run' started by tracer.startSpan() (via load() → requireConfig())", 4, 12, 15)],
+    },
+    // process.exit() skips every finally: the finally's span.end() does not save the span.
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        export async function sync() {
+          const span = Sentry.startInactiveSpan({ name: "sync" });
+          try {
+            await pull();
+          } catch {
+            process.exit(1);
+          } finally {
+            span.end();
+          }
+        }
+      `,
+      errors: [exitLoses("span 'sync' started by Sentry.startInactiveSpan()", 7, 5, 15)],
+    },
+    // context.with(ctx, fn) where ctx is a const holding trace.setSpan(…): fn runs in the span's scope.
+    {
+      code: dedent`
+        import { context, trace } from "@opentelemetry/api";
+        const ctx = trace.setSpan(context.active(), span);
+        context.with(ctx, () => {
+          process.exit(1);
+        });
+      `,
+      errors: [
+        throwInSpan([4, 3, 18], "1", dedent`
+          const ctx = trace.setSpan(context.active(), span);
+          context.with(ctx, recordSpanErrors(() => {
+            throw Object.assign(new Error("process.exit() in a span"), { exitCode: 1 });
+          }));
+        `),
+      ],
+    },
+    // context.bind(ctx, fn): the bound function runs in the span's context whenever it is called.
+    {
+      code: dedent`
+        import { context, trace } from "@opentelemetry/api";
+        export const onDone = context.bind(trace.setSpan(context.active(), span), (code) => {
+          process.exit(code);
+        });
+      `,
+      errors: [
+        throwInSpan([3, 3, 21], "code", dedent`
+          export const onDone = context.bind(trace.setSpan(context.active(), span), recordSpanErrors((code) => {
+            throw Object.assign(new Error("process.exit() in a span"), { exitCode: code });
+          }));
+        `),
+      ],
+    },
+  ],
+});
