@@ -5,12 +5,12 @@
  * never ended, never exported, and its children point at a parent that never arrives.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
-import { AST_NODE_TYPES } from "@typescript-eslint/utils";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
-import { describeScope, getFileModel, someReached } from "../scopes/model";
+import { constInit, describeScope, getFileModel, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
-import { functionName, isFunction, memberName, walk } from "../scopes/ast";
-import type { TracedScope } from "../scopes/model";
+import { functionName, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
+import type { FileModel, TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { describeRelease } from "../scopes/releases";
 import { mightOpenScope } from "../scopes/prefilter";
@@ -135,15 +135,58 @@ function spanNamedAfterCallback(scope: TracedScope): boolean {
 
 /**
  * `context.with(ctx, fn)` / `context.bind(ctx, fn)` whose callback ends no span (nor does a same-file
- * function it calls, three deep): the span in `ctx` is ended by the code that started it, around the call,
- * and that code is what is judged (a span started by hand: src/fixes/manual-span.ts).
+ * function it calls, three deep), where the code that started the span is judged instead: a span started by
+ * hand that this file judges (src/fixes/manual-span.ts), or one that a `try` around the call ends in its
+ * `finally`, or one the caller handed in as a parameter. Elsewhere (the span handed to closures and helpers that end it on success only, as
+ * OpenInference's instrumentations do) the callback's scope is still the one to report.
  *
  *   const span = tracer.startSpan("job");
  *   try { await context.with(trace.setSpan(context.active(), span), () => work()); } finally { span.end(); }
  */
-function leavesSpanToItsStarter(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  if (scope.spec.form !== "call" || !scope.spec.firstArgCallOf) return false;
-  return !someReached(sourceCode, scope.callback.body, 3, (node) => (node.type === AST_NODE_TYPES.CallExpression && memberName(node.callee) === "end") || undefined);
+function leavesSpanToItsStarter(scope: TracedScope, model: FileModel, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  if (scope.spec.form !== "call" || !scope.spec.firstArgCallOf || scope.anchor.type !== AST_NODE_TYPES.CallExpression) return false;
+  if (someReached(sourceCode, scope.callback.body, 3, (node) => (node.type === AST_NODE_TYPES.CallExpression && memberName(node.callee) === "end") || undefined)) return false;
+  const first = scope.anchor.arguments[0];
+  const setSpan = first && (constInit(sourceCode, first) ?? skipWrappers(first));
+  const spanArg = setSpan?.type === AST_NODE_TYPES.CallExpression ? setSpan.arguments[1] : undefined;
+  if (spanArg?.type !== AST_NODE_TYPES.Identifier) return false;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(spanArg), spanArg);
+  if (!variable) return false;
+  // A span handed in by the caller (`function inSpan(span, work)`) is the caller's to end.
+  if (variable.defs.some((def) => def.type === "Parameter")) return true;
+  const started = model.manualSpans().find((span) => span.variable === variable);
+  if (started) {
+    // Judged there when its end is in the starting function's own flow; an end inside a closure (a fulfilment
+    // handler) leaves the error path to the callback's scope.
+    const verdict = judgeManualSpan(started, sourceCode);
+    if (verdict.ownedHere && verdict.successEnd && enclosingFunction(verdict.successEnd) === enclosingFunction(started.call)) return true;
+  }
+  for (let node: TSESTree.Node | undefined = scope.anchor; node && !isFunction(node); node = node.parent) {
+    const parent: TSESTree.Node | undefined = node.parent;
+    if (parent?.type === AST_NODE_TYPES.TryStatement && parent.block === node && parent.finalizer && endsVariable(parent.finalizer, variable)) return true;
+  }
+  return false;
+}
+
+function enclosingFunction(node: TSESTree.Node): TSESTree.Node | undefined {
+  let current = node.parent;
+  while (current && !isFunction(current)) current = current.parent;
+  return current;
+}
+
+/** `span.end()` on this variable somewhere in `node`. */
+function endsVariable(node: TSESTree.Node, variable: TSESLint.Scope.Variable): boolean {
+  return variable.references.some((reference) => {
+    const member = reference.identifier.parent;
+    return (
+      reference.identifier.range[0] >= node.range[0] &&
+      reference.identifier.range[1] <= node.range[1] &&
+      member?.type === AST_NODE_TYPES.MemberExpression &&
+      member.object === reference.identifier &&
+      memberName(member) === "end" &&
+      member.parent?.type === AST_NODE_TYPES.CallExpression
+    );
+  });
 }
 
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */
@@ -190,7 +233,7 @@ export default createRule<Options, MessageId>({
         for (const scope of model.scopes()) {
           // The first test narrows the SDK semantics for the message; the second covers wrapped and self-handling callbacks.
           if (scope.spec.errors === "recorded" || scopeRecordsErrors(scope, context.sourceCode)) continue;
-          if (leavesSpanToItsStarter(scope, context.sourceCode)) continue;
+          if (leavesSpanToItsStarter(scope, model, context.sourceCode)) continue;
           // Nothing can be thrown: the span ends (or stays open) the same way on every path; neverEndsSpan says which.
           if (cannotThrow(scope.callback, scope.spec.errors === "not-recorded", context.sourceCode) && !neverEndsSpan(scope, context.sourceCode)) continue;
           if (neverEndsSpan(scope, context.sourceCode)) {

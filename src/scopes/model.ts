@@ -232,7 +232,8 @@ export function resolveCallback(
     const variable = ASTUtils.findVariable(sourceCode.getScope(inner), inner);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
     if (!def) return undefined;
-    if (def.node.type === AST_NODE_TYPES.FunctionDeclaration) return { fn: def.node, wrapped: false };
+    // A parameter's definition node is its function too: only the function's own name resolves to it.
+    if (def.type === "FunctionName" && def.node.type === AST_NODE_TYPES.FunctionDeclaration) return { fn: def.node, wrapped: false };
     if (
       def.node.type === AST_NODE_TYPES.VariableDeclarator &&
       def.node.init &&
@@ -528,7 +529,7 @@ function optionMayBeOn(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree
  *   const ctx = trace.setSpan(context.active(), span);
  *   context.with(ctx, fn);
  */
-function constInit(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): TSESTree.Node | undefined {
+export function constInit(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): TSESTree.Node | undefined {
   const inner = skipWrappers(node);
   if (inner.type !== AST_NODE_TYPES.Identifier) return undefined;
   const variable = ASTUtils.findVariable(sourceCode.getScope(inner), inner);

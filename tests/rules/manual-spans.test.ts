@@ -5,6 +5,9 @@
  * (no-process-exit). Also `context.with(ctx, fn)` with `ctx` a const holding `trace.setSpan(…)`, and `context.bind`.
  */
 import dedent from "dedent";
+import { Linter } from "eslint";
+import * as tsParser from "@typescript-eslint/parser";
+import { describe, expect, it } from "vitest";
 import spanRule from "../../src/rules/require-span-error-recording";
 import type { MessageId as SpanMessageId } from "../../src/rules/require-span-error-recording";
 import exitRule from "../../src/rules/no-process-exit";
@@ -784,4 +787,58 @@ ruleTester.run("no-process-exit: spans started by hand, context.with(ctx) and co
       ],
     },
   ],
+});
+
+describe("require-span-error-recording: a context.with callback whose span its starter hands to success-only closures", () => {
+  // OpenInference's OpenAI instrumentation (src/instrumentation.ts, labelled in bench/accuracy): the span is started
+  // by hand, put in the context of the call, and ended only in a fulfilment handler. Nothing here owns its error
+  // path, so the callback's scope is what is reported; with a finally around the call that ends the span, nothing is.
+  const lint = (code: string) =>
+    new Linter({ configType: "flat" }).verify(
+      code,
+      [{ files: ["**/*.ts"], languageOptions: { parser: tsParser }, plugins: { "traced-exit": { rules: { rule: spanRule as never } } }, rules: { "traced-exit/rule": "error" } }],
+      "file.ts",
+    );
+  const handedOut = dedent`
+    import { context, trace } from "@opentelemetry/api";
+    import { complete, invoke } from "./client";
+    const tracer = trace.getTracer("app");
+    export function create() {
+      const span = tracer.startSpan("chat");
+      const promise = context.with(trace.setSpan(context.active(), span), () => complete());
+      const onResult = (result: string) => {
+        span.end();
+        return result;
+      };
+      return invoke(promise, onResult);
+    }
+  `;
+
+  it("reports the callback's scope when the span is ended on success only, outside the function's own flow", () => {
+    expect(lint(handedOut).map((message) => [message.messageId, message.line])).toEqual([["spanNotEndedOnError", 6]]);
+  });
+
+  it("reports nothing when a finally around the call ends the span", () => {
+    const guarded = dedent`
+      import { context, trace } from "@opentelemetry/api";
+      export async function create(span: { end(): void }, original: () => Promise<string>) {
+        const ctx = trace.setSpan(context.active(), span as never);
+        try {
+          return await context.with(ctx, () => original());
+        } finally {
+          span.end();
+        }
+      }
+      const tracer = trace.getTracer("app");
+      export async function run(original: () => Promise<string>) {
+        const own = tracer.startSpan("chat");
+        try {
+          return await context.with(trace.setSpan(context.active(), own), () => original());
+        } finally {
+          own.end();
+        }
+      }
+    `;
+    expect(lint(guarded)).toEqual([]);
+  });
 });
