@@ -10,7 +10,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { benchCommands } from "./codemod.mjs";
-import { CORPUS, ROOT, ensureCorpus, listCorpus } from "./corpus.mjs";
+import { CORPUS, ensureCorpus, listCorpus } from "./corpus.mjs";
+import { writeSection } from "./sections.mjs";
 
 const RESULTS = path.join(CORPUS, "cores.json");
 const NAMES = ["cli-cpus-1", "cli-cpus-2"];
@@ -74,31 +75,11 @@ says nothing about the speed-up on an idle machine.
 `;
 }
 
-/** Puts the section into docs/benchmarks.md: in place of the old one, else before the reliability sweep. */
-function writeSection() {
-  const file = path.join(ROOT, "docs/benchmarks.md");
-  const doc = fs.readFileSync(file, "utf8");
-  const section = coresSection();
-  const start = doc.indexOf("## Cores\n");
-  const next = (from) => {
-    const at = doc.indexOf("\n## ", from);
-    return at === -1 ? doc.length : at + 1;
-  };
-  let updated;
-  if (start !== -1) updated = doc.slice(0, start) + section + doc.slice(next(start + 1));
-  else {
-    const at = doc.indexOf("## Reliability sweep");
-    const before = at === -1 ? doc.length : at;
-    updated = `${doc.slice(0, before)}${section}${doc.slice(before)}`;
-  }
-  fs.writeFileSync(file, updated);
-}
-
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
   const rounds = Number(args[args.indexOf("--rounds") + 1] || 0) || 3;
   const results = benchCores({ rounds, log: (line) => console.error(line) });
   fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2));
-  writeSection();
+  writeSection("Cores", coresSection(), "## Reliability sweep");
   console.error("bench: wrote bench/.corpus/cores.json and the Cores section of docs/benchmarks.md");
 }

@@ -59,6 +59,14 @@ export function lintSetups(mods) {
     setups: {
       floor: parser,
       floorRule: [...parser, { plugins: { bench: { rules: { nothing: DO_NOTHING } } }, rules: { "bench/nothing": "error" } }],
+      /** As many do-nothing rules as recommended has: what any config of that size costs (bench/overhead.mjs). */
+      floorRules: [
+        ...parser,
+        {
+          plugins: { bench: { rules: Object.fromEntries(recommendedRules.map((_, i) => [`nothing${i}`, DO_NOTHING])) } },
+          rules: Object.fromEntries(recommendedRules.map((_, i) => [`bench/nothing${i}`, "error"])),
+        },
+      ],
       recommended: [...parser, plugin.configs.recommended],
       /**
        * The first rule to run on a file pays for what the rules after it share (our text scan, a

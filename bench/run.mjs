@@ -14,6 +14,7 @@ import { CORPUS, ensureCorpus, listCorpus } from "./corpus.mjs";
 import { benchLint, benchLintEspree } from "./lint.mjs";
 import { benchCommands } from "./codemod.mjs";
 import { coresSection } from "./cores.mjs";
+import { overheadSection } from "./overhead.mjs";
 import { renderScaling } from "./scaling.mjs";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
@@ -327,7 +328,7 @@ ${ms(lintEspree.floorCpuMs)} CPU), so the same work weighs more:
 
 One do-nothing rule costs ${pct(lintEspree.floorRuleCpuMs / lintEspree.floorCpuMs - 1)} CPU over this floor too.
 ` : ""}
-## Codemod: \`traced-exit fix --dry-run\` beside no-op jscodeshift transforms
+${overheadSection()}## Codemod: \`traced-exit fix --dry-run\` beside no-op jscodeshift transforms
 
 Child processes on the same directory: \`node bin/traced-exit.js fix --dry-run --quiet --json .\` (the dist build, with its default \`--cpus\`: one worker thread per CPU; see [Cores](#cores)) and
 jscodeshift ${info.jscodeshift} with its default worker count (max(cpus − 1, 1) = ${Math.max(info.nproc - 1, 1)}).
