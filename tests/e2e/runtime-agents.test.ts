@@ -70,4 +70,24 @@ describe("the OpenAI Agents SDK's trace provider", () => {
       await rewritten.remove();
     }
   });
+
+  it("keeps an exit code from inside a span once the exit becomes a throw: the entry handles it, the SDK flushes at the natural end", async () => {
+    const fixture = "tests/e2e/fixtures/pipeline/openai-agents-exit-in-span.ts";
+    const rewritten = await rewriteToScratch(fixture);
+    try {
+      expect(rewritten.result.output).toContain('throw Object.assign(new Error("process.exit() in a span"), { exitCode: 3 });');
+      // Rethrowing would reach the SDK's own unhandledRejection listener, which exits with code 1.
+      expect(rewritten.result.output).toContain("if (error?.exitCode === undefined) console.error(error);");
+      expect(rewritten.result.manual).toEqual([]);
+      expect(await typecheckFolder(rewritten.dir, { files: [rewritten.name] })).toBe("");
+      const original = await agentsItemsOf(fixture, { PIPELINE_EXIT: "1" });
+      expect(original).toEqual({ exitCode: 3, stdout: "step started\n", items: [] });
+      const after = await agentsItemsOf(rewritten.name, { PIPELINE_EXIT: "1" }, rewritten.dir);
+      expect(after).toEqual({ exitCode: 3, stdout: "step started\n", items: EVERYTHING });
+      // The happy path is unchanged.
+      expect(await agentsItemsOf(rewritten.name, {}, rewritten.dir)).toEqual(await agentsItemsOf(fixture, {}));
+    } finally {
+      await rewritten.remove();
+    }
+  });
 });
