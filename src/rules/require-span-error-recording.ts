@@ -7,7 +7,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
-import { constInit, describeScope, getFileModel, someReached } from "../scopes/model";
+import { constInit, describeScope, getFileModel, resolveCallback, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { functionName, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
 import type { FileModel, TracedScope } from "../scopes/model";
@@ -161,6 +161,7 @@ function leavesSpanToItsStarter(scope: TracedScope, model: FileModel, sourceCode
     const verdict = judgeManualSpan(started, sourceCode);
     if (verdict.ownedHere && verdict.successEnd && enclosingFunction(verdict.successEnd) === enclosingFunction(started.call)) return true;
   }
+  if (handedWithSpanToRejectionHandler(scope.anchor, variable, sourceCode)) return true;
   for (let node: TSESTree.Node | undefined = scope.anchor; node && !isFunction(node); node = node.parent) {
     const parent: TSESTree.Node | undefined = node.parent;
     if (parent?.type === AST_NODE_TYPES.TryStatement && parent.block === node && parent.finalizer && endsVariable(parent.finalizer, variable)) return true;
@@ -172,6 +173,36 @@ function enclosingFunction(node: TSESTree.Node): TSESTree.Node | undefined {
   let current = node.parent;
   while (current && !isFunction(current)) current = current.parent;
   return current;
+}
+
+/**
+ * `helper(span, context.with(…))`: the call's result goes, with its span, to a same-file function that ends that
+ * span when a promise rejects (`.catch((error) => { …; span.end(); })` or `.then(ok, onRejected)`), as
+ * instrumentation-pg's `handleConnectResult` does: the error path is handled there.
+ */
+function handedWithSpanToRejectionHandler(call: TSESTree.CallExpression, variable: TSESLint.Scope.Variable, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  let argument: TSESTree.Node = call;
+  while (argument.parent && skipWrappers(argument.parent) === call) argument = argument.parent;
+  const outer = argument.parent;
+  if (outer?.type !== AST_NODE_TYPES.CallExpression || !outer.arguments.includes(argument as TSESTree.CallExpressionArgument)) return false;
+  const spanIndex = outer.arguments.findIndex((arg) => arg.type === AST_NODE_TYPES.Identifier && variable.references.some((reference) => reference.identifier === arg));
+  if (spanIndex < 0 || outer.arguments.slice(0, spanIndex).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) return false;
+  const callee = skipWrappers(outer.callee);
+  const helper = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
+  const param = helper?.params[spanIndex];
+  if (!helper || param?.type !== AST_NODE_TYPES.Identifier) return false;
+  const span = sourceCode.getDeclaredVariables(helper).find((candidate) => candidate.defs.some((def) => def.name === param));
+  if (!span) return false;
+  let found = false;
+  walk(helper.body, sourceCode.visitorKeys, (node) => {
+    if (found) return false;
+    if (node.type !== AST_NODE_TYPES.CallExpression || node.callee.type !== AST_NODE_TYPES.MemberExpression) return true;
+    const method = memberName(node.callee);
+    const onRejected = method === "catch" ? node.arguments[0] : method === "then" ? node.arguments[1] : undefined;
+    if (onRejected && isFunction(onRejected) && endsVariable(onRejected.body, span)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** `span.end()` on this variable somewhere in `node`. */

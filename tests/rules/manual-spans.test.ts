@@ -818,6 +818,35 @@ describe("require-span-error-recording: a context.with callback whose span its s
     expect(lint(handedOut).map((message) => [message.messageId, message.line])).toEqual([["spanNotEndedOnError", 6]]);
   });
 
+  it("reports nothing when the call's promise goes, with its span, to a same-file function that ends it on rejection", () => {
+    // @opentelemetry/instrumentation-pg 0.78's Client.connect patch and its handleConnectResult (labelled false in bench/accuracy).
+    const handled = dedent`
+      import { context, trace } from "@opentelemetry/api";
+      import { connect } from "./db";
+      const tracer = trace.getTracer("app");
+      export function patched() {
+        const span = tracer.startSpan("pg.connect");
+        return handleConnectResult(span, context.with(trace.setSpan(context.active(), span), () => connect()));
+      }
+      function handleConnectResult(span: { end(): void }, result: Promise<unknown>) {
+        return result
+          .then((value) => {
+            span.end();
+            return value;
+          })
+          .catch((error) => {
+            span.end();
+            return Promise.reject(error);
+          });
+      }
+    `;
+    expect(lint(handled)).toEqual([]);
+    // Without the rejection handler the span stays open on a rejection: reported.
+    const successOnly = handled.replace(/\n\s*\.catch\(\(error\) => \{\n\s*span\.end\(\);\n\s*return Promise\.reject\(error\);\n\s*\}\)/u, "");
+    expect(successOnly).not.toContain(".catch");
+    expect(lint(successOnly).map((message) => message.messageId)).toEqual(["spanNotEndedOnError"]);
+  });
+
   it("reports nothing when a finally around the call ends the span", () => {
     const guarded = dedent`
       import { context, trace } from "@opentelemetry/api";
