@@ -10,6 +10,8 @@ import type { Job, Reply } from "./parallel";
 const port = parentPort;
 if (!port) throw new Error("fix-worker runs only as a worker thread");
 const engine = loadEngine((workerData as { engineOptions?: EngineOptions }).engineOptions);
+// Loaded: the pool may terminate this worker from now on (see Pool.close in ./parallel.ts).
+port.postMessage({ ready: true } satisfies Reply);
 
 port.on("message", (job: Job) => {
   let reply: Reply;

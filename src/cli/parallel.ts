@@ -31,7 +31,7 @@ export interface Job {
 }
 
 /** A worker's answer: the outcome, or the error `rewriteSource` threw (a bug, as it would be in-process). */
-export type Reply = { id: number; outcome: Outcome } | { id: number; error: { message: string; stack?: string } };
+export type Reply = { id: number; outcome: Outcome } | { id: number; error: { message: string; stack?: string } } | { ready: true };
 
 /** Sources read ahead of the workers; bounds memory on a repository where every file is traced. */
 const MAX_WAITING = 64;
@@ -86,6 +86,8 @@ interface Slot {
   worker: Worker;
   /** Sent and not answered yet, oldest (the one being rewritten) first. */
   jobs: Job[];
+  /** Settles once the worker has loaded (its `ready`), failed to load (`error`) or exited. */
+  booted: Promise<void>;
 }
 
 class Pool {
@@ -118,9 +120,19 @@ class Pool {
     if (this.failure) throw this.failure;
   }
 
+  /**
+   * Terminates the workers, each once it has finished loading: Node 20 can abort the whole process on a native
+   * assertion (node_errors.cc AppendExceptionLine) when a worker is terminated while it is still evaluating its
+   * entry, which happened when another worker's failure closed the pool early.
+   */
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        await slot.booted;
+        await slot.worker.terminate();
+      }),
+    );
   }
 
   private dispatch(): void {
@@ -143,9 +155,16 @@ class Pool {
 
   private start(): Slot {
     const worker = createWorker(this.options.engineOptions);
-    const slot: Slot = { worker, jobs: [] };
+    let booted = () => {};
+    const slot: Slot = { worker, jobs: [], booted: new Promise<void>((resolve) => (booted = resolve)) };
     this.slots.push(slot);
+    worker.once("error", () => booted());
+    worker.once("exit", () => booted());
     worker.on("message", (reply: Reply) => {
+      if ("ready" in reply) {
+        booted();
+        return;
+      }
       const callback = this.callbacks.get(reply.id);
       this.callbacks.delete(reply.id);
       slot.jobs = slot.jobs.filter((job) => job.id !== reply.id);
