@@ -20,7 +20,8 @@ import type { SyntaxJudge } from "./no-floating-promises/syntax";
 import { createSyntaxOnlyJudge, createTypedJudge } from "./no-floating-promises/judge";
 import type { Judge } from "./no-floating-promises/judge";
 import { callbackSite } from "./no-floating-promises/callbacks";
-import { RECORD_HELPER, awaitAllFix, awaitArrayFix, awaitFix, catchFix, catchInsideFix, enclosingFunction } from "./no-floating-promises/fixes";
+import { RECORD_HELPER, awaitAllFix, awaitArrayFix, awaitFix, catchFix, catchInsideFix } from "./no-floating-promises/fixes";
+import { enclosingFunction } from "../scopes/ast";
 
 export type Options = [];
 export type MessageId =

@@ -7,6 +7,7 @@ import { createRule } from "../utils/create-rule";
 import { foreignExitCalls } from "../scopes/cross-file";
 import { describeReach, getFileModel } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
+import { lazy } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
 import { getProcessLevel } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
@@ -25,11 +26,6 @@ export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "re
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
-
-function lazyValue<T>(compute: () => T): () => T {
-  let value: { v: T } | undefined;
-  return () => (value ??= { v: compute() }).v;
-}
 
 export function describeExit(exit: ExitCall): string {
   return exit.method === "kill" ? "process.kill(process.pid)" : `process.${exit.method}()`;
@@ -77,7 +73,7 @@ export default createRule<Options, MessageId>({
         let entryEdits: readonly Edit[] | undefined;
         const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejectionHandling(model)));
         // Exits in same-file functions called between a span's start and its end, found once for the file.
-        const viaManualSpans = lazyValue(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
+        const viaManualSpans = lazy(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.

@@ -7,9 +7,9 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
-import { constInit, describeScope, getFileModel, resolveCallback, someReached } from "../scopes/model";
+import { describeScope, getFileModel, resolveCallback, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
-import { functionName, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
+import { enclosingFunction, functionName, isFunction, memberName, resolveConst, skipWrappers, walk } from "../scopes/ast";
 import type { FileModel, TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { describeRelease } from "../scopes/releases";
@@ -147,7 +147,7 @@ function leavesSpanToItsStarter(scope: TracedScope, model: FileModel, sourceCode
   if (scope.spec.form !== "call" || !scope.spec.firstArgCallOf || scope.anchor.type !== AST_NODE_TYPES.CallExpression) return false;
   if (someReached(sourceCode, scope.callback.body, 3, (node) => (node.type === AST_NODE_TYPES.CallExpression && memberName(node.callee) === "end") || undefined)) return false;
   const first = scope.anchor.arguments[0];
-  const setSpan = first && (constInit(sourceCode, first) ?? skipWrappers(first));
+  const setSpan = first && resolveConst(sourceCode, first);
   const spanArg = setSpan?.type === AST_NODE_TYPES.CallExpression ? setSpan.arguments[1] : undefined;
   if (spanArg?.type !== AST_NODE_TYPES.Identifier) return false;
   const variable = ASTUtils.findVariable(sourceCode.getScope(spanArg), spanArg);
@@ -167,12 +167,6 @@ function leavesSpanToItsStarter(scope: TracedScope, model: FileModel, sourceCode
     if (parent?.type === AST_NODE_TYPES.TryStatement && parent.block === node && parent.finalizer && endsVariable(parent.finalizer, variable)) return true;
   }
   return false;
-}
-
-function enclosingFunction(node: TSESTree.Node): TSESTree.Node | undefined {
-  let current = node.parent;
-  while (current && !isFunction(current)) current = current.parent;
-  return current;
 }
 
 /**

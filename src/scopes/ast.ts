@@ -152,3 +152,15 @@ export function propertyNode(object: TSESTree.ObjectExpression, key: string): TS
   }
   return undefined;
 }
+
+/** `compute()` once, on the first call. */
+export function lazy<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
+
+/** The nearest function around a node. */
+export function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
+  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
+  return undefined;
+}

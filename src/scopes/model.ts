@@ -13,7 +13,7 @@ import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
-import { functionName, isFunction, keyName, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, walk } from "./ast";
+import { functionName, isFunction, keyName, lazy, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, walk } from "./ast";
 import type { ThisCalls } from "./members";
 import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunction } from "./members";
 
@@ -112,11 +112,6 @@ function fileDirectory(context: AnyContext): string {
   const file = context.physicalFilename ?? context.filename;
   const cwd = context.cwd ?? process.cwd();
   return path.resolve(cwd, file.startsWith("<") ? "." : path.dirname(file));
-}
-
-function lazy<T>(compute: () => T): () => T {
-  let value: { v: T } | undefined;
-  return () => (value ??= { v: compute() }).v;
 }
 
 const CALL = ReferenceTracker.CALL;
@@ -402,7 +397,7 @@ function findScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalo
     if (spec.form === "call" && spec.firstArgCallOf) {
       const first = node.arguments[0];
       const calls = firstArgKeys.get(firstArgKey(spec.firstArgCallOf));
-      if (!first || !calls || !(calls.has(skipWrappers(first)) || calls.has(constInit(sourceCode, first) as TSESTree.Node))) continue;
+      if (!first || !calls || !calls.has(resolveConst(sourceCode, first))) continue;
     }
     add(spec, node);
   }
@@ -522,20 +517,6 @@ function optionMayBeOn(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree
   const value = propertyNode(object, head);
   if (value) return optionMayBeOn(sourceCode, value, rest);
   return object.properties.some((property) => property.type === AST_NODE_TYPES.SpreadElement);
-}
-
-/**
- * The initialiser of the `const` an identifier names, when it has one and only one definition:
- *   const ctx = trace.setSpan(context.active(), span);
- *   context.with(ctx, fn);
- */
-export function constInit(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): TSESTree.Node | undefined {
-  const inner = skipWrappers(node);
-  if (inner.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const variable = ASTUtils.findVariable(sourceCode.getScope(inner), inner);
-  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-  if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || def.parent?.type !== AST_NODE_TYPES.VariableDeclaration || def.parent.kind !== "const") return undefined;
-  return def.node.init ? skipWrappers(def.node.init) : undefined;
 }
 
 /** Where a function is called from in this file (or passed as a callback). */

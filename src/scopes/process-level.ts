@@ -17,7 +17,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
-import { enclosingStatementList, isFunction, memberName, skipWrappers, staticString, walk } from "./ast";
+import { enclosingStatementList, isFunction, lazy, memberName, resolveConst, skipWrappers, staticString, walk } from "./ast";
 import type { ExitCall, FileModel, TracedScope } from "./model";
 import { resolveCallback } from "./model";
 import { functionBinding, memberUses } from "./members";
@@ -142,11 +142,6 @@ export function getProcessLevel(model: FileModel): ProcessLevel {
     models.set(model, level);
   }
   return level;
-}
-
-function lazy<T>(compute: () => T): () => T {
-  let value: { v: T } | undefined;
-  return () => (value ??= { v: compute() }).v;
 }
 
 function* trackEverywhere(tracker: Tracker, map: Record<string, unknown>, globals: boolean) {
@@ -440,22 +435,13 @@ function createProcessLevel(model: FileModel): ProcessLevel {
   });
   const scopeByAnchor = lazy(() => new Map<TSESTree.Node, TracedScope>(model.scopes().map((scope) => [scope.anchor, scope])));
 
-  /** `x` of `const x = <init>`: the initializer, wrappers skipped. */
-  function constInitializer(identifier: TSESTree.Identifier): TSESTree.Node | undefined {
-    const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
-    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    if (def?.node.type !== AST_NODE_TYPES.VariableDeclarator || !def.node.init || def.parent?.type !== AST_NODE_TYPES.VariableDeclaration || def.parent.kind !== "const") return undefined;
-    return skipWrappers(def.node.init);
-  }
-
   /** The program's own function when the entry call runs it through a scope, runner, wrapper or callback (see EntryKind). */
   function programOf(call: TSESTree.CallExpression): { fn: FunctionNode; kind: EntryKind } | undefined {
     const scope = scopeByAnchor().get(call);
     if (scope && !returnsTracedFunction(scope.spec)) return { fn: scope.callback, kind: "scope" };
     const callee = skipWrappers(call.callee);
     // `traceAgent(main)()`, or `const agent = traceAgent(main); agent();`
-    const made = callee.type === AST_NODE_TYPES.Identifier ? constInitializer(callee) : callee;
-    const wrapper = made ? scopeByAnchor().get(made) : undefined;
+    const wrapper = scopeByAnchor().get(resolveConst(sourceCode, callee));
     if (wrapper && returnsTracedFunction(wrapper.spec)) return { fn: wrapper.callback, kind: "wrapped" };
     if (runnerCalls().has(call)) {
       const runner = resolveCallback(sourceCode, runnerCalls().get(call));

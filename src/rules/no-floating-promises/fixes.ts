@@ -15,7 +15,6 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import { isFunction } from "../../scopes/ast";
 import type { FunctionNode } from "../../scopes/ast";
 import { toFix, wrapBodyInTry } from "../../fixes/edits";
 import { ensureOtelHelpers, fileFlavour } from "../../fixes/imports";
@@ -25,12 +24,6 @@ export const RECORD_HELPER = "recordErrorOnSpan";
 type SourceCode = Readonly<TSESLint.SourceCode>;
 type Fixer = TSESLint.RuleFixer;
 type Fix = TSESLint.RuleFix;
-
-/** The nearest function around a node: `await` may be added only when it is async. */
-export function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
-  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
-  return undefined;
-}
 
 /** The range of a node with the grouping parentheses around it: `(a || b)`. */
 function outerRange(sourceCode: SourceCode, node: TSESTree.Node): [number, number] {
