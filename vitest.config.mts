@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import { ciReporters } from "./.ci/reporters.mjs";
 
 export default defineConfig({
   test: {
@@ -7,5 +8,6 @@ export default defineConfig({
     setupFiles: ["tests/setup/require-ts.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    ...ciReporters("unit"),
   },
 });
