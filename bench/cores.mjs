@@ -67,10 +67,13 @@ runs print the same JSON summary (checked every run).
 ${rows}
 
 Each worker loads ESLint, the plugin and the parsers itself, so two workers cost more CPU than one thread
-(a CPU ratio below 1): the second worker's start-up, paid even when only ${r.runs.find((run) => run.dir === "mixed")?.changed ?? "a few"} files change (the mixed corpus,
+(a CPU ratio below 1): the second worker's start-up, paid even when few or no files change (the mixed corpus,
 where the prefilter stops almost every file on the main thread). What two workers gain in wall-clock time depends
 on a free core: when "cores used" stays near the same value for both, the machine had none to give, and this run
-says nothing about the speed-up on an idle machine.
+says nothing about the speed-up on an idle machine. One thread is not one core: \`--cpus 1\` itself used
+${r.runs.map((run) => `${(run.one.cpuMs / run.one.ms).toFixed(2)}`).join(" and ")} cores here (V8's garbage collector and compiler
+run on threads of their own), so on a 2-core machine a second worker can only take what
+is left of the second core.
 
 `;
 }
