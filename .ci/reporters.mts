@@ -3,7 +3,7 @@
 // that line, and vitest's own summary is not one it reads. Outside CI this adds nothing.
 import * as path from "node:path";
 
-export function ciReporters(name) {
+export function ciReporters(name: string): { reporters?: string[]; outputFile?: Record<string, string> } {
   const dir = process.env.TRACED_EXIT_CI_RESULTS;
   if (!dir) return {};
   return {
