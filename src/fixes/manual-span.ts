@@ -162,7 +162,7 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
   ownNodes(bodyOf(span.owner), sourceCode, (node) => {
     if (node.range[0] <= span.statement.range[1] || node.range[1] > successEnd.range[0]) return;
     if (!canThrow(node, spanIds, sourceCode)) return;
-    if (endedBefore(node, span, endStatements) || guarded(node, span.owner, spanIds, sourceCode)) return;
+    if (endedBefore(node, span, endStatements) || guarded(node, span, spanIds, sourceCode)) return;
     unguarded.push(node);
   });
   return { ownedHere: true, neverEnded: false, successEnd, unguarded: unguarded.sort((a, b) => a.range[0] - b.range[0]) };
@@ -265,13 +265,14 @@ function endedBefore(node: TSESTree.Node, span: ManualSpan, endStatements: Reado
 }
 
 /** `node` is in a `try` whose `finally` or `catch` ends the span, or whose `catch` rethrows nothing; or it hands the span to a same-file function that ends it on error. */
-function guarded(node: TSESTree.Node, owner: ManualSpan["owner"], spanIds: ReadonlySet<TSESTree.Node>, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+function guarded(node: TSESTree.Node, span: ManualSpan, spanIds: ReadonlySet<TSESTree.Node>, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   if (node.type === AST_NODE_TYPES.CallExpression && handedToHandler(node, spanIds, sourceCode)) return true;
+  const end = span.spec.end;
   let child: TSESTree.Node = node;
-  for (let current = node.parent; current && current !== owner; child = current, current = current.parent) {
+  for (let current = node.parent; current && current !== span.owner; child = current, current = current.parent) {
     if (current.type !== AST_NODE_TYPES.TryStatement) continue;
-    if (child === current.block && current.handler && (endsSpan(current.handler.body, spanIds, sourceCode) || !throwsAgain(current.handler.body, sourceCode))) return true;
-    if ((child === current.block || child === current.handler) && current.finalizer && endsSpan(current.finalizer, spanIds, sourceCode)) return true;
+    if (child === current.block && current.handler && (endsSpan(current.handler.body, spanIds, end, sourceCode) || !throwsAgain(current.handler.body, sourceCode))) return true;
+    if ((child === current.block || child === current.handler) && current.finalizer && endsSpan(current.finalizer, spanIds, end, sourceCode)) return true;
   }
   return false;
 }
@@ -286,8 +287,8 @@ function handedToHandler(call: TSESTree.CallExpression, spanIds: ReadonlySet<TSE
   return !!helper && handlesSpan(helper.fn, at, sourceCode, 0);
 }
 
-/** A `span.end()` (any end method) under `root`, or a call handed the span or one of its properties (`endSpanWithError(error, span)`). */
-function endsSpan(root: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+/** A `span.end()` (the span's own end method: `finish` for dd-trace) under `root`, or a call handed the span or one of its properties (`endSpanWithError(error, span)`). */
+function endsSpan(root: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, end: string, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   let found = false;
   ownNodes(root, sourceCode, (node) => {
     if (found || node.type !== AST_NODE_TYPES.CallExpression) return;
@@ -295,7 +296,7 @@ function endsSpan(root: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, sour
     const onSpan = callee.type === AST_NODE_TYPES.MemberExpression && spanIds.has(skipWrappers(callee.object));
     const name = memberName(callee);
     found =
-      (onSpan && (name === "end" || name === "finish")) ||
+      (onSpan && name === end) ||
       node.arguments.some((arg) => {
         const inner = skipWrappers(arg);
         return spanIds.has(inner) || (inner.type === AST_NODE_TYPES.MemberExpression && spanIds.has(skipWrappers(inner.object)));

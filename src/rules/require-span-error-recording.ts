@@ -283,14 +283,16 @@ export default createRule<Options, MessageId>({
             ],
           });
         }
-        for (const span of model.manualSpans()) reportManualSpan(context, span);
+        // An exit does not throw: it is no-process-exit's finding (exitInScope), never "if process.exit() throws".
+        const exits = new Set<TSESTree.Node>(model.exits().map((exit) => exit.node));
+        for (const span of model.manualSpans()) reportManualSpan(context, span, exits);
       },
     };
   },
 });
 
 /** A span started by hand (`tracer.startSpan`) that this function owns and leaves open on a path: src/fixes/manual-span.ts. */
-function reportManualSpan(context: Readonly<TSESLint.RuleContext<MessageId, Options>>, span: ManualSpan): void {
+function reportManualSpan(context: Readonly<TSESLint.RuleContext<MessageId, Options>>, span: ManualSpan, exits: ReadonlySet<TSESTree.Node>): void {
   const sourceCode = context.sourceCode;
   const verdict = judgeManualSpan(span, sourceCode);
   const data = { span: capitalize(describeManualSpan(span, sourceCode)), end: `${span.variable.name}.${span.spec.end}` };
@@ -298,7 +300,7 @@ function reportManualSpan(context: Readonly<TSESLint.RuleContext<MessageId, Opti
     context.report({ node: span.call.callee, messageId: "manualSpanNeverEnded", data });
     return;
   }
-  const first = verdict.unguarded[0];
+  const first = verdict.unguarded.find((node) => !exits.has(node));
   if (!first) return;
   const fix = recordManualSpanFix(span, verdict, sourceCode, context.filename);
   context.report({

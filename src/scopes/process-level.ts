@@ -25,7 +25,7 @@ import type { Tracker } from "./globals";
 import { createTracker } from "./globals";
 import { crashIsSafe, deliveryOf, naturalEndIsSafe } from "./pipeline";
 import type { RunnerSpec } from "./catalogue";
-import { RUNNERS, returnsTracedFunction } from "./catalogue";
+import { returnsTracedFunction } from "./catalogue";
 
 const { ReferenceTracker } = ASTUtils;
 const CALL = ReferenceTracker.CALL;
@@ -421,7 +421,8 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     const found = new Map<TSESTree.Node, TSESTree.Node | undefined>();
     if (!tracker) return found;
     const map: Record<string, unknown> = {};
-    RUNNERS.forEach((spec, index) => {
+    const runners = model.catalogue.runners;
+    runners.forEach((spec, index) => {
       for (const module of spec.modules) {
         let node = (map[module] ??= {}) as Record<string | symbol, unknown>;
         for (const segment of spec.path) node = (node[segment] ??= {}) as Record<string | symbol, unknown>;
@@ -429,7 +430,7 @@ function createProcessLevel(model: FileModel): ProcessLevel {
       }
     });
     for (const ref of trackEverywhere(tracker, map, false)) {
-      if (ref.node.type === AST_NODE_TYPES.CallExpression) found.set(ref.node, ref.node.arguments[(RUNNERS[Number((ref.info as string).slice(1))] as RunnerSpec).callback]);
+      if (ref.node.type === AST_NODE_TYPES.CallExpression) found.set(ref.node, ref.node.arguments[(runners[Number((ref.info as string).slice(1))] as RunnerSpec).callback]);
     }
     return found;
   });

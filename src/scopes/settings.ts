@@ -12,6 +12,10 @@
  *     ],
  *     flushes: [{ module: "./tracing", export: "shutdownTracing" }, { method: "flushTraces" }],
  *     initializers: [{ module: "./tracing" }],
+ *     // const span = startTimer("sync"); … span.stop(): a span started by hand.
+ *     spanStarters: [{ module: "./tracing", export: "startTimer", end: "stop" }],
+ *     // inContext(ctx, async () => { … }): runs its callback at once, opening no span.
+ *     runners: [{ module: "./tracing", export: "inContext", callback: 1 }],
  *     // Only in a config object scoped to entry files (`files: ["src/main.ts"]`): tracing is
  *     // started outside this file (`node --import ./instrumentation.mjs`), but it ends here.
  *     entry: true,
@@ -22,8 +26,8 @@
  * ```
  */
 import { docsUrl } from "../meta";
-import type { FlushSpec, InitializerSpec, ManualSpanSpec, OpenerSpec } from "./catalogue";
-import { FLUSHES, INITIALIZERS, MANUAL_SPANS, OPENERS, RELEASE_OPENERS } from "./catalogue";
+import type { FlushSpec, InitializerSpec, ManualSpanSpec, OpenerSpec, RunnerSpec } from "./catalogue";
+import { FLUSHES, INITIALIZERS, MANUAL_SPANS, OPENERS, RELEASE_OPENERS, RUNNERS } from "./catalogue";
 import type { VersionPins } from "./releases";
 import { VERSIONED_PACKAGES } from "./releases";
 import { parseVersion } from "./version";
@@ -34,6 +38,8 @@ export interface Catalogue {
   readonly initializers: readonly InitializerSpec[];
   /** Calls that start a span ended by hand (`tracer.startSpan`): src/scopes/manual-spans.ts. */
   readonly manualSpans: readonly ManualSpanSpec[];
+  /** Calls that run their callback at once in a context of their own, opening no span (`context.with`). */
+  readonly runners: readonly RunnerSpec[];
   /** Modules whose mere import (`import "./tracing"`) starts tracing. */
   readonly initializerModules: readonly string[];
   /** `entry: true`: the file is a traced program's entry even though it starts no tracing itself. */
@@ -47,6 +53,7 @@ export const DEFAULT_CATALOGUE: Catalogue = {
   flushes: FLUSHES,
   initializers: INITIALIZERS,
   manualSpans: MANUAL_SPANS,
+  runners: RUNNERS,
   initializerModules: [],
   versions: {},
 };
@@ -190,6 +197,53 @@ function parseInitializer(raw: unknown, index: number): { spec?: InitializerSpec
   return { spec: { sdk: "custom", modules: [module], path: exportPath, construct: raw.construct === true } };
 }
 
+function expectBoolean(value: Json, key: string, where: string): boolean {
+  // "yes" must fail, not quietly mean false.
+  if (value[key] !== undefined && typeof value[key] !== "boolean") throw new SettingsError(`${where}.${key} must be a boolean`, `${where}.${key}`);
+  return value[key] === true;
+}
+
+/** `spanStarters`: `const span = startTimer("sync"); … span.stop()`, an export that starts a span left to its caller to end. */
+function parseSpanStarter(raw: unknown, index: number): ManualSpanSpec {
+  const where = `spanStarters[${index}]`;
+  if (!isObject(raw)) throw new SettingsError(`${where} must be an object`);
+  expectKeys(raw, where, ["module", "export", "end", "kind", "nameArg", "otel"]);
+  const module = expectModule(raw, where, true) as string;
+  const exportPath = expectNames(raw, "export", where, true, true) as string[];
+  const end = expectNames(raw, "end", where, false, false)?.[0] ?? "end";
+  const kind = expectString(raw, "kind", where, false) ?? "span";
+  const nameArg = raw.nameArg ?? 0;
+  if (typeof nameArg !== "number" || !Number.isInteger(nameArg) || nameArg < 0) {
+    throw new SettingsError(`${where}.nameArg must be a non-negative integer`, `${where}.nameArg`);
+  }
+  // `otel: true`: the started span is an OpenTelemetry Span, so the rewrite may record on it and end it.
+  const otel = expectBoolean(raw, "otel", where);
+  return {
+    sdk: "custom",
+    kind,
+    form: "call",
+    modules: [module],
+    path: exportPath,
+    names: [{ arg: nameArg, property: "name" }, { arg: nameArg }],
+    end,
+    ...(otel ? { otelSpan: "self" } : {}),
+  };
+}
+
+/** `runners`: `inContext(ctx, async () => { … })`, an export that runs its callback at once and returns what it returns. */
+function parseRunner(raw: unknown, index: number): RunnerSpec {
+  const where = `runners[${index}]`;
+  if (!isObject(raw)) throw new SettingsError(`${where} must be an object`);
+  expectKeys(raw, where, ["module", "export", "callback"]);
+  const module = expectModule(raw, where, true) as string;
+  const exportPath = expectNames(raw, "export", where, true, true) as string[];
+  const callback = raw.callback ?? 0;
+  if (typeof callback !== "number" || !Number.isInteger(callback) || callback < 0) {
+    throw new SettingsError(`${where}.callback must be a non-negative integer`, `${where}.callback`);
+  }
+  return { sdk: "custom", modules: [module], path: exportPath, callback };
+}
+
 /** `versions: { "@traceloop/node-server-sdk": "0.27.0" }`: only packages the catalogue keys by version, only exact versions. */
 function parseVersions(raw: unknown): VersionPins {
   if (raw === undefined) return {};
@@ -214,7 +268,7 @@ export function catalogueFor(settings: Readonly<Record<string, unknown>> | undef
   if (!isObject(raw)) throw new SettingsError("must be an object");
   const cached = cache.get(raw);
   if (cached) return cached;
-  expectKeys(raw, "settings", ["wrappers", "flushes", "initializers", "entry", "versions"]);
+  expectKeys(raw, "settings", ["wrappers", "flushes", "initializers", "spanStarters", "runners", "entry", "versions"]);
   if (raw.entry !== undefined && typeof raw.entry !== "boolean") throw new SettingsError("entry must be a boolean");
   const initializers = expectArray(raw.initializers, "initializers").map(parseInitializer);
   const catalogue: Catalogue = {
@@ -222,7 +276,8 @@ export function catalogueFor(settings: Readonly<Record<string, unknown>> | undef
     flushes: [...FLUSHES, ...expectArray(raw.flushes, "flushes").map(parseFlush)],
     initializers: [...INITIALIZERS, ...initializers.flatMap((entry) => (entry.spec ? [entry.spec] : []))],
     initializerModules: initializers.flatMap((entry) => (entry.module !== undefined && !entry.spec ? [entry.module] : [])),
-    manualSpans: MANUAL_SPANS,
+    manualSpans: [...MANUAL_SPANS, ...expectArray(raw.spanStarters, "spanStarters").map(parseSpanStarter)],
+    runners: [...RUNNERS, ...expectArray(raw.runners, "runners").map(parseRunner)],
     entry: raw.entry === true,
     versions: parseVersions(raw.versions),
   };
