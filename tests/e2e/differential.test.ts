@@ -11,7 +11,7 @@
 //     `manual`) and the rules accept the output.
 //
 // A case is `<case>.ts` (`<case>.mts` for an ES module, e.g. one with top-level await), with an optional `<case>.json` saying how to run it and what to expect:
-//   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "statusOnly": [], "exceptionOnly": [], "loses": true, "stillLost": [] }], "manual": 0 }
+//   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "statusOnly": [], "exceptionOnly": [], "levelOnly": [], "loses": true, "stillLost": [] }], "manual": 0 }
 // (default: one run with no extra environment, no ERROR span, and the original losing at least one span).
 // The engine is the CLI's (createEngine, which `traced-exit fix` loads), applied to a copy of the case.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -46,6 +46,12 @@ interface CaseRun {
    * (node_modules/langsmith: lib/experimental/otel/translator.js).
    */
   exceptionOnly?: string[];
+  /**
+   * Spans, not ERROR, that carry the error as Langfuse's observation level: Langfuse 5's `observe()` sets
+   * `langfuse.observation.level` to ERROR and the error's message as `langfuse.observation.status_message`,
+   * and leaves the OpenTelemetry status alone (node_modules/@langfuse/tracing `observe`).
+   */
+  levelOnly?: string[];
   /** The original loses at least one span (default true): the case shows a problem the fix solves. */
   loses?: boolean;
   /**
@@ -155,6 +161,11 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
         for (const name of run.exceptionOnly ?? []) {
           const span = rewritten.spans.find((candidate) => candidate.name === name);
           expect(span?.events.filter((event) => event.name === "exception"), `${name}: one exception event${why}`).toHaveLength(1);
+        }
+        for (const name of run.levelOnly ?? []) {
+          const span = rewritten.spans.find((candidate) => candidate.name === name);
+          expect(span?.attributes["langfuse.observation.level"], `${name}: Langfuse level ERROR${why}`).toBe("ERROR");
+          expect(span?.attributes["langfuse.observation.status_message"], `${name}: the error's message${why}`).toBeTruthy();
         }
         expect(receiver.rejectedRequests(), "export requests the receiver could not decode").toBe(0);
       }, RUN_TIMEOUT);
