@@ -13,13 +13,13 @@
  *   });
  *
  * What "cannot throw" takes on trust, and so where it can be wrong:
- * - a call of a method named trace/debug/info/warn/error/fatal/log, on any receiver, is a log call and does
- *   not throw: the logger API of console, pino, winston, bunyan and log4js. An object with a throwing `info`
- *   method of its own is taken for a logger too;
+ * - a call of a method named trace/debug/info/warn/error/fatal/log, on any receiver, as a statement and given
+ *   no function, is a log call and does not throw: the logger API of console, pino, winston, bunyan and
+ *   log4js. An object with a throwing `info` method of its own is taken for a logger too;
  * - reading a property does not throw: `a.b.c` on an `a.b` that is undefined does, and so does a throwing getter;
  * - the methods of a native Map, Set or array (`this.sessions.get(id)`, `events.push(e)`) are the built-in
  *   ones when the receiver is a `const` made with `new Map()`/`new Set()`/`[]`, or a class's own field only
- *   ever assigned such a value.
+ *   ever assigned such a value, first by its initializer or the constructor.
  * Anything else is a call that may throw: a function of another file or module, `JSON.parse`, a same-file
  * function that contains one, deeper than three calls, an `await`, a `throw`, a loop, a destructuring.
  */
@@ -112,6 +112,9 @@ function containsOwn(node: TSESTree.Node, type: AST_NODE_TYPES, sourceCode: Sour
   });
   return found;
 }
+
+/** Per class body, the native collection each field read so far always holds (undefined: not provably one). */
+const collectionFields = new WeakMap<TSESTree.ClassBody, Map<string, Collection | undefined>>();
 
 /** Verdicts on same-file functions, with the hops they were judged with: a function is read once per hop count at most. */
 const judgedFunctions = new WeakMap<FunctionNode, { quiet: boolean; left: number }>();
@@ -226,7 +229,8 @@ class Judge {
       if (name !== undefined && SPAN_METHODS.has(name) && object.type === AST_NODE_TYPES.Identifier) return true;
       if (object.type === AST_NODE_TYPES.Identifier && QUIET_GLOBAL_OBJECTS.has(object.name) && this.isGlobal(object)) return true;
       if (object.type === AST_NODE_TYPES.Identifier && object.name === "Date" && name === "now" && this.isGlobal(object)) return true;
-      if (name !== undefined && LOG_METHODS.has(name) && usedAsStatement(call) && this.expression(object, left)) return true;
+      // A function among the arguments is not a log call's (dd-trace's `tracer.trace(name, fn)` runs it).
+      if (name !== undefined && LOG_METHODS.has(name) && usedAsStatement(call) && !call.arguments.some(isFunction) && this.expression(object, left)) return true;
       const collection = this.nativeCollection(object);
       if (collection && name !== undefined && COLLECTION_METHODS[collection].has(name)) return true;
     }
@@ -280,19 +284,40 @@ class Judge {
     const name = memberKey(object);
     const holder = thisHolder(object);
     if (name === undefined || !holder || holder.isStatic || holder.body.type !== AST_NODE_TYPES.ClassBody) return undefined;
+    let fields = collectionFields.get(holder.body);
+    if (!fields) collectionFields.set(holder.body, (fields = new Map()));
+    if (!fields.has(name)) fields.set(name, this.fieldCollection(holder.body, name));
+    return fields.get(name);
+  }
+
+  /**
+   * The kind of native collection a class's own field `name` always holds: every write of it in the class
+   * (`sessions = new Map()`, `this.sessions = …`) makes one of that kind, and one of them runs before any method
+   * can (the field's initializer, or a statement of the constructor's own list).
+   */
+  private fieldCollection(body: TSESTree.ClassBody, name: string): Collection | undefined {
     const kinds = new Set<Collection | undefined>();
-    for (const member of holder.body.body) {
-      if (member.type === AST_NODE_TYPES.PropertyDefinition && !member.static && !member.computed && keyName(member) === name) kinds.add(member.value ? this.collectionMade(member.value) : undefined);
+    let definite = false;
+    for (const member of body.body) {
+      // A field declared without a value (`ids: Set<string>;`) is left to the constructor.
+      if (member.type !== AST_NODE_TYPES.PropertyDefinition || member.static || member.computed || keyName(member) !== name || !member.value) continue;
+      kinds.add(this.collectionMade(member.value));
+      definite = true;
     }
-    walk(holder.body, this.sourceCode.visitorKeys, (node) => {
+    const constructor = body.body.find((member): member is TSESTree.MethodDefinition => member.type === AST_NODE_TYPES.MethodDefinition && member.kind === "constructor");
+    const constructorBody = constructor?.value.body;
+    walk(body, this.sourceCode.visitorKeys, (node) => {
       if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && skipWrappers(node.left.object).type === AST_NODE_TYPES.ThisExpression) {
         const key = memberKey(node.left);
-        if (key === undefined || key === name) kinds.add(node.operator === "=" && key !== undefined ? this.collectionMade(node.right) : undefined);
+        if (key !== undefined && key !== name) return;
+        kinds.add(node.operator === "=" && key !== undefined ? this.collectionMade(node.right) : undefined);
+        const statement = node.parent;
+        if (statement.type === AST_NODE_TYPES.ExpressionStatement && statement.parent === constructorBody) definite = true;
       }
       if (node.type === AST_NODE_TYPES.UnaryExpression && node.operator === "delete" && node.argument.type === AST_NODE_TYPES.MemberExpression && (memberKey(node.argument) ?? name) === name) kinds.add(undefined);
     });
     const [kind] = kinds;
-    return kinds.size === 1 ? kind : undefined;
+    return definite && kinds.size === 1 ? kind : undefined;
   }
 
   private collectionMade(init: TSESTree.Node): Collection | undefined {

@@ -127,6 +127,24 @@ ruleTester.run("require-span-error-recording", testedRule, {
         });
       }
     `,
+    // A field the constructor makes a Set before any method can run is a native Set.
+    dedent`
+      declare const tracer: import("@opentelemetry/api").Tracer;
+      class Seen {
+        private readonly ids: Set<string>;
+        constructor() {
+          this.ids = new Set();
+        }
+        mark(id: string) {
+          this.ids.add(id);
+        }
+      }
+      const seen = new Seen();
+      tracer.startActiveSpan("seen", (span) => {
+        seen.mark("a");
+        span.end();
+      });
+    `,
     // Three same-file calls deep is still read.
     dedent`
       declare const tracer: import("@opentelemetry/api").Tracer;
@@ -494,6 +512,38 @@ ruleTester.run("require-span-error-recording", testedRule, {
       `,
       1,
       '(span) => {\n  const failure = validator.error(input);\n  span.setAttribute("failed", !!failure);\n  span.end();\n}',
+    ),
+    // A field made a Map only by a method that may not have run yet may still be undefined.
+    unhandledSpan(
+      dedent`
+        class Cache {
+          entries: Map<string, string> | undefined;
+          init() {
+            this.entries = new Map();
+          }
+          has(key: string) {
+            return this.entries.has(key);
+          }
+        }
+        const cache = new Cache();
+        tracer.startActiveSpan("s", (span) => {
+          cache.has(key);
+          span.end();
+        });
+      `,
+      11,
+      "(span) => {\n  cache.has(key);\n  span.end();\n}",
+    ),
+    // A log-named method given a function is not a log call: dd-trace's \`tracer.trace(name, fn)\` runs fn.
+    unhandledSpan(
+      dedent`
+        tracer.startActiveSpan("s", (span) => {
+          ddTracer.trace("inner", () => work());
+          span.end();
+        });
+      `,
+      1,
+      '(span) => {\n  ddTracer.trace("inner", () => work());\n  span.end();\n}',
     ),
     // A field that is not only ever a Map: its get() may be anything.
     unhandledSpan(
