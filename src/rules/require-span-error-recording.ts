@@ -14,6 +14,7 @@ import type { FileModel, TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { describeRelease } from "../scopes/releases";
 import { mightOpenScope } from "../scopes/prefilter";
+import { callbackCannotThrow } from "../scopes/cannot-throw";
 import { recordingEdits } from "../fixes/exit-fix";
 import { toFix } from "../fixes/edits";
 import { fileFlavour } from "../fixes/imports";
@@ -79,47 +80,6 @@ function asksForActiveSpan(fn: FunctionNode, sourceCode: Readonly<TSESLint.Sourc
       memberName(member) !== "end";
     return !readsOnly;
   });
-}
-
-/** Span methods that do not throw (the OpenTelemetry API never throws from them). */
-const SAFE_SPAN_CALLS = new Set(["end", "setStatus", "setAttribute", "setAttributes", "addEvent", "recordException", "updateName"]);
-
-/** A `throw` statement in `node`, not counting nested functions (which run later, if ever). */
-function containsThrow(node: TSESTree.Node | null | undefined, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  if (!node) return false;
-  let found = false;
-  walk(node, sourceCode.visitorKeys, (current) => {
-    if (found || (current !== node && isFunction(current))) return false;
-    found = current.type === AST_NODE_TYPES.ThrowStatement;
-    return !found;
-  });
-  return found;
-}
-
-/**
- * The callback cannot throw, so its span ends the same way on the one path there is: its body only calls
- * span methods that do not throw (`(span) => span.end()`) and returns nothing; or, where the SDK ends the
- * span when the callback returns (`not-recorded`: Traceloop), it is a `try` whose `catch` takes every error
- * and rethrows none (a workflow that reports its own failures). A callback that owns its span and catches
- * everything may still skip its `span.end()` on the error path, so that shape does not count there.
- */
-function cannotThrow(fn: FunctionNode, sdkEndsOnReturn: boolean, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  const safeCall = (expression: TSESTree.Node) => {
-    const call = expression.type === AST_NODE_TYPES.ChainExpression ? expression.expression : expression;
-    if (call.type !== AST_NODE_TYPES.CallExpression || call.callee.type !== AST_NODE_TYPES.MemberExpression) return false;
-    const name = memberName(call.callee);
-    return call.callee.object.type === AST_NODE_TYPES.Identifier && name !== undefined && SAFE_SPAN_CALLS.has(name) && call.arguments.every((arg) => arg.type === AST_NODE_TYPES.Literal || arg.type === AST_NODE_TYPES.Identifier || arg.type === AST_NODE_TYPES.ObjectExpression);
-  };
-  const safeStatement = (statement: TSESTree.Statement): boolean => {
-    if (statement.type === AST_NODE_TYPES.ExpressionStatement) return safeCall(statement.expression);
-    if (statement.type === AST_NODE_TYPES.ReturnStatement) return !statement.argument;
-    if (statement.type === AST_NODE_TYPES.TryStatement) {
-      return sdkEndsOnReturn && !!statement.handler && !containsThrow(statement.handler.body, sourceCode) && (!statement.finalizer || statement.finalizer.body.every(safeStatement));
-    }
-    return false;
-  };
-  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return safeCall(fn.body);
-  return fn.body.body.length > 0 && fn.body.body.every(safeStatement);
 }
 
 /**
@@ -260,7 +220,7 @@ export default createRule<Options, MessageId>({
           if (scope.spec.errors === "recorded" || scopeRecordsErrors(scope, context.sourceCode)) continue;
           if (leavesSpanToItsStarter(scope, model, context.sourceCode)) continue;
           // Nothing can be thrown: the span ends (or stays open) the same way on every path; neverEndsSpan says which.
-          if (cannotThrow(scope.callback, scope.spec.errors === "not-recorded", context.sourceCode) && !neverEndsSpan(scope, context.sourceCode)) continue;
+          if (callbackCannotThrow(scope, context.sourceCode) && !neverEndsSpan(scope, context.sourceCode)) continue;
           if (neverEndsSpan(scope, context.sourceCode)) {
             context.report({ node: reportNode(scope), messageId: "spanNeverEnded", data: { scope: capitalize(describeScope(scope)) } });
             continue;

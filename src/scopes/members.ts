@@ -87,7 +87,7 @@ function classOf(sourceCode: SourceCode, node: TSESTree.Node): Class | undefined
  * field or block) or the object literal whose method holds it. Arrows keep `this`; any other function
  * has its own, unknown here.
  */
-function thisHolder(node: TSESTree.Node): { body: Holder; isStatic: boolean } | undefined {
+export function thisHolder(node: TSESTree.Node): { body: Holder; isStatic: boolean } | undefined {
   for (let current = node.parent; current; current = current.parent) {
     if (current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.FunctionDeclaration) {
       const owner = current.parent;

@@ -59,6 +59,121 @@ ruleTester.run("require-span-error-recording", testedRule, {
         span.end();
       });
     `,
+    // Callbacks that end their span themselves after statements that cannot throw (issue 13; the shape read in
+    // @inkeep/agents-run-api's tool-approval spans): a log call, span methods, then end(); after it, anything.
+    dedent`
+      import { SpanStatusCode } from "@opentelemetry/api";
+      declare const tracer: import("@opentelemetry/api").Tracer;
+      declare const logger: { info(fields: object, message: string): void };
+      export function denied(toolName: string, reason: string) {
+        return tracer.startActiveSpan("tool.approval_denied", { attributes: { "tool.name": toolName } }, (denialSpan) => {
+          logger.info({ toolName, reason }, "Tool execution denied by user");
+          denialSpan.setStatus({ code: SpanStatusCode.OK });
+          denialSpan.end();
+          return \`User denied approval to run this tool: \${reason}\`;
+        });
+      }
+    `,
+    // console by its global binding, a logger on \`this\`, a ternary and an \`instanceof\` in the arguments.
+    dedent`
+      declare const tracer: import("@opentelemetry/api").Tracer;
+      export class Agent {
+        constructor(private readonly logger: { warn(...args: unknown[]): void }, private readonly id: string) {}
+        skip(error: unknown) {
+          tracer.startActiveSpan("skip", (span) => {
+            console.warn("skipping", this.id);
+            this.logger.warn({ error: error instanceof Error ? error.message : String(error) }, "skipped");
+            span.addEvent("skipped");
+            span.end();
+          });
+        }
+      }
+    `,
+    // A same-file class instance whose method only looks up and updates native collections, logs, and starts an
+    // un-awaited async function whose every failure is caught; the helpers are read by binding, three calls deep.
+    dedent`
+      declare const tracer: import("@opentelemetry/api").Tracer;
+      declare const logger: { warn(...args: unknown[]): void; error(...args: unknown[]): void };
+      declare function send(event: object): Promise<void>;
+      async function publish(event: object) {
+        try {
+          await send(event);
+        } catch (error) {
+          logger.error({ error }, "publish failed");
+        }
+      }
+      function stamp(event: object) {
+        return { ...event, at: Date.now() };
+      }
+      class Sessions {
+        sessions = new Map<string, number>();
+        events: object[] = [];
+        record(id: string, event: object) {
+          if (!this.sessions.has(id)) {
+            logger.warn({ id }, "no such session");
+            return;
+          }
+          this.sessions.set(id, (this.sessions.get(id) ?? 0) + 1);
+          this.events.push(stamp(event));
+          publish(event);
+        }
+      }
+      const sessions = new Sessions();
+      export function noTools(id: string) {
+        tracer.startActiveSpan("ai.toolCall", (span) => {
+          span.recordException(new Error(\`0 tools for \${id}\`));
+          sessions.record(id, { code: "no_tools_available" });
+          span.end();
+        });
+      }
+    `,
+    // A field the constructor makes a Set before any method can run is a native Set.
+    dedent`
+      declare const tracer: import("@opentelemetry/api").Tracer;
+      class Seen {
+        private readonly ids: Set<string>;
+        constructor() {
+          this.ids = new Set();
+        }
+        mark(id: string) {
+          this.ids.add(id);
+        }
+      }
+      const seen = new Seen();
+      tracer.startActiveSpan("seen", (span) => {
+        seen.mark("a");
+        span.end();
+      });
+    `,
+    // Three same-file calls deep is still read.
+    dedent`
+      declare const tracer: import("@opentelemetry/api").Tracer;
+      declare const logger: { debug(message: string): void };
+      function one() { two(); }
+      function two() { three(); }
+      function three() { logger.debug("deep"); }
+      tracer.startActiveSpan("deep", (span) => {
+        one();
+        span.end();
+      });
+    `,
+    // Traceloop ends the span when the callback returns, and this one cannot throw.
+    dedent`
+      ${TRACELOOP}
+      declare const logger: { info(message: string): void };
+      traceloop.withTask({ name: "mark" }, () => {
+        logger.info("marked");
+        return { marked: true };
+      });
+    `,
+    // Sentry's startSpanManual callback ends its span by calling its finishing parameter.
+    dedent`
+      import * as Sentry from "@sentry/node";
+      Sentry.startSpanManual({ name: "mark" }, (span, finish) => {
+        console.info("marked");
+        finish();
+      });
+    `,
     // A Traceloop workflow whose body catches every error and rethrows none: the callback always returns, and
     // Traceloop ends the span when it does.
     dedent`
@@ -321,6 +436,136 @@ ruleTester.run("require-span-error-recording", testedRule, {
     "work().then(() => done());",
   ],
   invalid: [
+    // Before its end() the callback calls a function of another module: it may throw, and the span stays open.
+    unhandledSpan(
+      dedent`
+        tracer.startActiveSpan("s", (span) => {
+          logger.info("auditing");
+          audit(span);
+          span.end();
+        });
+      `,
+      2,
+      '(span) => {\n  logger.info("auditing");\n  audit(span);\n  span.end();\n}',
+      'import { audit, logger } from "./audit";',
+    ),
+    // A same-file helper that throws.
+    unhandledSpan(
+      dedent`
+        function check(id: string) {
+          if (!id) throw new Error("no id");
+        }
+        tracer.startActiveSpan("s", (span) => {
+          check(input);
+          span.end();
+        });
+      `,
+      4,
+      "(span) => {\n  check(input);\n  span.end();\n}",
+    ),
+    // JSON.parse throws on bad input, also inside a log call's arguments.
+    unhandledSpan(
+      dedent`
+        tracer.startActiveSpan("s", (span) => {
+          logger.info({ body: JSON.parse(raw) }, "received");
+          span.end();
+        });
+      `,
+      1,
+      '(span) => {\n  logger.info({ body: JSON.parse(raw) }, "received");\n  span.end();\n}',
+    ),
+    // An awaited promise may reject before the end.
+    unhandledSpan(
+      dedent`
+        tracer.startActiveSpan("s", async (span) => {
+          logger.info("waiting");
+          await ready;
+          span.end();
+        });
+      `,
+      1,
+      'async (span) => {\n  logger.info("waiting");\n  await ready;\n  span.end();\n}',
+    ),
+    // Four same-file calls deep is past the bound: what cannot be read may throw.
+    unhandledSpan(
+      dedent`
+        function one() { two(); }
+        function two() { three(); }
+        function three() { four(); }
+        function four() { logger.debug("deep"); }
+        tracer.startActiveSpan("s", (span) => {
+          one();
+          span.end();
+        });
+      `,
+      5,
+      "(span) => {\n  one();\n  span.end();\n}",
+    ),
+    // A method named like a log level whose value is used is not taken for a log call.
+    unhandledSpan(
+      dedent`
+        tracer.startActiveSpan("s", (span) => {
+          const failure = validator.error(input);
+          span.setAttribute("failed", !!failure);
+          span.end();
+        });
+      `,
+      1,
+      '(span) => {\n  const failure = validator.error(input);\n  span.setAttribute("failed", !!failure);\n  span.end();\n}',
+    ),
+    // A field made a Map only by a method that may not have run yet may still be undefined.
+    unhandledSpan(
+      dedent`
+        class Cache {
+          entries: Map<string, string> | undefined;
+          init() {
+            this.entries = new Map();
+          }
+          has(key: string) {
+            return this.entries.has(key);
+          }
+        }
+        const cache = new Cache();
+        tracer.startActiveSpan("s", (span) => {
+          cache.has(key);
+          span.end();
+        });
+      `,
+      11,
+      "(span) => {\n  cache.has(key);\n  span.end();\n}",
+    ),
+    // A log-named method given a function is not a log call: dd-trace's \`tracer.trace(name, fn)\` runs fn.
+    unhandledSpan(
+      dedent`
+        tracer.startActiveSpan("s", (span) => {
+          ddTracer.trace("inner", () => work());
+          span.end();
+        });
+      `,
+      1,
+      '(span) => {\n  ddTracer.trace("inner", () => work());\n  span.end();\n}',
+    ),
+    // A field that is not only ever a Map: its get() may be anything.
+    unhandledSpan(
+      dedent`
+        class Cache {
+          entries = new Map<string, string>();
+          load() {
+            this.entries = loadEntries();
+          }
+          lookup(key: string) {
+            return this.entries.get(key);
+          }
+        }
+        const cache = new Cache();
+        tracer.startActiveSpan("s", (span) => {
+          cache.lookup(key);
+          span.end();
+        });
+      `,
+      11,
+      "(span) => {\n  cache.lookup(key);\n  span.end();\n}",
+    ),
     // A startActiveSpan callback that catches every error still owns its span: here the span is ended on success only.
     unhandledSpan(
       dedent`
