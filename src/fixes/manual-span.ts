@@ -7,15 +7,27 @@
  *   - a `process.exit()` skips the end (and every `finally`): the span is lost on that path too.
  *
  * A span this function does not own is not judged: one returned, stored on an object or in another local,
- * ended by a closure (`stream.on("end", () => span.end())`), or handed to another function when this one
- * never ends it itself (that function may end it later).
+ * ended by a closure that runs at a time we cannot tell, or handed to another function when this one never
+ * ends it itself (that function may end it later).
+ *
+ * A closure that is a settle handler of a promise, or a listener of a stream, in this function's own flow
+ * is judged by the path it runs on:
+ *
+ *   res.then((value) => { span.end(); return value; });           // fulfilment only
+ *   stream.on("finish", () => span.end());                          // the stream's success only
+ *   res.then(ok, () => span.end()); res.catch(…); res.finally(…)    // the error path too
+ *   stream.on("error" | "close", () => span.end())                  // idem
+ *
+ * A span whose only ends (in closures) run on success, with no handler that ends it on the error path, is
+ * left open when the promise rejects or the stream fails: `successOnly` names the handler's call.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpan } from "../scopes/manual-spans";
 import { methodCallOn, ownerOf } from "../scopes/manual-spans";
 import { resolveCallback } from "../scopes/model";
-import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
+import type { FunctionNode } from "../scopes/ast";
+import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, staticString, walk } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { toFix, wrapStatementsInTry } from "./edits";
 import { fileFlavour } from "./imports";
@@ -30,6 +42,42 @@ export interface ManualSpanVerdict {
   readonly successEnd: TSESTree.CallExpression | undefined;
   /** Calls, awaits and throws between the start and the end that can throw with nothing to end the span, in source order. */
   readonly unguarded: readonly TSESTree.Node[];
+  /**
+   * The span is ended in closures that run on success only (`res.then(onFulfilled)`, `stream.on("finish", …)`)
+   * and in none that runs on the error path: the first such handler's call, and the handler.
+   */
+  readonly successOnly?: { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: SettlePath };
+}
+
+/** Which outcome of a promise or a stream a handler runs on. */
+export type SettlePath = "fulfilled" | "rejected" | "both" | "stream-success" | "stream-failure";
+
+/** Stream events that fire on success only, and those that fire on failure (`close` follows an error too). */
+const STREAM_SUCCESS_EVENTS = new Set(["end", "finish"]);
+const STREAM_FAILURE_EVENTS = new Set(["error", "close", "abort", "aborted"]);
+const LISTEN_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
+
+/**
+ * The outcome a closure runs on when it is passed straight to a settle or listen method in `owner`'s own flow:
+ * `p.then(f)` fulfilled, `p.then(_, f)` / `p.catch(f)` rejected, `p.finally(f)` both, `s.on("finish", f)`
+ * stream success, `s.on("error", f)` stream failure. Anything else (a helper, a timer, a const): undefined.
+ */
+export function settlePathOf(handler: FunctionNode, owner: ManualSpan["owner"]): { call: TSESTree.CallExpression; path: SettlePath } | undefined {
+  const call = handler.parent;
+  if (call?.type !== AST_NODE_TYPES.CallExpression || ownerOf(call) !== owner) return undefined;
+  const callee = skipWrappers(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const index = call.arguments.findIndex((argument) => argument === handler);
+  const method = memberName(callee);
+  if (method === "then" && index <= 1) return { call, path: index === 0 ? "fulfilled" : "rejected" };
+  if (method === "catch" && index === 0) return { call, path: "rejected" };
+  if (method === "finally" && index === 0) return { call, path: "both" };
+  if (method !== undefined && LISTEN_METHODS.has(method) && index === 1) {
+    const event = staticString(call.arguments[0]);
+    if (event !== undefined && STREAM_SUCCESS_EVENTS.has(event)) return { call, path: "stream-success" };
+    if (event !== undefined && STREAM_FAILURE_EVENTS.has(event)) return { call, path: "stream-failure" };
+  }
+  return undefined;
 }
 
 /** Methods that never throw, on a span or on the tracing API (`span.setAttribute`, `trace.setSpan`, `context.active`). */
@@ -55,6 +103,10 @@ const QUIET_METHODS = new Set([
   "getSpan",
   "getActiveSpan",
   "active",
+  // An OpenTelemetry Context's values: a map lookup, or a copy with one key changed.
+  "getValue",
+  "setValue",
+  "deleteValue",
 ]);
 /** Calls of globals that do not throw on ordinary arguments. */
 const QUIET_OBJECTS = new Set(["console", "Math", "Date", "performance", "Object", "Array", "Number", "String"]);
@@ -126,15 +178,22 @@ export function manualSpanLostByExit(spans: readonly ManualSpan[], node: TSESTre
 
 function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): ManualSpanVerdict {
   const ends: TSESTree.CallExpression[] = [];
-  const handed: TSESTree.CallExpression[] = [];
+  const handed: TSESTree.Node[] = [];
+  /** Closures that end the span, by the outcome they run on. */
+  const settled: { call: TSESTree.CallExpression; handler: FunctionNode; path: SettlePath }[] = [];
   let elsewhere = false;
   for (const reference of span.variable.references) {
     if (!reference.isRead()) continue;
     const id = reference.identifier;
     const method = methodCallOn(id);
-    if (ownerOf(id) !== span.owner) {
-      // A closure that ends the span (`res.on("finish", () => span.end())`) owns it; one that uses it does not.
-      if (method?.method === span.spec.end) elsewhere = true;
+    const at = ownerOf(id);
+    if (at !== span.owner) {
+      // A closure that ends the span: judged by the outcome it runs on when it is a settle handler or a stream
+      // listener of this function (`res.then(() => span.end())`); any other closure owns it. One that uses it does not.
+      if (method?.method !== span.spec.end) continue;
+      const settle = at.type === AST_NODE_TYPES.Program ? undefined : settlePathOf(at, span.owner);
+      if (settle) settled.push({ ...settle, handler: at as FunctionNode });
+      else elsewhere = true;
       continue;
     }
     if (method) {
@@ -146,6 +205,9 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
     if (!parent) continue;
     if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(usage as TSESTree.CallExpressionArgument)) {
       if (!isContextCall(parent)) handed.push(parent);
+    } else if (wrappedIntoArgument(usage)) {
+      // fn({ span: new LLMSpan(span) }): handed to `fn` inside a wrapper made right there, as Traceloop's withLLMCall does.
+      handed.push(parent);
     } else if (STORED_IN.has(parent.type) && !(parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === usage)) {
       elsewhere = true;
     }
@@ -153,9 +215,12 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
   // Handed to a function while this one never ends it: that function may end it later.
   if (handed.length > 0 && ends.length === 0) elsewhere = true;
   if (elsewhere) return { ownedHere: false, neverEnded: false, successEnd: undefined, unguarded: [] };
-  if (ends.length === 0) return { ownedHere: true, neverEnded: true, successEnd: undefined, unguarded: [] };
+  if (ends.length === 0 && settled.length === 0) return { ownedHere: true, neverEnded: true, successEnd: undefined, unguarded: [] };
+  // Ended on success only: no handler ends it when the promise rejects or the stream fails.
+  const errorPathEnded = settled.some((end) => end.path === "rejected" || end.path === "both" || end.path === "stream-failure");
+  const successOnly = errorPathEnded ? undefined : settled.sort((a, b) => a.call.range[0] - b.call.range[0])[0];
   const successEnd = ends.filter((call) => !insideCatch(call, span.owner)).at(-1);
-  if (!successEnd) return { ownedHere: true, neverEnded: false, successEnd: undefined, unguarded: [] };
+  if (!successEnd) return { ownedHere: true, neverEnded: false, successEnd: undefined, unguarded: [], successOnly };
   const spanIds = new Set<TSESTree.Node>(span.variable.references.map((reference) => reference.identifier));
   const endStatements = new Set<TSESTree.Node>(ends.map((call) => outermost(call).parent).filter((node): node is TSESTree.Node => node?.type === AST_NODE_TYPES.ExpressionStatement));
   const unguarded: TSESTree.Node[] = [];
@@ -165,7 +230,28 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
     if (endedBefore(node, span, endStatements) || guarded(node, span.owner, spanIds, sourceCode)) return;
     unguarded.push(node);
   });
-  return { ownedHere: true, neverEnded: false, successEnd, unguarded: unguarded.sort((a, b) => a.range[0] - b.range[0]) };
+  return { ownedHere: true, neverEnded: false, successEnd, unguarded: unguarded.sort((a, b) => a.range[0] - b.range[0]), successOnly };
+}
+
+/**
+ * `usage` is wrapped, right where it is an argument, into a new object or an object or array literal:
+ * `fn.apply(thisArg, [{ span: new LLMSpan(span) }])`. The wrapper goes to that call and nowhere else.
+ */
+function wrappedIntoArgument(usage: TSESTree.Node): boolean {
+  let node = usage;
+  let wrapped = false;
+  for (;;) {
+    const parent = node.parent;
+    if (!parent) return false;
+    const inside =
+      (parent.type === AST_NODE_TYPES.NewExpression && parent.arguments.includes(node as TSESTree.CallExpressionArgument)) ||
+      parent.type === AST_NODE_TYPES.ArrayExpression ||
+      parent.type === AST_NODE_TYPES.ObjectExpression ||
+      (parent.type === AST_NODE_TYPES.Property && parent.value === node);
+    if (!inside) return wrapped && parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(node as TSESTree.CallExpressionArgument);
+    if (parent.type !== AST_NODE_TYPES.Property) wrapped = true;
+    node = parent;
+  }
 }
 
 /** `process.exit()` at `node` ends the process while the span is open: between its start and its end, on a path that has not ended it. */
@@ -344,7 +430,7 @@ export function recordManualSpanFix(
   sourceCode: Readonly<TSESLint.SourceCode>,
   filename: string,
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
-  const spanExpression = span.spec.otelSpan === undefined ? undefined : span.spec.otelSpan === "self" ? span.variable.name : `${span.variable.name}.${span.spec.otelSpan}`;
+  const spanExpression = otelSpanExpression(span);
   const parent = span.statement.parent;
   if (spanExpression === undefined || (parent?.type !== AST_NODE_TYPES.BlockStatement && parent?.type !== AST_NODE_TYPES.Program)) return undefined;
   const list: readonly TSESTree.Node[] = parent.body;
@@ -387,4 +473,44 @@ function recordsInACatch(statements: readonly TSESTree.Node[], span: ManualSpan,
     });
     return found;
   });
+}
+
+/**
+ * Suggestion fixer for a span ended in a fulfilment handler only (`res.then(onFulfilled)`): a rejection
+ * handler goes next to it,
+ *
+ *   res.then(onFulfilled, (error) => { throw endSpanWithError(error, span); })
+ *
+ * which records the error on the span, sets ERROR, ends it and rethrows: the promise that `then()` returns
+ * rejects with the same error as before, so callers see no change. `undefined` where that is not safe: the
+ * SDK's spans are not OpenTelemetry spans, or the `then()` has a second argument or a spread. A stream listener
+ * gets no rewrite: adding an `error` listener would stop an unhandled stream error from crashing the process.
+ */
+export function endOnRejectionFix(
+  span: ManualSpan,
+  verdict: ManualSpanVerdict,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
+): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
+  const handled = verdict.successOnly;
+  const spanExpression = otelSpanExpression(span);
+  if (!handled || handled.path !== "fulfilled" || spanExpression === undefined || handled.call.arguments.length !== 1) return undefined;
+  const onFulfilled = handled.call.arguments[0];
+  if (!onFulfilled || onFulfilled.type === AST_NODE_TYPES.SpreadElement) return undefined;
+  const param = span.variable.name === "error" ? "caught" : "error";
+  const handler = `(${param}) => { throw ${HELPER_END}(${param}, ${spanExpression}); }`;
+  // Before the call's closing parenthesis, so that a parenthesised handler or a trailing comma stays as it is.
+  const close = sourceCode.getLastToken(handled.call);
+  const before = close && sourceCode.getTokenBefore(close);
+  if (!close || !before) return undefined;
+  const trailingComma = before.value === "," && before.range[0] >= onFulfilled.range[1];
+  return (fixer) => [
+    trailingComma ? fixer.insertTextAfter(before, ` ${handler}`) : fixer.insertTextBefore(close, `, ${handler}`),
+    ...ensureSpanHelpers(fixer, sourceCode, filename),
+  ];
+}
+
+/** How a rewrite reaches the OpenTelemetry span to record on (`span`, `observation.otelSpan`), if it can. */
+function otelSpanExpression(span: ManualSpan): string | undefined {
+  return span.spec.otelSpan === undefined ? undefined : span.spec.otelSpan === "self" ? span.variable.name : `${span.variable.name}.${span.spec.otelSpan}`;
 }

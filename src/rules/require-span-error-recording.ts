@@ -9,7 +9,7 @@ import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
 import { describeScope, getFileModel, resolveCallback, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
-import { enclosingFunction, functionName, isFunction, memberName, resolveConst, skipWrappers, walk } from "../scopes/ast";
+import { enclosingFunction, functionName, isFunction, memberName, resolveConst, skipWrappers, staticString, walk } from "../scopes/ast";
 import type { FileModel, TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { describeRelease } from "../scopes/releases";
@@ -18,12 +18,20 @@ import { recordingEdits } from "../fixes/exit-fix";
 import { toFix } from "../fixes/edits";
 import { fileFlavour } from "../fixes/imports";
 import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
-import { describeOperation, judgeManualSpan, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
+import { describeOperation, endOnRejectionFix, judgeManualSpan, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
 import type { ManualSpan } from "../scopes/manual-spans";
 import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
-export type MessageId = "spanNotEndedOnError" | "spanNeverEnded" | "wrapCallback" | "manualSpanNotEndedOnError" | "manualSpanNeverEnded" | "recordManualSpan";
+export type MessageId =
+  | "spanNotEndedOnError"
+  | "spanNeverEnded"
+  | "wrapCallback"
+  | "manualSpanNotEndedOnError"
+  | "manualSpanNeverEnded"
+  | "manualSpanEndedOnSuccessOnly"
+  | "recordManualSpan"
+  | "endOnRejection";
 
 /**
  * Why the span stays open, and for an SDK whose behaviour depends on its release, which release that is:
@@ -244,8 +252,11 @@ export default createRule<Options, MessageId>({
         "{{span}} is ended by `{{end}}()` on the success path only: if `{{operation}}` throws, the span is never ended, so it is never exported and its child spans lose their parent.",
       manualSpanNeverEnded:
         "{{span}} is never ended: `{{end}}()` is not called, and the span is not returned nor handed on, so it is never exported and its child spans lose their parent.",
+      manualSpanEndedOnSuccessOnly:
+        "{{span}} is ended by `{{end}}()` only in {{handler}}, which runs on success only: if {{failure}}, the span is never ended, so it is never exported and its child spans lose their parent.",
       recordManualSpan:
         "Put the statements after the span's start in try/catch: on a throw the catch records the error on the span, sets ERROR, ends it and rethrows.",
+      endOnRejection: "Add a rejection handler to `{{promise}}.then()`: it records the error on the span, sets ERROR, ends it and rethrows the same error.",
     },
   },
   defaultOptions: [],
@@ -299,6 +310,23 @@ function reportManualSpan(context: Readonly<TSESLint.RuleContext<MessageId, Opti
     return;
   }
   const first = verdict.unguarded[0];
+  if (verdict.successOnly) {
+    // One finding for the span, on its start: the rejection (or stream failure), and a synchronous throw before it if any.
+    const { call, path } = verdict.successOnly;
+    const callee = skipWrappers(call.callee) as TSESTree.MemberExpression;
+    const target = describeOperation(callee.object, sourceCode);
+    const stream = path === "stream-success";
+    const event = stream ? (staticString(call.arguments[0]) ?? "") : "";
+    const failure = `${stream ? `\`${target}\` fails or is destroyed before '${event}'` : `\`${target}\` rejects`}${first ? ` or \`${describeOperation(first, sourceCode)}\` throws` : ""}`;
+    const fix = endOnRejectionFix(span, verdict, sourceCode, context.filename);
+    context.report({
+      node: span.call.callee,
+      messageId: "manualSpanEndedOnSuccessOnly",
+      data: { ...data, handler: stream ? `the '${event}' listener of \`${target}\`` : `the fulfilment handler of \`${target}.then()\``, failure },
+      suggest: fix ? [{ messageId: "endOnRejection", data: { promise: target }, fix }] : [],
+    });
+    return;
+  }
   if (!first) return;
   const fix = recordManualSpanFix(span, verdict, sourceCode, context.filename);
   context.report({
