@@ -109,7 +109,8 @@ const QUIET_METHODS = new Set([
   "deleteValue",
 ]);
 /** Calls of globals that do not throw on ordinary arguments. */
-const QUIET_OBJECTS = new Set(["console", "Math", "Date", "performance", "Object", "Array", "Number", "String"]);
+// `Promise.reject(error)`, `Promise.all(…)`: a bad argument rejects the promise they return, it is not thrown.
+const QUIET_OBJECTS = new Set(["console", "Math", "Date", "performance", "Object", "Array", "Number", "String", "Promise"]);
 const QUIET_FUNCTIONS = new Set(["String", "Number", "Boolean", "Symbol", "BigInt", "isNaN", "isFinite", "parseInt", "parseFloat"]);
 const QUIET_CONSTRUCTORS = new Set(["Date", "Map", "Set", "WeakMap", "WeakSet", "Array", "Object", "Error", "TypeError", "RangeError", "AbortController"]);
 
@@ -190,10 +191,15 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
     if (at !== span.owner) {
       // A closure that ends the span: judged by the outcome it runs on when it is a settle handler or a stream
       // listener of this function (`res.then(() => span.end())`); any other closure owns it. One that uses it does not.
-      if (method?.method !== span.spec.end) continue;
       const settle = at.type === AST_NODE_TYPES.Program ? undefined : settlePathOf(at, span.owner);
-      if (settle) settled.push({ ...settle, handler: at as FunctionNode });
-      else elsewhere = true;
+      if (method?.method === span.spec.end) {
+        if (settle) settled.push({ ...settle, handler: at as FunctionNode });
+        else elsewhere = true;
+      } else if (settle && settle.path !== "fulfilled" && settle.path !== "stream-success" && handedToCall(id)) {
+        // An error-path handler that hands the span on (`(error) => { throw endSpanWithError(error, span); }`)
+        // ends it there, as a catch clause that does is taken to (endsSpan).
+        settled.push({ ...settle, handler: at as FunctionNode });
+      }
       continue;
     }
     if (method) {
@@ -231,6 +237,14 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
     unguarded.push(node);
   });
   return { ownedHere: true, neverEnded: false, successEnd, unguarded: unguarded.sort((a, b) => a.range[0] - b.range[0]), successOnly };
+}
+
+/** `id` (or `id.otelSpan`) is an argument of a call that is not `trace.setSpan(ctx, span)`. */
+function handedToCall(id: TSESTree.Node): boolean {
+  let usage = outermost(id);
+  if (usage.parent?.type === AST_NODE_TYPES.MemberExpression && usage.parent.object === usage) usage = outermost(usage.parent);
+  const call = usage.parent;
+  return call?.type === AST_NODE_TYPES.CallExpression && call.arguments.includes(usage as TSESTree.CallExpressionArgument) && !isContextCall(call);
 }
 
 /**

@@ -979,6 +979,18 @@ ruleTester.run("require-span-error-recording: spans ended on the success path of
         });
       }
     `,
+    // The rejection handler hands the span to a function that ends it (what the endOnRejection suggestion writes).
+    dedent`
+      ${OTEL}
+      ${TRACER}
+      export function guarded(key) {
+        const span = tracer.startSpan("guarded");
+        return fetch(key).then((response) => {
+          span.end();
+          return response;
+        }, (error) => { throw endSpanWithError(error, span); });
+      }
+    `,
     // Handed out to the caller with the promise: the caller owns the span.
     dedent`
       ${OTEL}
