@@ -24,7 +24,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpan } from "../scopes/manual-spans";
-import { methodCallOn, ownerOf } from "../scopes/manual-spans";
+import { endCallOn, methodCallOn, ownerOf } from "../scopes/manual-spans";
 import { resolveCallback } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, staticString, walk } from "../scopes/ast";
@@ -46,8 +46,17 @@ export interface ManualSpanVerdict {
    * The span is ended in closures that run on success only (`res.then(onFulfilled)`, `stream.on("finish", …)`)
    * and in none that runs on the error path: the first such handler's call, and the handler.
    */
-  readonly successOnly?: { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: SettlePath };
+  readonly successOnly?: SuccessOnlyEnd;
 }
+
+/**
+ * Where a span is ended on success only: in a settle handler or a stream listener (`call` is the `then()` or
+ * `on()`), or (`path: "handed"`) in the same-file function `call` hands it to, after `step` (an await, a
+ * `for await` loop or a yield) that can fail or stop with nothing to end the span.
+ */
+export type SuccessOnlyEnd =
+  | { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: SettlePath }
+  | { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: "handed"; readonly step: TSESTree.Node };
 
 /** Which outcome of a promise or a stream a handler runs on. */
 export type SettlePath = "fulfilled" | "rejected" | "both" | "stream-success" | "stream-failure";
@@ -187,12 +196,13 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
     if (!reference.isRead()) continue;
     const id = reference.identifier;
     const method = methodCallOn(id);
+    const end = endCallOn(id, span.spec);
     const at = ownerOf(id);
     if (at !== span.owner) {
       // A closure that ends the span: judged by the outcome it runs on when it is a settle handler or a stream
       // listener of this function (`res.then(() => span.end())`); any other closure owns it. One that uses it does not.
       const settle = at.type === AST_NODE_TYPES.Program ? undefined : settlePathOf(at, span.owner);
-      if (method?.method === span.spec.end) {
+      if (end) {
         if (settle) settled.push({ ...settle, handler: at as FunctionNode });
         else elsewhere = true;
       } else if (settle && settle.path !== "fulfilled" && settle.path !== "stream-success" && handedToCall(id)) {
@@ -203,7 +213,7 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
       continue;
     }
     if (method) {
-      if (method.method === span.spec.end) ends.push(method.call);
+      if (end) ends.push(end);
       continue;
     }
     const usage = outermost(id);
@@ -218,16 +228,21 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
       elsewhere = true;
     }
   }
+  // Handed to a same-file function that ends it only after an await, a `for await` loop or a yield, with no
+  // try to end it on the error path, while nothing here ends it on both paths: open when that step fails.
+  const spanIds = new Set<TSESTree.Node>(span.variable.references.map((reference) => reference.identifier));
+  const bothPaths = settled.some((end) => end.path === "both") || ends.some((call) => insideFinally(call, span.owner));
+  const handedOn = elsewhere || bothPaths ? undefined : firstDefined(handed, (call) => endedOnSuccessBy(call, spanIds, span, sourceCode));
   // Handed to a function while this one never ends it: that function may end it later.
-  if (handed.length > 0 && ends.length === 0) elsewhere = true;
+  if (handed.length > 0 && ends.length === 0 && !handedOn) elsewhere = true;
   if (elsewhere) return { ownedHere: false, neverEnded: false, successEnd: undefined, unguarded: [] };
+  if (handedOn) return { ownedHere: true, neverEnded: false, successEnd: undefined, unguarded: [], successOnly: handedOn };
   if (ends.length === 0 && settled.length === 0) return { ownedHere: true, neverEnded: true, successEnd: undefined, unguarded: [] };
   // Ended on success only: no handler ends it when the promise rejects or the stream fails.
   const errorPathEnded = settled.some((end) => end.path === "rejected" || end.path === "both" || end.path === "stream-failure");
   const successOnly = errorPathEnded ? undefined : settled.sort((a, b) => a.call.range[0] - b.call.range[0])[0];
   const successEnd = ends.filter((call) => !insideCatch(call, span.owner)).at(-1);
   if (!successEnd) return { ownedHere: true, neverEnded: false, successEnd: undefined, unguarded: [], successOnly };
-  const spanIds = new Set<TSESTree.Node>(span.variable.references.map((reference) => reference.identifier));
   const endStatements = new Set<TSESTree.Node>(ends.map((call) => outermost(call).parent).filter((node): node is TSESTree.Node => node?.type === AST_NODE_TYPES.ExpressionStatement));
   const unguarded: TSESTree.Node[] = [];
   ownNodes(bodyOf(span.owner), sourceCode, (node) => {
@@ -237,6 +252,99 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
     unguarded.push(node);
   });
   return { ownedHere: true, neverEnded: false, successEnd, unguarded: unguarded.sort((a, b) => a.range[0] - b.range[0]), successOnly };
+}
+
+function firstDefined<T, R>(items: readonly T[], map: (item: T) => R | undefined): R | undefined {
+  for (const item of items) {
+    const mapped = map(item);
+    if (mapped !== undefined) return mapped;
+  }
+  return undefined;
+}
+
+/**
+ * `call` hands the span to a same-file function (`wrapAsyncIterable(res, generation)`) whose every end of that
+ * parameter comes after a step that can fail or stop, with no try to end it on that path: an `await`, a
+ * `for await` loop, a `yield` (a consumer that stops early never resumes the generator), in the function or in
+ * a function nested in it; or in a fulfilment handler or stream success listener there. Langfuse's OpenAI
+ * wrapper does this with a streamed completion:
+ *
+ *   function wrapAsyncIterable(iterable, generation) {
+ *     async function* traced() { for await (const chunk of iterable) yield chunk; generation.end(); }
+ *     return traced();
+ *   }
+ *
+ * Any other use of the parameter (handed on, stored, returned, ended with nothing before it) gives no verdict.
+ */
+function endedOnSuccessBy(call: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): SuccessOnlyEnd | undefined {
+  if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const received = parameterHandedTo(call, (arg) => spanIds.has(skipWrappers(arg)), sourceCode);
+  if (!received) return undefined;
+  const { helper, variable } = received;
+  const ids = new Set<TSESTree.Node>(variable.references.map((reference) => reference.identifier));
+  let step: TSESTree.Node | undefined;
+  let ended = false;
+  for (const reference of variable.references) {
+    const id = reference.identifier;
+    const end = endCallOn(id, span.spec);
+    if (!end) {
+      // Read for its attributes (`generation.update({ … })`) only; anything else gives no verdict.
+      if (methodCallOn(id) === undefined) return undefined;
+      continue;
+    }
+    ended = true;
+    const where = ownerOf(end);
+    if (where.type === AST_NODE_TYPES.Program) return undefined;
+    const settle = where === helper ? undefined : settlePathOf(where, ownerOf(where));
+    if (settle) {
+      if (settle.path !== "fulfilled" && settle.path !== "stream-success") return undefined;
+      step ??= settle.call;
+      continue;
+    }
+    const before = interruptionBefore(end, where, ids, sourceCode);
+    if (!before) return undefined;
+    step ??= before;
+  }
+  return ended && step ? { call, handler: helper, path: "handed", step } : undefined;
+}
+
+/**
+ * `helper(…, span, …)` where `helper` is a same-file function: the helper and its parameter that receives the
+ * argument `isSpan` picks (the first one), when that parameter is a plain name and no spread comes before it.
+ */
+export function parameterHandedTo(
+  call: TSESTree.CallExpression,
+  isSpan: (argument: TSESTree.CallExpressionArgument) => boolean,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): { helper: FunctionNode; variable: TSESLint.Scope.Variable } | undefined {
+  const at = call.arguments.findIndex(isSpan);
+  if (at < 0 || call.arguments.slice(0, at).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) return undefined;
+  const callee = skipWrappers(call.callee);
+  const helper = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
+  const param = helper?.params[at];
+  if (!helper || param?.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = sourceCode.getDeclaredVariables(helper).find((candidate) => candidate.defs.some((def) => def.name === param));
+  return variable && { helper, variable };
+}
+
+/** The first await, `for await` loop or yield of `fn`'s own flow before `end`, outside a try that ends the span on its error path. */
+function interruptionBefore(end: TSESTree.Node, fn: FunctionNode, ids: ReadonlySet<TSESTree.Node>, sourceCode: Readonly<TSESLint.SourceCode>): TSESTree.Node | undefined {
+  let found: TSESTree.Node | undefined;
+  ownNodes(fn.body, sourceCode, (node) => {
+    if (found || node.range[0] >= end.range[0]) return;
+    const step =
+      node.type === AST_NODE_TYPES.AwaitExpression || node.type === AST_NODE_TYPES.YieldExpression || (node.type === AST_NODE_TYPES.ForOfStatement && node.await);
+    if (step && !guarded(node, fn, ids, sourceCode)) found = node;
+  });
+  return found;
+}
+
+function insideFinally(node: TSESTree.Node, owner: ManualSpan["owner"]): boolean {
+  let child: TSESTree.Node = node;
+  for (let current = node.parent; current && current !== owner; child = current, current = current.parent) {
+    if (current.type === AST_NODE_TYPES.TryStatement && current.finalizer === child) return true;
+  }
+  return false;
 }
 
 /** `id` (or `id.otelSpan`) is an argument of a call that is not `trace.setSpan(ctx, span)`. */
@@ -325,8 +433,8 @@ export function exitsReachedFromManualSpans(
 function endStatementsOf(span: ManualSpan): Set<TSESTree.Node> {
   const ends = new Set<TSESTree.Node>();
   for (const reference of span.variable.references) {
-    const method = methodCallOn(reference.identifier);
-    const statement = method?.method === span.spec.end ? outermost(method.call).parent : undefined;
+    const end = endCallOn(reference.identifier, span.spec);
+    const statement = end ? outermost(end).parent : undefined;
     if (statement?.type === AST_NODE_TYPES.ExpressionStatement) ends.add(statement);
   }
   return ends;
@@ -392,7 +500,7 @@ function endsSpan(root: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, sour
   ownNodes(root, sourceCode, (node) => {
     if (found || node.type !== AST_NODE_TYPES.CallExpression) return;
     const callee = skipWrappers(node.callee);
-    const onSpan = callee.type === AST_NODE_TYPES.MemberExpression && spanIds.has(skipWrappers(callee.object));
+    const onSpan = callee.type === AST_NODE_TYPES.MemberExpression && spanIds.has(chainRoot(callee.object));
     const name = memberName(callee);
     found =
       (onSpan && (name === "end" || name === "finish")) ||
@@ -404,12 +512,53 @@ function endsSpan(root: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, sour
   return found;
 }
 
+/** `span` in `span.update({ … })` (a method chain that may return the span, as Langfuse's `update()` does). */
+function chainRoot(node: TSESTree.Node): TSESTree.Node {
+  let current = skipWrappers(node);
+  while (current.type === AST_NODE_TYPES.CallExpression) {
+    const callee = skipWrappers(current.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) break;
+    current = skipWrappers(callee.object);
+  }
+  return current;
+}
+
 function throwsAgain(root: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   let found = false;
   ownNodes(root, sourceCode, (node) => {
     found ||= node.type === AST_NODE_TYPES.ThrowStatement;
   });
   return found;
+}
+
+/**
+ * How a finding says where the span ends and what leaves it open: "the fulfilment handler of `res.then()`" /
+ * "`res` rejects"; "the 'finish' listener of `response`" / "`response` fails or is destroyed before 'finish'";
+ * "wrapAsyncIterable(), after `for await (… of response)`" / "the iteration throws or its consumer stops early".
+ * `promise` is the text of the promise a rejection handler would go on.
+ */
+export function describeSuccessOnly(end: SuccessOnlyEnd, sourceCode: Readonly<TSESLint.SourceCode>): { handler: string; failure: string; promise: string } {
+  const callee = skipWrappers(end.call.callee);
+  const target = describeOperation(callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : callee, sourceCode);
+  if (end.path === "handed") {
+    const step = end.step;
+    const generator = isFunction(ownerOf(step)) && (ownerOf(step) as FunctionNode).generator;
+    const [what, failure] =
+      step.type === AST_NODE_TYPES.ForOfStatement
+        ? [`\`for await (… of ${describeOperation(step.right, sourceCode)})\``, "the iteration throws"]
+        : step.type === AST_NODE_TYPES.YieldExpression
+          ? ["a `yield`", "the consumer stops early"]
+          : step.type === AST_NODE_TYPES.CallExpression
+            ? [`the fulfilment handler of \`${describeOperation(skipWrappers(step.callee), sourceCode)}()\``, "that promise rejects"]
+            : [`\`${describeOperation(step, sourceCode)}\``, "it rejects"];
+    const stops = generator && step.type !== AST_NODE_TYPES.YieldExpression ? " or its consumer stops early" : "";
+    return { handler: `${target}(), after ${what}`, failure: `${failure}${stops}`, promise: target };
+  }
+  if (end.path === "stream-success") {
+    const event = staticString(end.call.arguments[0]) ?? "";
+    return { handler: `the '${event}' listener of \`${target}\``, failure: `\`${target}\` fails or is destroyed before '${event}'`, promise: target };
+  }
+  return { handler: `the fulfilment handler of \`${target}.then()\``, failure: `\`${target}\` rejects`, promise: target };
 }
 
 /** What a finding names: `load(key)` for a call, `await fetch(url)`, `throw error`. */

@@ -837,10 +837,11 @@ describe("require-span-error-recording: a context.with callback whose span its s
       }
     `;
     expect(lint(handled)).toEqual([]);
-    // Without the rejection handler the span stays open on a rejection: reported.
+    // Without the rejection handler the span stays open on a rejection: reported once, on the span's start, as
+    // a span that the same-file function ends on success only (not a second time on the context.with callback).
     const successOnly = handled.replace(/\n\s*\.catch\(\(error\) => \{\n\s*span\.end\(\);\n\s*return Promise\.reject\(error\);\n\s*\}\)/u, "");
     expect(successOnly).not.toContain(".catch");
-    expect(lint(successOnly).map((message) => message.messageId)).toEqual(["spanNotEndedOnError"]);
+    expect(lint(successOnly).map((message) => [message.messageId, message.line])).toEqual([["manualSpanEndedOnSuccessOnly", 5]]);
   });
 
   it("reports nothing when a finally around the call ends the span", () => {
@@ -1028,6 +1029,30 @@ ruleTester.run("require-span-error-recording: spans ended on the success path of
         stream.once("close", () => span.end());
       }
     `,
+    // Handed to a same-file generator that ends it in a finally: a failed iteration or an early stop ends it too.
+    // Langfuse's update() returns the observation, so update({ … }).end() is an end.
+    dedent`
+      import { startObservation } from "@langfuse/tracing";
+      function traced(iterable, generation) {
+        async function* each() {
+          try {
+            for await (const chunk of iterable) yield chunk;
+          } finally {
+            generation.update({ level: "DEFAULT" }).end();
+          }
+        }
+        return each();
+      }
+      export function stream(response) {
+        const generation = startObservation("completion", {}, { asType: "generation" });
+        try {
+          return traced(response, generation);
+        } catch (error) {
+          generation.update({ level: "ERROR" }).end();
+          throw error;
+        }
+      }
+    `,
     // A closure that is no settle handler nor stream listener (a timer): when it runs cannot be told, so it owns the span.
     dedent`
       ${OTEL}
@@ -1086,6 +1111,45 @@ ruleTester.run("require-span-error-recording: spans ended on the success path of
           "`response` fails or is destroyed before 'finish'",
           [4, 16, 32],
         ),
+      ],
+    },
+    // @langfuse/openai 5.11's wrapAsyncIterable (labelled in bench/accuracy): the generation is ended only after
+    // the for-await loop of a nested generator completes, so an error while streaming, or a consumer that stops
+    // early, leaves it open. The catch here covers a synchronous throw only. No rewrite is offered.
+    {
+      code: dedent`
+        import { startObservation } from "@langfuse/tracing";
+        function wrapAsyncIterable(iterable, generation) {
+          async function* tracedOutputGenerator() {
+            const chunks = [];
+            for await (const rawChunk of iterable) {
+              chunks.push(rawChunk);
+              yield rawChunk;
+            }
+            generation.update({ output: chunks.join("") }).end();
+          }
+          return tracedOutputGenerator();
+        }
+        export function stream(response) {
+          const generation = startObservation("completion", {}, { asType: "generation" });
+          try {
+            return wrapAsyncIterable(response, generation);
+          } catch (error) {
+            generation.update({ level: "ERROR" }).end();
+            throw error;
+          }
+        }
+      `,
+      errors: [
+        {
+          ...successOnly("", "", "", [14, 22, 38]),
+          data: {
+            span: "Observation 'completion' started by startObservation()",
+            end: "generation.end",
+            handler: "wrapAsyncIterable(), after `for await (… of iterable)`",
+            failure: "the iteration throws or its consumer stops early",
+          },
+        },
       ],
     },
     // dd-trace's span, finished in a fulfilment handler only: reported, with no rewrite (not an OpenTelemetry span).
