@@ -1,8 +1,10 @@
-// A span started by hand and ended only in a fulfilment handler (require-span-error-recording's
+// Spans started by hand and ended on the success path only (require-span-error-recording's
 // manualSpanEndedOnSuccessOnly), run for real under the OpenTelemetry SDK with a loopback OTLP receiver:
-// a rejection leaves the span open, so even a program that handles the error and shuts its provider down
-// never exports it. With the rule's suggestion applied (a rejection handler that records, ends and rethrows),
-// the span arrives with ERROR status, and the program's output and exit code stay the same.
+// a rejection, a stream error or a failed iteration leaves the span open, so even a program that handles the
+// error and shuts its provider down never exports it. With the rule's suggestion applied to a fulfilment
+// handler (a rejection handler that records, ends and rethrows), the span arrives with ERROR status, and the
+// program's output and exit code stay the same; streams get no rewrite, and ending them by hand on the failure
+// path too exports them.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { Linter } from "eslint";
@@ -16,6 +18,7 @@ import { runWithReceiver } from "../support/run-with-receiver";
 vi.setConfig({ testTimeout: 180_000 });
 
 const FIXTURE = "tests/e2e/fixtures/manual-spans/ended-on-fulfilment.ts";
+const STREAMS = "tests/e2e/fixtures/manual-spans/ended-after-stream.ts";
 
 async function spansOf(file: string, env: Record<string, string>) {
   const { run, spans } = await runWithReceiver(file, env);
@@ -64,6 +67,42 @@ describe("a hand-started span ended only when its promise fulfils", () => {
       // The rule has nothing left to say about the rewritten program.
       const messages = lint(fixed);
       expect(messages.map((message) => message.message)).toEqual([]);
+    } finally {
+      await variant.dispose();
+    }
+  });
+});
+
+describe("hand-started spans ended only when a stream succeeds", () => {
+  // No rewrite is offered for these (docs/rules/require-span-error-recording.md): the finding is the proof's subject.
+  it("are reported, one finding per span, on their start", async () => {
+    const text = await readFile(path.join(findRepoRoot(), STREAMS), "utf8");
+    expect(lint(text).map((message) => [message.messageId, message.line, message.suggestions ?? []])).toEqual([
+      ["manualSpanEndedOnSuccessOnly", 19, []],
+      ["manualSpanEndedOnSuccessOnly", 40, []],
+    ]);
+  });
+
+  it("are exported when the streams succeed", async () => {
+    expect(await spansOf(STREAMS, {})).toEqual({ exitCode: 0, stderr: "", spans: [["llm.stream", "UNSET"], ["stream.copy", "UNSET"]] });
+  });
+
+  it("are never exported when the streams fail, though the program handles the errors and shuts the provider down", async () => {
+    expect(await spansOf(STREAMS, { MANUAL_FAIL: "1" })).toEqual({ exitCode: 0, stderr: "handled: connection reset\nhandled: stream broke", spans: [] });
+  });
+
+  it("ended by hand on the failure path too (a 'close' listener, a finally), are exported and no longer reported", async () => {
+    const variant = await writeExampleVariant(STREAMS, [
+      ['stream.on("finish", () => span.end());', 'stream.on("finish", () => span.end());\n  stream.on("close", () => span.end());'],
+      ["for await (const chunk of iterable) yield chunk;\n    span.end();", "try {\n      for await (const chunk of iterable) yield chunk;\n    } finally {\n      span.end();\n    }"],
+    ]);
+    try {
+      expect(lint(await readFile(variant.file, "utf8"))).toEqual([]);
+      expect(await spansOf(variant.file, { MANUAL_FAIL: "1" })).toEqual({
+        exitCode: 0,
+        stderr: "handled: connection reset\nhandled: stream broke",
+        spans: [["llm.stream", "UNSET"], ["stream.copy", "UNSET"]],
+      });
     } finally {
       await variant.dispose();
     }
