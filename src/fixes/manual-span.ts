@@ -7,15 +7,27 @@
  *   - a `process.exit()` skips the end (and every `finally`): the span is lost on that path too.
  *
  * A span this function does not own is not judged: one returned, stored on an object or in another local,
- * ended by a closure (`stream.on("end", () => span.end())`), or handed to another function when this one
- * never ends it itself (that function may end it later).
+ * ended by a closure that runs at a time we cannot tell, or handed to another function when this one never
+ * ends it itself (that function may end it later).
+ *
+ * A closure that is a settle handler of a promise, or a listener of a stream, in this function's own flow
+ * is judged by the path it runs on:
+ *
+ *   res.then((value) => { span.end(); return value; });           // fulfilment only
+ *   stream.on("finish", () => span.end());                          // the stream's success only
+ *   res.then(ok, () => span.end()); res.catch(…); res.finally(…)    // the error path too
+ *   stream.on("error" | "close", () => span.end())                  // idem
+ *
+ * A span whose only ends (in closures) run on success, with no handler that ends it on the error path, is
+ * left open when the promise rejects or the stream fails: `successOnly` names the handler's call.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpan } from "../scopes/manual-spans";
-import { methodCallOn, ownerOf } from "../scopes/manual-spans";
+import { endCallOn, methodCallOn, ownerOf } from "../scopes/manual-spans";
 import { resolveCallback } from "../scopes/model";
-import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
+import type { FunctionNode } from "../scopes/ast";
+import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, staticString, walk } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { toFix, wrapStatementsInTry } from "./edits";
 import { fileFlavour } from "./imports";
@@ -30,6 +42,51 @@ export interface ManualSpanVerdict {
   readonly successEnd: TSESTree.CallExpression | undefined;
   /** Calls, awaits and throws between the start and the end that can throw with nothing to end the span, in source order. */
   readonly unguarded: readonly TSESTree.Node[];
+  /**
+   * The span is ended in closures that run on success only (`res.then(onFulfilled)`, `stream.on("finish", …)`)
+   * and in none that runs on the error path: the first such handler's call, and the handler.
+   */
+  readonly successOnly?: SuccessOnlyEnd;
+}
+
+/**
+ * Where a span is ended on success only: in a settle handler or a stream listener (`call` is the `then()` or
+ * `on()`), or (`path: "handed"`) in the same-file function `call` hands it to, after `step` (an await, a
+ * `for await` loop or a yield) that can fail or stop with nothing to end the span.
+ */
+export type SuccessOnlyEnd =
+  | { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: SettlePath }
+  | { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: "handed"; readonly step: TSESTree.Node };
+
+/** Which outcome of a promise or a stream a handler runs on. */
+export type SettlePath = "fulfilled" | "rejected" | "both" | "stream-success" | "stream-failure";
+
+/** Stream events that fire on success only, and those that fire on failure (`close` follows an error too). */
+const STREAM_SUCCESS_EVENTS = new Set(["end", "finish"]);
+const STREAM_FAILURE_EVENTS = new Set(["error", "close", "abort", "aborted"]);
+const LISTEN_METHODS = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
+
+/**
+ * The outcome a closure runs on when it is passed straight to a settle or listen method in `owner`'s own flow:
+ * `p.then(f)` fulfilled, `p.then(_, f)` / `p.catch(f)` rejected, `p.finally(f)` both, `s.on("finish", f)`
+ * stream success, `s.on("error", f)` stream failure. Anything else (a helper, a timer, a const): undefined.
+ */
+export function settlePathOf(handler: FunctionNode, owner: ManualSpan["owner"]): { call: TSESTree.CallExpression; path: SettlePath } | undefined {
+  const call = handler.parent;
+  if (call?.type !== AST_NODE_TYPES.CallExpression || ownerOf(call) !== owner) return undefined;
+  const callee = skipWrappers(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const index = call.arguments.findIndex((argument) => argument === handler);
+  const method = memberName(callee);
+  if (method === "then" && index <= 1) return { call, path: index === 0 ? "fulfilled" : "rejected" };
+  if (method === "catch" && index === 0) return { call, path: "rejected" };
+  if (method === "finally" && index === 0) return { call, path: "both" };
+  if (method !== undefined && LISTEN_METHODS.has(method) && index === 1) {
+    const event = staticString(call.arguments[0]);
+    if (event !== undefined && STREAM_SUCCESS_EVENTS.has(event)) return { call, path: "stream-success" };
+    if (event !== undefined && STREAM_FAILURE_EVENTS.has(event)) return { call, path: "stream-failure" };
+  }
+  return undefined;
 }
 
 /** Methods that never throw, on a span or on the tracing API (`span.setAttribute`, `trace.setSpan`, `context.active`). */
@@ -55,9 +112,14 @@ const QUIET_METHODS = new Set([
   "getSpan",
   "getActiveSpan",
   "active",
+  // An OpenTelemetry Context's values: a map lookup, or a copy with one key changed.
+  "getValue",
+  "setValue",
+  "deleteValue",
 ]);
 /** Calls of globals that do not throw on ordinary arguments. */
-const QUIET_OBJECTS = new Set(["console", "Math", "Date", "performance", "Object", "Array", "Number", "String"]);
+// `Promise.reject(error)`, `Promise.all(…)`: a bad argument rejects the promise they return, it is not thrown.
+const QUIET_OBJECTS = new Set(["console", "Math", "Date", "performance", "Object", "Array", "Number", "String", "Promise"]);
 const QUIET_FUNCTIONS = new Set(["String", "Number", "Boolean", "Symbol", "BigInt", "isNaN", "isFinite", "parseInt", "parseFloat"]);
 const QUIET_CONSTRUCTORS = new Set(["Date", "Map", "Set", "WeakMap", "WeakSet", "Array", "Object", "Error", "TypeError", "RangeError", "AbortController"]);
 
@@ -126,19 +188,32 @@ export function manualSpanLostByExit(spans: readonly ManualSpan[], node: TSESTre
 
 function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): ManualSpanVerdict {
   const ends: TSESTree.CallExpression[] = [];
-  const handed: TSESTree.CallExpression[] = [];
+  const handed: TSESTree.Node[] = [];
+  /** Closures that end the span, by the outcome they run on. */
+  const settled: { call: TSESTree.CallExpression; handler: FunctionNode; path: SettlePath }[] = [];
   let elsewhere = false;
   for (const reference of span.variable.references) {
     if (!reference.isRead()) continue;
     const id = reference.identifier;
     const method = methodCallOn(id);
-    if (ownerOf(id) !== span.owner) {
-      // A closure that ends the span (`res.on("finish", () => span.end())`) owns it; one that uses it does not.
-      if (method?.method === span.spec.end) elsewhere = true;
+    const end = endCallOn(id, span.spec);
+    const at = ownerOf(id);
+    if (at !== span.owner) {
+      // A closure that ends the span: judged by the outcome it runs on when it is a settle handler or a stream
+      // listener of this function (`res.then(() => span.end())`); any other closure owns it. One that uses it does not.
+      const settle = at.type === AST_NODE_TYPES.Program ? undefined : settlePathOf(at, span.owner);
+      if (end) {
+        if (settle) settled.push({ ...settle, handler: at as FunctionNode });
+        else elsewhere = true;
+      } else if (settle && settle.path !== "fulfilled" && settle.path !== "stream-success" && handedToCall(id)) {
+        // An error-path handler that hands the span on (`(error) => { throw endSpanWithError(error, span); }`)
+        // ends it there, as a catch clause that does is taken to (endsSpan).
+        settled.push({ ...settle, handler: at as FunctionNode });
+      }
       continue;
     }
     if (method) {
-      if (method.method === span.spec.end) ends.push(method.call);
+      if (end) ends.push(end);
       continue;
     }
     const usage = outermost(id);
@@ -146,26 +221,159 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
     if (!parent) continue;
     if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(usage as TSESTree.CallExpressionArgument)) {
       if (!isContextCall(parent)) handed.push(parent);
+    } else if (wrappedIntoArgument(usage)) {
+      // fn({ span: new LLMSpan(span) }): handed to `fn` inside a wrapper made right there, as Traceloop's withLLMCall does.
+      handed.push(parent);
     } else if (STORED_IN.has(parent.type) && !(parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === usage)) {
       elsewhere = true;
     }
   }
-  // Handed to a function while this one never ends it: that function may end it later.
-  if (handed.length > 0 && ends.length === 0) elsewhere = true;
-  if (elsewhere) return { ownedHere: false, neverEnded: false, successEnd: undefined, unguarded: [] };
-  if (ends.length === 0) return { ownedHere: true, neverEnded: true, successEnd: undefined, unguarded: [] };
-  const successEnd = ends.filter((call) => !insideCatch(call, span.owner)).at(-1);
-  if (!successEnd) return { ownedHere: true, neverEnded: false, successEnd: undefined, unguarded: [] };
+  // Handed to a same-file function that ends it only after an await, a `for await` loop or a yield, with no
+  // try to end it on the error path, while nothing here ends it on both paths: open when that step fails.
   const spanIds = new Set<TSESTree.Node>(span.variable.references.map((reference) => reference.identifier));
+  const bothPaths = settled.some((end) => end.path === "both") || ends.some((call) => insideFinally(call, span.owner));
+  const handedOn = elsewhere || bothPaths ? undefined : firstDefined(handed, (call) => endedOnSuccessBy(call, spanIds, span, sourceCode));
+  // Handed to a function while this one never ends it: that function may end it later.
+  if (handed.length > 0 && ends.length === 0 && !handedOn) elsewhere = true;
+  if (elsewhere) return { ownedHere: false, neverEnded: false, successEnd: undefined, unguarded: [] };
+  if (handedOn) return { ownedHere: true, neverEnded: false, successEnd: undefined, unguarded: [], successOnly: handedOn };
+  if (ends.length === 0 && settled.length === 0) return { ownedHere: true, neverEnded: true, successEnd: undefined, unguarded: [] };
+  // Ended on success only: no handler ends it when the promise rejects or the stream fails.
+  const errorPathEnded = settled.some((end) => end.path === "rejected" || end.path === "both" || end.path === "stream-failure");
+  const successOnly = errorPathEnded ? undefined : settled.sort((a, b) => a.call.range[0] - b.call.range[0])[0];
+  const successEnd = ends.filter((call) => !insideCatch(call, span.owner)).at(-1);
+  if (!successEnd) return { ownedHere: true, neverEnded: false, successEnd: undefined, unguarded: [], successOnly };
   const endStatements = new Set<TSESTree.Node>(ends.map((call) => outermost(call).parent).filter((node): node is TSESTree.Node => node?.type === AST_NODE_TYPES.ExpressionStatement));
   const unguarded: TSESTree.Node[] = [];
   ownNodes(bodyOf(span.owner), sourceCode, (node) => {
     if (node.range[0] <= span.statement.range[1] || node.range[1] > successEnd.range[0]) return;
     if (!canThrow(node, spanIds, sourceCode)) return;
-    if (endedBefore(node, span, endStatements) || guarded(node, span, spanIds, sourceCode)) return;
+    if (endedBefore(node, span, endStatements) || guarded(node, span.owner, span.spec.end, spanIds, sourceCode)) return;
     unguarded.push(node);
   });
-  return { ownedHere: true, neverEnded: false, successEnd, unguarded: unguarded.sort((a, b) => a.range[0] - b.range[0]) };
+  return { ownedHere: true, neverEnded: false, successEnd, unguarded: unguarded.sort((a, b) => a.range[0] - b.range[0]), successOnly };
+}
+
+function firstDefined<T, R>(items: readonly T[], map: (item: T) => R | undefined): R | undefined {
+  for (const item of items) {
+    const mapped = map(item);
+    if (mapped !== undefined) return mapped;
+  }
+  return undefined;
+}
+
+/**
+ * `call` hands the span to a same-file function (`wrapAsyncIterable(res, generation)`) whose every end of that
+ * parameter comes after a step that can fail or stop, with no try to end it on that path: an `await`, a
+ * `for await` loop, a `yield` (a consumer that stops early never resumes the generator), in the function or in
+ * a function nested in it; or in a fulfilment handler or stream success listener there. Langfuse's OpenAI
+ * wrapper does this with a streamed completion:
+ *
+ *   function wrapAsyncIterable(iterable, generation) {
+ *     async function* traced() { for await (const chunk of iterable) yield chunk; generation.end(); }
+ *     return traced();
+ *   }
+ *
+ * Any other use of the parameter (handed on, stored, returned, ended with nothing before it) gives no verdict.
+ */
+function endedOnSuccessBy(call: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): SuccessOnlyEnd | undefined {
+  if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const received = parameterHandedTo(call, (arg) => spanIds.has(skipWrappers(arg)), sourceCode);
+  if (!received) return undefined;
+  const { helper, variable } = received;
+  const ids = new Set<TSESTree.Node>(variable.references.map((reference) => reference.identifier));
+  let step: TSESTree.Node | undefined;
+  let ended = false;
+  for (const reference of variable.references) {
+    const id = reference.identifier;
+    const end = endCallOn(id, span.spec);
+    if (!end) {
+      // Read for its attributes (`generation.update({ … })`) only; anything else gives no verdict.
+      if (methodCallOn(id) === undefined) return undefined;
+      continue;
+    }
+    ended = true;
+    const where = ownerOf(end);
+    if (where.type === AST_NODE_TYPES.Program) return undefined;
+    const settle = where === helper ? undefined : settlePathOf(where, ownerOf(where));
+    if (settle) {
+      if (settle.path !== "fulfilled" && settle.path !== "stream-success") return undefined;
+      step ??= settle.call;
+      continue;
+    }
+    const before = interruptionBefore(end, where, span.spec.end, ids, sourceCode);
+    if (!before) return undefined;
+    step ??= before;
+  }
+  return ended && step ? { call, handler: helper, path: "handed", step } : undefined;
+}
+
+/**
+ * `helper(…, span, …)` where `helper` is a same-file function: the helper and its parameter that receives the
+ * argument `isSpan` picks (the first one), when that parameter is a plain name and no spread comes before it.
+ */
+export function parameterHandedTo(
+  call: TSESTree.CallExpression,
+  isSpan: (argument: TSESTree.CallExpressionArgument) => boolean,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): { helper: FunctionNode; variable: TSESLint.Scope.Variable } | undefined {
+  const at = call.arguments.findIndex(isSpan);
+  if (at < 0 || call.arguments.slice(0, at).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) return undefined;
+  const callee = skipWrappers(call.callee);
+  const helper = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
+  const param = helper?.params[at];
+  if (!helper || param?.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = sourceCode.getDeclaredVariables(helper).find((candidate) => candidate.defs.some((def) => def.name === param));
+  return variable && { helper, variable };
+}
+
+/** The first await, `for await` loop or yield of `fn`'s own flow before `end`, outside a try that ends the span on its error path. */
+function interruptionBefore(end: TSESTree.Node, fn: FunctionNode, endMethod: string, ids: ReadonlySet<TSESTree.Node>, sourceCode: Readonly<TSESLint.SourceCode>): TSESTree.Node | undefined {
+  let found: TSESTree.Node | undefined;
+  ownNodes(fn.body, sourceCode, (node) => {
+    if (found || node.range[0] >= end.range[0]) return;
+    const step =
+      node.type === AST_NODE_TYPES.AwaitExpression || node.type === AST_NODE_TYPES.YieldExpression || (node.type === AST_NODE_TYPES.ForOfStatement && node.await);
+    if (step && !guarded(node, fn, endMethod, ids, sourceCode)) found = node;
+  });
+  return found;
+}
+
+function insideFinally(node: TSESTree.Node, owner: ManualSpan["owner"]): boolean {
+  let child: TSESTree.Node = node;
+  for (let current = node.parent; current && current !== owner; child = current, current = current.parent) {
+    if (current.type === AST_NODE_TYPES.TryStatement && current.finalizer === child) return true;
+  }
+  return false;
+}
+
+/** `id` (or `id.otelSpan`) is an argument of a call that is not `trace.setSpan(ctx, span)`. */
+function handedToCall(id: TSESTree.Node): boolean {
+  let usage = outermost(id);
+  if (usage.parent?.type === AST_NODE_TYPES.MemberExpression && usage.parent.object === usage) usage = outermost(usage.parent);
+  const call = usage.parent;
+  return call?.type === AST_NODE_TYPES.CallExpression && call.arguments.includes(usage as TSESTree.CallExpressionArgument) && !isContextCall(call);
+}
+
+/**
+ * `usage` is wrapped, right where it is an argument, into a new object or an object or array literal:
+ * `fn.apply(thisArg, [{ span: new LLMSpan(span) }])`. The wrapper goes to that call and nowhere else.
+ */
+function wrappedIntoArgument(usage: TSESTree.Node): boolean {
+  let node = usage;
+  let wrapped = false;
+  for (;;) {
+    const parent = node.parent;
+    if (!parent) return false;
+    const inside =
+      (parent.type === AST_NODE_TYPES.NewExpression && parent.arguments.includes(node as TSESTree.CallExpressionArgument)) ||
+      parent.type === AST_NODE_TYPES.ArrayExpression ||
+      parent.type === AST_NODE_TYPES.ObjectExpression ||
+      (parent.type === AST_NODE_TYPES.Property && parent.value === node);
+    if (!inside) return wrapped && parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(node as TSESTree.CallExpressionArgument);
+    if (parent.type !== AST_NODE_TYPES.Property) wrapped = true;
+    node = parent;
+  }
 }
 
 /** `process.exit()` at `node` ends the process while the span is open: between its start and its end, on a path that has not ended it. */
@@ -225,8 +433,8 @@ export function exitsReachedFromManualSpans(
 function endStatementsOf(span: ManualSpan): Set<TSESTree.Node> {
   const ends = new Set<TSESTree.Node>();
   for (const reference of span.variable.references) {
-    const method = methodCallOn(reference.identifier);
-    const statement = method?.method === span.spec.end ? outermost(method.call).parent : undefined;
+    const end = endCallOn(reference.identifier, span.spec);
+    const statement = end ? outermost(end).parent : undefined;
     if (statement?.type === AST_NODE_TYPES.ExpressionStatement) ends.add(statement);
   }
   return ends;
@@ -265,11 +473,10 @@ function endedBefore(node: TSESTree.Node, span: ManualSpan, endStatements: Reado
 }
 
 /** `node` is in a `try` whose `finally` or `catch` ends the span, or whose `catch` rethrows nothing; or it hands the span to a same-file function that ends it on error. */
-function guarded(node: TSESTree.Node, span: ManualSpan, spanIds: ReadonlySet<TSESTree.Node>, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+function guarded(node: TSESTree.Node, owner: ManualSpan["owner"], end: string, spanIds: ReadonlySet<TSESTree.Node>, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   if (node.type === AST_NODE_TYPES.CallExpression && handedToHandler(node, spanIds, sourceCode)) return true;
-  const end = span.spec.end;
   let child: TSESTree.Node = node;
-  for (let current = node.parent; current && current !== span.owner; child = current, current = current.parent) {
+  for (let current = node.parent; current && current !== owner; child = current, current = current.parent) {
     if (current.type !== AST_NODE_TYPES.TryStatement) continue;
     if (child === current.block && current.handler && (endsSpan(current.handler.body, spanIds, end, sourceCode) || !throwsAgain(current.handler.body, sourceCode))) return true;
     if ((child === current.block || child === current.handler) && current.finalizer && endsSpan(current.finalizer, spanIds, end, sourceCode)) return true;
@@ -293,7 +500,7 @@ function endsSpan(root: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, end:
   ownNodes(root, sourceCode, (node) => {
     if (found || node.type !== AST_NODE_TYPES.CallExpression) return;
     const callee = skipWrappers(node.callee);
-    const onSpan = callee.type === AST_NODE_TYPES.MemberExpression && spanIds.has(skipWrappers(callee.object));
+    const onSpan = callee.type === AST_NODE_TYPES.MemberExpression && spanIds.has(chainRoot(callee.object));
     const name = memberName(callee);
     found =
       (onSpan && name === end) ||
@@ -305,12 +512,53 @@ function endsSpan(root: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, end:
   return found;
 }
 
+/** `span` in `span.update({ … })` (a method chain that may return the span, as Langfuse's `update()` does). */
+function chainRoot(node: TSESTree.Node): TSESTree.Node {
+  let current = skipWrappers(node);
+  while (current.type === AST_NODE_TYPES.CallExpression) {
+    const callee = skipWrappers(current.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) break;
+    current = skipWrappers(callee.object);
+  }
+  return current;
+}
+
 function throwsAgain(root: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   let found = false;
   ownNodes(root, sourceCode, (node) => {
     found ||= node.type === AST_NODE_TYPES.ThrowStatement;
   });
   return found;
+}
+
+/**
+ * How a finding says where the span ends and what leaves it open: "the fulfilment handler of `res.then()`" /
+ * "`res` rejects"; "the 'finish' listener of `response`" / "`response` fails or is destroyed before 'finish'";
+ * "wrapAsyncIterable(), after `for await (… of response)`" / "the iteration throws or its consumer stops early".
+ * `promise` is the text of the promise a rejection handler would go on.
+ */
+export function describeSuccessOnly(end: SuccessOnlyEnd, sourceCode: Readonly<TSESLint.SourceCode>): { handler: string; failure: string; promise: string } {
+  const callee = skipWrappers(end.call.callee);
+  const target = describeOperation(callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : callee, sourceCode);
+  if (end.path === "handed") {
+    const step = end.step;
+    const generator = isFunction(ownerOf(step)) && (ownerOf(step) as FunctionNode).generator;
+    const [what, failure] =
+      step.type === AST_NODE_TYPES.ForOfStatement
+        ? [`\`for await (… of ${describeOperation(step.right, sourceCode)})\``, "the iteration throws"]
+        : step.type === AST_NODE_TYPES.YieldExpression
+          ? ["a `yield`", "the consumer stops early"]
+          : step.type === AST_NODE_TYPES.CallExpression
+            ? [`the fulfilment handler of \`${describeOperation(skipWrappers(step.callee), sourceCode)}()\``, "that promise rejects"]
+            : [`\`${describeOperation(step, sourceCode)}\``, "it rejects"];
+    const stops = generator && step.type !== AST_NODE_TYPES.YieldExpression ? " or its consumer stops early" : "";
+    return { handler: `${target}(), after ${what}`, failure: `${failure}${stops}`, promise: target };
+  }
+  if (end.path === "stream-success") {
+    const event = staticString(end.call.arguments[0]) ?? "";
+    return { handler: `the '${event}' listener of \`${target}\``, failure: `\`${target}\` fails or is destroyed before '${event}'`, promise: target };
+  }
+  return { handler: `the fulfilment handler of \`${target}.then()\``, failure: `\`${target}\` rejects`, promise: target };
 }
 
 /** What a finding names: `load(key)` for a call, `await fetch(url)`, `throw error`. */
@@ -345,7 +593,7 @@ export function recordManualSpanFix(
   sourceCode: Readonly<TSESLint.SourceCode>,
   filename: string,
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
-  const spanExpression = span.spec.otelSpan === undefined ? undefined : span.spec.otelSpan === "self" ? span.variable.name : `${span.variable.name}.${span.spec.otelSpan}`;
+  const spanExpression = otelSpanExpression(span);
   const parent = span.statement.parent;
   if (spanExpression === undefined || (parent?.type !== AST_NODE_TYPES.BlockStatement && parent?.type !== AST_NODE_TYPES.Program)) return undefined;
   const list: readonly TSESTree.Node[] = parent.body;
@@ -388,4 +636,44 @@ function recordsInACatch(statements: readonly TSESTree.Node[], span: ManualSpan,
     });
     return found;
   });
+}
+
+/**
+ * Suggestion fixer for a span ended in a fulfilment handler only (`res.then(onFulfilled)`): a rejection
+ * handler goes next to it,
+ *
+ *   res.then(onFulfilled, (error) => { throw endSpanWithError(error, span); })
+ *
+ * which records the error on the span, sets ERROR, ends it and rethrows: the promise that `then()` returns
+ * rejects with the same error as before, so callers see no change. `undefined` where that is not safe: the
+ * SDK's spans are not OpenTelemetry spans, or the `then()` has a second argument or a spread. A stream listener
+ * gets no rewrite: adding an `error` listener would stop an unhandled stream error from crashing the process.
+ */
+export function endOnRejectionFix(
+  span: ManualSpan,
+  verdict: ManualSpanVerdict,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
+): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
+  const handled = verdict.successOnly;
+  const spanExpression = otelSpanExpression(span);
+  if (!handled || handled.path !== "fulfilled" || spanExpression === undefined || handled.call.arguments.length !== 1) return undefined;
+  const onFulfilled = handled.call.arguments[0];
+  if (!onFulfilled || onFulfilled.type === AST_NODE_TYPES.SpreadElement) return undefined;
+  const param = span.variable.name === "error" ? "caught" : "error";
+  const handler = `(${param}) => { throw ${HELPER_END}(${param}, ${spanExpression}); }`;
+  // Before the call's closing parenthesis, so that a parenthesised handler or a trailing comma stays as it is.
+  const close = sourceCode.getLastToken(handled.call);
+  const before = close && sourceCode.getTokenBefore(close);
+  if (!close || !before) return undefined;
+  const trailingComma = before.value === "," && before.range[0] >= onFulfilled.range[1];
+  return (fixer) => [
+    trailingComma ? fixer.insertTextAfter(before, ` ${handler}`) : fixer.insertTextBefore(close, `, ${handler}`),
+    ...ensureSpanHelpers(fixer, sourceCode, filename),
+  ];
+}
+
+/** How a rewrite reaches the OpenTelemetry span to record on (`span`, `observation.otelSpan`), if it can. */
+function otelSpanExpression(span: ManualSpan): string | undefined {
+  return span.spec.otelSpan === undefined ? undefined : span.spec.otelSpan === "self" ? span.variable.name : `${span.variable.name}.${span.spec.otelSpan}`;
 }

@@ -7,7 +7,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
-import { describeScope, getFileModel, resolveCallback, someReached } from "../scopes/model";
+import { describeScope, getFileModel, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingFunction, functionName, isFunction, memberName, resolveConst, skipWrappers, walk } from "../scopes/ast";
 import type { FileModel, TracedScope } from "../scopes/model";
@@ -19,12 +19,20 @@ import { recordingEdits } from "../fixes/exit-fix";
 import { toFix } from "../fixes/edits";
 import { fileFlavour } from "../fixes/imports";
 import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
-import { describeOperation, judgeManualSpan, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
+import { describeOperation, describeSuccessOnly, endOnRejectionFix, judgeManualSpan, parameterHandedTo, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
 import type { ManualSpan } from "../scopes/manual-spans";
 import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
-export type MessageId = "spanNotEndedOnError" | "spanNeverEnded" | "wrapCallback" | "manualSpanNotEndedOnError" | "manualSpanNeverEnded" | "recordManualSpan";
+export type MessageId =
+  | "spanNotEndedOnError"
+  | "spanNeverEnded"
+  | "wrapCallback"
+  | "manualSpanNotEndedOnError"
+  | "manualSpanNeverEnded"
+  | "manualSpanEndedOnSuccessOnly"
+  | "recordManualSpan"
+  | "endOnRejection";
 
 /**
  * Why the span stays open, and for an SDK whose behaviour depends on its release, which release that is:
@@ -120,6 +128,8 @@ function leavesSpanToItsStarter(scope: TracedScope, model: FileModel, sourceCode
     // handler) leaves the error path to the callback's scope.
     const verdict = judgeManualSpan(started, sourceCode);
     if (verdict.ownedHere && verdict.successEnd && enclosingFunction(verdict.successEnd) === enclosingFunction(started.call)) return true;
+    // Ended on success only by a settle handler, a stream listener or a same-file function: reported on its start, once.
+    if (verdict.ownedHere && verdict.successOnly) return true;
   }
   if (handedWithSpanToRejectionHandler(scope.anchor, variable, sourceCode)) return true;
   for (let node: TSESTree.Node | undefined = scope.anchor; node && !isFunction(node); node = node.parent) {
@@ -139,14 +149,9 @@ function handedWithSpanToRejectionHandler(call: TSESTree.CallExpression, variabl
   while (argument.parent && skipWrappers(argument.parent) === call) argument = argument.parent;
   const outer = argument.parent;
   if (outer?.type !== AST_NODE_TYPES.CallExpression || !outer.arguments.includes(argument as TSESTree.CallExpressionArgument)) return false;
-  const spanIndex = outer.arguments.findIndex((arg) => arg.type === AST_NODE_TYPES.Identifier && variable.references.some((reference) => reference.identifier === arg));
-  if (spanIndex < 0 || outer.arguments.slice(0, spanIndex).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) return false;
-  const callee = skipWrappers(outer.callee);
-  const helper = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
-  const param = helper?.params[spanIndex];
-  if (!helper || param?.type !== AST_NODE_TYPES.Identifier) return false;
-  const span = sourceCode.getDeclaredVariables(helper).find((candidate) => candidate.defs.some((def) => def.name === param));
-  if (!span) return false;
+  const received = parameterHandedTo(outer, (arg) => arg.type === AST_NODE_TYPES.Identifier && variable.references.some((reference) => reference.identifier === arg), sourceCode);
+  if (!received) return false;
+  const { helper, variable: span } = received;
   let found = false;
   walk(helper.body, sourceCode.visitorKeys, (node) => {
     if (found) return false;
@@ -204,8 +209,11 @@ export default createRule<Options, MessageId>({
         "{{span}} is ended by `{{end}}()` on the success path only: if `{{operation}}` throws, the span is never ended, so it is never exported and its child spans lose their parent.",
       manualSpanNeverEnded:
         "{{span}} is never ended: `{{end}}()` is not called, and the span is not returned nor handed on, so it is never exported and its child spans lose their parent.",
+      manualSpanEndedOnSuccessOnly:
+        "{{span}} is ended by `{{end}}()` only in {{handler}}, which runs on success only: if {{failure}}, the span is never ended, so it is never exported and its child spans lose their parent.",
       recordManualSpan:
         "Put the statements after the span's start in try/catch: on a throw the catch records the error on the span, sets ERROR, ends it and rethrows.",
+      endOnRejection: "Add a rejection handler to `{{promise}}.then()`: it records the error on the span, sets ERROR, ends it and rethrows the same error.",
     },
   },
   defaultOptions: [],
@@ -261,6 +269,18 @@ function reportManualSpan(context: Readonly<TSESLint.RuleContext<MessageId, Opti
     return;
   }
   const first = verdict.unguarded.find((node) => !exits.has(node));
+  if (verdict.successOnly) {
+    // One finding for the span, on its start: the rejection (or failure), and a synchronous throw before it if any.
+    const fix = endOnRejectionFix(span, verdict, sourceCode, context.filename);
+    const { handler, failure, promise } = describeSuccessOnly(verdict.successOnly, sourceCode);
+    context.report({
+      node: span.call.callee,
+      messageId: "manualSpanEndedOnSuccessOnly",
+      data: { ...data, handler, failure: first ? `${failure} or \`${describeOperation(first, sourceCode)}\` throws` : failure },
+      suggest: fix ? [{ messageId: "endOnRejection", data: { promise }, fix }] : [],
+    });
+    return;
+  }
   if (!first) return;
   const fix = recordManualSpanFix(span, verdict, sourceCode, context.filename);
   context.report({

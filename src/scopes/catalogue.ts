@@ -675,6 +675,8 @@ export interface ManualSpanSpec {
   readonly end: string;
   /** A method of the span that starts a child of the same kind (Langfuse's `observation.startObservation(…)`). */
   readonly childMethod?: string;
+  /** Methods that return the span itself, so that `observation.update({ … }).end()` ends it (Langfuse's `update`). */
+  readonly chainMethods?: readonly string[];
   /**
    * How the rewrite reaches an OpenTelemetry span to record on: the span itself (`"self"`) or one of its
    * properties (Langfuse's `observation.otelSpan`). Absent: no rewrite (dd-trace spans are not OpenTelemetry
@@ -709,5 +711,5 @@ export const MANUAL_SPANS: readonly ManualSpanSpec[] = [
   { sdk: "sentry", kind: "span", form: "call", modules: SENTRY, path: ["startInactiveSpan"], names: configName, end: "end" },
   // startObservation(name, attributes?, { asType }?) of @langfuse/tracing 5: a LangfuseSpan/Generation/…
   // whose end() ends its `otelSpan`.
-  { sdk: "langfuse", kind: "observation", form: "call", modules: LANGFUSE, path: ["startObservation"], names: [{ arg: 0 }], end: "end", otelSpan: "otelSpan", childMethod: "startObservation" },
+  { sdk: "langfuse", kind: "observation", form: "call", modules: LANGFUSE, path: ["startObservation"], names: [{ arg: 0 }], end: "end", otelSpan: "otelSpan", childMethod: "startObservation", chainMethods: ["update"] },
 ];

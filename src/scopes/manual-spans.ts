@@ -156,6 +156,16 @@ export function methodCallOn(id: TSESTree.Node): { call: TSESTree.CallExpression
   return { call, method: memberKey(member) };
 }
 
+/**
+ * The end call made on the span that `id` refers to: `span.end()`, or through methods that return the span
+ * itself (`observation.update({ … }).end()`, catalogue `chainMethods`).
+ */
+export function endCallOn(id: TSESTree.Node, spec: ManualSpanSpec): TSESTree.CallExpression | undefined {
+  let method = methodCallOn(id);
+  while (method && method.method !== spec.end && method.method !== undefined && spec.chainMethods?.includes(method.method)) method = methodCallOn(method.call);
+  return method?.method === spec.end ? method.call : undefined;
+}
+
 /** The span is ended with its SDK's end method in the function it starts in. */
 function endedInOwner(variable: Variable, spec: ManualSpanSpec, owner: FunctionNode | TSESTree.Program): boolean {
   return variable.references.some((reference) => methodCallOn(reference.identifier)?.method === spec.end && ownerOf(reference.identifier) === owner);

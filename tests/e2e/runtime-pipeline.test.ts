@@ -7,9 +7,9 @@
 //   - Sentry sends its transaction on a natural end and after an unhandled rejection (which it captures
 //     itself), and loses it on process.exit().
 import { describe, expect, it, vi } from "vitest";
-import { startOtlpReceiver } from "../../examples/support/otlp-receiver";
 import { runExample } from "../../examples/support/run-example";
 import { startSentryEndpoint } from "../support/sentry-endpoint";
+import { runWithReceiver } from "../support/run-with-receiver";
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -18,16 +18,8 @@ const OTEL = "tests/e2e/fixtures/pipeline/otel-simple.ts";
 const NO_PROCESSOR = "tests/e2e/fixtures/pipeline/otel-no-processor.ts";
 
 async function spansOf(file: string, env: Record<string, string>) {
-  const receiver = await startOtlpReceiver();
-  try {
-    // Traceloop's import alone takes seconds on a loaded 2-core machine.
-    const run = await runExample(file, { receiverUrl: receiver.url, env, timeoutMs: 90_000 });
-    expect(run.timedOut, run.stderr).toBe(false);
-    expect(receiver.rejectedRequests()).toBe(0);
-    return { exitCode: run.exitCode, names: receiver.spans().map((span) => span.name).sort() };
-  } finally {
-    await receiver.close();
-  }
+  const { run, spans } = await runWithReceiver(file, env);
+  return { exitCode: run.exitCode, names: spans.map((span) => span.name).sort() };
 }
 
 describe.each([
