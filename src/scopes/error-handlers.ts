@@ -1,0 +1,116 @@
+/**
+ * Who ends a span when the work fails: error-handling helpers of the catalogue (`ERROR_HANDLERS`), recognised by
+ * import binding, that run a callback and hand its failure to callbacks of the caller.
+ *
+ *   tracer.startActiveSpan("op", (span) =>
+ *     handleCallbackErrors(() => work(), (error) => { span.setStatus({ code: 2 }); span.end(); }));
+ *
+ * A scope's callback whose work runs through such a helper at its top level (a statement, `return`, `await`, or
+ * `const x = …`), with an error callback that ends a span (directly or in a same-file function it calls, three
+ * deep), ends its span on the error path, as a `try` whose `catch` ends it does. A helper that sees only a
+ * synchronous throw (`safeExecuteInTheMiddle`) is not enough on its own: a promise its callback returns may reject
+ * later, unseen. It counts only where its callback is not `async` and its result is kept in a `const` that is handed,
+ * with the scope's span, to a same-file function that ends a span (instrumentation-http's `_traceClientRequest`
+ * ends it from the request's `error` listener):
+ *
+ *   const request = safeExecuteInTheMiddle(() => original.apply(this, args), (error) => { if (error) { this._onError(span, error); throw error; } });
+ *   return this._traceClientRequest(request, span);
+ */
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
+import type { FunctionNode } from "./ast";
+import { memberName, skipWrappers } from "./ast";
+import type { ErrorHandlerSpec } from "./catalogue";
+import { ERROR_HANDLERS } from "./catalogue";
+import type { TraceMap } from "./globals";
+import { addToTraceMap, createTracker, trackModules } from "./globals";
+import { resolveCallback, someReached } from "./model";
+
+type SourceCode = Readonly<TSESLint.SourceCode>;
+type Variable = TSESLint.Scope.Variable;
+
+/** How many same-file functions deep an `end()` is looked for. */
+const MAX_HOPS = 3;
+
+const calls = new WeakMap<SourceCode, ReadonlyMap<TSESTree.Node, ErrorHandlerSpec>>();
+
+/** The file's calls of catalogue error handlers, by node. */
+function handlerCalls(sourceCode: SourceCode): ReadonlyMap<TSESTree.Node, ErrorHandlerSpec> {
+  let found = calls.get(sourceCode);
+  if (found) return found;
+  const map = new Map<TSESTree.Node, ErrorHandlerSpec>();
+  calls.set(sourceCode, map);
+  // Most files name none of them: no reference tracking there.
+  if (!ERROR_HANDLERS.some((spec) => sourceCode.text.includes(spec.path.at(-1) ?? ""))) return map;
+  const tracker = createTracker(sourceCode);
+  if (!tracker) return map;
+  const traceMap: TraceMap = {};
+  ERROR_HANDLERS.forEach((spec, index) => addToTraceMap(traceMap, spec.modules, spec.path, ASTUtils.ReferenceTracker.CALL, String(index)));
+  for (const ref of trackModules(tracker, traceMap)) {
+    const spec = ERROR_HANDLERS[Number(ref.info)];
+    if (spec && ref.node.type === AST_NODE_TYPES.CallExpression) map.set(ref.node, spec);
+  }
+  found = map;
+  return found;
+}
+
+/** The calls a function body makes at its top level, with the `const` each one's result is kept in. */
+function topLevelCalls(sourceCode: SourceCode, fn: FunctionNode): { call: TSESTree.CallExpression; kept?: Variable; awaited: boolean }[] {
+  const found: { call: TSESTree.CallExpression; kept?: Variable; awaited: boolean }[] = [];
+  const add = (expression: TSESTree.Node | null | undefined, declarator?: TSESTree.VariableDeclarator) => {
+    if (!expression) return;
+    let inner = skipWrappers(expression);
+    const awaited = inner.type === AST_NODE_TYPES.AwaitExpression;
+    if (inner.type === AST_NODE_TYPES.AwaitExpression) inner = skipWrappers(inner.argument);
+    if (inner.type !== AST_NODE_TYPES.CallExpression) return;
+    const kept = declarator?.parent.kind === "const" && declarator.id.type === AST_NODE_TYPES.Identifier ? sourceCode.getDeclaredVariables(declarator)[0] : undefined;
+    found.push({ call: inner, kept, awaited });
+  };
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) add(fn.body);
+  else {
+    for (const statement of fn.body.body) {
+      if (statement.type === AST_NODE_TYPES.ExpressionStatement) add(statement.expression);
+      else if (statement.type === AST_NODE_TYPES.ReturnStatement) add(statement.argument);
+      else if (statement.type === AST_NODE_TYPES.VariableDeclaration) for (const declarator of statement.declarations) add(declarator.init, declarator);
+    }
+  }
+  return found;
+}
+
+/** `x.end()` runs under `root` or in a same-file function it calls, three deep. */
+function reachesEnd(sourceCode: SourceCode, root: TSESTree.Node): boolean {
+  return someReached(sourceCode, root, MAX_HOPS, (node) => (node.type === AST_NODE_TYPES.CallExpression && memberName(skipWrappers(node.callee)) === "end") || undefined);
+}
+
+/** `kept` and `span` are both arguments of a call to a same-file function that ends a span. */
+function handedOnWithSpan(sourceCode: SourceCode, fn: FunctionNode, kept: Variable, span: Variable): boolean {
+  const isArgOf = (variable: Variable, call: TSESTree.CallExpression) =>
+    variable.references.some((reference) => call.arguments.some((arg) => skipWrappers(arg) === reference.identifier));
+  return topLevelCalls(sourceCode, fn).some(({ call }) => {
+    if (!isArgOf(kept, call) || !isArgOf(span, call)) return false;
+    const callee = skipWrappers(call.callee);
+    const helper = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
+    return !!helper && reachesEnd(sourceCode, helper.body);
+  });
+}
+
+/**
+ * The callback runs its work through a catalogue error handler whose error callback ends a span, so an error of
+ * that work ends the span. `span`: the scope's span, when the code names it (needed for a `sync` helper).
+ */
+export function endsSpanThroughErrorHandler(sourceCode: SourceCode, fn: FunctionNode, span: Variable | undefined): boolean {
+  const known = handlerCalls(sourceCode);
+  if (known.size === 0) return false;
+  return topLevelCalls(sourceCode, fn).some(({ call, kept, awaited }) => {
+    const spec = known.get(call);
+    if (!spec) return false;
+    const onErrorEnds = spec.onError.some((index) => {
+      const handler = resolveCallback(sourceCode, call.arguments[index]);
+      return !!handler && reachesEnd(sourceCode, handler.fn.body);
+    });
+    if (!onErrorEnds) return false;
+    if (spec.catches === "sync-and-async") return true;
+    const run = resolveCallback(sourceCode, call.arguments[spec.run]);
+    return !!run && !run.fn.async && !awaited && !!kept && !!span && handedOnWithSpan(sourceCode, fn, kept, span);
+  });
+}
