@@ -22,11 +22,12 @@
  * returns keeps the span: a batch processor queues it, and an OTLP exporter's request is cut by the exit.
  *
  * All of it must be proven, or the span counts as lost:
- * - the scope's callback has a top-level `try` whose `catch` exits: `process.exit()` (by binding), or a call of a
- *   same-file function, or of a function of a module it imports by a relative path, whose own body does (three deep);
+ * - the scope's span is the active OpenTelemetry span, and its callback has a top-level `try` whose `catch` always
+ *   exits: one of its statements is `process.exit()` (by binding), or a call of a same-file function, or of a function
+ *   of a module it imports by a relative path, one of whose statements does (three deep);
  * - the linted file, or a module it imports by a relative path, registers on Node's `process` an `exit` listener
  *   that ends the active span (`….getActiveSpan()?.end()`, in the listener or in a function of that module it calls),
- *   and builds there a `SimpleSpanProcessor` (and no batch processor nor `NodeSDK`) whose every exporter is an
+ *   and every processor that module registers is a `SimpleSpanProcessor` (no `NodeSDK`) over an
  *   `InMemorySpanExporter` or a class (of that module or one it imports by a relative path) whose `export()` only
  *   calls `…Sync()` functions, `JSON.stringify` and its result callback.
  * Other files are read from disk (cached a few seconds, as installed SDK versions are), parsed on their own, their
@@ -224,15 +225,31 @@ function ownCalls(root: TSESTree.Node, visitorKeys: VisitorKeys): TSESTree.CallE
   return calls;
 }
 
+/**
+ * The calls a block makes as its own statements (`f(…);`, `await f(…);`, `return f(…);`): they run whenever the block
+ * runs, where a call under an `if` or in an expression may not.
+ */
+function statementCalls(block: TSESTree.Node): TSESTree.CallExpression[] {
+  if (block.type !== AST_NODE_TYPES.BlockStatement) return [];
+  const calls: TSESTree.CallExpression[] = [];
+  for (const statement of block.body) {
+    const expression = statement.type === AST_NODE_TYPES.ExpressionStatement ? statement.expression : statement.type === AST_NODE_TYPES.ReturnStatement ? statement.argument : undefined;
+    let inner = expression ? skipWrappers(expression) : undefined;
+    if (inner?.type === AST_NODE_TYPES.AwaitExpression) inner = skipWrappers(inner.argument);
+    if (inner?.type === AST_NODE_TYPES.CallExpression) calls.push(inner);
+  }
+  return calls;
+}
+
 /** `process.exit(…)` on Node's process, in a module read from disk. */
 function isProcessExit(module: Module, call: TSESTree.CallExpression): boolean {
   const callee = calleeOf(call);
   return !module.shadowsProcess && callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier && callee.object.name === "process" && memberName(callee) === "exit";
 }
 
-/** A function of a module read from disk that exits in its own body, or in a top-level function of its module it calls. */
+/** A function of a module read from disk that exits as a statement of its body, or in a top-level function of its module it calls so. */
 function foreignFunctionExits(module: Module, fn: FunctionNode, hops: number): boolean {
-  return ownCalls(fn.body, module.visitorKeys).some((call) => {
+  return statementCalls(fn.body).some((call) => {
     if (isProcessExit(module, call)) return true;
     const callee = calleeOf(call);
     const next = hops > 1 && callee.type === AST_NODE_TYPES.Identifier ? module.functions.get(callee.name) : undefined;
@@ -261,12 +278,13 @@ function lintedModule(model: FileModel, file: string): Module {
 }
 
 /**
- * `catch` code that ends the process synchronously: `process.exit()` (the model's, by binding), a same-file function
- * that does in its own body (three deep), or a function of a relatively imported module that does.
+ * A `catch` block that always ends the process synchronously: a statement of it is `process.exit()` (the model's, by
+ * binding), or a call of a same-file function that exits so (three deep), or of a function of a relatively imported
+ * module that does. An exit under an `if` may not run, and the error then goes on with the span open.
  */
 function exitsSynchronously(model: FileModel, module: Module, root: TSESTree.Node, hops: number): boolean {
   const exits = new Set<TSESTree.Node>(model.exits().filter((exit) => exit.method === "exit").map((exit) => exit.node));
-  return ownCalls(root, model.sourceCode.visitorKeys).some((call) => {
+  return statementCalls(root).some((call) => {
     if (exits.has(call)) return true;
     if (hops <= 1) return false;
     const callee = calleeOf(call);
@@ -368,27 +386,38 @@ function writesOf(module: Module, name: string): TSESTree.Node[] {
 }
 
 /**
- * The module's pipeline exports each span synchronously as it ends: it builds `SimpleSpanProcessor`s only (no
- * `BatchSpanProcessor`, no `NodeSDK`, which batches), each over a synchronous exporter.
+ * The module's pipeline exports each span synchronously as it ends: every processor it registers (an element of a
+ * `spanProcessors` array, an argument of `addSpanProcessor(…)`) is a `new SimpleSpanProcessor(exporter)`, inline or
+ * in a name only ever given one, over a synchronous exporter; there is at least one, and no `NodeSDK` (which batches).
  */
 function exportsOnEndSynchronously(module: Module): boolean {
-  const processors: TSESTree.NewExpression[] = [];
-  let other = false;
+  const slots: TSESTree.Node[] = [];
+  let sdk = false;
   walk(module.ast, module.visitorKeys, (node) => {
-    const name = constructedName(node);
-    if (name === "SimpleSpanProcessor") processors.push(node as TSESTree.NewExpression);
-    else if (name === "BatchSpanProcessor" || name === "NodeSDK") other = true;
+    if (constructedName(node) === "NodeSDK") sdk = true;
+    if (node.type === AST_NODE_TYPES.Property && keyName(node) === "spanProcessors") {
+      const list = skipWrappers(node.value);
+      if (list.type === AST_NODE_TYPES.ArrayExpression) slots.push(...list.elements.map((element) => element ?? list));
+      else slots.push(list);
+    }
+    if (node.type === AST_NODE_TYPES.CallExpression && memberName(skipWrappers(node.callee)) === "addSpanProcessor") slots.push(node.arguments[0] ?? node);
     return true;
   });
-  if (other || processors.length === 0) return false;
-  return processors.every((processor) => {
-    const exporter = processor.arguments[0] && skipWrappers(processor.arguments[0]);
-    if (!exporter) return false;
-    if (exporter.type === AST_NODE_TYPES.Identifier) {
-      const writes = writesOf(module, exporter.name);
-      return writes.length > 0 && writes.every((write) => isSyncExporter(module, write));
-    }
-    return isSyncExporter(module, exporter);
+  if (sdk || slots.length === 0) return false;
+  const valuesOf = (node: TSESTree.Node) => {
+    const inner = skipWrappers(node);
+    return inner.type === AST_NODE_TYPES.Identifier ? writesOf(module, inner.name) : [inner];
+  };
+  return slots.every((slot) => {
+    const processors = valuesOf(slot);
+    return (
+      processors.length > 0 &&
+      processors.every((processor) => {
+        if (constructedName(processor) !== "SimpleSpanProcessor" || processor.type !== AST_NODE_TYPES.NewExpression || !processor.arguments[0]) return false;
+        const exporters = valuesOf(processor.arguments[0]);
+        return exporters.length > 0 && exporters.every((exporter) => isSyncExporter(module, exporter));
+      })
+    );
   });
 }
 
@@ -416,7 +445,8 @@ function programEndsSpansOnExit(model: FileModel, module: Module): boolean {
  */
 export function exitListenerEndsSpan(scope: TracedScope, model: FileModel, file: string): boolean {
   const body = scope.callback.body;
-  if (body.type !== AST_NODE_TYPES.BlockStatement) return false;
+  // The listener ends the active OpenTelemetry span: not the scope's where it is not one (dd-trace, withLLMCall).
+  if (body.type !== AST_NODE_TYPES.BlockStatement || scope.spec.activeOtelSpan === false) return false;
   const module = lintedModule(model, file);
   const catchExits = body.body.some((statement) => statement.type === AST_NODE_TYPES.TryStatement && !!statement.handler && exitsSynchronously(model, module, statement.handler.body, HOPS));
   return catchExits && programEndsSpansOnExit(model, module);

@@ -250,5 +250,22 @@ ruleTester.run("require-span-error-recording: who ends the span", testedRule, {
     ),
     // Nothing on disk next to the file: no listener is proven.
     reportedCli("missing"),
+    // The catch exits only on some errors: the others go on with the span open.
+    reportedCli(
+      "sync",
+      CLI.replace("exitWithError(error);", "if (error.fatal) exitWithError(error);"),
+      CLI_CALLBACK.replace("exitWithError(error);", "if (error.fatal) exitWithError(error);"),
+    ),
+    // A second processor, built elsewhere, may batch: the pipeline is not proven synchronous.
+    unhandledSpan(
+      [
+        "new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter()), otherProcessor] }).register();",
+        'process.on("exit", () => api.trace.getActiveSpan()?.end());',
+        `tracer.startActiveSpan("s", ${CLI_CALLBACK.replace("exitWithError(error);", "process.exit(1);")});`,
+      ].join("\n"),
+      6,
+      CLI_CALLBACK.replace("exitWithError(error);", "process.exit(1);"),
+      'import { InMemorySpanExporter, NodeTracerProvider, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-node";\nimport { otherProcessor } from "./processors.js";\nimport * as api from "./api.js";',
+    ),
   ],
 });
