@@ -272,7 +272,7 @@ export default createRule<Options, MessageId>({
           if (scope.spec.errors === "recorded" || scopeRecordsErrors(scope, context.sourceCode)) continue;
           if (leavesSpanToItsStarter(scope, model, context.sourceCode)) continue;
           // `safeExecuteInTheMiddle(work, (error) => { …; span.end(); })`, `handleCallbackErrors(…)`: catalogue ERROR_HANDLERS.
-          if (endsSpanThroughErrorHandler(context.sourceCode, scope.callback, scopeSpan(scope, context.sourceCode))) continue;
+          if (endsSpanThroughErrorHandler(context.sourceCode, scope.callback, scopeSpan(scope, context.sourceCode), scope.spec.activeOtelSpan !== false)) continue;
           // The catch exits inside the span, and the program's `exit` listener ends the span and exports it synchronously.
           if (exitListenerEndsSpan(scope, model, context.physicalFilename)) continue;
           // Nothing can be thrown: the span ends (or stays open) the same way on every path; neverEndsSpan says which.

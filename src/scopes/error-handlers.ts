@@ -6,11 +6,12 @@
  *     handleCallbackErrors(() => work(), (error) => { span.setStatus({ code: 2 }); span.end(); }));
  *
  * A scope's callback whose work runs through such a helper at its top level (a statement, `return`, `await`, or
- * `const x = …`), with an error callback that ends a span (directly or in a same-file function it calls, three
- * deep), ends its span on the error path, as a `try` whose `catch` ends it does. A helper that sees only a
+ * `const x = …`), with an error callback that ends the scope's span (`span.end()`, or in a same-file function it hands
+ * the span to, three deep; or `getActiveSpan()?.end()` where the scope's span is the active one), ends its span on the
+ * error path, as a `try` whose `catch` ends it does. A helper that sees only a
  * synchronous throw (`safeExecuteInTheMiddle`) is not enough on its own: a promise its callback returns may reject
  * later, unseen. It counts only where its callback is not `async` and its result is kept in a `const` that is handed,
- * with the scope's span, to a same-file function that ends a span (instrumentation-http's `_traceClientRequest`
+ * with the scope's span, to a same-file function that ends that span (instrumentation-http's `_traceClientRequest`
  * ends it from the request's `error` listener):
  *
  *   const request = safeExecuteInTheMiddle(() => original.apply(this, args), (error) => { if (error) { this._onError(span, error); throw error; } });
@@ -19,12 +20,12 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
-import { memberName, skipWrappers } from "./ast";
+import { memberName, skipWrappers, walk } from "./ast";
 import type { ErrorHandlerSpec } from "./catalogue";
 import { ERROR_HANDLERS } from "./catalogue";
 import type { TraceMap } from "./globals";
 import { addToTraceMap, createTracker, trackModules } from "./globals";
-import { resolveCallback, someReached } from "./model";
+import { resolveCallback } from "./model";
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 type Variable = TSESLint.Scope.Variable;
@@ -77,36 +78,60 @@ function topLevelCalls(sourceCode: SourceCode, fn: FunctionNode): { call: TSESTr
   return found;
 }
 
-/** `x.end()` runs under `root` or in a same-file function it calls, three deep. */
-function reachesEnd(sourceCode: SourceCode, root: TSESTree.Node): boolean {
-  return someReached(sourceCode, root, MAX_HOPS, (node) => (node.type === AST_NODE_TYPES.CallExpression && memberName(skipWrappers(node.callee)) === "end") || undefined);
+/**
+ * `span.end()` on this span runs under `root` (nested functions included: a listener it registers), or in a same-file
+ * function or method it hands the span to, through the parameter that receives it (three deep); or
+ * `trace.getActiveSpan()?.end()`, when the caller says the span is the active one there.
+ */
+function endsSpan(sourceCode: SourceCode, root: TSESTree.Node, span: Variable | undefined, activeIsSpan: boolean, hops = MAX_HOPS): boolean {
+  const isSpan = (node: TSESTree.Node) => {
+    const inner = skipWrappers(node);
+    return !!span && inner.type === AST_NODE_TYPES.Identifier && span.references.some((reference) => reference.identifier === inner);
+  };
+  let found = false;
+  walk(root, sourceCode.visitorKeys, (node) => {
+    if (found) return false;
+    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+    const callee = skipWrappers(node.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && memberName(callee) === "end") {
+      const object = skipWrappers(callee.object);
+      const getter = object.type === AST_NODE_TYPES.CallExpression ? skipWrappers(object.callee) : undefined;
+      const active = !!getter && ((getter.type === AST_NODE_TYPES.Identifier && getter.name === "getActiveSpan") || memberName(getter) === "getActiveSpan");
+      found = isSpan(object) || (activeIsSpan && active);
+    }
+    const at = node.arguments.findIndex(isSpan);
+    if (!found && hops > 0 && at >= 0 && !node.arguments.slice(0, at).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) {
+      const fn = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
+      const param = fn?.params[at];
+      const received = param?.type === AST_NODE_TYPES.Identifier ? sourceCode.getDeclaredVariables(fn as FunctionNode).find((variable) => variable.defs.some((def) => def.name === param)) : undefined;
+      found = !!fn && !!received && endsSpan(sourceCode, fn.body, received, false, hops - 1);
+    }
+    return !found;
+  });
+  return found;
 }
 
-/** `kept` and `span` are both arguments of a call to a same-file function that ends a span. */
+/** `kept` and `span` are both arguments of a call to a same-file function that ends that span (from a listener, say). */
 function handedOnWithSpan(sourceCode: SourceCode, fn: FunctionNode, kept: Variable, span: Variable): boolean {
   const isArgOf = (variable: Variable, call: TSESTree.CallExpression) =>
     variable.references.some((reference) => call.arguments.some((arg) => skipWrappers(arg) === reference.identifier));
-  return topLevelCalls(sourceCode, fn).some(({ call }) => {
-    if (!isArgOf(kept, call) || !isArgOf(span, call)) return false;
-    const callee = skipWrappers(call.callee);
-    const helper = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
-    return !!helper && reachesEnd(sourceCode, helper.body);
-  });
+  return topLevelCalls(sourceCode, fn).some(({ call }) => isArgOf(kept, call) && isArgOf(span, call) && endsSpan(sourceCode, call, span, false));
 }
 
 /**
  * The callback runs its work through a catalogue error handler whose error callback ends a span, so an error of
  * that work ends the span. `span`: the scope's span, when the code names it (needed for a `sync` helper).
  */
-export function endsSpanThroughErrorHandler(sourceCode: SourceCode, fn: FunctionNode, span: Variable | undefined): boolean {
+export function endsSpanThroughErrorHandler(sourceCode: SourceCode, fn: FunctionNode, span: Variable | undefined, spanIsActive: boolean): boolean {
   const known = handlerCalls(sourceCode);
   if (known.size === 0) return false;
   return topLevelCalls(sourceCode, fn).some(({ call, kept, awaited }) => {
     const spec = known.get(call);
     if (!spec) return false;
+    // The failure callbacks run in the scope's context: `getActiveSpan()` there is the scope's span when it is an OpenTelemetry one.
     const onErrorEnds = spec.onError.some((index) => {
       const handler = resolveCallback(sourceCode, call.arguments[index]);
-      return !!handler && reachesEnd(sourceCode, handler.fn.body);
+      return !!handler && endsSpan(sourceCode, handler.fn.body, span, spanIsActive);
     });
     if (!onErrorEnds) return false;
     if (spec.catches === "sync-and-async") return true;

@@ -223,6 +223,13 @@ ruleTester.run("require-span-error-recording: who ends the span", testedRule, {
 }`,
       INSTRUMENTATION,
     ),
+    // handleCallbackErrors whose onFinally ends something else: the HTTP response, not the span.
+    unhandledSpan(
+      'tracer.startActiveSpan("s", (span) => handleCallbackErrors(() => render(span), (error) => log(error), () => response.end()));',
+      2,
+      "(span) => handleCallbackErrors(() => render(span), (error) => log(error), () => response.end())",
+      SENTRY_CORE,
+    ),
     // handleCallbackErrors whose callbacks end nothing.
     unhandledSpan(
       dedent`
