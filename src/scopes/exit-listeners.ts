@@ -72,11 +72,6 @@ interface SourceFile {
 
 const files = new Map<string, { source: SourceFile | undefined; at: number }>();
 
-/** Forget every file read (tests that rewrite fixtures on disk). */
-export function clearReadModules(): void {
-  files.clear();
-}
-
 const JS = /\.[cm]?js$/u;
 
 function parse(file: string, text: string): Module | undefined {
@@ -142,9 +137,9 @@ function fileAt(file: string): SourceFile | undefined {
   return source;
 }
 
-/** `./x` from the directory `dir`, as Node and bundlers resolve it, or undefined. */
+/** `./x` from the directory `dir`, as Node and bundlers resolve it, or undefined (also for a `dir` that is not absolute). */
 function resolveRelative(dir: string, specifier: string): SourceFile | undefined {
-  if (!specifier.startsWith("./") && !specifier.startsWith("../")) return undefined;
+  if (!path.isAbsolute(dir) || (!specifier.startsWith("./") && !specifier.startsWith("../"))) return undefined;
   for (const extension of EXTENSIONS) {
     const source = fileAt(path.resolve(dir, specifier + extension));
     if (source) return source;
@@ -430,7 +425,8 @@ function programEndsSpansOnExit(model: FileModel, module: Module): boolean {
   let known = owners.get(model);
   if (known === undefined) {
     const dir = path.dirname(module.file);
-    // Only a module whose text names an `exit` listener and a simple processor is parsed.
+    // Only a module whose text names an `exit` listener and a simple processor is parsed. Text without a file
+    // (`<input>`, a relative name) has no directory to resolve imports from.
     const imported = importedSpecifiers(module.ast, module.visitorKeys).map((specifier) => resolveRelative(dir, specifier));
     const candidates = [module, ...imported.map((source) => (source && MIGHT_OWN.test(source.text) ? source.module() : undefined))];
     known = candidates.some((candidate) => !!candidate && hasSpanEndingExitListener(candidate) && exportsOnEndSynchronously(candidate));
