@@ -140,8 +140,11 @@ function fileAt(file: string): SourceFile | undefined {
 /** `./x` from the directory `dir`, as Node and bundlers resolve it, or undefined (also for a `dir` that is not absolute). */
 function resolveRelative(dir: string, specifier: string): SourceFile | undefined {
   if (!path.isAbsolute(dir) || (!specifier.startsWith("./") && !specifier.startsWith("../"))) return undefined;
-  for (const extension of EXTENSIONS) {
-    const source = fileAt(path.resolve(dir, specifier + extension));
+  // TypeScript's ESM convention: `./x.js` names the source `./x.ts` (`.mjs` → `.mts`, `.cjs` → `.cts`).
+  const typescript = specifier.replace(/\.([cm]?)js$/u, ".$1ts");
+  const candidates = [...EXTENSIONS.map((extension) => specifier + extension), ...(typescript === specifier ? [] : [typescript])];
+  for (const candidate of candidates) {
+    const source = fileAt(path.resolve(dir, candidate));
     if (source) return source;
   }
   return undefined;

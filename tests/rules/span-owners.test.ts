@@ -144,6 +144,8 @@ ruleTester.run("require-span-error-recording: who ends the span", testedRule, {
     // telemetry.js: process.on("exit") ends the active span; SimpleSpanProcessor over an exporter that appends with
     // appendFileSync. exitWithError (exit.js) calls process.exit() inside the span, so the span is written on exit.
     { code: `${ESM_IMPORTS}\n${CLI}`, filename: cliIn("sync") },
+    // The same program in TypeScript: `./telemetry.js` names telemetry.ts; a `const` processor, a named listener.
+    { code: `${ESM_IMPORTS}\n${CLI}`, filename: cliIn("typescript").replace(/\.js$/u, ".ts") },
     // The same program as esbuild's CommonJS output (Redwood's CLI): `let` exporter assigned once, addSpanProcessor.
     { code: ESBUILD_CLI, filename: cliIn("esbuild") },
     // All in one file: process.exit() in the catch, the listener and an InMemorySpanExporter here.
