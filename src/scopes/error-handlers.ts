@@ -11,8 +11,8 @@
  * error path, as a `try` whose `catch` ends it does. A helper that sees only a
  * synchronous throw (`safeExecuteInTheMiddle`) is not enough on its own: a promise its callback returns may reject
  * later, unseen. It counts only where its callback is not `async` and its result is kept in a `const` that is handed,
- * with the scope's span, to a same-file function that ends that span (instrumentation-http's `_traceClientRequest`
- * ends it from the request's `error` listener):
+ * with the scope's span, to a same-file function that ends that span on a later failure, from an error listener or a
+ * rejection handler (instrumentation-http's `_traceClientRequest` ends it from the request's `error` listener):
  *
  *   const request = safeExecuteInTheMiddle(() => original.apply(this, args), (error) => { if (error) { this._onError(span, error); throw error; } });
  *   return this._traceClientRequest(request, span);
@@ -99,23 +99,59 @@ function endsSpan(sourceCode: SourceCode, root: TSESTree.Node, span: Variable | 
       const active = !!getter && ((getter.type === AST_NODE_TYPES.Identifier && getter.name === "getActiveSpan") || memberName(getter) === "getActiveSpan");
       found = isSpan(object) || (activeIsSpan && active);
     }
-    const at = node.arguments.findIndex(isSpan);
-    if (!found && hops > 0 && at >= 0 && !node.arguments.slice(0, at).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) {
-      const fn = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
-      const param = fn?.params[at];
-      const received = param?.type === AST_NODE_TYPES.Identifier ? sourceCode.getDeclaredVariables(fn as FunctionNode).find((variable) => variable.defs.some((def) => def.name === param)) : undefined;
-      found = !!fn && !!received && endsSpan(sourceCode, fn.body, received, false, hops - 1);
-    }
+    const receiver = !found && hops > 0 ? receivingParameter(sourceCode, node, node.arguments.findIndex(isSpan)) : undefined;
+    if (receiver) found = endsSpan(sourceCode, receiver.fn.body, receiver.variable, false, hops - 1);
     return !found;
   });
   return found;
 }
 
-/** `kept` and `span` are both arguments of a call to a same-file function that ends that span (from a listener, say). */
+/** The variable of the parameter that receives argument `at` of `call`, when the callee is a same-file function. */
+function receivingParameter(sourceCode: SourceCode, call: TSESTree.CallExpression, at: number): { fn: FunctionNode; variable: Variable } | undefined {
+  if (at < 0 || call.arguments.slice(0, at).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) return undefined;
+  const callee = skipWrappers(call.callee);
+  const fn = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
+  const param = fn?.params[at];
+  if (!fn || param?.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = sourceCode.getDeclaredVariables(fn).find((candidate) => candidate.defs.some((def) => def.name === param));
+  return variable && { fn, variable };
+}
+
+const LISTEN = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
+
+/**
+ * Where `body` handles a failure that comes later: an `error` listener (`x.on("error", h)`, `x.on(errorMonitor, h)`),
+ * a rejection handler (`.catch(h)`, `.then(ok, h)`), a `catch` clause. The failure paths' code, to search for an end.
+ */
+function failurePaths(sourceCode: SourceCode, body: TSESTree.Node): TSESTree.Node[] {
+  const paths: TSESTree.Node[] = [];
+  walk(body, sourceCode.visitorKeys, (node) => {
+    if (node.type === AST_NODE_TYPES.CatchClause) paths.push(node.body);
+    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+    const method = memberName(skipWrappers(node.callee));
+    const [first, second] = node.arguments;
+    const isErrorEvent = (first?.type === AST_NODE_TYPES.Literal && first.value === "error") || (first?.type === AST_NODE_TYPES.Identifier && first.name === "errorMonitor");
+    const handler = method === "catch" ? first : method === "then" ? second : LISTEN.has(method ?? "") && isErrorEvent ? second : undefined;
+    const fn = handler && resolveCallback(sourceCode, handler)?.fn;
+    if (fn) paths.push(fn.body);
+    return true;
+  });
+  return paths;
+}
+
+/**
+ * `kept` and `span` are both arguments of a top-level call to a same-file function that ends that span on a later
+ * failure: in an error listener or a rejection handler it sets up (instrumentation-http's `_traceClientRequest`).
+ * A function that ends it on success only does not count.
+ */
 function handedOnWithSpan(sourceCode: SourceCode, fn: FunctionNode, kept: Variable, span: Variable): boolean {
-  const isArgOf = (variable: Variable, call: TSESTree.CallExpression) =>
-    variable.references.some((reference) => call.arguments.some((arg) => skipWrappers(arg) === reference.identifier));
-  return topLevelCalls(sourceCode, fn).some(({ call }) => isArgOf(kept, call) && isArgOf(span, call) && endsSpan(sourceCode, call, span, false));
+  const indexOf = (variable: Variable, call: TSESTree.CallExpression) =>
+    call.arguments.findIndex((arg) => variable.references.some((reference) => skipWrappers(arg) === reference.identifier));
+  return topLevelCalls(sourceCode, fn).some(({ call }) => {
+    if (indexOf(kept, call) < 0) return false;
+    const receiver = receivingParameter(sourceCode, call, indexOf(span, call));
+    return !!receiver && failurePaths(sourceCode, receiver.fn.body).some((path) => endsSpan(sourceCode, path, receiver.variable, false));
+  });
 }
 
 /**

@@ -58,6 +58,15 @@ const HTTP_LIKE = (onError: string) => dedent`
   }
 `;
 
+/**
+ * A `startActiveSpan` whose callback keeps safeExecuteInTheMiddle's result, ends the span on a synchronous throw, then
+ * runs `tail` with the result (`after`: code below it): reported, since the result may be a promise that rejects later.
+ */
+function syncHelperResult(tail: string, after = "") {
+  const callback = `(span) => {\n  const result = safeExecuteInTheMiddle(() => client.create(), (error) => {\n    if (error) span.end();\n  });\n  ${tail}\n}`;
+  return unhandledSpan(`tracer.startActiveSpan("s", ${callback});${after}`, 2, callback, INSTRUMENTATION);
+}
+
 /** HTTP_LIKE's finding: its `context.with`, whose suggestion wraps the callback and adds SpanStatusCode to the api import. */
 function httpLikeError(code: string) {
   const [api, instrumentation, ...rest] = code.split("\n");
@@ -201,30 +210,9 @@ ruleTester.run("require-span-error-recording: who ends the span", testedRule, {
       INSTRUMENTATION,
     ),
     // … and a result returned as it is may be a promise that rejects later, with nothing to end the span.
-    unhandledSpan(
-      dedent`
-        tracer.startActiveSpan("s", (span) => {
-          const result = safeExecuteInTheMiddle(() => client.create(), (error) => {
-            if (error) span.end();
-          });
-          return result.then((value) => {
-            span.end();
-            return value;
-          });
-        });
-      `,
-      2,
-      `(span) => {
-  const result = safeExecuteInTheMiddle(() => client.create(), (error) => {
-    if (error) span.end();
-  });
-  return result.then((value) => {
-    span.end();
-    return value;
-  });
-}`,
-      INSTRUMENTATION,
-    ),
+    syncHelperResult("return result.then((value) => {\n    span.end();\n    return value;\n  });"),
+    // … and handed with the span to a function that ends it on success only: a rejection still leaves it open.
+    syncHelperResult("return finish(result, span);", "\nfunction finish(result, span) {\n  return result.then(() => span.end());\n}"),
     // handleCallbackErrors whose onFinally ends something else: the HTTP response, not the span.
     unhandledSpan(
       'tracer.startActiveSpan("s", (span) => handleCallbackErrors(() => render(span), (error) => log(error), () => response.end()));',
