@@ -22,6 +22,8 @@ import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
 import { describeOperation, describeSuccessOnly, endOnRejectionFix, judgeManualSpan, parameterHandedTo, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
 import type { ManualSpan } from "../scopes/manual-spans";
 import { describeManualSpan } from "../scopes/manual-spans";
+import { endsSpanThroughErrorHandler } from "../scopes/error-handlers";
+import { exitListenerEndsSpan } from "../scopes/exit-listeners";
 
 export type Options = [];
 export type MessageId =
@@ -179,6 +181,16 @@ function endsVariable(node: TSESTree.Node, variable: TSESLint.Scope.Variable): b
   });
 }
 
+/** The scope's span as the code names it: the callback's span parameter, or `span` of `context.with(trace.setSpan(ctx, span), …)`. */
+function scopeSpan(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): TSESLint.Scope.Variable | undefined {
+  const param = scope.spec.spanParam === undefined ? undefined : scope.callback.params[scope.spec.spanParam];
+  if (param?.type === AST_NODE_TYPES.Identifier) return sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
+  if (scope.spec.form !== "call" || !scope.spec.firstArgCallOf || scope.anchor.type !== AST_NODE_TYPES.CallExpression || !scope.anchor.arguments[0]) return undefined;
+  const setSpan = resolveConst(sourceCode, scope.anchor.arguments[0]);
+  const span = setSpan.type === AST_NODE_TYPES.CallExpression ? setSpan.arguments[1] : undefined;
+  return span?.type === AST_NODE_TYPES.Identifier ? (ASTUtils.findVariable(sourceCode.getScope(span), span) ?? undefined) : undefined;
+}
+
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */
 function reportNode(scope: TracedScope): TSESTree.Node {
   if (scope.anchor.type === AST_NODE_TYPES.CallExpression) return scope.anchor.callee;
@@ -227,6 +239,10 @@ export default createRule<Options, MessageId>({
           // The first test narrows the SDK semantics for the message; the second covers wrapped and self-handling callbacks.
           if (scope.spec.errors === "recorded" || scopeRecordsErrors(scope, context.sourceCode)) continue;
           if (leavesSpanToItsStarter(scope, model, context.sourceCode)) continue;
+          // `safeExecuteInTheMiddle(work, (error) => { …; span.end(); })`, `handleCallbackErrors(…)`: catalogue ERROR_HANDLERS.
+          if (endsSpanThroughErrorHandler(context.sourceCode, scope.callback, scopeSpan(scope, context.sourceCode), scope.spec.activeOtelSpan !== false)) continue;
+          // The catch exits inside the span, and the program's `exit` listener ends the span and exports it synchronously.
+          if (exitListenerEndsSpan(scope, model, context.physicalFilename)) continue;
           // Nothing can be thrown: the span ends (or stays open) the same way on every path; neverEndsSpan says which.
           if (callbackCannotThrow(scope, context.sourceCode) && !neverEndsSpan(scope, context.sourceCode)) continue;
           if (neverEndsSpan(scope, context.sourceCode)) {

@@ -713,3 +713,37 @@ export const MANUAL_SPANS: readonly ManualSpanSpec[] = [
   // whose end() ends its `otelSpan`.
   { sdk: "langfuse", kind: "observation", form: "call", modules: LANGFUSE, path: ["startObservation"], names: [{ arg: 0 }], end: "end", otelSpan: "otelSpan", childMethod: "startObservation", chainMethods: ["update"] },
 ];
+
+// ---- Error-handling helpers (issue 13, branch fp-owners): who ends a span when the work fails. ----
+
+/**
+ * A library function that runs a callback and hands its failure to other callbacks of the caller, which may
+ * end the span there. Recognised by import binding, like the openers:
+ *
+ *   const request = safeExecuteInTheMiddle(() => original.apply(this, args), (error) => { if (error) { span.end(); } });
+ */
+export interface ErrorHandlerSpec {
+  readonly sdk: SdkId;
+  readonly modules: readonly string[];
+  readonly path: readonly string[];
+  /** The callback the helper runs. */
+  readonly run: number;
+  /** The callbacks the helper calls once `run` failed (and maybe on success too): one that ends the span ends it on the error path. */
+  readonly onError: readonly number[];
+  /**
+   * Which failures of `run` reach them: `sync` a synchronous throw only (a promise `run` returns is passed on as it
+   * is, its rejection unseen); `sync-and-async` a rejection of the promise it returns too.
+   */
+  readonly catches: "sync" | "sync-and-async";
+}
+
+export const ERROR_HANDLERS: readonly ErrorHandlerSpec[] = [
+  // @opentelemetry/instrumentation 0.203 build/src/utils.js: `try { result = execute() } catch (e) { error = e }
+  // finally { onFinish(error, result); if (error && !preventThrowingError) throw error; return result }`.
+  { sdk: "opentelemetry", modules: ["@opentelemetry/instrumentation"], path: ["safeExecuteInTheMiddle"], run: 0, onError: [1], catches: "sync" },
+  // The same with `result = await execute()`: a rejection reaches onFinish too.
+  { sdk: "opentelemetry", modules: ["@opentelemetry/instrumentation"], path: ["safeExecuteInTheMiddleAsync"], run: 0, onError: [1], catches: "sync-and-async" },
+  // @sentry/core 10.78 src/utils/handleCallbackErrors.ts: a throw calls onError(e), onFinally() and rethrows; a
+  // thenable result is chained so that a rejection calls onError(err) then onFinally(); onFinally runs on every path.
+  { sdk: "sentry", modules: ["@sentry/core"], path: ["handleCallbackErrors"], run: 0, onError: [1, 2], catches: "sync-and-async" },
+];

@@ -5,6 +5,7 @@
  *   Config.require()          a static method of `class Config` (or `const Config = class {…}`)
  *   guard.require()           an instance method, `const guard = new Guard()`; also `new Guard().require()`
  *   this.stop(), this.#stop() a sibling in the class (same static-ness), or in the object literal
+ *   self.stop()               the same, through `const self = this` (the holder where the alias is declared)
  *
  * `memberFunction` goes from a callee to the function (what does this call run?); `memberCallSites`
  * from a function to the calls of it (who runs this?); `memberUses` to every use of it, when all can be
@@ -155,6 +156,11 @@ export function memberFunction(sourceCode: SourceCode, node: TSESTree.Node): Fun
     [holder, isStatic, holders] = [def.node.body, true, namesOfClass(sourceCode, def.node)];
   } else {
     const init = constInit(def.node);
+    // `const instrumentation = this; … instrumentation._onError(…)`: an alias of `this` where it is declared.
+    if (init?.type === AST_NODE_TYPES.ThisExpression) {
+      const self = thisHolder(init);
+      return self && !memberRewritten(holders, name) ? memberOf(self.body, name, self.isStatic) : undefined;
+    }
     if (init?.type === AST_NODE_TYPES.ClassExpression) [holder, isStatic, holders] = [init.body, true, namesOfClass(sourceCode, init)];
     else if (init?.type === AST_NODE_TYPES.ObjectExpression) holder = init;
     else if (init?.type === AST_NODE_TYPES.NewExpression) holder = classOf(sourceCode, init.callee)?.body;

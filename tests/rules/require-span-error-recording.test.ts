@@ -11,7 +11,7 @@ import rule from "../../src/rules/require-span-error-recording";
 import type { MessageId } from "../../src/rules/require-span-error-recording";
 import { createEngine } from "../../src/codemods/engine";
 import { createRuleTester } from "./rule-tester";
-import { OTEL_IMPORT, SPAN_HELPERS_JS, withHelpers } from "./span-helpers";
+import { OTEL_IMPORT, OTEL_WHY, SPAN_HELPERS_JS, unhandledSpan, withHelpers } from "./span-helpers";
 
 const ruleTester = createRuleTester();
 // Same shape at run time; rule-tester 8.72 resolves its own @typescript-eslint/utils (see no-process-exit.test.ts).
@@ -20,33 +20,9 @@ const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId
 const TRACELOOP = 'import * as traceloop from "@traceloop/node-server-sdk";';
 /** Traceloop as installed for this repository (its devDependency), read from node_modules/@traceloop/node-server-sdk. */
 const TRACELOOP_WHY = "ends its span only when the callback succeeds (Traceloop 0.27.0, installed)";
-const OTEL_WHY = "is ended by its callback on the success path only";
 /** @opentelemetry/api's experimental SugaredTracer, the file as installed. */
 const SUGARED_TRACER_JS = readFileSync(path.join(path.dirname(require.resolve("@opentelemetry/api")), "experimental/trace/SugaredTracer.js"), "utf8");
 const wrap = (output: string) => [{ messageId: "wrapCallback" as const, output }];
-
-/**
- * An invalid case whose one finding is `tracer.startActiveSpan("s", …)` at the start of `line` (of the whole code:
- * `imports`, when given, then `body`); its suggestion wraps `callback`, as written in `body`, in recordSpanErrors().
- */
-function unhandledSpan(body: string, line: number, callback: string, imports?: string) {
-  const head = imports ? `${imports}\n` : "";
-  if (!body.includes(callback)) throw new Error(`callback not in body: ${callback}`);
-  return {
-    code: `${head}${body}`,
-    errors: [
-      {
-        messageId: "spanNotEndedOnError" as const,
-        data: { scope: "Span 's'", why: OTEL_WHY },
-        line,
-        column: 1,
-        endLine: line,
-        endColumn: 23,
-        suggestions: wrap(withHelpers(`${head}${OTEL_IMPORT}`, body.replace(callback, `recordSpanErrors(${callback})`))),
-      },
-    ],
-  };
-}
 
 ruleTester.run("require-span-error-recording", testedRule, {
   valid: [

@@ -104,3 +104,29 @@ export function withHelpers(head: string, rest: string, helpers = SPAN_HELPERS):
   return `${head}\n\n${helpers}\n\n${rest}`;
 }
 
+/** Why a `startActiveSpan` callback that ends its span on success only is reported. */
+export const OTEL_WHY = "is ended by its callback on the success path only";
+
+/**
+ * An invalid case whose one finding is `tracer.startActiveSpan("s", …)` at the start of `line` (of the whole code:
+ * `imports`, when given, then `body`); its suggestion wraps `callback`, as written in `body`, in recordSpanErrors() and adds
+ * `helpers` (the TypeScript ones unless a `.js` file's are given).
+ */
+export function unhandledSpan(body: string, line: number, callback: string, imports?: string, helpers = SPAN_HELPERS) {
+  const head = imports ? `${imports}\n` : "";
+  if (!body.includes(callback)) throw new Error(`callback not in body: ${callback}`);
+  return {
+    code: `${head}${body}`,
+    errors: [
+      {
+        messageId: "spanNotEndedOnError" as const,
+        data: { scope: "Span 's'", why: OTEL_WHY },
+        line,
+        column: 1,
+        endLine: line,
+        endColumn: 23,
+        suggestions: [{ messageId: "wrapCallback" as const, output: withHelpers(`${head}${OTEL_IMPORT}`, body.replace(callback, `recordSpanErrors(${callback})`), helpers) }],
+      },
+    ],
+  };
+}
