@@ -16,7 +16,7 @@ import { helperWouldRecord } from "../fixes/span-helper";
 import { endSpansThenExit, exitsAfterEndedSpans } from "../fixes/deferred-exit-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
-import { rejectionHandling } from "../scopes/pipeline";
+import { deliveryOf, rejectionHandling } from "../scopes/pipeline";
 import type { Edit } from "../fixes/edits";
 import { exitsReachedFromManualSpans, manualSpanLostByExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
@@ -71,7 +71,9 @@ export default createRule<Options, MessageId>({
         }
         const level = getProcessLevel(model);
         let entryEdits: readonly Edit[] | undefined;
-        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejectionHandling(model)));
+        // dd-trace has no flush for require-flush-before-exit to add at the entry: a crash there skips its own drain.
+        const rejections = () => rejectionHandling(model) ?? (!level.tracing && deliveryOf(model) === "drains-at-end" ? "crash-skips-drain" : undefined);
+        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections()));
         // Exits in same-file functions called between a span's start and its end, found once for the file.
         const viaManualSpans = lazy(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
         for (const exit of model.exits()) {

@@ -4722,6 +4722,102 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
         },
       ],
     },
+    // dd-trace (issue 14, run by tests/e2e/differential-dd-trace.test.ts): it sends its queue from its own
+    // beforeExit hook and has no flush for require-flush-before-exit to add, so a bare entry would let the throw
+    // crash the process with code 1 before that drain. The entry gets a .catch that keeps the code and lets the
+    // process end naturally; a .then(onFulfilled) chain passes the rejection on, so the .catch goes after it.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+
+        tracer.init();
+
+        async function answer() {
+          return tracer.trace("answer", async () => {
+            process.exit(2);
+          });
+        }
+
+        answer().then((reply) => console.log(reply));
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'answer'" },
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import tracer from "dd-trace";
+
+                tracer.init();
+
+                async function answer() {
+                  return tracer.trace("answer", async () => {
+                    throw Object.assign(new Error("process.exit() in span 'answer'"), { exitCode: 2 });
+                  });
+                }
+
+                answer().then((reply) => console.log(reply)).catch((error) => {
+                  process.exitCode = error?.exitCode ?? 1;
+                  if (error?.exitCode === undefined) console.error(error);
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // The same with a .then(onFulfilled, onRejected) entry: the rejection is handled there, so no .catch is added.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+
+        tracer.init();
+
+        async function answer() {
+          return tracer.trace("answer", async () => {
+            process.exit(2);
+          });
+        }
+
+        answer().then(console.log, console.error);
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'answer'" },
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import tracer from "dd-trace";
+
+                tracer.init();
+
+                async function answer() {
+                  return tracer.trace("answer", async () => {
+                    throw Object.assign(new Error("process.exit() in span 'answer'"), { exitCode: 2 });
+                  });
+                }
+
+                answer().then(console.log, console.error);
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
     // A tool's execute runs inside ai.toolCall and ai.generateText. The AI SDK turns a throw there into a
     // tool-error result, so no throw (nor return) is suggested: the report alone.
     {
