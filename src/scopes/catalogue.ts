@@ -711,3 +711,26 @@ export const MANUAL_SPANS: readonly ManualSpanSpec[] = [
   // whose end() ends its `otelSpan`.
   { sdk: "langfuse", kind: "observation", form: "call", modules: LANGFUSE, path: ["startObservation"], names: [{ arg: 0 }], end: "end", otelSpan: "otelSpan", childMethod: "startObservation" },
 ];
+
+// ---- Issue 14, case 7 (branch rewrites14): scopes whose span an option hands to the caller. ----
+
+/**
+ * An opener whose option (`options[property] === value` in the argument at `options`) leaves its span to the
+ * caller: the SDK does not end it when the callback returns, nor when it throws or rejects.
+ */
+export interface CallerOwnedSpec {
+  readonly sdk: SdkId;
+  readonly modules: readonly string[];
+  readonly path: readonly string[];
+  readonly options: number;
+  readonly property: string;
+  readonly value: unknown;
+}
+
+export const CALLER_OWNED: readonly CallerOwnedSpec[] = [
+  // startActiveObservation(name, fn, { endOnExit: false }) of @langfuse/tracing 5.11 (dist/index.mjs,
+  // `startActiveObservation` and `wrapPromise`): a throw or rejection of fn sets ERROR and the error's message
+  // on the span and is passed on, and the span is never ended; the caller, whose call throws or rejects, never
+  // receives it.
+  { sdk: "langfuse", modules: LANGFUSE, path: ["startActiveObservation"], options: 2, property: "endOnExit", value: false },
+];
