@@ -7,42 +7,31 @@
 // ignores both silently (its SentrySpan, not OpenTelemetry's), so tests/support/sentry-reended.mjs notes them
 // in the program; and no span id arrives twice across the transaction envelopes.
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../../examples/demo/pipeline";
 import { runExample } from "../../examples/support/run-example";
-import { createEngine } from "../../src/codemods/engine";
 import type { EngineResult } from "../../src/cli/engine";
+import { prepareDifferentialWork, type DifferentialWork } from "../support/differential-work";
 import { startSentryEndpoint, type SentryItem } from "../support/sentry-endpoint";
-import { errorsByFile, typecheckFolder } from "../support/tsc";
 
 const FIXTURES = path.join(REPO_ROOT, "tests", "e2e", "fixtures", "sentry-differential");
 const CASE = "sentry-exit.ts";
 /** Ends its span twice on purpose: the check of the check. */
 const DOUBLE_END = "sentry-double-end.ts";
 const REENDED_PRELOAD = pathToFileURL(path.join(REPO_ROOT, "tests", "support", "sentry-reended.mjs")).href;
-const source = readFileSync(path.join(FIXTURES, CASE), "utf8");
-let work: string;
+let work: DifferentialWork;
 let fixed: EngineResult;
-let diagnostics = new Map<string, string[]>();
 
 beforeAll(async () => {
-  work = await mkdtemp(path.join(os.tmpdir(), "traced-exit-differential-sentry-"));
-  await symlink(path.join(REPO_ROOT, "node_modules"), path.join(work, "node_modules"), "dir");
-  fixed = createEngine().transform(source, CASE);
-  for (const [side, text] of [["input", source], ["output", fixed.output ?? source]] as const) {
-    await mkdir(path.join(work, side));
-    await writeFile(path.join(work, side, CASE), text);
-  }
-  await writeFile(path.join(work, "input", DOUBLE_END), readFileSync(path.join(FIXTURES, DOUBLE_END), "utf8"));
-  diagnostics = errorsByFile(await typecheckFolder(work, { include: ["input", "output"] }));
+  work = await prepareDifferentialWork("differential-sentry", [CASE, DOUBLE_END].map((file) => ({ file, source: readFileSync(path.join(FIXTURES, file), "utf8") })));
+  fixed = work.fixed.get(CASE) as EngineResult;
 }, 180_000);
 
 afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true });
+  await work?.remove();
 });
 
 interface SentryRun {
@@ -56,12 +45,12 @@ interface SentryRun {
 
 async function measure(side: "input" | "output", env: Record<string, string>, file = CASE): Promise<SentryRun> {
   const endpoint = await startSentryEndpoint();
-  const reendedFile = path.join(work, `${side}-${file}-${Math.random().toString(36).slice(2)}-reended.json`);
+  const reendedFile = work.pathOf(side, `${file}-${Math.random().toString(36).slice(2)}-reended.json`);
   try {
     // The OTLP receiver is not used: Sentry posts envelopes to its DSN.
-    const run = await runExample(path.join(work, side, file), {
+    const run = await runExample(work.pathOf(side, file), {
       receiverUrl: "http://127.0.0.1:9",
-      cwd: work,
+      cwd: work.dir,
       env: { ...env, SENTRY_DSN: endpoint.dsn, NODE_OPTIONS: `--import=${REENDED_PRELOAD}`, TRACED_EXIT_REENDED_SPANS_FILE: reendedFile },
       timeoutMs: 120_000,
     });
@@ -116,8 +105,7 @@ describe("a Sentry program rewritten by traced-exit fix", () => {
   it("is rewritten whole and type-checks as cleanly as the original", () => {
     expect(fixed.output).toBeDefined();
     expect(fixed.manual).toEqual([]);
-    const before = diagnostics.get(`input/${CASE}`) ?? [];
-    expect((diagnostics.get(`output/${CASE}`) ?? []).filter((line) => !before.includes(line)), fixed.output).toEqual([]);
+    expect(work.newTscErrors(CASE), fixed.output).toEqual([]);
   });
 
   it("keeps the exit code and stdout; the lost transaction arrives, and Sentry captures the error itself", async () => {
