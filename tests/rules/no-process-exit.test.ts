@@ -4818,6 +4818,80 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
         },
       ],
     },
+    // The function that opens the scope is called from a top-level statement that is not an entry: a throw would
+    // be an uncaught exception there (exit code 1 instead of 0, measured with dd-trace), so no suggestion.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+
+        tracer.init();
+
+        function plan(items: string[]): number {
+          return tracer.trace("plan", () => {
+            if (items.length === 0) process.exit(0);
+            return items.length;
+          });
+        }
+
+        console.log("planned", plan([]));
+      `,
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 'plan'" }, line: 7, column: 29, endLine: 7, endColumn: 44, suggestions: [] }],
+    },
+    // The same call in a top-level try whose catch handles it: the throw is caught, and suggested.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+
+        tracer.init();
+
+        function plan(items: string[]): number {
+          return tracer.trace("plan", () => {
+            if (items.length === 0) process.exit(0);
+            return items.length;
+          });
+        }
+
+        try {
+          console.log("planned", plan([]));
+        } catch (error) {
+          process.exitCode = 2;
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'plan'" },
+          line: 7,
+          column: 29,
+          endLine: 7,
+          endColumn: 44,
+          suggestions: [
+            throwing(
+              "0",
+              dedent`
+                import tracer from "dd-trace";
+
+                tracer.init();
+
+                function plan(items: string[]): number {
+                  return tracer.trace("plan", () => {
+                    if (items.length === 0) throw Object.assign(new Error("process.exit() in span 'plan'"), { exitCode: 0 });
+                    return items.length;
+                  });
+                }
+
+                try {
+                  console.log("planned", plan([]));
+                } catch (error) {
+                  process.exitCode = 2;
+                }
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
     // A tool's execute runs inside ai.toolCall and ai.generateText. The AI SDK turns a throw there into a
     // tool-error result, so no throw (nor return) is suggested: the report alone.
     {
