@@ -25,6 +25,27 @@ function returning(kind: string, output: string) {
   return { messageId: "returnInstead" as const, data: { kind }, output };
 }
 
+/** A dd-trace scope in a function that returns a value, for the cases on where its throw surfaces. */
+const DD_PLAN = dedent`
+  import tracer from "dd-trace";
+
+  tracer.init();
+
+  function plan(items: string[]): number {
+    return tracer.trace("plan", () => {
+      if (items.length === 0) process.exit(0);
+      return items.length;
+    });
+  }
+`;
+const DD_PLAN_TRY = dedent`
+  try {
+    console.log("planned", plan([]));
+  } catch (error) {
+    process.exitCode = 2;
+  }
+`;
+
 const ruleTester = createRuleTester();
 // @typescript-eslint/rule-tester 8.72 resolves its own @typescript-eslint/utils, whose classes have private fields,
 // so the rule built with utils 8.73 does not type-check against it although it is the same shape at run time.
@@ -4821,42 +4842,12 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
     // The function that opens the scope is called from a top-level statement that is not an entry: a throw would
     // be an uncaught exception there (exit code 1 instead of 0, measured with dd-trace), so no suggestion.
     {
-      code: dedent`
-        import tracer from "dd-trace";
-
-        tracer.init();
-
-        function plan(items: string[]): number {
-          return tracer.trace("plan", () => {
-            if (items.length === 0) process.exit(0);
-            return items.length;
-          });
-        }
-
-        console.log("planned", plan([]));
-      `,
+      code: `${DD_PLAN}\n\nconsole.log("planned", plan([]));`,
       errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 'plan'" }, line: 7, column: 29, endLine: 7, endColumn: 44, suggestions: [] }],
     },
     // The same call in a top-level try whose catch handles it: the throw is caught, and suggested.
     {
-      code: dedent`
-        import tracer from "dd-trace";
-
-        tracer.init();
-
-        function plan(items: string[]): number {
-          return tracer.trace("plan", () => {
-            if (items.length === 0) process.exit(0);
-            return items.length;
-          });
-        }
-
-        try {
-          console.log("planned", plan([]));
-        } catch (error) {
-          process.exitCode = 2;
-        }
-      `,
+      code: `${DD_PLAN}\n\n${DD_PLAN_TRY}`,
       errors: [
         {
           messageId: "exitInScope",
@@ -4868,24 +4859,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
           suggestions: [
             throwing(
               "0",
-              dedent`
-                import tracer from "dd-trace";
-
-                tracer.init();
-
-                function plan(items: string[]): number {
-                  return tracer.trace("plan", () => {
-                    if (items.length === 0) throw Object.assign(new Error("process.exit() in span 'plan'"), { exitCode: 0 });
-                    return items.length;
-                  });
-                }
-
-                try {
-                  console.log("planned", plan([]));
-                } catch (error) {
-                  process.exitCode = 2;
-                }
-              `,
+              `${DD_PLAN.replace("process.exit(0);", `throw Object.assign(new Error("process.exit() in span 'plan'"), { exitCode: 0 });`)}\n\n${DD_PLAN_TRY}`,
               false,
             ),
           ],
