@@ -318,12 +318,17 @@ export async function inBatches<T>(limit: number, tasks: readonly (() => Promise
 
 /** Started span names that the receiver never got (a multiset difference). */
 export function lostSpans(run: Measurement): string[] {
-  const received = [...run.summary.names];
+  return notReceived(run.started, run.summary.names);
+}
+
+/** The names of `started` that `received` does not account for, counted one for one (a name started twice and received once is lost once). */
+export function notReceived(started: readonly string[], received: readonly string[]): string[] {
+  const left = [...received];
   const lost: string[] = [];
-  for (const name of run.started) {
-    const at = received.indexOf(name);
+  for (const name of started) {
+    const at = left.indexOf(name);
     if (at === -1) lost.push(name);
-    else received.splice(at, 1);
+    else left.splice(at, 1);
   }
   return lost;
 }

@@ -24,6 +24,18 @@
  *       process.exitCode = error?.exitCode ?? 1;
  *       throw error;
  *     });
+ *
+ * - a bare `main();` (or one chained with `.then(onFulfilled)` / `.finally(…)` only, which let a rejection
+ *   through) in a program whose SDK sends its queue from its own end-of-run hook and has no flush to call
+ *   (dd-trace, pipeline `drains-at-end`; require-flush-before-exit has nothing to ask for there): the rejection
+ *   would crash the process with code 1, before dd-trace's `beforeExit` drain, so the spans the throw was for
+ *   are lost again. The `.catch` sets the code and prints what is not an exit's error, as Node would; the
+ *   process then ends naturally and the SDK sends its queue:
+ *
+ *     main().catch((error) => {
+ *       process.exitCode = error?.exitCode ?? 1;
+ *       if (error?.exitCode === undefined) console.error(error);
+ *     });
  */
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { Entry } from "../scopes/process-level";
@@ -36,14 +48,15 @@ import { fileFlavour } from "./imports";
 /**
  * The edits that make each entry of the file keep an error's exit code. `rejections`: what the SDK does with an
  * unhandled rejection (src/scopes/pipeline.ts `rejectionHandling`): Sentry captures it (the `.catch` sets the code
- * and rethrows, so Sentry still captures it); the OpenAI Agents SDK flushes and exits 1, so the `.catch` handles
- * it instead, printing what is not an exit's error as Node would, and the SDK flushes on `beforeExit`.
+ * and rethrows, so Sentry still captures it); the OpenAI Agents SDK flushes and exits 1, and dd-trace is cut off
+ * by the crash before its end-of-run drain (`crash-skips-drain`), so the `.catch` handles it instead, printing
+ * what is not an exit's error as Node would, and the SDK sends its queue on `beforeExit`.
  */
 export function entryExitCodeEdits(
   sourceCode: Readonly<TSESLint.SourceCode>,
   filename: string,
   entries: readonly Entry[],
-  rejections: "captured" | "exits-1" | undefined,
+  rejections: "captured" | "exits-1" | "crash-skips-drain" | undefined,
 ): Edit[] {
   const edits: Edit[] = [];
   const { eol, typescript } = fileFlavour(sourceCode, filename);
@@ -65,14 +78,25 @@ export function entryExitCodeEdits(
       // `catch {`: the error gets a name.
       if (!param) edits.push({ range: [handler.range[0], handler.body.range[1]], text: `catch (error) ${body}` });
       else edits.push({ range: handler.body.range, text: body });
-    } else if (rejections && !entry.awaited && !entry.tryStatement && entry.links.length === 0) {
+    } else if (rejections && !entry.awaited && !entry.tryStatement && passesRejections(entry, rejections)) {
       const indent = indentAt(sourceCode.text, entry.statement.range[0]);
       const code = exitCodeFrom("error", false);
       const last = rejections === "captured" ? [`${unit}throw error;`] : [`${unit}if (${code} === undefined) console.error(error);`];
       const lines = [".catch((error) => {", `${unit}process.exitCode = ${code} ?? 1;`, ...last, "})"];
-      // Inserted after the call, never replacing it: the exit being rewritten may be inside it (a scope opened at top level).
-      edits.push({ range: [entry.call.range[1], entry.call.range[1]], text: lines.join(`${eol}${indent}`) });
+      // Inserted after the chain, never replacing it: the exit being rewritten may be inside it (a scope opened at top level).
+      const end = (entry.links.at(-1)?.call ?? entry.call).range[1];
+      edits.push({ range: [end, end], text: lines.join(`${eol}${indent}`) });
     }
   }
   return edits;
+}
+
+/**
+ * The entry's chain lets a rejection through to the process: no link (`main();`), or, for dd-trace's drain, only
+ * `.then(onFulfilled)` and `.finally(…)` links (`answer().then((reply) => console.log(reply));`), after which the
+ * added `.catch` sees the same rejection.
+ */
+function passesRejections(entry: Entry, rejections: "captured" | "exits-1" | "crash-skips-drain"): boolean {
+  if (rejections !== "crash-skips-drain") return entry.links.length === 0;
+  return entry.links.every((link) => link.method === "finally" || (link.method === "then" && link.call.arguments.length < 2));
 }

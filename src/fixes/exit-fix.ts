@@ -12,7 +12,8 @@ import type { FunctionNode } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { toFix, wrapBodyInTry } from "./edits";
 import { fileFlavour } from "./imports";
-import { HELPER_END, HELPER_WRAP, ensureSpanHelpers, helperWouldRecord, isBodyWrapped } from "./span-helper";
+import { HELPER_END, HELPER_END_OWNED, HELPER_WRAP, ensureOwnedHelper, ensureSpanHelpers, helperWouldRecord, isBodyWrapped } from "./span-helper";
+import { callerOwnedOnError } from "../scopes/caller-owned";
 
 /** Where the exit call stands, and what text to replace to rewrite it. */
 type ExitSite =
@@ -169,6 +170,22 @@ export function exitError(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitC
   return `Object.assign(new Error(${message}), { exitCode: ${exitCodeText(exit)} })`;
 }
 
+/**
+ * `startActiveObservation(name, endObservationOnError(async (span) => { … }), { endOnExit: false })`: the edits
+ * that end a caller-owned span on the error path (src/scopes/caller-owned.ts), none where it is not one or is
+ * wrapped already.
+ */
+function ownedEndEdits(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): Edit[] {
+  const arg = scope.callbackArg;
+  if (!arg || !callerOwnedOnError(scope, sourceCode)) return [];
+  const inner = skipWrappers(arg);
+  if (inner.type === AST_NODE_TYPES.CallExpression && inner.callee.type === AST_NODE_TYPES.Identifier && inner.callee.name === HELPER_END_OWNED) return [];
+  return [
+    { range: [arg.range[0], arg.range[0]], text: `${HELPER_END_OWNED}(` },
+    { range: [arg.range[1], arg.range[1]], text: ")" },
+  ];
+}
+
 /** The edits that make `scope`'s span record an error thrown from its callback. */
 export function recordingEdits(scope: TracedScope, inner: readonly Edit[], sourceCode: Readonly<TSESLint.SourceCode>, eol: string): { edits: Edit[]; consumed: Set<Edit> } {
   const consumed = new Set<Edit>();
@@ -242,7 +259,12 @@ export function throwInsteadOfExit(
     let needsHelper = false;
     // A recursive function reaches its own scope again (`walk()` calling `walk()` inside its task): one wrap per callback.
     const scopes = [reach.scope, ...reach.outer].filter((scope, index, all) => all.findIndex((other) => other.callback === scope.callback) === index);
+    let needsOwnedHelper = false;
     for (const scope of scopes) {
+      // A span the caller owns (Langfuse's `endOnExit: false`) is ended once the SDK has recorded the error.
+      const owned = ownedEndEdits(scope, sourceCode);
+      needsOwnedHelper ||= owned.length > 0;
+      edits.push(...owned);
       const { edits: added, consumed } = recordingEdits(scope, edits, sourceCode, eol);
       if (added.length === 0) continue;
       needsHelper = true;
@@ -250,6 +272,7 @@ export function throwInsteadOfExit(
     }
     const fixes = edits.map(toFix);
     if (needsHelper) fixes.push(...ensureSpanHelpers(fixer, sourceCode, filename));
+    if (needsOwnedHelper) fixes.push(...ensureOwnedHelper(fixer, sourceCode, filename));
     return fixes;
   };
 }

@@ -198,14 +198,31 @@ export function ensureOtelHelpers(
   names: readonly string[],
   source: (flavour: FileFlavour, names: { trace: string; status: string }) => string,
 ): TSESLint.RuleFix[] {
+  return ensureTopLevelHelpers(fixer, sourceCode, filename, names, (flavour) => {
+    const imported = insertImport(fixer, sourceCode, flavour, "@opentelemetry/api", ["SpanStatusCode", "trace"]);
+    return { fixes: imported.fixes, helper: source(flavour, { trace: imported.names.trace as string, status: imported.names.SpanStatusCode as string }) };
+  });
+}
+
+/**
+ * Fixes that add top-level helper functions after the file's imports, once: nothing when every one of `names`
+ * is already declared. `build` writes the helpers' text and the fixes of any import they need.
+ */
+export function ensureTopLevelHelpers(
+  fixer: TSESLint.RuleFixer,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
+  names: readonly string[],
+  build: (flavour: FileFlavour) => { fixes: readonly TSESLint.RuleFix[]; helper: string },
+): TSESLint.RuleFix[] {
   const declared = topLevelFunctions(sourceCode);
   if (names.every((name) => declared.has(name))) return [];
   const flavour = fileFlavour(sourceCode, filename);
   const eol = flavour.eol;
-  const imported = insertImport(fixer, sourceCode, flavour, "@opentelemetry/api", ["SpanStatusCode", "trace"]);
-  const fixes = [...imported.fixes];
+  const built = build(flavour);
+  const fixes = [...built.fixes];
   const point = topInsertionPoint(sourceCode);
-  const helper = source(flavour, { trace: imported.names.trace as string, status: imported.names.SpanStatusCode as string });
+  const helper = built.helper;
   // One blank line on each side: count the line breaks already after the insertion point.
   const text = sourceCode.text;
   const trailing = text.startsWith(`${eol}${eol}`, point) ? "" : text.startsWith(eol, point) ? eol : `${eol}${eol}`;

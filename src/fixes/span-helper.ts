@@ -15,7 +15,7 @@ import { resolveCallback, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { isFunction, memberName, skipWrappers } from "../scopes/ast";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import { ensureOtelHelpers } from "./imports";
+import { ensureOtelHelpers, ensureTopLevelHelpers } from "./imports";
 import type { FileFlavour } from "./imports";
 
 export const HELPER_WRAP = "recordSpanErrors";
@@ -84,6 +84,44 @@ export function ensureSpanHelpers(fixer: TSESLint.RuleFixer, sourceCode: Readonl
   return ensureOtelHelpers(fixer, sourceCode, filename, [HELPER_WRAP, HELPER_END], (flavour, { trace, status }) =>
     helperSource(flavour, trace, status, flavour.eol),
   );
+}
+
+export const HELPER_END_OWNED = "endObservationOnError";
+
+/**
+ * The helper that ends a caller-owned span (src/scopes/caller-owned.ts) when the callback throws or rejects,
+ * after the SDK's own handler has recorded the error: Langfuse's rejection handler is registered on the
+ * callback's promise after this one, and its catch runs as the throw unwinds, so the end waits one microtask.
+ * The callback's result is returned as it is (no new promise: the SDK still sees the callback's own).
+ */
+function ownedHelperSource(flavour: FileFlavour): string {
+  const ts = flavour.typescript;
+  const lines = [
+    `// Added by eslint-plugin-traced-exit: with { endOnExit: false } the caller ends the observation, but when the`,
+    `// callback throws or rejects the caller never receives it and Langfuse only marks it ERROR, so it was never`,
+    `// exported. End it then, one microtask after Langfuse has recorded the error.`,
+    ts
+      ? `function ${HELPER_END_OWNED}<F extends (observation: ReturnType<typeof JSON.parse>) => unknown>(fn: F): F {`
+      : `function ${HELPER_END_OWNED}(fn) {`,
+    ts ? `  return ((observation: { end(): unknown }) => {` : `  return (observation) => {`,
+    ts ? `    let result: unknown;` : `    let result;`,
+    `    try {`,
+    `      result = fn(observation);`,
+    `    } catch (error) {`,
+    `      queueMicrotask(() => observation.end());`,
+    `      throw error;`,
+    `    }`,
+    `    if (result instanceof Promise) result.then(undefined, () => queueMicrotask(() => observation.end()));`,
+    `    return result;`,
+    ts ? `  }) as F;` : `  };`,
+    `}`,
+  ];
+  return lines.join(flavour.eol);
+}
+
+/** The fix that adds the caller-owned helper once per file. */
+export function ensureOwnedHelper(fixer: TSESLint.RuleFixer, sourceCode: Readonly<TSESLint.SourceCode>, filename: string): TSESLint.RuleFix[] {
+  return ensureTopLevelHelpers(fixer, sourceCode, filename, [HELPER_END_OWNED], (flavour) => ({ fixes: [], helper: ownedHelperSource(flavour) }));
 }
 
 /** `try { … } catch (error) { throw endSpanWithError(error); }` already around a method body. */

@@ -16,7 +16,8 @@ import { helperWouldRecord } from "../fixes/span-helper";
 import { endSpansThenExit, exitsAfterEndedSpans } from "../fixes/deferred-exit-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
-import { rejectionHandling } from "../scopes/pipeline";
+import { deliveryOf, rejectionHandling } from "../scopes/pipeline";
+import { throwEscapesAtTopLevel } from "../scopes/uncaught-throw";
 import type { Edit } from "../fixes/edits";
 import { exitsReachedFromManualSpans, manualSpanLostByExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
@@ -71,7 +72,9 @@ export default createRule<Options, MessageId>({
         }
         const level = getProcessLevel(model);
         let entryEdits: readonly Edit[] | undefined;
-        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejectionHandling(model)));
+        // dd-trace has no flush for require-flush-before-exit to add at the entry: a crash there skips its own drain.
+        const rejections = () => rejectionHandling(model) ?? (!level.tracing && deliveryOf(model) === "drains-at-end" ? "crash-skips-drain" : undefined);
+        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections()));
         // Exits in same-file functions called between a span's start and its end, found once for the file.
         const viaManualSpans = lazy(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
         for (const exit of model.exits()) {
@@ -92,7 +95,9 @@ export default createRule<Options, MessageId>({
           // The deferred exit as endSpansThenExit writes it: its spans have ended and been flushed.
           if (exitsAfterEndedSpans(exit, (node) => level.isFlushPromise(node, "success") && level.isFlushPromise(node, "failure"))) continue;
           const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);
-          const toThrow = throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
+          // A throw that would surface in a top-level statement other than an entry: an uncaught exception, exit code 1.
+          const uncaught = throwEscapesAtTopLevel(reach.outer.at(-1) ?? reach.scope, level.entries(), context.sourceCode);
+          const toThrow = uncaught ? undefined : throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
           const toEnd = toThrow ? undefined : endSpansThenExit(context.sourceCode, context.filename, exit, reach, flushPlanFor(model, context.filename).call);
           const recorded = [reach.scope, ...reach.outer].some((scope) => helperWouldRecord(scope, context.sourceCode));
           context.report({

@@ -747,3 +747,26 @@ export const ERROR_HANDLERS: readonly ErrorHandlerSpec[] = [
   // thenable result is chained so that a rejection calls onError(err) then onFinally(); onFinally runs on every path.
   { sdk: "sentry", modules: ["@sentry/core"], path: ["handleCallbackErrors"], run: 0, onError: [1, 2], catches: "sync-and-async" },
 ];
+
+// ---- Issue 14, case 7 (branch rewrites14): scopes whose span an option hands to the caller. ----
+
+/**
+ * An opener whose option (`options[property] === value` in the argument at `options`) leaves its span to the
+ * caller: the SDK does not end it when the callback returns, nor when it throws or rejects.
+ */
+export interface CallerOwnedSpec {
+  readonly sdk: SdkId;
+  readonly modules: readonly string[];
+  readonly path: readonly string[];
+  readonly options: number;
+  readonly property: string;
+  readonly value: unknown;
+}
+
+export const CALLER_OWNED: readonly CallerOwnedSpec[] = [
+  // startActiveObservation(name, fn, { endOnExit: false }) of @langfuse/tracing 5.11 (dist/index.mjs,
+  // `startActiveObservation` and `wrapPromise`): a throw or rejection of fn sets ERROR and the error's message
+  // on the span and is passed on, and the span is never ended; the caller, whose call throws or rejects, never
+  // receives it.
+  { sdk: "langfuse", modules: LANGFUSE, path: ["startActiveObservation"], options: 2, property: "endOnExit", value: false },
+];

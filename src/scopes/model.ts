@@ -18,7 +18,7 @@ import type { ThisCalls } from "./members";
 import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunction } from "./members";
 
 export { walk } from "./ast";
-import { HELPER_WRAP } from "../fixes/span-helper";
+import { HELPER_END_OWNED, HELPER_WRAP } from "../fixes/span-helper";
 import type { ReleaseNote } from "./releases";
 import { createReleaseLookup } from "./releases";
 import type { ManualSpan } from "./manual-spans";
@@ -218,6 +218,10 @@ export function resolveCallback(
   ) {
     const wrappedFn = resolveCallback(sourceCode, inner.arguments[0]);
     return wrappedFn ? { fn: wrappedFn.fn, wrapped: true } : undefined;
+  }
+  // `endObservationOnError(fn)`: the callback still runs in its scope, whose SDK records errors itself.
+  if (inner.type === AST_NODE_TYPES.CallExpression && inner.callee.type === AST_NODE_TYPES.Identifier && inner.callee.name === HELPER_END_OWNED && inner.arguments.length === 1) {
+    return resolveCallback(sourceCode, inner.arguments[0]);
   }
   if (inner.type === AST_NODE_TYPES.MemberExpression) {
     const fn = memberFunction(sourceCode, inner);

@@ -25,6 +25,27 @@ function returning(kind: string, output: string) {
   return { messageId: "returnInstead" as const, data: { kind }, output };
 }
 
+/** A dd-trace scope in a function that returns a value, for the cases on where its throw surfaces. */
+const DD_PLAN = dedent`
+  import tracer from "dd-trace";
+
+  tracer.init();
+
+  function plan(items: string[]): number {
+    return tracer.trace("plan", () => {
+      if (items.length === 0) process.exit(0);
+      return items.length;
+    });
+  }
+`;
+const DD_PLAN_TRY = dedent`
+  try {
+    console.log("planned", plan([]));
+  } catch (error) {
+    process.exitCode = 2;
+  }
+`;
+
 const ruleTester = createRuleTester();
 // @typescript-eslint/rule-tester 8.72 resolves its own @typescript-eslint/utils, whose classes have private fields,
 // so the rule built with utils 8.73 does not type-check against it although it is the same shape at run time.
@@ -4716,6 +4737,129 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
                   if (error?.exitCode === undefined) console.error(error);
                 });
               `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // dd-trace (issue 14, run by tests/e2e/differential-dd-trace.test.ts): it sends its queue from its own
+    // beforeExit hook and has no flush for require-flush-before-exit to add, so a bare entry would let the throw
+    // crash the process with code 1 before that drain. The entry gets a .catch that keeps the code and lets the
+    // process end naturally; a .then(onFulfilled) chain passes the rejection on, so the .catch goes after it.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+
+        tracer.init();
+
+        async function answer() {
+          return tracer.trace("answer", async () => {
+            process.exit(2);
+          });
+        }
+
+        answer().then((reply) => console.log(reply));
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'answer'" },
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import tracer from "dd-trace";
+
+                tracer.init();
+
+                async function answer() {
+                  return tracer.trace("answer", async () => {
+                    throw Object.assign(new Error("process.exit() in span 'answer'"), { exitCode: 2 });
+                  });
+                }
+
+                answer().then((reply) => console.log(reply)).catch((error) => {
+                  process.exitCode = error?.exitCode ?? 1;
+                  if (error?.exitCode === undefined) console.error(error);
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // The same with a .then(onFulfilled, onRejected) entry: the rejection is handled there, so no .catch is added.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+
+        tracer.init();
+
+        async function answer() {
+          return tracer.trace("answer", async () => {
+            process.exit(2);
+          });
+        }
+
+        answer().then(console.log, console.error);
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'answer'" },
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 20,
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import tracer from "dd-trace";
+
+                tracer.init();
+
+                async function answer() {
+                  return tracer.trace("answer", async () => {
+                    throw Object.assign(new Error("process.exit() in span 'answer'"), { exitCode: 2 });
+                  });
+                }
+
+                answer().then(console.log, console.error);
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // The function that opens the scope is called from a top-level statement that is not an entry: a throw would
+    // be an uncaught exception there (exit code 1 instead of 0, measured with dd-trace), so no suggestion.
+    {
+      code: `${DD_PLAN}\n\nconsole.log("planned", plan([]));`,
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 'plan'" }, line: 7, column: 29, endLine: 7, endColumn: 44, suggestions: [] }],
+    },
+    // The same call in a top-level try whose catch handles it: the throw is caught, and suggested.
+    {
+      code: `${DD_PLAN}\n\n${DD_PLAN_TRY}`,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'plan'" },
+          line: 7,
+          column: 29,
+          endLine: 7,
+          endColumn: 44,
+          suggestions: [
+            throwing(
+              "0",
+              `${DD_PLAN.replace("process.exit(0);", `throw Object.assign(new Error("process.exit() in span 'plan'"), { exitCode: 0 });`)}\n\n${DD_PLAN_TRY}`,
               false,
             ),
           ],

@@ -2,11 +2,11 @@
 // caller, who ends it once the answer is out. Langfuse sets ERROR on a throw but, with endOnExit: false,
 // does not end the span (node_modules/@langfuse/tracing: wrapPromise). The callback exits 2 on an empty
 // request: the exit ends the process before the batch goes out, so both observations are lost.
-// The rewrite throws and wraps nothing (Langfuse records the error itself), so the caller-owned span is not
-// ended early on the happy path. Known limit: on the error path, "handle" stays open and lost (stillLost in
-// langfuse-caller-owned.json): the caller never receives the span there, and ending it inside the callback
-// would come before Langfuse's own setStatus, an operation on an ended span. "session" (endOnExit left on)
-// is exported with ERROR and the message as its status, the way Langfuse records errors (no exception event).
+// The rewrite throws, and wraps the caller-owned callback in endObservationOnError: on the happy path it does
+// nothing (the caller ends "handle"); on the error path, where the caller's await rejects and it never receives
+// the span, it ends "handle" one microtask after Langfuse's own handler has set ERROR and the message, so no
+// operation lands on an ended span. Both observations are exported with ERROR and the message as their status,
+// the way Langfuse records errors (no exception event).
 import { LangfuseSpanProcessor } from "@langfuse/otel";
 import { startActiveObservation } from "@langfuse/tracing";
 import { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
