@@ -24,6 +24,7 @@ const EXITS = new Set(["exit", "abort", "reallyExit", "kill"]);
 const MAX_HOPS = 3;
 /** Awaiting one of these before the exit counts as flushing first (catalogue flushes and settings use these names). */
 const FLUSH_NAMES = new Set(["forceFlush", "shutdown", "flush", "flushAsync", "shutdownAsync"]);
+const PROMISE_METHODS = new Set(["catch", "then", "finally"]);
 
 /** An exit found in another file. */
 interface FoundExit {
@@ -277,7 +278,10 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
     if (ts.isExpressionStatement(statement)) expression = statement.expression;
     else if (ts.isVariableStatement(statement)) expression = statement.declarationList.declarations[0]?.initializer;
     if (!expression || !ts.isAwaitExpression(expression) || !ts.isCallExpression(expression.expression)) return false;
-    const callee = expression.expression.expression;
+    // `await Sentry.flush(3000).catch(() => {})`, `.then(null, …)`, `.finally(…)`: the flush is still awaited, its failure ignored.
+    let call: TS.CallExpression = expression.expression;
+    while (ts.isPropertyAccessExpression(call.expression) && PROMISE_METHODS.has(call.expression.name.text) && ts.isCallExpression(call.expression.expression)) call = call.expression.expression;
+    const callee = call.expression;
     const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
     return name !== undefined && FLUSH_NAMES.has(name);
   }
