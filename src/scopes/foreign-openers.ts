@@ -26,7 +26,7 @@ import { parseForESLint } from "@typescript-eslint/parser";
 import { SourceCode } from "eslint";
 import type * as TS from "typescript";
 import type { FunctionNode } from "./ast";
-import { isFunction, skipWrappers, staticString, walk } from "./ast";
+import { enclosingFunction, isFunction, skipWrappers, staticString, walk } from "./ast";
 import type { FunctionLike } from "./cross-file";
 import { functionsOf, indirectCallee, isSearched } from "./cross-file";
 import type { OpenerSpec } from "./catalogue";
@@ -169,11 +169,6 @@ function nameParameter(sourceCode: Readonly<TSESLint.SourceCode>, wrapper: Funct
     const index = parameterIndex(sourceCode, wrapper, value);
     if (index !== undefined) return index;
   }
-  return undefined;
-}
-
-function enclosingFunction(node: TSESTree.Node): TSESTree.Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
   return undefined;
 }
 
