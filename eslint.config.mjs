@@ -6,7 +6,7 @@ import tracedExit from "./dist/index.js";
 
 export default tseslint.config(
   {
-    ignores: ["dist/**", "node_modules/**", ".bench-tmp/**", ".scratch*/**", "coverage/**", "tests/**/__fixtures__/**", "tests/**/__runnable__/**", "bench/.corpus/**", "bench/.accuracy-corpus/**", "**/*.d.ts", "tests/rules/fixtures/**", "examples/**/index.ts", "tests/e2e/fixtures/**"],
+    ignores: ["dist/**", "node_modules/**", ".bench-tmp/**", ".scratch*/**", "coverage/**", "tests/**/__fixtures__/**", "tests/**/__runnable__/**", "bench/.corpus/**", "bench/.accuracy-corpus/**", "bench/.accuracy-sources/**", "**/*.d.ts", "tests/rules/fixtures/**", "examples/**/index.ts", "tests/e2e/fixtures/**"],
   },
   ...tseslint.configs.recommended,
   {

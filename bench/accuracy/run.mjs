@@ -1,7 +1,13 @@
 // Accuracy of the rules on real code nobody here wrote, against labels written by reading it.
 //
 //   npm run accuracy                      build, fetch the corpora, lint them, compare with the labels
-//   node bench/accuracy/run.mjs [--corpus <package>] [--unlabelled out.jsonl] [--json out.json]
+//   node bench/accuracy/run.mjs [--corpus <package>] [--pass syntax-only|type-aware] [--unlabelled out.jsonl] [--json out.json]
+//
+// Two passes, each scored against the same labels and checked against its own floors:
+//   syntax-only  configs.recommended, each file on its own (espree / typescript-eslint's parser)
+//   type-aware   configs["recommended-type-checked"] with a TypeScript program over the corpus's files
+//                (allowJs, a tsconfig generated in a temporary folder, never in the package), so the
+//                rules follow calls into the package's other files
 //
 // bench/accuracy/manifest.json names each corpus: a published npm package at an exact version,
 // the folders of its own files to lint, and the SDK it uses. The package is fetched with
@@ -23,6 +29,7 @@ import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
+import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -70,6 +77,25 @@ function fetchCorpus(corpus) {
   return path.join(dir, "package");
 }
 
+/**
+ * The package as its sources: a copy without the declaration files tsc emitted next to the JavaScript
+ * (`cli.d.ts` beside `cli.js`). TypeScript resolves `import "./cli.js"` to the declaration when there is one,
+ * and a declaration has no bodies, so with them the program would follow no call into another file, where
+ * the project a user lints has its sources there instead. The copy is in bench/.accuracy-sources/ (gitignored),
+ * under this repository as the cache is, so the SDK versions the rules read for it (the nearest node_modules
+ * up the tree) are the same.
+ */
+export const SOURCES = path.join(ROOT, "bench/.accuracy-sources");
+export function sourcesOnly(pkgDir) {
+  const dir = path.join(SOURCES, path.basename(path.dirname(pkgDir)));
+  const done = path.join(dir, ".copied");
+  if (fs.existsSync(done)) return dir;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(pkgDir, dir, { recursive: true, filter: (source) => !DECLARATION.test(source) });
+  fs.writeFileSync(done, "");
+  return dir;
+}
+
 function listFiles(pkgDir, corpus) {
   const only = new RegExp(corpus.only, "u");
   const files = [];
@@ -85,8 +111,50 @@ function listFiles(pkgDir, corpus) {
   return [...new Set(files)];
 }
 
+/** The two passes: which config, and whether the files are linted with a TypeScript program. */
+export const PASSES = {
+  "syntax-only": { config: "recommended", typed: false },
+  "type-aware": { config: "recommended-type-checked", typed: true },
+};
+
+/**
+ * The tsconfig of a corpus's TypeScript program: exactly the linted files (JavaScript included, not
+ * type-checked), resolved as a bundler resolves them, so `require("./x")`, `import "./x.js"` and
+ * extensionless specifiers all reach the package's own files. No `@types` are loaded (`types: []`): the
+ * package's dependencies are not installed, and Node's `process` is then the undeclared global, which is
+ * what the rules take it for.
+ */
+export function programConfig(files) {
+  return {
+    compilerOptions: {
+      allowJs: true,
+      checkJs: false,
+      noEmit: true,
+      skipLibCheck: true,
+      target: "ES2022",
+      module: "preserve",
+      moduleResolution: "bundler",
+      resolveJsonModule: true,
+      jsx: "preserve",
+      types: [],
+    },
+    files,
+  };
+}
+
 /** The config a user of the plugin writes: configs.recommended, espree for JavaScript, typescript-eslint's parser for TypeScript. */
-function lintConfig(plugin, tsParser, commonjs) {
+export function lintConfig(plugin, tsParser, commonjs, project) {
+  if (project !== undefined) {
+    // Type-aware: every file goes through typescript-eslint's parser, with the program of `project`.
+    const languageOptions = (sourceType) => ({ parser: tsParser, sourceType, parserOptions: { project, tsconfigRootDir: path.dirname(project), ecmaFeatures: { jsx: true } } });
+    return [
+      { files: ["**/*.{js,jsx}"], languageOptions: languageOptions(commonjs ? "commonjs" : "module") },
+      { files: ["**/*.{mjs,ts,tsx,mts}"], languageOptions: languageOptions("module") },
+      { files: ["**/*.{cjs,cts}"], languageOptions: languageOptions("commonjs") },
+      { linterOptions: { noInlineConfig: true, reportUnusedDisableDirectives: "off" } },
+      plugin.configs["recommended-type-checked"],
+    ];
+  }
   return [
     { files: ["**/*.{js,mjs,cjs,jsx}"], languageOptions: { ecmaVersion: "latest", sourceType: commonjs ? "commonjs" : "module" } },
     { files: ["**/*.mjs"], languageOptions: { sourceType: "module" } },
@@ -98,17 +166,30 @@ function lintConfig(plugin, tsParser, commonjs) {
   ];
 }
 
-async function lintCorpus(corpus, mods) {
+async function lintCorpus(corpus, mods, pass) {
   const pkgDir = fetchCorpus(corpus);
   // `sourceType` in the manifest for a build whose nearest package.json says `"type": "module"` (Sentry's build/esm).
   const commonjs = (corpus.sourceType ?? JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8")).type) !== "module";
-  const files = listFiles(pkgDir, corpus);
-  const eslint = new mods.ESLint({ cwd: pkgDir, overrideConfigFile: true, overrideConfig: lintConfig(mods.plugin, mods.tsParser, commonjs), ignore: false });
-  const results = await eslint.lintFiles(files);
+  const typed = PASSES[pass].typed;
+  const lintDir = typed ? sourcesOnly(pkgDir) : pkgDir;
+  const files = listFiles(lintDir, corpus);
+  // The generated tsconfig lives in a temporary folder: the cached package stays as npm unpacked it.
+  const tmp = typed ? fs.mkdtempSync(path.join(os.tmpdir(), "traced-exit-accuracy-")) : undefined;
+  const project = tmp && path.join(tmp, "tsconfig.json");
+  if (project) fs.writeFileSync(project, JSON.stringify(programConfig(files), null, 1));
+  const eslint = new mods.ESLint({ cwd: lintDir, overrideConfigFile: true, overrideConfig: lintConfig(mods.plugin, mods.tsParser, commonjs, project), ignore: false });
+  let results;
+  try {
+    results = await eslint.lintFiles(files);
+  } finally {
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+    // typescript-eslint keeps every program it built for the process's life: one per corpus would fill the heap.
+    if (typed) mods.clearCaches();
+  }
   const findings = [];
   const parseErrors = [];
   for (const result of results) {
-    const file = path.relative(pkgDir, result.filePath).split(path.sep).join("/");
+    const file = path.relative(lintDir, result.filePath).split(path.sep).join("/");
     const lines = fs.readFileSync(result.filePath, "utf8").split(/\r?\n/u);
     for (const message of result.messages) {
       if (message.fatal) {
@@ -127,7 +208,7 @@ async function lintCorpus(corpus, mods) {
       });
     }
   }
-  return { files: files.length, testFiles: files.filter((file) => isTestPath(path.relative(pkgDir, file).split(path.sep).join("/"))).length, parseErrors, findings };
+  return { files: files.length, testFiles: files.filter((file) => isTestPath(path.relative(lintDir, file).split(path.sep).join("/"))).length, parseErrors, findings };
 }
 
 export function readLabels(file = LABELS) {
@@ -205,66 +286,93 @@ function table(groups, kind, rows, always = false) {
   return lines.join("\n");
 }
 
-async function main() {
-  const args = process.argv.slice(2);
-  const manifest = JSON.parse(fs.readFileSync(MANIFEST, "utf8"));
-  const only = option(args, "--corpus");
-  const corpora = manifest.corpora.filter((corpus) => only === undefined || corpus.package === only);
-  const mods = { ESLint: require("eslint").ESLint, tsParser: require("@typescript-eslint/parser"), plugin: require(path.join(ROOT, "dist/index.js")) };
+/**
+ * The floors a pass fails below, from the manifest: `goals[pass].precision[rule]` and `.recall[rule]` on
+ * production code. A rule with no finding and no miss has no ratio and passes.
+ */
+export function belowFloors(groups, rules, goals) {
+  const failures = [];
+  for (const rule of rules) {
+    const c = groups.get(`rule\u0000${rule}\u0000production`) ?? newCounts();
+    for (const [measure, value] of [
+      ["precision", ratio(c.tp, c.tp + c.fp)],
+      ["recall", ratio(c.tp, c.tp + c.fn)],
+    ]) {
+      const goal = goals?.[measure]?.[rule] ?? 0;
+      if (value !== null && value < goal) failures.push(`${rule}: ${measure} on production code ${pct(value).trim()} is below its floor ${pct(goal).trim()}`);
+    }
+  }
+  return failures;
+}
+
+async function runPass(pass, corpora, labels, mods, manifest, checkFloors) {
   const start = performance.now();
   const findings = [];
   const parseErrors = [];
+  console.log(`\n## Pass: ${pass} (configs${PASSES[pass].typed ? '["recommended-type-checked"], a TypeScript program per corpus' : ".recommended, file by file"})\n`);
   console.log("| corpus | SDK | kind | files | of them test | parse errors | findings | seconds |\n|---|---|---|---:|---:|---:|---:|---:|");
   for (const corpus of corpora) {
     const begun = performance.now();
-    const result = await lintCorpus(corpus, mods);
+    const result = await lintCorpus(corpus, mods, pass);
     findings.push(...result.findings);
     parseErrors.push(...result.parseErrors);
     console.log(`| ${corpusId(corpus)} | ${corpus.sdk} | ${corpus.kind} | ${result.files} | ${result.testFiles} | ${result.parseErrors.length} | ${result.findings.length} | ${((performance.now() - begun) / 1000).toFixed(1)} |`);
   }
   const ids = new Set(corpora.map(corpusId));
-  const labels = readLabels().filter((label) => ids.has(label.corpus));
   const { groups, unlabelled, nowFound, gone } = score(findings, labels, corpora);
   const rules = Object.keys(mods.plugin.rules).sort();
-  console.log(`\nPer rule\n${table(groups, "rule", rules, true)}`);
-  console.log(`\nPer corpus\n${table(groups, "corpus", [...ids])}`);
-  console.log(`\nPer SDK\n${table(groups, "sdk", [...new Set(corpora.map((corpus) => corpus.sdk))])}`);
-  console.log(`\nAll\n${table(groups, "all", ["all"])}`);
+  console.log(`\nPer rule (${pass})\n${table(groups, "rule", rules, true)}`);
+  console.log(`\nPer corpus (${pass})\n${table(groups, "corpus", [...ids])}`);
+  console.log(`\nPer SDK (${pass})\n${table(groups, "sdk", [...new Set(corpora.map((corpus) => corpus.sdk))])}`);
+  console.log(`\nAll (${pass})\n${table(groups, "all", ["all"])}`);
   // A file that does not parse is not measured (ESLint's default parser, as users run it).
-  for (const error of parseErrors) console.log(`not parsed: ${error}`);
-  for (const finding of nowFound) console.log(`now reported (was a labelled miss): ${finding.corpus} ${finding.file}:${finding.line} ${finding.rule}`);
-  for (const label of gone) console.log(`no longer reported (labelled ${label.label}): ${label.corpus} ${label.file}:${label.line} ${label.rule}`);
-
-  let failed = false;
+  for (const error of parseErrors) console.log(`not parsed (${pass}): ${error}`);
+  for (const finding of nowFound) console.log(`now reported (${pass}; was a labelled miss): ${finding.corpus} ${finding.file}:${finding.line} ${finding.rule}`);
+  for (const label of gone) console.log(`no longer reported (${pass}; labelled ${label.label}): ${label.corpus} ${label.file}:${label.line} ${label.rule}`);
+  const failures = [];
   if (unlabelled.length > 0) {
-    failed = true;
-    console.log(`\n${unlabelled.length} finding(s) have no label; read each and add it to ${path.relative(ROOT, LABELS)}:`);
+    failures.push(`${unlabelled.length} finding(s) have no label`);
+    console.log(`\n${unlabelled.length} finding(s) of the ${pass} pass have no label; read each and add it to ${path.relative(ROOT, LABELS)}:`);
     for (const finding of unlabelled) console.log(`  ${finding.corpus} ${finding.file}:${finding.line} ${finding.rule}: ${finding.text}\n      ${finding.message}`);
-    const out = option(args, "--unlabelled");
-    if (out !== undefined) {
-      fs.writeFileSync(out, unlabelled.map(({ corpus, file, rule, line, text, message }) => JSON.stringify({ corpus, file, rule, line, text, message, label: null, reason: "" })).join("\n") + "\n");
-    }
   }
-  if (only === undefined) {
-    for (const rule of rules) {
-      const c = groups.get(`rule\u0000${rule}\u0000production`) ?? newCounts();
-      const precision = ratio(c.tp, c.tp + c.fp);
-      const goal = manifest.goals.precision[rule] ?? 0;
-      if (precision !== null && precision < goal) {
-        failed = true;
-        console.log(`${rule}: precision on production code ${pct(precision).trim()} is below its goal ${pct(goal).trim()}`);
-      }
-      const recall = ratio(c.tp, c.tp + c.fn);
-      const recallGoal = manifest.goals.recall[rule] ?? 0;
-      if (recall !== null && recall < recallGoal) {
-        failed = true;
-        console.log(`${rule}: recall on production code ${pct(recall).trim()} is below today's ${pct(recallGoal).trim()}`);
-      }
-    }
+  if (checkFloors) failures.push(...belowFloors(groups, rules, manifest.goals[pass]));
+  for (const failure of failures) console.log(`${pass}: ${failure}`);
+  console.log(`\n${pass}: ${findings.length} findings in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  return { findings, groups, unlabelled, failed: failures.length > 0 };
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  const manifest = JSON.parse(fs.readFileSync(MANIFEST, "utf8"));
+  const only = option(args, "--corpus");
+  const onlyPass = option(args, "--pass");
+  if (onlyPass !== undefined && !(onlyPass in PASSES)) throw new Error(`--pass is one of ${Object.keys(PASSES).join(", ")}`);
+  const corpora = manifest.corpora.filter((corpus) => only === undefined || corpus.package === only);
+  const mods = {
+    ESLint: require("eslint").ESLint,
+    tsParser: require("@typescript-eslint/parser"),
+    clearCaches: require("@typescript-eslint/typescript-estree").clearCaches,
+    plugin: require(path.join(ROOT, "dist/index.js")),
+  };
+  const ids = new Set(corpora.map(corpusId));
+  const labels = readLabels().filter((label) => ids.has(label.corpus));
+  const start = performance.now();
+  let failed = false;
+  const json = {};
+  const unlabelled = new Map();
+  for (const pass of onlyPass === undefined ? Object.keys(PASSES) : [onlyPass]) {
+    const result = await runPass(pass, corpora, labels, mods, manifest, only === undefined);
+    failed ||= result.failed;
+    json[pass] = { findings: result.findings, groups: Object.fromEntries(result.groups) };
+    for (const finding of result.unlabelled) unlabelled.set(keyOf(finding), finding);
   }
-  const json = option(args, "--json");
-  if (json !== undefined) fs.writeFileSync(json, JSON.stringify({ findings, groups: Object.fromEntries(groups) }, null, 1));
-  console.log(`\n${findings.length} findings in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  const out = option(args, "--unlabelled");
+  if (out !== undefined && unlabelled.size > 0) {
+    fs.writeFileSync(out, [...unlabelled.values()].map(({ corpus, file, rule, line, text, message }) => JSON.stringify({ corpus, file, rule, line, text, message, label: null, reason: "" })).join("\n") + "\n");
+  }
+  const jsonOut = option(args, "--json");
+  if (jsonOut !== undefined) fs.writeFileSync(jsonOut, JSON.stringify(json, null, 1));
+  console.log(`\nwhole run: ${((performance.now() - start) / 1000).toFixed(1)} s`);
   process.exitCode = failed ? 1 : 0;
 }
 

@@ -5,7 +5,7 @@
  */
 import { createRule } from "../utils/create-rule";
 import { foreignExitCalls } from "../scopes/cross-file";
-import { describeReach, getFileModel } from "../scopes/model";
+import { describeReach, getFileModel, mayOpenScopeElsewhere } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
 import { lazy } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
@@ -59,7 +59,7 @@ export default createRule<Options, MessageId>({
     // Only an exit reached from a traced scope is reported: a file that cannot open one is done (the
     // verdict is shared with the other rules), and so is one that cannot end the process.
     const text = context.sourceCode.text;
-    if (!mightOpenScope(text, catalogue)) return {};
+    if (!mightOpenScope(text, catalogue) && !mayOpenScopeElsewhere(context.sourceCode, catalogue)) return {};
     // With a type-checked program, an exit may be in a function of another file (src/scopes/cross-file.ts).
     const foreign = foreignExitCalls(context.sourceCode);
     if (!foreign && !MIGHT_EXIT.test(text)) return {};

@@ -24,6 +24,7 @@ const EXITS = new Set(["exit", "abort", "reallyExit", "kill"]);
 const MAX_HOPS = 3;
 /** Awaiting one of these before the exit counts as flushing first (catalogue flushes and settings use these names). */
 const FLUSH_NAMES = new Set(["forceFlush", "shutdown", "flush", "flushAsync", "shutdownAsync"]);
+const PROMISE_METHODS = new Set(["catch", "then", "finally"]);
 
 /** An exit found in another file. */
 interface FoundExit {
@@ -52,12 +53,12 @@ export interface ForeignExitCall<T> {
   readonly afterFlush: boolean;
 }
 
-type FunctionLike = TS.FunctionDeclaration | TS.MethodDeclaration | TS.ArrowFunction | TS.FunctionExpression;
+export type FunctionLike = TS.FunctionDeclaration | TS.MethodDeclaration | TS.ArrowFunction | TS.FunctionExpression;
 
 /** What `exitCall` finds, as text: `process.exit(`, `globalThis.process?.kill(` … */
 const EXIT_CALL = /\bprocess\s*\??\.\s*(?:exit|abort|reallyExit|kill)\s*(?:\?\.\s*)?\(/u;
 
-const isSearched = (file: TS.SourceFile) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/u.test(file.fileName);
+export const isSearched = (file: TS.SourceFile) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/u.test(file.fileName);
 
 /** Per program: does any searched file write a process exit at all? Most programs' files do not. */
 const canExit = new WeakMap<TS.Program, boolean>();
@@ -79,7 +80,7 @@ const searches = new WeakMap<TS.Program, Map<TS.Node, { depth: number; found: Fo
  * TypeScript as the program's own copy sees it: the project's `typescript` when it has one (the parser
  * loaded that one), else the one next to this plugin. SyntaxKind numbers differ between major versions.
  */
-function loadTypeScript(): typeof TS {
+export function loadTypeScript(): typeof TS {
   for (const from of [path.join(process.cwd(), "package.json"), __filename]) {
     try {
       return createRequire(from)("typescript") as typeof TS;
@@ -103,7 +104,7 @@ export function foreignExitCalls(sourceCode: Readonly<TSESLint.SourceCode>) {
     listeners: {
       CallExpression(node: TSESTree.CallExpression) {
         // Only `f()` and `a.b.f()` can be followed (see isCandidate): the rest is not worth keeping.
-        let root: TSESTree.Node = node.callee;
+        let root: TSESTree.Node = indirectCallee(node.callee);
         while (root.type === AST_NODE_TYPES.MemberExpression && !root.computed) root = root.object;
         if (root.type === AST_NODE_TYPES.Identifier) calls.push(node);
       },
@@ -118,7 +119,7 @@ export function foreignExitCalls(sourceCode: Readonly<TSESLint.SourceCode>) {
         yield {
           call,
           at,
-          callee: sourceCode.getText(call.callee),
+          callee: sourceCode.getText(indirectCallee(call.callee)),
           exit: found.exit,
           location: `${path.relative(from, found.file).split(path.sep).join("/")}:${found.line}`,
           via: found.via.length > 0 ? ` (via ${found.via.map((name) => `${name}()`).join(" → ")})` : "",
@@ -129,16 +130,44 @@ export function foreignExitCalls(sourceCode: Readonly<TSESLint.SourceCode>) {
   };
 }
 
-/** What a call reaches in other files: undefined when the callee is in this file, a library, or exits nowhere. */
-function createForeignExits(services: ParserServicesWithTypeInformation): (call: TSESTree.CallExpression) => FoundExit | undefined {
+/**
+ * `(0, telemetry_1.traceStep)(…)`: how tsc's CommonJS output calls an imported function (so that `this` is
+ * undefined), the same call as `traceStep(…)`. The callee is the expression after the `0, `.
+ */
+export function indirectCallee(callee: TSESTree.Node): TSESTree.Node {
+  if (callee.type === AST_NODE_TYPES.SequenceExpression && callee.expressions.length === 2) {
+    const [first, second] = callee.expressions;
+    if (first?.type === AST_NODE_TYPES.Literal && first.value === 0 && second) return second;
+  }
+  return callee;
+}
+
+/** The type checker's view of the program's functions, shared by the searches of one program. */
+export interface ProgramFunctions {
+  readonly ts: typeof TS;
+  /** The symbol a name stands for, through imports and re-exports. */
+  resolved(node: TS.Node): TS.Symbol | undefined;
+  /** The function a callee expression names, with a body, wherever it is declared (undefined for other callees). */
+  declarationOf(callee: TS.Expression): FunctionLike | undefined;
+  /** The function a call calls, when it is declared in another searched file of the program. */
+  inOtherFile(tsCall: TS.Node | undefined): FunctionLike | undefined;
+}
+
+const programFunctions = new WeakMap<TS.Program, ProgramFunctions>();
+
+/** Per program: the checker's resolution of callees to the functions they run. */
+export function functionsOf(services: ParserServicesWithTypeInformation): ProgramFunctions {
+  let found = programFunctions.get(services.program);
+  if (!found) {
+    found = createProgramFunctions(services);
+    programFunctions.set(services.program, found);
+  }
+  return found;
+}
+
+function createProgramFunctions(services: ParserServicesWithTypeInformation): ProgramFunctions {
   const ts = loadTypeScript();
   const checker = services.program.getTypeChecker();
-  let memo = searches.get(services.program);
-  if (!memo) {
-    memo = new Map();
-    searches.set(services.program, memo);
-  }
-  const done = memo;
 
   /** The symbol a name stands for, through imports and re-exports. */
   function resolved(node: TS.Node): TS.Symbol | undefined {
@@ -160,8 +189,17 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
     return !!symbol && (symbol.flags & ts.SymbolFlags.Alias) !== 0;
   }
 
+  /** `(0, mod_1.f)` as tsc writes an imported call: `mod_1.f`. */
+  function skipIndirect(callee: TS.Expression): TS.Expression {
+    let current = callee;
+    while (ts.isParenthesizedExpression(current)) current = current.expression;
+    if (ts.isBinaryExpression(current) && current.operatorToken.kind === ts.SyntaxKind.CommaToken && ts.isNumericLiteral(current.left) && current.left.text === "0") return current.right;
+    return callee;
+  }
+
   /** The function a callee expression names, with a body, wherever it is declared. */
-  function declarationOf(callee: TS.Expression): FunctionLike | undefined {
+  function declarationOf(written: TS.Expression): FunctionLike | undefined {
+    const callee = skipIndirect(written);
     if (!isCandidate(callee)) return undefined;
     let symbol = resolved(ts.isPropertyAccessExpression(callee) ? callee.name : callee);
     // `export const helpers = { fail }`: the shorthand's own symbol is the property; the value is `fail`.
@@ -180,6 +218,30 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
     }
     return undefined;
   }
+
+  return {
+    ts,
+    resolved,
+    declarationOf,
+    // The call's TypeScript node comes from its own file's services: those of the file that built this are not its.
+    inOtherFile(tsCall) {
+      if (!tsCall || !ts.isCallExpression(tsCall)) return undefined;
+      const fn = declarationOf(tsCall.expression);
+      return fn && fn.getSourceFile() !== tsCall.getSourceFile() && isSearched(fn.getSourceFile()) ? fn : undefined;
+    },
+  };
+}
+
+/** What a call reaches in other files: undefined when the callee is in this file, a library, or exits nowhere. */
+function createForeignExits(services: ParserServicesWithTypeInformation): (call: TSESTree.CallExpression) => FoundExit | undefined {
+  const { ts, declarationOf, inOtherFile, resolved } = functionsOf(services);
+  const checker = services.program.getTypeChecker();
+  let memo = searches.get(services.program);
+  if (!memo) {
+    memo = new Map();
+    searches.set(services.program, memo);
+  }
+  const done = memo;
 
   /** `process` here is Node's (declared in @types/node, imported from "process" or "node:process"), or unknown without @types/node. */
   function isNodeProcess(node: TS.Expression): boolean {
@@ -216,7 +278,10 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
     if (ts.isExpressionStatement(statement)) expression = statement.expression;
     else if (ts.isVariableStatement(statement)) expression = statement.declarationList.declarations[0]?.initializer;
     if (!expression || !ts.isAwaitExpression(expression) || !ts.isCallExpression(expression.expression)) return false;
-    const callee = expression.expression.expression;
+    // `await Sentry.flush(3000).catch(() => {})`, `.then(null, …)`, `.finally(…)`: the flush is still awaited, its failure ignored.
+    let call: TS.CallExpression = expression.expression;
+    while (ts.isPropertyAccessExpression(call.expression) && PROMISE_METHODS.has(call.expression.name.text) && ts.isCallExpression(call.expression.expression)) call = call.expression.expression;
+    const callee = call.expression;
     const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
     return name !== undefined && FLUSH_NAMES.has(name);
   }
@@ -269,11 +334,8 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
   }
 
   return (call) => {
-    const tsCall = services.esTreeNodeToTSNodeMap.get(call) as TS.Node | undefined;
-    if (!tsCall || !ts.isCallExpression(tsCall)) return undefined;
-    const fn = declarationOf(tsCall.expression);
     // This file's own functions are the model's (src/scopes/model.ts), with their fixes.
-    if (!fn || fn.getSourceFile() === tsCall.getSourceFile() || !isSearched(fn.getSourceFile())) return undefined;
-    return exitIn(fn, MAX_HOPS - 1, new Set());
+    const fn = inOtherFile(services.esTreeNodeToTSNodeMap.get(call) as TS.Node | undefined);
+    return fn && exitIn(fn, MAX_HOPS - 1, new Set());
   };
 }

@@ -17,8 +17,8 @@
  * References inside a `with` body are dropped from the view: `with (obj) { process.exit() }` may
  * read `obj.process`, which no static analysis can rule out.
  */
-import type { TSESLint } from "@typescript-eslint/utils";
-import { ASTUtils } from "@typescript-eslint/utils";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 
 type Scope = TSESLint.Scope.Scope;
 type Variable = Scope["set"] extends Map<string, infer V> ? V : never;
@@ -84,8 +84,37 @@ export function addToTraceMap(map: TraceMap, modules: readonly string[], path: r
   }
 }
 
-/** The references a trace map finds through `import` and `require`. */
-export function* trackModules(tracker: Tracker, map: TraceMap): Generator<ReturnType<Tracker["iterateEsmReferences"]> extends Iterable<infer R> ? R : never> {
+/**
+ * The module interop helpers compilers write around `require` for an `import` (tsc with esModuleInterop, tslib,
+ * esbuild): `const Sentry = __importStar(require("@sentry/node"))` is the module's namespace, and
+ * `__importDefault(require("chalk")).default` its default export. Their names are the compilers' own.
+ */
+const INTEROP_NAMESPACE = new Set(["__importStar", "__toESM"]);
+const INTEROP_DEFAULT = new Set(["__importDefault"]);
+
+function interopHelper(callee: TSESTree.Node): string | undefined {
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
+  // `tslib_1.__importStar(…)` with importHelpers.
+  if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier) return callee.property.name;
+  return undefined;
+}
+
+type Found = ReturnType<Tracker["iterateEsmReferences"]> extends Iterable<infer R> ? R : never;
+
+/** The references a trace map finds through `import` and `require`, and through `require` wrapped in an interop helper. */
+export function* trackModules(tracker: Tracker, map: TraceMap): Generator<Found> {
   yield* tracker.iterateEsmReferences(map as never);
   yield* tracker.iterateCjsReferences(map as never);
+  // `iteratePropertyReferences` is eslint-utils' (4.x); typescript-eslint's types of the tracker leave it out.
+  const properties = tracker as unknown as { iteratePropertyReferences(node: TSESTree.Node, map: unknown): Iterable<Found> };
+  const required = Object.fromEntries(Object.keys(map).map((module) => [module, { [ASTUtils.ReferenceTracker.READ]: module }]));
+  for (const { node, info } of tracker.iterateCjsReferences(required as never)) {
+    const call = node.parent;
+    if (call?.type !== AST_NODE_TYPES.CallExpression || call.arguments.length !== 1 || call.arguments[0] !== node) continue;
+    const helper = interopHelper(call.callee);
+    const moduleMap = map[info as string];
+    if (!helper || !moduleMap) continue;
+    if (INTEROP_NAMESPACE.has(helper)) yield* properties.iteratePropertyReferences(call, moduleMap);
+    else if (INTEROP_DEFAULT.has(helper)) yield* properties.iteratePropertyReferences(call, { default: moduleMap });
+  }
 }

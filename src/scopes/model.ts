@@ -25,6 +25,7 @@ import type { ManualSpan } from "./manual-spans";
 import { findManualSpans } from "./manual-spans";
 import type { TraceMap, Tracker } from "./globals";
 import { addToTraceMap, createTracker, trackModules } from "./globals";
+import { foreignOpenerCalls, programMayOpenScope } from "./foreign-openers";
 
 const { ReferenceTracker } = ASTUtils;
 
@@ -42,6 +43,11 @@ export interface TracedScope {
   readonly name: string | undefined;
   /** The callback is already wrapped in the helper that records errors on the span. */
   readonly wrapped: boolean;
+  /**
+   * The opener is in a function of another file that this call runs (`traceStep(name, cb)` around
+   * `Sentry.startSpan`, src/scopes/foreign-openers.ts): that function's name. The span is the wrapper's.
+   */
+  readonly foreign?: string;
 }
 
 export interface ExitCall {
@@ -164,7 +170,11 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   // nor a flush or initializer: skip the reference tracking (src/scopes/prefilter.ts). Openers are
   // a subset of the tracing words, so most files take one text test.
   const tracingWords = lazy(() => mightTrace(sourceCode.text, catalogue));
-  const scopes = lazy(() => (tracingWords() && mightOpenScope(sourceCode.text, catalogue) ? findScopes(sourceCode, catalogue, tracker, dir) : []));
+  const scopes = lazy(() => {
+    const own = tracingWords() && mightOpenScope(sourceCode.text, catalogue) ? findScopes(sourceCode, catalogue, tracker, dir) : [];
+    const foreign = foreignScopes(sourceCode, catalogue);
+    return foreign.length === 0 ? own : [...own, ...foreign].sort((a, b) => a.anchor.range[0] - b.anchor.range[0]);
+  });
   const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
   const reach = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
 
@@ -186,6 +196,29 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     flushes: () => flushesAndInits().flushes,
     initializers: () => flushesAndInits().initializers,
   };
+}
+
+/**
+ * With a type-checked program: the callbacks handed to a function of another file that passes them on to an
+ * opener (src/scopes/foreign-openers.ts). That file's scopes come from its own model, with this catalogue.
+ */
+function foreignScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue): TracedScope[] {
+  const scopesOf = (other: Readonly<TSESLint.SourceCode>, fileName: string) => createModel(other, catalogue, path.dirname(fileName)).scopes();
+  return foreignOpenerCalls(sourceCode, scopesOf, mayOpenIn(catalogue), catalogue).flatMap(({ call, profile, callbackArg, name }) => {
+    const resolved = resolveCallback(sourceCode, callbackArg);
+    if (!resolved) return [];
+    return [{ spec: profile.spec, release: profile.release, anchor: call, callback: resolved.fn, callbackArg, name, wrapped: resolved.wrapped, foreign: profile.wrapper }];
+  });
+}
+
+const mayOpenIn = (catalogue: Catalogue) => (text: string) => mightTrace(text, catalogue) && mightOpenScope(text, catalogue);
+
+/**
+ * A file that spells no opener may still run code in one (with a type-checked program whose files spell
+ * one: src/scopes/foreign-openers.ts). Rules that skip such files by their text ask this first.
+ */
+export function mayOpenScopeElsewhere(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue): boolean {
+  return programMayOpenScope(sourceCode, mayOpenIn(catalogue), catalogue);
 }
 
 /** The node is in the body of a `with` statement (at any depth, functions included): its free names may be the object's properties. */

@@ -99,3 +99,143 @@ describe("programMayExit: the once-per-program gate", () => {
     expect(programMayExit(programOf({ "a.ts": "export const x = 1;\n", "b.ts": "export function die() { process.exit(1); }\n" }))).toBe(true);
   });
 });
+
+/** Lints every file of `files` with a program over them (JavaScript included, as a compiled package is). */
+async function lintProject(files: Record<string, string>, tsconfig: object) {
+  const dir = makeTempDir("traced-exit-typed-wrapper-");
+  writeFiles(dir, files);
+  writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+  const eslint = new ESLint({
+    cwd: dir,
+    overrideConfigFile: true,
+    overrideConfig: [
+      { files: ["**/*.ts"], languageOptions: { parser: tsParser as never, parserOptions: { projectService: true, tsconfigRootDir: dir } } },
+      { files: ["**/*.js"], languageOptions: { parser: tsParser as never, sourceType: "commonjs", parserOptions: { project: path.join(dir, "tsconfig.json"), tsconfigRootDir: dir } } },
+      plugin.configs["recommended-type-checked"] as never,
+    ],
+  });
+  const results = await eslint.lintFiles(Object.keys(files));
+  return results.flatMap((result) => result.messages.map((m) => `${path.relative(dir, result.filePath)}:${m.line} ${m.ruleId} ${m.message}`));
+}
+
+const TS_CONFIG = { compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noEmit: true, skipLibCheck: true }, include: ["src"] };
+
+// The shape of @sentry/wizard: each step runs in `traceStep(name, cb)`, a helper of another file around
+// `Sentry.startSpan`, and a step calls a helper of a third file that exits: the step's span never ends.
+const TRACE_STEP = `import * as Sentry from "@sentry/node";
+
+export function traceStep<T>(step: string, callback: () => T): T {
+  return Sentry.startSpan({ name: step, op: "wizard.step" }, () => callback());
+}
+
+export function later<T>(step: string, callback: () => T): void {
+  // Runs the callback after the span has ended: not a wrapper.
+  Sentry.startSpan({ name: step }, () => setTimeout(callback, 10));
+}
+`;
+const ABORT = `export function abortIfCancelled<T>(value: T | symbol): T {
+  if (typeof value === "symbol") {
+    process.exit(0);
+  }
+  return value;
+}
+`;
+
+describe("openers wrapped in a function of another file, with recommended-type-checked", () => {
+  it("reports an exit reached inside a callback handed to the wrapper, with the span named by the call", async () => {
+    const messages = await lintProject(
+      {
+        "src/telemetry.ts": TRACE_STEP,
+        "src/clack.ts": ABORT,
+        "src/steps.ts": `import { traceStep, later } from "./telemetry.js";
+import { abortIfCancelled } from "./clack.js";
+
+export function install(answer: string | symbol): string {
+  return traceStep("install", () => abortIfCancelled(answer));
+}
+
+export function notWrapped(answer: string | symbol): void {
+  later("later", () => abortIfCancelled(answer));
+}
+`,
+      },
+      TS_CONFIG,
+    );
+    expect(messages).toEqual([
+      "src/steps.ts:5 traced-exit/no-process-exit abortIfCancelled() reaches process.exit() in clack.ts:3, inside span 'install': it ends the process before these spans are exported. Throw an Error there instead.",
+    ]);
+  });
+
+  it("follows tsc's CommonJS output: __importStar(require(…)) and (0, mod_1.f)(…)", async () => {
+    const messages = await lintProject(
+      {
+        "lib/telemetry.js": `"use strict";
+var __importStar = (this && this.__importStar) || function (mod) { return mod; };
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.traceStep = void 0;
+const Sentry = __importStar(require("@sentry/node"));
+function traceStep(step, callback) {
+    return Sentry.startSpan({ name: step, op: "wizard.step" }, (span) => callback(span));
+}
+exports.traceStep = traceStep;
+`,
+        "lib/clack.js": `"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.abortIfCancelled = void 0;
+async function abortIfCancelled(input) {
+    if (typeof (await input) === "symbol") {
+        process.exit(0);
+    }
+    return input;
+}
+exports.abortIfCancelled = abortIfCancelled;
+`,
+        "lib/steps.js": `"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+const telemetry_1 = require("./telemetry");
+const clack_1 = require("./clack");
+async function ask(answer) {
+    return (0, telemetry_1.traceStep)("ask", async () => {
+        return await (0, clack_1.abortIfCancelled)(answer);
+    });
+}
+exports.ask = ask;
+`,
+      },
+      { compilerOptions: { allowJs: true, checkJs: false, noEmit: true, module: "preserve", moduleResolution: "bundler", types: [] }, include: ["lib"] },
+    );
+    expect(messages).toEqual([
+      "lib/steps.js:7 traced-exit/no-process-exit clack_1.abortIfCancelled() reaches process.exit() in clack.js:6, inside span 'ask': it ends the process before these spans are exported. Throw an Error there instead.",
+    ]);
+  });
+
+  it("leaves the wrapper's span to the wrapper: no span-error finding for the caller's callback", async () => {
+    const messages = await lintProject(
+      {
+        "src/tracing.ts": `import { trace } from "@opentelemetry/api";
+
+export function withSpan<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  return trace.getTracer("app").startActiveSpan(name, async (span) => {
+    try {
+      return await fn();
+    } finally {
+      span.end();
+    }
+  });
+}
+`,
+        "src/job.ts": `import { withSpan } from "./tracing.js";
+
+export function job(): Promise<number> {
+  return withSpan("job", async () => {
+    if (Math.random() > 2) throw new Error("never");
+    return 1;
+  });
+}
+`,
+      },
+      TS_CONFIG,
+    );
+    expect(messages).toEqual([]);
+  });
+});

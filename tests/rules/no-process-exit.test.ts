@@ -4924,3 +4924,34 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
     },
   ],
 });
+
+// Compiled CommonJS imports its modules through interop helpers (tsc with esModuleInterop, tslib, esbuild):
+// the SDK is the helper's argument, so its openers resolve through the helper's result.
+describe("no-process-exit: an SDK imported through a compiler's interop helper", () => {
+  const lint = (code: string) =>
+    new Linter({ configType: "flat" }).verify(
+      code,
+      [
+        {
+          files: ["**/*.js"],
+          languageOptions: { sourceType: "commonjs", globals: globals.node },
+          plugins: { "traced-exit": { rules: { "no-process-exit": rule as never } } },
+          rules: { "traced-exit/no-process-exit": "error" },
+        },
+      ],
+      "app.js",
+    );
+  const body = 'Sentry.startSpan({ name: "s" }, () => {\n  process.exit(1);\n});\n';
+
+  it.each([
+    ["tsc's __importStar", 'var __importStar = (this && this.__importStar) || function (mod) { return mod; };\nconst Sentry = __importStar(require("@sentry/node"));\n'],
+    ["tslib's __importStar", 'const tslib_1 = require("tslib");\nconst Sentry = tslib_1.__importStar(require("@sentry/node"));\n'],
+    ["esbuild's __toESM", 'var __toESM = (mod) => mod;\nconst Sentry = __toESM(require("@sentry/node"));\n'],
+  ])("resolves %s(require(…)) to the module", (_name, prelude) => {
+    expect(lint(`${prelude}${body}`).map((message) => message.messageId)).toEqual(["exitInScope"]);
+  });
+
+  it("leaves a call of any other function around require() alone", () => {
+    expect(lint(`const Sentry = mock(require("@sentry/node"));\n${body}`)).toEqual([]);
+  });
+});

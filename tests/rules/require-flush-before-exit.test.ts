@@ -2409,6 +2409,13 @@ typed.run("require-flush-before-exit (type-aware, exits in other files)", tested
 
       process.on("SIGTERM", () => shutdownAndExit(sdk));
     `,
+    // A helper that awaits a flush whose failure it ignores (await sdk.shutdown().catch(…)) before it exits.
+    code`
+      ${NODE_SDK}
+      import { flushQuietlyAndExit } from "./helpers.js";
+
+      process.on("SIGTERM", () => flushQuietlyAndExit(sdk));
+    `,
     // A helper that does not end the process.
     code`
       ${NODE_SDK}
