@@ -31,6 +31,8 @@ interface Run {
   readonly exitCode: number;
   readonly spans: readonly string[];
   readonly stdout?: string;
+  /** The spans ConsoleSpanExporter printed to stdout, by name (the harness reads them there, not at the receiver). */
+  readonly printed?: readonly string[];
 }
 
 interface ClassCase {
@@ -99,6 +101,34 @@ const CASES: readonly ClassCase[] = [
       { label: "the handler exits: the batch queue is dropped", env: { CLASS_FAIL: "1" }, exitCode: 1, spans: [] },
       { label: "fixed: the handler exits once the flush settles", env: { CLASS_FAIL: "1" }, edits: [["  process.exit(1);", "  void provider.shutdown().finally(() => process.exit(1));"]], exitCode: 1, spans: ["render"] },
       { label: "control: nothing throws", exitCode: 0, spans: ["render"] },
+    ],
+  },
+  {
+    name: "exit in another file's function, after the spans ended",
+    file: "exit-in-other-file-after-spans.ts",
+    rule: "require-flush-before-exit",
+    findings: ["exitInOtherFileWithoutFlush"],
+    typed: true,
+    runs: [
+      { label: "the helper exits: the batch queue is dropped", exitCode: 2, spans: [] },
+      { label: "control: the helper returns, the program flushes", env: { CLASS_REGION: "eu" }, exitCode: 0, spans: ["plan"] },
+    ],
+  },
+  {
+    name: "entry without a flush, ConsoleSpanExporter behind a batch processor",
+    file: "console-exporter-batched.ts",
+    rule: "require-flush-before-exit",
+    findings: ["entryWithoutFlush"],
+    runs: [
+      { label: "natural end: the queued span is never printed", exitCode: 0, spans: [], printed: [] },
+      { label: "fixed: the entry flushes", edits: [["\nmain();", "\nmain().finally(() => provider.shutdown());"]], exitCode: 0, spans: [], printed: ["nightly"] },
+      {
+        label: "control: behind a simple processor the span is printed as it ends, unflushed (not reported)",
+        edits: [["import { BatchSpanProcessor,", "import { SimpleSpanProcessor as BatchSpanProcessor,"]],
+        exitCode: 0,
+        spans: [],
+        printed: ["nightly"],
+      },
     ],
   },
   {
@@ -353,7 +383,15 @@ async function measure(testCase: ClassCase, run: Run, id: string) {
     const result = await runExample(variant?.file ?? path.join(DIR, testCase.file), { receiverUrl: receiver.urlFor(id), env: run.env, timeoutMs: 120_000 });
     expect(result.timedOut, result.stderr).toBe(false);
     const spans = receiver.spansOf(id).map((span) => `${span.name}${span.status === "ERROR" ? "!" : ""}`);
-    return { exitCode: result.exitCode, spans: spans.sort(), ...(run.stdout === undefined ? {} : { stdout: result.stdout }), stderr: result.stderr };
+    // ConsoleSpanExporter prints each span as an object whose own `name` is indented by two spaces.
+    const printed = [...result.stdout.matchAll(/^ {2}name: '([^']+)'/gmu)].map((match) => match[1]);
+    return {
+      exitCode: result.exitCode,
+      spans: spans.sort(),
+      ...(run.stdout === undefined ? {} : { stdout: result.stdout }),
+      ...(run.printed === undefined ? {} : { printed: printed.sort() }),
+      stderr: result.stderr,
+    };
   } finally {
     await variant?.dispose();
   }
@@ -365,7 +403,12 @@ describe("each finding class loses what it says, each class left alone loses not
       expect(findingsOf(testCase), `${testCase.rule} on ${testCase.file}`).toEqual(testCase.findings);
       for (const [runIndex, run] of testCase.runs.entries()) {
         const { stderr, ...measured } = await measure(testCase, run, `c${index}r${runIndex}`);
-        const expected = { exitCode: run.exitCode, spans: [...run.spans].sort(), ...(run.stdout === undefined ? {} : { stdout: run.stdout }) };
+        const expected = {
+          exitCode: run.exitCode,
+          spans: [...run.spans].sort(),
+          ...(run.stdout === undefined ? {} : { stdout: run.stdout }),
+          ...(run.printed === undefined ? {} : { printed: [...run.printed].sort() }),
+        };
         expect(measured, `${testCase.file}: ${run.label}\n${stderr}`).toEqual(expected);
       }
       expect(receiver.rejectedRequests(), "export requests the receiver could not decode").toBe(0);
