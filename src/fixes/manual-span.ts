@@ -13,7 +13,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpan } from "../scopes/manual-spans";
-import { methodCallOn, ownerOf } from "../scopes/manual-spans";
+import { methodCallOn, outermost, ownerOf, spanUses } from "../scopes/manual-spans";
 import { resolveCallback } from "../scopes/model";
 import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
 import type { Edit } from "./edits";
@@ -74,39 +74,6 @@ function bodyOf(owner: ManualSpan["owner"]): TSESTree.Node {
   return owner.type === AST_NODE_TYPES.Program ? owner : owner.body;
 }
 
-/** Climbs `as`, `!`, `satisfies` and `?.` around an expression. */
-function outermost(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  while (
-    current.parent &&
-    (current.parent.type === AST_NODE_TYPES.TSAsExpression ||
-      current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-      current.parent.type === AST_NODE_TYPES.ChainExpression)
-  ) {
-    current = current.parent;
-  }
-  return current;
-}
-
-const STORED_IN = new Set<string>([
-  AST_NODE_TYPES.ReturnStatement,
-  AST_NODE_TYPES.YieldExpression,
-  AST_NODE_TYPES.Property,
-  AST_NODE_TYPES.ArrayExpression,
-  AST_NODE_TYPES.AssignmentExpression,
-  AST_NODE_TYPES.VariableDeclarator,
-  AST_NODE_TYPES.SpreadElement,
-  AST_NODE_TYPES.NewExpression,
-  AST_NODE_TYPES.ArrowFunctionExpression,
-  AST_NODE_TYPES.PropertyDefinition,
-]);
-
-/** `trace.setSpan(ctx, span)`: puts the span in a context, which ends nothing. */
-function isContextCall(call: TSESTree.CallExpression): boolean {
-  return memberName(skipWrappers(call.callee)) === "setSpan";
-}
-
 const verdicts = new WeakMap<ManualSpan, ManualSpanVerdict>();
 
 /** The verdict on a span, judged once per span (every rule of a file shares the model's spans). */
@@ -125,33 +92,7 @@ export function manualSpanLostByExit(spans: readonly ManualSpan[], node: TSESTre
 }
 
 function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): ManualSpanVerdict {
-  const ends: TSESTree.CallExpression[] = [];
-  const handed: TSESTree.CallExpression[] = [];
-  let elsewhere = false;
-  for (const reference of span.variable.references) {
-    if (!reference.isRead()) continue;
-    const id = reference.identifier;
-    const method = methodCallOn(id);
-    if (ownerOf(id) !== span.owner) {
-      // A closure that ends the span (`res.on("finish", () => span.end())`) owns it; one that uses it does not.
-      if (method?.method === span.spec.end) elsewhere = true;
-      continue;
-    }
-    if (method) {
-      if (method.method === span.spec.end) ends.push(method.call);
-      continue;
-    }
-    const usage = outermost(id);
-    const parent = usage.parent;
-    if (!parent) continue;
-    if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(usage as TSESTree.CallExpressionArgument)) {
-      if (!isContextCall(parent)) handed.push(parent);
-    } else if (STORED_IN.has(parent.type) && !(parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === usage)) {
-      elsewhere = true;
-    }
-  }
-  // Handed to a function while this one never ends it: that function may end it later.
-  if (handed.length > 0 && ends.length === 0) elsewhere = true;
+  const { ends, elsewhere } = spanUses(span.variable, span.owner, span.spec.end);
   if (elsewhere) return { ownedHere: false, neverEnded: false, successEnd: undefined, unguarded: [] };
   if (ends.length === 0) return { ownedHere: true, neverEnded: true, successEnd: undefined, unguarded: [] };
   const successEnd = ends.filter((call) => !insideCatch(call, span.owner)).at(-1);

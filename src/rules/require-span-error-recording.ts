@@ -20,7 +20,7 @@ import { fileFlavour } from "../fixes/imports";
 import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
 import { describeOperation, judgeManualSpan, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
 import type { ManualSpan } from "../scopes/manual-spans";
-import { describeManualSpan } from "../scopes/manual-spans";
+import { describeManualSpan, spanUses } from "../scopes/manual-spans";
 
 export type Options = [];
 export type MessageId = "spanNotEndedOnError" | "spanNeverEnded" | "wrapCallback" | "manualSpanNotEndedOnError" | "manualSpanNeverEnded" | "recordManualSpan";
@@ -214,6 +214,28 @@ function endsVariable(node: TSESTree.Node, variable: TSESLint.Scope.Variable): b
   });
 }
 
+/**
+ * The callback lets its span go and never ends it itself: it returns it or stores it (`(span) => span`,
+ * `(span) => ({ span, stream })`), or hands it to a function this file does not define
+ * (`(span) => { translator.track(span); … }`). Whoever receives the span ends it, on a schedule this callback
+ * does not know; the same rule as for spans started by hand (src/scopes/manual-spans.ts `spanUses`). A function
+ * of this file that receives it was judged already (src/fixes/span-helper.ts `handlesSpan`): ending it on
+ * success only is still the hole. A throw before the hand-off still loses the span: a limit, in the docs.
+ */
+function handsSpanOut(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const param = scope.spec.spanParam === undefined ? undefined : scope.callback.params[scope.spec.spanParam];
+  if (param?.type !== AST_NODE_TYPES.Identifier) return false;
+  const span = sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
+  if (!span) return false;
+  const { ends, handed, elsewhere } = spanUses(span, scope.callback, "end");
+  if (!elsewhere || ends.length > 0) return false;
+  if (handed.length === 0) return true;
+  return handed.some((call) => {
+    const callee = skipWrappers(call.callee);
+    return !((callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression) && resolveCallback(sourceCode, callee));
+  });
+}
+
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */
 function reportNode(scope: TracedScope): TSESTree.Node {
   if (scope.anchor.type === AST_NODE_TYPES.CallExpression) return scope.anchor.callee;
@@ -259,6 +281,7 @@ export default createRule<Options, MessageId>({
           // The first test narrows the SDK semantics for the message; the second covers wrapped and self-handling callbacks.
           if (scope.spec.errors === "recorded" || scopeRecordsErrors(scope, context.sourceCode)) continue;
           if (leavesSpanToItsStarter(scope, model, context.sourceCode)) continue;
+          if (handsSpanOut(scope, context.sourceCode)) continue;
           // Nothing can be thrown: the span ends (or stays open) the same way on every path; neverEndsSpan says which.
           if (cannotThrow(scope.callback, scope.spec.errors === "not-recorded", context.sourceCode) && !neverEndsSpan(scope, context.sourceCode)) continue;
           if (neverEndsSpan(scope, context.sourceCode)) {

@@ -315,6 +315,16 @@ const CASES: readonly ClassCase[] = [
     ],
   },
   {
+    name: "callback that returns its span to the caller",
+    file: "span-returned-to-caller.ts",
+    rule: "require-span-error-recording",
+    findings: [],
+    runs: [
+      { label: "a throw after the hand-off: the caller records and ends the span", exitCode: 1, spans: ["stream!"] },
+      { label: "control: nothing throws", env: { CLASS_SOURCE: "a,b" }, exitCode: 0, spans: ["stream"] },
+    ],
+  },
+  {
     name: "callback that cannot throw",
     file: "cannot-throw-callback.ts",
     rule: "require-span-error-recording",

@@ -112,6 +112,23 @@ ruleTester.run("require-span-error-recording", testedRule, {
         }
       }
     `,
+    // Issue 13: the callback lets its span go and never ends it: returned, stored, or handed to a function this file
+    // does not define (an imported `handleFn`, a translator that ends spans when its runs end). The receiver owns it
+    // (runtime: tests/e2e/runtime-classes.test.ts, span-returned-to-caller). A same-file receiver is judged (invalid).
+    dedent`
+      declare const tracer: import("@opentelemetry/api").Tracer;
+      import { handleFn } from "./handle";
+      declare const translator: { track(span: unknown): void };
+      declare function parse(text: string): string[];
+      export const returned = () => tracer.startActiveSpan("a", (span) => span);
+      export const inObject = (text: string) => tracer.startActiveSpan("b", (span) => ({ span, lines: parse(text) }));
+      export const tracked = (text: string) =>
+        tracer.startActiveSpan("c", (span) => {
+          translator.track(span);
+          return parse(text);
+        });
+      export const imported = () => tracer.startActiveSpan("d", (span) => handleFn(span, parse));
+    `,
     // A library's wrapper runs the caller's function inside the span it opens and leaves the span to it.
     dedent`
       declare const tracer: import("@opentelemetry/api").Tracer;
@@ -500,6 +517,19 @@ ruleTester.run("require-span-error-recording", testedRule, {
         },
       ],
     },
+    // The callback returns its span, but ends it first on the success path: it owns it, and a throw leaves it open.
+    unhandledSpan(
+      dedent`
+        const tracer = getTracer();
+        tracer.startActiveSpan("s", (span) => {
+          work();
+          span.end();
+          return span;
+        });
+      `,
+      2,
+      "(span) => {\n  work();\n  span.end();\n  return span;\n}",
+    ),
     // The span goes to a same-file helper that ends it on success only: the hole is still there.
     unhandledSpan(
       dedent`
@@ -526,16 +556,6 @@ ruleTester.run("require-span-error-recording", testedRule, {
       `,
       6,
       "() => finishActive(work())",
-    ),
-    // The span goes to an imported function: we cannot see what it does with it.
-    unhandledSpan(
-      dedent`
-        const tracer = getTracer();
-        tracer.startActiveSpan("s", (span) => handleFn(span, work));
-      `,
-      3,
-      "(span) => handleFn(span, work)",
-      'import { handleFn } from "./handle";',
     ),
     // The helper's finally ends something, but the span is not handed to it.
     unhandledSpan(
