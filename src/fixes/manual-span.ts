@@ -57,6 +57,7 @@ const QUIET_METHODS = new Set([
   "active",
 ]);
 /** Calls of globals that do not throw on ordinary arguments. */
+const PROCESS_ENDS = new Set(["exit", "abort", "reallyExit"]);
 const QUIET_OBJECTS = new Set(["console", "Math", "Date", "performance", "Object", "Array", "Number", "String"]);
 const QUIET_FUNCTIONS = new Set(["String", "Number", "Boolean", "Symbol", "BigInt", "isNaN", "isFinite", "parseInt", "parseFloat"]);
 const QUIET_CONSTRUCTORS = new Set(["Date", "Map", "Set", "WeakMap", "WeakSet", "Array", "Object", "Error", "TypeError", "RangeError", "AbortController"]);
@@ -189,8 +190,11 @@ function canThrow(node: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, sour
   if (callee.type !== AST_NODE_TYPES.MemberExpression) return true;
   const object = skipWrappers(callee.object);
   if (spanIds.has(object)) return false;
+  const global = object.type === AST_NODE_TYPES.Identifier && !ASTUtils.findVariable(sourceCode.getScope(object), object)?.defs.length;
   // `console.log(…)`, `Date.now()`: the global, not a local of that name.
-  if (object.type === AST_NODE_TYPES.Identifier && QUIET_OBJECTS.has(object.name) && !ASTUtils.findVariable(sourceCode.getScope(object), object)?.defs.length) return false;
+  if (global && QUIET_OBJECTS.has(object.name)) return false;
+  // `process.exit()` throws nothing: it ends the process, skipping the end, which no-process-exit reports as such.
+  if (global && object.name === "process" && PROCESS_ENDS.has(memberName(callee) ?? "")) return false;
   return !QUIET_METHODS.has(memberName(callee) ?? "");
 }
 
