@@ -21,6 +21,7 @@ import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
 import { describeOperation, judgeManualSpan, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
 import type { ManualSpan } from "../scopes/manual-spans";
 import { describeManualSpan, spanUses } from "../scopes/manual-spans";
+import { createTracker, trackModules } from "../scopes/globals";
 
 export type Options = [];
 export type MessageId = "spanNotEndedOnError" | "spanNeverEnded" | "wrapCallback" | "manualSpanNotEndedOnError" | "manualSpanNeverEnded" | "recordManualSpan";
@@ -145,13 +146,15 @@ function spanNamedAfterCallback(scope: TracedScope): boolean {
  */
 function leavesSpanToItsStarter(scope: TracedScope, model: FileModel, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   if (scope.spec.form !== "call" || !scope.spec.firstArgCallOf || scope.anchor.type !== AST_NODE_TYPES.CallExpression) return false;
-  if (someReached(sourceCode, scope.callback.body, 3, (node) => (node.type === AST_NODE_TYPES.CallExpression && memberName(node.callee) === "end") || undefined)) return false;
   const first = scope.anchor.arguments[0];
   const setSpan = first && resolveConst(sourceCode, first);
   const spanArg = setSpan?.type === AST_NODE_TYPES.CallExpression ? setSpan.arguments[1] : undefined;
   if (spanArg?.type !== AST_NODE_TYPES.Identifier) return false;
   const variable = ASTUtils.findVariable(sourceCode.getScope(spanArg), spanArg);
   if (!variable) return false;
+  // `trace.wrapSpanContext(remote)`: a non-recording span, never exported, so nothing is lost whoever ends it.
+  if (variable.defs.some((def) => def.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.init && wrapsSpanContext(def.node.init, sourceCode))) return true;
+  if (someReached(sourceCode, scope.callback.body, 3, (node) => (node.type === AST_NODE_TYPES.CallExpression && memberName(node.callee) === "end") || undefined)) return false;
   // A span handed in by the caller (`function inSpan(span, work)`) is the caller's to end.
   if (variable.defs.some((def) => def.type === "Parameter")) return true;
   const started = model.manualSpans().find((span) => span.variable === variable);
@@ -197,6 +200,17 @@ function handedWithSpanToRejectionHandler(call: TSESTree.CallExpression, variabl
     return !found;
   });
   return found;
+}
+
+/** `trace.wrapSpanContext(…)` of @opentelemetry/api, by binding (ESM or CommonJS). */
+function wrapsSpanContext(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const call = skipWrappers(node);
+  if (call.type !== AST_NODE_TYPES.CallExpression) return false;
+  const tracker = createTracker(sourceCode);
+  if (!tracker) return false;
+  const map = { "@opentelemetry/api": { trace: { wrapSpanContext: { [ASTUtils.ReferenceTracker.CALL]: true } } } };
+  for (const ref of trackModules(tracker, map)) if (ref.node === call) return true;
+  return false;
 }
 
 /** `span.end()` on this variable somewhere in `node`. */

@@ -211,6 +211,20 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
       }
       export const bound = (span, work) => context.bind(trace.setSpan(context.active(), span), work);
     `,
+    // The same span made active with context.with: the callback ends a child of it, but not the remote span, whose
+    // export was never to be (runtime: tests/e2e/runtime-classes.test.ts, wrap-span-context).
+    dedent`
+      import { context, trace } from "@opentelemetry/api";
+      ${TRACER}
+      export function resume(spanContext) {
+        const remote = trace.wrapSpanContext(spanContext);
+        return context.with(trace.setSpan(context.active(), remote), () => {
+          const child = tracer.startSpan("resumed");
+          child.end();
+          work();
+        });
+      }
+    `,
     // trace.wrapSpanContext() makes a non-recording span that is never exported: nothing to lose.
     dedent`
       ${OTEL}
