@@ -230,24 +230,19 @@ function endsVariable(node: TSESTree.Node, variable: TSESLint.Scope.Variable): b
 
 /**
  * The callback lets its span go and never ends it itself: it returns it or stores it (`(span) => span`,
- * `(span) => ({ span, stream })`), or hands it to a function this file does not define
- * (`(span) => { translator.track(span); … }`). Whoever receives the span ends it, on a schedule this callback
- * does not know; the same rule as for spans started by hand (src/scopes/manual-spans.ts `spanUses`). A function
- * of this file that receives it was judged already (src/fixes/span-helper.ts `handlesSpan`): ending it on
- * success only is still the hole. A throw before the hand-off still loses the span: a limit, in the docs.
+ * `(span) => ({ span, stream })`), or a closure ends it later. Whoever receives the span ends it, on a schedule
+ * this callback does not know; the same rule as for spans started by hand (src/scopes/manual-spans.ts
+ * `spanUses`). A span only handed to a function is not let go: a same-file function is judged by `handlesSpan`,
+ * and one from another module may be an error recorder that does not end it (Inkeep's `setSpanWithError`, read
+ * in bench/accuracy). A throw before the hand-off still loses the span: a limit, in the docs.
  */
 function handsSpanOut(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   const param = scope.spec.spanParam === undefined ? undefined : scope.callback.params[scope.spec.spanParam];
   if (param?.type !== AST_NODE_TYPES.Identifier) return false;
   const span = sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
   if (!span) return false;
-  const { ends, handed, elsewhere } = spanUses(span, scope.callback, "end");
-  if (!elsewhere || ends.length > 0) return false;
-  if (handed.length === 0) return true;
-  return handed.some((call) => {
-    const callee = skipWrappers(call.callee);
-    return !((callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression) && resolveCallback(sourceCode, callee));
-  });
+  const { ends, kept } = spanUses(span, scope.callback, "end");
+  return kept && ends.length === 0;
 }
 
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */

@@ -151,7 +151,7 @@ export function spanUses(
   variable: Variable,
   owner: FunctionNode | TSESTree.Program,
   end: string,
-): { ends: TSESTree.CallExpression[]; handed: TSESTree.CallExpression[]; elsewhere: boolean } {
+): { ends: TSESTree.CallExpression[]; handed: TSESTree.CallExpression[]; kept: boolean; elsewhere: boolean } {
   const ends: TSESTree.CallExpression[] = [];
   const handed: TSESTree.CallExpression[] = [];
   let elsewhere = false;
@@ -178,7 +178,8 @@ export function spanUses(
     }
   }
   // Handed to a function while this one never ends it: that function may end it later.
-  return { ends, handed, elsewhere: elsewhere || (handed.length > 0 && ends.length === 0) };
+  // `kept`: returned, stored or ended by a closure, not counting calls it is handed to.
+  return { ends, handed, kept: elsewhere, elsewhere: elsewhere || (handed.length > 0 && ends.length === 0) };
 }
 
 /** The function a node runs in (not counting the node itself), or the program for top-level code. */
