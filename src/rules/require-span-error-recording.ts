@@ -230,19 +230,20 @@ function endsVariable(node: TSESTree.Node, variable: TSESLint.Scope.Variable): b
 
 /**
  * The callback lets its span go and never ends it itself: it returns it or stores it (`(span) => span`,
- * `(span) => ({ span, stream })`), or a closure ends it later. Whoever receives the span ends it, on a schedule
- * this callback does not know; the same rule as for spans started by hand (src/scopes/manual-spans.ts
- * `spanUses`). A span only handed to a function is not let go: a same-file function is judged by `handlesSpan`,
- * and one from another module may be an error recorder that does not end it (Inkeep's `setSpanWithError`, read
- * in bench/accuracy). A throw before the hand-off still loses the span: a limit, in the docs.
+ * `(span) => ({ span, stream })`). Whoever receives the span ends it, on a schedule this callback does not know;
+ * as for spans started by hand (src/scopes/manual-spans.ts `spanUses`). Not let go: a span only handed to a
+ * function (a same-file function is judged by `handlesSpan`; one from another module may be an error recorder
+ * that does not end it, as Inkeep's `setSpanWithError`, read in bench/accuracy), nor one a closure of the
+ * callback ends (`request.then(() => span.end(), () => undefined)` ends it on success only: the
+ * returned-thenables runtime case). A throw before the hand-off still loses the span: a limit, in the docs.
  */
 function handsSpanOut(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   const param = scope.spec.spanParam === undefined ? undefined : scope.callback.params[scope.spec.spanParam];
   if (param?.type !== AST_NODE_TYPES.Identifier) return false;
   const span = sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
   if (!span) return false;
-  const { ends, kept } = spanUses(span, scope.callback, "end");
-  return kept && ends.length === 0;
+  const { ends, stored } = spanUses(span, scope.callback, "end");
+  return stored && ends.length === 0;
 }
 
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */

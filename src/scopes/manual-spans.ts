@@ -143,7 +143,8 @@ function isContextCall(call: TSESTree.CallExpression): boolean {
  * How a function uses a span it holds (`variable`): the calls of its own that end it (`end` is the catalogue's
  * method, `end` or `finish`), and whether it lets the span go, so that someone else may end it: returned, yielded,
  * stored on an object or in another local, ended by a closure that runs later (`res.on("finish", () => span.end())`),
- * or handed to another function (`handed`: the calls) while this one never ends it. Putting it in a context
+ * or handed to another function (`handed`: the calls) while this one never ends it. `stored`: returned, yielded
+ * or stored, the closures and calls aside. Putting it in a context
  * (`trace.setSpan`) lets nothing go. Shared by spans started by hand (src/fixes/manual-span.ts) and the span
  * parameter of a scope callback (require-span-error-recording).
  */
@@ -151,17 +152,18 @@ export function spanUses(
   variable: Variable,
   owner: FunctionNode | TSESTree.Program,
   end: string,
-): { ends: TSESTree.CallExpression[]; handed: TSESTree.CallExpression[]; kept: boolean; elsewhere: boolean } {
+): { ends: TSESTree.CallExpression[]; handed: TSESTree.CallExpression[]; stored: boolean; elsewhere: boolean } {
   const ends: TSESTree.CallExpression[] = [];
   const handed: TSESTree.CallExpression[] = [];
-  let elsewhere = false;
+  let stored = false;
+  let closureEnds = false;
   for (const reference of variable.references) {
     if (!reference.isRead()) continue;
     const id = reference.identifier;
     const method = methodCallOn(id);
     if (ownerOf(id) !== owner) {
       // A closure that ends the span owns it; one that uses it does not.
-      if (method?.method === end) elsewhere = true;
+      if (method?.method === end) closureEnds = true;
       continue;
     }
     if (method) {
@@ -174,12 +176,11 @@ export function spanUses(
     if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(usage as TSESTree.CallExpressionArgument)) {
       if (!isContextCall(parent)) handed.push(parent);
     } else if (STORED_IN.has(parent.type) && !(parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === usage)) {
-      elsewhere = true;
+      stored = true;
     }
   }
   // Handed to a function while this one never ends it: that function may end it later.
-  // `kept`: returned, stored or ended by a closure, not counting calls it is handed to.
-  return { ends, handed, kept: elsewhere, elsewhere: elsewhere || (handed.length > 0 && ends.length === 0) };
+  return { ends, handed, stored, elsewhere: stored || closureEnds || (handed.length > 0 && ends.length === 0) };
 }
 
 /** The function a node runs in (not counting the node itself), or the program for top-level code. */
