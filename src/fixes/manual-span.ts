@@ -24,7 +24,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpan } from "../scopes/manual-spans";
-import { endCallOn, methodCallOn, ownerOf } from "../scopes/manual-spans";
+import { endCallOn, isContextCall, methodCallOn, outermost, ownerOf, STORED_IN } from "../scopes/manual-spans";
 import { resolveCallback } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, staticString, walk } from "../scopes/ast";
@@ -120,6 +120,7 @@ const QUIET_METHODS = new Set([
 /** Calls of globals that do not throw on ordinary arguments. */
 // `Promise.reject(error)`, `Promise.all(…)`: a bad argument rejects the promise they return, it is not thrown.
 const QUIET_OBJECTS = new Set(["console", "Math", "Date", "performance", "Object", "Array", "Number", "String", "Promise"]);
+const PROCESS_ENDS = new Set(["exit", "abort", "reallyExit"]);
 const QUIET_FUNCTIONS = new Set(["String", "Number", "Boolean", "Symbol", "BigInt", "isNaN", "isFinite", "parseInt", "parseFloat"]);
 const QUIET_CONSTRUCTORS = new Set(["Date", "Map", "Set", "WeakMap", "WeakSet", "Array", "Object", "Error", "TypeError", "RangeError", "AbortController"]);
 
@@ -134,39 +135,6 @@ function ownNodes(root: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>
 
 function bodyOf(owner: ManualSpan["owner"]): TSESTree.Node {
   return owner.type === AST_NODE_TYPES.Program ? owner : owner.body;
-}
-
-/** Climbs `as`, `!`, `satisfies` and `?.` around an expression. */
-function outermost(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  while (
-    current.parent &&
-    (current.parent.type === AST_NODE_TYPES.TSAsExpression ||
-      current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
-      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-      current.parent.type === AST_NODE_TYPES.ChainExpression)
-  ) {
-    current = current.parent;
-  }
-  return current;
-}
-
-const STORED_IN = new Set<string>([
-  AST_NODE_TYPES.ReturnStatement,
-  AST_NODE_TYPES.YieldExpression,
-  AST_NODE_TYPES.Property,
-  AST_NODE_TYPES.ArrayExpression,
-  AST_NODE_TYPES.AssignmentExpression,
-  AST_NODE_TYPES.VariableDeclarator,
-  AST_NODE_TYPES.SpreadElement,
-  AST_NODE_TYPES.NewExpression,
-  AST_NODE_TYPES.ArrowFunctionExpression,
-  AST_NODE_TYPES.PropertyDefinition,
-]);
-
-/** `trace.setSpan(ctx, span)`: puts the span in a context, which ends nothing. */
-function isContextCall(call: TSESTree.CallExpression): boolean {
-  return memberName(skipWrappers(call.callee)) === "setSpan";
 }
 
 const verdicts = new WeakMap<ManualSpan, ManualSpanVerdict>();
@@ -456,8 +424,11 @@ function canThrow(node: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Node>, sour
   if (callee.type !== AST_NODE_TYPES.MemberExpression) return true;
   const object = skipWrappers(callee.object);
   if (spanIds.has(object)) return false;
+  const global = object.type === AST_NODE_TYPES.Identifier && !ASTUtils.findVariable(sourceCode.getScope(object), object)?.defs.length;
   // `console.log(…)`, `Date.now()`: the global, not a local of that name.
-  if (object.type === AST_NODE_TYPES.Identifier && QUIET_OBJECTS.has(object.name) && !ASTUtils.findVariable(sourceCode.getScope(object), object)?.defs.length) return false;
+  if (global && QUIET_OBJECTS.has(object.name)) return false;
+  // `process.exit()` throws nothing: it ends the process, skipping the end, which no-process-exit reports as such.
+  if (global && object.name === "process" && PROCESS_ENDS.has(memberName(callee) ?? "")) return false;
   return !QUIET_METHODS.has(memberName(callee) ?? "");
 }
 

@@ -21,9 +21,10 @@ import { fileFlavour } from "../fixes/imports";
 import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
 import { describeOperation, describeSuccessOnly, endOnRejectionFix, judgeManualSpan, parameterHandedTo, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
 import type { ManualSpan } from "../scopes/manual-spans";
-import { describeManualSpan } from "../scopes/manual-spans";
 import { endsSpanThroughErrorHandler } from "../scopes/error-handlers";
 import { exitListenerEndsSpan } from "../scopes/exit-listeners";
+import { describeManualSpan, spanUses } from "../scopes/manual-spans";
+import { createTracker, trackModules } from "../scopes/globals";
 
 export type Options = [];
 export type MessageId =
@@ -115,13 +116,15 @@ function spanNamedAfterCallback(scope: TracedScope): boolean {
  */
 function leavesSpanToItsStarter(scope: TracedScope, model: FileModel, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   if (scope.spec.form !== "call" || !scope.spec.firstArgCallOf || scope.anchor.type !== AST_NODE_TYPES.CallExpression) return false;
-  if (someReached(sourceCode, scope.callback.body, 3, (node) => (node.type === AST_NODE_TYPES.CallExpression && memberName(node.callee) === "end") || undefined)) return false;
   const first = scope.anchor.arguments[0];
   const setSpan = first && resolveConst(sourceCode, first);
   const spanArg = setSpan?.type === AST_NODE_TYPES.CallExpression ? setSpan.arguments[1] : undefined;
   if (spanArg?.type !== AST_NODE_TYPES.Identifier) return false;
   const variable = ASTUtils.findVariable(sourceCode.getScope(spanArg), spanArg);
   if (!variable) return false;
+  // `trace.wrapSpanContext(remote)`: a non-recording span, never exported, so nothing is lost whoever ends it.
+  if (variable.defs.some((def) => def.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.init && wrapsSpanContext(def.node.init, sourceCode))) return true;
+  if (someReached(sourceCode, scope.callback.body, 3, (node) => (node.type === AST_NODE_TYPES.CallExpression && memberName(node.callee) === "end") || undefined)) return false;
   // A span handed in by the caller (`function inSpan(span, work)`) is the caller's to end.
   if (variable.defs.some((def) => def.type === "Parameter")) return true;
   const started = model.manualSpans().find((span) => span.variable === variable);
@@ -166,6 +169,17 @@ function handedWithSpanToRejectionHandler(call: TSESTree.CallExpression, variabl
   return found;
 }
 
+/** `trace.wrapSpanContext(…)` of @opentelemetry/api, by binding (ESM or CommonJS). */
+function wrapsSpanContext(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const call = skipWrappers(node);
+  if (call.type !== AST_NODE_TYPES.CallExpression) return false;
+  const tracker = createTracker(sourceCode);
+  if (!tracker) return false;
+  const map = { "@opentelemetry/api": { trace: { wrapSpanContext: { [ASTUtils.ReferenceTracker.CALL]: true } } } };
+  for (const ref of trackModules(tracker, map)) if (ref.node === call) return true;
+  return false;
+}
+
 /** `span.end()` on this variable somewhere in `node`. */
 function endsVariable(node: TSESTree.Node, variable: TSESLint.Scope.Variable): boolean {
   return variable.references.some((reference) => {
@@ -189,6 +203,24 @@ function scopeSpan(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>
   const setSpan = resolveConst(sourceCode, scope.anchor.arguments[0]);
   const span = setSpan.type === AST_NODE_TYPES.CallExpression ? setSpan.arguments[1] : undefined;
   return span?.type === AST_NODE_TYPES.Identifier ? (ASTUtils.findVariable(sourceCode.getScope(span), span) ?? undefined) : undefined;
+}
+
+/**
+ * The callback lets its span go and never ends it itself: it returns it or stores it (`(span) => span`,
+ * `(span) => ({ span, stream })`). Whoever receives the span ends it, on a schedule this callback does not know;
+ * as for spans started by hand (src/scopes/manual-spans.ts `spanUses`). Not let go: a span only handed to a
+ * function (a same-file function is judged by `handlesSpan`; one from another module may be an error recorder
+ * that does not end it, as Inkeep's `setSpanWithError`, read in bench/accuracy), nor one a closure of the
+ * callback ends (`request.then(() => span.end(), () => undefined)` ends it on success only: the
+ * returned-thenables runtime case). A throw before the hand-off still loses the span: a limit, in the docs.
+ */
+function handsSpanOut(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  const param = scope.spec.spanParam === undefined ? undefined : scope.callback.params[scope.spec.spanParam];
+  if (param?.type !== AST_NODE_TYPES.Identifier) return false;
+  const span = sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
+  if (!span) return false;
+  const { ends, stored } = spanUses(span, scope.callback, "end");
+  return stored && ends.length === 0;
 }
 
 /** What to underline: the opener's callee (`traceloop.withTask`) or the decorator. */
@@ -245,6 +277,7 @@ export default createRule<Options, MessageId>({
           if (endsSpanThroughErrorHandler(context.sourceCode, scope.callback, scopeSpan(scope, context.sourceCode), scope.spec.activeOtelSpan !== false)) continue;
           // The catch exits inside the span, and the program's `exit` listener ends the span and exports it synchronously.
           if (exitListenerEndsSpan(scope, model, context.physicalFilename)) continue;
+          if (handsSpanOut(scope, context.sourceCode)) continue;
           // Nothing can be thrown: the span ends (or stays open) the same way on every path; neverEndsSpan says which.
           if (callbackCannotThrow(scope, context.sourceCode) && !neverEndsSpan(scope, context.sourceCode)) continue;
           if (neverEndsSpan(scope, context.sourceCode)) {

@@ -14,7 +14,7 @@ import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpanSpec } from "./catalogue";
 import type { Catalogue } from "./settings";
 import type { FunctionNode } from "./ast";
-import { isFunction, memberKey, skipWrappers, staticProperty, staticString, walk } from "./ast";
+import { isFunction, memberKey, memberName, skipWrappers, staticProperty, staticString, walk } from "./ast";
 import type { TraceMap, Tracker } from "./globals";
 import { addToTraceMap, trackModules } from "./globals";
 
@@ -104,6 +104,83 @@ function storedIn(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.Call
     if (variable && variable.defs.length > 0 && variable.scope.type !== "global" && variable.scope.type !== "module") return { variable, statement: parent.parent };
   }
   return undefined;
+}
+
+/** Climbs `as`, `!`, `satisfies` and `?.` around an expression. */
+export function outermost(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  while (
+    current.parent &&
+    (current.parent.type === AST_NODE_TYPES.TSAsExpression ||
+      current.parent.type === AST_NODE_TYPES.TSNonNullExpression ||
+      current.parent.type === AST_NODE_TYPES.TSSatisfiesExpression ||
+      current.parent.type === AST_NODE_TYPES.ChainExpression)
+  ) {
+    current = current.parent;
+  }
+  return current;
+}
+
+export const STORED_IN = new Set<string>([
+  AST_NODE_TYPES.ReturnStatement,
+  AST_NODE_TYPES.YieldExpression,
+  AST_NODE_TYPES.Property,
+  AST_NODE_TYPES.ArrayExpression,
+  AST_NODE_TYPES.AssignmentExpression,
+  AST_NODE_TYPES.VariableDeclarator,
+  AST_NODE_TYPES.SpreadElement,
+  AST_NODE_TYPES.NewExpression,
+  AST_NODE_TYPES.ArrowFunctionExpression,
+  AST_NODE_TYPES.PropertyDefinition,
+]);
+
+/** `trace.setSpan(ctx, span)`: puts the span in a context, which ends nothing. */
+export function isContextCall(call: TSESTree.CallExpression): boolean {
+  return memberName(skipWrappers(call.callee)) === "setSpan";
+}
+
+/**
+ * How a function uses a span it holds (`variable`): the calls of its own that end it (`end` is the catalogue's
+ * method, `end` or `finish`), and whether it lets the span go, so that someone else may end it: returned, yielded,
+ * stored on an object or in another local, ended by a closure that runs later (`res.on("finish", () => span.end())`),
+ * or handed to another function (`handed`: the calls) while this one never ends it. `stored`: returned, yielded
+ * or stored, the closures and calls aside. Putting it in a context
+ * (`trace.setSpan`) lets nothing go. Shared by spans started by hand (src/fixes/manual-span.ts) and the span
+ * parameter of a scope callback (require-span-error-recording).
+ */
+export function spanUses(
+  variable: Variable,
+  owner: FunctionNode | TSESTree.Program,
+  end: string,
+): { ends: TSESTree.CallExpression[]; handed: TSESTree.CallExpression[]; stored: boolean; elsewhere: boolean } {
+  const ends: TSESTree.CallExpression[] = [];
+  const handed: TSESTree.CallExpression[] = [];
+  let stored = false;
+  let closureEnds = false;
+  for (const reference of variable.references) {
+    if (!reference.isRead()) continue;
+    const id = reference.identifier;
+    const method = methodCallOn(id);
+    if (ownerOf(id) !== owner) {
+      // A closure that ends the span owns it; one that uses it does not.
+      if (method?.method === end) closureEnds = true;
+      continue;
+    }
+    if (method) {
+      if (method.method === end) ends.push(method.call);
+      continue;
+    }
+    const usage = outermost(id);
+    const parent = usage.parent;
+    if (!parent) continue;
+    if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(usage as TSESTree.CallExpressionArgument)) {
+      if (!isContextCall(parent)) handed.push(parent);
+    } else if (STORED_IN.has(parent.type) && !(parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === usage)) {
+      stored = true;
+    }
+  }
+  // Handed to a function while this one never ends it: that function may end it later.
+  return { ends, handed, stored, elsewhere: stored || closureEnds || (handed.length > 0 && ends.length === 0) };
 }
 
 /** The function a node runs in (not counting the node itself), or the program for top-level code. */

@@ -32,6 +32,9 @@ const CALL = ReferenceTracker.CALL;
 
 export type PromisePath = "success" | "failure";
 
+/** Methods that finish an initializer's set-up and start no span: a provider's `register()`, NodeSDK's `start()`. */
+const SET_UP_METHODS = new Set(["register", "start"]);
+
 /** A listener that runs when the process is about to end: `process.on("SIGTERM", fn)`, `rl.on("close", fn)`. */
 export interface Handler {
   readonly event: string;
@@ -173,6 +176,12 @@ function createProcessLevel(model: FileModel): ProcessLevel {
   const initializerNodes = lazy(() => new Set<TSESTree.Node>(model.initializers().map((init) => init.node)));
 
   const listeners = lazy(() => findListeners(sourceCode, tracker));
+  // `trace.getTracer("app")` of @opentelemetry/api, by binding: it returns a tracer and starts no span.
+  const getTracerCalls = lazy(() => {
+    const calls = new Set<TSESTree.Node>();
+    if (tracker) for (const ref of trackEverywhere(tracker, { "@opentelemetry/api": { trace: { getTracer: { [CALL]: true } } } }, false)) calls.add(ref.node);
+    return calls;
+  });
 
   const functionOf = (node: TSESTree.Node): FunctionNode | TSESTree.Program => {
     for (let current = node.parent; current; current = current.parent) {
@@ -638,8 +647,9 @@ function createProcessLevel(model: FileModel): ProcessLevel {
   /**
    * Top-level code that runs before anything can have started a span: nothing before it (in the
    * statements before it, or in its own statement) awaits, opens a scope or calls anything but the
-   * initializer, `console` and `require`. The set-up check at the top of a program
-   * (`if (!process.env.KEY) { console.error("…"); process.exit(1); }`) has nothing to lose.
+   * initializer (with what its options build), a method of the object it returns (`provider.register()`,
+   * `sdk.start()`), OpenTelemetry's `trace.getTracer()`, `console` and `require`. The set-up check at the
+   * top of a program (`if (!process.env.KEY) { console.error("…"); process.exit(1); }`) has nothing to lose.
    */
   function beforeAnySpan(node: TSESTree.Node): boolean {
     const statement = sourceCode.ast.body.find((candidate) => candidate.range[0] <= node.range[0] && node.range[1] <= candidate.range[1]);
@@ -650,13 +660,16 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     const visit = (root: TSESTree.Node) =>
       walk(root, sourceCode.visitorKeys, (current) => {
         if (started || current.range[0] >= node.range[0]) return false;
+        // The initializer's options build processors and exporters, which start no span.
+        if (initializerNodes().has(current)) return false;
         if (current.type === AST_NODE_TYPES.AwaitExpression || current.type === AST_NODE_TYPES.TaggedTemplateExpression || anchors.has(current)) started = true;
         else if ((current.type === AST_NODE_TYPES.CallExpression || current.type === AST_NODE_TYPES.NewExpression) && !harmlessCall(current)) started = true;
         return !started && !isFunction(current);
       });
     const harmlessCall = (call: TSESTree.CallExpression | TSESTree.NewExpression) => {
-      if (initializerNodes().has(call)) return true;
+      if (getTracerCalls().has(call)) return true;
       const callee = skipWrappers(call.callee);
+      if (callee.type === AST_NODE_TYPES.MemberExpression && callsInitialized(callee)) return true;
       if (callee.type === AST_NODE_TYPES.Identifier) return callee.name === "require" && isGlobal(callee);
       const object = callee.type === AST_NODE_TYPES.MemberExpression ? skipWrappers(callee.object) : undefined;
       return object?.type === AST_NODE_TYPES.Identifier && object.name === "console" && isGlobal(object);
@@ -667,6 +680,17 @@ function createProcessLevel(model: FileModel): ProcessLevel {
       if (started) return false;
     }
     return true;
+  }
+
+  /**
+   * `provider.register()`, `sdk.start()`: the set-up step of the object a `const` keeps from an initializer call.
+   * Other methods are not taken (a LangSmith client's `createRun()` queues a run).
+   */
+  function callsInitialized(callee: TSESTree.MemberExpression): boolean {
+    const object = skipWrappers(callee.object);
+    if (object.type !== AST_NODE_TYPES.Identifier || !SET_UP_METHODS.has(memberName(callee) ?? "")) return false;
+    const variable = ASTUtils.findVariable(sourceCode.getScope(object), object);
+    return !!variable?.defs.some((def) => def.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.init && initializerNodes().has(skipWrappers(def.node.init)));
   }
 
   function mayBecomeAsync(fn: FunctionNode): boolean {

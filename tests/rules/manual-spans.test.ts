@@ -97,6 +97,17 @@ function ragFixed(which: "root" | "retrieval"): string {
 
 ruleTester.run("require-span-error-recording: spans started by hand", testedSpanRule, {
   valid: [
+    // process.exit() between the start and the end throws nothing: the exit loses the span, and no-process-exit
+    // says so (runtime: tests/e2e/runtime-classes.test.ts, exit-in-manual-span); "if process.exit() throws" would be false.
+    dedent`
+      ${OTEL}
+      ${TRACER}
+      export function sync() {
+        const span = tracer.startSpan("sync");
+        if (!process.env.REGION) process.exit(2);
+        span.end();
+      }
+    `,
     // Ended in a finally: every path ends the span.
     dedent`
       ${OTEL}
@@ -195,6 +206,20 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
         return context.with(trace.setSpan(context.active(), span), () => work());
       }
       export const bound = (span, work) => context.bind(trace.setSpan(context.active(), span), work);
+    `,
+    // The same span made active with context.with: the callback ends a child of it, but not the remote span, whose
+    // export was never to be (runtime: tests/e2e/runtime-classes.test.ts, wrap-span-context).
+    dedent`
+      import { context, trace } from "@opentelemetry/api";
+      ${TRACER}
+      export function resume(spanContext) {
+        const remote = trace.wrapSpanContext(spanContext);
+        return context.with(trace.setSpan(context.active(), remote), () => {
+          const child = tracer.startSpan("resumed");
+          child.end();
+          work();
+        });
+      }
     `,
     // trace.wrapSpanContext() makes a non-recording span that is never exported: nothing to lose.
     dedent`

@@ -138,6 +138,18 @@ ruleTester.run("require-flush-before-exit", testedRule, {
       }
       export {};
     `,
+    // The same under OpenTelemetry (issue 13): the provider built with its processor and exporter, registered,
+    // and a tracer taken, start no span yet (runtime: tests/e2e/runtime-classes.test.ts, exit-before-any-span).
+    code`
+      import { trace } from "@opentelemetry/api";
+      ${OTEL_PROVIDER}
+      const tracer = trace.getTracer("app");
+      if (!process.env.OPENAI_API_KEY) {
+        console.error("OPENAI_API_KEY is not set");
+        process.exit(1);
+      }
+      export { tracer };
+    `,
     // Nothing here starts tracing: exits and entries are none of this rule's business.
     code`
       process.on("SIGTERM", () => process.exit(0));
@@ -469,6 +481,38 @@ ruleTester.run("require-flush-before-exit", testedRule, {
                     process.exitCode = error?.exitCode ?? 1;
                   })
                   .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A span may have started before the set-up check: a tracer's span, or a method of the provider other than its
+    // set-up (`register()`, `start()`) might, so the queue may hold spans.
+    {
+      code: code`
+        import { trace } from "@opentelemetry/api";
+        ${OTEL_PROVIDER}
+        trace.getTracer("app").startSpan("boot").end();
+        if (!process.env.OPENAI_API_KEY) process.exit(1);
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(1)", "OpenTelemetry", "provider.shutdown()"),
+          line: 8,
+          column: 34,
+          endLine: 8,
+          endColumn: 49,
+          suggestions: [
+            suggestion(
+              "flushThenExit",
+              code`
+                import { trace } from "@opentelemetry/api";
+                ${OTEL_PROVIDER}
+                trace.getTracer("app").startSpan("boot").end();
+                if (!process.env.OPENAI_API_KEY) provider.shutdown().finally(() => process.exit(1));
               `,
             ),
           ],
