@@ -38,7 +38,7 @@ import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
-import { parseForESLint } from "@typescript-eslint/parser";
+import { parseForESLint } from "./parser";
 import type { FunctionNode } from "./ast";
 import { isFunction, keyName, memberName, skipWrappers, walk } from "./ast";
 import type { FileModel, TracedScope } from "./model";

@@ -22,7 +22,7 @@
  */
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import { parseForESLint } from "@typescript-eslint/parser";
+import { parseForESLint } from "./parser";
 import { SourceCode } from "eslint";
 import type * as TS from "typescript";
 import type { FunctionNode } from "./ast";

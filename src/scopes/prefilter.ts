@@ -74,7 +74,6 @@ function wordsOf(catalogue: Catalogue): Words {
     else if (!flush.onInstancesOf) add(others, [flush.method]);
   }
   for (const module of catalogue.initializerModules) add(others, [module]);
-  for (const runner of catalogue.runners) for (const module of runner.modules) add(others, [module, runner.path[0] as string]);
   const words = { openers, others, gates: [...new Set([...openers.keys(), ...others.keys()])] };
   cache.set(catalogue, words);
   return words;
