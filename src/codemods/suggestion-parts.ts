@@ -26,7 +26,7 @@ interface Rule {
 }
 
 interface RuleContext {
-  report(descriptor: unknown): void;
+  report(...args: unknown[]): void;
 }
 
 interface SuggestionDescriptor {
@@ -45,10 +45,11 @@ export function recordingParts<Rules extends Record<string, unknown>>(rules: Rul
 
 /** The rule's context with a `report` that gives each suggestion a parts holder; ESLint's context is frozen, so a child of it. */
 function recordingContext(context: RuleContext): RuleContext {
-  const report = (descriptor: unknown) => {
+  const report = (descriptor: unknown, ...rest: unknown[]) => {
     const suggest = (descriptor as { suggest?: unknown } | null)?.suggest;
+    // ESLint's older `report(node, message, data)` form carries no suggestions: handed on as it came.
     if (!Array.isArray(suggest)) {
-      context.report(descriptor);
+      context.report(descriptor, ...rest);
       return;
     }
     context.report({ ...(descriptor as object), suggest: suggest.map((suggestion: SuggestionDescriptor) => withPartsHolder(suggestion)) });
