@@ -1,6 +1,6 @@
 // Scaling curves of one file: does the cost grow with the size of the input, and no faster?
 //
-//   node bench/scaling.mjs [--baseline <dir>] [--rounds 3] [--timeout 300] [--only chain|scopes] [--write] [--json out.json]
+//   node bench/scaling.mjs [--baseline <dir>] [--rounds 3] [--timeout 300] [--only chain|scopes] [--write] [--section] [--json out.json] [--from out.json]
 //
 //   chain   no-process-exit … (configs.recommended) linting one file where a workflow calls a chain of
 //           N same-file functions, each calling the next; every 10th and the last leaves a promise floating,
@@ -14,7 +14,8 @@
 // copied aside); its runs are interleaved with this build's, size by size, so both curves share the
 // machine's moments and the before/after ratios are paired. A run over `--timeout` seconds is stopped and
 // reported as longer than the timeout. `--write` keeps the figures in bench/.corpus/scaling.json, which
-// `npm run bench` (or `node bench/run.mjs --render-only`) puts in docs/benchmarks.md.
+// `npm run bench` (or `node bench/run.mjs --render-only`) puts in docs/benchmarks.md. `--section` puts this run's
+// curves in docs/benchmarks.md itself, each in place of its old table; a curve not run (`--only`) keeps its own.
 //
 // The figures to read are the ratios: time(4N) / time(N) should stay near 4 (linear); 16 is quadratic.
 import { spawnSync } from "node:child_process";
@@ -23,6 +24,7 @@ import { createRequire } from "node:module";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { writeSection } from "./sections.mjs";
 
 const BENCH = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH);
@@ -121,7 +123,7 @@ function child(kind, size, root) {
     run = () => {
       const result = engine.transform(text, "scopes.ts");
       if (result.output === undefined) throw new Error("scopes: nothing rewritten");
-      return { outputBytes: result.output.length, manual: result.manual.length };
+      return { outputBytes: result.output.length, manual: result.manual.length, passes: result.passes };
     };
   }
   const cpu = process.cpuUsage();
@@ -245,19 +247,62 @@ export function renderScaling(summary) {
       const label = name === "baseline" ? `before (${builds.baseline})` : `after (${builds.current})`;
       return `- ${label}: ${ratios.map(({ from, to, ratio }) => `${from} → ${to}: ${ratioText(ratio)}`).join(", ")}; target ≤ 5x: ${verdict(ratios)}`;
     });
-    const facts = kind === "chain" ? chainFacts(curve, names, builds) : "";
+    const facts = kind === "chain" ? chainFacts(curve, names, builds) : passFacts(curve, names, builds);
     return `**${title}** ${what}\n\n${header}\n${rows.join("\n")}\n\n4x the ${curve.unit} costs (CPU, ratios paired within a round):\n\n${fourfold.join("\n")}\n${facts}`;
   };
   return `
 ## Scaling within one file (\`node bench/scaling.mjs\`, ${summary.date.slice(0, 10)})
 
 Each figure is one child process timing only the lint or the rewrite of one generated file (CPU: user + system; a
-process's own peak RSS), the median of up to ${summary.rounds} rounds (a run over a minute is not repeated). ${hasBaseline ? `The build before
-the change (${builds.baseline}, built and copied aside, \`--baseline <dir>\`) ran interleaved with this one, size by size, in the same run.` : ""}
-Linear cost means 4x the input costs about 4x; quadratic is 16x.
+process's own peak RSS), the median of up to ${summary.rounds} rounds (a run over a minute is not repeated). Where a table has a
+before column, the build before the change (its commit in the header, built and copied aside, \`--baseline <dir>\`) ran
+interleaved with the one after, size by size, in the same run. CPU time and RSS, not wall-clock time: the machine is
+shared. Linear cost means 4x the input costs about 4x; quadratic is 16x.
 
 ${section("chain", "Chain length.", "`configs.recommended` (ESLint `Linter`, typescript-eslint's parser) on one file where a workflow calls f0 → f1 → … → f(N−1), each calling the next; every 10th and the last leave a promise floating, so findings are reported all along the chain.")}
 ${section("scopes", "Traced scopes per file.", "The codemod engine (all four codemods, `src/codemods/engine.ts`, as the CLI runs it) rewriting one `.ts` file of S exported functions, each opening a traced scope that can end the process, in the four shapes of bench/inject.mjs.")}`;
+}
+
+/** How many rewrite passes the engine made on the scopes file (each pass is one more lint of the whole file). */
+function passFacts(curve, names, builds) {
+  const passes = names
+    .map((name) => {
+      const counts = curve.sizes.map((size) => point(curve, name, size).passes).filter((count) => count !== undefined);
+      return counts.length === 0 ? undefined : `${name === "baseline" ? `before (${builds.baseline})` : "after"} ${[...new Set(counts)].join(" or ")}`;
+    })
+    .filter(Boolean);
+  return passes.length === 0 ? "" : `\nRewrite passes at every size (each is one more lint of the file): ${passes.join(", ")}.\n`;
+}
+
+/** The blocks of the scaling section, by curve: from a curve's bold title to the next one's, or to the end. */
+const TITLES = { chain: "**Chain length.**", scopes: "**Traced scopes per file.**" };
+
+/**
+ * docs/benchmarks.md's scaling section with this run's curves; a curve this run did not measure keeps the block
+ * the section had (its table names its own builds).
+ */
+function writeScalingSection(summary) {
+  const doc = fs.readFileSync(path.join(ROOT, "docs/benchmarks.md"), "utf8");
+  const start = doc.indexOf("\n## Scaling within one file");
+  const end = start === -1 ? -1 : doc.indexOf("\n## ", start + 1);
+  const old = start === -1 ? "" : doc.slice(start, end === -1 ? doc.length : end);
+  const blockOf = (text, kind) => {
+    const at = text.indexOf(TITLES[kind]);
+    if (at === -1) return "";
+    const next = Object.values(TITLES).map((title) => text.indexOf(title, at + 1)).filter((index) => index > at);
+    return text.slice(at, next.length ? Math.min(...next) : text.length).trimEnd();
+  };
+  let section = renderScaling(summary).trimEnd();
+  for (const kind of Object.keys(TITLES)) {
+    if (summary.curves[kind] || !blockOf(old, kind)) continue;
+    const later = Object.keys(TITLES).slice(Object.keys(TITLES).indexOf(kind) + 1).map((other) => section.indexOf(TITLES[other])).filter((index) => index !== -1);
+    const at = later.length ? Math.min(...later) : section.length;
+    section = `${section.slice(0, at).trimEnd()}\n\n${blockOf(old, kind)}\n\n${section.slice(at)}`.trimEnd();
+  }
+  const text = `${section.trimStart()}\n\n\n`;
+  const updated = start === -1 ? null : `${doc.slice(0, start + 1)}${text}${end === -1 ? "" : doc.slice(end + 1)}`;
+  if (updated) fs.writeFileSync(path.join(ROOT, "docs/benchmarks.md"), updated);
+  else writeSection("Scaling within one file", text, "## Cores");
 }
 
 /** The longest message of the chain file: the via chain is bounded now. */
@@ -285,13 +330,17 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const builds = { current: ROOT };
     const baseline = option(args, "--baseline", undefined);
     if (baseline) builds.baseline = path.resolve(baseline);
-    const summary = benchScaling({
-      builds,
-      rounds: Number(option(args, "--rounds", "3")),
-      timeoutS: Number(option(args, "--timeout", "300")),
-      only: option(args, "--only", undefined),
-      log: (line) => console.error(line),
-    });
+    // --from <json>: the figures of an earlier run (its --json), rendered again without running anything.
+    const from = option(args, "--from", undefined);
+    const summary = from
+      ? JSON.parse(fs.readFileSync(from, "utf8"))
+      : benchScaling({
+          builds,
+          rounds: Number(option(args, "--rounds", "3")),
+          timeoutS: Number(option(args, "--timeout", "300")),
+          only: option(args, "--only", undefined),
+          log: (line) => console.error(line),
+        });
     for (const [kind, curve] of Object.entries(summary.curves)) {
       for (const name of Object.keys(builds)) {
         const ratios = fourfoldRatios(curve, name).map(({ from, to, ratio }) => `${from}→${to}: ${ratio === undefined ? "n/a" : `${ratio.toFixed(2)}x`}`);
@@ -303,6 +352,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       fs.mkdirSync(path.join(BENCH, ".corpus"), { recursive: true });
       fs.writeFileSync(path.join(BENCH, ".corpus", "scaling.json"), JSON.stringify(summary, null, 2));
     }
+    if (args.includes("--section")) writeScalingSection(summary);
     const out = option(args, "--json", undefined);
     if (out) fs.writeFileSync(out, JSON.stringify(summary, null, 2));
     console.log(renderScaling(summary));

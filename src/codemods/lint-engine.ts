@@ -16,9 +16,11 @@ import plugin from "../index";
 import type { EngineResult, ManualReview } from "../cli/engine";
 import { applyEdits } from "../fixes/edits";
 import type { Edit } from "../fixes/edits";
+import { combinable } from "./combine";
 import { fixesToApply, orderedSuggestions } from "./fix-order";
 import { jsxFor, parseModesFor } from "./parse-modes";
 import type { ParseMode } from "./parse-modes";
+import { partsOf, recordingParts } from "./suggestion-parts";
 
 /** A file needing more rewrites than this is left with what was done, and the rest reported. */
 const MAX_PASSES = 25;
@@ -42,116 +44,6 @@ export function languageOptionsFor(filePath: string, mode: ParseMode = parseMode
     sourceType: mode.commonjs ? "commonjs" : "module",
     parserOptions: { ecmaFeatures: { jsx } },
   };
-}
-
-/**
- * ESLint merges a suggestion's fixes into one replacement from its first edit to its last. Nested scopes
- * make those overlap: each exit's suggestion wraps every enclosing callback, so one pass could take only
- * one of them, and K nested exits took K+2 passes (issue 14, case 11). Each merged fix is split back into
- * its small edits (a character diff of the replaced text), an insertion slid to its leftmost equivalent
- * place so that two suggestions inserting the same `)` agree on where; a suggestion whose edits each either
- * equal an edit already taken (the same wrap, the same helpers) or touch nothing taken is applied whole,
- * once per edit. Any other suggestion waits for the next pass, which lints the new text again.
- */
-function combinable(text: string, fixes: readonly Edit[]): Edit[] {
-  const taken: Edit[] = [];
-  const sameEdit = (a: Edit, b: Edit) => a.range[0] === b.range[0] && a.range[1] === b.range[1] && a.text === b.text;
-  for (const fix of [...fixes].sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1])) {
-    const parts = splitFix(text, fix).filter((edit) => !taken.some((other) => sameEdit(edit, other)));
-    if (parts.some((edit) => taken.some((other) => clash(edit, other)))) continue;
-    taken.push(...parts);
-  }
-  return taken.sort((a, b) => a.range[0] - b.range[0] || a.range[1] - b.range[1]);
-}
-
-/** Two edits whose order or overlap would make their result depend on which goes first. */
-function clash(a: Edit, b: Edit): boolean {
-  const [a0, a1] = a.range;
-  const [b0, b1] = b.range;
-  if (a0 === a1 && b0 === b1) return a0 === b0;
-  // An insertion at the edge of, or inside, a replaced range.
-  if (a0 === a1) return a0 >= b0 && a0 <= b1;
-  if (b0 === b1) return b0 >= a0 && b0 <= a1;
-  return a0 < b1 && b0 < a1;
-}
-
-/**
- * A merged fix as the small edits it is made of: its changed lines (a line diff), each line changed in
- * place trimmed to what differs in it, a run of inserted or replaced lines kept as one edit; an insertion is
- * slid left over equal characters (`)` inserted after `)` is the same as before it), so that two
- * suggestions making the same change write the same edit.
- */
-function splitFix(text: string, fix: Edit): Edit[] {
-  const [start, end] = fix.range;
-  const edits: Edit[] = [];
-  let at = start;
-  let removed: string[] = [];
-  let added: string[] = [];
-  let hunkStart = start;
-  const trimmed = (from: number, before: string, after: string) => {
-    let head = 0;
-    while (head < before.length && head < after.length && before[head] === after[head]) head++;
-    let tail = 0;
-    while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
-    let position = from + head;
-    let inserted = after.slice(head, after.length - tail);
-    const to = from + before.length - tail;
-    if (position === to) {
-      while (inserted.length > 0 && position > start && text[position - 1] === inserted.at(-1)) {
-        inserted = `${inserted.at(-1) as string}${inserted.slice(0, -1)}`;
-        position -= 1;
-      }
-      edits.push({ range: [position, position], text: inserted });
-    } else if (position < to || inserted.length > 0) edits.push({ range: [position, to], text: inserted });
-  };
-  /** Characters a line keeps at its start and end when it becomes `after`: how much the pair is one line changed in place. */
-  const kept = (before: string, after: string) => {
-    let head = 0;
-    while (head < before.length && head < after.length && before[head] === after[head]) head++;
-    let tail = 0;
-    while (tail < before.length - head && tail < after.length - head && before[before.length - 1 - tail] === after[after.length - 1 - tail]) tail++;
-    return head + tail;
-  };
-  const inPlace = (from: number, before: readonly string[], after: readonly string[]) => {
-    for (const [index, line] of before.entries()) {
-      trimmed(from, line, after[index] as string);
-      from += line.length;
-    }
-  };
-  const flush = () => {
-    if (removed.length === 0 && added.length === 0) return;
-    if (removed.length === added.length) inPlace(hunkStart, removed, added);
-    else if (removed.length > 0 && added.length > removed.length) {
-      // Lines inserted next to lines changed in place (the helpers above a wrapped opener): the changed lines
-      // are the added ones that keep the most of them, at the end of the run or at its start.
-      const extra = added.length - removed.length;
-      const score = (offset: number) => removed.reduce((sum, line, index) => sum + kept(line, added[index + offset] as string), 0);
-      const atEnd = score(extra) >= score(0);
-      const changed = atEnd ? added.slice(extra) : added.slice(0, removed.length);
-      const inserted = (atEnd ? added.slice(0, extra) : added.slice(removed.length)).join("");
-      const after = hunkStart + removed.join("").length;
-      if (atEnd) trimmed(hunkStart, "", inserted);
-      inPlace(hunkStart, removed, changed);
-      if (!atEnd) trimmed(after, "", inserted);
-    } else trimmed(hunkStart, removed.join(""), added.join(""));
-    removed = [];
-    added = [];
-  };
-  const lines = (value: string) => value.match(/[^\n]*\n|[^\n]+$/gu) ?? [];
-  for (const part of diffLines(text.slice(start, end), fix.text)) {
-    if (!part.added && !part.removed) {
-      flush();
-      at += part.value.length;
-      hunkStart = at;
-      continue;
-    }
-    if (part.removed) {
-      removed.push(...lines(part.value));
-      at += part.value.length;
-    } else added.push(...lines(part.value));
-  }
-  flush();
-  return edits;
 }
 
 /**
@@ -235,6 +127,16 @@ function describeFatal(fatal: Linter.LintMessage | undefined): string {
   return fatal.line > 0 ? `${fatal.message} (${fatal.line}:${fatal.column})` : fatal.message;
 }
 
+/**
+ * typescript-eslint keeps, by default, maps between its tree and TypeScript's, and with them TypeScript's whole
+ * tree, for rules that ask the type checker (`parserServices`). The engine lints without type information, so
+ * nothing reads them: without the maps a lint of 3,200 traced scopes holds 60 MB less (docs/benchmarks.md).
+ */
+function withoutNodeMaps(options: TSESLint.FlatConfig.LanguageOptions): TSESLint.FlatConfig.LanguageOptions {
+  if (!options.parser) return options;
+  return { ...options, parserOptions: { ...options.parserOptions, preserveNodeMaps: false } };
+}
+
 export interface LintEngine {
   transform(source: string, filePath: string): EngineResult;
 }
@@ -248,13 +150,16 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
   const available = plugin.rules as Record<string, unknown>;
   const ruleIds = new Set(ruleNames.filter((name) => name in available).map((name) => `traced-exit/${name}`));
   const rules: Linter.RulesRecord = Object.fromEntries([...ruleIds].map((id) => [id, "error"]));
-  const linter = new Linter({ configType: "flat" });
+  // The rules as they are, but each suggestion keeps the edits ESLint merges (./suggestion-parts.ts).
+  const recordingPlugin = { ...plugin, rules: recordingParts(available) };
+  /** The first suggestion's fix of each message of the current pass → its unmerged parts. */
+  const parts = new WeakMap<Edit, readonly Edit[]>();
   const configFor = (filePath: string, mode: ParseMode): Linter.Config[] => [
     {
       // Not `**/*`: ESLint treats that pattern as "any file some other config matches".
       files: ["**/*.{js,jsx,mjs,cjs,ts,tsx,mts,cts}"],
-      plugins: { "traced-exit": plugin as never },
-      languageOptions: languageOptionsFor(filePath, mode) as Linter.Config["languageOptions"],
+      plugins: { "traced-exit": recordingPlugin as never },
+      languageOptions: withoutNodeMaps(languageOptionsFor(filePath, mode)) as Linter.Config["languageOptions"],
       settings,
       rules,
       // An unused `eslint-disable` is normal in real code (its rules are not loaded here); not a reason to fail the file.
@@ -267,6 +172,9 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
     // `physicalFilename` (the option ESLint itself passes for code blocks; not in its types): where the file is,
     // so the rules read the SDK versions installed for it (src/scopes/installed.ts). tests/codemods/versions.test.ts.
     const options = { filename: path.basename(filePath), physicalFilename: path.resolve(filePath) } as Linter.LintOptions;
+    // A Linter per lint: one keeps the last SourceCode (tree, tokens, scopes) until its next verify, so one
+    // kept by the engine held the last file's tree until the next file (250 MB after 3,200 scopes). About 2 µs each.
+    const linter = new Linter({ configType: "flat" });
     const messages = linter.verify(text, configFor(filePath, mode), options);
     // Only a parse error means the rules did not run, and it leaves no SourceCode. ESLint 10 also marks
     // problems with comments (`/* eslint-env */`, a malformed `/* eslint */`) fatal, but the rules ran regardless.
@@ -274,7 +182,13 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
       const fatal = messages.find((message) => message.fatal);
       throw new ParseFailure(`cannot parse: ${describeFatal(fatal)}`);
     }
-    return messages.filter((message) => message.ruleId !== null && ruleIds.has(message.ruleId));
+    const ours = messages.filter((message) => message.ruleId !== null && ruleIds.has(message.ruleId));
+    for (const message of ours) {
+      const first = message.suggestions?.[0];
+      const found = first && partsOf(first);
+      if (found) parts.set(first.fix, found);
+    }
+    return ours;
   };
 
   /** Lints with the first way of parsing that works; the last way's parse error is the one thrown. */
@@ -304,7 +218,7 @@ export function createLintEngine(ruleNames: readonly string[], settings: Record<
         const current = messages;
         const suggested = orderedSuggestions(current);
         if (suggested.length === 0) break;
-        let fixes = combinable(text, suggested);
+        let fixes = combinable(text, suggested, (fix) => parts.get(fix));
         let next = applyEdits(text, 0, fixes);
         try {
           messages = lint(next, filePath, mode);
