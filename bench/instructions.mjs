@@ -5,7 +5,7 @@
 // shared machine moved by several percent from round to round (bench/overhead.mjs), more than the
 // ≤ 3 % target it was meant to check.
 //
-//   node bench/instructions.mjs [--every 8]
+//   node bench/instructions.mjs [--every 8] [--parts traced,rest]
 //
 // For each config (as many do-nothing rules as recommended has, and configs.recommended) and each part
 // of the mixed corpus ("traced": the files the prefilter lets through; "rest": every `--every`-th other
@@ -28,7 +28,6 @@ const require = createRequire(import.meta.url);
 const RESULTS = path.join(CORPUS, "instructions.json");
 const TITLE = "Lint overhead in instructions";
 const CONFIGS = ["floorRules", "recommended"];
-const PARTS = ["none", "traced", "rest"];
 
 /** The part's files: what bench/overhead.mjs lints, in the same order. */
 function partFiles(part, every) {
@@ -69,24 +68,32 @@ function count(config, part, every, log) {
   return Number(match[1]);
 }
 
-export function benchInstructions({ every = 8, log = () => {} } = {}) {
+/** The commit the measured build came from (dist/ is built from the work tree: a dirty tree is said so). */
+function commitOf() {
+  const run = (args) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout?.trim() ?? "";
+  return `${run(["rev-parse", "--short", "HEAD"])}${run(["status", "--porcelain", "--untracked-files=no"]) ? " (with uncommitted changes)" : ""}`;
+}
+
+/** `parts`: the parts to measure now; the others keep their figures from the last run (each part says its date and commit). */
+export function benchInstructions({ every = 8, parts = ["traced", "rest"], log = () => {} } = {}) {
   ensureCorpus({ log });
-  const counts = {};
-  // Loading without linting is the same work whatever the config (the count repeats), so it is counted once.
-  const none = count(CONFIGS[0], "none", every, log);
-  for (const config of CONFIGS) counts[config] = { none };
-  for (const part of PARTS.slice(1)) for (const config of CONFIGS) counts[config][part] = count(config, part, every, log);
-  const { files: traced, restSeen } = partFiles("traced", every);
-  const { files: rest } = partFiles("rest", every);
-  const lint = (config, part) => counts[config][part] - counts[config].none;
-  const restWeight = restSeen / rest.length;
+  const previous = fs.existsSync(RESULTS) ? JSON.parse(fs.readFileSync(RESULTS, "utf8")) : {};
+  const measured = { ...(previous.every === every && previous.parts ? previous.parts : {}) };
+  const { restSeen } = partFiles("rest", every);
+  for (const part of parts) {
+    // Loading without linting is the same work whatever the config (the count repeats), so it is counted once per part.
+    const none = count(CONFIGS[0], "none", every, log);
+    const counts = Object.fromEntries(CONFIGS.map((config) => [config, count(config, part, every, log)]));
+    measured[part] = { date: new Date().toISOString().replace(/\.\d+Z$/u, "Z"), commit: commitOf(), files: partFiles(part, every).files.length, none, ...counts };
+  }
+  const lint = (config, part) => measured[part][config] - measured[part].none;
+  const restWeight = restSeen / measured.rest.files;
   const whole = (config) => lint(config, "traced") + lint(config, "rest") * restWeight;
   return {
-    date: new Date().toISOString().replace(/\.\d+Z$/u, "Z"),
     node: process.version,
     every,
-    files: { traced: traced.length, rest: restSeen, restLinted: rest.length },
-    counts,
+    restSeen,
+    parts: measured,
     over: {
       traced: lint("recommended", "traced") / lint("floorRules", "traced"),
       rest: lint("recommended", "rest") / lint("floorRules", "rest"),
@@ -102,20 +109,22 @@ const giga = (value) => `${(value / 1e9).toFixed(2)} G`;
 export function instructionsSection() {
   if (!fs.existsSync(RESULTS)) return "";
   const r = JSON.parse(fs.readFileSync(RESULTS, "utf8"));
-  const lint = (config, part) => r.counts[config][part] - r.counts[config].none;
-  const row = (part, label) => `| ${label} | ${giga(lint("floorRules", part))} | ${giga(lint("recommended", part))} | ${pct(r.over[part])} |`;
+  if (!r.parts) return "";
+  const lint = (config, part) => r.parts[part][config] - r.parts[part].none;
+  const row = (part, label) =>
+    `| ${label} | ${giga(lint("floorRules", part))} | ${giga(lint("recommended", part))} | ${pct(r.over[part])} | ${r.parts[part].date}, ${r.parts[part].commit} |`;
   return `## ${TITLE}
 
-\`node bench/instructions.mjs\`, last run ${r.date}, Node ${r.node}: instructions counted by valgrind's callgrind in fresh
-processes with V8 made deterministic (\`--predictable --single-threaded\`), so the figures repeat on a loaded machine.
-Each part linted once by ESLint's \`Linter\` in memory; a process that loads the same and lints nothing is subtracted.
-"traced": the ${r.files.traced} files the prefilter lets through; "rest": every ${r.every}th of the other ${r.files.rest} files
-(${r.files.restLinted} files), weighed back for the whole corpus.
+\`node bench/instructions.mjs\`, Node ${r.node}: instructions counted by valgrind's callgrind in fresh processes with V8 made
+deterministic (\`--predictable --single-threaded\`), so the figures repeat on a loaded machine (two runs of one process
+differed by 0.003 %). Each part linted once by ESLint's \`Linter\` in memory; a process that loads the same and lints
+nothing is subtracted. "traced": the files the prefilter lets through; "rest": every ${r.every}th of the other ${r.restSeen}
+files, weighed back for the whole corpus. A part can be measured again alone (\`--parts traced\`); each says its run.
 
-| part | do-nothing rules (as many as recommended) | configs.recommended | recommended over do-nothing rules |
-|---|---|---|---|
-${row("traced", `traced (${r.files.traced} files)`)}
-${row("rest", `rest (${r.files.restLinted} of ${r.files.rest} files)`)}
+| part | do-nothing rules (as many as recommended) | configs.recommended | recommended over do-nothing rules | measured |
+|---|---|---|---|---|
+${row("traced", `traced (${r.parts.traced.files} files)`)}
+${row("rest", `rest (${r.parts.rest.files} of ${r.restSeen} files)`)}
 
 **The plugin's cost on the whole mixed corpus: ${pct(r.over.whole)} more instructions** than the same number of rules that do
 nothing (target ≤ 3 %: **${r.over.whole <= 1.03 ? "met" : "missed"}**). Instructions are not time: a cache miss costs more than an
@@ -130,7 +139,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     child(args[1], args[2], Number(args[3]));
   } else {
     const every = Number(args[args.indexOf("--every") + 1] || 0) || 8;
-    const results = benchInstructions({ every, log: (line) => console.error(line) });
+    const parts = args.includes("--parts") ? args[args.indexOf("--parts") + 1].split(",") : ["traced", "rest"];
+    const results = benchInstructions({ every, parts, log: (line) => console.error(line) });
     fs.mkdirSync(CORPUS, { recursive: true });
     fs.writeFileSync(RESULTS, JSON.stringify(results, null, 2));
     writeSection(TITLE, instructionsSection(), "## Codemod");
