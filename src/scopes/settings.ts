@@ -130,6 +130,21 @@ function expectArray(value: unknown, where: string): unknown[] {
   return value;
 }
 
+/** `key` as a non-negative integer (an argument's index), or `fallback` when absent. */
+function expectIndex(value: Json, key: string, where: string, fallback: number): number {
+  const found = value[key] ?? fallback;
+  if (typeof found !== "number" || !Number.isInteger(found) || found < 0) {
+    throw new SettingsError(`${where}.${key} must be a non-negative integer`, `${where}.${key}`);
+  }
+  return found;
+}
+
+function expectBoolean(value: Json, key: string, where: string): boolean {
+  // "yes" must fail, not quietly mean false.
+  if (value[key] !== undefined && typeof value[key] !== "boolean") throw new SettingsError(`${where}.${key} must be a boolean`, `${where}.${key}`);
+  return value[key] === true;
+}
+
 function parseCallback(value: Json, where: string): number | "last" {
   const callback = value.callback ?? "last";
   if (callback === "last" || (typeof callback === "number" && Number.isInteger(callback) && callback >= 0)) return callback;
@@ -142,14 +157,8 @@ function parseWrapper(raw: unknown, index: number): OpenerSpec {
   expectKeys(raw, where, ["module", "export", "method", "callback", "kind", "nameArg", "recordsErrors", "decorator"]);
   const kind = expectString(raw, "kind", where, false) ?? "scope";
   const callback = parseCallback(raw, where);
-  if (raw.recordsErrors !== undefined && typeof raw.recordsErrors !== "boolean") {
-    throw new SettingsError(`${where}.recordsErrors must be a boolean`);
-  }
-  const errors = raw.recordsErrors === true ? "recorded" : "not-recorded";
-  const nameArg = raw.nameArg ?? 0;
-  if (typeof nameArg !== "number" || !Number.isInteger(nameArg) || nameArg < 0) {
-    throw new SettingsError(`${where}.nameArg must be a non-negative integer`);
-  }
+  const errors = expectBoolean(raw, "recordsErrors", where) ? "recorded" : "not-recorded";
+  const nameArg = expectIndex(raw, "nameArg", where, 0);
   const names = [{ arg: nameArg, property: "name" }, { arg: nameArg }, { callbackName: true as const }];
   const method = expectNames(raw, "method", where, false, false)?.[0];
   if (method !== undefined) {
@@ -160,10 +169,7 @@ function parseWrapper(raw: unknown, index: number): OpenerSpec {
   }
   const module = expectModule(raw, where, true) as string;
   const exportPath = expectNames(raw, "export", where, true, true) as string[];
-  if (raw.decorator !== undefined && typeof raw.decorator !== "boolean") {
-    throw new SettingsError(`${where}.decorator must be a boolean`);
-  }
-  if (raw.decorator === true) {
+  if (expectBoolean(raw, "decorator", where)) {
     return { sdk: "custom", form: "decorator", modules: [module], path: exportPath, kind, callback: 0, names, errors };
   }
   return { sdk: "custom", form: "call", modules: [module], path: exportPath, kind, callback, names, errors };
@@ -191,16 +197,9 @@ function parseInitializer(raw: unknown, index: number): { spec?: InitializerSpec
   expectKeys(raw, where, ["module", "export", "construct"]);
   const module = expectModule(raw, where, true) as string;
   const exportPath = expectNames(raw, "export", where, false, true);
-  // Like recordsErrors and decorator: "yes" must fail, not quietly mean false.
-  if (raw.construct !== undefined && typeof raw.construct !== "boolean") throw new SettingsError(`${where}.construct must be a boolean`);
+  const construct = expectBoolean(raw, "construct", where);
   if (exportPath === undefined) return { module };
-  return { spec: { sdk: "custom", modules: [module], path: exportPath, construct: raw.construct === true } };
-}
-
-function expectBoolean(value: Json, key: string, where: string): boolean {
-  // "yes" must fail, not quietly mean false.
-  if (value[key] !== undefined && typeof value[key] !== "boolean") throw new SettingsError(`${where}.${key} must be a boolean`, `${where}.${key}`);
-  return value[key] === true;
+  return { spec: { sdk: "custom", modules: [module], path: exportPath, construct } };
 }
 
 /** `spanStarters`: `const span = startTimer("sync"); … span.stop()`, an export that starts a span left to its caller to end. */
@@ -212,10 +211,7 @@ function parseSpanStarter(raw: unknown, index: number): ManualSpanSpec {
   const exportPath = expectNames(raw, "export", where, true, true) as string[];
   const end = expectNames(raw, "end", where, false, false)?.[0] ?? "end";
   const kind = expectString(raw, "kind", where, false) ?? "span";
-  const nameArg = raw.nameArg ?? 0;
-  if (typeof nameArg !== "number" || !Number.isInteger(nameArg) || nameArg < 0) {
-    throw new SettingsError(`${where}.nameArg must be a non-negative integer`, `${where}.nameArg`);
-  }
+  const nameArg = expectIndex(raw, "nameArg", where, 0);
   // `otel: true`: the started span is an OpenTelemetry Span, so the rewrite may record on it and end it.
   const otel = expectBoolean(raw, "otel", where);
   return {
@@ -237,11 +233,7 @@ function parseRunner(raw: unknown, index: number): RunnerSpec {
   expectKeys(raw, where, ["module", "export", "callback"]);
   const module = expectModule(raw, where, true) as string;
   const exportPath = expectNames(raw, "export", where, true, true) as string[];
-  const callback = raw.callback ?? 0;
-  if (typeof callback !== "number" || !Number.isInteger(callback) || callback < 0) {
-    throw new SettingsError(`${where}.callback must be a non-negative integer`, `${where}.callback`);
-  }
-  return { sdk: "custom", modules: [module], path: exportPath, callback };
+  return { sdk: "custom", modules: [module], path: exportPath, callback: expectIndex(raw, "callback", where, 0) };
 }
 
 /** `versions: { "@traceloop/node-server-sdk": "0.27.0" }`: only packages the catalogue keys by version, only exact versions. */
