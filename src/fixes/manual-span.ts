@@ -25,7 +25,7 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpan } from "../scopes/manual-spans";
 import { endCallOn, isContextCall, methodCallOn, outermost, ownerOf, STORED_IN } from "../scopes/manual-spans";
-import { resolveCallback } from "../scopes/model";
+import { parameterHandedTo, resolveCallback } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, staticString, walk } from "../scopes/ast";
 import type { Edit } from "./edits";
@@ -274,25 +274,6 @@ function endedOnSuccessBy(call: TSESTree.Node, spanIds: ReadonlySet<TSESTree.Nod
     step ??= before;
   }
   return ended && step ? { call, handler: helper, path: "handed", step } : undefined;
-}
-
-/**
- * `helper(…, span, …)` where `helper` is a same-file function: the helper and its parameter that receives the
- * argument `isSpan` picks (the first one), when that parameter is a plain name and no spread comes before it.
- */
-export function parameterHandedTo(
-  call: TSESTree.CallExpression,
-  isSpan: (argument: TSESTree.CallExpressionArgument) => boolean,
-  sourceCode: Readonly<TSESLint.SourceCode>,
-): { helper: FunctionNode; variable: TSESLint.Scope.Variable } | undefined {
-  const at = call.arguments.findIndex(isSpan);
-  if (at < 0 || call.arguments.slice(0, at).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) return undefined;
-  const callee = skipWrappers(call.callee);
-  const helper = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
-  const param = helper?.params[at];
-  if (!helper || param?.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const variable = sourceCode.getDeclaredVariables(helper).find((candidate) => candidate.defs.some((def) => def.name === param));
-  return variable && { helper, variable };
 }
 
 /** The first await, `for await` loop or yield of `fn`'s own flow before `end`, outside a try that ends the span on its error path. */

@@ -7,7 +7,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
-import { describeScope, getFileModel, someReached } from "../scopes/model";
+import { describeScope, getFileModel, parameterHandedTo, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingFunction, functionName, isFunction, memberName, resolveConst, skipWrappers, walk } from "../scopes/ast";
 import type { FileModel, TracedScope } from "../scopes/model";
@@ -19,7 +19,7 @@ import { recordingEdits } from "../fixes/exit-fix";
 import { toFix } from "../fixes/edits";
 import { fileFlavour } from "../fixes/imports";
 import { ensureSpanHelpers, scopeRecordsErrors } from "../fixes/span-helper";
-import { describeOperation, describeSuccessOnly, endOnRejectionFix, judgeManualSpan, parameterHandedTo, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
+import { describeOperation, describeSuccessOnly, endOnRejectionFix, judgeManualSpan, recordManualSpanFix, underlineOf } from "../fixes/manual-span";
 import type { ManualSpan } from "../scopes/manual-spans";
 import { endsSpanThroughErrorHandler } from "../scopes/error-handlers";
 import { exitListenerEndsSpan } from "../scopes/exit-listeners";
@@ -195,10 +195,17 @@ function endsVariable(node: TSESTree.Node, variable: TSESLint.Scope.Variable): b
   });
 }
 
+/** The variable of the callback's span parameter, when the opener passes one and it is a plain name. */
+function spanParameter(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): TSESLint.Scope.Variable | undefined {
+  const param = scope.spec.spanParam === undefined ? undefined : scope.callback.params[scope.spec.spanParam];
+  if (param?.type !== AST_NODE_TYPES.Identifier) return undefined;
+  return sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
+}
+
 /** The scope's span as the code names it: the callback's span parameter, or `span` of `context.with(trace.setSpan(ctx, span), …)`. */
 function scopeSpan(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): TSESLint.Scope.Variable | undefined {
-  const param = scope.spec.spanParam === undefined ? undefined : scope.callback.params[scope.spec.spanParam];
-  if (param?.type === AST_NODE_TYPES.Identifier) return sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
+  const param = spanParameter(scope, sourceCode);
+  if (param) return param;
   if (scope.spec.form !== "call" || !scope.spec.firstArgCallOf || scope.anchor.type !== AST_NODE_TYPES.CallExpression || !scope.anchor.arguments[0]) return undefined;
   const setSpan = resolveConst(sourceCode, scope.anchor.arguments[0]);
   const span = setSpan.type === AST_NODE_TYPES.CallExpression ? setSpan.arguments[1] : undefined;
@@ -215,9 +222,7 @@ function scopeSpan(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>
  * returned-thenables runtime case). A throw before the hand-off still loses the span: a limit, in the docs.
  */
 function handsSpanOut(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  const param = scope.spec.spanParam === undefined ? undefined : scope.callback.params[scope.spec.spanParam];
-  if (param?.type !== AST_NODE_TYPES.Identifier) return false;
-  const span = sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
+  const span = spanParameter(scope, sourceCode);
   if (!span) return false;
   const { ends, stored } = spanUses(span, scope.callback, "end");
   return stored && ends.length === 0;

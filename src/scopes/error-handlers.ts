@@ -25,7 +25,7 @@ import type { ErrorHandlerSpec } from "./catalogue";
 import { ERROR_HANDLERS } from "./catalogue";
 import type { TraceMap } from "./globals";
 import { addToTraceMap, createTracker, trackModules } from "./globals";
-import { resolveCallback } from "./model";
+import { parameterHandedTo, resolveCallback } from "./model";
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 type Variable = TSESLint.Scope.Variable;
@@ -99,22 +99,11 @@ function endsSpan(sourceCode: SourceCode, root: TSESTree.Node, span: Variable | 
       const active = !!getter && ((getter.type === AST_NODE_TYPES.Identifier && getter.name === "getActiveSpan") || memberName(getter) === "getActiveSpan");
       found = isSpan(object) || (activeIsSpan && active);
     }
-    const receiver = !found && hops > 0 ? receivingParameter(sourceCode, node, node.arguments.findIndex(isSpan)) : undefined;
-    if (receiver) found = endsSpan(sourceCode, receiver.fn.body, receiver.variable, false, hops - 1);
+    const receiver = !found && hops > 0 ? parameterHandedTo(node, isSpan, sourceCode) : undefined;
+    if (receiver) found = endsSpan(sourceCode, receiver.helper.body, receiver.variable, false, hops - 1);
     return !found;
   });
   return found;
-}
-
-/** The variable of the parameter that receives argument `at` of `call`, when the callee is a same-file function. */
-function receivingParameter(sourceCode: SourceCode, call: TSESTree.CallExpression, at: number): { fn: FunctionNode; variable: Variable } | undefined {
-  if (at < 0 || call.arguments.slice(0, at).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) return undefined;
-  const callee = skipWrappers(call.callee);
-  const fn = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
-  const param = fn?.params[at];
-  if (!fn || param?.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const variable = sourceCode.getDeclaredVariables(fn).find((candidate) => candidate.defs.some((def) => def.name === param));
-  return variable && { fn, variable };
 }
 
 const LISTEN = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
@@ -145,12 +134,11 @@ function failurePaths(sourceCode: SourceCode, body: TSESTree.Node): TSESTree.Nod
  * A function that ends it on success only does not count.
  */
 function handedOnWithSpan(sourceCode: SourceCode, fn: FunctionNode, kept: Variable, span: Variable): boolean {
-  const indexOf = (variable: Variable, call: TSESTree.CallExpression) =>
-    call.arguments.findIndex((arg) => variable.references.some((reference) => skipWrappers(arg) === reference.identifier));
+  const argumentOf = (variable: Variable) => (arg: TSESTree.Node) => variable.references.some((reference) => skipWrappers(arg) === reference.identifier);
   return topLevelCalls(sourceCode, fn).some(({ call }) => {
-    if (indexOf(kept, call) < 0) return false;
-    const receiver = receivingParameter(sourceCode, call, indexOf(span, call));
-    return !!receiver && failurePaths(sourceCode, receiver.fn.body).some((path) => endsSpan(sourceCode, path, receiver.variable, false));
+    if (!call.arguments.some(argumentOf(kept))) return false;
+    const receiver = parameterHandedTo(call, argumentOf(span), sourceCode);
+    return !!receiver && failurePaths(sourceCode, receiver.helper.body).some((path) => endsSpan(sourceCode, path, receiver.variable, false));
   });
 }
 

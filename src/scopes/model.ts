@@ -235,6 +235,25 @@ function callbackArgument(call: TSESTree.CallExpression, position: number | "las
   return args[position];
 }
 
+/**
+ * `helper(…, span, …)` where `helper` is a same-file function: the helper and its parameter that receives the
+ * argument `isSpan` picks (the first one), when that parameter is a plain name and no spread comes before it.
+ */
+export function parameterHandedTo(
+  call: TSESTree.CallExpression,
+  isSpan: (argument: TSESTree.CallExpressionArgument) => boolean,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): { helper: FunctionNode; variable: TSESLint.Scope.Variable } | undefined {
+  const at = call.arguments.findIndex(isSpan);
+  if (at < 0 || call.arguments.slice(0, at).some((arg) => arg.type === AST_NODE_TYPES.SpreadElement)) return undefined;
+  const callee = skipWrappers(call.callee);
+  const helper = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
+  const param = helper?.params[at];
+  if (!helper || param?.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = sourceCode.getDeclaredVariables(helper).find((candidate) => candidate.defs.some((def) => def.name === param));
+  return variable && { helper, variable };
+}
+
 /** The function an argument stands for: itself, a same-file `const fn = …`, a same-file method (`helpers.fn`, `this.fn`), or `recordSpanErrors(fn)`. */
 export function resolveCallback(
   sourceCode: Readonly<TSESLint.SourceCode>,
