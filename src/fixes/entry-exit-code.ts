@@ -36,6 +36,17 @@
  *       process.exitCode = error?.exitCode ?? 1;
  *       if (error?.exitCode === undefined) console.error(error);
  *     });
+ *
+ * - a bare `main();` whose promise has flushed on both paths (`try { … } finally { await provider.shutdown(); }`
+ *   inside main), in a program whose SDK does nothing with an unhandled rejection (a batch or simple processor):
+ *   require-flush-before-exit has nothing to rewrite there, so without this the rejection crashes the process
+ *   with code 1 where the exit ended it with its own code. Only an exit's error is handled; any other error is
+ *   rethrown, and crashes the process as it did before:
+ *
+ *     main().catch((error) => {
+ *       if (error?.exitCode === undefined) throw error;
+ *       process.exitCode = error?.exitCode;
+ *     });
  */
 import type { TSESLint } from "@typescript-eslint/utils";
 import type { Entry } from "../scopes/process-level";
@@ -57,6 +68,7 @@ export function entryExitCodeEdits(
   filename: string,
   entries: readonly Entry[],
   rejections: "captured" | "exits-1" | "crash-skips-drain" | undefined,
+  flushedOnBothPaths: (entry: Entry) => boolean = () => false,
 ): Edit[] {
   const edits: Edit[] = [];
   const { eol, typescript } = fileFlavour(sourceCode, filename);
@@ -78,11 +90,13 @@ export function entryExitCodeEdits(
       // `catch {`: the error gets a name.
       if (!param) edits.push({ range: [handler.range[0], handler.body.range[1]], text: `catch (error) ${body}` });
       else edits.push({ range: handler.body.range, text: body });
-    } else if (rejections && !entry.awaited && !entry.tryStatement && passesRejections(entry, rejections)) {
+    } else if (!entry.awaited && !entry.tryStatement && (rejections ? passesRejections(entry, rejections) : entry.links.length === 0 && flushedOnBothPaths(entry))) {
       const indent = indentAt(sourceCode.text, entry.statement.range[0]);
       const code = exitCodeFrom("error", false);
       const last = rejections === "captured" ? [`${unit}throw error;`] : [`${unit}if (${code} === undefined) console.error(error);`];
-      const lines = [".catch((error) => {", `${unit}process.exitCode = ${code} ?? 1;`, ...last, "})"];
+      const lines = rejections
+        ? [".catch((error) => {", `${unit}process.exitCode = ${code} ?? 1;`, ...last, "})"]
+        : [".catch((error) => {", `${unit}if (${code} === undefined) throw error;`, `${unit}process.exitCode = ${code};`, "})"];
       // Inserted after the chain, never replacing it: the exit being rewritten may be inside it (a scope opened at top level).
       const end = (entry.links.at(-1)?.call ?? entry.call).range[1];
       edits.push({ range: [end, end], text: lines.join(`${eol}${indent}`) });

@@ -9,7 +9,7 @@ import { describeReach, getFileModel, mayOpenScopeElsewhere } from "../scopes/mo
 import type { ExitCall } from "../scopes/model";
 import { lazy } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
-import { getProcessLevel } from "../scopes/process-level";
+import { getProcessLevel, type Entry } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { helperWouldRecord } from "../fixes/span-helper";
@@ -74,7 +74,8 @@ export default createRule<Options, MessageId>({
         let entryEdits: readonly Edit[] | undefined;
         // dd-trace has no flush for require-flush-before-exit to add at the entry: a crash there skips its own drain.
         const rejections = () => rejectionHandling(model) ?? (!level.tracing && deliveryOf(model) === "drains-at-end" ? "crash-skips-drain" : undefined);
-        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections()));
+        const flushedOnBothPaths = (entry: Entry) => level.isFlushPromise(entry.call, "success") && level.isFlushPromise(entry.call, "failure");
+        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections(), flushedOnBothPaths));
         // Exits in same-file functions called between a span's start and its end, found once for the file.
         const viaManualSpans = lazy(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
         for (const exit of model.exits()) {

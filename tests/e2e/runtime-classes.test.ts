@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import plugin from "../../src/index";
 import { startOtlpReceiver, type OtlpReceiver } from "../../examples/support/otlp-receiver";
 import { findRepoRoot, runExample } from "../../examples/support/run-example";
+import { createEngine } from "../../src/codemods/engine";
 import { writeExampleVariant } from "../support/example-variant";
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 60_000 });
@@ -28,6 +29,8 @@ interface Run {
   readonly env?: Record<string, string>;
   /** Textual edits that make the variant (the fix, or a control), applied to a copy of the program. */
   readonly edits?: readonly (readonly [string, string])[];
+  /** Run the program as `traced-exit fix` rewrites it (with the case's settings) instead. */
+  readonly rewritten?: boolean;
   readonly exitCode: number;
   readonly spans: readonly string[];
   readonly stdout?: string;
@@ -44,10 +47,20 @@ interface ClassCase {
   readonly findings: readonly string[];
   /** Lint with type information (the class is only found with it). */
   readonly typed?: boolean;
+  /** `settings["traced-exit"]` for the lint and the rewrite: the team's own wrappers, starters, runners. */
+  readonly settings?: Record<string, unknown>;
   readonly runs: readonly Run[];
 }
 
 const DIR = "tests/e2e/fixtures/classes";
+
+const TEAM = {
+  wrappers: [{ module: "./support/team-tracing", export: "traced", callback: 1, kind: "job" }],
+  spanStarters: [{ module: "./support/team-tracing", export: "startSpan", otel: true }],
+  runners: [{ module: "./support/team-tracing", export: "inContext", callback: 1 }],
+  initializers: [{ module: "./support/team-tracing" }],
+  flushes: [{ module: "./support/team-tracing", export: "provider.shutdown" }],
+};
 
 const CASES: readonly ClassCase[] = [
   // ---- Findings: each run that fails loses what the message says.
@@ -245,6 +258,54 @@ const CASES: readonly ClassCase[] = [
     ],
   },
 
+  // ---- The team's own tracing functions, declared in settings (docs/settings.md), judged like the catalogue's.
+  {
+    name: "exit in a wrapper declared in settings",
+    file: "settings-wrapper-exit.ts",
+    rule: "no-process-exit",
+    findings: ["exitInScope"],
+    settings: TEAM,
+    runs: [
+      { label: "exits inside the team's scope: its span and the flush are skipped", exitCode: 2, spans: [] },
+      { label: "control: no exit", env: { CLASS_TOKEN: "t" }, exitCode: 0, spans: ["nightly_sync"], stdout: "synced\n" },
+      { label: "as traced-exit fix rewrites it: same exit code, the span arrives with the error", rewritten: true, exitCode: 2, spans: ["nightly_sync!"] },
+    ],
+  },
+  {
+    name: "span from a starter declared in settings, not ended on error",
+    file: "settings-starter-throw.ts",
+    rule: "require-span-error-recording",
+    findings: ["manualSpanNotEndedOnError"],
+    settings: TEAM,
+    runs: [
+      { label: "the work rejects: the entry flushes, the span never ended", exitCode: 1, spans: [] },
+      { label: "control: the work resolves", env: { CLASS_SOURCE: "a,b" }, exitCode: 0, spans: ["import"], stdout: "2 rows\n" },
+      { label: "as traced-exit fix rewrites it: the span arrives with the error", rewritten: true, exitCode: 1, spans: ["import!"] },
+    ],
+  },
+  {
+    name: "program inside a runner declared in settings, flushed on success only",
+    file: "settings-runner-entry.ts",
+    rule: "require-flush-before-exit",
+    findings: ["entryWithoutFlush"],
+    settings: TEAM,
+    runs: [
+      { label: "the work rejects: the unhandled rejection drops the batch", env: { CLASS_FAIL: "1" }, exitCode: 1, spans: [] },
+      { label: "control: success flushes", exitCode: 0, spans: ["report"] },
+      { label: "as traced-exit fix rewrites it: same exit code, the span arrives", rewritten: true, env: { CLASS_FAIL: "1" }, exitCode: 1, spans: ["report"] },
+    ],
+  },
+  {
+    name: "exit in a readline handler registered inside a span",
+    file: "readline-exit.ts",
+    rule: "no-process-exit",
+    findings: ["exitInScope"],
+    runs: [
+      { label: "the 'line' handler exits while the span is open", exitCode: 3, spans: [], stdout: "> list\n> quit\n" },
+      { label: "control: no quit, the input ends", env: { CLASS_INPUT: "list\n" }, exitCode: 0, spans: ["read_commands"], stdout: "> list\n" },
+    ],
+  },
+
   // ---- Not reported: nothing is lost, or there is nothing to lose.
   {
     name: "Traceloop with tracingEnabled: false",
@@ -368,6 +429,7 @@ function findingsOf(testCase: ClassCase): string[] {
         files: ["**/*.ts"],
         plugins: { "traced-exit": plugin as never },
         languageOptions: { parser: tsParser as never, parserOptions },
+        settings: testCase.settings ? { "traced-exit": testCase.settings } : {},
         rules: { [`traced-exit/${testCase.rule}`]: "error" },
       },
     ],
@@ -375,6 +437,15 @@ function findingsOf(testCase: ClassCase): string[] {
   );
   expect(messages.filter((message) => message.fatal), file).toEqual([]);
   return messages.map((message) => message.messageId ?? message.message);
+}
+
+/** The whole program as `traced-exit fix` rewrites it, as one edit; it must change something. */
+function rewrite(testCase: ClassCase): readonly [string, string] {
+  const file = path.join(root, DIR, testCase.file);
+  const source = readFileSync(file, "utf8");
+  const result = createEngine({ settings: testCase.settings }).transform(source, file);
+  expect(result.output, `traced-exit fix leaves ${testCase.file} unchanged`).toBeDefined();
+  return [source, result.output ?? source];
 }
 
 let receiver: OtlpReceiver;
@@ -387,7 +458,8 @@ afterAll(async () => {
 
 /** Runs the program (or its variant) once, exporting under a path of its own. */
 async function measure(testCase: ClassCase, run: Run, id: string) {
-  const variant = run.edits ? await writeExampleVariant(path.join(DIR, testCase.file), run.edits) : undefined;
+  const edits = run.rewritten ? [rewrite(testCase)] : run.edits;
+  const variant = edits ? await writeExampleVariant(path.join(DIR, testCase.file), edits) : undefined;
   try {
     // Traceloop's import alone takes seconds on a loaded 2-core machine.
     const result = await runExample(variant?.file ?? path.join(DIR, testCase.file), { receiverUrl: receiver.urlFor(id), env: run.env, timeoutMs: 120_000 });

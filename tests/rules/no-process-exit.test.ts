@@ -4794,6 +4794,64 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
         },
       ],
     },
+    // A bare entry whose promise has flushed on both paths (main's own finally) in a program whose SDK does
+    // nothing with an unhandled rejection: require-flush-before-exit has nothing to rewrite, so the exit's error
+    // would crash the process with 1 instead of 2 (measured: tests/e2e/runtime-classes.test.ts, "exit in a
+    // wrapper declared in settings"). The .catch keeps an exit's code and rethrows any other error, which then
+    // crashes the process as before.
+    {
+      code: dedent`
+        import { shutdownTracing, traced } from "./tracing";
+
+        async function main() {
+          try {
+            await traced("sync", async () => {
+              if (!process.env.TOKEN) process.exit(2);
+            });
+          } finally {
+            await shutdownTracing();
+          }
+        }
+
+        main();
+      `,
+      settings: {
+        "traced-exit": {
+          wrappers: [{ module: "./tracing", export: "traced", callback: 1, recordsErrors: true }],
+          initializers: [{ module: "./tracing" }],
+          flushes: [{ module: "./tracing", export: "shutdownTracing" }],
+        },
+      },
+      errors: [
+        {
+          messageId: "exitInScope",
+          suggestions: [
+            throwing(
+              "2",
+              dedent`
+                import { shutdownTracing, traced } from "./tracing";
+
+                async function main() {
+                  try {
+                    await traced("sync", async () => {
+                      if (!process.env.TOKEN) throw Object.assign(new Error("process.exit() in scope 'sync'"), { exitCode: 2 });
+                    });
+                  } finally {
+                    await shutdownTracing();
+                  }
+                }
+
+                main().catch((error) => {
+                  if (error?.exitCode === undefined) throw error;
+                  process.exitCode = error?.exitCode;
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
     // The same with a .then(onFulfilled, onRejected) entry: the rejection is handled there, so no .catch is added.
     {
       code: dedent`

@@ -2,7 +2,7 @@
 // "what if" (e.g. the fixed example without its `await`) without a second copy of the example in the repo.
 //
 // The folder gets a node_modules symlink to the repository's, so the SDK imports resolve, and the example's
-// relative imports of ../support/* are rewritten to absolute paths.
+// relative imports of ../support/* and ./support/* are rewritten to absolute paths.
 import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -26,8 +26,10 @@ export async function writeExampleVariant(
     if (!text.includes(from)) throw new Error(`variant of ${exampleFile}: text not found: ${from}`);
     text = text.split(from).join(to);
   }
-  const supportDir = path.join(path.dirname(source), "../support/");
-  text = text.replaceAll(`from "../support/`, `from "${supportDir.split(path.sep).join("/")}`);
+  for (const relative of ["../support/", "./support/"]) {
+    const supportDir = path.join(path.dirname(source), relative);
+    text = text.replaceAll(`from "${relative}`, `from "${supportDir.split(path.sep).join("/")}`);
+  }
 
   const dir = await mkdtemp(path.join(os.tmpdir(), "traced-exit-variant-"));
   await symlink(path.join(repoRoot, "node_modules"), path.join(dir, "node_modules"), "dir");
