@@ -1,9 +1,8 @@
 /**
  * The catalogue's claim for the OpenInference release installed here (2.7.1, `>=2.0.7`), checked by running
  * the real SDK: a synchronous throw in a `traceChain` callback is recorded and the span ended, so the
- * record-span-errors codemod rightly adds no wrapper there (tests/codemods/versions.test.ts). The same
- * claim for releases before 2.0.7 comes from their source (docs/settings.md#versions): they cannot be
- * installed here.
+ * record-span-errors codemod rightly adds no wrapper there (tests/codemods/versions.test.ts). The release
+ * before it (2.0.6, which leaves the span open on a synchronous throw) is run in runtime-releases.test.ts.
  */
 import { SpanStatusCode } from "@opentelemetry/api";
 import { describe, expect, it } from "vitest";
