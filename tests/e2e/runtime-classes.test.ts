@@ -306,6 +306,17 @@ const CASES: readonly ClassCase[] = [
     ],
   },
 
+  {
+    name: "exit in a readline 'close' handler, after the spans ended",
+    file: "readline-close-exit.ts",
+    rule: "require-flush-before-exit",
+    findings: ["exitWithoutFlush"],
+    runs: [
+      { label: "the handler exits: the batch queue is dropped", exitCode: 0, spans: [], stdout: "> status\nbye\n" },
+      { label: "fixed: the handler exits once the flush settles", edits: [["  process.exit(0);", "  void provider.shutdown().finally(() => process.exit(0));"]], exitCode: 0, spans: ["command status"], stdout: "> status\nbye\n" },
+    ],
+  },
+
   // ---- Not reported: nothing is lost, or there is nothing to lose.
   {
     name: "Traceloop with tracingEnabled: false",
