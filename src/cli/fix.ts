@@ -177,11 +177,9 @@ function refusalFor(state: WorkingTreeState, cwd: string): string | undefined {
       const parts: string[] = [];
       if (state.files.length > 0) parts.push(`uncommitted changes under the given paths:\n${listFiles(state.files, cwd)}`);
       if (state.untracked.length > 0) parts.push(`files that git ignores, so git could not undo their rewrite:\n${listFiles(state.untracked, cwd)}`);
-      return (
-        `traced-exit: refusing to write: ${parts.join("and ")}` +
-        "Commit or stash them first so the rewrite can be reviewed and undone with git,\n" +
-        HOW_TO_PROCEED
-      );
+      // Changes can be committed or stashed; an ignored file can only be committed (forced in) or left out.
+      const first = state.files.length > 0 ? "Commit or stash the changes" : "Leave those files out, or add them to git (`git add -f`)";
+      return `traced-exit: refusing to write: ${parts.join("and ")}${first} first so the rewrite can be reviewed and undone with git,\n${HOW_TO_PROCEED}`;
     }
   }
 }

@@ -57,7 +57,7 @@ export async function main(argv: string[], deps: MainDeps = {}): Promise<number>
 
   program
     .command("fix")
-    .description("Rewrite process.exit() and unflushed shutdowns in traced code, file by file.")
+    .description("Rewrite traced code so its spans survive: exits, unflushed shutdowns, floating promises and unrecorded span errors, file by file.")
     .argument("[paths...]", "files and directories to fix (default: the current directory)")
     .option("--dry-run", "print a unified diff per changed file and write nothing")
     .option("--check", "for CI: like --dry-run, and exit 1 when any file would change")

@@ -403,6 +403,8 @@ describe("runFix: git safety", () => {
     const report = await runFix({ paths: ["src", "generated/out.js"] }, fakeEngine(), io);
     expect(report.exitCode).toBe(2);
     expect(io.err()).toContain("refusing to write: files that git ignores, so git could not undo their rewrite:\n  generated/out.js\n");
+    // Ignored files cannot be stashed: the advice is to leave them out or add them.
+    expect(io.err()).toContain("Leave those files out, or add them to git (`git add -f`) first");
     expect(read(root, "generated/out.js")).toBe("process.exit(1);\n");
     expect(read(root, "src/a.js")).toBe("process.exit(1);\n");
 

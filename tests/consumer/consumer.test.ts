@@ -255,6 +255,10 @@ describe.each([
     for (const config of ["eslint.config.mjs", "eslint.config.cjs", "eslint.config.ts"]) {
       expect(traced(eslint(dir(), config)), config).toEqual(findings);
     }
+    // The JavaScript config files lint clean under themselves: a user's `npx eslint .` reaches them.
+    for (const config of ["eslint.config.mjs", "eslint.config.cjs"]) {
+      expect(eslint(dir(), config, [config]), config).toEqual([]);
+    }
   });
 
   it("type-checks the README's eslint.config.ts and the settings type with skipLibCheck: false", () => {
