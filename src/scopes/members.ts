@@ -314,7 +314,7 @@ export function memberUses(sourceCode: SourceCode, fn: FunctionNode): TSESTree.N
  * The calls a function value takes part in: `f()`, `new F()`, `f.call(…)`/`apply`/`bind`, and
  * calls it is passed to as an argument (`.catch(f)`, `withTask(config, f)`).
  */
-function callsOfValue(value: TSESTree.Node, sites: TSESTree.Node[]): void {
+export function callsOfValue(value: TSESTree.Node, sites: TSESTree.Node[]): void {
   const use = useOf(value);
   const user = use.parent;
   if (user?.type === AST_NODE_TYPES.CallExpression || user?.type === AST_NODE_TYPES.NewExpression) {
