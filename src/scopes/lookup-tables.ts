@@ -21,6 +21,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { keyName, memberName, skipWrappers } from "./ast";
+import { callsOfValue, useOf } from "./members";
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 type Variable = TSESLint.Scope.Variable;
@@ -63,13 +64,6 @@ export function picked<V>(entries: readonly TableEntry<V>[], key: unknown): V[] 
 export const OBJECT_WRITERS = new Set(["assign", "defineProperty", "defineProperties", "setPrototypeOf"]);
 /** Methods of a Map that change its entries. */
 export const MAP_WRITERS = new Set(["set", "delete", "clear"]);
-
-/** An expression as its parent uses it: above `(x as T)`, `x!`. */
-function useOf(node: TSESTree.Node): TSESTree.Node {
-  let use = node;
-  while (use.parent && skipWrappers(use.parent) !== use.parent) use = use.parent;
-  return use;
-}
 
 /** A name that is the global it spells (`Map`, `Object`), not a binding of this file. */
 function isGlobal(sourceCode: SourceCode, node: TSESTree.Node, name: string): boolean {
@@ -233,14 +227,10 @@ function holdersOf(sourceCode: SourceCode, node: TSESTree.Node): readonly Variab
 /**
  * The calls that may run a function through a lookup table, for each node that stands for it (its name's
  * references, or the function itself written in the table): `T.get(k)(…)`, `T[k](…)`, and the calls of a
- * `const handler = T.get(k) ?? fallback` (the fallback's calls too). `callsOfValue` adds the calls a value
- * takes part in, as for a name.
+ * `const handler = T.get(k) ?? fallback` (the fallback's calls too): the calls each of those values takes part
+ * in, as for a name (`callsOfValue`).
  */
-export function tableCallSites(
-  sourceCode: SourceCode,
-  values: readonly TSESTree.Node[],
-  callsOfValue: (value: TSESTree.Node, sites: TSESTree.Node[]) => void,
-): TSESTree.Node[] {
+export function tableCallSites(sourceCode: SourceCode, values: readonly TSESTree.Node[]): TSESTree.Node[] {
   const sites: TSESTree.Node[] = [];
   const callsOfHolders = (node: TSESTree.Node) => {
     for (const variable of holdersOf(sourceCode, node)) for (const ref of variable.references) callsOfValue(ref.identifier as TSESTree.Node, sites);

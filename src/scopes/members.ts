@@ -38,7 +38,7 @@ function variableOf(sourceCode: SourceCode, identifier: TSESTree.Identifier): Va
 }
 
 /** An expression as its parent uses it: above `(x as T)`, `x!`, `<T>x` and `x satisfies T`. */
-function useOf(node: TSESTree.Node): TSESTree.Node {
+export function useOf(node: TSESTree.Node): TSESTree.Node {
   let use = node;
   while (use.parent && skipWrappers(use.parent) !== use.parent) use = use.parent;
   return use;

@@ -15,7 +15,7 @@ import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
 import { functionName, isFunction, keyName, lazy, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, walk } from "./ast";
 import type { ThisCalls } from "./members";
-import { callsOf, callsOfValue, createThisCalls, functionBinding, memberCallSites, memberFunction } from "./members";
+import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunction } from "./members";
 import { tableCallSites, tableValuesCalled } from "./lookup-tables";
 
 export { walk } from "./ast";
@@ -595,7 +595,7 @@ function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode
   const binding = functionBinding(sourceCode, fn);
   const own = binding ? callsOf(binding.variables) : (memberCallSites(sourceCode, fn, thisCalls) ?? []);
   const values = binding ? binding.variables.flatMap((variable) => variable.references.map((ref) => ref.identifier as TSESTree.Node)) : [fn];
-  const viaTables = tableCallSites(sourceCode, values, callsOfValue);
+  const viaTables = tableCallSites(sourceCode, values);
   return viaTables.length === 0 ? own : [...own, ...viaTables];
 }
 
