@@ -25,7 +25,7 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpan } from "../scopes/manual-spans";
 import { endCallOn, isContextCall, methodCallOn, outermost, ownerOf, STORED_IN } from "../scopes/manual-spans";
-import { parameterHandedTo, resolveCallback } from "../scopes/model";
+import { calledFunctions, parameterHandedTo, resolveCallback } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, staticString, walk } from "../scopes/ast";
 import type { Edit } from "./edits";
@@ -365,12 +365,11 @@ export function exitsReachedFromManualSpans(
         if (inRegion && (node.range[0] <= span.statement.range[1] || node.range[1] > end.range[0] || endedBefore(node, span, ends))) return;
         if (!inRegion && exits.has(node) && !found.has(node)) found.set(node, { span, via });
         if (node.type !== AST_NODE_TYPES.CallExpression || via.length >= EXIT_HOPS) return;
-        const callee = skipWrappers(node.callee);
-        if (callee.type !== AST_NODE_TYPES.Identifier && callee.type !== AST_NODE_TYPES.MemberExpression) return;
-        const called = resolveCallback(sourceCode, callee)?.fn;
-        if (!called || searched.has(called)) return;
-        searched.add(called);
-        search(called.body, [...via, functionName(called) ?? "(anonymous)"], false);
+        for (const called of calledFunctions(sourceCode, node.callee)) {
+          if (searched.has(called)) continue;
+          searched.add(called);
+          search(called.body, [...via, functionName(called) ?? "(anonymous)"], false);
+        }
       });
     };
     search(bodyOf(span.owner), [], true);

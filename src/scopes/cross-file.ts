@@ -19,6 +19,8 @@ import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type * as TS from "typescript";
 import { createRequire } from "node:module";
 import * as path from "node:path";
+import type { TableEntry } from "./lookup-tables";
+import { MAP_WRITERS, OBJECT_WRITERS, SPREAD, UNKNOWN_KEY, knownEntries, picked } from "./lookup-tables";
 
 const EXITS = new Set(["exit", "abort", "reallyExit", "kill"]);
 const MAX_HOPS = 3;
@@ -103,9 +105,10 @@ export function foreignExitCalls(sourceCode: Readonly<TSESLint.SourceCode>) {
   return {
     listeners: {
       CallExpression(node: TSESTree.CallExpression) {
-        // Only `f()` and `a.b.f()` can be followed (see isCandidate): the rest is not worth keeping.
+        // Only `f()` and `a.b.f()` can be followed (see isCandidate), and lookups in a table (`t.get(k)()`, `t[k]()`): the rest is not worth keeping.
         let root: TSESTree.Node = indirectCallee(node.callee);
-        while (root.type === AST_NODE_TYPES.MemberExpression && !root.computed) root = root.object;
+        if (root.type === AST_NODE_TYPES.CallExpression) root = root.callee;
+        while (root.type === AST_NODE_TYPES.MemberExpression && (!root.computed || root.object.type === AST_NODE_TYPES.Identifier)) root = root.object;
         if (root.type === AST_NODE_TYPES.Identifier) calls.push(node);
       },
     },
@@ -151,6 +154,8 @@ export interface ProgramFunctions {
   declarationOf(callee: TS.Expression): FunctionLike | undefined;
   /** The function a call calls, when it is declared in another searched file of the program. */
   inOtherFile(tsCall: TS.Node | undefined): FunctionLike | undefined;
+  /** The functions a callee may run through a lookup table (`handlers.get(cmd)`, `handlers[cmd]`, a `const` holding one): src/scopes/lookup-tables.ts. */
+  dispatchedOf(callee: TS.Expression): FunctionLike[];
 }
 
 const programFunctions = new WeakMap<TS.Program, ProgramFunctions>();
@@ -219,10 +224,147 @@ function createProgramFunctions(services: ParserServicesWithTypeInformation): Pr
     return undefined;
   }
 
+  /** A `const` declaration's initializer, without parentheses and type assertions. */
+  function constInitializer(symbol: TS.Symbol | undefined): TS.Expression | undefined {
+    const declaration = symbol?.valueDeclaration;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer || !(ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const)) return undefined;
+    return unwrap(declaration.initializer);
+  }
+
+  function unwrap(node: TS.Expression): TS.Expression {
+    let current = node;
+    while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current) || ts.isNonNullExpression(current)) current = current.expression;
+    return current;
+  }
+
+  /** A key as the literal writes it: a string, a number, `undefined` (`void 0`), else unknown. */
+  function keyOf(node: TS.Node | undefined): unknown {
+    if (!node) return UNKNOWN_KEY;
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isIdentifier(node) || ts.isPrivateIdentifier(node)) return node.text;
+    if (ts.isNumericLiteral(node)) return Number(node.text);
+    if (ts.isVoidExpression(node) && ts.isNumericLiteral(node.expression)) return undefined;
+    if (ts.isComputedPropertyName(node)) return ts.isStringLiteral(node.expression) ? node.expression.text : UNKNOWN_KEY;
+    return UNKNOWN_KEY;
+  }
+
+  /** A key as a Map entry or a lookup writes it: only literals count (a name is a variable, usually the command line's word). */
+  function lookupKey(node: TS.Expression | undefined): unknown {
+    if (!node) return UNKNOWN_KEY;
+    const inner = unwrap(node);
+    return ts.isIdentifier(inner) && inner.text !== "undefined" ? UNKNOWN_KEY : ts.isIdentifier(inner) ? undefined : keyOf(inner);
+  }
+
+  /** Per table symbol: the entries surely in it (null: written in its file, or not a table). */
+  const tables = new Map<TS.Symbol, { map: boolean; entries: TableEntry<TS.Expression | FunctionLike>[] } | null>();
+
+  /** Whether the table's own file writes it: `T.set/delete/clear(…)`, `T[k] = …`, `delete T[k]`, `Object.assign(T, …)`. */
+  function writtenInFile(symbol: TS.Symbol, file: TS.SourceFile): boolean {
+    let written = false;
+    const visit = (node: TS.Node): void => {
+      if (written) return;
+      if (ts.isIdentifier(node) && node.text === symbol.name && checker.getSymbolAtLocation(node) === symbol) {
+        let use: TS.Node = node;
+        while (ts.isParenthesizedExpression(use.parent) || ts.isAsExpression(use.parent) || ts.isNonNullExpression(use.parent)) use = use.parent;
+        const parent = use.parent;
+        if (ts.isCallExpression(parent) && parent.arguments[0] === use) {
+          const callee = parent.expression;
+          written = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "Object" && OBJECT_WRITERS.has(callee.name.text);
+        } else if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === use) {
+          const user = parent.parent;
+          if (ts.isCallExpression(user) && user.expression === parent) written = ts.isPropertyAccessExpression(parent) && MAP_WRITERS.has(parent.name.text);
+          else if (ts.isBinaryExpression(user) && user.left === parent) written = user.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && user.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
+          else written = ts.isDeleteExpression(user) || ts.isPrefixUnaryExpression(user) || ts.isPostfixUnaryExpression(user);
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    return written;
+  }
+
+  /** `const T = new Map([[k, fn], …])` or `const T = { k: fn, … }`, never written in its file: its known entries. */
+  function tableOf(name: TS.Expression): { map: boolean; entries: TableEntry<TS.Expression | FunctionLike>[] } | undefined {
+    if (!ts.isIdentifier(name)) return undefined;
+    const symbol = resolved(name);
+    if (!symbol) return undefined;
+    let table = tables.get(symbol);
+    if (table === undefined) {
+      table = null;
+      const init = constInitializer(symbol);
+      let written: (TableEntry<TS.Expression | FunctionLike> | typeof SPREAD)[] | undefined;
+      if (init && ts.isNewExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === "Map" && (resolved(init.expression)?.declarations ?? []).every((d) => d.getSourceFile().isDeclarationFile)) {
+        const list = init.arguments?.[0] && unwrap(init.arguments[0]);
+        if (list && ts.isArrayLiteralExpression(list)) {
+          written = list.elements.map((element) => {
+            const pair = unwrap(element as TS.Expression);
+            if (!ts.isArrayLiteralExpression(pair) || pair.elements.length < 2 || pair.elements.slice(0, 2).some(ts.isSpreadElement)) return SPREAD;
+            return { key: lookupKey(pair.elements[0] as TS.Expression), value: pair.elements[1] as TS.Expression };
+          });
+        }
+      } else if (init && ts.isObjectLiteralExpression(init)) {
+        written = init.properties.map((property) => {
+          if (ts.isPropertyAssignment(property)) return { key: keyOf(property.name), value: property.initializer };
+          if (ts.isShorthandPropertyAssignment(property)) return { key: property.name.text, value: property.name };
+          if (ts.isMethodDeclaration(property)) return { key: keyOf(property.name), value: property };
+          return SPREAD;
+        });
+      }
+      const declaration = symbol.valueDeclaration;
+      if (written && declaration && !writtenInFile(symbol, declaration.getSourceFile())) table = { map: !!init && ts.isNewExpression(init), entries: knownEntries(written) };
+      tables.set(symbol, table);
+    }
+    return table ?? undefined;
+  }
+
+  /** The table values an expression may hold: `T.get(k)`, `T[k]`, `T.get(k) || fallback` / `?? fallback`. */
+  function lookedUp(node: TS.Expression): (TS.Expression | FunctionLike)[] | undefined {
+    const inner = unwrap(node);
+    if (ts.isBinaryExpression(inner) && (inner.operatorToken.kind === ts.SyntaxKind.BarBarToken || inner.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken)) {
+      const left = lookedUp(inner.left);
+      return left && [...left, ...(lookedUp(inner.right) ?? [inner.right])];
+    }
+    if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === "get" && inner.arguments.length === 1) {
+      const table = tableOf(unwrap(inner.expression.expression));
+      return table?.map ? picked(table.entries, lookupKey(inner.arguments[0])) : undefined;
+    }
+    if (ts.isElementAccessExpression(inner)) {
+      const table = tableOf(unwrap(inner.expression));
+      return table && !table.map ? picked(table.entries, lookupKey(inner.argumentExpression)) : undefined;
+    }
+    return undefined;
+  }
+
+  function dispatchedOf(written: TS.Expression): FunctionLike[] {
+    const callee = unwrap(skipIndirect(written));
+    const values = ts.isIdentifier(callee) ? ((init) => init && lookedUp(init))(constInitializer(resolved(callee))) : lookedUp(callee);
+    return (values ?? []).flatMap((value) => {
+      if (ts.isMethodDeclaration(value) || ts.isFunctionDeclaration(value)) return value.body ? [value] : [];
+      const inner = unwrap(value);
+      if ((ts.isArrowFunction(inner) || ts.isFunctionExpression(inner)) && inner.body) return [inner];
+      const fn = declarationOf(inner) ?? memberValue(inner);
+      return fn ? [fn] : [];
+    });
+  }
+
+  /**
+   * `server.handler` as a table's entry, `server` a `const` of the project (`{ name, handler: serve }`): the function
+   * that property holds. Asked for table entries only: resolving a member's name asks the checker for its object's type.
+   */
+  function memberValue(entry: TS.Expression): FunctionLike | undefined {
+    if (!ts.isPropertyAccessExpression(entry)) return undefined;
+    for (const declaration of resolved(entry.name)?.declarations ?? []) {
+      const value = ts.isPropertyAssignment(declaration) ? unwrap(declaration.initializer) : ts.isShorthandPropertyAssignment(declaration) ? declaration.name : undefined;
+      const fn = value && ((ts.isArrowFunction(value) || ts.isFunctionExpression(value)) && value.body ? value : declarationOf(value));
+      if (fn && isSearched(fn.getSourceFile())) return fn;
+    }
+    return undefined;
+  }
+
   return {
     ts,
     resolved,
     declarationOf,
+    dispatchedOf,
     // The call's TypeScript node comes from its own file's services: those of the file that built this are not its.
     inOtherFile(tsCall) {
       if (!tsCall || !ts.isCallExpression(tsCall)) return undefined;
@@ -234,7 +376,7 @@ function createProgramFunctions(services: ParserServicesWithTypeInformation): Pr
 
 /** What a call reaches in other files: undefined when the callee is in this file, a library, or exits nowhere. */
 function createForeignExits(services: ParserServicesWithTypeInformation): (call: TSESTree.CallExpression) => FoundExit | undefined {
-  const { ts, declarationOf, inOtherFile, resolved } = functionsOf(services);
+  const { ts, declarationOf, dispatchedOf, inOtherFile, resolved } = functionsOf(services);
   const checker = services.program.getTypeChecker();
   let memo = searches.get(services.program);
   if (!memo) {
@@ -318,8 +460,9 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
           return;
         }
         if (depth > 0) {
-          const called = declarationOf(node.expression);
-          if (called && !chain.has(called) && isSearched(called.getSourceFile())) {
+          const named = declarationOf(node.expression);
+          for (const called of named ? [named] : dispatchedOf(node.expression)) {
+            if (found || chain.has(called) || !isSearched(called.getSourceFile())) continue;
             const deeper = exitIn(called, depth - 1, chain);
             if (deeper) found = { ...deeper, via: [nameOf(called), ...deeper.via], afterFlush: deeper.afterFlush || flushedBefore(node, fn) };
           }
@@ -335,7 +478,16 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
 
   return (call) => {
     // This file's own functions are the model's (src/scopes/model.ts), with their fixes.
-    const fn = inOtherFile(services.esTreeNodeToTSNodeMap.get(call) as TS.Node | undefined);
-    return fn && exitIn(fn, MAX_HOPS - 1, new Set());
+    const tsCall = services.esTreeNodeToTSNodeMap.get(call) as TS.Node | undefined;
+    const fn = inOtherFile(tsCall);
+    if (fn) return exitIn(fn, MAX_HOPS - 1, new Set());
+    // `handlers.get(cmd)(…)`: the table's functions of other files (its own file's are the model's too).
+    if (!tsCall || !ts.isCallExpression(tsCall)) return undefined;
+    for (const called of dispatchedOf(tsCall.expression)) {
+      if (called.getSourceFile() === tsCall.getSourceFile() || !isSearched(called.getSourceFile())) continue;
+      const found = exitIn(called, MAX_HOPS - 1, new Set());
+      if (found) return found;
+    }
+    return undefined;
   };
 }

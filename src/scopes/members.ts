@@ -38,7 +38,7 @@ function variableOf(sourceCode: SourceCode, identifier: TSESTree.Identifier): Va
 }
 
 /** An expression as its parent uses it: above `(x as T)`, `x!`, `<T>x` and `x satisfies T`. */
-function useOf(node: TSESTree.Node): TSESTree.Node {
+export function useOf(node: TSESTree.Node): TSESTree.Node {
   let use = node;
   while (use.parent && skipWrappers(use.parent) !== use.parent) use = use.parent;
   return use;
@@ -314,7 +314,7 @@ export function memberUses(sourceCode: SourceCode, fn: FunctionNode): TSESTree.N
  * The calls a function value takes part in: `f()`, `new F()`, `f.call(…)`/`apply`/`bind`, and
  * calls it is passed to as an argument (`.catch(f)`, `withTask(config, f)`).
  */
-function callsOfValue(value: TSESTree.Node, sites: TSESTree.Node[]): void {
+export function callsOfValue(value: TSESTree.Node, sites: TSESTree.Node[]): void {
   const use = useOf(value);
   const user = use.parent;
   if (user?.type === AST_NODE_TYPES.CallExpression || user?.type === AST_NODE_TYPES.NewExpression) {

@@ -16,6 +16,7 @@ import type { FunctionNode } from "./ast";
 import { functionName, isFunction, keyName, lazy, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, walk } from "./ast";
 import type { ThisCalls } from "./members";
 import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunction } from "./members";
+import { tableCallSites, tableValuesCalled } from "./lookup-tables";
 
 export { walk } from "./ast";
 import { HELPER_END_OWNED, HELPER_WRAP } from "../fixes/span-helper";
@@ -299,6 +300,21 @@ export function resolveCallback(
 }
 
 /**
+ * The same-file functions a call's callee may run: the one it names (as `resolveCallback` resolves it), or
+ * every function of a lookup table it dispatches through (`handlers.get(cmd)(…)`, src/scopes/lookup-tables.ts).
+ */
+export function calledFunctions(sourceCode: Readonly<TSESLint.SourceCode>, written: TSESTree.Node): FunctionNode[] {
+  const callee = skipWrappers(written);
+  const named = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
+  if (named) return [named];
+  const values = tableValuesCalled(sourceCode, callee) ?? [];
+  return values.flatMap((value) => {
+    const fn = resolveCallback(sourceCode, value)?.fn;
+    return fn ? [fn] : [];
+  });
+}
+
+/**
  * Whether `test` holds somewhere under `root`, or in the same-file functions and methods it calls
  * (resolved as `resolveCallback` does), `hops` calls deep. `test` answers true (found), false (do not
  * look inside this node) or undefined (look on); `depth` is 0 under `root` itself, 1 in what it calls …
@@ -321,9 +337,8 @@ export function someReached(
         return false;
       }
       if (current.type === AST_NODE_TYPES.CallExpression && left > 0) {
-        const callee = skipWrappers(current.callee);
-        const called = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(sourceCode, callee)?.fn : undefined;
-        if (called && (searched.get(called) ?? -1) < left - 1) {
+        for (const called of calledFunctions(sourceCode, current.callee)) {
+          if (found || (searched.get(called) ?? -1) >= left - 1) continue;
           searched.set(called, left - 1);
           found = search(called.body, depth + 1, left - 1);
         }
@@ -575,10 +590,13 @@ function optionMayBeOn(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree
   return object.properties.some((property) => property.type === AST_NODE_TYPES.SpreadElement);
 }
 
-/** Where a function is called from in this file (or passed as a callback). */
+/** Where a function is called from in this file (or passed as a callback), lookup tables included (src/scopes/lookup-tables.ts). */
 function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, thisCalls: ThisCalls): readonly TSESTree.Node[] {
   const binding = functionBinding(sourceCode, fn);
-  return binding ? callsOf(binding.variables) : (memberCallSites(sourceCode, fn, thisCalls) ?? []);
+  const own = binding ? callsOf(binding.variables) : (memberCallSites(sourceCode, fn, thisCalls) ?? []);
+  const values = binding ? binding.variables.flatMap((variable) => variable.references.map((ref) => ref.identifier as TSESTree.Node)) : [fn];
+  const viaTables = tableCallSites(sourceCode, values);
+  return viaTables.length === 0 ? own : [...own, ...viaTables];
 }
 
 /** Reach: is a node run inside a traced scope, lexically or through same-file calls? */

@@ -756,6 +756,23 @@ ruleTester.run("no-process-exit: spans started by hand, context.with(ctx) and co
       `,
       errors: [exitLoses("span 'run' started by tracer.startSpan() (via load() → requireConfig())", 4, 12, 15)],
     },
+    // A function run through a lookup table between the start and the end (src/scopes/lookup-tables.ts).
+    {
+      code: dedent`
+        ${OTEL}
+        ${TRACER}
+        function fail() {
+          process.exit(1);
+        }
+        const HANDLERS = { fail, ok() {} };
+        export function run(kind) {
+          const span = tracer.startSpan("run");
+          HANDLERS[kind]();
+          span.end();
+        }
+      `,
+      errors: [exitLoses("span 'run' started by tracer.startSpan() (via fail())", 4, 3, 15)],
+    },
     // process.exit() skips every finally: the finally's span.end() does not save the span.
     {
       code: dedent`

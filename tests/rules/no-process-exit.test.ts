@@ -386,6 +386,32 @@ ruleTester.run("no-process-exit", testedRule, {
         }
       }
     `,
+    // Lookup tables whose entries are not surely the functions written (src/scopes/lookup-tables.ts): a table its
+    // file changes with set(), a spread after the entry (it may replace it), a `let` table, and a static key that
+    // picks the entry that does not exit.
+    dedent`
+      import * as Sentry from "@sentry/node";
+
+      function stop() {
+        process.exit(1);
+      }
+      function go() {}
+      const overrides: Record<string, () => void> = {};
+      const COMMANDS = new Map([["stop", stop]]);
+      COMMANDS.set("stop", go);
+      const ACTIONS = { stop, ...overrides };
+      let LATER = { stop };
+      LATER = { stop: go };
+      const PICKED = new Map([["stop", stop], ["go", go]]);
+
+      Sentry.startSpan({ name: "s" }, () => {
+        const cmd = process.argv[2] as string;
+        COMMANDS.get(cmd)?.();
+        ACTIONS[cmd]?.();
+        LATER[cmd as "stop"]();
+        PICKED.get("go")?.();
+      });
+    `,
     // A member assigned after the object is made: calls through the holder may run either function.
     dedent`
       import * as Sentry from "@sentry/node";
@@ -4280,6 +4306,50 @@ ruleTester.run("no-process-exit", testedRule, {
         line: [5, 8],
         column: [29, 22],
       },
+      // A command picked from a Map of handlers (the fallback too), called through the const that holds it:
+      // the call may run any of them (src/scopes/lookup-tables.ts).
+      {
+        code: dedent`
+          import * as Sentry from "@sentry/node";
+
+          function help() {
+            process.exit(3);
+          }
+          function serve(args: string[]) {
+            if (args.length > 1) process.exit(3);
+          }
+          const COMMANDS = new Map([["serve", serve]]);
+
+          Sentry.startSpan({ name: "cli" }, () => {
+            const handler = COMMANDS.get(process.argv[2]) ?? help;
+            handler?.(process.argv.slice(3));
+          });
+        `,
+        where: ["span 'cli' (via help())", "span 'cli' (via serve())"],
+        line: [4, 7],
+        column: [3, 24],
+      },
+      // An object of actions indexed by a computed key: a shorthand entry and an arrow written in the table.
+      {
+        code: dedent`
+          import * as Sentry from "@sentry/node";
+
+          function stop() {
+            process.exit(3);
+          }
+          const ACTIONS = {
+            stop,
+            crash: () => {
+              process.exit(3);
+            },
+          };
+
+          Sentry.startSpan({ name: "s" }, () => ACTIONS[process.argv[2] as keyof typeof ACTIONS]());
+        `,
+        where: ["span 's' (via stop())", "span 's' (via crash())"],
+        line: [4, 9],
+        column: [3, 5],
+      },
       // A method passed by name as the scope callback is the scope's callback.
       {
         code: dedent`
@@ -4394,8 +4464,53 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
 
       export const run = () => withTask({ name: "t" }, async () => probe(safe()));
     `,
+    // Lookup tables of another file that say nothing sure: one its file changes (PLUGINS.set), a static key no
+    // entry has, and a table of functions that do not exit.
+    dedent`
+      import * as Sentry from "@sentry/node";
+      import { COMMANDS, PLUGINS, VERSION_ONLY } from "./commands.js";
+
+      Sentry.startSpan({ name: "s" }, () => {
+        PLUGINS.get("tail")?.();
+        COMMANDS.get("version")?.([]);
+        VERSION_ONLY[process.argv[2] as "help"]();
+      });
+    `,
   ],
   invalid: [
+    {
+      // Commands dispatched from a Map of handlers: looked up here with a static key, and in the other file's
+      // main() through \`const handler = COMMANDS.get(command) ?? version\` (src/scopes/lookup-tables.ts).
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import { COMMANDS, main } from "./commands.js";
+
+        Sentry.startSpan({ name: "cli" }, async () => {
+          await COMMANDS.get("server")?.(process.argv.slice(3));
+          await main(process.argv[2], process.argv.slice(3));
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInOtherFile" as const,
+          data: { callee: 'COMMANDS.get("server")', exit: "process.exit()", location: "commands.ts:13", via: "", where: "span 'cli'" },
+          suggestions: [],
+          line: 5,
+          column: 9,
+          endLine: 5,
+          endColumn: 31,
+        },
+        {
+          messageId: "exitInOtherFile" as const,
+          data: { callee: "main", exit: "process.exit()", location: "commands.ts:7", via: " (via showHelp())", where: "span 'cli'" },
+          suggestions: [],
+          line: 6,
+          column: 9,
+          endLine: 6,
+          endColumn: 13,
+        },
+      ],
+    },
     {
       // The incident's shape: the exit is in a helper module that opens no scope.
       code: dedent`
