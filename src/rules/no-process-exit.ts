@@ -4,8 +4,10 @@
  * trace is exported, and child spans point at a parent that never arrives.
  */
 import { createRule } from "../utils/create-rule";
-import { foreignExitCalls } from "../scopes/cross-file";
-import { describeReach, getFileModel, mayOpenScopeElsewhere } from "../scopes/model";
+import type { TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES } from "@typescript-eslint/utils";
+import { foreignExitCalls, indirectCallee } from "../scopes/cross-file";
+import { ViaPath, describeReach, describeVia, getFileModel, mayOpenScopeElsewhere } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
 import { lazy } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
@@ -23,10 +25,17 @@ import { exitsReachedFromManualSpans, manualSpanLostByExit } from "../fixes/manu
 import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
-export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "returnInstead" | "endSpansThenExit";
+export type MessageId = "exitInScope" | "exitInOtherFile" | "exitInCalledFunction" | "throwInstead" | "returnInstead" | "endSpansThenExit";
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
+
+/** The function a call runs, as written: `bail` for `bail()`, `bail.call(null)` and `(0, mod.bail)()`. */
+function calledFunction(callee: TSESTree.Node): TSESTree.Node {
+  const written = indirectCallee(callee);
+  if (written.type === AST_NODE_TYPES.MemberExpression && !written.computed && written.property.type === AST_NODE_TYPES.Identifier && ["call", "apply"].includes(written.property.name)) return written.object;
+  return written;
+}
 
 export function describeExit(exit: ExitCall): string {
   return exit.method === "kill" ? "process.kill(process.pid)" : `process.${exit.method}()`;
@@ -46,6 +55,8 @@ export default createRule<Options, MessageId>({
       exitInScope: "{{exit}} inside {{where}} ends the process before these spans are exported.",
       exitInOtherFile:
         "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before these spans are exported. Throw an Error there instead.",
+      exitInCalledFunction:
+        "{{callee}}() reaches {{exit}} at line {{line}}{{via}}, inside {{where}}: it ends the process before these spans are exported. The exit's own report offers the rewrite.",
       throwInstead: "Throw an Error with exit code {{code}} instead{{recording}}.",
       returnInstead: "Return from the {{kind}} callback instead: the work is done, and the span ends normally.",
       endSpansThenExit:
@@ -67,7 +78,9 @@ export default createRule<Options, MessageId>({
       ...foreign?.listeners,
       "Program:exit"() {
         const model = getFileModel(context);
-        for (const { call, at: reach, callee, exit, location, via } of foreign?.found((node) => model.reachOf(node)) ?? []) {
+        for (const { call, at: reach, callee, exit, location, via, afterFlush, endsRoot } of foreign?.found((node) => model.reachOf(node)) ?? []) {
+          // The exit's path ends the root span and flushes first, and the root is the only span open here: nothing is lost.
+          if (endsRoot && afterFlush && reach.outer.length === 0 && reach.scope.root) continue;
           context.report({ node: call.callee, messageId: "exitInOtherFile", data: { callee, exit, location, via, where: describeReach(reach) } });
         }
         const level = getProcessLevel(model);
@@ -77,6 +90,8 @@ export default createRule<Options, MessageId>({
         const flushedOnBothPaths = (entry: Entry) => level.isFlushPromise(entry.call, "success") && level.isFlushPromise(entry.call, "failure");
         const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections(), flushedOnBothPaths));
         // Exits in same-file functions called between a span's start and its end, found once for the file.
+        // Calls in a scope of same-file functions that reach a reported exit, each once (the first exit it reaches).
+        const reportedCalls = new Set<TSESTree.Node>();
         const viaManualSpans = lazy(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
@@ -95,6 +110,19 @@ export default createRule<Options, MessageId>({
           }
           // The deferred exit as endSpansThenExit writes it: its spans have ended and been flushed.
           if (exitsAfterEndedSpans(exit, (node) => level.isFlushPromise(node, "success") && level.isFlushPromise(node, "failure"))) continue;
+          // The exit is reached through same-file calls: each call in a scope that runs it loses that scope's spans,
+          // as a call of another file's function that exits does (exitInOtherFile). The rewrite stays at the exit.
+          if (reach.via.length > 0) {
+            for (const { call, reach: at, via } of model.scopeCallsReaching(exit.node)) {
+              if (reportedCalls.has(call)) continue;
+              reportedCalls.add(call);
+              context.report({
+                node: call.callee,
+                messageId: "exitInCalledFunction",
+                data: { callee: context.sourceCode.getText(calledFunction(call.callee)), exit: describeExit(exit), line: exit.node.loc.start.line, via: describeVia(new ViaPath(undefined, via.slice(1))), where: describeReach(at) },
+              });
+            }
+          }
           const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);
           // A throw that would surface in a top-level statement other than an entry: an uncaught exception, exit code 1.
           const uncaught = throwEscapesAtTopLevel(reach.outer.at(-1) ?? reach.scope, level.entries(), context.sourceCode);

@@ -618,13 +618,20 @@ export interface RunnerSpec {
   readonly sdk: SdkId;
   readonly modules: readonly string[];
   readonly path: readonly string[];
-  /** The index of the callback that runs. */
-  readonly callback: number;
+  /** The index of the callback that runs (`"last"`: the last argument, for runners with optional leading arguments). */
+  readonly callback: CallbackPosition;
 }
 
 export const RUNNERS: readonly RunnerSpec[] = [
   { sdk: "traceloop", modules: TRACELOOP, path: ["withAssociationProperties"], callback: 1 },
   { sdk: "opentelemetry", modules: OTEL_API, path: ["context", "with"], callback: 1 },
+  // --- wizard13 (issue 13): Sentry's scope forks. `withScope(cb)` / `withScope(scope, cb)` and the same for
+  // `withIsolationScope`: @sentry/core's currentScopes.js hands the last argument to the async context strategy,
+  // whose withScope / withSetScope / withIsolationScope / withSetIsolationScope (@sentry/opentelemetry's, which
+  // @sentry/node uses; the stack strategy's alike) call it at once inside `context.with` and return its result.
+  { sdk: "sentry", modules: SENTRY, path: ["withScope"], callback: "last" },
+  { sdk: "sentry", modules: SENTRY, path: ["withIsolationScope"], callback: "last" },
+  // --- end wizard13
 ];
 
 /**

@@ -27,6 +27,8 @@ const MAX_HOPS = 3;
 /** Awaiting one of these before the exit counts as flushing first (catalogue flushes and settings use these names). */
 const FLUSH_NAMES = new Set(["forceFlush", "shutdown", "flush", "flushAsync", "shutdownAsync"]);
 const PROMISE_METHODS = new Set(["catch", "then", "finally"]);
+const SENTRY_PACKAGE = /[\\/]node_modules[\\/]@sentry[\\/]/u;
+const SENTRY_IMPORT = /\brequire\(\s*["']@sentry\/|\bfrom\s*["']@sentry\//u;
 
 /** An exit found in another file. */
 interface FoundExit {
@@ -38,6 +40,12 @@ interface FoundExit {
   readonly via: readonly string[];
   /** Every step from the call to the exit awaits a flush first (`await sdk.shutdown(); process.exit(0)`). */
   readonly afterFlush: boolean;
+  /**
+   * Some step ends the trace's root span, then awaits a flush, before the exit (Sentry's
+   * `const root = Sentry.getRootSpan(Sentry.getActiveSpan()); if (root) { root.end(); } await Sentry.flush();`):
+   * a scope that is itself the root loses nothing; the spans open inside it are still lost.
+   */
+  readonly endsRoot: boolean;
 }
 
 /** A call that reaches an exit in another file, with what a report says about it. */
@@ -53,6 +61,7 @@ export interface ForeignExitCall<T> {
   /** ` (via a() → b())`, or nothing. */
   readonly via: string;
   readonly afterFlush: boolean;
+  readonly endsRoot: boolean;
 }
 
 export type FunctionLike = TS.FunctionDeclaration | TS.MethodDeclaration | TS.ArrowFunction | TS.FunctionExpression;
@@ -127,6 +136,7 @@ export function foreignExitCalls(sourceCode: Readonly<TSESLint.SourceCode>) {
           location: `${path.relative(from, found.file).split(path.sep).join("/")}:${found.line}`,
           via: found.via.length > 0 ? ` (via ${found.via.map((name) => `${name}()`).join(" → ")})` : "",
           afterFlush: found.afterFlush,
+          endsRoot: found.endsRoot,
         };
       }
     },
@@ -428,15 +438,65 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
     return name !== undefined && FLUSH_NAMES.has(name);
   }
 
+  /** The statements that run before `node` in its enclosing blocks inside `fn`, in order (outer blocks first). */
+  function statementsBefore(node: TS.Node, fn: FunctionLike): TS.Statement[] {
+    const blocks: TS.Statement[][] = [];
+    for (let child: TS.Node = node, current = node.parent; current && child !== fn; child = current, current = current.parent) {
+      if (ts.isBlock(current) || ts.isSourceFile(current)) blocks.unshift(current.statements.slice(0, current.statements.indexOf(child as TS.Statement)));
+    }
+    return blocks.flat();
+  }
+
   /** A statement before `node` in one of its enclosing blocks, inside `fn`, awaits a flush. */
   function flushedBefore(node: TS.Node, fn: FunctionLike): boolean {
-    for (let child: TS.Node = node, current = node.parent; current && child !== fn; child = current, current = current.parent) {
-      if (ts.isBlock(current) || ts.isSourceFile(current)) {
-        const index = current.statements.indexOf(child as TS.Statement);
-        if (current.statements.slice(0, index).some(awaitsFlush)) return true;
-      }
+    return statementsBefore(node, fn).some(awaitsFlush);
+  }
+
+  /**
+   * `getRootSpan(…)` of Sentry (@sentry/core's, re-exported by every @sentry package): by the checker when the
+   * file's types resolve it, else in a file that imports an @sentry package (compiled output without types).
+   */
+  function isRootSpanCall(node: TS.Node): boolean {
+    if (!ts.isCallExpression(node)) return false;
+    const callee = node.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
+    if (name?.text !== "getRootSpan") return false;
+    const declarations = resolved(name)?.declarations;
+    if (declarations && declarations.length > 0) return declarations.some((declaration) => SENTRY_PACKAGE.test(declaration.getSourceFile().fileName));
+    return SENTRY_IMPORT.test(node.getSourceFile().text);
+  }
+
+  /** `root` is a const whose initializer calls Sentry's `getRootSpan(…)`. */
+  function isRootSpan(node: TS.Expression): boolean {
+    if (!ts.isIdentifier(node)) return false;
+    const declaration = resolved(node)?.valueDeclaration;
+    if (!declaration || !ts.isVariableDeclaration(declaration) || !declaration.initializer) return false;
+    let found = false;
+    const visit = (child: TS.Node): void => {
+      if (found || ts.isFunctionLike(child)) return;
+      if (isRootSpanCall(child)) found = true;
+      else ts.forEachChild(child, visit);
+    };
+    visit(declaration.initializer);
+    return found;
+  }
+
+  /** `root.end();`, or `if (root) { …; root.end(); }` (without a root span there is nothing open to end). */
+  function endsRootSpan(statement: TS.Statement): boolean {
+    if (ts.isIfStatement(statement) && !statement.elseStatement && ts.isIdentifier(statement.expression) && isRootSpan(statement.expression)) {
+      const inner = ts.isBlock(statement.thenStatement) ? statement.thenStatement.statements : [statement.thenStatement];
+      return inner.some((child) => endsRootSpan(child) && ts.isExpressionStatement(child));
     }
-    return false;
+    if (!ts.isExpressionStatement(statement) || !ts.isCallExpression(statement.expression)) return false;
+    const callee = statement.expression.expression;
+    return ts.isPropertyAccessExpression(callee) && callee.name.text === "end" && isRootSpan(callee.expression);
+  }
+
+  /** Before `node` in `fn`: the root span is ended, and a flush awaited after that. */
+  function rootEndedThenFlushed(node: TS.Node, fn: FunctionLike): boolean {
+    const before = statementsBefore(node, fn);
+    const ended = before.findIndex(endsRootSpan);
+    return ended >= 0 && before.slice(ended + 1).some(awaitsFlush);
   }
 
   /**
@@ -456,7 +516,7 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
       if (ts.isCallExpression(node)) {
         const exit = exitCall(node);
         if (exit) {
-          found = { exit, file: file.fileName, line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, via: [], afterFlush: flushedBefore(node, fn) };
+          found = { exit, file: file.fileName, line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, via: [], afterFlush: flushedBefore(node, fn), endsRoot: rootEndedThenFlushed(node, fn) };
           return;
         }
         if (depth > 0) {
@@ -464,7 +524,7 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
           for (const called of named ? [named] : dispatchedOf(node.expression)) {
             if (found || chain.has(called) || !isSearched(called.getSourceFile())) continue;
             const deeper = exitIn(called, depth - 1, chain);
-            if (deeper) found = { ...deeper, via: [nameOf(called), ...deeper.via], afterFlush: deeper.afterFlush || flushedBefore(node, fn) };
+            if (deeper) found = { ...deeper, via: [nameOf(called), ...deeper.via], afterFlush: deeper.afterFlush || flushedBefore(node, fn), endsRoot: deeper.endsRoot || rootEndedThenFlushed(node, fn) };
           }
         }
       }

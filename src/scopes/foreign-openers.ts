@@ -10,8 +10,10 @@
  * steps.js opens no scope it can see: it calls a function of its own project. With a program, the call's
  * declaration is found in the other file, and that file's own model (the same one every rule builds, from
  * bindings) says whether the function's body hands one of its parameters to an opener of the catalogue,
- * itself (`startSpan(opts, callback)`) or called by a function that does nothing else
- * (`(span) => callback(span)`, `async () => { return await callback(); }`). The argument at that position
+ * itself (`startSpan(opts, callback)`) or run by one of the top-level statements of the opener's callback
+ * (`(span) => callback(span)`, `async () => { progress("start"); const res = await callback(); … }`), directly
+ * or through a runner of the catalogue that runs it at once (`await Sentry.withIsolationScope(callback)`), when
+ * the wrapper reads that parameter nowhere else. The argument at that position
  * of the call is then a scope callback, of the wrapped opener's kind. The scope's name is the wrapper's
  * name argument when the opener's name is one of its parameters (`{ name: step }`), else the opener's own.
  *
@@ -31,8 +33,9 @@ import type { FunctionLike } from "./cross-file";
 import { functionsOf, indirectCallee, isSearched } from "./cross-file";
 import type { OpenerSpec } from "./catalogue";
 import type { ReleaseNote } from "./releases";
+import type { RunnerCalls } from "./runners";
 // A type only: the model (which builds these scopes) imports this module, not the other way round.
-import type { TracedScope } from "./model";
+import type { FileModel, InitializerCall, TracedScope } from "./model";
 
 /** What a wrapper does with its parameters: which one it hands to which opener. */
 export interface WrapperProfile {
@@ -46,10 +49,14 @@ export interface WrapperProfile {
   readonly name: string | undefined;
   /** The wrapper, as the report names it: `traceStep`. */
   readonly wrapper: string;
+  /** The wrapper initializes the opener's SDK before opening the span: its span is the trace's root (see `opensRoot`). */
+  readonly root: boolean;
 }
 
-/** A model of another file's source: the scopes it opens (the caller builds it, so the catalogue and settings are the linted file's). */
-export type ScopesOf = (sourceCode: Readonly<TSESLint.SourceCode>, fileName: string) => readonly TracedScope[];
+/** A model of another file's source: the scopes it opens, its SDK initializers (the caller builds it, so the catalogue and settings are the linted file's). */
+export type ModelOf = (sourceCode: Readonly<TSESLint.SourceCode>, fileName: string) => Pick<FileModel, "scopes" | "initializers">;
+/** Another file's calls of the catalogue's runners (src/scopes/runners.ts), with the linted file's catalogue. */
+export type RunnersOf = (sourceCode: Readonly<TSESLint.SourceCode>) => RunnerCalls;
 
 /** Per program: each other file parsed once, and each function's profile (null: not a wrapper). */
 const parsed = new WeakMap<TS.Program, Map<string, Readonly<TSESLint.SourceCode> | null>>();
@@ -134,20 +141,49 @@ function calledParameter(sourceCode: Readonly<TSESLint.SourceCode>, fn: Function
   return parameterIndex(sourceCode, fn, skipWrappers(current.callee));
 }
 
+/** `callback(…)`, `await callback(…)`, or a runner that runs it at once (`await Sentry.withIsolationScope(callback)`). */
+function runParameter(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, expression: TSESTree.Node | null | undefined, runs: RunnerCalls): number | undefined {
+  const direct = calledParameter(sourceCode, fn, expression);
+  if (direct !== undefined) return direct;
+  let current = expression && skipWrappers(expression);
+  if (current?.type === AST_NODE_TYPES.AwaitExpression) current = skipWrappers(current.argument);
+  const ran = current ? runs.get(current) : undefined;
+  return ran ? parameterIndex(sourceCode, fn, skipWrappers(ran)) : undefined;
+}
+
+/** What a top-level statement of a callback evaluates unconditionally: `f();`, `return f();`, `const res = await f();`. */
+function statementExpression(statement: TSESTree.Node): TSESTree.Node | null | undefined {
+  if (statement.type === AST_NODE_TYPES.ExpressionStatement) return statement.expression;
+  if (statement.type === AST_NODE_TYPES.ReturnStatement) return statement.argument;
+  if (statement.type === AST_NODE_TYPES.VariableDeclaration && statement.declarations.length === 1) return statement.declarations[0]?.init;
+  return undefined;
+}
+
+/** The parameter is read once in the wrapper: where it is run is the only place it can run. */
+function usedOnce(sourceCode: Readonly<TSESLint.SourceCode>, wrapper: FunctionNode, index: number): boolean {
+  const param = wrapper.params[index];
+  if (param?.type !== AST_NODE_TYPES.Identifier) return false;
+  const [variable] = sourceCode.getDeclaredVariables(wrapper).filter((candidate) => candidate.name === param.name);
+  return variable?.references.filter((reference) => reference.isRead()).length === 1;
+}
+
 /**
- * The parameter of `wrapper` that the opener's callback runs: the argument itself is the parameter, or the
- * callback's body is nothing but a call of it (`(span) => callback(span)`, `{ return await callback(); }`).
+ * The parameter of `wrapper` that the opener's callback runs: the argument itself is the parameter, or one of
+ * the callback's top-level statements runs it, itself or through a runner of the catalogue
+ * (`async () => { updateProgress("start"); const res = await Sentry.withIsolationScope(callback); … }`).
+ * Only a top-level statement (not one in an `if`, a loop, a `try` or a nested function: there it may not run,
+ * or run later), and only a parameter the wrapper reads nowhere else (else it may also run outside the span).
  */
-function forwardedParameter(sourceCode: Readonly<TSESLint.SourceCode>, wrapper: FunctionNode, scope: TracedScope): number | undefined {
+function forwardedParameter(sourceCode: Readonly<TSESLint.SourceCode>, wrapper: FunctionNode, scope: TracedScope, runs: RunnerCalls): number | undefined {
   const direct = scope.callbackArg && parameterIndex(sourceCode, wrapper, skipWrappers(scope.callbackArg));
   if (direct !== undefined) return direct;
   const callback = scope.callback;
   if (callback !== (scope.callbackArg && skipWrappers(scope.callbackArg))) return undefined;
-  if (callback.body.type !== AST_NODE_TYPES.BlockStatement) return calledParameter(sourceCode, wrapper, callback.body);
-  const [only, ...rest] = callback.body.body;
-  if (!only || rest.length > 0) return undefined;
-  if (only.type === AST_NODE_TYPES.ReturnStatement) return calledParameter(sourceCode, wrapper, only.argument);
-  if (only.type === AST_NODE_TYPES.ExpressionStatement) return calledParameter(sourceCode, wrapper, only.expression);
+  const statements = callback.body.type === AST_NODE_TYPES.BlockStatement ? callback.body.body.map(statementExpression) : [callback.body];
+  for (const expression of statements) {
+    const index = runParameter(sourceCode, wrapper, expression, runs);
+    if (index !== undefined) return usedOnce(sourceCode, wrapper, index) ? index : undefined;
+  }
   return undefined;
 }
 
@@ -172,6 +208,40 @@ function nameParameter(sourceCode: Readonly<TSESLint.SourceCode>, wrapper: Funct
   return undefined;
 }
 
+/**
+ * The wrapper initializes the opener's SDK before it opens the span: `Sentry.init(…)` in one of its top-level
+ * statements before the one that opens it, itself or in a same-file function that statement calls
+ * (`const client = initSentry(opts)`). Such a wrapper is the program's top (`withTelemetry(opts, main)`): its span
+ * is taken as the trace's root. An assumption, not a proof (a caller may already have a span active): it only
+ * lets an exit that ends the root span and flushes first go unreported for that span (src/rules/no-process-exit.ts).
+ */
+function opensRoot(sourceCode: Readonly<TSESLint.SourceCode>, wrapper: FunctionNode, scope: TracedScope, initializers: readonly InitializerCall[]): boolean {
+  if (wrapper.body.type !== AST_NODE_TYPES.BlockStatement) return false;
+  const statements = wrapper.body.body;
+  const opening = statements.findIndex((statement) => statement.range[0] <= scope.anchor.range[0] && scope.anchor.range[1] <= statement.range[1]);
+  const before = statements.slice(0, Math.max(opening, 0));
+  const ours = initializers.filter((init) => init.spec?.sdk === scope.spec.sdk);
+  const inStatement = (statement: TSESTree.Node, node: TSESTree.Node) => statement.range[0] <= node.range[0] && node.range[1] <= statement.range[1];
+  return before.some((statement) =>
+    ours.some((init) => {
+      if (inStatement(statement, init.node)) return enclosingFunction(init.node) === wrapper;
+      // `initSentry(…)` in the statement, a same-file function whose own body initializes.
+      const initFn = enclosingFunction(init.node);
+      if (!initFn) return false;
+      let called = false;
+      walk(statement, sourceCode.visitorKeys, (node) => {
+        if (called || isFunction(node)) return false;
+        if (node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.Identifier) {
+          const def = ASTUtils.findVariable(sourceCode.getScope(node.callee), node.callee)?.defs[0];
+          called = def?.node === initFn || (def?.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.init === initFn);
+        }
+        return true;
+      });
+      return called;
+    }),
+  );
+}
+
 function wrapperName(fn: FunctionLike, ts: typeof TS): string {
   if (fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
   const parent = fn.parent;
@@ -180,7 +250,7 @@ function wrapperName(fn: FunctionLike, ts: typeof TS): string {
 }
 
 /** Whether `fn` (of another file) hands a parameter to an opener in its own body, and which. */
-function profileOf(fn: FunctionLike, program: TS.Program, ts: typeof TS, scopesOf: ScopesOf): WrapperProfile | null {
+function profileOf(fn: FunctionLike, program: TS.Program, ts: typeof TS, modelOf: ModelOf, runnersOf: RunnersOf): WrapperProfile | null {
   const memo = memoOf(profiles, program);
   const known = memo.get(fn);
   if (known !== undefined) return known;
@@ -194,12 +264,13 @@ function profileOf(fn: FunctionLike, program: TS.Program, ts: typeof TS, scopesO
   }
   const wrapper = sourceCode && functionAt(sourceCode, fn);
   if (sourceCode && wrapper) {
-    for (const scope of scopesOf(sourceCode, file.fileName)) {
+    const model = modelOf(sourceCode, file.fileName);
+    for (const scope of model.scopes()) {
       if (enclosingFunction(scope.anchor) !== wrapper) continue;
-      const callbackParam = forwardedParameter(sourceCode, wrapper, scope);
+      const callbackParam = forwardedParameter(sourceCode, wrapper, scope, runnersOf(sourceCode));
       if (callbackParam === undefined) continue;
       const nameParam = nameParameter(sourceCode, wrapper, scope.spec, scope.anchor);
-      profile = { spec: scope.spec, release: scope.release, callbackParam, nameParam, name: nameParam === undefined ? scope.name : undefined, wrapper: wrapperName(fn, ts) };
+      profile = { spec: scope.spec, release: scope.release, callbackParam, nameParam, name: nameParam === undefined ? scope.name : undefined, wrapper: wrapperName(fn, ts), root: opensRoot(sourceCode, wrapper, scope, model.initializers()) };
       break;
     }
   }
@@ -244,7 +315,7 @@ export function programMayOpenScope(sourceCode: Readonly<TSESLint.SourceCode>, m
  * or when no file of it spells an opener (`mayOpen`, the model's text prefilter; `key` keeps its answer per
  * program, the catalogue for one).
  */
-export function foreignOpenerCalls(sourceCode: Readonly<TSESLint.SourceCode>, scopesOf: ScopesOf, mayOpen: (text: string) => boolean, key: object): ForeignOpenerCall[] {
+export function foreignOpenerCalls(sourceCode: Readonly<TSESLint.SourceCode>, modelOf: ModelOf, runnersOf: RunnersOf, mayOpen: (text: string) => boolean, key: object): ForeignOpenerCall[] {
   const services = sourceCode.parserServices as ParserServicesWithTypeInformation | undefined;
   if (!services?.program || !programMayOpenScope(sourceCode, mayOpen, key)) return [];
   const functions = functionsOf(services);
@@ -256,7 +327,7 @@ export function foreignOpenerCalls(sourceCode: Readonly<TSESLint.SourceCode>, sc
     const root = indirectCallee(node.callee);
     if (root.type !== AST_NODE_TYPES.Identifier && root.type !== AST_NODE_TYPES.MemberExpression) return;
     const fn = functions.inOtherFile(services.esTreeNodeToTSNodeMap.get(node) as TS.Node | undefined);
-    const profile = fn && mayOpen(fn.getSourceFile().text) ? profileOf(fn, services.program, functions.ts, scopesOf) : undefined;
+    const profile = fn && mayOpen(fn.getSourceFile().text) ? profileOf(fn, services.program, functions.ts, modelOf, runnersOf) : undefined;
     const callbackArg = profile ? node.arguments[profile.callbackParam] : undefined;
     if (!profile || !callbackArg) return;
     const nameArg = profile.nameParam === undefined ? undefined : node.arguments[profile.nameParam];

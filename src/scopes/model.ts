@@ -13,7 +13,7 @@ import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
-import { functionName, isFunction, keyName, lazy, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, walk } from "./ast";
+import { functionName, isFunction, keyName, lazy, memberKey, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, walk } from "./ast";
 import type { ThisCalls } from "./members";
 import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunction } from "./members";
 import { tableCallSites, tableValuesCalled } from "./lookup-tables";
@@ -27,6 +27,7 @@ import { findManualSpans } from "./manual-spans";
 import type { TraceMap, Tracker } from "./globals";
 import { addToTraceMap, createTracker, trackModules } from "./globals";
 import { foreignOpenerCalls, programMayOpenScope } from "./foreign-openers";
+import { runnerCalls } from "./runners";
 
 const { ReferenceTracker } = ASTUtils;
 
@@ -49,6 +50,8 @@ export interface TracedScope {
    * `Sentry.startSpan`, src/scopes/foreign-openers.ts): that function's name. The span is the wrapper's.
    */
   readonly foreign?: string;
+  /** A foreign scope whose wrapper initializes the SDK first (src/scopes/foreign-openers.ts `opensRoot`): taken as the trace's root span. */
+  readonly root?: true;
 }
 
 export interface ExitCall {
@@ -70,6 +73,14 @@ export interface Reach {
   readonly direct: boolean;
 }
 
+/** A call in a traced scope of a same-file function that runs a given node (see `FileModel.scopeCallsReaching`). */
+export interface ScopeCall {
+  readonly call: TSESTree.CallExpression;
+  readonly reach: Reach;
+  /** The called function, and the ones it calls down to the node's, outermost first. */
+  readonly via: readonly string[];
+}
+
 export interface FlushCall {
   readonly node: TSESTree.CallExpression;
   readonly spec: FlushSpec;
@@ -89,6 +100,12 @@ export interface FileModel {
   scopes(): readonly TracedScope[];
   scopeOfCallback(fn: TSESTree.Node): TracedScope | undefined;
   reachOf(node: TSESTree.Node): Reach | undefined;
+  /**
+   * The calls that run `node` through same-file functions and are written inside a traced scope (in its
+   * callback, not reached through another same-file call): `await abort()` in a step's callback, where `abort`
+   * exits. Each with its reach, and the functions from the called one down to `node`'s, outermost first.
+   */
+  scopeCallsReaching(node: TSESTree.Node): readonly ScopeCall[];
   flushes(): readonly FlushCall[];
   initializers(): readonly InitializerCall[];
   /** Spans started by hand and kept in a local (`const span = tracer.startSpan("x")`): src/scopes/manual-spans.ts. */
@@ -177,7 +194,7 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     return foreign.length === 0 ? own : [...own, ...foreign].sort((a, b) => a.anchor.range[0] - b.anchor.range[0]);
   });
   const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
-  const reach = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
+  const { reachOf: reach, scopeCallsReaching } = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
 
   const flushesAndInits = lazy(() =>
     tracingWords() ? findFlushesAndInitializers(sourceCode, catalogue, tracker) : { flushes: [], initializers: [] },
@@ -194,6 +211,7 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     scopeOfCallback: (fn) => scopeByCallback().get(fn),
     // Most files that exit open no scope (CLIs, scripts): no need to search their callers.
     reachOf: (node) => (scopes().length === 0 ? undefined : reach(node)),
+    scopeCallsReaching: (node) => (scopes().length === 0 ? [] : scopeCallsReaching(node)),
     flushes: () => flushesAndInits().flushes,
     initializers: () => flushesAndInits().initializers,
   };
@@ -204,11 +222,12 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
  * opener (src/scopes/foreign-openers.ts). That file's scopes come from its own model, with this catalogue.
  */
 function foreignScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue): TracedScope[] {
-  const scopesOf = (other: Readonly<TSESLint.SourceCode>, fileName: string) => createModel(other, catalogue, path.dirname(fileName)).scopes();
-  return foreignOpenerCalls(sourceCode, scopesOf, mayOpenIn(catalogue), catalogue).flatMap(({ call, profile, callbackArg, name }) => {
+  const modelOf = (other: Readonly<TSESLint.SourceCode>, fileName: string) => createModel(other, catalogue, path.dirname(fileName));
+  const runnersOf = (other: Readonly<TSESLint.SourceCode>) => runnerCalls(other, catalogue.runners);
+  return foreignOpenerCalls(sourceCode, modelOf, runnersOf, mayOpenIn(catalogue), catalogue).flatMap(({ call, profile, callbackArg, name }) => {
     const resolved = resolveCallback(sourceCode, callbackArg);
     if (!resolved) return [];
-    return [{ spec: profile.spec, release: profile.release, anchor: call, callback: resolved.fn, callbackArg, name, wrapped: resolved.wrapped, foreign: profile.wrapper }];
+    return [{ spec: profile.spec, release: profile.release, anchor: call, callback: resolved.fn, callbackArg, name, wrapped: resolved.wrapped, foreign: profile.wrapper, ...(profile.root ? { root: true } : {}) }];
   });
 }
 
@@ -643,7 +662,52 @@ function createReach(sourceCode: Readonly<TSESLint.SourceCode>, scopeOf: (fn: TS
     return undefined;
   }
 
-  return reachOfNode;
+  /**
+   * Down from `node`'s enclosing named functions, up their callers (as reach climbs them): each call site
+   * that reach finds inside a scope without crossing another same-file call is a call in the scope that runs
+   * `node`; any other site is in a function whose own callers are searched next, each function once.
+   */
+  function scopeCallsReaching(node: TSESTree.Node): ScopeCall[] {
+    const found: ScopeCall[] = [];
+    const down = new Map<FunctionNode, readonly string[]>();
+    const queue: FunctionNode[] = [];
+    const enqueue = (from: TSESTree.Node, below: readonly string[]) => {
+      for (let current = from.parent; current; current = current.parent) {
+        if (!isFunction(current)) continue;
+        // Code in a scope's callback runs in that scope: the callers of the functions around it are another matter.
+        if (scopeOf(current)) return;
+        const name = functionName(current);
+        if (name === undefined || down.has(current)) continue;
+        down.set(current, [name, ...below]);
+        queue.push(current);
+      }
+    };
+    enqueue(node, []);
+    for (let index = 0; index < queue.length; index++) {
+      const fn = queue[index] as FunctionNode;
+      const via = down.get(fn) as readonly string[];
+      for (const site of callSitesOf(sourceCode, fn, thisCalls)) {
+        if (site.type !== AST_NODE_TYPES.CallExpression || !callsByName(site, via[0] as string)) continue;
+        const reach = reachOfNode(site);
+        if (!reach) continue;
+        if (reach.via.length === 0) found.push({ call: site, reach, via });
+        else enqueue(site, via);
+      }
+    }
+    return found;
+  }
+
+  return { reachOf: reachOfNode, scopeCallsReaching };
+}
+
+/** `name(…)`, `(0, mod.name)(…)`, `obj.name(…)`, `name.call(…)`: the call runs the function, not a callback handed to another. */
+function callsByName(call: TSESTree.CallExpression, name: string): boolean {
+  let callee = skipWrappers(call.callee);
+  if (callee.type === AST_NODE_TYPES.SequenceExpression) callee = callee.expressions.at(-1) ?? callee;
+  if (callee.type === AST_NODE_TYPES.MemberExpression && ["call", "apply"].includes(memberName(callee) ?? "")) callee = skipWrappers(callee.object);
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name === name;
+  if (callee.type === AST_NODE_TYPES.MemberExpression) return memberKey(callee) === name;
+  return false;
 }
 
 /** How many names `describeVia` shows at each end of a long chain. */

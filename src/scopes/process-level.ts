@@ -24,7 +24,7 @@ import { functionBinding, memberUses } from "./members";
 import type { Tracker } from "./globals";
 import { createTracker } from "./globals";
 import { crashIsSafe, deliveryOf, naturalEndIsSafe } from "./pipeline";
-import type { RunnerSpec } from "./catalogue";
+import { runnerCalls } from "./runners";
 import { returnsTracedFunction } from "./catalogue";
 
 const { ReferenceTracker } = ASTUtils;
@@ -426,23 +426,7 @@ function createProcessLevel(model: FileModel): ProcessLevel {
   }
 
   /** Context runners of the catalogue, by binding: `withAssociationProperties(…)` → its callback argument. */
-  const runnerCalls = lazy(() => {
-    const found = new Map<TSESTree.Node, TSESTree.Node | undefined>();
-    if (!tracker) return found;
-    const map: Record<string, unknown> = {};
-    const runners = model.catalogue.runners;
-    runners.forEach((spec, index) => {
-      for (const module of spec.modules) {
-        let node = (map[module] ??= {}) as Record<string | symbol, unknown>;
-        for (const segment of spec.path) node = (node[segment] ??= {}) as Record<string | symbol, unknown>;
-        node[CALL] = `r${index}`;
-      }
-    });
-    for (const ref of trackEverywhere(tracker, map, false)) {
-      if (ref.node.type === AST_NODE_TYPES.CallExpression) found.set(ref.node, ref.node.arguments[(runners[Number((ref.info as string).slice(1))] as RunnerSpec).callback]);
-    }
-    return found;
-  });
+  const runners = lazy(() => runnerCalls(sourceCode, model.catalogue.runners));
   const scopeByAnchor = lazy(() => new Map<TSESTree.Node, TracedScope>(model.scopes().map((scope) => [scope.anchor, scope])));
 
   /** The program's own function when the entry call runs it through a scope, runner, wrapper or callback (see EntryKind). */
@@ -453,8 +437,8 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     // `traceAgent(main)()`, or `const agent = traceAgent(main); agent();`
     const wrapper = scopeByAnchor().get(resolveConst(sourceCode, callee));
     if (wrapper && returnsTracedFunction(wrapper.spec)) return { fn: wrapper.callback, kind: "wrapped" };
-    if (runnerCalls().has(call)) {
-      const runner = resolveCallback(sourceCode, runnerCalls().get(call));
+    if (runners().has(call)) {
+      const runner = resolveCallback(sourceCode, runners().get(call));
       return runner ? { fn: runner.fn, kind: "runner" } : undefined;
     }
     if (scope || wrapper) return undefined;

@@ -80,3 +80,36 @@ describe("Sentry in its default mode", () => {
     expect(await sentryEnvelopesOf({ PIPELINE_EXIT: "1" })).toEqual({ exitCode: 0, transactions: 0, errors: 0 });
   });
 });
+
+/** The transactions a run of sentry-abort.ts sends: each as its name and the names of its child spans. */
+async function abortTransactions(abort: string | undefined) {
+  const endpoint = await startSentryEndpoint();
+  try {
+    const run = await runExample("tests/e2e/fixtures/pipeline/sentry-abort.ts", { receiverUrl: "http://127.0.0.1:9", env: { SENTRY_DSN: endpoint.dsn, ...(abort ? { ABORT: abort } : {}) }, timeoutMs: 90_000 });
+    expect(run.timedOut, run.stderr).toBe(false);
+    const transactions = endpoint.items().filter((item) => item.type === "transaction");
+    const names = transactions.map(({ payload }) => ({
+      name: payload.transaction,
+      spans: ((payload.spans ?? []) as { description?: string }[]).map((span) => span.description).sort(),
+    }));
+    return { exitCode: run.exitCode, transactions: names };
+  } finally {
+    await endpoint.close();
+  }
+}
+
+// no-process-exit does not report an exit whose path ends the root span and flushes first when the root is the only
+// span open, and still reports it inside a step span (src/scopes/cross-file.ts endsRoot; docs/rules/no-process-exit.md).
+describe("Sentry: an exit that ends the root span and flushes first (@sentry/wizard's abort())", () => {
+  it("control, no exit: the transaction arrives with both steps", async () => {
+    expect(await abortTransactions(undefined)).toEqual({ exitCode: 0, transactions: [{ name: "wizard", spans: ["step", "welcome"] }] });
+  });
+
+  it("in the root span only: nothing is lost, the transaction arrives with its finished step", async () => {
+    expect(await abortTransactions("root")).toEqual({ exitCode: 0, transactions: [{ name: "wizard", spans: ["welcome"] }] });
+  });
+
+  it("inside a step span: the transaction arrives without the step, which never ended", async () => {
+    expect(await abortTransactions("step")).toEqual({ exitCode: 0, transactions: [{ name: "wizard", spans: ["welcome"] }] });
+  });
+});

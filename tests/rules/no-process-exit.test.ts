@@ -46,6 +46,20 @@ const DD_PLAN_TRY = dedent`
   }
 `;
 
+/**
+ * The report at a call, in a scope, of a same-file function that exits (at `exitLine`): the call loses the scope's
+ * spans as a call of another file's function does; the rewrite stays with the exit's own report.
+ */
+const calledExit = (callee: string, exitLine: number, where: string, line: number, column: number, via = "", width = callee.length) => ({
+  messageId: "exitInCalledFunction" as const,
+  data: { callee, exit: "process.exit()", line: exitLine, via, where },
+  line,
+  column,
+  endLine: line,
+  endColumn: column + width,
+  suggestions: [],
+});
+
 const ruleTester = createRuleTester();
 // @typescript-eslint/rule-tester 8.72 resolves its own @typescript-eslint/utils, whose classes have private fields,
 // so the rule built with utils 8.73 does not type-check against it although it is the same shape at run time.
@@ -3228,6 +3242,7 @@ ruleTester.run("no-process-exit", testedRule, {
             ),
           ],
         },
+        calledExit("loadConfig", 6, "task 'load_config' of workflow 'rag_pipeline'", 14, 55, " (via requireRegion())", 10),
       ],
     },
     // this.method() in a class reaches the method.
@@ -3246,6 +3261,7 @@ ruleTester.run("no-process-exit", testedRule, {
         }
       `,
       errors: [
+        calledExit("this.fail", 9, "span 'job'", 5, 52, "", 9),
         {
           messageId: "exitInScope",
           data: { exit: "process.exit()", where: "span 'job' (via fail())" },
@@ -3318,6 +3334,7 @@ ruleTester.run("no-process-exit", testedRule, {
             ),
           ],
         },
+        calledExit("this.fail", 5, "span 'job'", 9, 52, "", 9),
       ],
     },
     // A decorated method reaching a sibling through this: the decorated body is wrapped, the helper throws.
@@ -3337,6 +3354,7 @@ ruleTester.run("no-process-exit", testedRule, {
         }
       `,
       errors: [
+        calledExit("this.check", 10, "workflow 'pipeline'", 6, 5, "", 10),
         {
           messageId: "exitInScope",
           data: { exit: "process.exit()", where: "workflow 'pipeline' (via check())" },
@@ -3450,6 +3468,7 @@ ruleTester.run("no-process-exit", testedRule, {
             ),
           ],
         },
+        calledExit("bail", 4, "span 'fetch'", 7, 43, "", 9),
       ],
     },
     // A helper also called outside the scope is still reported: one call in a scope is enough to lose it.
@@ -3489,6 +3508,7 @@ ruleTester.run("no-process-exit", testedRule, {
             ),
           ],
         },
+        calledExit("bail", 4, "span 's'", 8, 39, "", 4),
       ],
     },
     // A function that calls itself inside its own task reaches that task twice (directly and through the call):
@@ -3579,6 +3599,7 @@ ruleTester.run("no-process-exit", testedRule, {
             ),
           ],
         },
+        calledExit("ping", 4, "span 's'", 12, 39, "", 4),
       ],
     },
     // Both ends of a cycle exit: c() is reached only through b(), whose search was still running when c() was first
@@ -3640,6 +3661,7 @@ ruleTester.run("no-process-exit", testedRule, {
             ),
           ],
         },
+        calledExit("a", 3, "span 's'", 7, 39, " (via b())", 1),
       ],
     },
     // A function declared and called inside the scope callback.
@@ -3679,6 +3701,7 @@ ruleTester.run("no-process-exit", testedRule, {
             ),
           ],
         },
+        calledExit("stop", 5, "span 's'", 7, 3, "", 4),
       ],
     },
     // Nested callbacks run inside the scope too; exit(0) there is not "directly in the callback", so no return.
@@ -4189,6 +4212,7 @@ ruleTester.run("no-process-exit", testedRule, {
         `,
         where: "span 's' (via bail())",
         line: 5,
+        calls: [calledExit("helpers.bail", 5, "span 's'", 9, 39)],
       },
       // An arrow property passed as a callback, and a string key.
       {
@@ -4227,6 +4251,7 @@ ruleTester.run("no-process-exit", testedRule, {
         `,
         where: "span 's' (via check() → stop())",
         line: 11,
+        calls: [calledExit("this.check", 11, "span 's'", 5, 50, " (via stop())")],
       },
       // A static method, called through its class (also with `.call`).
       {
@@ -4244,6 +4269,7 @@ ruleTester.run("no-process-exit", testedRule, {
         where: "span 's' (via require())",
         line: 5,
         column: 29,
+        calls: [calledExit("Config.require", 5, "span 's'", 9, 39, "", "Config.require.call".length)],
       },
       // A static arrow field of a class expression held in a const.
       {
@@ -4260,6 +4286,7 @@ ruleTester.run("no-process-exit", testedRule, {
         `,
         where: "span 's' (via now())",
         line: 5,
+        calls: [calledExit("Exit.now", 5, "span 's'", 9, 39)],
       },
       // A private method, and a method passed as `this.fail` rather than called.
       {
@@ -4283,6 +4310,7 @@ ruleTester.run("no-process-exit", testedRule, {
         where: ["span 's' (via #load())", "span 's' (via fail())"],
         line: [9, 13],
         column: [27, 5],
+        calls: [calledExit("this.#load", 9, "span 's'", 5, 50)],
       },
       // An instance method, called on a same-file instance: held in a const, or made in place.
       {
@@ -4305,6 +4333,7 @@ ruleTester.run("no-process-exit", testedRule, {
         where: ["span 's' (via require())", "span 't' (via limit())"],
         line: [5, 8],
         column: [29, 22],
+        calls: [calledExit("guard.require", 5, "span 's'", 13, 39), calledExit("new Guard().limit", 8, "span 't'", 14, 39)],
       },
       // A command picked from a Map of handlers (the fallback too), called through the const that holds it:
       // the call may run any of them (src/scopes/lookup-tables.ts).
@@ -4366,16 +4395,14 @@ ruleTester.run("no-process-exit", testedRule, {
         where: "span 's'",
         line: 5,
       },
-    ].map(({ code, where, line, column }) => {
+    ].map(({ code, where, line, column, calls = [] }: { code: string; where: string | string[]; line: number | number[]; column?: number | number[]; calls?: ReturnType<typeof calledExit>[] }) => {
       const exit = "process.exit(3)";
       const thrown = (scope: string) => `throw Object.assign(new Error("process.exit() in ${scope}"), { exitCode: 3 })`;
       const wheres = Array.isArray(where) ? where : [where];
       const lines = Array.isArray(line) ? line : [line];
       const columns = Array.isArray(column) ? column : [column ?? 5];
       const codeLines = code.split("\n");
-      return {
-        code,
-        errors: wheres.map((at, i) => {
+      const exits = wheres.map((at, i) => {
           const errorLine = lines[i] as number;
           const errorColumn = columns[i] as number;
           expect(codeLines[errorLine - 1]?.indexOf(exit)).toBe(errorColumn - 1);
@@ -4391,8 +4418,9 @@ ruleTester.run("no-process-exit", testedRule, {
             endColumn: errorColumn + exit.length,
             suggestions: [throwing("3", /^Sentry\.startSpan\(.*async/mu.test(code) ? sentryEntryGuarded(rewritten.join("\n")) : rewritten.join("\n"), false)],
           };
-        }),
-      };
+        });
+      // Reports come in source order: the exits and the calls in scopes that reach them.
+      return { code, errors: [...exits, ...calls].sort((a, b) => a.line - b.line || a.column - b.column) };
     }),
   ],
 });
@@ -4576,6 +4604,92 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
       errors: [
         { ...foreign("load", "process.exit()", 6, "span 's' (via prepare())", " (via requireRegion())"), line: 6, column: 10, endLine: 6, endColumn: 14 },
         { ...foreign("helpers.guard.stop", "process.kill(process.pid)", 22, "span 's'"), line: 11, column: 3, endLine: 11, endColumn: 21 },
+      ],
+    },
+  ],
+});
+
+const STOP_IN_STEPS = dedent`
+  import { traceStep } from "./telemetry.js";
+
+  function stop(): never {
+    process.exit(1);
+  }
+
+  export const ask = () => traceStep("ask", () => stop());
+  export const install = () => traceStep("install", () => stop());
+`;
+
+/** A report at a call of tests/rules/fixtures/telemetry.ts's exits (abort() at line 58, bail() at line 64). */
+const telemetryExit = (callee: string, line: number, where: string) => ({
+  messageId: "exitInOtherFile" as const,
+  data: { callee, exit: "process.exit()", location: `telemetry.ts:${line}`, via: "", where },
+  suggestions: [],
+});
+
+typed.run("no-process-exit (type-aware, wrappers of another file, telemetry.ts)", testedRule, {
+  valid: [
+    // The root span's wrapper (it initializes the SDK first), and an exit that ends the root span and flushes first:
+    // the root is the only span open, so nothing is lost.
+    dedent`
+      import { abort, withTelemetry } from "./telemetry.js";
+
+      export const run = () => withTelemetry(true, async () => { await abort(); });
+    `,
+    // A wrapper that also runs its callback outside the span, and one that runs it in the span only on a condition:
+    // neither says the callback runs inside its span.
+    dedent`
+      import { bail, maybeTraced, sometimes } from "./telemetry.js";
+
+      export const run = () => maybeTraced(true, async () => { await bail(); });
+      export const later = () => sometimes(() => { void bail(); });
+    `,
+  ],
+  invalid: [
+    {
+      // The root span's callback runs through Sentry.withIsolationScope(callback), a statement among others:
+      // an exit that leaves the root span open loses the whole trace.
+      code: dedent`
+        import { bail, withTelemetry } from "./telemetry.js";
+
+        export const run = () => withTelemetry(true, async () => { await bail(); });
+      `,
+      errors: [{ ...telemetryExit("bail", 64, "span 'wizard-run'"), line: 3, column: 66, endLine: 3, endColumn: 70 }],
+    },
+    {
+      // Ending the root span saves the root, not the step span still open inside it.
+      code: dedent`
+        import { abort, traceStep, withTelemetry } from "./telemetry.js";
+
+        export const run = () => withTelemetry(true, async () => { await traceStep("install", () => abort()); });
+      `,
+      errors: [{ ...telemetryExit("abort", 58, "span 'install' of span 'wizard-run'"), line: 3, column: 93, endLine: 3, endColumn: 98 }],
+    },
+    {
+      // A step span whose root is not seen from here: ending "the root" may end another span than this one.
+      code: dedent`
+        import { abort, traceStep } from "./telemetry.js";
+
+        export const ask = () => traceStep("ask", () => abort());
+      `,
+      errors: [{ ...telemetryExit("abort", 58, "span 'ask'"), line: 3, column: 49, endLine: 3, endColumn: 54 }],
+    },
+    {
+      // A same-file function that exits, called in the step's callback and again in another step: each call is
+      // reported where it loses its step's span, the exit once (with the rewrite).
+      code: STOP_IN_STEPS,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'ask' (via stop())" },
+          line: 4,
+          column: 3,
+          endLine: 4,
+          endColumn: 18,
+          suggestions: [throwing("1", STOP_IN_STEPS.replace("process.exit(1);", `throw Object.assign(new Error("process.exit() in span 'ask'"), { exitCode: 1 });`), false)],
+        },
+        calledExit("stop", 4, "span 'ask'", 7, 49),
+        calledExit("stop", 4, "span 'install'", 8, 57),
       ],
     },
   ],
@@ -5082,6 +5196,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       `,
       errors: [
         { messageId: "exitInScope", data: { exit: "process.exit()", where: "streamText tool 'search' (via bail())" }, line: 4, column: 3, endLine: 4, endColumn: 18, suggestions: [] },
+        calledExit("bail", 4, "streamText tool 'search'", 6, 42),
         { messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamText onFinish callback" }, line: 13, column: 5, endLine: 13, endColumn: 20, suggestions: [] },
       ],
     },

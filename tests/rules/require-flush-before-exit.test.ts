@@ -2537,6 +2537,44 @@ typed.run("require-flush-before-exit (type-aware, exits in other files)", tested
   ],
 });
 
+// @sentry/wizard's shape (lib/Setup.js): the program runs in withTelemetry(…), a wrapper of tests/rules/fixtures/telemetry.ts
+// whose span callback runs it through Sentry.withIsolationScope(callback), among other statements. An exit reached in
+// there leaves the span open: no-process-exit's finding, which a flush before the call would not fix.
+/** The program in a callback handed to `wrapper` of tests/rules/fixtures/telemetry.ts; it reaches an exit of helpers.ts. */
+const programIn = (wrapper: string) => code`
+  import * as Sentry from "@sentry/node";
+  import { ${wrapper} } from "./telemetry.js";
+  import { requireRegion } from "./helpers.js";
+
+  export const run = () =>
+    ${wrapper}(true, async () => {
+      const region = requireRegion();
+      await Sentry.flush(3000);
+      return region;
+    });
+`;
+
+typed.run("require-flush-before-exit (type-aware, wrappers of another file)", testedRule, {
+  valid: [programIn("withTelemetry")],
+  invalid: [
+    {
+      // Not a wrapper (it also runs the callback outside its span): the exit is outside any span, and unflushed.
+      code: programIn("maybeTraced"),
+      errors: [
+        {
+          messageId: "exitInOtherFileWithoutFlush",
+          data: { callee: "requireRegion", exit: "process.exit()", location: "helpers.ts:6", via: "", where: "", sdk: "Sentry", flush: "Sentry.flush(3000)" },
+          line: 7,
+          column: 20,
+          endLine: 7,
+          endColumn: 33,
+          suggestions: [],
+        },
+      ],
+    },
+  ],
+});
+
 describe("require-flush-before-exit: settings", () => {
   const linter = new Linter({ configType: "flat" });
   const lint = (settings: Record<string, unknown>) =>
