@@ -20,7 +20,7 @@ import type { FunctionNode } from "./ast";
 import { enclosingStatementList, isFunction, lazy, memberName, resolveConst, skipWrappers, staticString, walk } from "./ast";
 import type { ExitCall, FileModel, TracedScope } from "./model";
 import { resolveCallback } from "./model";
-import { functionBinding, memberUses } from "./members";
+import { functionBinding, memberFunction, memberUses } from "./members";
 import type { Tracker } from "./globals";
 import { createTracker } from "./globals";
 import { crashIsSafe, deliveryOf, naturalEndIsSafe } from "./pipeline";
@@ -417,7 +417,12 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     if (program) ({ fn, kind } = program);
     else if (isFunction(callee)) fn = callee;
     else if (callee.type === AST_NODE_TYPES.Identifier) fn = resolveCallback(sourceCode, callee)?.fn;
-    else return undefined;
+    else {
+      // `new Planner().plan(goal).then(…)`: a method this file defines, run as the program (a decorated method's
+      // throw reaches the process here, as from `main()`).
+      fn = memberFunction(sourceCode, callee);
+      if (!fn) return undefined;
+    }
     if (fn?.generator) return undefined;
     // A same-file async function, or anything whose result is treated as a promise.
     if (!(fn?.async || links.length > 0)) return undefined;

@@ -4794,6 +4794,60 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
         },
       ],
     },
+    // The same when the program runs a method of a class of this file (`new Planner().plan(…)`), here an
+    // `@tracer.llmobs.decorate` method, whose throw reaches the entry as from `main()`: measured in
+    // tests/e2e/fixtures/dd-trace-differential/llmobs-decorate.ts, without the .catch the exit 4 became exit 1.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+
+        tracer.init();
+
+        class Planner {
+          @tracer.llmobs.decorate({ kind: "agent" })
+          async plan(goal: string) {
+            if (!goal) process.exit(4);
+            return goal;
+          }
+        }
+
+        new Planner().plan("").then((plan) => console.log(plan));
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "LLMObs span 'plan'" },
+          line: 8,
+          column: 16,
+          endLine: 8,
+          endColumn: 31,
+          suggestions: [
+            throwing(
+              "4",
+              dedent`
+                import tracer from "dd-trace";
+
+                tracer.init();
+
+                class Planner {
+                  @tracer.llmobs.decorate({ kind: "agent" })
+                  async plan(goal: string) {
+                    if (!goal) throw Object.assign(new Error("process.exit() in LLMObs span 'plan'"), { exitCode: 4 });
+                    return goal;
+                  }
+                }
+
+                new Planner().plan("").then((plan) => console.log(plan)).catch((error) => {
+                  process.exitCode = error?.exitCode ?? 1;
+                  if (error?.exitCode === undefined) console.error(error);
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
     // The same with a .then(onFulfilled, onRejected) entry: the rejection is handled there, so no .catch is added.
     {
       code: dedent`
