@@ -39,15 +39,16 @@
  * ended at once.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
-import { AST_NODE_TYPES } from "@typescript-eslint/utils";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ExitCall, Reach, TracedScope } from "../scopes/model";
-import { enclosingStatementList, isFunction, skipWrappers } from "../scopes/ast";
+import { describeScope } from "../scopes/model";
+import { enclosingStatementList, isFunction, memberName, skipWrappers } from "../scopes/ast";
 import type { FunctionNode } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { indentAt, indentUnit, toFix } from "./edits";
 import { fileFlavour, insertImport } from "./imports";
-import { deferredCallbackOf, exitError, exitSite } from "./exit-fix";
-import { HELPER_END, ensureSpanHelpers } from "./span-helper";
+import { deferredCallbackOf, exitError, exitSite, type DeferredCallback } from "./exit-fix";
+import { HELPER_END, ensureSpanHelpers, onlyEndsSpans } from "./span-helper";
 
 export interface FlushText {
   readonly text: string;
@@ -64,39 +65,27 @@ export function endSpansThenExit(
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
   const site = exitSite(exit);
   const registered = deferredCallbackOf(exit.node, reach.scope.callback);
-  // Only `process.exit(…)`: a signal or an abort ends the process another way. Only a callback that runs
-  // once (a timer, `once`): an emitter would go on delivering events to a listener, and the program on
-  // running, while the flush is in flight (tests/codemods/__runnable__/deferred-listener.ts).
-  if (!flush || !site || !registered || registered.repeats || exit.method !== "exit") return undefined;
+  // Only `process.exit(…)`: a signal or an abort ends the process another way. A callback that runs once (a
+  // timer, `once`), or a listener whose emitter can be detached: an emitter would go on delivering events to
+  // its listeners, and the program on running, while the flush is in flight (measured in
+  // tests/codemods/__runnable__/deferred-listener.ts: two lines printed that the original never printed).
+  if (!flush || !site || !registered || exit.method !== "exit") return undefined;
+  const emitter = registered.repeats ? detachableEmitter(sourceCode, registered, exit.node) : undefined;
+  if (registered.repeats && !emitter) return undefined;
   const deferred = registered.fn;
   if (nearestFunction(exit.node) !== deferred || leavesThroughFinally(exit.node, deferred)) return undefined;
-  const scopes = [reach.scope, ...reach.outer].filter((scope, index, all) => all.findIndex((other) => other.callback === scope.callback) === index);
-  // Each scope notes its span where the deferred callback can see it: lexically around it, with a block body.
-  if (!scopes.every((scope) => contains(scope.callback, exit.node) && scope.callback.body.type === AST_NODE_TYPES.BlockStatement)) return undefined;
+  const scopes = scopesNoting(reach, exit.node);
+  if (!scopes) return undefined;
   return (fixer) => {
     const { eol } = fileFlavour(sourceCode, filename);
-    const trace = traceName(sourceCode, filename);
-    const taken = new Set<string>();
-    const fresh = (base: string) => {
-      let name = base;
-      for (let n = 2; taken.has(name) || new RegExp(`\\b${name}\\b`, "u").test(sourceCode.text); n++) name = `${base}${n}`;
-      taken.add(name);
-      return name;
-    };
-    const edits: Edit[] = [];
-    const spans = scopes.map((scope) => {
-      const existing = spanOf(scope, trace);
-      if (existing) return existing;
-      const name = fresh(`${identifierFrom(scope.name)}Span`);
-      const first = (scope.callback.body as TSESTree.BlockStatement).body[0] as TSESTree.Statement;
-      edits.push({ range: [first.range[0], first.range[0]], text: `const ${name} = ${trace}.getActiveSpan();${eol}${indentAt(sourceCode.text, first.range[0])}` });
-      return name;
-    });
+    const { spans, edits, fresh } = noteSpans(sourceCode, filename, scopes);
     const error = fresh("exitError");
     const exitText = sourceCode.getText(exit.node);
     const lines = [
       `const ${error} = ${exitError(sourceCode, exit, site, reach.scope)};`,
       ...spans.map((span) => `${HELPER_END}(${error}, ${span});`),
+      // Nothing more from this emitter, to this listener or any other, as when the process ended here.
+      ...(emitter ? [`${emitter}.removeAllListeners();`] : []),
       // Both paths exit, as `finally` would; a `then` with a rejection handler is a handled promise.
       `${flush.text}.then(() => ${exitText}, () => ${exitText});`,
     ];
@@ -131,8 +120,11 @@ export function exitsAfterEndedSpans(exit: ExitCall, isFlush: (node: TSESTree.No
   if (!isFlush(callee.object)) return false;
   const statement = call.parent;
   if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
-  const list = enclosingStatementList(statement);
-  const previous = list?.[list.indexOf(statement) - 1];
+  const list = enclosingStatementList(statement) ?? [];
+  let at = list.indexOf(statement) - 1;
+  // `stream.removeAllListeners();`, the detach of a repeating listener's emitter, comes between.
+  if (isDetach(list[at])) at--;
+  const previous = list[at];
   return (
     previous?.type === AST_NODE_TYPES.ExpressionStatement &&
     previous.expression.type === AST_NODE_TYPES.CallExpression &&
@@ -141,10 +133,140 @@ export function exitsAfterEndedSpans(exit: ExitCall, isFlush: (node: TSESTree.No
   );
 }
 
+function isDetach(statement: TSESTree.Node | undefined): boolean {
+  if (statement?.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type !== AST_NODE_TYPES.CallExpression) return false;
+  const { callee, arguments: args } = statement.expression;
+  return args.length === 0 && callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier && memberName(callee) === "removeAllListeners";
+}
+
 function nearestFunction(node: TSESTree.Node): TSESTree.Node | undefined {
   let current = node.parent;
   while (current && !isFunction(current)) current = current.parent;
   return current;
+}
+
+/**
+ * `process.kill(process.pid, "SIGTERM")` inside traced scopes, in a file whose every listener of that signal on
+ * `process` ends the process (issue 14, case 5). The kill stays: a throw would bypass those listeners and exit 1.
+ * The signal is delivered later, from the event loop; until then the scopes go on running. So the spans of the
+ * scopes around the kill (noted as each starts, as above) are ended with an error by a listener put before the
+ * program's own, once the signal arrives: the program's listener then flushes them (require-flush-before-exit
+ * gives it its flush) and ends the process. A span that has ended by then (its callback returned) is left
+ * alone; none can end after, since the program's listener ends the process.
+ *
+ *   const killError = Object.assign(new Error("process.kill() in task 'budget'"), { signal: "SIGTERM" });
+ *   process.prependOnceListener("SIGTERM", () => {
+ *     endSpanWithError(killError, budgetSpan);
+ *     endSpanWithError(killError, watchSpan);
+ *   });
+ *   process.kill(process.pid, "SIGTERM");
+ *
+ * Measured (tests/codemods/__runnable__/kill-self.ts): ending the active span at the kill instead ended the
+ * task's span twice (Traceloop ends it when the callback returns), and ending the workflow's there ended it twice
+ * when the listener did not exit, or when the workflow finished before the signal was handled.
+ */
+export function endSpansOnSignal(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
+  exit: ExitCall,
+  reach: Reach,
+  signal: string,
+): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
+  const site = exitSite(exit);
+  if (exit.method !== "kill" || site?.kind !== "statement" || !enclosingStatementList(site.statement)) return undefined;
+  // Only spans that `trace.getActiveSpan()` or a span parameter names: OpenTelemetry's.
+  if (deferredCallbackOf(exit.node, reach.scope.callback) || [reach.scope, ...reach.outer].some((scope) => scope.spec.activeOtelSpan === false)) return undefined;
+  const scopes = scopesNoting(reach, exit.node);
+  if (!scopes) return undefined;
+  return (fixer) => {
+    const { eol } = fileFlavour(sourceCode, filename);
+    const { spans, edits, fresh } = noteSpans(sourceCode, filename, scopes);
+    const error = fresh("killError");
+    const statement = site.statement;
+    const indent = indentAt(sourceCode.text, statement.range[0]);
+    const unit = indentUnit(sourceCode.text);
+    const message = JSON.stringify(`process.kill() in ${describeScope(reach.scope)}`);
+    const lines = [
+      `const ${error} = Object.assign(new Error(${message}), { signal: ${JSON.stringify(signal)} });`,
+      `process.prependOnceListener(${JSON.stringify(signal)}, () => {`,
+      ...spans.map((span) => `${unit}${HELPER_END}(${error}, ${span});`),
+      "});",
+    ];
+    edits.push({ range: [statement.range[0], statement.range[0]], text: `${lines.join(`${eol}${indent}`)}${eol}${indent}` });
+    return [...edits.map(toFix), ...ensureSpanHelpers(fixer, sourceCode, filename)];
+  };
+}
+
+/** The kill as `endSpansOnSignal` writes it: just after `process.prependOnceListener(signal, () => { endSpanWithError(…); … })`. */
+export function endsSpansOnSignalFirst(exit: ExitCall): boolean {
+  const statement = exit.node.parent;
+  if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+  const list = enclosingStatementList(statement) ?? [];
+  const previous = list[list.indexOf(statement) - 1];
+  if (previous?.type !== AST_NODE_TYPES.ExpressionStatement || previous.expression.type !== AST_NODE_TYPES.CallExpression) return false;
+  const { callee, arguments: args } = previous.expression;
+  return (
+    callee.type === AST_NODE_TYPES.MemberExpression &&
+    callee.object.type === AST_NODE_TYPES.Identifier &&
+    callee.object.name === "process" &&
+    memberName(callee) === "prependOnceListener" &&
+    onlyEndsSpans(args[1])
+  );
+}
+
+/** The scopes around `node`, each once, when each can note its span where `node` sees it: lexically around it, with a block body. */
+function scopesNoting(reach: Reach, node: TSESTree.Node): TracedScope[] | undefined {
+  const scopes = [reach.scope, ...reach.outer].filter((scope, index, all) => all.findIndex((other) => other.callback === scope.callback) === index);
+  return scopes.every((scope) => contains(scope.callback, node) && scope.callback.body.type === AST_NODE_TYPES.BlockStatement) ? scopes : undefined;
+}
+
+/**
+ * The name of each scope's span, innermost first: its span parameter, a `const x = trace.getActiveSpan();` already
+ * first in its callback, or one this fix adds there (`edits`). `fresh` gives more names that clash with nothing.
+ */
+function noteSpans(sourceCode: Readonly<TSESLint.SourceCode>, filename: string, scopes: readonly TracedScope[]): { spans: string[]; edits: Edit[]; fresh: (base: string) => string } {
+  const { eol } = fileFlavour(sourceCode, filename);
+  const trace = traceName(sourceCode, filename);
+  const taken = new Set<string>();
+  const fresh = (base: string) => {
+    let name = base;
+    for (let n = 2; taken.has(name) || new RegExp(`\\b${name}\\b`, "u").test(sourceCode.text); n++) name = `${base}${n}`;
+    taken.add(name);
+    return name;
+  };
+  const edits: Edit[] = [];
+  const spans = scopes.map((scope) => {
+    const existing = spanOf(scope, trace);
+    if (existing) return existing;
+    const name = fresh(`${identifierFrom(scope.name)}Span`);
+    const first = (scope.callback.body as TSESTree.BlockStatement).body[0] as TSESTree.Statement;
+    edits.push({ range: [first.range[0], first.range[0]], text: `const ${name} = ${trace}.getActiveSpan();${eol}${indentAt(sourceCode.text, first.range[0])}` });
+    return name;
+  });
+  return { spans, edits, fresh };
+}
+
+/** Registrations on an emitter whose `removeAllListeners()` stops every later delivery. */
+const EMITTER_REGISTRATIONS = new Set(["on", "addListener", "prependListener"]);
+
+/**
+ * The emitter a repeating listener is registered on, when the rewrite can detach it: `stream.on("data", fn)`
+ * with `stream` a `const` of this file (not `process`, whose listeners include the SDKs' own exit hooks), the
+ * same binding at the exit, and no other repeating registration between the exit and `fn` (`setInterval`, an
+ * `addEventListener` target: neither has `removeAllListeners()`).
+ */
+function detachableEmitter(sourceCode: Readonly<TSESLint.SourceCode>, registered: DeferredCallback, exit: TSESTree.Node): string | undefined {
+  if (registered.repeatsInside) return undefined;
+  const callee = skipWrappers(registered.registration.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return undefined;
+  if (!EMITTER_REGISTRATIONS.has(callee.property.name)) return undefined;
+  const object = skipWrappers(callee.object);
+  if (object.type !== AST_NODE_TYPES.Identifier || object.name === "process") return undefined;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(object), object);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (def?.parent?.type !== AST_NODE_TYPES.VariableDeclaration || def.parent.kind !== "const") return undefined;
+  if (ASTUtils.findVariable(sourceCode.getScope(exit), object.name) !== variable) return undefined;
+  return object.name;
 }
 
 /** A `finally` between the exit and the callback would run code that the exit skipped. */

@@ -62,17 +62,29 @@ const REPEATING = new Set(["setInterval", "on", "addListener", "prependListener"
  * The outermost function between `node` and the scope callback that a timer or an event registration runs
  * later, and whether that registration (or one between) may run its callback again.
  */
-export function deferredCallbackOf(node: TSESTree.Node, scopeCallback: FunctionNode): { fn: FunctionNode; repeats: boolean } | undefined {
-  let found: { fn: FunctionNode; repeats: boolean } | undefined;
+export function deferredCallbackOf(node: TSESTree.Node, scopeCallback: FunctionNode): DeferredCallback | undefined {
+  let found: DeferredCallback | undefined;
   for (let current = node.parent; current && current !== scopeCallback; current = current.parent) {
     const call = current.parent;
     if (!isFunction(current) || call?.type !== AST_NODE_TYPES.CallExpression || !call.arguments.includes(current as TSESTree.Expression)) continue;
     const callee = skipWrappers(call.callee);
     const name = callee.type === AST_NODE_TYPES.Identifier && DEFERRING_FUNCTIONS.has(callee.name) ? callee.name : memberName(callee);
     if (name === undefined || (!DEFERRING_FUNCTIONS.has(name) && !DEFERRING_METHODS.has(name))) continue;
-    found = { fn: current, repeats: (found?.repeats ?? false) || REPEATING.has(name) };
+    const repeatsInside = found?.repeats ?? false;
+    found = { fn: current, registration: call, repeats: repeatsInside || REPEATING.has(name), repeatsInside };
   }
   return found;
+}
+
+export interface DeferredCallback {
+  /** The outermost function between the node and the scope callback that a registration runs later. */
+  readonly fn: FunctionNode;
+  /** The call that registers `fn`: `setTimeout(fn, 10)`, `stream.on("data", fn)`. */
+  readonly registration: TSESTree.CallExpression;
+  /** That registration, or one inside `fn`, may run its callback again. */
+  readonly repeats: boolean;
+  /** A registration inside `fn` (between it and the node) may run its callback again. */
+  readonly repeatsInside: boolean;
 }
 
 /**

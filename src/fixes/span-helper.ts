@@ -21,6 +21,18 @@ import type { FileFlavour } from "./imports";
 export const HELPER_WRAP = "recordSpanErrors";
 export const HELPER_END = "endSpanWithError";
 
+/** `() => { endSpanWithError(killError, span); … }`: a function that only ends spans with this file's helper. */
+export function onlyEndsSpans(fn: TSESTree.Node | undefined): boolean {
+  if (!isFunction(fn) || fn.body.type !== AST_NODE_TYPES.BlockStatement || fn.body.body.length === 0) return false;
+  return fn.body.body.every(
+    (statement) =>
+      statement.type === AST_NODE_TYPES.ExpressionStatement &&
+      statement.expression.type === AST_NODE_TYPES.CallExpression &&
+      statement.expression.callee.type === AST_NODE_TYPES.Identifier &&
+      statement.expression.callee.name === HELPER_END,
+  );
+}
+
 function helperSource(flavour: FileFlavour, trace: string, status: string, eol: string): string {
   const ts = flavour.typescript;
   const lines = [

@@ -15,7 +15,7 @@ import { getProcessLevel, type Entry } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { helperWouldRecord } from "../fixes/span-helper";
-import { endSpansThenExit, exitsAfterEndedSpans } from "../fixes/deferred-exit-fix";
+import { endSpansOnSignal, endSpansThenExit, endsSpansOnSignalFirst, exitsAfterEndedSpans } from "../fixes/deferred-exit-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
 import { deliveryOf, rejectionHandling } from "../scopes/pipeline";
@@ -25,7 +25,7 @@ import { exitsReachedFromManualSpans, manualSpanLostByExit } from "../fixes/manu
 import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
-export type MessageId = "exitInScope" | "exitInOtherFile" | "exitInCalledFunction" | "throwInstead" | "returnInstead" | "endSpansThenExit";
+export type MessageId = "exitInScope" | "exitInOtherFile" | "exitInCalledFunction" | "throwInstead" | "returnInstead" | "endSpansThenExit" | "endSpansOnSignal";
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
@@ -61,6 +61,8 @@ export default createRule<Options, MessageId>({
       returnInstead: "Return from the {{kind}} callback instead: the work is done, and the span ends normally.",
       endSpansThenExit:
         "End the open spans of {{where}} with the error and exit once {{flush}} has settled: this callback runs later, where a throw would be an uncaught exception.",
+      endSpansOnSignal:
+        "End the open spans of {{where}} with an error when {{signal}} arrives, before this file's own {{signal}} listener ends the process.",
     },
   },
   defaultOptions: [],
@@ -96,7 +98,21 @@ export default createRule<Options, MessageId>({
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.
-          if (level.signalListened(exit)) continue;
+          // When every such listener ends the process, the scopes still open when the signal arrives lose their spans:
+          // reported, with a listener that ends them first (issue 14, case 5).
+          if (level.signalListened(exit)) {
+            const signal = endsSpansOnSignalFirst(exit) ? undefined : level.signalEndingListeners(exit);
+            const toEndOnSignal = reach && signal ? endSpansOnSignal(context.sourceCode, context.filename, exit, reach, signal) : undefined;
+            if (reach && signal) {
+              context.report({
+                node: exit.node,
+                messageId: "exitInScope",
+                data: { exit: describeExit(exit), where: describeReach(reach) },
+                suggest: toEndOnSignal ? [{ messageId: "endSpansOnSignal", data: { where: describeReach(reach), signal }, fix: toEndOnSignal }] : [],
+              });
+            }
+            continue;
+          }
           if (!reach) {
             // Between `const span = tracer.startSpan()` and `span.end()`: the end (and every `finally`) never runs.
             // No rewrite: a throw would travel through callers that nothing here says handle it.

@@ -20,11 +20,12 @@ import type { FunctionNode } from "./ast";
 import { enclosingStatementList, isFunction, lazy, memberName, resolveConst, skipWrappers, staticString, walk } from "./ast";
 import type { ExitCall, FileModel, TracedScope } from "./model";
 import { resolveCallback } from "./model";
-import { functionBinding, memberUses } from "./members";
+import { functionBinding, memberFunction, memberUses } from "./members";
 import type { Tracker } from "./globals";
 import { createTracker } from "./globals";
 import { crashIsSafe, deliveryOf, naturalEndIsSafe } from "./pipeline";
 import { runnerCalls } from "./runners";
+import { onlyEndsSpans } from "../fixes/span-helper";
 import { returnsTracedFunction } from "./catalogue";
 
 const { ReferenceTracker } = ASTUtils;
@@ -42,6 +43,8 @@ export interface Handler {
   readonly fn: FunctionNode;
   /** The function is written in the registration (else it is named and only registered). */
   readonly inline: boolean;
+  /** `process.on("SIGTERM", fn)`. */
+  readonly registration: TSESTree.CallExpression;
 }
 
 /** One `.then/.catch/.finally(...)` of an entry chain, innermost first. */
@@ -116,6 +119,14 @@ export interface ProcessLevel {
    * runs the program's listener, which decides whether and how the process ends (and is judged there).
    */
   signalListened(exit: ExitCall): boolean;
+  /**
+   * The signal `exit` (a `process.kill(process.pid, …)`) sends, when this file listens to it on `process` and every
+   * such listener ends the process: its body's last statement is `process.exit(…)`, with no `return` or `throw`
+   * before (nested functions aside); and each is registered by a statement of the module's top level written
+   * before every entry, so that it is there when the program runs (a listener added to a signal nobody listens to
+   * would stop the signal's default end of the process).
+   */
+  signalEndingListeners(exit: ExitCall): string | undefined;
   /** An un-awaited/awaited flush already runs before `node` on its path. */
   flushedBefore(node: TSESTree.Node): boolean;
   /** `expression` is a promise that has flushed once it settles on `path`. */
@@ -417,7 +428,12 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     if (program) ({ fn, kind } = program);
     else if (isFunction(callee)) fn = callee;
     else if (callee.type === AST_NODE_TYPES.Identifier) fn = resolveCallback(sourceCode, callee)?.fn;
-    else return undefined;
+    else {
+      // `new Planner().plan(goal).then(…)`: a method this file defines, run as the program (a decorated method's
+      // throw reaches the process here, as from `main()`).
+      fn = memberFunction(sourceCode, callee);
+      if (!fn) return undefined;
+    }
     if (fn?.generator) return undefined;
     // A same-file async function, or anything whose result is treated as a promise.
     if (!(fn?.async || links.length > 0)) return undefined;
@@ -677,6 +693,27 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     return !!variable?.defs.some((def) => def.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.init && initializerNodes().has(skipWrappers(def.node.init)));
   }
 
+  /** The listeners on `process` of the signal a `process.kill(process.pid, …)` sends. */
+  function signalHandlers(exit: ExitCall): Handler[] {
+    if (exit.method !== "kill") return [];
+    // No signal argument: kill sends SIGTERM.
+    const signal = exit.node.arguments[1] ? staticString(exit.node.arguments[1]) : "SIGTERM";
+    return signal === undefined ? [] : [...listeners().handlers.values()].filter((handler) => handler.emitter === "process" && handler.event === signal);
+  }
+
+  function endsEveryPath(fn: FunctionNode): boolean {
+    if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return false;
+    const last = fn.body.body.at(-1);
+    if (!last || exitStatement(last)?.method !== "exit") return false;
+    let leaves = false;
+    walk(fn.body, sourceCode.visitorKeys, (node) => {
+      if (node !== fn.body && isFunction(node)) return false;
+      leaves ||= node.type === AST_NODE_TYPES.ReturnStatement || node.type === AST_NODE_TYPES.ThrowStatement;
+      return !leaves;
+    });
+    return !leaves;
+  }
+
   function mayBecomeAsync(fn: FunctionNode): boolean {
     if (fn.async || fn.generator) return false;
     const handler = listeners().handlers.get(fn);
@@ -698,11 +735,16 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     exitCodeFindings,
     entries,
     handlerOf: (fn) => listeners().handlers.get(fn as FunctionNode),
-    signalListened(exit) {
-      if (exit.method !== "kill") return false;
-      // No signal argument: kill sends SIGTERM.
-      const signal = exit.node.arguments[1] ? staticString(exit.node.arguments[1]) : "SIGTERM";
-      return signal !== undefined && [...listeners().handlers.values()].some((handler) => handler.emitter === "process" && handler.event === signal);
+    signalListened: (exit) => signalHandlers(exit).length > 0,
+    signalEndingListeners(exit) {
+      // The listeners no-process-exit's `endSpansOnSignal` puts before the program's own only end spans: not the
+      // program's, and judged as if absent (another kill of the file is judged as before its rewrite).
+      const handlers = signalHandlers(exit).filter((handler) => !onlyEndsSpans(handler.fn));
+      const registeredFirst = (handler: Handler) => {
+        const statement = handler.registration.parent;
+        return statement?.type === AST_NODE_TYPES.ExpressionStatement && statement.parent?.type === AST_NODE_TYPES.Program && entries().every((entry) => statement.range[1] <= entry.statement.range[0]);
+      };
+      return handlers.length > 0 && handlers.every((handler) => endsEveryPath(handler.fn) && registeredFirst(handler)) ? handlers[0]?.event : undefined;
     },
     flushedBefore,
     isFlushPromise,
@@ -774,7 +816,7 @@ function findListeners(sourceCode: Readonly<TSESLint.SourceCode>, tracker: Track
     }
     if (emitter === "process" ? !ENDING_EVENTS.test(event) : event !== "close") return;
     registrations.add(skipWrappers(listener));
-    handlers.set(resolved.fn, { event, emitter, fn: resolved.fn, inline: skipWrappers(listener) === resolved.fn });
+    handlers.set(resolved.fn, { event, emitter, fn: resolved.fn, inline: skipWrappers(listener) === resolved.fn, registration: call });
   };
   if (tracker) {
     const processMap: Record<string, unknown> = {};

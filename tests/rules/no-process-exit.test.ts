@@ -178,6 +178,56 @@ ruleTester.run("no-process-exit", testedRule, {
         process.kill(process.pid);
       });
     `,
+    // Not every SIGTERM listener ends the process (one may return): a span ended when the signal arrives could be
+    // ended again by its scope afterwards, so the kill is left to the listener, unreported.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      process.on("SIGTERM", () => {
+        if (draining) return;
+        process.exit(143);
+      });
+      withTask({ name: "t" }, async () => {
+        process.kill(process.pid, "SIGTERM");
+      });
+    `,
+    // A listener registered later than the entry, or by a function: it may not be there when the kill runs, and a
+    // listener added to a signal nobody listens to would stop the signal's default end of the process.
+    dedent`
+      import { withTask } from "@traceloop/node-server-sdk";
+
+      function listen() {
+        process.on("SIGTERM", () => process.exit(143));
+      }
+      await withTask({ name: "t" }, async () => {
+        process.kill(process.pid, "SIGTERM");
+      });
+      listen();
+      process.on("SIGTERM", () => {
+        process.exit(143);
+      });
+    `,
+    // The rewrite below, linted again: its own listener does not end the process, so nothing is reported.
+    withHelpers(
+      dedent`
+        import { withTask } from "@traceloop/node-server-sdk";
+        ${OTEL_IMPORT}
+      `,
+      dedent`
+        process.on("SIGTERM", () => {
+          console.log("terminating");
+          process.exit(143);
+        });
+        withTask({ name: "t" }, async () => {
+          const tSpan = trace.getActiveSpan();
+          const killError = Object.assign(new Error("process.kill() in task 't'"), { signal: "SIGTERM" });
+          process.prependOnceListener("SIGTERM", () => {
+            endSpanWithError(killError, tSpan);
+          });
+          process.kill(process.pid, "SIGTERM");
+        });
+      `,
+    ),
     // Signal 0 only checks that the process exists.
     dedent`
       import { withTask } from "@traceloop/node-server-sdk";
@@ -3960,6 +4010,154 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
+    // Every listener of the signal ends the process (issue 14, case 5): the scopes still open when the signal arrives
+    // lose their spans. The kill stays (a throw would bypass the listener); a listener put before the program's ends
+    // the spans of the scopes around the kill, noted as each starts, when the signal arrives
+    // (tests/codemods/__runnable__/kill-self.ts).
+    {
+      code: dedent`
+        import * as traceloop from "@traceloop/node-server-sdk";
+
+        process.on("SIGTERM", () => {
+          console.log("terminating");
+          process.exit(143);
+        });
+        await traceloop.withWorkflow({ name: "watch" }, async () => {
+          await traceloop.withTask({ name: "budget" }, async () => {
+            if (over) process.kill(process.pid, "SIGTERM");
+            process.kill(process.pid);
+          });
+          await sleep(1000);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.kill(process.pid)", where: "task 'budget' of workflow 'watch'" },
+          line: 9,
+          column: 15,
+          endLine: 9,
+          endColumn: 51,
+          suggestions: [],
+        },
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.kill(process.pid)", where: "task 'budget' of workflow 'watch'" },
+          line: 10,
+          column: 5,
+          endLine: 10,
+          endColumn: 30,
+          suggestions: [
+            {
+              messageId: "endSpansOnSignal",
+              data: { where: "task 'budget' of workflow 'watch'", signal: "SIGTERM" },
+              output: withHelpers(
+                dedent`
+                  import * as traceloop from "@traceloop/node-server-sdk";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  process.on("SIGTERM", () => {
+                    console.log("terminating");
+                    process.exit(143);
+                  });
+                  await traceloop.withWorkflow({ name: "watch" }, async () => {
+                    const watchSpan = trace.getActiveSpan();
+                    await traceloop.withTask({ name: "budget" }, async () => {
+                      const budgetSpan = trace.getActiveSpan();
+                      if (over) process.kill(process.pid, "SIGTERM");
+                      const killError = Object.assign(new Error("process.kill() in task 'budget'"), { signal: "SIGTERM" });
+                      process.prependOnceListener("SIGTERM", () => {
+                        endSpanWithError(killError, budgetSpan);
+                        endSpanWithError(killError, watchSpan);
+                      });
+                      process.kill(process.pid);
+                    });
+                    await sleep(1000);
+                  });
+                `,
+              ),
+            },
+          ],
+        },
+      ],
+    },
+    // A repeating listener on a `const` emitter of this file (issue 14, case 4): the same rewrite, and first the
+    // emitter detached, so that no later line (nor 'close') reaches any listener while the flush is in flight
+    // (tests/codemods/__runnable__/readline-listener.ts). Not for `process` (its listeners include the SDKs' exit
+    // hooks), a `let`, an emitter shadowed in the listener, nor `setInterval` (nothing to detach).
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+        import { createInterface } from "node:readline";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          const rl = createInterface({ input: process.stdin });
+          rl.on("line", (line) => {
+            if (!line) process.exit(2);
+            console.log(line);
+          });
+          rl.on("close", (rl) => process.exit(5));
+          let other = rl;
+          other.on("line", () => process.exit(6));
+          process.on("message", () => process.exit(3));
+          setInterval(() => process.exit(4), 10);
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's'" },
+          line: 7,
+          column: 16,
+          endLine: 7,
+          endColumn: 31,
+          suggestions: [
+            {
+              messageId: "endSpansThenExit",
+              data: { where: "span 's'", flush: "Sentry.flush()" },
+              output: withHelpers(
+                dedent`
+                  import * as Sentry from "@sentry/node";
+                  import { createInterface } from "node:readline";
+                  ${OTEL_IMPORT}
+                `,
+                dedent`
+                  Sentry.startSpan({ name: "s" }, () => {
+                    const sSpan = trace.getActiveSpan();
+                    const rl = createInterface({ input: process.stdin });
+                    rl.on("line", (line) => {
+                      if (!line) {
+                        const exitError = Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                        endSpanWithError(exitError, sSpan);
+                        rl.removeAllListeners();
+                        Sentry.flush().then(() => process.exit(2), () => process.exit(2));
+                        return;
+                      }
+                      console.log(line);
+                    });
+                    rl.on("close", (rl) => process.exit(5));
+                    let other = rl;
+                    other.on("line", () => process.exit(6));
+                    process.on("message", () => process.exit(3));
+                    setInterval(() => process.exit(4), 10);
+                  });
+                `,
+              ),
+            },
+          ],
+        },
+        ...[[10, 26, 41], [12, 26, 41], [13, 31, 46], [14, 21, 36]].map(([line, column, endColumn]) => ({
+          messageId: "exitInScope" as const,
+          data: { exit: "process.exit()", where: "span 's'" },
+          line,
+          column,
+          endLine: line,
+          endColumn,
+          suggestions: [],
+        })),
+      ],
+    },
     // An event listener runs later too (issue 14, case 4); a callback run during the call (forEach) does not.
     {
       code: dedent`
@@ -5073,6 +5271,60 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
                 main().catch((error) => {
                   if (error?.exitCode === undefined) throw error;
                   process.exitCode = error?.exitCode;
+                });
+              `,
+              false,
+            ),
+          ],
+        },
+      ],
+    },
+    // The same when the program runs a method of a class of this file (`new Planner().plan(…)`), here an
+    // `@tracer.llmobs.decorate` method, whose throw reaches the entry as from `main()`: measured in
+    // tests/e2e/fixtures/dd-trace-differential/llmobs-decorate.ts, without the .catch the exit 4 became exit 1.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+
+        tracer.init();
+
+        class Planner {
+          @tracer.llmobs.decorate({ kind: "agent" })
+          async plan(goal: string) {
+            if (!goal) process.exit(4);
+            return goal;
+          }
+        }
+
+        new Planner().plan("").then((plan) => console.log(plan));
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "LLMObs span 'plan'" },
+          line: 8,
+          column: 16,
+          endLine: 8,
+          endColumn: 31,
+          suggestions: [
+            throwing(
+              "4",
+              dedent`
+                import tracer from "dd-trace";
+
+                tracer.init();
+
+                class Planner {
+                  @tracer.llmobs.decorate({ kind: "agent" })
+                  async plan(goal: string) {
+                    if (!goal) throw Object.assign(new Error("process.exit() in LLMObs span 'plan'"), { exitCode: 4 });
+                    return goal;
+                  }
+                }
+
+                new Planner().plan("").then((plan) => console.log(plan)).catch((error) => {
+                  process.exitCode = error?.exitCode ?? 1;
+                  if (error?.exitCode === undefined) console.error(error);
                 });
               `,
               false,

@@ -1,0 +1,86 @@
+// An exit in a repeating listener inside traced scopes (issue 14, case 4): the emitter, a `const` of this file,
+// is detached (`lines.removeAllListeners()`) after the spans are ended, so that no more lines reach any of its
+// listeners while the flush is in flight; then the process exits with the same code. An exit in a
+// `setInterval` callback has nothing to detach and is left for manual review.
+import { createReadStream } from "node:fs";
+import { createInterface } from "node:readline";
+import * as traceloop from "@traceloop/node-server-sdk";
+import { SpanStatusCode, trace } from "@opentelemetry/api";
+
+// Added by eslint-plugin-traced-exit: record an error on the active span, mark it ERROR and end it,
+// because this SDK's wrapper ends the span only on success. A span that has ended is left alone.
+function endSpanWithError(error: unknown, span = trace.getActiveSpan()): unknown {
+  if (span?.isRecording()) {
+    span.recordException(error instanceof Error ? error : String(error));
+    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.end();
+  }
+  return error;
+}
+
+// The callback's result is returned as it is: a thenable other than a plain Promise (a Promise subclass,
+// a lazy query) keeps its identity and methods, and its then() records a rejection before passing it on.
+// F's arguments are `any` (JSON.parse's return type), so that a callback given to a tracer typed `any`
+// keeps untyped parameters instead of `never` ones; a typed tracer's callback type is still inferred.
+function recordSpanErrors<F extends (...args: ReturnType<typeof JSON.parse>[]) => unknown>(fn: F): F {
+  return function (this: unknown, ...args: Parameters<F>) {
+    const span = trace.getActiveSpan();
+    try {
+      const result = fn.apply(this, args);
+      if (result instanceof Promise && result.constructor === Promise) {
+        return result.then(undefined, (error: unknown) => {
+          throw endSpanWithError(error, span);
+        });
+      }
+      const then = (result as PromiseLike<unknown> | null | undefined)?.then;
+      if (typeof then === "function" && Object.isExtensible(result)) {
+        Object.defineProperty(result, "then", {
+          configurable: true,
+          writable: true,
+          value(this: unknown, onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) {
+            return then.call(this, onFulfilled, (error: unknown) => {
+              endSpanWithError(error, span);
+              if (onRejected) return onRejected(error);
+              throw error;
+            });
+          },
+        });
+      }
+      return result;
+    } catch (error) {
+      throw endSpanWithError(error, span);
+    }
+  } as F;
+}
+
+export async function ingest(file: string): Promise<number> {
+  return traceloop.withWorkflow({ name: "ingest" }, async () => {
+    const ingestSpan = trace.getActiveSpan();
+    return traceloop.withTask({ name: "parse" }, () => {
+      const parseSpan = trace.getActiveSpan();
+      return new Promise<number>((resolve) => {
+        let count = 0;
+        const lines = createInterface({ input: createReadStream(file) });
+        const ticker = setInterval(() => {
+          if (count > 1_000_000) process.exit(9);
+        }, 1000);
+        lines.on("line", (line) => {
+          if (line.length === 0) {
+            console.error(`empty line after ${count} records`);
+            const exitError = Object.assign(new Error(`empty line after ${count} records`), { exitCode: 4 });
+            endSpanWithError(exitError, parseSpan);
+            endSpanWithError(exitError, ingestSpan);
+            lines.removeAllListeners();
+            traceloop.forceFlush().then(() => process.exit(4), () => process.exit(4));
+            return;
+          }
+          count++;
+        });
+        lines.on("close", () => {
+          clearInterval(ticker);
+          resolve(count);
+        });
+      });
+    });
+  });
+}
