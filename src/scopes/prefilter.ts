@@ -15,6 +15,8 @@
  * (`sdk["with" + "Task"]`).
  */
 import type { Catalogue } from "./settings";
+import * as path from "node:path";
+import { resolveRelative } from "./files-on-disk";
 
 /**
  * Groups by their first word (a module name, or a method name), and first words by their npm
@@ -133,8 +135,27 @@ export function mightTrace(text: string, catalogue: Catalogue): boolean {
 
 /**
  * The codemod's test: false means no rule can report anything on this text. An entry
- * file (settings `entry: true`) may need a flush at any exit, so it always passes.
+ * file (settings `entry: true`) may need a flush at any exit, so it always passes; so does
+ * a file (at the absolute `filePath`) that imports a module whose text could start tracing
+ * (src/scopes/imported-setup.ts).
  */
-export function mightNeedChange(text: string, catalogue: Catalogue): boolean {
-  return catalogue.entry === true || mightTrace(text, catalogue);
+export function mightNeedChange(text: string, catalogue: Catalogue, filePath?: string): boolean {
+  return catalogue.entry === true || mightTrace(text, catalogue) || mightImportSetupFrom(text, filePath, catalogue);
+}
+
+/** `from "./x"`, `import "./x"`, `require("./x")`: the relative specifier (group 1). */
+export const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport|\brequire\s*\()\s*["'](\.\.?\/[^"'\n]*)["']/u;
+
+/**
+ * A relative specifier of the text, from the file at `filePath`, names a module on disk whose text could start
+ * tracing: the set-up may be there (src/scopes/imported-setup.ts). Nothing is parsed.
+ */
+function mightImportSetupFrom(text: string, filePath: string | undefined, catalogue: Catalogue): boolean {
+  if (filePath === undefined || !path.isAbsolute(filePath) || !RELATIVE_SPECIFIER.test(text)) return false;
+  const dir = path.dirname(filePath);
+  for (const match of text.matchAll(new RegExp(RELATIVE_SPECIFIER.source, "gu"))) {
+    const source = resolveRelative(dir, match[1] as string);
+    if (source && mightTrace(source.text, catalogue)) return true;
+  }
+  return false;
 }
