@@ -44,3 +44,15 @@ export function resolveRelative(dir: string, specifier: string): SourceFile | un
   }
   return undefined;
 }
+
+const isRelative = (specifier: string) => specifier.startsWith("./") || specifier.startsWith("../");
+
+/**
+ * A relative specifier without what a resolver adds or drops: its extension (`.js`, `.mjs`, `.cjs`, `.ts`, `.mts`,
+ * `.cts`, `.jsx`, `.tsx`) and a trailing `/index`. `./tracing`, `./tracing.js`, `./tracing.ts` and
+ * `./tracing/index.js` all give `./tracing`; other specifiers are returned as they are.
+ */
+export function relativeModuleKey(specifier: string): string {
+  if (!isRelative(specifier)) return specifier;
+  return specifier.replace(/\.[cm]?[jt]sx?$/u, "").replace(/\/index$/u, "");
+}

@@ -11,6 +11,7 @@ import type { ExitMethod, ExportOpener, FlushSpec, InitializerSpec, OpenerSpec }
 import { EXIT_METHODS, PROCESS_MODULES } from "./catalogue";
 import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
+import { catalogueForFile } from "./specifiers";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
 import { functionName, isFunction, keyName, lazy, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, topLevelRequire, walk } from "./ast";
@@ -108,7 +109,7 @@ export function getFileModel(context: AnyContext): FileModel {
   const sourceCode = context.sourceCode;
   let model = models.get(sourceCode);
   if (!model) {
-    model = createModel(sourceCode, catalogueFor(context.settings), fileDirectory(context));
+    model = createModel(sourceCode, catalogueForFile(catalogueFor(context.settings), sourceCode), fileDirectory(context));
     models.set(sourceCode, model);
   }
   return model;

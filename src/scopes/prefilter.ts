@@ -16,7 +16,7 @@
  */
 import type { Catalogue } from "./settings";
 import * as path from "node:path";
-import { resolveRelative } from "./files-on-disk";
+import { relativeModuleKey, resolveRelative } from "./files-on-disk";
 
 /**
  * Groups by their first word (a module name, or a method name), and first words by their npm
@@ -82,11 +82,14 @@ function wordsOf(catalogue: Catalogue): Words {
 }
 
 /**
- * The part of a word that a file surely spells as is. A backslash in a module name is written
+ * The part of a word that a file surely spells as is: of a relative module, its stem. A backslash in a module name is written
  * escaped in the file's string literal (`"./a\\b"` for `./a\b`), so only the longest run
  * without one is searched for.
  */
 function searchable(word: string): string {
+  // `"./tracing.js"` in settings, `import … from "./tracing"` in the file (and the other way round): the stem is
+  // spelled in both (src/scopes/specifiers.ts matches them).
+  if (relativeModuleKey(word) !== word) return searchable(relativeModuleKey(word));
   if (!word.includes("\\")) return word;
   return word.split("\\").reduce((longest, part) => (part.length > longest.length ? part : longest), "");
 }
