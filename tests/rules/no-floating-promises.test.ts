@@ -121,6 +121,19 @@ const SAVE_AWAITED = saveUsage("await saveUsage(42);", "pick(true);");
 const SAVE_CAUGHT = saveUsage("saveUsage(42).catch(recordErrorOnSpan);", "pick(true);");
 const PICK_AWAITED = saveUsage("saveUsage(42);", "await pick(true);");
 const PICK_CAUGHT = saveUsage("saveUsage(42);", "pick(true).catch(recordErrorOnSpan);");
+/** The call `text` at the start of `line` in workflow 'summarize', with its await and catch suggestions. */
+const floatingInSummarize = (line: number, text: string, awaited: string, caught: string) => ({
+  messageId: "floating" as const,
+  data: { what: "Promise", where: "workflow 'summarize'" },
+  line,
+  column: 3,
+  endLine: line,
+  endColumn: 3 + text.length,
+  suggestions: [
+    { messageId: "addAwait" as const, data: { kind: "workflow" }, output: awaited },
+    { messageId: "addCatch" as const, output: withHelper(caught) },
+  ],
+});
 
 const syntaxOnly = createRuleTester();
 
@@ -442,32 +455,7 @@ syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedR
     {
       code: CODE_SAVE_USAGE,
       output: null,
-      errors: [
-        {
-          messageId: "floating",
-          data: { what: "Promise", where: "workflow 'summarize'" },
-          line: 15,
-          column: 3,
-          endLine: 15,
-          endColumn: 16,
-          suggestions: [
-            { messageId: "addAwait", data: { kind: "workflow" }, output: SAVE_AWAITED },
-            { messageId: "addCatch", output: withHelper(SAVE_CAUGHT) },
-          ],
-        },
-        {
-          messageId: "floating",
-          data: { what: "Promise", where: "workflow 'summarize'" },
-          line: 16,
-          column: 3,
-          endLine: 16,
-          endColumn: 13,
-          suggestions: [
-            { messageId: "addAwait", data: { kind: "workflow" }, output: PICK_AWAITED },
-            { messageId: "addCatch", output: withHelper(PICK_CAUGHT) },
-          ],
-        },
-      ],
+      errors: [floatingInSummarize(15, "saveUsage(42)", SAVE_AWAITED, SAVE_CAUGHT), floatingInSummarize(16, "pick(true)", PICK_AWAITED, PICK_CAUGHT)],
     },
     // The incident: a task nobody awaits inside the workflow; underlined up to the callee, not the whole body.
     {
