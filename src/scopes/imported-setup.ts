@@ -30,7 +30,7 @@ import type { SourceFile } from "./files-on-disk";
 import { resolveRelative } from "./files-on-disk";
 import { isFunction, topLevelRequire } from "./ast";
 import { parseSourceCode } from "./parser";
-import { RELATIVE_SPECIFIER, mightTrace } from "./prefilter";
+import { RELATIVE_SPECIFIER, mightInitialize } from "./prefilter";
 import type { Delivery } from "./pipeline";
 
 /** What the imported module sets up, as the importing file sees it. */
@@ -84,7 +84,7 @@ function setupOf(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModel
 
 function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModelOf): ForeignSetup | null {
   // Most imported modules name no initializer at all: not parsed.
-  if (!mightTrace(source.text, catalogue)) return null;
+  if (!mightInitialize(source.text, catalogue)) return null;
   const sourceCode = parseSourceCode(source.file, source.text, "module") ?? parseSourceCode(source.file, source.text, "script");
   if (!sourceCode) return null;
   const model = modelOf(sourceCode, source.file);

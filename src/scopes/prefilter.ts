@@ -31,6 +31,8 @@ interface Words {
   readonly openers: Groups;
   /** Flushes, initializers and initializer modules: with the openers, everything that traces. */
   readonly others: Groups;
+  /** The initializers alone: what a module must spell to start tracing when imported (src/scopes/imported-setup.ts). */
+  readonly initializers: Groups;
   /** Every gate of both, once: a text with none of them matches nothing (most files). */
   readonly gates: readonly string[];
 }
@@ -42,6 +44,7 @@ function wordsOf(catalogue: Catalogue): Words {
   if (cached) return cached;
   const openers = new Map<string, Map<string, string[][]>>();
   const others = new Map<string, Map<string, string[][]>>();
+  const initializers = new Map<string, Map<string, string[][]>>();
   const add = (into: Map<string, Map<string, string[][]>>, group: [string, ...string[]]) => {
     const [first, ...rest] = group.map(searchable) as [string, ...string[]];
     const gate = first.startsWith("@") && first.includes("/") ? first.slice(0, first.indexOf("/") + 1) : first;
@@ -69,14 +72,20 @@ function wordsOf(catalogue: Catalogue): Words {
     for (const module of modules) add(openers, [module, spec.path[0] as string]);
   }
   // A default export (`import Langfuse from "langfuse"`) is not spelled `default`: the module alone gates it.
-  for (const init of catalogue.initializers) for (const module of init.modules) add(others, init.path[0] === "default" ? [module] : [module, init.path[0] as string]);
+  for (const init of catalogue.initializers) {
+    for (const module of init.modules) {
+      const group: [string, ...string[]] = init.path[0] === "default" ? [module] : [module, init.path[0] as string];
+      add(others, group);
+      add(initializers, group);
+    }
+  }
   for (const flush of catalogue.flushes) {
     if (flush.form === "call") for (const module of flush.modules) add(others, [module, flush.path[0] as string]);
     // A flush method on instances of an initializer (`sdk.shutdown()`) needs that initializer in the file: covered above.
     else if (!flush.onInstancesOf) add(others, [flush.method]);
   }
   for (const module of catalogue.initializerModules) add(others, [module]);
-  const words = { openers, others, gates: [...new Set([...openers.keys(), ...others.keys()])] };
+  const words = { openers, others, initializers, gates: [...new Set([...openers.keys(), ...others.keys()])] };
   cache.set(catalogue, words);
   return words;
 }
@@ -149,16 +158,23 @@ export function mightNeedChange(text: string, catalogue: Catalogue, filePath?: s
 /** `from "./x"`, `import "./x"`, `require("./x")`: the relative specifier (group 1). */
 export const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport|\brequire\s*\()\s*["'](\.\.?\/[^"'\n]*)["']/u;
 
+/** False when no initializer of the catalogue can resolve in this text: imported, it starts no tracing. */
+export function mightInitialize(text: string, catalogue: Catalogue): boolean {
+  const words = wordsOf(catalogue);
+  const present = new Set([...words.initializers.keys()].filter((gate) => text.includes(gate)));
+  return present.size > 0 && matches(text, words.initializers, present);
+}
+
 /**
  * A relative specifier of the text, from the file at `filePath`, names a module on disk whose text could start
- * tracing: the set-up may be there (src/scopes/imported-setup.ts). Nothing is parsed.
+ * tracing with an initializer: the set-up may be there (src/scopes/imported-setup.ts). Nothing is parsed.
  */
 function mightImportSetupFrom(text: string, filePath: string | undefined, catalogue: Catalogue): boolean {
   if (filePath === undefined || !path.isAbsolute(filePath) || !RELATIVE_SPECIFIER.test(text)) return false;
   const dir = path.dirname(filePath);
   for (const match of text.matchAll(new RegExp(RELATIVE_SPECIFIER.source, "gu"))) {
     const source = resolveRelative(dir, match[1] as string);
-    if (source && mightTrace(source.text, catalogue)) return true;
+    if (source && mightInitialize(source.text, catalogue)) return true;
   }
   return false;
 }
