@@ -31,8 +31,11 @@ export interface EngineResult {
 }
 
 export interface Engine {
-  /** Cheap text test: false means the file cannot need a change and is never parsed. */
-  mightChange(source: string): boolean;
+  /**
+   * Cheap text test: false means the file cannot need a change and is never parsed. With `filePath`, the modules
+   * it imports by a relative path are read too (a tracing set-up there: src/scopes/imported-setup.ts).
+   */
+  mightChange(source: string, filePath?: string): boolean;
   /**
    * Throws (with a useful message incl. line/column when it's a parse error)
    * when the file cannot be processed.

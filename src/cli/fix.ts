@@ -305,7 +305,7 @@ export function readSource(file: SourceFile, engine: Engine): string | Outcome {
   }
   // Decoded as-is: a BOM stays "\uFEFF", CRLF stays CRLF. The engine owns the content.
   const source = original.toString("utf8");
-  if (!engine.mightChange(source)) return { kind: "unchanged", manual: [] };
+  if (!engine.mightChange(source, file.absPath)) return { kind: "unchanged", manual: [] };
   if (!Buffer.from(source, "utf8").equals(original)) {
     // Decoding replaced bytes with U+FFFD; writing that back would corrupt the file.
     return { kind: "failed", reason: "not valid UTF-8; not processed", manual: [] };

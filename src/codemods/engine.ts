@@ -13,6 +13,7 @@
  * plugin or TypeScript. `./lint-engine` (which does) is loaded by the first
  * `transform()`.
  */
+import * as path from "node:path";
 import type { Engine, EngineOptions, EngineResult } from "../cli/engine";
 import { catalogueFor } from "../scopes/settings";
 import { mightNeedChange } from "../scopes/prefilter";
@@ -40,7 +41,7 @@ export function createEngine(options: CodemodOptions = {}): Engine {
   const catalogue = catalogueFor(settings);
   let lintEngine: LintEngine | undefined;
   return {
-    mightChange: (source) => mightNeedChange(source, catalogue),
+    mightChange: (source, filePath) => mightNeedChange(source, catalogue, filePath === undefined ? undefined : path.resolve(filePath)),
     transform(source: string, filePath: string): EngineResult {
       if (!lintEngine) {
         // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy: ESLint, the plugin and TypeScript load only when a file passes the prefilter

@@ -36,7 +36,7 @@ export function transformFor(id: CodemodId): Transform {
   let engine: ReturnType<typeof createEngine> | undefined;
   const transform = (file: FileInfo, api: API, options: Options): string | undefined => {
     engine ??= createEngine({ transforms: [id], settings: parseSettings(options.settings) });
-    if (!engine.mightChange(file.source)) return undefined;
+    if (!engine.mightChange(file.source, file.path)) return undefined;
     const result = engine.transform(file.source, file.path);
     for (const item of result.manual) {
       // Where the finding is in the file on disk: the input in a dry run (--dry), the written output otherwise.

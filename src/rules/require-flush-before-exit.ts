@@ -62,8 +62,9 @@ export default createRule<Options, MessageId>({
   create(context) {
     // Settings are checked on every file: a typo must fail loudly.
     const catalogue = catalogueFor(context.settings);
-    // A file that names no opener, flush or initializer (and is not a declared entry) cannot start tracing.
-    if (!mightNeedChange(context.sourceCode.text, catalogue)) return {};
+    // A file that names no opener, flush or initializer (and is not a declared entry), nor imports a module that
+    // does, cannot start tracing.
+    if (!mightNeedChange(context.sourceCode.text, catalogue, context.physicalFilename)) return {};
     // With a type-checked program, an exit may be in a function of another file (src/scopes/cross-file.ts).
     const foreign = foreignExitCalls(context.sourceCode);
     return {

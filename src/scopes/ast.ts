@@ -164,3 +164,23 @@ export function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined
   for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
   return undefined;
 }
+
+/** `require("m")` as a top-level statement or declaration: the call and the module name. */
+export function topLevelRequire(statement: TSESTree.ProgramStatement): { call: TSESTree.CallExpression; module: string } | undefined {
+  const expression =
+    statement.type === AST_NODE_TYPES.ExpressionStatement
+      ? statement.expression
+      : statement.type === AST_NODE_TYPES.VariableDeclaration && statement.declarations.length === 1
+        ? statement.declarations[0]?.init
+        : undefined;
+  if (
+    expression?.type !== AST_NODE_TYPES.CallExpression ||
+    expression.callee.type !== AST_NODE_TYPES.Identifier ||
+    expression.callee.name !== "require" ||
+    expression.arguments.length !== 1
+  ) {
+    return undefined;
+  }
+  const module = staticString(expression.arguments[0]);
+  return module === undefined ? undefined : { call: expression, module };
+}

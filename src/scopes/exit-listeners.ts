@@ -34,11 +34,12 @@
  * names matched within the file: one import away, no further. A catch that exits inside a child span (the listener
  * ends only the innermost active span) and a listener registered elsewhere are not seen.
  */
-import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { parseForESLint } from "./parser";
+import type { SourceFile } from "./files-on-disk";
+import { resolveRelative } from "./files-on-disk";
 import type { FunctionNode } from "./ast";
 import { isFunction, keyName, memberName, skipWrappers, walk } from "./ast";
 import type { FileModel, TracedScope } from "./model";
@@ -59,18 +60,7 @@ interface Module {
 }
 
 const HOPS = 3;
-const TTL_MS = 5000;
-const EXTENSIONS = ["", ".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", "/index.js", "/index.ts", "/index.cjs", "/index.mjs"];
 const LISTEN = new Set(["on", "once", "addListener", "prependListener", "prependOnceListener"]);
-
-/** A file read from disk: its text, and its program once asked for. */
-interface SourceFile {
-  readonly file: string;
-  readonly text: string;
-  module(): Module | undefined;
-}
-
-const files = new Map<string, { source: SourceFile | undefined; at: number }>();
 
 const JS = /\.[cm]?js$/u;
 
@@ -118,36 +108,18 @@ function describeModule(file: string, ast: TSESTree.Program, visitorKeys: Visito
   return { file, ast, visitorKeys, functions, classes, shadowsProcess };
 }
 
-/** The file at `path`, or undefined when it is not a readable file. */
-function fileAt(file: string): SourceFile | undefined {
-  const now = Date.now();
-  const cached = files.get(file);
-  if (cached && now - cached.at < TTL_MS) return cached.source;
-  let source: SourceFile | undefined;
-  try {
-    if (statSync(file).isFile()) {
-      const text = readFileSync(file, "utf8");
-      let parsed: { module: Module | undefined } | undefined;
-      source = { file, text, module: () => (parsed ??= { module: parse(file, text) }).module };
-    }
-  } catch {
-    source = undefined;
-  }
-  files.set(file, { source, at: now });
-  return source;
-}
+const modules = new WeakMap<SourceFile, { module: Module | undefined }>();
 
-/** `./x` from the directory `dir`, as Node and bundlers resolve it, or undefined (also for a `dir` that is not absolute). */
-function resolveRelative(dir: string, specifier: string): SourceFile | undefined {
-  if (!path.isAbsolute(dir) || (!specifier.startsWith("./") && !specifier.startsWith("../"))) return undefined;
-  // TypeScript's ESM convention: `./x.js` names the source `./x.ts` (`.mjs` → `.mts`, `.cjs` → `.cts`).
-  const typescript = specifier.replace(/\.([cm]?)js$/u, ".$1ts");
-  const candidates = [...EXTENSIONS.map((extension) => specifier + extension), ...(typescript === specifier ? [] : [typescript])];
-  for (const candidate of candidates) {
-    const source = fileAt(path.resolve(dir, candidate));
-    if (source) return source;
+/** `./x` from the directory `dir`, parsed (once per file read), or undefined. */
+function moduleAt(dir: string, specifier: string): Module | undefined {
+  const source = resolveRelative(dir, specifier);
+  if (!source) return undefined;
+  let parsed = modules.get(source);
+  if (!parsed) {
+    parsed = { module: parse(source.file, source.text) };
+    modules.set(source, parsed);
   }
-  return undefined;
+  return parsed.module;
 }
 
 /** `require("./x")`, `__toESM(require("./x"))` (esbuild's interop): the relative specifier. */
@@ -258,7 +230,7 @@ function foreignFunctionExits(module: Module, fn: FunctionNode, hops: number): b
 /** The function an imported callee names, in the module it is imported from. */
 function importedFunction(module: Module, callee: TSESTree.Node): { module: Module; fn: FunctionNode } | undefined {
   const from = importedFrom(module, callee);
-  const target = from && resolveRelative(path.dirname(module.file), from.specifier)?.module();
+  const target = from && moduleAt(path.dirname(module.file), from.specifier);
   const fn = target?.functions.get(from?.name ?? "");
   return target && fn ? { module: target, fn } : undefined;
 }
@@ -367,7 +339,7 @@ function isSyncExporter(module: Module, node: TSESTree.Node): boolean {
   const local = skipWrappers(node.callee).type === AST_NODE_TYPES.Identifier ? module.classes.get(name) : undefined;
   if (local) return exportsSynchronously(module, local);
   const from = importedFrom(module, node.callee);
-  const target = from && resolveRelative(path.dirname(module.file), from.specifier)?.module();
+  const target = from && moduleAt(path.dirname(module.file), from.specifier);
   const cls = target?.classes.get(from?.name ?? "");
   return !!target && !!cls && exportsSynchronously(target, cls);
 }
@@ -430,8 +402,7 @@ function programEndsSpansOnExit(model: FileModel, module: Module): boolean {
     const dir = path.dirname(module.file);
     // Only a module whose text names an `exit` listener and a simple processor is parsed. Text without a file
     // (`<input>`, a relative name) has no directory to resolve imports from.
-    const imported = importedSpecifiers(module.ast, module.visitorKeys).map((specifier) => resolveRelative(dir, specifier));
-    const candidates = [module, ...imported.map((source) => (source && MIGHT_OWN.test(source.text) ? source.module() : undefined))];
+    const candidates = [module, ...importedSpecifiers(module.ast, module.visitorKeys).map((specifier) => (MIGHT_OWN.test(resolveRelative(dir, specifier)?.text ?? "") ? moduleAt(dir, specifier) : undefined))];
     known = candidates.some((candidate) => !!candidate && hasSpanEndingExitListener(candidate) && exportsOnEndSynchronously(candidate));
     owners.set(model, known);
   }

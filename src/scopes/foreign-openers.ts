@@ -24,8 +24,7 @@
  */
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import { parseForESLint } from "./parser";
-import { SourceCode } from "eslint";
+import { parseSourceCode } from "./parser";
 import type * as TS from "typescript";
 import type { FunctionNode } from "./ast";
 import { enclosingFunction, isFunction, skipWrappers, staticString, walk } from "./ast";
@@ -73,41 +72,8 @@ function memoOf<K, V>(store: WeakMap<TS.Program, Map<K, V>>, program: TS.Program
 
 /** The other file as ESLint would see it: typescript-eslint's parser without a program, its scope manager. */
 function parseFile(file: TS.SourceFile, ts: typeof TS): Readonly<TSESLint.SourceCode> | null {
-  try {
-    const jsx = /\.[jt]sx$/u.test(file.fileName);
-    const { ast, scopeManager, visitorKeys, services } = parseForESLint(file.text, {
-      filePath: file.fileName,
-      sourceType: ts.isExternalModule(file) ? "module" : "script",
-      ecmaVersion: "latest",
-      range: true,
-      loc: true,
-      tokens: true,
-      comment: true,
-      ecmaFeatures: { jsx },
-    });
-    // ESLint sets `parent` as it traverses a file; a file parsed here gets them the same way.
-    setParents(ast as unknown as TSESTree.Node, visitorKeys as Readonly<Record<string, readonly string[] | undefined>>);
-    return new SourceCode({ text: file.text, ast: ast as never, scopeManager: scopeManager as never, visitorKeys: visitorKeys as never, parserServices: services }) as unknown as TSESLint.SourceCode;
-  } catch {
-    // A file typescript-eslint cannot parse without a program opens no scope we can know of.
-    return null;
-  }
-}
-
-function setParents(root: TSESTree.Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): void {
-  const stack: TSESTree.Node[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop() as TSESTree.Node;
-    for (const key of visitorKeys[node.type] ?? []) {
-      const value = (node as unknown as Record<string, unknown>)[key];
-      for (const child of Array.isArray(value) ? value : [value]) {
-        if (child && typeof (child as TSESTree.Node).type === "string") {
-          (child as { parent?: TSESTree.Node }).parent = node;
-          stack.push(child as TSESTree.Node);
-        }
-      }
-    }
-  }
+  // A file typescript-eslint cannot parse without a program opens no scope we can know of.
+  return parseSourceCode(file.fileName, file.text, ts.isExternalModule(file) ? "module" : "script") ?? null;
 }
 
 /** The ESTree function at the TypeScript function's place. */

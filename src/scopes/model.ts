@@ -11,9 +11,10 @@ import type { ExitMethod, ExportOpener, FlushSpec, InitializerSpec, OpenerSpec }
 import { EXIT_METHODS, PROCESS_MODULES } from "./catalogue";
 import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
+import { catalogueForFile } from "./specifiers";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
-import { functionName, isFunction, keyName, lazy, memberKey, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, walk } from "./ast";
+import { functionName, isFunction, keyName, lazy, memberKey, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, topLevelRequire, walk } from "./ast";
 import type { ThisCalls } from "./members";
 import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunction } from "./members";
 import { tableCallSites, tableValuesCalled } from "./lookup-tables";
@@ -28,6 +29,9 @@ import type { TraceMap, Tracker } from "./globals";
 import { addToTraceMap, createTracker, trackModules } from "./globals";
 import { foreignOpenerCalls, programMayOpenScope } from "./foreign-openers";
 import { runnerCalls } from "./runners";
+import type { ForeignModelOf, ImportedSetup } from "./imported-setup";
+import { importedInitializers, mightImportSetup } from "./imported-setup";
+import { deliveryOf, startsTracing } from "./pipeline";
 
 const { ReferenceTracker } = ASTUtils;
 
@@ -91,6 +95,8 @@ export interface InitializerCall {
   readonly spec: InitializerSpec | undefined;
   /** For `const sdk = new NodeSDK()`: `sdk`. */
   readonly binding: string | undefined;
+  /** A set-up in a relatively imported module (`import { provider } from "./tracing.js"`): src/scopes/imported-setup.ts. */
+  readonly imported?: ImportedSetup;
 }
 
 export interface FileModel {
@@ -121,7 +127,7 @@ export function getFileModel(context: AnyContext): FileModel {
   const sourceCode = context.sourceCode;
   let model = models.get(sourceCode);
   if (!model) {
-    model = createModel(sourceCode, catalogueFor(context.settings), fileDirectory(context));
+    model = createModel(sourceCode, catalogueForFile(catalogueFor(context.settings), sourceCode), fileDirectory(context));
     models.set(sourceCode, model);
   }
   return model;
@@ -149,7 +155,11 @@ for (const method of EXIT_METHODS) PROCESS_MAP[method] = { [CALL]: method };
 const PROCESS_GLOBAL_MAP = { process: PROCESS_MAP };
 const PROCESS_MODULE_MAP: TraceMap = Object.fromEntries(PROCESS_MODULES.map((module) => [module, PROCESS_MAP]));
 
-function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, dir: string): FileModel {
+/**
+ * `followImports`: whether the file's relative imports may bring in a tracing set-up (src/scopes/imported-setup.ts);
+ * false for the imported module itself, which is one import away and no further.
+ */
+function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, dir: string, followImports = true): FileModel {
   const globalScope = sourceCode.scopeManager?.globalScope;
   const tracker = createTracker(sourceCode);
 
@@ -196,8 +206,9 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
   const { reachOf: reach, scopeCallsReaching } = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
 
+  const imported = lazy(() => (followImports && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue)) : []));
   const flushesAndInits = lazy(() =>
-    tracingWords() ? findFlushesAndInitializers(sourceCode, catalogue, tracker) : { flushes: [], initializers: [] },
+    tracingWords() || imported().length > 0 ? findFlushesAndInitializers(sourceCode, catalogue, tracker, imported()) : { flushes: [], initializers: [] },
   );
 
   const manualSpans = lazy(() => (tracingWords() && mightOpenScope(sourceCode.text, catalogue) ? findManualSpans(sourceCode, catalogue, tracker) : []));
@@ -229,6 +240,20 @@ function foreignScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Cat
     if (!resolved) return [];
     return [{ spec: profile.spec, release: profile.release, anchor: call, callback: resolved.fn, callbackArg, name, wrapped: resolved.wrapped, foreign: profile.wrapper, ...(profile.root ? { root: true } : {}) }];
   });
+}
+
+/** The imported module's model, which follows no import of its own. */
+function foreignModelOf(catalogue: Catalogue): ForeignModelOf {
+  return (other, file) => {
+    const model = createModel(other, catalogue, path.dirname(file), false);
+    return {
+      initializers: model.initializers,
+      get delivery() {
+        return deliveryOf(model);
+      },
+      startsTracing: (init) => init.node.type === AST_NODE_TYPES.ImportDeclaration || startsTracing(other, init as InitializerCall),
+    };
+  };
 }
 
 const mayOpenIn = (catalogue: Catalogue) => (text: string) => mightTrace(text, catalogue) && mightOpenScope(text, catalogue);
@@ -903,6 +928,7 @@ function findFlushesAndInitializers(
   sourceCode: Readonly<TSESLint.SourceCode>,
   catalogue: Catalogue,
   tracker: Tracker | undefined,
+  imported: readonly { node: InitializerCall["node"]; spec: InitializerSpec; imported: ImportedSetup }[],
 ): { flushes: FlushCall[]; initializers: InitializerCall[] } {
   const flushes: FlushCall[] = [];
   const initializers: InitializerCall[] = [];
@@ -944,6 +970,14 @@ function findFlushesAndInitializers(
     const required = topLevelRequire(statement);
     if (required && catalogue.initializerModules.includes(required.module)) {
       initializers.push({ node: required.call, spec: undefined, binding: undefined });
+    }
+  }
+  // `import { provider } from "./tracing.js"`: the binding holds the provider the module constructed.
+  for (const { node, spec, imported: setup } of imported) {
+    initializers.push({ node, spec, binding: setup.local?.name, imported: setup });
+    if (!spec.construct || !setup.local) continue;
+    for (const variable of sourceCode.getDeclaredVariables(setup.local.declaration)) {
+      if (variable.name === setup.local.name) constructed.set(variable, spec.className ?? (spec.path.at(-1) as string));
     }
   }
   if (holders.size > 0) {
@@ -1006,26 +1040,6 @@ function resultFlush(
   if (member?.type === AST_NODE_TYPES.VariableDeclarator && member.init === inner && member.id.type === AST_NODE_TYPES.Identifier) {
     for (const variable of sourceCode.getDeclaredVariables(member)) holders.set(variable, spec);
   }
-}
-
-/** `require("m")` as a top-level statement or declaration: the call and the module name. */
-function topLevelRequire(statement: TSESTree.ProgramStatement): { call: TSESTree.CallExpression; module: string } | undefined {
-  const expression =
-    statement.type === AST_NODE_TYPES.ExpressionStatement
-      ? statement.expression
-      : statement.type === AST_NODE_TYPES.VariableDeclaration && statement.declarations.length === 1
-        ? statement.declarations[0]?.init
-        : undefined;
-  if (
-    expression?.type !== AST_NODE_TYPES.CallExpression ||
-    expression.callee.type !== AST_NODE_TYPES.Identifier ||
-    expression.callee.name !== "require" ||
-    expression.arguments.length !== 1
-  ) {
-    return undefined;
-  }
-  const module = staticString(expression.arguments[0]);
-  return module === undefined ? undefined : { call: expression, module };
 }
 
 /** "task 'bedrock_completion' of workflow 'rag_pipeline'" */

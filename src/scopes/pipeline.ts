@@ -26,7 +26,8 @@
  *   processors export to an `InMemorySpanExporter` or that has no processor at all.
  *
  * A file whose set-up cannot be read statically (options from a variable, an initializer module
- * from settings, a processor built elsewhere) is `queued`: the conservative answer.
+ * from settings, a processor built elsewhere) is `queued`: the conservative answer. A set-up in a module the file
+ * imports by a relative path is read there (src/scopes/imported-setup.ts).
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
@@ -139,6 +140,8 @@ function lazyBuilt(sourceCode: Readonly<TSESLint.SourceCode>): () => Map<TSESTre
 }
 
 function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall, built: () => Map<TSESTree.Node, Built>): Delivery {
+  // A set-up in a module the file imports: that module's delivery (src/scopes/imported-setup.ts).
+  if (init.imported) return init.imported.delivery;
   const spec = init.spec;
   if (!spec || init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
   const options = init.node.arguments[0];

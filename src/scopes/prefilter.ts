@@ -15,6 +15,8 @@
  * (`sdk["with" + "Task"]`).
  */
 import type { Catalogue } from "./settings";
+import * as path from "node:path";
+import { relativeModuleKey, resolveRelative } from "./files-on-disk";
 
 /**
  * Groups by their first word (a module name, or a method name), and first words by their npm
@@ -29,6 +31,8 @@ interface Words {
   readonly openers: Groups;
   /** Flushes, initializers and initializer modules: with the openers, everything that traces. */
   readonly others: Groups;
+  /** The initializers alone: what a module must spell to start tracing when imported (src/scopes/imported-setup.ts). */
+  readonly initializers: Groups;
   /** Every gate of both, once: a text with none of them matches nothing (most files). */
   readonly gates: readonly string[];
 }
@@ -40,6 +44,7 @@ function wordsOf(catalogue: Catalogue): Words {
   if (cached) return cached;
   const openers = new Map<string, Map<string, string[][]>>();
   const others = new Map<string, Map<string, string[][]>>();
+  const initializers = new Map<string, Map<string, string[][]>>();
   const add = (into: Map<string, Map<string, string[][]>>, group: [string, ...string[]]) => {
     const [first, ...rest] = group.map(searchable) as [string, ...string[]];
     const gate = first.startsWith("@") && first.includes("/") ? first.slice(0, first.indexOf("/") + 1) : first;
@@ -67,24 +72,33 @@ function wordsOf(catalogue: Catalogue): Words {
     for (const module of modules) add(openers, [module, spec.path[0] as string]);
   }
   // A default export (`import Langfuse from "langfuse"`) is not spelled `default`: the module alone gates it.
-  for (const init of catalogue.initializers) for (const module of init.modules) add(others, init.path[0] === "default" ? [module] : [module, init.path[0] as string]);
+  for (const init of catalogue.initializers) {
+    for (const module of init.modules) {
+      const group: [string, ...string[]] = init.path[0] === "default" ? [module] : [module, init.path[0] as string];
+      add(others, group);
+      add(initializers, group);
+    }
+  }
   for (const flush of catalogue.flushes) {
     if (flush.form === "call") for (const module of flush.modules) add(others, [module, flush.path[0] as string]);
     // A flush method on instances of an initializer (`sdk.shutdown()`) needs that initializer in the file: covered above.
     else if (!flush.onInstancesOf) add(others, [flush.method]);
   }
   for (const module of catalogue.initializerModules) add(others, [module]);
-  const words = { openers, others, gates: [...new Set([...openers.keys(), ...others.keys()])] };
+  const words = { openers, others, initializers, gates: [...new Set([...openers.keys(), ...others.keys()])] };
   cache.set(catalogue, words);
   return words;
 }
 
 /**
- * The part of a word that a file surely spells as is. A backslash in a module name is written
+ * The part of a word that a file surely spells as is: of a relative module, its stem. A backslash in a module name is written
  * escaped in the file's string literal (`"./a\\b"` for `./a\b`), so only the longest run
  * without one is searched for.
  */
 function searchable(word: string): string {
+  // `"./tracing.js"` in settings, `import … from "./tracing"` in the file (and the other way round): the stem is
+  // spelled in both (src/scopes/specifiers.ts matches them).
+  if (relativeModuleKey(word) !== word) return searchable(relativeModuleKey(word));
   if (!word.includes("\\")) return word;
   return word.split("\\").reduce((longest, part) => (part.length > longest.length ? part : longest), "");
 }
@@ -133,8 +147,34 @@ export function mightTrace(text: string, catalogue: Catalogue): boolean {
 
 /**
  * The codemod's test: false means no rule can report anything on this text. An entry
- * file (settings `entry: true`) may need a flush at any exit, so it always passes.
+ * file (settings `entry: true`) may need a flush at any exit, so it always passes; so does
+ * a file (at the absolute `filePath`) that imports a module whose text could start tracing
+ * (src/scopes/imported-setup.ts).
  */
-export function mightNeedChange(text: string, catalogue: Catalogue): boolean {
-  return catalogue.entry === true || mightTrace(text, catalogue);
+export function mightNeedChange(text: string, catalogue: Catalogue, filePath?: string): boolean {
+  return catalogue.entry === true || mightTrace(text, catalogue) || mightImportSetupFrom(text, filePath, catalogue);
+}
+
+/** `from "./x"`, `import "./x"`, `require("./x")`: the relative specifier (group 1). */
+export const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport|\brequire\s*\()\s*["'](\.\.?\/[^"'\n]*)["']/u;
+
+/** False when no initializer of the catalogue can resolve in this text: imported, it starts no tracing. */
+export function mightInitialize(text: string, catalogue: Catalogue): boolean {
+  const words = wordsOf(catalogue);
+  const present = new Set([...words.initializers.keys()].filter((gate) => text.includes(gate)));
+  return present.size > 0 && matches(text, words.initializers, present);
+}
+
+/**
+ * A relative specifier of the text, from the file at `filePath`, names a module on disk whose text could start
+ * tracing with an initializer: the set-up may be there (src/scopes/imported-setup.ts). Nothing is parsed.
+ */
+function mightImportSetupFrom(text: string, filePath: string | undefined, catalogue: Catalogue): boolean {
+  if (filePath === undefined || !path.isAbsolute(filePath) || !RELATIVE_SPECIFIER.test(text)) return false;
+  const dir = path.dirname(filePath);
+  for (const match of text.matchAll(new RegExp(RELATIVE_SPECIFIER.source, "gu"))) {
+    const source = resolveRelative(dir, match[1] as string);
+    if (source && mightInitialize(source.text, catalogue)) return true;
+  }
+  return false;
 }

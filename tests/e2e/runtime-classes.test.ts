@@ -156,6 +156,20 @@ const CASES: readonly ClassCase[] = [
     ],
   },
   {
+    // The usual layout (issue 16): the batch provider is set up and exported by the module the program imports.
+    name: "set-up in an imported module: SIGTERM exit and failure path",
+    file: "imported-setup.ts",
+    rule: "require-flush-before-exit",
+    findings: ["exitWithoutFlush", "entryWithoutFlush"],
+    runs: [
+      { label: "main() rejects: the natural end drops the imported provider's queue", env: { CLASS_FAIL: "1" }, exitCode: 1, spans: [] },
+      { label: "SIGTERM: the listener exits before the queue is flushed", env: { CLASS_SIGTERM: "1" }, exitCode: 0, spans: [], stdout: "got SIGTERM, bye\n" },
+      { label: "control: the success path flushes", exitCode: 0, spans: ["import"] },
+      { label: "rewritten: the rejection path flushes the imported provider", env: { CLASS_FAIL: "1" }, rewritten: true, exitCode: 1, spans: ["import"] },
+      { label: "rewritten: the SIGTERM listener flushes before it exits", env: { CLASS_SIGTERM: "1" }, rewritten: true, exitCode: 0, spans: ["import"], stdout: "got SIGTERM, bye\n" },
+    ],
+  },
+  {
     name: "entry handler that swallows an exit code",
     file: "entry-drops-exit-code.ts",
     rule: "require-flush-before-exit",

@@ -95,6 +95,46 @@ const COMBINATORS = dedent`
   });
 `;
 
+/** Issue 16, item 5: plain functions that return a promise on every path, called un-awaited in a workflow. */
+const saveUsage = (first: string, second: string) =>
+  dedent`
+    ${TRACELOOP}
+
+    function saveUsage(tokens) {
+      return traceloop.withTask({ name: "save_usage" }, async () => {
+        throw new Error("usage store down");
+      });
+    }
+    async function save() {}
+    function pick(fast) {
+      if (fast) return traceloop.withTask({ name: "fast" }, async () => 1);
+      else return save();
+    }
+
+    traceloop.withWorkflow({ name: "summarize" }, async () => {
+      ${first}
+      ${second}
+    });
+  `;
+const CODE_SAVE_USAGE = saveUsage("saveUsage(42);", "pick(true);");
+const SAVE_AWAITED = saveUsage("await saveUsage(42);", "pick(true);");
+const SAVE_CAUGHT = saveUsage("saveUsage(42).catch(recordErrorOnSpan);", "pick(true);");
+const PICK_AWAITED = saveUsage("saveUsage(42);", "await pick(true);");
+const PICK_CAUGHT = saveUsage("saveUsage(42);", "pick(true).catch(recordErrorOnSpan);");
+/** The call `text` at the start of `line` in workflow 'summarize', with its await and catch suggestions. */
+const floatingInSummarize = (line: number, text: string, awaited: string, caught: string) => ({
+  messageId: "floating" as const,
+  data: { what: "Promise", where: "workflow 'summarize'" },
+  line,
+  column: 3,
+  endLine: line,
+  endColumn: 3 + text.length,
+  suggestions: [
+    { messageId: "addAwait" as const, data: { kind: "workflow" }, output: awaited },
+    { messageId: "addCatch" as const, output: withHelper(caught) },
+  ],
+});
+
 const syntaxOnly = createRuleTester();
 
 // The rule tester bundles its own copy of @typescript-eslint/utils, so the rule's type differs only by origin.
@@ -102,6 +142,31 @@ const testedRule = rule as never;
 
 syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedRule, {
   valid: [
+    // A plain function that may return something else, or nothing, or only itself: not known to return a promise.
+    dedent`
+      ${TRACELOOP}
+
+      function maybe(x) {
+        if (x) return traceloop.withTask({ name: "m" }, async () => 1);
+      }
+      function mixed(x) {
+        if (x) return traceloop.withTask({ name: "m" }, async () => 1);
+        return 1;
+      }
+      function again(n) {
+        return again(n - 1);
+      }
+      function later() {
+        const inner = () => traceloop.withTask({ name: "m" }, async () => 1);
+        return inner;
+      }
+      traceloop.withWorkflow({ name: "summarize" }, async () => {
+        maybe(1);
+        mixed(1);
+        again(1);
+        later();
+      });
+    `,
     // Issue 16: streamText's onFinish opens a scope, but streamText returns its result object, not the
     // callback's promise: the call is no floating promise (without types nothing says it returns one).
     dedent`
@@ -385,6 +450,13 @@ syntaxOnly.run<MessageId, Options>("no-floating-promises (syntax only)", testedR
     `,
   ],
   invalid: [
+    // The new user's item 5 (issue 16): a plain function that returns a task, called without await in the workflow,
+    // is reported like its arrow and async forms; so is one whose every branch returns a promise.
+    {
+      code: CODE_SAVE_USAGE,
+      output: null,
+      errors: [floatingInSummarize(15, "saveUsage(42)", SAVE_AWAITED, SAVE_CAUGHT), floatingInSummarize(16, "pick(true)", PICK_AWAITED, PICK_CAUGHT)],
+    },
     // The incident: a task nobody awaits inside the workflow; underlined up to the callee, not the whole body.
     {
       code: dedent`

@@ -4,6 +4,8 @@
  *
  *   traceloop.withTask({ name }, async () => …)   an opener call (Traceloop's `with*` always return a Promise)
  *   fetchDocuments(query)                          a same-file `async function` / `const f = async () => …`
+ *   saveUsage(n)                                   a same-file plain function whose every return returns one of
+ *                                                  these: `function saveUsage(n) { return traceloop.withTask(…); }`
  *   this.store(record), store.save(record)         a same-file `async` method (of this class, an object literal, a class)
  *   (async () => { … })()                          an async IIFE
  *   new Promise(…), Promise.all(…), import(…)
@@ -12,7 +14,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FileModel, TracedScope } from "../../scopes/model";
-import { isFunction, memberName, skipWrappers } from "../../scopes/ast";
+import { isFunction, memberName, skipWrappers, walk } from "../../scopes/ast";
 import { memberFunction } from "../../scopes/members";
 import type { FunctionNode } from "../../scopes/ast";
 
@@ -109,9 +111,57 @@ export function createSyntaxJudge(sourceCode: Readonly<TSESLint.SourceCode>, mod
     return memberFunction(sourceCode, inner);
   };
 
+  /** Plain functions being judged: a recursive `function f() { return f(); }` is not known to return a promise. */
+  const pending = new Set<FunctionNode>();
+  const plainReturns = new Map<FunctionNode, boolean>();
+
   function returnsPromise(fn: FunctionNode): boolean {
     if (fn.async) return !fn.generator;
-    return fn.body.type !== AST_NODE_TYPES.BlockStatement && isPromise(fn.body);
+    if (fn.generator) return false;
+    if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return isPromise(fn.body);
+    const known = plainReturns.get(fn);
+    if (known !== undefined) return known;
+    if (pending.has(fn)) return false;
+    pending.add(fn);
+    try {
+      const result = everyReturnIsPromise(fn.body);
+      plainReturns.set(fn, result);
+      return result;
+    } finally {
+      pending.delete(fn);
+    }
+  }
+
+  /**
+   * `function save(n) { return traceloop.withTask(…); }`: the body cannot end without a `return` (or a throw), and
+   * every `return` of its own (not of the functions nested in it) returns a promise.
+   */
+  function everyReturnIsPromise(body: TSESTree.BlockStatement): boolean {
+    if (!alwaysLeaves(body)) return false;
+    let every = true;
+    walk(body, sourceCode.visitorKeys, (node) => {
+      if (!every || isFunction(node)) return false;
+      if (node.type === AST_NODE_TYPES.ReturnStatement) every = !!node.argument && isPromise(node.argument);
+      return every;
+    });
+    return every;
+  }
+
+  /** The statement never completes normally: it returns or throws on every path (as far as `if`/`else` and blocks show). */
+  function alwaysLeaves(statement: TSESTree.Statement): boolean {
+    switch (statement.type) {
+      case AST_NODE_TYPES.ReturnStatement:
+      case AST_NODE_TYPES.ThrowStatement:
+        return true;
+      case AST_NODE_TYPES.BlockStatement: {
+        const last = statement.body.at(-1);
+        return last !== undefined && alwaysLeaves(last);
+      }
+      case AST_NODE_TYPES.IfStatement:
+        return !!statement.alternate && alwaysLeaves(statement.consequent) && alwaysLeaves(statement.alternate);
+      default:
+        return false;
+    }
   }
 
   function isPromise(node: TSESTree.Node): boolean {

@@ -6,7 +6,8 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import type { FlushSpec, SdkId } from "../../scopes/catalogue";
+import type { FlushSpec, InitializerSpec, SdkId } from "../../scopes/catalogue";
+import type { ImportedSetup } from "../../scopes/imported-setup";
 import type { FileModel } from "../../scopes/model";
 import { skipWrappers, staticString } from "../../scopes/ast";
 import { fileFlavour, insertImport } from "../../fixes/imports";
@@ -103,10 +104,15 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
       continue;
     }
     if (spec.construct) {
-      const className = spec.className ?? (spec.path.at(-1) as string);
-      const method = spec.flushMethod ?? (FORCE_FLUSH_CLASSES.has(className) ? "forceFlush" : "shutdown");
-      const binding = moduleLevelBinding(init.node);
+      const { className, method } = flushMethodOf(spec);
       const sdk = SDK_NAMES[spec.sdk];
+      if (init.imported) {
+        const plan = importedHolderCall(sourceCode, filename, init.imported, method);
+        if (plan) return { sdk, ...plan };
+        fallback ??= { sdk, label: `${method}() of the ${className} that ${init.imported.specifier} starts`, call: undefined };
+        continue;
+      }
+      const binding = moduleLevelBinding(init.node);
       if (binding) return { sdk, label: `${binding}.${method}()`, call: { text: `${binding}.${method}()`, fixes: [] } };
       fallback ??= { sdk, label: `${method}() of the ${className}`, call: undefined };
       continue;
@@ -134,6 +140,27 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
   const known = model.flushes()[0];
   if (known) return { sdk: SDK_NAMES[known.spec.sdk], label: known.spec.example, call: undefined };
   return { sdk: "tracing", label: "your tracing SDK's flush (settings \"flushes\")", call: undefined };
+}
+
+/** The class a constructed initializer makes, and its flush method: `shutdown`, or `forceFlush` for a span processor. */
+function flushMethodOf(spec: InitializerSpec): { className: string; method: string } {
+  const className = spec.className ?? (spec.path.at(-1) as string);
+  return { className, method: spec.flushMethod ?? (FORCE_FLUSH_CLASSES.has(className) ? "forceFlush" : "shutdown") };
+}
+
+/**
+ * `provider.shutdown()` of the provider an imported module exports: through the file's own binding of it, or an
+ * import of it the fix adds (`import { provider } from "./tracing.js"`). Undefined when the module does not export it.
+ */
+function importedHolderCall(sourceCode: Readonly<TSESLint.SourceCode>, filename: string, setup: ImportedSetup, method: string): Omit<FlushPlan, "sdk"> | undefined {
+  if (setup.local) {
+    const text = `${setup.local.name}.${method}()`;
+    return { label: text, call: { text, fixes: [] } };
+  }
+  if (setup.exported === undefined) return undefined;
+  const imported = insertImport(plainFixer, sourceCode, fileFlavour(sourceCode, filename), setup.specifier, [setup.exported]);
+  const text = `${imported.names[setup.exported]}.${method}()`;
+  return { label: text, call: { text, fixes: imported.fixes } };
 }
 
 /** The call's first argument is an object literal whose `option` is statically `false`. */

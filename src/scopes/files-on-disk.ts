@@ -1,0 +1,58 @@
+/**
+ * Other files of the linted program, read from disk by relative specifier (src/scopes/exit-listeners.ts,
+ * src/scopes/imported-setup.ts). Light on purpose: the prefilter uses it before anything is parsed.
+ * What is read is kept a few seconds (as installed SDK versions are), so an editor sees an edit soon.
+ */
+import { readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+
+/** A file read from disk. */
+export interface SourceFile {
+  readonly file: string;
+  readonly text: string;
+}
+
+const TTL_MS = 5000;
+const EXTENSIONS = ["", ".js", ".cjs", ".mjs", ".ts", ".cts", ".mts", "/index.js", "/index.ts", "/index.cjs", "/index.mjs"];
+
+const files = new Map<string, { source: SourceFile | undefined; at: number }>();
+
+/** The file at `path`, or undefined when it is not a readable file. */
+function fileAt(file: string): SourceFile | undefined {
+  const now = Date.now();
+  const cached = files.get(file);
+  if (cached && now - cached.at < TTL_MS) return cached.source;
+  let source: SourceFile | undefined;
+  try {
+    source = statSync(file).isFile() ? { file, text: readFileSync(file, "utf8") } : undefined;
+  } catch {
+    source = undefined;
+  }
+  files.set(file, { source, at: now });
+  return source;
+}
+
+/** `./x` from the directory `dir`, as Node and bundlers resolve it, or undefined (also for a `dir` that is not absolute). */
+export function resolveRelative(dir: string, specifier: string): SourceFile | undefined {
+  if (!path.isAbsolute(dir) || (!specifier.startsWith("./") && !specifier.startsWith("../"))) return undefined;
+  // TypeScript's ESM convention: `./x.js` names the source `./x.ts` (`.mjs` → `.mts`, `.cjs` → `.cts`).
+  const typescript = specifier.replace(/\.([cm]?)js$/u, ".$1ts");
+  const candidates = [...EXTENSIONS.map((extension) => specifier + extension), ...(typescript === specifier ? [] : [typescript])];
+  for (const candidate of candidates) {
+    const source = fileAt(path.resolve(dir, candidate));
+    if (source) return source;
+  }
+  return undefined;
+}
+
+const isRelative = (specifier: string) => specifier.startsWith("./") || specifier.startsWith("../");
+
+/**
+ * A relative specifier without what a resolver adds or drops: its extension (`.js`, `.mjs`, `.cjs`, `.ts`, `.mts`,
+ * `.cts`, `.jsx`, `.tsx`) and a trailing `/index`. `./tracing`, `./tracing.js`, `./tracing.ts` and
+ * `./tracing/index.js` all give `./tracing`; other specifiers are returned as they are.
+ */
+export function relativeModuleKey(specifier: string): string {
+  if (!isRelative(specifier)) return specifier;
+  return specifier.replace(/\.[cm]?[jt]sx?$/u, "").replace(/\/index$/u, "");
+}

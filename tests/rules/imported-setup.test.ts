@@ -1,0 +1,163 @@
+/**
+ * traced-exit/require-flush-before-exit with the tracing set-up in a module of its own (issue 16, the new user's
+ * item 2): the linted file is `index.ts` in a folder of tests/rules/fixtures/imported-setup/, whose `tracing.ts`
+ * it imports as `./tracing.js`; src/scopes/imported-setup.ts reads that module from disk.
+ */
+import * as path from "node:path";
+import dedent from "dedent";
+import type { TestLanguageOptions } from "@typescript-eslint/rule-tester";
+import { describe, expect, it } from "vitest";
+import rule from "../../src/rules/require-flush-before-exit";
+import type { MessageId } from "../../src/rules/require-flush-before-exit";
+import { createEngine } from "../../src/codemods/engine";
+import { createRuleTester } from "./rule-tester";
+
+const code = dedent.withOptions({ alignValues: true });
+const ruleTester = createRuleTester();
+const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, []>>[1];
+const commonjs = { sourceType: "commonjs" } as unknown as TestLanguageOptions;
+
+/** `index.ts` (or another name) in the fixture folder `setup`, next to its `tracing.ts`. */
+const inSetup = (setup: string, name = "index.ts") => path.join(__dirname, "fixtures/imported-setup", setup, name);
+
+/** The new user's program: flushes on success only, and exits on SIGTERM without a flush. */
+const PROGRAM = code`
+  async function main() {
+    await work();
+    await provider.shutdown();
+  }
+
+  process.on("SIGTERM", () => {
+    console.log("got SIGTERM, bye");
+    process.exit(0);
+  });
+
+  main().catch((err) => {
+    console.error("failed:", err);
+    process.exitCode = 1;
+  });
+`;
+const IMPORT_PROVIDER = `import { provider } from "./tracing.js";`;
+
+/** The program as the two suggestions leave it. */
+const SIGTERM_FLUSHED = code`
+  process.on("SIGTERM", async () => {
+    console.log("got SIGTERM, bye");
+    await provider.shutdown();
+    process.exit(0);
+  });
+`;
+const ENTRY_FLUSHED = code`
+  main()
+    .catch((err) => {
+      console.error("failed:", err);
+      process.exitCode = 1;
+    })
+    .finally(() => provider.shutdown());
+`;
+const [MAIN, SIGTERM, ENTRY] = PROGRAM.split("\n\n") as [string, string, string];
+
+/**
+ * `head` then a SIGTERM handler that exits, linted next to `setup`'s tracing.ts: reported with `flush`, and the
+ * suggestion awaits it first (with `fixedHead` as the head, when the fix adds an import); `null`: no suggestion.
+ */
+function handlerExit(setup: string, head: string, sdk: string, flush: string, fixedHead: string | null = head) {
+  const exit = "process.exit(0)";
+  const data = { flush, exit, async: " (the handler becomes async)" };
+  const output = `${fixedHead}\n\nprocess.on("SIGTERM", async () => { await ${flush}; ${exit}; });`;
+  return {
+    code: `${head}\n\nprocess.on("SIGTERM", () => ${exit});`,
+    filename: inSetup(setup),
+    errors: [
+      {
+        messageId: "exitWithoutFlush" as const,
+        data: { exit, where: " in the 'SIGTERM' handler", sdk, flush },
+        line: 3,
+        column: 29,
+        suggestions: fixedHead === null ? [] : [{ messageId: "awaitFlush" as const, data, output }],
+      },
+    ],
+  };
+}
+
+ruleTester.run("require-flush-before-exit: a set-up in an imported module", testedRule, {
+  valid: [
+    // The fixed program: the SIGTERM handler and the entry's two paths flush the imported provider.
+    { code: [IMPORT_PROVIDER, MAIN, SIGTERM_FLUSHED, ENTRY_FLUSHED].join("\n\n"), filename: inSetup("batch") },
+    // The imported provider keeps its spans in memory: nothing leaves the process, nothing is lost.
+    { code: `${IMPORT_PROVIDER}\n\n${PROGRAM}`, filename: inSetup("in-memory") },
+    // A simple processor exports each span as it ends: the entry's handled failure ends the program naturally,
+    // and the request in flight keeps it alive (src/scopes/pipeline.ts).
+    { code: `${IMPORT_PROVIDER}\n\n${MAIN}\n\n${ENTRY}`, filename: inSetup("simple") },
+    // The module sets tracing up only when its function is called, which is not followed: it starts nothing on import.
+    { code: `import { startTracing } from "./tracing.js";\n\nprocess.on("SIGTERM", () => process.exit(0));`, filename: inSetup("in-function") },
+    // `import type` loads nothing.
+    { code: `import type { provider } from "./tracing.js";\n\nprocess.on("SIGTERM", () => process.exit(0));`, filename: inSetup("batch") },
+    // A module that does not exist, and one that is not relative: nothing is read.
+    { code: `import "./missing.js";\nimport "tracing";\n\nprocess.on("SIGTERM", () => process.exit(0));`, filename: inSetup("batch") },
+    // An import inside a function body is not a top-level import (a dynamic `import()` is not followed either).
+    { code: `async function load() {\n  await import("./tracing.js");\n}\n\nprocess.on("SIGTERM", () => process.exit(0));`, filename: inSetup("batch") },
+    // The exit runs before anything can have started a span: the set-up check at the top of the program.
+    { code: `import "./tracing.js";\n\nif (!process.env.KEY) {\n  console.error("KEY is required");\n  process.exit(1);\n}`, filename: inSetup("batch") },
+  ],
+  invalid: [
+    // The new user's report: the SIGTERM exit and the failure path lose the batch queue of the imported provider.
+    {
+      code: `${IMPORT_PROVIDER}\n\n${PROGRAM}`,
+      filename: inSetup("batch"),
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: { exit: "process.exit(0)", where: " in the 'SIGTERM' handler", sdk: "OpenTelemetry", flush: "provider.shutdown()" },
+          line: 10,
+          column: 3,
+          endLine: 10,
+          endColumn: 18,
+          suggestions: [
+            { messageId: "awaitFlush", data: { flush: "provider.shutdown()", exit: "process.exit(0)", async: " (the handler becomes async)" }, output: [IMPORT_PROVIDER, MAIN, SIGTERM_FLUSHED, ENTRY].join("\n\n") },
+          ],
+        },
+        {
+          messageId: "entryWithoutFlush",
+          data: { entry: "main()", paths: "its failure path", sdk: "OpenTelemetry", flush: "provider.shutdown()" },
+          line: 13,
+          column: 1,
+          endLine: 13,
+          endColumn: 7,
+          suggestions: [{ messageId: "flushAtEntry", data: { flush: "provider.shutdown()" }, output: [IMPORT_PROVIDER, MAIN, SIGTERM, ENTRY_FLUSHED].join("\n\n") }],
+        },
+      ],
+    },
+    // Imported for its effect only: the flush target is the module's exported `sdk`, imported by the fix.
+    handlerExit("node-sdk", `import "./tracing.js";`, "OpenTelemetry", "sdk.shutdown()", `import "./tracing.js";\nimport { sdk } from "./tracing.js";`),
+    // A simple processor's export in flight is cut by process.exit(), as when the set-up is written in the file.
+    handlerExit("simple", IMPORT_PROVIDER, "OpenTelemetry", "provider.shutdown()"),
+    // Traceloop initialized in the module: its flush is the SDK's own, imported from the SDK.
+    handlerExit("traceloop", `import "./tracing.js";`, "Traceloop", "forceFlush()", `import "./tracing.js";\nimport { forceFlush } from "@traceloop/node-server-sdk";`),
+    // The module keeps its provider to itself: the flush is named, and no call can be written from here.
+    handlerExit("unexported", `import "./tracing.js";`, "OpenTelemetry", "shutdown() of the NodeTracerProvider that ./tracing.js starts", null),
+    // CommonJS: `require("./tracing")` without an extension resolves to tracing.ts; the provider is required by the fix.
+    {
+      ...handlerExit("batch", `require("./tracing");`, "OpenTelemetry", "provider.shutdown()", `const { provider } = require("./tracing");\nrequire("./tracing");`),
+      filename: inSetup("batch", "index.cjs"),
+      languageOptions: commonjs,
+    },
+    // `import { provider as tracerProvider }`: the file's own name for it.
+    handlerExit("batch", `import { provider as tracerProvider } from "./tracing.js";`, "OpenTelemetry", "tracerProvider.shutdown()"),
+  ],
+});
+
+describe("require-flush-before-exit: `traced-exit fix` on a file whose set-up is imported", () => {
+  const engine = createEngine({ transforms: ["flush-before-exit"] });
+  it("passes the prefilter only with the file's place on disk, and leaves nothing to report", () => {
+    const source = `${IMPORT_PROVIDER}\n\n${PROGRAM}`;
+    const file = inSetup("batch");
+    // The text names no SDK: only the module it imports does.
+    expect(engine.mightChange(source)).toBe(false);
+    expect(engine.mightChange(source, file)).toBe(true);
+    expect(engine.mightChange(source, inSetup("missing-folder"))).toBe(false);
+    const result = engine.transform(source, file);
+    expect(result.output).toBe([IMPORT_PROVIDER, MAIN, SIGTERM_FLUSHED, ENTRY_FLUSHED].join("\n\n"));
+    expect(engine.transform(result.output as string, file).output).toBeUndefined();
+  });
+});
