@@ -284,7 +284,7 @@ export default createRule<Options, MessageId>({
           if (exitListenerEndsSpan(scope, model, context.physicalFilename)) continue;
           if (handsSpanOut(scope, context.sourceCode)) continue;
           // Nothing can be thrown: the span ends (or stays open) the same way on every path; neverEndsSpan says which.
-          if (callbackCannotThrow(scope, context.sourceCode) && !neverEndsSpan(scope, context.sourceCode)) continue;
+          if (callbackCannotThrow(scope, context.sourceCode, context.physicalFilename) && !neverEndsSpan(scope, context.sourceCode)) continue;
           if (neverEndsSpan(scope, context.sourceCode)) {
             context.report({ node: reportNode(scope), messageId: "spanNeverEnded", data: { scope: capitalize(describeScope(scope)) } });
             continue;

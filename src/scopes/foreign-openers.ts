@@ -87,7 +87,7 @@ function parseFile(file: TS.SourceFile, ts: typeof TS): Readonly<TSESLint.Source
   }
 }
 
-function setParents(root: TSESTree.Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): void {
+export function setParents(root: TSESTree.Node, visitorKeys: Readonly<Record<string, readonly string[] | undefined>>): void {
   const stack: TSESTree.Node[] = [root];
   while (stack.length > 0) {
     const node = stack.pop() as TSESTree.Node;
