@@ -21,7 +21,7 @@
  *   ones when the receiver is a `const` made with `new Map()`/`new Set()`/`[]`, or a class's own field only
  *   ever assigned such a value, first by its initializer or the constructor, or right before the call by
  *   `if (!this.f) { this.f = new Set(); }` (made on first use);
- * - `x.m(…)` on `var x = new C()` (a `var`/`let` never assigned again, as bundlers write it) runs C's method, and
+ * - `x.m(…)` on `var x = new C()` (a `var` never assigned again, as bundlers write a `const`) runs C's method, and
  *   on a value read from a class's Map field runs the method of the one class whose `new C(…)` every `set` of that
  *   field puts there, when the field never leaves the class and the value is known to be there (`if (!v) return;`
  *   before, `if (v)` around, or `v?.m()`); what other files or subclasses do to the instance is not seen;
@@ -60,8 +60,8 @@ const COLLECTION_METHODS: Readonly<Record<Collection, ReadonlySet<string>>> = {
 type Collection = "Map" | "Set" | "Array";
 /** Timers that only schedule the function they are given: the function runs later, after the span's own end. */
 const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate", "queueMicrotask"]);
-/** Methods of a Map that read it: a field used only through these (and `set`) never leaves its class. */
-const MAP_USES = new Set(["get", "has", "set", "delete", "clear", "keys", "values", "entries", "forEach", "size"]);
+/** Map members that do not hand the Map itself out (`forEach` does, to its callback): a field used only so never leaves its class. */
+const MAP_USES = new Set(["get", "has", "set", "delete", "clear", "keys", "values", "entries", "size"]);
 /** How many same-file calls deep a callee's body is read (a manager's method → a session's method → two of its own). */
 const HOPS = 4;
 
@@ -315,7 +315,7 @@ class Judge {
 
   /**
    * The same-file class of every value a Map field `this.name` holds: the class's every use of the field is a Map
-   * method called on it (it is never handed out), its every `set(k, v)` puts `new C(…)` (or a `const` made so), all of
+   * method called on it (it is never handed out), its every `set(k, v)` puts `new C(…)` (or a name only ever made so), all of
    * one class, and the Map is made empty. Writes from outside the class (`manager.sessions.set(…)`) are not seen: taken
    * on trust, as for the field's own kind.
    */

@@ -571,6 +571,8 @@ ruleTester.run("require-span-error-recording", testedRule, {
     sessionCase("this.sessions.set(id, session);", "this.sessions.set(id, session);\n    this.sessions.set(\"default\", load());"),
     // the Map leaves its class, so anything may be put in it;
     sessionCase("  create(id: string) {", "  all() {\n    return this.sessions;\n  }\n  create(id: string) {"),
+    // forEach hands the Map itself to its callback, which may put anything in it;
+    sessionCase("  create(id: string) {", "  each() {\n    this.sessions.forEach((session, id, all) => all.set(id, load()));\n  }\n  create(id: string) {"),
     // the \`var\` is assigned again, so it may hold another object;
     sessionCase("var manager = new Manager();", "var manager = new Manager();\nmanager = load();"),
     // a session replaces its own method on the instance;
