@@ -12,7 +12,9 @@
 // bench/accuracy/manifest.json names each corpus: a published npm package at an exact version,
 // the folders of its own files to lint, and the SDK it uses. The package is fetched with
 // `npm pack` (its tarball only: its dependencies are never linted, so they are not installed) and
-// unpacked into bench/.accuracy-corpus/ (gitignored), once.
+// unpacked into bench/.accuracy-corpus/ (gitignored), once. A corpus's `dependencies` (manifest) are the
+// exception: packages whose code the rules read from node_modules, as they do in a user's project, are
+// fetched the same way into the corpus's own node_modules (see installDependencies).
 //
 // bench/accuracy/labels.jsonl holds one verdict a line, keyed by corpus, file, rule, line and the
 // text of that line:
@@ -78,6 +80,45 @@ function fetchCorpus(corpus) {
 }
 
 /**
+ * The corpus's `dependencies` (manifest), installed beside it as a user's project has them: each fetched with
+ * `npm pack <name>@<version>` (the tarball only: no install scripts run, and its own dependencies are not installed)
+ * and unpacked into `<package>/node_modules/<name>`, where Node's resolution from the corpus's files finds it. The
+ * version must be the one the corpus's package.json pins (`"^0.37.2"` → `0.37.2`), the release it was built against.
+ * A marker file lists what is installed, so a changed list installs again. `pinnedDependencies` checks the versions
+ * against the corpus's package.json (throws on another one); `installDependencies` returns the list (empty: nothing).
+ */
+export function pinnedDependencies(corpus, packageJson) {
+  const pins = packageJson.dependencies ?? {};
+  return (corpus.dependencies ?? []).map(({ name, version }) => {
+    const pinned = pins[name]?.replace(/^[\^~=]/u, "");
+    if (pinned !== version) throw new Error(`${corpusId(corpus)}: dependency ${name}@${version} is not the version its package.json pins (${pins[name] ?? "none"})`);
+    return { name, version };
+  });
+}
+
+function installDependencies(corpus, pkgDir) {
+  const wanted = (corpus.dependencies ?? []).map(({ name, version }) => `${name}@${version}`).join("\n");
+  const marker = path.join(pkgDir, "node_modules", ".traced-exit-dependencies");
+  if ((fs.existsSync(marker) ? fs.readFileSync(marker, "utf8") : "") === wanted) return wanted;
+  for (const { name, version } of pinnedDependencies(corpus, JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8")))) {
+    const dest = path.join(pkgDir, "node_modules", ...name.split("/"));
+    fs.rmSync(dest, { recursive: true, force: true });
+    fs.mkdirSync(dest, { recursive: true });
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "traced-exit-dependency-"));
+    try {
+      const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", tmp, `${name}@${version}`], { cwd: tmp, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+      const [{ filename }] = JSON.parse(out);
+      execFileSync("tar", ["-xzf", path.join(tmp, filename), "-C", dest, "--strip-components=1"]);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  fs.mkdirSync(path.dirname(marker), { recursive: true });
+  fs.writeFileSync(marker, wanted);
+  return wanted;
+}
+
+/**
  * The package as its sources: a copy without the declaration files tsc emitted next to the JavaScript
  * (`cli.d.ts` beside `cli.js`). TypeScript resolves `import "./cli.js"` to the declaration when there is one,
  * and a declaration has no bodies, so with them the program would follow no call into another file, where
@@ -86,13 +127,14 @@ function fetchCorpus(corpus) {
  * up the tree) are the same.
  */
 export const SOURCES = path.join(ROOT, "bench/.accuracy-sources");
-export function sourcesOnly(pkgDir) {
+export function sourcesOnly(pkgDir, dependencies = "") {
   const dir = path.join(SOURCES, path.basename(path.dirname(pkgDir)));
   const done = path.join(dir, ".copied");
-  if (fs.existsSync(done)) return dir;
+  // The marker holds the installed dependencies the copy was made with: a copy made before them is made again.
+  if (fs.existsSync(done) && fs.readFileSync(done, "utf8") === dependencies) return dir;
   fs.rmSync(dir, { recursive: true, force: true });
   fs.cpSync(pkgDir, dir, { recursive: true, filter: (source) => !DECLARATION.test(source) });
-  fs.writeFileSync(done, "");
+  fs.writeFileSync(done, dependencies);
   return dir;
 }
 
@@ -168,10 +210,11 @@ export function lintConfig(plugin, tsParser, commonjs, project) {
 
 async function lintCorpus(corpus, mods, pass) {
   const pkgDir = fetchCorpus(corpus);
+  const dependencies = installDependencies(corpus, pkgDir);
   // `sourceType` in the manifest for a build whose nearest package.json says `"type": "module"` (Sentry's build/esm).
   const commonjs = (corpus.sourceType ?? JSON.parse(fs.readFileSync(path.join(pkgDir, "package.json"), "utf8")).type) !== "module";
   const typed = PASSES[pass].typed;
-  const lintDir = typed ? sourcesOnly(pkgDir) : pkgDir;
+  const lintDir = typed ? sourcesOnly(pkgDir, dependencies) : pkgDir;
   const files = listFiles(lintDir, corpus);
   // The generated tsconfig lives in a temporary folder: the cached package stays as npm unpacked it.
   const tmp = typed ? fs.mkdtempSync(path.join(os.tmpdir(), "traced-exit-accuracy-")) : undefined;

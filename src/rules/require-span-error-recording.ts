@@ -278,13 +278,13 @@ export default createRule<Options, MessageId>({
           // The first test narrows the SDK semantics for the message; the second covers wrapped and self-handling callbacks.
           if (scope.spec.errors === "recorded" || scopeRecordsErrors(scope, context.sourceCode)) continue;
           if (leavesSpanToItsStarter(scope, model, context.sourceCode)) continue;
-          // `safeExecuteInTheMiddle(work, (error) => { …; span.end(); })`, `handleCallbackErrors(…)`: catalogue ERROR_HANDLERS.
-          if (endsSpanThroughErrorHandler(context.sourceCode, scope.callback, scopeSpan(scope, context.sourceCode), scope.spec.activeOtelSpan !== false)) continue;
+          // `safeExecuteInTheMiddle(work, (error) => { …; span.end(); })`, `handleCallbackErrors(…)`: catalogue ERROR_HANDLERS and settings errorHandlers.
+          if (endsSpanThroughErrorHandler(context.sourceCode, catalogue.errorHandlers, scope.callback, scopeSpan(scope, context.sourceCode), scope.spec.activeOtelSpan !== false)) continue;
           // The catch exits inside the span, and the program's `exit` listener ends the span and exports it synchronously.
           if (exitListenerEndsSpan(scope, model, context.physicalFilename)) continue;
           if (handsSpanOut(scope, context.sourceCode)) continue;
           // Nothing can be thrown: the span ends (or stays open) the same way on every path; neverEndsSpan says which.
-          if (callbackCannotThrow(scope, context.sourceCode) && !neverEndsSpan(scope, context.sourceCode)) continue;
+          if (callbackCannotThrow(scope, context.sourceCode, context.physicalFilename) && !neverEndsSpan(scope, context.sourceCode)) continue;
           if (neverEndsSpan(scope, context.sourceCode)) {
             context.report({ node: reportNode(scope), messageId: "spanNeverEnded", data: { scope: capitalize(describeScope(scope)) } });
             continue;

@@ -19,15 +19,25 @@
  * - reading a property does not throw: `a.b.c` on an `a.b` that is undefined does, and so does a throwing getter;
  * - the methods of a native Map, Set or array (`this.sessions.get(id)`, `events.push(e)`) are the built-in
  *   ones when the receiver is a `const` made with `new Map()`/`new Set()`/`[]`, or a class's own field only
- *   ever assigned such a value, first by its initializer or the constructor.
- * Anything else is a call that may throw: a function of another file or module, `JSON.parse`, a same-file
- * function that contains one, deeper than three calls, an `await`, a `throw`, a loop, a destructuring.
+ *   ever assigned such a value, first by its initializer or the constructor, or right before the call by
+ *   `if (!this.f) { this.f = new Set(); }` (made on first use);
+ * - `x.m(…)` on `var x = new C()` (a `var` never assigned again, as bundlers write a `const`) runs C's method, and
+ *   on a value read from a class's Map field runs the method of the one class whose `new C(…)` every `set` of that
+ *   field puts there, when the field never leaves the class and the value is known to be there (`if (!v) return;`
+ *   before, `if (v)` around, or `v?.m()`); what other files or subclasses do to the instance is not seen;
+ * - a call of an `async` function left as a statement never throws: its failure is a rejection, which comes after
+ *   the callback has run on to its `end()` (an unhandled rejection costs other things, not this span);
+ * - `setTimeout`/`setInterval`/`setImmediate`/`queueMicrotask` given a function only schedule it;
+ * - a function imported from an installed package is its installed code (src/scopes/package-functions.ts).
+ * Anything else is a call that may throw: a function of another file of the project, `JSON.parse`, a same-file
+ * function that contains one, deeper than four calls, an `await`, a `throw`, a loop, a destructuring.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
 import { isFunction, keyName, memberKey, memberName, skipWrappers, walk } from "./ast";
-import { thisHolder } from "./members";
+import { classOf, instanceMethod, thisHolder } from "./members";
+import { packageFunction } from "./package-functions";
 import { resolveCallback } from "./model";
 import type { TracedScope } from "./model";
 
@@ -48,8 +58,12 @@ const COLLECTION_METHODS: Readonly<Record<Collection, ReadonlySet<string>>> = {
   Array: new Set(["push", "includes", "indexOf", "at", "slice"]),
 };
 type Collection = "Map" | "Set" | "Array";
-/** How many same-file calls deep a callee's body is read. */
-const HOPS = 3;
+/** Timers that only schedule the function they are given: the function runs later, after the span's own end. */
+const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate", "queueMicrotask"]);
+/** Map members that do not hand the Map itself out (`forEach` does, to its callback): a field used only so never leaves its class. */
+const MAP_USES = new Set(["get", "has", "set", "delete", "clear", "keys", "values", "entries", "size"]);
+/** How many same-file calls deep a callee's body is read (a manager's method → a session's method → two of its own). */
+const HOPS = 4;
 
 /**
  * The callback cannot throw, so its span ends the same way on the one path there is:
@@ -61,9 +75,9 @@ const HOPS = 3;
  *   throw or return. A callback that owns its span and catches everything may still skip its
  *   `span.end()` on the error path, so the catch-all `try` does not count there.
  */
-export function callbackCannotThrow(scope: TracedScope, sourceCode: SourceCode): boolean {
+export function callbackCannotThrow(scope: TracedScope, sourceCode: SourceCode, filename?: string): boolean {
   const fn = scope.callback;
-  const judge = new Judge(sourceCode);
+  const judge = new Judge(sourceCode, filename);
   if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return judge.spanMethodCall(fn.body);
   const statements = fn.body.body;
   if (statements.length === 0) return false;
@@ -114,14 +128,24 @@ function containsOwn(node: TSESTree.Node, type: AST_NODE_TYPES, sourceCode: Sour
 }
 
 /** Per class body, the native collection each field read so far always holds (undefined: not provably one). */
-const collectionFields = new WeakMap<TSESTree.ClassBody, Map<string, Collection | undefined>>();
+const collectionFields = new WeakMap<TSESTree.ClassBody, Map<string, FieldCollection>>();
+
+/** The one kind of native collection every write of a field makes (or undefined), and whether one runs before any method can. */
+interface FieldCollection {
+  readonly kind: Collection | undefined;
+  readonly definite: boolean;
+}
 
 /** Verdicts on same-file functions, with the hops they were judged with: a function is read once per hop count at most. */
 const judgedFunctions = new WeakMap<FunctionNode, { quiet: boolean; left: number }>();
 
 /** Whether statements, expressions and calls can throw; `left` is how many same-file calls deep bodies are still read. */
 class Judge {
-  constructor(private readonly sourceCode: SourceCode) {}
+  /** `filename`: the linted file's path, from which imported packages are resolved (none without it). */
+  constructor(
+    private readonly sourceCode: SourceCode,
+    private readonly filename?: string,
+  ) {}
 
   /** `span.setAttribute("k", v)`, `span.end()`: a span method on a name, with arguments that cannot throw. */
   spanMethodCall(node: TSESTree.Node): boolean {
@@ -235,8 +259,109 @@ class Judge {
       if (collection && name !== undefined && COLLECTION_METHODS[collection].has(name)) return true;
     }
     if (callee.type === AST_NODE_TYPES.Identifier && QUIET_GLOBAL_CALLS.has(callee.name) && this.isGlobal(callee)) return true;
-    const fn = callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression ? resolveCallback(this.sourceCode, callee)?.fn : undefined;
-    return fn !== undefined && left > 0 && this.functionCannotThrow(fn, left - 1);
+    // `setImmediate(() => { … })`: scheduling throws only for a callback that is not a function.
+    if (callee.type === AST_NODE_TYPES.Identifier && TIMERS.has(callee.name) && this.isGlobal(callee) && call.arguments[0] && isFunction(call.arguments[0])) return true;
+    const fn =
+      callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression
+        ? (resolveCallback(this.sourceCode, callee)?.fn ?? (callee.type === AST_NODE_TYPES.MemberExpression ? this.mapValueMethod(callee) : undefined))
+        : undefined;
+    if (fn === undefined) return callee.type === AST_NODE_TYPES.Identifier && left > 0 && this.packageFunctionCannotThrow(call, callee, left - 1);
+    // An `async` function never throws at its call: its parameters and body fail by rejecting the promise it returns.
+    // Left as a statement, that rejection comes after this callback has run on, its span's end included: whatever it
+    // costs (an unhandled rejection), it does not leave the span open. A returned or awaited promise is judged by its body.
+    if (fn.async && !fn.generator && usedAsStatement(call)) return true;
+    return left > 0 && this.functionCannotThrow(fn, left - 1);
+  }
+
+  /**
+   * `setSpanWithError(span, error)` imported from an installed package: its installed code, judged in its own file
+   * (src/scopes/package-functions.ts), as a same-file function is.
+   */
+  private packageFunctionCannotThrow(call: TSESTree.CallExpression, callee: TSESTree.Identifier, left: number): boolean {
+    const found = this.filename === undefined ? undefined : packageFunction(this.sourceCode, callee, this.filename);
+    if (!found) return false;
+    if (found.fn.async && !found.fn.generator && usedAsStatement(call)) return true;
+    return new Judge(found.sourceCode, found.file).functionCannotThrow(found.fn, left);
+  }
+
+  /**
+   * `session.recordEvent(…)` where `session` is read from a class's own Map field every value of which is an instance
+   * of one same-file class, and `session` cannot be undefined there (a `session?.` call, an `if (session)` around it,
+   * or an earlier `if (!session) return;`): the method of that class.
+   *
+   *   sessions = new Map();                                          a Map field, only ever this Map,
+   *   create(id) { const s = new Session(id); this.sessions.set(id, s); }   filled with `new Session(…)` only,
+   *   record(id, e) {
+   *     const session = this.sessions.get(id);                       read from it,
+   *     if (!session) return;                                        and known to be there
+   *     session.recordEvent(e);                                      → Session's recordEvent
+   *   }
+   */
+  private mapValueMethod(callee: TSESTree.MemberExpression): FunctionNode | undefined {
+    const object = skipWrappers(callee.object);
+    const name = memberKey(callee);
+    if (object.type !== AST_NODE_TYPES.Identifier || name === undefined) return undefined;
+    const variable = ASTUtils.findVariable(this.sourceCode.getScope(object), object);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    if (!variable || def?.node.type !== AST_NODE_TYPES.VariableDeclarator || !def.node.init || !variable.references.every((ref) => !ref.isWrite() || ref.init === true)) return undefined;
+    const read = skipWrappers(def.node.init);
+    if (read.type !== AST_NODE_TYPES.CallExpression || read.callee.type !== AST_NODE_TYPES.MemberExpression || memberName(read.callee) !== "get") return undefined;
+    const map = skipWrappers(read.callee.object);
+    if (map.type !== AST_NODE_TYPES.MemberExpression || this.nativeCollection(map) !== "Map") return undefined;
+    const cls = this.mapValueClass(map);
+    if (!cls || !(callee.optional || guardedAgainstMissing(object, variable))) return undefined;
+    return instanceMethod(this.sourceCode, cls, name);
+  }
+
+  /**
+   * The same-file class of every value a Map field `this.name` holds: the class's every use of the field is a Map
+   * method called on it (it is never handed out), its every `set(k, v)` puts `new C(…)` (or a name only ever made so), all of
+   * one class, and the Map is made empty. Writes from outside the class (`manager.sessions.set(…)`) are not seen: taken
+   * on trust, as for the field's own kind.
+   */
+  private mapValueClass(map: TSESTree.MemberExpression): TSESTree.ClassDeclaration | TSESTree.ClassExpression | undefined {
+    const name = memberKey(map);
+    const holder = thisHolder(map);
+    if (name === undefined || holder?.body.type !== AST_NODE_TYPES.ClassBody) return undefined;
+    const classes = new Set<TSESTree.Node | undefined>();
+    let escapes = false;
+    // `new Map(entries)` would hold values no `set` of the class put there.
+    const emptyMap = (value: TSESTree.Node | null | undefined) => {
+      const made = value && skipWrappers(value);
+      return made?.type === AST_NODE_TYPES.NewExpression && made.arguments.length === 0;
+    };
+    walk(holder.body, this.sourceCode.visitorKeys, (node) => {
+      if (escapes) return false;
+      if (node.type === AST_NODE_TYPES.PropertyDefinition && !node.static && keyName(node) === name && node.value) escapes = !emptyMap(node.value);
+      if (node.type !== AST_NODE_TYPES.MemberExpression) return !escapes;
+      const key = memberKey(node);
+      const onThis = skipWrappers(node.object).type === AST_NODE_TYPES.ThisExpression;
+      // `this[key]` may be this field; `self.sessions` may be an alias of it.
+      if (key === undefined) escapes = onThis;
+      else if (key === name) {
+        const use = node.parent;
+        const method = use.type === AST_NODE_TYPES.MemberExpression && use.object === node ? memberName(use) : undefined;
+        if (!onThis) escapes = true;
+        else if (use.type === AST_NODE_TYPES.AssignmentExpression && use.left === node) escapes = !emptyMap(use.right);
+        else if (method === undefined || !MAP_USES.has(method)) escapes = true;
+        else if (method === "set" && use.parent?.type === AST_NODE_TYPES.CallExpression) classes.add(this.instanceOf(use.parent.arguments[1]));
+      }
+      return !escapes;
+    });
+    const [cls] = classes;
+    return !escapes && classes.size === 1 && (cls?.type === AST_NODE_TYPES.ClassDeclaration || cls?.type === AST_NODE_TYPES.ClassExpression) ? cls : undefined;
+  }
+
+  /** The same-file class `value` is made by: `new C(…)`, or a name that only ever holds one. */
+  private instanceOf(value: TSESTree.Node | undefined): TSESTree.Node | undefined {
+    let made = value && skipWrappers(value);
+    if (made?.type === AST_NODE_TYPES.Identifier) {
+      const variable = ASTUtils.findVariable(this.sourceCode.getScope(made), made);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      const onlyInit = def?.node.type === AST_NODE_TYPES.VariableDeclarator && variable?.references.every((ref) => !ref.isWrite() || ref.init === true);
+      made = onlyInit && def.node.type === AST_NODE_TYPES.VariableDeclarator && def.node.init ? skipWrappers(def.node.init) : undefined;
+    }
+    return made?.type === AST_NODE_TYPES.NewExpression ? classOf(this.sourceCode, made.callee) : undefined;
   }
 
   /**
@@ -245,7 +370,7 @@ class Judge {
    * rejects instead); un-awaited, it must not reject either, so each of its statements cannot throw or is a
    * `try` whose `catch` cannot (what the `try` awaits is caught).
    */
-  private functionCannotThrow(fn: FunctionNode, left: number): boolean {
+  functionCannotThrow(fn: FunctionNode, left: number): boolean {
     const known = judgedFunctions.get(fn);
     // More hops can only resolve more calls: a "cannot throw" holds with more, a "may throw" with fewer.
     if (known && (known.quiet ? known.left <= left : known.left >= left)) return known.quiet;
@@ -286,8 +411,9 @@ class Judge {
     if (name === undefined || !holder || holder.isStatic || holder.body.type !== AST_NODE_TYPES.ClassBody) return undefined;
     let fields = collectionFields.get(holder.body);
     if (!fields) collectionFields.set(holder.body, (fields = new Map()));
-    if (!fields.has(name)) fields.set(name, this.fieldCollection(holder.body, name));
-    return fields.get(name);
+    let field = fields.get(name);
+    if (!field) fields.set(name, (field = this.fieldCollection(holder.body, name)));
+    return field.definite || (field.kind && madeJustBefore(object, name)) ? field.kind : undefined;
   }
 
   /**
@@ -295,7 +421,7 @@ class Judge {
    * (`sessions = new Map()`, `this.sessions = …`) makes one of that kind, and one of them runs before any method
    * can (the field's initializer, or a statement of the constructor's own list).
    */
-  private fieldCollection(body: TSESTree.ClassBody, name: string): Collection | undefined {
+  private fieldCollection(body: TSESTree.ClassBody, name: string): FieldCollection {
     const kinds = new Set<Collection | undefined>();
     let definite = false;
     for (const member of body.body) {
@@ -317,7 +443,7 @@ class Judge {
       if (node.type === AST_NODE_TYPES.UnaryExpression && node.operator === "delete" && node.argument.type === AST_NODE_TYPES.MemberExpression && (memberKey(node.argument) ?? name) === name) kinds.add(undefined);
     });
     const [kind] = kinds;
-    return definite && kinds.size === 1 ? kind : undefined;
+    return kinds.size === 1 ? { kind, definite } : { kind: undefined, definite: false };
   }
 
   private collectionMade(init: TSESTree.Node): Collection | undefined {
@@ -328,6 +454,54 @@ class Judge {
   }
 }
 
+
+/**
+ * `this.name.add(x)` right after `if (!this.name) { this.name = new Set(); }` (a field made on first use): the field
+ * holds the collection it is always made as (the caller checked every write).
+ */
+function madeJustBefore(member: TSESTree.MemberExpression, name: string): boolean {
+  const call = member.parent?.parent;
+  const statement = call?.type === AST_NODE_TYPES.CallExpression && call.callee === member.parent ? call.parent : undefined;
+  if (statement?.type !== AST_NODE_TYPES.ExpressionStatement || statement.parent.type !== AST_NODE_TYPES.BlockStatement) return false;
+  const body = statement.parent.body;
+  const guard = body[body.indexOf(statement) - 1];
+  const isField = (node: TSESTree.Node) => {
+    const inner = skipWrappers(node);
+    return inner.type === AST_NODE_TYPES.MemberExpression && skipWrappers(inner.object).type === AST_NODE_TYPES.ThisExpression && memberKey(inner) === name;
+  };
+  if (guard?.type !== AST_NODE_TYPES.IfStatement || guard.alternate || guard.test.type !== AST_NODE_TYPES.UnaryExpression || guard.test.operator !== "!" || !isField(guard.test.argument)) return false;
+  const made = guard.consequent.type === AST_NODE_TYPES.BlockStatement && guard.consequent.body.length === 1 ? guard.consequent.body[0] : guard.consequent;
+  return made?.type === AST_NODE_TYPES.ExpressionStatement && made.expression.type === AST_NODE_TYPES.AssignmentExpression && made.expression.operator === "=" && isField(made.expression.left);
+}
+
+/**
+ * `name` holds a value where `node` runs: `node` is inside `if (name) { … }`, or after `if (!name) { …; return; }` in
+ * a block around it (the name is never reassigned: the caller checked).
+ */
+function guardedAgainstMissing(node: TSESTree.Node, variable: TSESLint.Scope.Variable): boolean {
+  const names = (test: TSESTree.Node) => {
+    const inner = skipWrappers(test);
+    return inner.type === AST_NODE_TYPES.Identifier && variable.references.some((ref) => ref.identifier === inner);
+  };
+  const exits = (statement: TSESTree.Statement): boolean =>
+    statement.type === AST_NODE_TYPES.ReturnStatement || (statement.type === AST_NODE_TYPES.BlockStatement && !!statement.body.at(-1) && exits(statement.body.at(-1)!));
+  for (let child: TSESTree.Node = node, parent = node.parent; parent && !isFunction(child); child = parent, parent = parent.parent) {
+    if (parent.type === AST_NODE_TYPES.IfStatement && parent.consequent === child && names(parent.test)) return true;
+    if (parent.type !== AST_NODE_TYPES.BlockStatement) continue;
+    const before = parent.body.slice(0, parent.body.indexOf(child as TSESTree.Statement));
+    const guard = before.some(
+      (statement) =>
+        statement.type === AST_NODE_TYPES.IfStatement &&
+        !statement.alternate &&
+        statement.test.type === AST_NODE_TYPES.UnaryExpression &&
+        statement.test.operator === "!" &&
+        names(statement.test.argument) &&
+        exits(statement.consequent),
+    );
+    if (guard) return true;
+  }
+  return false;
+}
 
 /** `logger.info(…);`, `logger?.info(…);`: the call's value is not used. */
 function usedAsStatement(call: TSESTree.CallExpression): boolean {

@@ -22,7 +22,6 @@ import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
 import { memberName, skipWrappers, walk } from "./ast";
 import type { ErrorHandlerSpec } from "./catalogue";
-import { ERROR_HANDLERS } from "./catalogue";
 import type { TraceMap } from "./globals";
 import { addToTraceMap, createTracker, trackModules } from "./globals";
 import { parameterHandedTo, resolveCallback } from "./model";
@@ -33,26 +32,26 @@ type Variable = TSESLint.Scope.Variable;
 /** How many same-file functions deep an `end()` is looked for. */
 const MAX_HOPS = 3;
 
-const calls = new WeakMap<SourceCode, ReadonlyMap<TSESTree.Node, ErrorHandlerSpec>>();
+/** Per file, the handlers looked for (the catalogue's and those of settings) and their calls. */
+const calls = new WeakMap<SourceCode, { handlers: readonly ErrorHandlerSpec[]; map: ReadonlyMap<TSESTree.Node, ErrorHandlerSpec> }>();
 
-/** The file's calls of catalogue error handlers, by node. */
-function handlerCalls(sourceCode: SourceCode): ReadonlyMap<TSESTree.Node, ErrorHandlerSpec> {
-  let found = calls.get(sourceCode);
-  if (found) return found;
+/** The file's calls of these error handlers (catalogue `ERROR_HANDLERS` and `settings.errorHandlers`), by node. */
+function handlerCalls(sourceCode: SourceCode, handlers: readonly ErrorHandlerSpec[]): ReadonlyMap<TSESTree.Node, ErrorHandlerSpec> {
+  const cached = calls.get(sourceCode);
+  if (cached?.handlers === handlers) return cached.map;
   const map = new Map<TSESTree.Node, ErrorHandlerSpec>();
-  calls.set(sourceCode, map);
+  calls.set(sourceCode, { handlers, map });
   // Most files name none of them: no reference tracking there.
-  if (!ERROR_HANDLERS.some((spec) => sourceCode.text.includes(spec.path.at(-1) ?? ""))) return map;
+  if (!handlers.some((spec) => sourceCode.text.includes(spec.path.at(-1) ?? ""))) return map;
   const tracker = createTracker(sourceCode);
   if (!tracker) return map;
   const traceMap: TraceMap = {};
-  ERROR_HANDLERS.forEach((spec, index) => addToTraceMap(traceMap, spec.modules, spec.path, ASTUtils.ReferenceTracker.CALL, String(index)));
+  handlers.forEach((spec, index) => addToTraceMap(traceMap, spec.modules, spec.path, ASTUtils.ReferenceTracker.CALL, String(index)));
   for (const ref of trackModules(tracker, traceMap)) {
-    const spec = ERROR_HANDLERS[Number(ref.info)];
+    const spec = handlers[Number(ref.info)];
     if (spec && ref.node.type === AST_NODE_TYPES.CallExpression) map.set(ref.node, spec);
   }
-  found = map;
-  return found;
+  return map;
 }
 
 /** The calls a function body makes at its top level, with the `const` each one's result is kept in. */
@@ -143,11 +142,18 @@ function handedOnWithSpan(sourceCode: SourceCode, fn: FunctionNode, kept: Variab
 }
 
 /**
- * The callback runs its work through a catalogue error handler whose error callback ends a span, so an error of
- * that work ends the span. `span`: the scope's span, when the code names it (needed for a `sync` helper).
+ * The callback runs its work through an error handler (`handlers`: the catalogue's and those of settings) whose error
+ * callback ends a span, so an error of that work ends the span. `span`: the scope's span, when the code names it
+ * (needed for a `sync` helper).
  */
-export function endsSpanThroughErrorHandler(sourceCode: SourceCode, fn: FunctionNode, span: Variable | undefined, spanIsActive: boolean): boolean {
-  const known = handlerCalls(sourceCode);
+export function endsSpanThroughErrorHandler(
+  sourceCode: SourceCode,
+  handlers: readonly ErrorHandlerSpec[],
+  fn: FunctionNode,
+  span: Variable | undefined,
+  spanIsActive: boolean,
+): boolean {
+  const known = handlerCalls(sourceCode, handlers);
   if (known.size === 0) return false;
   return topLevelCalls(sourceCode, fn).some(({ call, kept, awaited }) => {
     const spec = known.get(call);

@@ -9,7 +9,7 @@
  *
  * `memberFunction` goes from a callee to the function (what does this call run?); `memberCallSites`
  * from a function to the calls of it (who runs this?); `memberUses` to every use of it, when all can be
- * seen. All three stop at the file's edge, at `let` holders (they may be reassigned), and at holders
+ * seen. All three stop at the file's edge, at `let` holders and reassigned `var`s (they may change), and at holders
  * whose member of that name is assigned after they are made (`helpers.bail = …`).
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
@@ -29,6 +29,18 @@ function constInit(declarator: TSESTree.Node | undefined): TSESTree.Node | undef
   if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier || !declarator.init) return undefined;
   if (declarator.parent.type !== AST_NODE_TYPES.VariableDeclaration || declarator.parent.kind !== "const") return undefined;
   return skipWrappers(declarator.init);
+}
+
+/**
+ * `const name = <init>`, or a `var` written only by its declaration (bundlers turn every `const` into
+ * `var manager = new Manager()`): the initializer, the value the name always holds once declared. A `let` says it
+ * may change, and is left out.
+ */
+function initOf(variable: Variable, declarator: TSESTree.Node | undefined): TSESTree.Node | undefined {
+  const init = constInit(declarator);
+  if (init || declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier || !declarator.init) return init;
+  if (declarator.parent.type !== AST_NODE_TYPES.VariableDeclaration || declarator.parent.kind !== "var") return undefined;
+  return variable.references.every((ref) => !ref.isWrite() || ref.init === true) ? skipWrappers(declarator.init) : undefined;
 }
 
 /** The variable an identifier names, when it has exactly one definition. */
@@ -72,14 +84,16 @@ function namesOfClass(sourceCode: SourceCode, cls: Class): readonly Variable[] {
   return own;
 }
 
-/** The same-file class an expression names: `Guard` for `class Guard {}` or `const Guard = class {}`. */
-function classOf(sourceCode: SourceCode, node: TSESTree.Node): Class | undefined {
+/** The same-file class an expression names: `Guard` for `class Guard {}`, `const Guard = class {}` (or a `var` never reassigned). */
+export function classOf(sourceCode: SourceCode, node: TSESTree.Node): Class | undefined {
   const inner = skipWrappers(node);
   if (inner.type === AST_NODE_TYPES.ClassExpression) return inner;
   if (inner.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const def = variableOf(sourceCode, inner)?.defs[0];
+  const variable = variableOf(sourceCode, inner);
+  const def = variable?.defs[0];
   if (def?.node.type === AST_NODE_TYPES.ClassDeclaration || def?.node.type === AST_NODE_TYPES.ClassExpression) return def.node;
-  const init = constInit(def?.node);
+  // `var Manager = class { … }` (bundler output) when nothing assigns it again.
+  const init = variable && initOf(variable, def?.node);
   return init?.type === AST_NODE_TYPES.ClassExpression ? init : undefined;
 }
 
@@ -155,7 +169,7 @@ export function memberFunction(sourceCode: SourceCode, node: TSESTree.Node): Fun
   if (def.node.type === AST_NODE_TYPES.ClassDeclaration || def.node.type === AST_NODE_TYPES.ClassExpression) {
     [holder, isStatic, holders] = [def.node.body, true, namesOfClass(sourceCode, def.node)];
   } else {
-    const init = constInit(def.node);
+    const init = initOf(variable, def.node);
     // `const instrumentation = this; … instrumentation._onError(…)`: an alias of `this` where it is declared.
     if (init?.type === AST_NODE_TYPES.ThisExpression) {
       const self = thisHolder(init);
@@ -167,6 +181,22 @@ export function memberFunction(sourceCode: SourceCode, node: TSESTree.Node): Fun
   }
   if (!holder || memberRewritten(holders, name)) return undefined;
   return memberOf(holder, name, isStatic);
+}
+
+/**
+ * The method `name` an instance of this class runs (`new Session().recordEvent`): its own non-static method, when no
+ * `this.name = …` / `this[key] = …` in the class puts another function on the instance.
+ */
+export function instanceMethod(sourceCode: SourceCode, cls: Class, name: string): FunctionNode | undefined {
+  let shadowed = false;
+  walk(cls.body, sourceCode.visitorKeys, (node) => {
+    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && skipWrappers(node.left.object).type === AST_NODE_TYPES.ThisExpression) {
+      const key = memberKey(node.left);
+      shadowed ||= key === undefined || key === name;
+    }
+    return !shadowed;
+  });
+  return shadowed ? undefined : memberOf(cls.body, name, false);
 }
 
 // --- function → calls and uses -----------------------------------------------------------------

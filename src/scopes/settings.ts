@@ -16,6 +16,8 @@
  *     spanStarters: [{ module: "./tracing", export: "startTimer", end: "stop" }],
  *     // inContext(ctx, async () => { … }): runs its callback at once, opening no span.
  *     runners: [{ module: "./tracing", export: "inContext", callback: 1 }],
+ *     // runSafely(() => work(), (error) => { …; span.end(); }): hands a failure of its callback to the others.
+ *     errorHandlers: [{ module: "./tracing", export: "runSafely", callback: 0, onError: [1], catches: "sync-and-async" }],
  *     // Only in a config object scoped to entry files (`files: ["src/main.ts"]`): tracing is
  *     // started outside this file (`node --import ./instrumentation.mjs`), but it ends here.
  *     entry: true,
@@ -26,8 +28,8 @@
  * ```
  */
 import { docsUrl } from "../meta";
-import type { FlushSpec, InitializerSpec, ManualSpanSpec, OpenerSpec, RunnerSpec } from "./catalogue";
-import { FLUSHES, INITIALIZERS, MANUAL_SPANS, OPENERS, RELEASE_OPENERS, RUNNERS } from "./catalogue";
+import type { ErrorHandlerSpec, FlushSpec, InitializerSpec, ManualSpanSpec, OpenerSpec, RunnerSpec } from "./catalogue";
+import { ERROR_HANDLERS, FLUSHES, INITIALIZERS, MANUAL_SPANS, OPENERS, RELEASE_OPENERS, RUNNERS } from "./catalogue";
 import type { VersionPins } from "./releases";
 import { VERSIONED_PACKAGES } from "./releases";
 import { parseVersion } from "./version";
@@ -40,6 +42,8 @@ export interface Catalogue {
   readonly manualSpans: readonly ManualSpanSpec[];
   /** Calls that run their callback at once in a context of their own, opening no span (`context.with`). */
   readonly runners: readonly RunnerSpec[];
+  /** Helpers that run a callback and hand its failure to callbacks of the caller (`safeExecuteInTheMiddle`): src/scopes/error-handlers.ts. */
+  readonly errorHandlers: readonly ErrorHandlerSpec[];
   /** Modules whose mere import (`import "./tracing"`) starts tracing. */
   readonly initializerModules: readonly string[];
   /** `entry: true`: the file is a traced program's entry even though it starts no tracing itself. */
@@ -54,6 +58,7 @@ export const DEFAULT_CATALOGUE: Catalogue = {
   initializers: INITIALIZERS,
   manualSpans: MANUAL_SPANS,
   runners: RUNNERS,
+  errorHandlers: ERROR_HANDLERS,
   initializerModules: [],
   versions: {},
 };
@@ -236,6 +241,28 @@ function parseRunner(raw: unknown, index: number): RunnerSpec {
   return { sdk: "custom", modules: [module], path: exportPath, callback: expectIndex(raw, "callback", where, 0) };
 }
 
+/**
+ * `errorHandlers`: `runSafely(() => work(), (error) => { …; span.end(); })`, an export that runs its callback and calls
+ * the `onError` ones when it fails: on a synchronous throw only (`catches: "sync"`), or on a rejection of the promise it
+ * returns too (`"sync-and-async"`). No default for `catches`: which one a helper does decides whether a finding is dropped.
+ */
+function parseErrorHandler(raw: unknown, index: number): ErrorHandlerSpec {
+  const where = `errorHandlers[${index}]`;
+  if (!isObject(raw)) throw new SettingsError(`${where} must be an object`);
+  expectKeys(raw, where, ["module", "export", "callback", "onError", "catches"]);
+  const module = expectModule(raw, where, true) as string;
+  const exportPath = expectNames(raw, "export", where, true, true) as string[];
+  const run = expectIndex(raw, "callback", where, 0);
+  const onError = raw.onError ?? [1];
+  if (!Array.isArray(onError) || onError.length === 0 || !onError.every((arg) => typeof arg === "number" && Number.isInteger(arg) && arg >= 0 && arg !== run)) {
+    throw new SettingsError(`${where}.onError must be a non-empty array of argument indexes other than the callback's`, `${where}.onError`);
+  }
+  if (raw.catches !== "sync" && raw.catches !== "sync-and-async") {
+    throw new SettingsError(`${where}.catches must be "sync" or "sync-and-async"`, `${where}.catches`);
+  }
+  return { sdk: "custom", modules: [module], path: exportPath, run, onError: onError as number[], catches: raw.catches };
+}
+
 /** `versions: { "@traceloop/node-server-sdk": "0.27.0" }`: only packages the catalogue keys by version, only exact versions. */
 function parseVersions(raw: unknown): VersionPins {
   if (raw === undefined) return {};
@@ -260,7 +287,7 @@ export function catalogueFor(settings: Readonly<Record<string, unknown>> | undef
   if (!isObject(raw)) throw new SettingsError("must be an object");
   const cached = cache.get(raw);
   if (cached) return cached;
-  expectKeys(raw, "settings", ["wrappers", "flushes", "initializers", "spanStarters", "runners", "entry", "versions"]);
+  expectKeys(raw, "settings", ["wrappers", "flushes", "initializers", "spanStarters", "runners", "errorHandlers", "entry", "versions"]);
   if (raw.entry !== undefined && typeof raw.entry !== "boolean") throw new SettingsError("entry must be a boolean");
   const initializers = expectArray(raw.initializers, "initializers").map(parseInitializer);
   const catalogue: Catalogue = {
@@ -270,6 +297,7 @@ export function catalogueFor(settings: Readonly<Record<string, unknown>> | undef
     initializerModules: initializers.flatMap((entry) => (entry.module !== undefined && !entry.spec ? [entry.module] : [])),
     manualSpans: [...MANUAL_SPANS, ...expectArray(raw.spanStarters, "spanStarters").map(parseSpanStarter)],
     runners: [...RUNNERS, ...expectArray(raw.runners, "runners").map(parseRunner)],
+    errorHandlers: [...ERROR_HANDLERS, ...expectArray(raw.errorHandlers, "errorHandlers").map(parseErrorHandler)],
     entry: raw.entry === true,
     versions: parseVersions(raw.versions),
   };

@@ -8,7 +8,7 @@ import * as tsParser from "@typescript-eslint/parser";
 import { describe, expect, it } from "vitest";
 import plugin from "../../src/index";
 // @ts-expect-error -- a plain .mjs script of bench/, without type declarations
-import { MANIFEST, PASSES, belowFloors, lintConfig, programConfig, sourcesOnly } from "../../bench/accuracy/run.mjs";
+import { MANIFEST, PASSES, belowFloors, lintConfig, pinnedDependencies, programConfig, sourcesOnly } from "../../bench/accuracy/run.mjs";
 import { makeTempDir, writeFiles } from "../cli/helpers";
 
 type Counts = { tp: number; fp: number; fn: number; unlabelled: number };
@@ -91,5 +91,21 @@ describe("accuracy passes", () => {
     ]);
     expect(belowFloors(groups, rules, { precision: { "no-process-exit": 0.9 }, recall: { "no-process-exit": 0.5 } })).toEqual(["no-process-exit: recall on production code 47.4% is below its floor 50.0%"]);
     expect(belowFloors(groups, rules, { precision: { "require-flush-before-exit": 0.95 }, recall: { "require-flush-before-exit": 0.5 } })).toEqual([]);
+  });
+});
+
+// A corpus's `dependencies` are installed as its users have them: the release its package.json pins, no other.
+describe("corpus dependencies", () => {
+  const corpus = { package: "@inkeep/agents-run-api", version: "0.37.2", dependencies: [{ name: "@inkeep/agents-core", version: "0.37.2" }] };
+
+  it("takes the version a caret, tilde or exact pin names", () => {
+    for (const pin of ["^0.37.2", "~0.37.2", "0.37.2"]) {
+      expect(pinnedDependencies(corpus, { dependencies: { "@inkeep/agents-core": pin } })).toEqual([{ name: "@inkeep/agents-core", version: "0.37.2" }]);
+    }
+  });
+
+  it("refuses another version, or a package the corpus does not depend on", () => {
+    expect(() => pinnedDependencies(corpus, { dependencies: { "@inkeep/agents-core": "^0.38.0" } })).toThrow(/is not the version its package.json pins \(\^0\.38\.0\)/u);
+    expect(() => pinnedDependencies(corpus, { dependencies: {} })).toThrow(/pins \(none\)/u);
   });
 });

@@ -24,6 +24,68 @@ const TRACELOOP_WHY = "ends its span only when the callback succeeds (Traceloop 
 const SUGARED_TRACER_JS = readFileSync(path.join(path.dirname(require.resolve("@opentelemetry/api")), "experimental/trace/SugaredTracer.js"), "utf8");
 const wrap = (output: string) => [{ messageId: "wrapCallback" as const, output }];
 
+/**
+ * The shape of @inkeep/agents-run-api 0.37.2's `agentSessionManager.recordEvent(…)` (dist/index.js): a bundler's
+ * `var` instance of a manager whose Map holds sessions made by `new Session()`, read back behind a guard; the session
+ * starts an async send without awaiting it, schedules work on timers, and makes a Set field on first use. Nothing
+ * there throws before the caller's `span.end()`. The invalid cases below change one link each.
+ */
+const SESSION_MANAGER = dedent`
+  declare function post(event: object): Promise<void>;
+  class Session {
+    events: object[] = [];
+    pending = new Set<string>();
+    timeouts: Set<ReturnType<typeof setTimeout>> | undefined;
+    emit = false;
+    async send(event: object) {
+      await post(event);
+    }
+    record(event: object) {
+      if (this.emit) {
+        this.send(event);
+      }
+      this.events.push(event);
+      this.pending.add("x");
+      setImmediate(() => {
+        this.pending.delete("x");
+      });
+      this.schedule();
+    }
+    schedule() {
+      const id = setTimeout(async () => {
+        await post({});
+      }, 0);
+      if (!this.timeouts) {
+        this.timeouts = new Set();
+      }
+      this.timeouts.add(id);
+    }
+  }
+  class Manager {
+    sessions = new Map<string, Session>();
+    create(id: string) {
+      const session = new Session();
+      this.sessions.set(id, session);
+    }
+    record(id: string, event: object) {
+      const session = this.sessions.get(id);
+      if (!session) {
+        logger.warn({ id }, "no session");
+        return;
+      }
+      session.record(event);
+    }
+  }
+  var manager = new Manager();
+`;
+const SESSION_CALLBACK = '(span) => {\n  span.recordException(new Error("0 tools"));\n  manager.record(id, { code: "no_tools_available" });\n  span.end();\n}';
+/** The manager fixture with `from` replaced by `to` (which must be there), then the span whose callback records an event. */
+const sessionCase = (from: string, to: string) => {
+  if (!SESSION_MANAGER.includes(from)) throw new Error(`not in the fixture: ${from}`);
+  const body = `${SESSION_MANAGER.replace(from, to)}\ntracer.startActiveSpan("s", ${SESSION_CALLBACK});`;
+  return unhandledSpan(body, body.slice(0, body.lastIndexOf("tracer.startActiveSpan")).split("\n").length, SESSION_CALLBACK);
+};
+
 ruleTester.run("require-span-error-recording", testedRule, {
   valid: [
     // A callback that cannot throw: the span ends the same way on the one path there is.
@@ -121,18 +183,25 @@ ruleTester.run("require-span-error-recording", testedRule, {
         span.end();
       });
     `,
-    // Three same-file calls deep is still read.
+    // Four same-file calls deep is still read (a manager's method, a session's method, two of the session's own).
     dedent`
       declare const tracer: import("@opentelemetry/api").Tracer;
       declare const logger: { debug(message: string): void };
       function one() { two(); }
       function two() { three(); }
-      function three() { logger.debug("deep"); }
+      function three() { four(); }
+      function four() { logger.debug("deep"); }
       tracer.startActiveSpan("deep", (span) => {
         one();
         span.end();
       });
     `,
+    // Inkeep's shape (SESSION_MANAGER): instance of a same-file class in a \`var\`, a Map's values made by one class,
+    // an un-awaited async call, timers given functions, a Set field made on first use.
+    `declare const tracer: import("@opentelemetry/api").Tracer;\n${SESSION_MANAGER}\ntracer.startActiveSpan("s", ${SESSION_CALLBACK});`,
+    // The same session read with an optional call, or inside \`if (session)\`: it is never called on undefined.
+    `declare const tracer: import("@opentelemetry/api").Tracer;\n${SESSION_MANAGER.replace("session.record(event);", "session?.record(event);")}\ntracer.startActiveSpan("s", ${SESSION_CALLBACK});`,
+    `declare const tracer: import("@opentelemetry/api").Tracer;\n${SESSION_MANAGER.replace('    if (!session) {\n      logger.warn({ id }, "no session");\n      return;\n    }\n    session.record(event);', "    if (session) {\n      session.record(event);\n    }")}\ntracer.startActiveSpan("s", ${SESSION_CALLBACK});`,
     // Traceloop ends the span when the callback returns, and this one cannot throw.
     dedent`
       ${TRACELOOP}
@@ -477,21 +546,43 @@ ruleTester.run("require-span-error-recording", testedRule, {
       1,
       'async (span) => {\n  logger.info("waiting");\n  await ready;\n  span.end();\n}',
     ),
-    // Four same-file calls deep is past the bound: what cannot be read may throw.
+    // Five same-file calls deep is past the bound: what cannot be read may throw.
     unhandledSpan(
       dedent`
         function one() { two(); }
         function two() { three(); }
         function three() { four(); }
-        function four() { logger.debug("deep"); }
+        function four() { five(); }
+        function five() { logger.debug("deep"); }
         tracer.startActiveSpan("s", (span) => {
           one();
           span.end();
         });
       `,
-      5,
+      6,
       "(span) => {\n  one();\n  span.end();\n}",
     ),
+    // Inkeep's shape, one link broken at a time (SESSION_MANAGER):
+    // the session is read without a guard: \`undefined.record()\` throws;
+    sessionCase('    if (!session) {\n      logger.warn({ id }, "no session");\n      return;\n    }\n', ""),
+    // the guard logs and goes on, so the session may still be missing;
+    sessionCase('      logger.warn({ id }, "no session");\n      return;', '      logger.warn({ id }, "no session");'),
+    // the Map also holds what another function made;
+    sessionCase("this.sessions.set(id, session);", "this.sessions.set(id, session);\n    this.sessions.set(\"default\", load());"),
+    // the Map leaves its class, so anything may be put in it;
+    sessionCase("  create(id: string) {", "  all() {\n    return this.sessions;\n  }\n  create(id: string) {"),
+    // forEach hands the Map itself to its callback, which may put anything in it;
+    sessionCase("  create(id: string) {", "  each() {\n    this.sessions.forEach((session, id, all) => all.set(id, load()));\n  }\n  create(id: string) {"),
+    // the \`var\` is assigned again, so it may hold another object;
+    sessionCase("var manager = new Manager();", "var manager = new Manager();\nmanager = load();"),
+    // a session replaces its own method on the instance;
+    sessionCase("  emit = false;", "  emit = false;\n  constructor() {\n    this.record = load();\n  }"),
+    // a timer given something that is not a function throws at once (ERR_INVALID_ARG_TYPE);
+    sessionCase("this.schedule();", "setTimeout(load(), 0);"),
+    // the Set field is used without the first-use guard before it: it may still be undefined;
+    sessionCase("    if (!this.timeouts) {\n      this.timeouts = new Set();\n    }\n", ""),
+    // the async send's promise is kept rather than left: judged by its body, whose await may reject.
+    sessionCase("      this.send(event);", "      const sent = this.send(event);\n      this.events.push(sent);"),
     // A method named like a log level whose value is used is not taken for a log call.
     unhandledSpan(
       dedent`

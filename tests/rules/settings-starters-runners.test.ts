@@ -1,6 +1,7 @@
 /**
- * `settings["traced-exit"].spanStarters` and `.runners` (issue 16): a team's own function that starts a span
- * ended by hand, and a team's own context runner, declared once and then judged like the catalogue's.
+ * `settings["traced-exit"].spanStarters`, `.runners` and `.errorHandlers` (issue 16): a team's own function that
+ * starts a span ended by hand, a team's own context runner, and a team's own error-handling helper, declared once
+ * and then judged like the catalogue's.
  */
 import dedent from "dedent";
 import { Linter } from "eslint";
@@ -146,7 +147,58 @@ describe("settings runners", () => {
   });
 });
 
-describe("bad spanStarters and runners settings", () => {
+describe("settings errorHandlers", () => {
+  // A team's `safeExecuteInTheMiddle`: runs the work, hands its failure to the second argument.
+  const handled = (work: string) => dedent`
+    import { trace } from "@opentelemetry/api";
+    import { runSafely } from "./tracing";
+    const tracer = trace.getTracer("jobs");
+    export function sync() {
+      return tracer.startActiveSpan("sync", (span) =>
+        runSafely(${work}, (error) => {
+          span.recordException(error);
+          span.end();
+        }),
+      );
+    }
+  `;
+  const asyncWork = "async () => { await pull(); span.end(); }";
+  const helper = (extra: Record<string, unknown>) => ({
+    "traced-exit": { errorHandlers: [{ module: "./tracing", export: "runSafely", ...extra }] },
+  });
+  const finding = {
+    rule: "traced-exit/require-span-error-recording",
+    id: "spanNotEndedOnError",
+    line: 5,
+    message:
+      "Span 'sync' is ended by its callback on the success path only: an error thrown here leaves the span open, so it is never recorded nor exported and its child spans lose their parent.",
+  };
+
+  it("reports the callback without the setting: runSafely is nobody's helper", () => {
+    expect(summary(lint(handled(asyncWork), {}))).toEqual([finding]);
+  });
+
+  it("drops it for a helper declared to catch rejections too, as the catalogue's handleCallbackErrors", () => {
+    expect(lint(handled(asyncWork), helper({ callback: 0, onError: [1], catches: "sync-and-async" }))).toEqual([]);
+  });
+
+  // A helper that sees only a synchronous throw never sees the async work's rejection: the span stays open then.
+  it("keeps it for a helper declared to catch synchronous throws only", () => {
+    expect(summary(lint(handled(asyncWork), helper({ catches: "sync" })))).toEqual([finding]);
+  });
+
+  // The error callback is the second argument; a helper declared to call the third one on failure ends nothing here.
+  it("keeps it when the declared error callback is not the one that ends the span", () => {
+    expect(summary(lint(handled(asyncWork), helper({ onError: [2], catches: "sync-and-async" })))).toEqual([finding]);
+  });
+
+  it("resolves the helper by binding: a local function of the same name is not it", () => {
+    const local = handled(asyncWork).replace('import { runSafely } from "./tracing";', "const runSafely = (work, onError) => work();");
+    expect(summary(lint(local, helper({ catches: "sync-and-async" })))).toEqual([finding]);
+  });
+});
+
+describe("bad spanStarters, runners and errorHandlers settings", () => {
   it.each([
     [{ spanStarters: [{ module: "./tracing" }] }, /spanStarters\[0\]\.export must be a non-empty string/u],
     [{ spanStarters: [{ module: "./tracing", export: "start", otel: "yes" }] }, /spanStarters\[0\]\.otel must be a boolean/u],
@@ -154,6 +206,14 @@ describe("bad spanStarters and runners settings", () => {
     [{ spanStarters: [{ module: "./tracing", export: "start", ends: "stop" }] }, /spanStarters\[0\] has unknown property "ends"/u],
     [{ runners: [{ module: "./tracing", export: "run", callback: -1 }] }, /runners\[0\]\.callback must be a non-negative integer/u],
     [{ runners: {} }, /runners must be an array/u],
+    [{ errorHandlers: [{ module: "./tracing", export: "runSafely" }] }, /errorHandlers\[0\]\.catches must be "sync" or "sync-and-async"/u],
+    [{ errorHandlers: [{ module: "./tracing", export: "runSafely", catches: "async" }] }, /errorHandlers\[0\]\.catches must be "sync" or "sync-and-async"/u],
+    [{ errorHandlers: [{ module: "./tracing", catches: "sync" }] }, /errorHandlers\[0\]\.export must be a non-empty string/u],
+    [{ errorHandlers: [{ module: "./tracing", export: "runSafely", catches: "sync", onError: [] }] }, /errorHandlers\[0\]\.onError must be a non-empty array of argument indexes other than the callback's/u],
+    [{ errorHandlers: [{ module: "./tracing", export: "runSafely", catches: "sync", onError: [0] }] }, /errorHandlers\[0\]\.onError must be a non-empty array/u],
+    [{ errorHandlers: [{ module: "./tracing", export: "runSafely", catches: "sync", callback: "last" }] }, /errorHandlers\[0\]\.callback must be a non-negative integer/u],
+    [{ errorHandlers: [{ module: "./tracing", export: "runSafely", catches: "sync", onFinally: 2 }] }, /errorHandlers\[0\] has unknown property "onFinally"/u],
+    [{ errorHandlers: [{ method: "runSafely", catches: "sync" }] }, /errorHandlers\[0\] has unknown property "method"/u],
   ])("%j fails with a clear message", (settings, message) => {
     expect(() => lint("export {};", { "traced-exit": settings })).toThrow(message);
   });
