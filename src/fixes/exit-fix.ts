@@ -94,7 +94,7 @@ export function caughtLocally(node: TSESTree.Node, sourceCode: Readonly<TSESLint
  * The catch ends by throwing the error it caught (as itself, or through `endSpanWithError`, which returns
  * it), with no `return`, `break` or `continue` that could leave it another way, and the error never reassigned.
  */
-function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+export function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   const param = handler.param;
   const last = handler.body.body.at(-1);
   if (param?.type !== AST_NODE_TYPES.Identifier || last?.type !== AST_NODE_TYPES.ThrowStatement) return false;

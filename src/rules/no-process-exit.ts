@@ -7,7 +7,7 @@ import { createRule } from "../utils/create-rule";
 import { foreignExitCalls } from "../scopes/cross-file";
 import { describeReach, getFileModel, mayOpenScopeElsewhere } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
-import { lazy } from "../scopes/ast";
+import { enclosingFunction, functionName, lazy } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
 import { getProcessLevel, type Entry } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
@@ -17,13 +17,13 @@ import { endSpansThenExit, exitsAfterEndedSpans } from "../fixes/deferred-exit-f
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
 import { deliveryOf, rejectionHandling } from "../scopes/pipeline";
-import { throwEscapesAtTopLevel } from "../scopes/uncaught-throw";
+import { throwEscapesAtTopLevel, throwSwallowedBy } from "../scopes/uncaught-throw";
 import type { Edit } from "../fixes/edits";
 import { exitsReachedFromManualSpans, manualSpanLostByExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
-export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "returnInstead" | "endSpansThenExit";
+export type MessageId = "exitInScope" | "exitInScopeCaught" | "exitInOtherFile" | "throwInstead" | "returnInstead" | "endSpansThenExit";
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
@@ -44,6 +44,8 @@ export default createRule<Options, MessageId>({
     schema: [],
     messages: {
       exitInScope: "{{exit}} inside {{where}} ends the process before these spans are exported.",
+      exitInScopeCaught:
+        "{{exit}} inside {{where}} ends the process before these spans are exported. Not rewritten: a throw (or a return) would reach the catch {{catcher}}, which handles it and lets the program go on where the exit ended it. End the spans and flush before the exit, or make that catch rethrow.",
       exitInOtherFile:
         "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before these spans are exported. Throw an Error there instead.",
       throwInstead: "Throw an Error with exit code {{code}} instead{{recording}}.",
@@ -75,7 +77,7 @@ export default createRule<Options, MessageId>({
         // dd-trace has no flush for require-flush-before-exit to add at the entry: a crash there skips its own drain.
         const rejections = () => rejectionHandling(model) ?? (!level.tracing && deliveryOf(model) === "drains-at-end" ? "crash-skips-drain" : undefined);
         const flushedOnBothPaths = (entry: Entry) => level.isFlushPromise(entry.call, "success") && level.isFlushPromise(entry.call, "failure");
-        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections(), flushedOnBothPaths));
+        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections(), flushedOnBothPaths, (statement) => level.statementFlushes(statement)));
         // Exits in same-file functions called between a span's start and its end, found once for the file.
         const viaManualSpans = lazy(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
         for (const exit of model.exits()) {
@@ -95,12 +97,23 @@ export default createRule<Options, MessageId>({
           }
           // The deferred exit as endSpansThenExit writes it: its spans have ended and been flushed.
           if (exitsAfterEndedSpans(exit, (node) => level.isFlushPromise(node, "success") && level.isFlushPromise(node, "failure"))) continue;
-          const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);
           // A throw that would surface in a top-level statement other than an entry: an uncaught exception, exit code 1.
-          const uncaught = throwEscapesAtTopLevel(reach.outer.at(-1) ?? reach.scope, level.entries(), context.sourceCode);
-          const toThrow = uncaught ? undefined : throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
+          const outermost = reach.outer.at(-1) ?? reach.scope;
+          const uncaught = throwEscapesAtTopLevel(outermost, level.entries(), context.sourceCode);
+          // A caller's `catch` that handles the throw (or a `return`'s result) and goes on: the program would not end there.
+          const swallowedBy = uncaught ? undefined : throwSwallowedBy(outermost, level.entries(), context.sourceCode);
+          const toReturn = swallowedBy ? undefined : returnInsteadOfExit(context.sourceCode, exit, reach);
+          const toThrow = uncaught || swallowedBy ? undefined : throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
           const toEnd = toThrow ? undefined : endSpansThenExit(context.sourceCode, context.filename, exit, reach, flushPlanFor(model, context.filename).call);
           const recorded = [reach.scope, ...reach.outer].some((scope) => helperWouldRecord(scope, context.sourceCode));
+          const toEndSuggestion = toEnd ? [{ messageId: "endSpansThenExit" as const, data: { where: describeReach(reach), flush: flushPlanFor(model, context.filename).label }, fix: toEnd }] : [];
+          if (swallowedBy) {
+            const fn = enclosingFunction(swallowedBy);
+            const name = fn && functionName(fn);
+            const data = { exit: describeExit(exit), where: describeReach(reach), catcher: name ? `in ${name}()` : fn ? "in a caller" : "at top level" };
+            context.report({ node: exit.node, messageId: "exitInScopeCaught", data, suggest: toEndSuggestion });
+            continue;
+          }
           context.report({
             node: exit.node,
             messageId: "exitInScope",
@@ -116,7 +129,7 @@ export default createRule<Options, MessageId>({
                     },
                   ]
                 : []),
-              ...(toEnd ? [{ messageId: "endSpansThenExit" as const, data: { where: describeReach(reach), flush: flushPlanFor(model, context.filename).label }, fix: toEnd }] : []),
+              ...toEndSuggestion,
             ],
           });
         }

@@ -13,6 +13,7 @@
 // A case is `<case>.ts` (`<case>.mts` for an ES module, e.g. one with top-level await), with an optional `<case>.json` saying how to run it and what to expect:
 //   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "statusOnly": [], "exceptionOnly": [], "levelOnly": [], "loses": true, "stillLost": [] }], "manual": 0 }
 // (default: one run with no extra environment, no ERROR span, and the original losing at least one span).
+// `"transforms": ["exit-to-throw"]` runs only those codemods (as `traced-exit fix -t exit-to-throw` does); default all.
 // The engine is the CLI's (createEngine, which `traced-exit fix` loads), applied to a copy of the case.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
@@ -21,7 +22,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { concurrencyGate, lostSpans, measureExample, REPO_ROOT, type Measurement } from "../../examples/demo/pipeline";
 import { startOtlpReceiver, type OtlpReceiver } from "../../examples/support/otlp-receiver";
-import { createEngine } from "../../src/codemods/engine";
+import { createEngine, type CodemodId } from "../../src/codemods/engine";
 import type { EngineResult } from "../../src/cli/engine";
 import { errorsByFile, typecheckFolder } from "../support/tsc";
 
@@ -69,6 +70,8 @@ interface Case {
   runs: CaseRun[];
   /** Findings the codemod must leave for manual review (default 0), each a known limit in docs/codemods. */
   manual: number;
+  /** The codemods to run (`traced-exit fix -t …`); all of them when absent. */
+  transforms: CodemodId[] | undefined;
 }
 
 const cases: Case[] = readdirSync(RUNNABLE)
@@ -77,8 +80,8 @@ const cases: Case[] = readdirSync(RUNNABLE)
   .map((file) => {
     const name = file.replace(/\.m?ts$/u, "");
     const spec = path.join(RUNNABLE, `${name}.json`);
-    const { runs = [{}], manual = 0 } = existsSync(spec) ? (JSON.parse(readFileSync(spec, "utf8")) as { runs?: CaseRun[]; manual?: number }) : {};
-    return { name, file, source: readFileSync(path.join(RUNNABLE, file), "utf8"), runs, manual };
+    const { runs = [{}], manual = 0, transforms } = existsSync(spec) ? (JSON.parse(readFileSync(spec, "utf8")) as { runs?: CaseRun[]; manual?: number; transforms?: CodemodId[] }) : {};
+    return { name, file, source: readFileSync(path.join(RUNNABLE, file), "utf8"), runs, manual, transforms };
   });
 
 // Each run is a Node process loading an SDK through tsx; two at a time is what a 2-core machine can use.
@@ -100,8 +103,8 @@ beforeAll(async () => {
   await mkdir(path.join(work, "input"));
   await mkdir(path.join(work, "output"));
   const engine = createEngine();
-  for (const { name, file, source } of cases) {
-    const result = engine.transform(source, file);
+  for (const { name, file, source, transforms } of cases) {
+    const result = (transforms ? createEngine({ transforms }) : engine).transform(source, file);
     fixed.set(name, result);
     await writeFile(path.join(work, "input", file), source);
     await writeFile(path.join(work, "output", file), result.output ?? source);
