@@ -6,7 +6,8 @@
 //   - every span the rewritten program starts is exported, so every span the original lost now arrives
 //     (but for the known limits a case lists as `stillLost`);
 //   - the spans a case names carry ERROR and an `exception` event, and no other span is ERROR;
-//   - `tsc --noEmit` finds nothing in the output that it did not find in the input;
+//   - `tsc --noEmit --noUnusedLocals` finds nothing in the output that it did not find in the input, nor does
+//     typescript-eslint's no-unused-vars (a helper the fix adds and never calls is a new finding of both);
 //   - every finding is rewritten (none left for manual review, but for the known limits a case counts as
 //     `manual`) and the rules accept the output.
 //
@@ -19,6 +20,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Linter } from "eslint";
+import tseslint from "typescript-eslint";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { concurrencyGate, lostSpans, measureExample, REPO_ROOT, type Measurement } from "../../examples/demo/pipeline";
 import { startOtlpReceiver, type OtlpReceiver } from "../../examples/support/otlp-receiver";
@@ -111,7 +114,7 @@ beforeAll(async () => {
   }
   // The tsconfig.json is also what tsx (esbuild) reads `experimentalDecorators` from: the SDKs' decorators
   // are legacy decorators.
-  diagnostics = errorsByFile(await typecheckFolder(work, { include: ["input", "output"] }));
+  diagnostics = errorsByFile(await typecheckFolder(work, { include: ["input", "output"] }, { noUnusedLocals: true }));
 });
 
 afterAll(async () => {
@@ -132,6 +135,9 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
       const before = diagnostics.get(`input/${testCase.file}`) ?? [];
       const after = diagnostics.get(`output/${testCase.file}`) ?? [];
       expect(after.filter((line) => !before.includes(line)), `new tsc errors in the output:\n${result?.output}`).toEqual([]);
+      const unusedBefore = unusedVars(testCase.source, testCase.file);
+      const unusedAfter = unusedVars(result?.output ?? testCase.source, testCase.file);
+      expect(unusedAfter.filter((message) => !unusedBefore.includes(message)), `new no-unused-vars findings in the output:\n${result?.output}`).toEqual([]);
     });
 
     for (const [index, run] of testCase.runs.entries()) {
@@ -175,6 +181,18 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
     }
   }
 });
+
+/** typescript-eslint's no-unused-vars (in the README's recommended config) on a program: its messages, without positions. */
+function unusedVars(source: string, file: string): string[] {
+  const linter = new Linter({ configType: "flat" });
+  const config = {
+    files: ["**/*.ts", "**/*.mts"],
+    languageOptions: { parser: tseslint.parser as Linter.Parser },
+    plugins: { "@typescript-eslint": tseslint.plugin as unknown as NonNullable<Linter.Config["plugins"]>[string] },
+    rules: { "@typescript-eslint/no-unused-vars": "error" as const },
+  };
+  return linter.verify(source, [config], file).map((message) => message.message);
+}
 
 function explain(original: Measurement, rewritten: Measurement, output: string | undefined): string {
   const describe = (run: Measurement) =>
