@@ -103,14 +103,26 @@ export function checkDependencies(file: string, source: string, output: string):
   return missing.length > 0 ? { kind: "missing", names: missing } : { kind: "ok", declare };
 }
 
-/** The package.json text with `additions` in `dependencies` (sorted, as npm keeps them), its indentation and line ends kept. */
+/**
+ * The package.json text with `additions` in `dependencies` (sorted, as npm keeps them), its layout kept: the
+ * indentation of its first indented line (tabs or N spaces, as detect-indent reads it), its line ends, its
+ * final newline or none, and a manifest written on one line stays on one line (`{"a":1}` compact, `{ "a": 1 }`
+ * spaced, whichever the file uses).
+ */
 export function withDependencies(text: string, additions: ReadonlyMap<string, string>): string {
   const manifest = JSON.parse(text) as Record<string, unknown>;
   const dependencies = { ...(manifest.dependencies as Record<string, string> | undefined) };
   for (const [name, range] of additions) dependencies[name] ??= range;
   manifest.dependencies = Object.fromEntries(Object.entries(dependencies).sort(([a], [b]) => a.localeCompare(b, "en")));
-  const indent = /^[ \t]+(?=")/mu.exec(text)?.[0] ?? "  ";
   const eol = text.includes("\r\n") ? "\r\n" : "\n";
-  const body = JSON.stringify(manifest, null, indent).replace(/\n/gu, eol);
-  return text.endsWith("\n") ? `${body}${eol}` : body;
+  const ending = /\r?\n$/u.test(text) ? eol : "";
+  const content = text.replace(/\r?\n$/u, "");
+  if (!content.includes("\n")) {
+    // One line: JSON strings hold no raw line break, so joining the lines of an indented dump is safe.
+    const spaced = /^\s*\{\s*"[^"]*"\s*:\s/u.test(content) || /^\s*\{\s+"/u.test(content);
+    const body = spaced ? JSON.stringify(manifest, null, 1).replace(/\n\s*/gu, " ") : JSON.stringify(manifest);
+    return `${body}${ending}`;
+  }
+  const indent = /^[ \t]+(?=")/mu.exec(content)?.[0] ?? "  ";
+  return `${JSON.stringify(manifest, null, indent).replace(/\n/gu, eol)}${ending}`;
 }

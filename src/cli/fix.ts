@@ -258,13 +258,15 @@ function declareDependencies(needs: readonly DependencyToDeclare[], dryRun: bool
   }
   for (const [packageJson, additions] of byManifest) {
     const display = toDisplayPath(io.cwd, packageJson);
-    if (!dryRun) {
-      try {
-        writeFileAtomicSync(packageJson, Buffer.from(withDependencies(fs.readFileSync(packageJson, "utf8"), additions), "utf8"));
-      } catch (error) {
-        summary.failed.push({ file: display, reason: `cannot add ${[...additions.keys()].join(", ")} to dependencies: ${(error as Error).message}` });
-        continue;
-      }
+    try {
+      const before = fs.readFileSync(packageJson, "utf8");
+      const after = withDependencies(before, additions);
+      // A dry run shows the change it announces, as a hunk like the sources' (new-user report 11).
+      if (dryRun) summary.patches?.push({ file: display, patch: createTwoFilesPatch(`a/${display}`, `b/${display}`, before, after).replace(/^=+\n/, "") });
+      else writeFileAtomicSync(packageJson, Buffer.from(after, "utf8"));
+    } catch (error) {
+      summary.failed.push({ file: display, reason: `cannot add ${[...additions.keys()].join(", ")} to dependencies: ${(error as Error).message}` });
+      continue;
     }
     for (const [name, range] of additions) summary.declared.push({ packageJson: display, name, range });
   }

@@ -102,7 +102,7 @@ export function endSpansThenExit(
       // `() => process.exit(4)`: the arrow gets a block body.
       edits.push({ range: site.expression.range, text: block() });
     }
-    return [...flush.fixes, ...edits.map(toFix), ...ensureSpanHelpers(fixer, sourceCode, filename)];
+    return [...flush.fixes, ...edits.map(toFix), ...ensureSpanHelpers(fixer, sourceCode, filename, "end")];
   };
 }
 

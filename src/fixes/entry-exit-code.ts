@@ -2,18 +2,27 @@
  * An exit rewritten into a throw carrying `exitCode` travels to the program's entry. Two entry shapes
  * would end the program with another code, and nothing else rewrites them:
  *
- * - a top-level `try { await main(); } catch (error) { console.error(error); }` whose catch only logs:
- *   the program that exited 1 now ends with 0 (require-flush-before-exit adds the flush to this entry,
- *   not the code). The original ended at the exit, without running the catch, so an error carrying an
- *   exit code sets it and skips the handler; any other error is handled as before:
+ * - a top-level `try { await main(); } catch (error) { console.error(error); }`, or a `.catch(handler)` link
+ *   (`main().catch((err) => { console.error(err); process.exitCode = 1; })`, `.catch(console.error)`), whose
+ *   handler only logs or sets a constant exit code: the program that exited 5 now ends with 0 or 1
+ *   (require-flush-before-exit adds the flush to this entry, not the code). The original ended at the exit,
+ *   without running the handler, so an error carrying an exit code sets it and skips the handler; any other
+ *   error is handled as before. Statements of the handler that flush (`await sdk.shutdown();`, last) stay
+ *   after the guard and run on both branches: the spans the throw records are exported by them.
  *
- *     } catch (error) {
- *       if ((error as { exitCode?: number })?.exitCode !== undefined) {
- *         process.exitCode = (error as { exitCode?: number })?.exitCode;
- *       } else {
- *         console.error(error);
- *       }
- *     }
+ *     } catch (error) {                                      .catch((err) => {
+ *       if ((error as { exitCode?: number })?.exitCode !==     if (err?.exitCode !== undefined) {
+ *           undefined) {                                           process.exitCode = err?.exitCode;
+ *         process.exitCode = (error as …)?.exitCode;             } else {
+ *       } else {                                                   console.error(err);
+ *         console.error(error);                                    process.exitCode = 1;
+ *       }                                                        }
+ *     }                                                          await sdk.shutdown();
+ *                                                              })
+ *
+ *   A `.catch(reference)` becomes `.catch((error) => { if (…) { … } else { return reference(error); } })`,
+ *   unless the reference is a same-file function that flushes or itself ends the error (then it is left,
+ *   and require-flush-before-exit reports the entry for a look).
  *
  * - a bare `main();` in a program whose SDK captures unhandled rejections itself (Sentry's default mode,
  *   which also keeps the process from crashing): the rejection reaches Sentry, but the program ends with
@@ -48,12 +57,14 @@
  *       process.exitCode = error?.exitCode;
  *     });
  */
-import type { TSESLint } from "@typescript-eslint/utils";
-import type { Entry } from "../scopes/process-level";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { AST_NODE_TYPES } from "@typescript-eslint/utils";
+import type { ChainLink, Entry } from "../scopes/process-level";
+import { isFunction, memberName, skipWrappers, walk, type FunctionNode } from "../scopes/ast";
+import { resolveCallback } from "../scopes/model";
 import type { Edit } from "./edits";
 import { indentAt, indentUnit } from "./edits";
 import { exitCodeFrom } from "./flush-fix";
-import { endsTheError } from "../scopes/process-level";
 import { fileFlavour } from "./imports";
 
 /**
@@ -69,6 +80,7 @@ export function entryExitCodeEdits(
   entries: readonly Entry[],
   rejections: "captured" | "exits-1" | "crash-skips-drain" | undefined,
   flushedOnBothPaths: (entry: Entry) => boolean = () => false,
+  statementFlushes: (statement: TSESTree.Node) => boolean = () => false,
 ): Edit[] {
   const edits: Edit[] = [];
   const { eol, typescript } = fileFlavour(sourceCode, filename);
@@ -78,18 +90,18 @@ export function entryExitCodeEdits(
     if (handler) {
       const param = handler.param;
       if (param && param.type !== "Identifier") continue;
-      if (endsTheError(handler.body, sourceCode)) continue;
-      const statements = handler.body.body.map((statement) => sourceCode.getText(statement));
-      if (statements.some((text) => text.includes("\n"))) continue;
       const name = param?.name ?? "error";
-      const code = exitCodeFrom(name, typescript);
-      const indent = indentAt(sourceCode.text, handler.range[0]);
-      const inner = indent + unit;
-      const lines = [`if (${code} !== undefined) {`, `${unit}process.exitCode = ${code};`, ...(statements.length > 0 ? ["} else {", ...statements.map((text) => `${unit}${text}`)] : []), "}"];
-      const body = `{${eol}${lines.map((line) => `${inner}${line}`).join(eol)}${eol}${indent}}`;
+      const body = guardedBody(sourceCode, handler.body, exitCodeFrom(name, typescript), statementFlushes, eol, unit);
+      if (!body) continue;
       // `catch {`: the error gets a name.
       if (!param) edits.push({ range: [handler.range[0], handler.body.range[1]], text: `catch (error) ${body}` });
       else edits.push({ range: handler.body.range, text: body });
+      continue;
+    }
+    const link = firstCatch(entry);
+    if (link) {
+      const edit = guardedCatchLink(sourceCode, link, statementFlushes, eol, unit);
+      if (edit) edits.push(edit);
     } else if (!entry.awaited && !entry.tryStatement && (rejections ? passesRejections(entry, rejections) : entry.links.length === 0 && flushedOnBothPaths(entry))) {
       const indent = indentAt(sourceCode.text, entry.statement.range[0]);
       const code = exitCodeFrom("error", false);
@@ -103,6 +115,140 @@ export function entryExitCodeEdits(
     }
   }
   return edits;
+}
+
+/** The chain's first `.catch(handler)` link, unless a `.then(ok, onError)` before it sees the rejection first. */
+function firstCatch(entry: Entry): ChainLink | undefined {
+  for (const link of entry.links) {
+    if (link.method === "then" && link.call.arguments.length > 1) return undefined;
+    if (link.method === "catch") return link.call.arguments.length === 1 ? link : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * `.catch(handler)` → `.catch((err) => { <guard> })`: the handler's statements in the guard's `else`, its
+ * trailing flushes after it. `undefined` when the handler keeps the code already or its shape is not one this rewrites.
+ */
+function guardedCatchLink(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  link: ChainLink,
+  statementFlushes: (statement: TSESTree.Node) => boolean,
+  eol: string,
+  unit: string,
+): Edit | undefined {
+  const arg = link.call.arguments[0] as TSESTree.Node;
+  const inner = skipWrappers(arg);
+  const indent = indentAt(sourceCode.text, arg.range[0]);
+  if (isFunction(inner)) {
+    if (inner.params.length > 1 || inner.type === AST_NODE_TYPES.FunctionDeclaration) return undefined;
+    const param = inner.params[0];
+    if (param && param.type !== AST_NODE_TYPES.Identifier) return undefined;
+    // `function (err) { … }` keeps its `this`-less form as an arrow: a `.catch` handler is called with no receiver.
+    if (inner.type === AST_NODE_TYPES.FunctionExpression && usesThisOrArguments(inner, sourceCode)) return undefined;
+    const head = `${inner.async ? "async " : ""}(${param ? sourceCode.getText(param) : "error"}) => `;
+    const expression = inner.body.type === AST_NODE_TYPES.BlockStatement ? undefined : inner.body;
+    // `(err) => console.error(err)`: the expression as the handler's one statement; a flush in it is returned, as the arrow did.
+    const statements = expression ? [{ node: expression, text: `${statementFlushes(expression) ? "return " : ""}${sourceCode.getText(expression)};` }] : undefined;
+    const body = guardedBody(sourceCode, inner.body, exitCodeFrom(param?.name ?? "error", !!param?.typeAnnotation), statementFlushes, eol, unit, indent, statements);
+    return body === undefined ? undefined : { range: arg.range, text: `${head}${body}` };
+  }
+  // `.catch(console.error)`, `.catch(logger.warn)`, `.catch(report)`: called with the error, as the promise would.
+  const isReference =
+    inner.type === AST_NODE_TYPES.Identifier ||
+    (inner.type === AST_NODE_TYPES.MemberExpression && !inner.computed && inner.object.type === AST_NODE_TYPES.Identifier);
+  if (!isReference) return undefined;
+  const resolved = resolveCallback(sourceCode, inner)?.fn;
+  if (resolved && (!dropsExitCode(resolved.body, sourceCode) || flushesInside(resolved, statementFlushes, sourceCode))) return undefined;
+  const text = sourceCode.getText(arg);
+  const call = `${text}(error);`;
+  // Its result is returned, as the `.catch(reference)` returned it (a promise the chain waits for); `console.*` returns nothing.
+  const statement = inner.type === AST_NODE_TYPES.MemberExpression && inner.object.type === AST_NODE_TYPES.Identifier && inner.object.name === "console" ? call : `return ${call}`;
+  const body = guardedBody(sourceCode, undefined, exitCodeFrom("error", false), statementFlushes, eol, unit, indent, [{ node: inner, text: statement }]);
+  return body === undefined ? undefined : { range: arg.range, text: `(error) => ${body}` };
+}
+
+/**
+ * `{ if (<code> !== undefined) { process.exitCode = <code>; } else { <handler's statements> } <its flushes> }`,
+ * indented from `indent` (the handler's line). `undefined` when the handler keeps the code already (it throws,
+ * returns a value, ends the process, or sets the exit code from something other than a constant), when a
+ * statement spans lines or there are comments (their place would be guessed), or when a flush comes before
+ * another statement.
+ */
+function guardedBody(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  block: TSESTree.Node | undefined,
+  code: string,
+  statementFlushes: (statement: TSESTree.Node) => boolean,
+  eol: string,
+  unit: string,
+  indent = block ? indentAt(sourceCode.text, block.range[0]) : "",
+  given?: { node: TSESTree.Node; text: string }[],
+): string | undefined {
+  if (block && (!dropsExitCode(block, sourceCode) || sourceCode.getCommentsInside(block).length > 0)) return undefined;
+  const statements =
+    given ?? (block?.type === AST_NODE_TYPES.BlockStatement ? block.body.map((statement) => ({ node: statement as TSESTree.Node, text: sourceCode.getText(statement) })) : []);
+  if (statements.some(({ text }) => text.includes("\n"))) return undefined;
+  const firstFlush = statements.findIndex(({ node }) => statementFlushes(node));
+  const handling = firstFlush === -1 ? statements : statements.slice(0, firstFlush);
+  const flushes = firstFlush === -1 ? [] : statements.slice(firstFlush);
+  if (!flushes.every(({ node }) => statementFlushes(node))) return undefined;
+  const inner = indent + unit;
+  const rest = handling.length > 0 ? ["} else {", ...handling.map(({ text }) => `${unit}${text}`)] : [];
+  const lines = [`if (${code} !== undefined) {`, `${unit}process.exitCode = ${code};`, ...rest, "}", ...flushes.map(({ text }) => text)];
+  return `{${eol}${lines.map((line) => `${inner}${line}`).join(eol)}${eol}${indent}}`;
+}
+
+/**
+ * The handler lets an error's exit code go: it does not throw, return a value, or end the process, and any exit
+ * code it sets is a constant (`process.exitCode = 1;`), not one taken from the error (`error?.exitCode ?? 1`,
+ * what a guard or the flush codemod's handler writes).
+ */
+export function dropsExitCode(body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  let keeps = false;
+  walk(body, sourceCode.visitorKeys, (node) => {
+    if (node !== body && isFunction(node)) return false;
+    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && memberName(node.left) === "exitCode") {
+      keeps ||= !isConstant(node.right);
+      return !keeps;
+    }
+    const ends = node.type === AST_NODE_TYPES.ThrowStatement || (node.type === AST_NODE_TYPES.ReturnStatement && !!node.argument);
+    keeps ||= ends || (node.type === AST_NODE_TYPES.CallExpression && ENDS_PROCESS.has(memberName(skipWrappers(node.callee)) ?? ""));
+    return !keeps;
+  });
+  return !keeps;
+}
+
+/** As in endsTheError (src/scopes/process-level.ts). */
+const ENDS_PROCESS = new Set(["exit", "abort", "kill", "reallyExit"]);
+
+/** `1`, `-1`, `"2"`: a literal exit code. */
+function isConstant(node: TSESTree.Node): boolean {
+  const inner = skipWrappers(node);
+  if (inner.type === AST_NODE_TYPES.Literal) return typeof inner.value === "number" || typeof inner.value === "string";
+  return inner.type === AST_NODE_TYPES.UnaryExpression && (inner.operator === "-" || inner.operator === "+") && isConstant(inner.argument);
+}
+
+/** A statement of the function's own body (not of nested functions) flushes. */
+function flushesInside(fn: FunctionNode, statementFlushes: (statement: TSESTree.Node) => boolean, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return statementFlushes(fn.body);
+  let found = false;
+  walk(fn.body, sourceCode.visitorKeys, (node) => {
+    if (node !== fn.body && isFunction(node)) return false;
+    found ||= node !== fn.body && statementFlushes(node);
+    return !found;
+  });
+  return found;
+}
+
+function usesThisOrArguments(fn: FunctionNode, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  let found = false;
+  walk(fn.body, sourceCode.visitorKeys, (node) => {
+    if (node !== fn.body && isFunction(node) && node.type !== AST_NODE_TYPES.ArrowFunctionExpression) return false;
+    found ||= node.type === AST_NODE_TYPES.ThisExpression || (node.type === AST_NODE_TYPES.Identifier && node.name === "arguments");
+    return !found;
+  });
+  return found;
 }
 
 /**

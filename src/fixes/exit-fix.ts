@@ -106,7 +106,7 @@ export function caughtLocally(node: TSESTree.Node, sourceCode: Readonly<TSESLint
  * The catch ends by throwing the error it caught (as itself, or through `endSpanWithError`, which returns
  * it), with no `return`, `break` or `continue` that could leave it another way, and the error never reassigned.
  */
-function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+export function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   const param = handler.param;
   const last = handler.body.body.at(-1);
   if (param?.type !== AST_NODE_TYPES.Identifier || last?.type !== AST_NODE_TYPES.ThrowStatement) return false;
@@ -198,21 +198,29 @@ function ownedEndEdits(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceC
   ];
 }
 
-/** The edits that make `scope`'s span record an error thrown from its callback. */
-export function recordingEdits(scope: TracedScope, inner: readonly Edit[], sourceCode: Readonly<TSESLint.SourceCode>, eol: string): { edits: Edit[]; consumed: Set<Edit> } {
+/**
+ * The edits that make `scope`'s span record an error thrown from its callback, and the helpers they call (`wrap`:
+ * `recordSpanErrors` around the callback; `end`: `endSpanWithError` in a decorated method's catch).
+ */
+export function recordingEdits(
+  scope: TracedScope,
+  inner: readonly Edit[],
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  eol: string,
+): { edits: Edit[]; consumed: Set<Edit>; uses: "end" | "wrap" } {
   const consumed = new Set<Edit>();
-  if (!helperWouldRecord(scope, sourceCode)) return { edits: [], consumed };
+  if (!helperWouldRecord(scope, sourceCode)) return { edits: [], consumed, uses: "end" };
   if (scope.callbackArg) {
     const [start, end] = scope.callbackArg.range;
-    return { edits: [{ range: [start, start], text: `${HELPER_WRAP}(` }, { range: [end, end], text: ")" }], consumed };
+    return { edits: [{ range: [start, start], text: `${HELPER_WRAP}(` }, { range: [end, end], text: ")" }], consumed, uses: "wrap" };
   }
   // Decorated method: its body goes into a try whose catch records and rethrows.
   const body = scope.callback.body;
-  if (body.type !== AST_NODE_TYPES.BlockStatement || isBodyWrapped(body)) return { edits: [], consumed };
+  if (body.type !== AST_NODE_TYPES.BlockStatement || isBodyWrapped(body)) return { edits: [], consumed, uses: "end" };
   const contained = inner.filter((edit) => edit.range[0] > body.range[0] && edit.range[1] < body.range[1]);
   for (const edit of contained) consumed.add(edit);
   const awaits = scope.callback.async ? awaitReturns(body, contained, sourceCode) : [];
-  return { edits: [wrapBodyInTry(sourceCode, body, `throw ${HELPER_END}(error);`, [...contained, ...awaits], eol)], consumed };
+  return { edits: [wrapBodyInTry(sourceCode, body, `throw ${HELPER_END}(error);`, [...contained, ...awaits], eol)], consumed, uses: "end" };
 }
 
 /** Expressions that `await x` takes whole, without parentheses. */
@@ -268,7 +276,7 @@ export function throwInsteadOfExit(
     const eol = fileFlavour(sourceCode, filename).eol;
     // The entries that would end the program with another code than the error carries (entry-exit-code.ts).
     let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope), ...entryEdits()];
-    let needsHelper = false;
+    let helper: "end" | "wrap" | undefined;
     // A recursive function reaches its own scope again (`walk()` calling `walk()` inside its task): one wrap per callback.
     const scopes = [reach.scope, ...reach.outer].filter((scope, index, all) => all.findIndex((other) => other.callback === scope.callback) === index);
     let needsOwnedHelper = false;
@@ -277,13 +285,13 @@ export function throwInsteadOfExit(
       const owned = ownedEndEdits(scope, sourceCode);
       needsOwnedHelper ||= owned.length > 0;
       edits.push(...owned);
-      const { edits: added, consumed } = recordingEdits(scope, edits, sourceCode, eol);
+      const { edits: added, consumed, uses } = recordingEdits(scope, edits, sourceCode, eol);
       if (added.length === 0) continue;
-      needsHelper = true;
+      helper = helper === "wrap" ? helper : uses;
       edits = [...edits.filter((edit) => !consumed.has(edit)), ...added];
     }
     const fixes = edits.map(toFix);
-    if (needsHelper) fixes.push(...ensureSpanHelpers(fixer, sourceCode, filename));
+    if (helper) fixes.push(...ensureSpanHelpers(fixer, sourceCode, filename, helper));
     if (needsOwnedHelper) fixes.push(...ensureOwnedHelper(fixer, sourceCode, filename));
     return fixes;
   };

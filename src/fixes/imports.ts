@@ -174,7 +174,7 @@ function namedImports(sourceCode: Readonly<TSESLint.SourceCode>): ReadonlyMap<st
 }
 
 /** The names of top-level `function name` declarations (exported or not). */
-function topLevelFunctions(sourceCode: Readonly<TSESLint.SourceCode>): ReadonlySet<string> {
+export function declaredTopLevelFunctions(sourceCode: Readonly<TSESLint.SourceCode>): ReadonlySet<string> {
   return perFile(sourceCode, "topFunctions", () => {
     const names = new Set<string>();
     for (const statement of sourceCode.ast.body) {
@@ -215,7 +215,7 @@ export function ensureTopLevelHelpers(
   names: readonly string[],
   build: (flavour: FileFlavour) => { fixes: readonly TSESLint.RuleFix[]; helper: string },
 ): TSESLint.RuleFix[] {
-  const declared = topLevelFunctions(sourceCode);
+  const declared = declaredTopLevelFunctions(sourceCode);
   if (names.every((name) => declared.has(name))) return [];
   const flavour = fileFlavour(sourceCode, filename);
   const eol = flavour.eol;

@@ -573,7 +573,7 @@ export function recordManualSpanFix(
     // Comments on their own lines between the start and the first statement go in with it (they describe it).
     const comments = sourceCode.getCommentsBefore(first as TSESTree.Statement).filter((comment) => comment.loc.start.line > span.statement.loc.end.line);
     const edit: Edit = wrapStatementsInTry(sourceCode, comments[0]?.range[0] ?? first.range[0], last, param, `throw ${HELPER_END}(${param}, ${spanExpression});`, eol);
-    return [toFix(edit), ...ensureSpanHelpers(fixer, sourceCode, filename)];
+    return [toFix(edit), ...ensureSpanHelpers(fixer, sourceCode, filename, "end")];
   };
 }
 
@@ -620,7 +620,7 @@ export function endOnRejectionFix(
   const trailingComma = before.value === "," && before.range[0] >= onFulfilled.range[1];
   return (fixer) => [
     trailingComma ? fixer.insertTextAfter(before, ` ${handler}`) : fixer.insertTextBefore(close, `, ${handler}`),
-    ...ensureSpanHelpers(fixer, sourceCode, filename),
+    ...ensureSpanHelpers(fixer, sourceCode, filename, "end"),
   ];
 }
 

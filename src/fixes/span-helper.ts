@@ -15,7 +15,7 @@ import { resolveCallback, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { isFunction, memberName, skipWrappers } from "../scopes/ast";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import { ensureOtelHelpers, ensureTopLevelHelpers } from "./imports";
+import { declaredTopLevelFunctions, ensureOtelHelpers, ensureTopLevelHelpers } from "./imports";
 import type { FileFlavour } from "./imports";
 
 export const HELPER_WRAP = "recordSpanErrors";
@@ -33,9 +33,10 @@ export function onlyEndsSpans(fn: TSESTree.Node | undefined): boolean {
   );
 }
 
-function helperSource(flavour: FileFlavour, trace: string, status: string, eol: string): string {
+/** `endSpanWithError` (always) and `recordSpanErrors` (when `wrap`), as this file's flavour writes them. */
+function helperSource(flavour: FileFlavour, trace: string, status: string, eol: string, which: { end: boolean; wrap: boolean }): string {
   const ts = flavour.typescript;
-  const lines = [
+  const end = [
     `// Added by eslint-plugin-traced-exit: record an error on the active span, mark it ERROR and end it,`,
     `// because this SDK's wrapper ends the span only on success. A span that has ended is left alone.`,
     `function ${HELPER_END}(error${ts ? ": unknown" : ""}, span = ${trace}.getActiveSpan())${ts ? ": unknown" : ""} {`,
@@ -46,7 +47,8 @@ function helperSource(flavour: FileFlavour, trace: string, status: string, eol: 
     `  }`,
     `  return error;`,
     `}`,
-    ``,
+  ];
+  const wrap = [
     `// The callback's result is returned as it is: a thenable other than a plain Promise (a Promise subclass,`,
     `// a lazy query) keeps its identity and methods, and its then() records a rejection before passing it on.`,
     ...(ts
@@ -88,14 +90,23 @@ function helperSource(flavour: FileFlavour, trace: string, status: string, eol: 
     ts ? `  } as F;` : `  };`,
     `}`,
   ];
-  return lines.join(eol);
+  return [...(which.end ? end : []), ...(which.end && which.wrap ? [""] : []), ...(which.wrap ? wrap : [])].join(eol);
 }
 
-/** Fixes that add the helpers and their `@opentelemetry/api` import when the file lacks them. */
-export function ensureSpanHelpers(fixer: TSESLint.RuleFixer, sourceCode: Readonly<TSESLint.SourceCode>, filename: string): TSESLint.RuleFix[] {
-  return ensureOtelHelpers(fixer, sourceCode, filename, [HELPER_WRAP, HELPER_END], (flavour, { trace, status }) =>
-    helperSource(flavour, trace, status, flavour.eol),
-  );
+/**
+ * Fixes that add the helpers a fix uses, and their `@opentelemetry/api` import, when the file lacks them: `end`
+ * for a fix that calls only `endSpanWithError` (a manual span's catch, a decorated method's body, a deferred exit),
+ * `wrap` for one that wraps a callback in `recordSpanErrors` (which calls `endSpanWithError`). Only the missing
+ * ones are added: a helper the file never calls would fail `tsc --noUnusedLocals` and typescript-eslint's
+ * no-unused-vars (issue 14, new-user report 4).
+ */
+export function ensureSpanHelpers(fixer: TSESLint.RuleFixer, sourceCode: Readonly<TSESLint.SourceCode>, filename: string, uses: "end" | "wrap"): TSESLint.RuleFix[] {
+  const wanted = uses === "wrap" ? [HELPER_END, HELPER_WRAP] : [HELPER_END];
+  const declared = declaredTopLevelFunctions(sourceCode);
+  const missing = wanted.filter((name) => !declared.has(name));
+  if (missing.length === 0) return [];
+  const which = { end: missing.includes(HELPER_END), wrap: missing.includes(HELPER_WRAP) };
+  return ensureOtelHelpers(fixer, sourceCode, filename, missing, (flavour, { trace, status }) => helperSource(flavour, trace, status, flavour.eol, which));
 }
 
 export const HELPER_END_OWNED = "endObservationOnError";

@@ -9,7 +9,7 @@ import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { foreignExitCalls, indirectCallee } from "../scopes/cross-file";
 import { ViaPath, describeReach, describeVia, getFileModel, mayOpenScopeElsewhere } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
-import { lazy } from "../scopes/ast";
+import { enclosingFunction, functionName, lazy } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
 import { getProcessLevel, type Entry } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
@@ -19,13 +19,13 @@ import { endSpansOnSignal, endSpansThenExit, endsSpansOnSignalFirst, exitsAfterE
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
 import { deliveryOf, rejectionHandling } from "../scopes/pipeline";
-import { throwEscapesAtTopLevel } from "../scopes/uncaught-throw";
+import { throwEscapesAtTopLevel, throwSwallowedBy } from "../scopes/uncaught-throw";
 import type { Edit } from "../fixes/edits";
 import { exitsReachedFromManualSpans, manualSpanLostByExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
-export type MessageId = "exitInScope" | "exitInOtherFile" | "exitInCalledFunction" | "throwInstead" | "returnInstead" | "endSpansThenExit" | "endSpansOnSignal";
+export type MessageId = "exitInScope" | "exitInScopeCaught" | "exitInOtherFile" | "exitInCalledFunction" | "throwInstead" | "returnInstead" | "endSpansThenExit" | "endSpansOnSignal";
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
@@ -53,6 +53,8 @@ export default createRule<Options, MessageId>({
     schema: [],
     messages: {
       exitInScope: "{{exit}} inside {{where}} ends the process before these spans are exported.",
+      exitInScopeCaught:
+        "{{exit}} inside {{where}} ends the process before these spans are exported. Not rewritten: a throw (or a return) would reach the catch {{catcher}}, which handles it and lets the program go on where the exit ended it. End the spans and flush before the exit, or make that catch rethrow.",
       exitInOtherFile:
         "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before these spans are exported. Throw an Error there instead.",
       exitInCalledFunction:
@@ -90,7 +92,7 @@ export default createRule<Options, MessageId>({
         // dd-trace has no flush for require-flush-before-exit to add at the entry: a crash there skips its own drain.
         const rejections = () => rejectionHandling(model) ?? (!level.tracing && deliveryOf(model) === "drains-at-end" ? "crash-skips-drain" : undefined);
         const flushedOnBothPaths = (entry: Entry) => level.isFlushPromise(entry.call, "success") && level.isFlushPromise(entry.call, "failure");
-        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections(), flushedOnBothPaths));
+        const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections(), flushedOnBothPaths, (statement) => level.statementFlushes(statement)));
         // Exits in same-file functions called between a span's start and its end, found once for the file.
         // Calls in a scope of same-file functions that reach a reported exit, each once (the first exit it reaches).
         const reportedCalls = new Set<TSESTree.Node>();
@@ -139,12 +141,23 @@ export default createRule<Options, MessageId>({
               });
             }
           }
-          const toReturn = returnInsteadOfExit(context.sourceCode, exit, reach);
           // A throw that would surface in a top-level statement other than an entry: an uncaught exception, exit code 1.
-          const uncaught = throwEscapesAtTopLevel(reach.outer.at(-1) ?? reach.scope, level.entries(), context.sourceCode);
-          const toThrow = uncaught ? undefined : throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
+          const outermost = reach.outer.at(-1) ?? reach.scope;
+          const uncaught = throwEscapesAtTopLevel(outermost, level.entries(), context.sourceCode);
+          // A caller's `catch` that handles the throw (or a `return`'s result) and goes on: the program would not end there.
+          const swallowedBy = uncaught ? undefined : throwSwallowedBy(outermost, level.entries(), context.sourceCode);
+          const toReturn = swallowedBy ? undefined : returnInsteadOfExit(context.sourceCode, exit, reach);
+          const toThrow = uncaught || swallowedBy ? undefined : throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
           const toEnd = toThrow ? undefined : endSpansThenExit(context.sourceCode, context.filename, exit, reach, flushPlanFor(model, context.filename).call);
           const recorded = [reach.scope, ...reach.outer].some((scope) => helperWouldRecord(scope, context.sourceCode));
+          const toEndSuggestion = toEnd ? [{ messageId: "endSpansThenExit" as const, data: { where: describeReach(reach), flush: flushPlanFor(model, context.filename).label }, fix: toEnd }] : [];
+          if (swallowedBy) {
+            const fn = enclosingFunction(swallowedBy);
+            const name = fn && functionName(fn);
+            const data = { exit: describeExit(exit), where: describeReach(reach), catcher: name ? `in ${name}()` : fn ? "in a caller" : "at top level" };
+            context.report({ node: exit.node, messageId: "exitInScopeCaught", data, suggest: toEndSuggestion });
+            continue;
+          }
           context.report({
             node: exit.node,
             messageId: "exitInScope",
@@ -160,7 +173,7 @@ export default createRule<Options, MessageId>({
                     },
                   ]
                 : []),
-              ...(toEnd ? [{ messageId: "endSpansThenExit" as const, data: { where: describeReach(reach), flush: flushPlanFor(model, context.filename).label }, fix: toEnd }] : []),
+              ...toEndSuggestion,
             ],
           });
         }

@@ -300,8 +300,8 @@ export default createRule<Options, MessageId>({
                 messageId: "wrapCallback",
                 fix: (fixer) => {
                   const eol = fileFlavour(context.sourceCode, context.filename).eol;
-                  const { edits } = recordingEdits(scope, [], context.sourceCode, eol);
-                  return [...edits.map(toFix), ...ensureSpanHelpers(fixer, context.sourceCode, context.filename)];
+                  const { edits, uses } = recordingEdits(scope, [], context.sourceCode, eol);
+                  return [...edits.map(toFix), ...ensureSpanHelpers(fixer, context.sourceCode, context.filename, uses)];
                 },
               },
             ],

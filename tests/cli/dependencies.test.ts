@@ -65,6 +65,9 @@ describe("traced-exit fix and undeclared packages", () => {
     expect(await main(["fix", "--dry-run", "src"], { io, createEngine: () => IMPORTING })).toBe(0);
     expect(fs.readFileSync(path.join(root, "package.json"), "utf8")).toBe(before);
     expect(io.out()).toContain("would add to dependencies");
+    // The change it announces is in the patch too, as a hunk of package.json (new-user report 11).
+    expect(io.out()).toContain("+++ b/package.json");
+    expect(io.out()).toMatch(/^\+\s+"@opentelemetry\/api": "\^1\.9\.1"/mu);
   });
 
   it("refuses a rewrite whose import is neither declared nor installed, and exits 1", async () => {
@@ -73,6 +76,18 @@ describe("traced-exit fix and undeclared packages", () => {
     expect(await main(["fix", "-q", "src"], { io, createEngine: () => IMPORTING })).toBe(1);
     expect(fs.readFileSync(path.join(root, "src/a.js"), "utf8")).toBe("process.exit(1);\n");
     expect(io.out()).toContain("the rewrite imports @opentelemetry/api, which this project neither declares nor has installed; not written (npm install @opentelemetry/api, then run again)");
+  });
+
+  it("keeps a one-line package.json on one line, compact or spaced, with its final newline or none", () => {
+    const add = new Map([["b", "^1.0.0"]]);
+    expect(withDependencies('{"name":"a","version":"1.0.0"}\n', add)).toBe('{"name":"a","version":"1.0.0","dependencies":{"b":"^1.0.0"}}\n');
+    expect(withDependencies('{ "name": "a", "dependencies": { "c": "^2.0.0" } }', add)).toBe('{ "name": "a", "dependencies": { "b": "^1.0.0", "c": "^2.0.0" } }');
+  });
+
+  it("keeps the indentation package.json uses: tabs, four spaces", () => {
+    const add = new Map([["b", "^1.0.0"]]);
+    expect(withDependencies('{\n\t"name": "a"\n}\n', add)).toBe('{\n\t"name": "a",\n\t"dependencies": {\n\t\t"b": "^1.0.0"\n\t}\n}\n');
+    expect(withDependencies('{\n    "name": "a"\n}\n', add)).toBe('{\n    "name": "a",\n    "dependencies": {\n        "b": "^1.0.0"\n    }\n}\n');
   });
 
   it("keeps CRLF line ends and a missing final newline of package.json", () => {

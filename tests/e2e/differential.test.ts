@@ -6,22 +6,26 @@
 //   - every span the rewritten program starts is exported, so every span the original lost now arrives
 //     (but for the known limits a case lists as `stillLost`);
 //   - the spans a case names carry ERROR and an `exception` event, and no other span is ERROR;
-//   - `tsc --noEmit` finds nothing in the output that it did not find in the input;
+//   - `tsc --noEmit --noUnusedLocals` finds nothing in the output that it did not find in the input, nor does
+//     typescript-eslint's no-unused-vars (a helper the fix adds and never calls is a new finding of both);
 //   - every finding is rewritten (none left for manual review, but for the known limits a case counts as
 //     `manual`) and the rules accept the output.
 //
 // A case is `<case>.ts` (`<case>.mts` for an ES module, e.g. one with top-level await), with an optional `<case>.json` saying how to run it and what to expect:
 //   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "statusOnly": [], "exceptionOnly": [], "levelOnly": [], "loses": true, "stillLost": [] }], "manual": 0 }
 // (default: one run with no extra environment, no ERROR span, and the original losing at least one span).
+// `"transforms": ["exit-to-throw"]` runs only those codemods (as `traced-exit fix -t exit-to-throw` does); default all.
 // The engine is the CLI's (createEngine, which `traced-exit fix` loads), applied to a copy of the case.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { Linter } from "eslint";
+import tseslint from "typescript-eslint";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { concurrencyGate, lostSpans, measureExample, REPO_ROOT, type Measurement } from "../../examples/demo/pipeline";
 import { startOtlpReceiver, type OtlpReceiver } from "../../examples/support/otlp-receiver";
-import { createEngine } from "../../src/codemods/engine";
+import { createEngine, type CodemodId } from "../../src/codemods/engine";
 import type { EngineResult } from "../../src/cli/engine";
 import { errorsByFile, typecheckFolder } from "../support/tsc";
 
@@ -69,6 +73,8 @@ interface Case {
   runs: CaseRun[];
   /** Findings the codemod must leave for manual review (default 0), each a known limit in docs/codemods. */
   manual: number;
+  /** The codemods to run (`traced-exit fix -t …`); all of them when absent. */
+  transforms: CodemodId[] | undefined;
 }
 
 const cases: Case[] = readdirSync(RUNNABLE)
@@ -77,8 +83,8 @@ const cases: Case[] = readdirSync(RUNNABLE)
   .map((file) => {
     const name = file.replace(/\.m?ts$/u, "");
     const spec = path.join(RUNNABLE, `${name}.json`);
-    const { runs = [{}], manual = 0 } = existsSync(spec) ? (JSON.parse(readFileSync(spec, "utf8")) as { runs?: CaseRun[]; manual?: number }) : {};
-    return { name, file, source: readFileSync(path.join(RUNNABLE, file), "utf8"), runs, manual };
+    const { runs = [{}], manual = 0, transforms } = existsSync(spec) ? (JSON.parse(readFileSync(spec, "utf8")) as { runs?: CaseRun[]; manual?: number; transforms?: CodemodId[] }) : {};
+    return { name, file, source: readFileSync(path.join(RUNNABLE, file), "utf8"), runs, manual, transforms };
   });
 
 // Each run is a Node process loading an SDK through tsx; two at a time is what a 2-core machine can use.
@@ -100,15 +106,15 @@ beforeAll(async () => {
   await mkdir(path.join(work, "input"));
   await mkdir(path.join(work, "output"));
   const engine = createEngine();
-  for (const { name, file, source } of cases) {
-    const result = engine.transform(source, file);
+  for (const { name, file, source, transforms } of cases) {
+    const result = (transforms ? createEngine({ transforms }) : engine).transform(source, file);
     fixed.set(name, result);
     await writeFile(path.join(work, "input", file), source);
     await writeFile(path.join(work, "output", file), result.output ?? source);
   }
   // The tsconfig.json is also what tsx (esbuild) reads `experimentalDecorators` from: the SDKs' decorators
   // are legacy decorators.
-  diagnostics = errorsByFile(await typecheckFolder(work, { include: ["input", "output"] }));
+  diagnostics = errorsByFile(await typecheckFolder(work, { include: ["input", "output"] }, { noUnusedLocals: true }));
 });
 
 afterAll(async () => {
@@ -129,6 +135,9 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
       const before = diagnostics.get(`input/${testCase.file}`) ?? [];
       const after = diagnostics.get(`output/${testCase.file}`) ?? [];
       expect(after.filter((line) => !before.includes(line)), `new tsc errors in the output:\n${result?.output}`).toEqual([]);
+      const unusedBefore = unusedVars(testCase.source, testCase.file);
+      const unusedAfter = unusedVars(result?.output ?? testCase.source, testCase.file);
+      expect(unusedAfter.filter((message) => !unusedBefore.includes(message)), `new no-unused-vars findings in the output:\n${result?.output}`).toEqual([]);
     });
 
     for (const [index, run] of testCase.runs.entries()) {
@@ -172,6 +181,18 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
     }
   }
 });
+
+/** typescript-eslint's no-unused-vars (in the README's recommended config) on a program: its messages, without positions. */
+function unusedVars(source: string, file: string): string[] {
+  const linter = new Linter({ configType: "flat" });
+  const config = {
+    files: ["**/*.ts", "**/*.mts"],
+    languageOptions: { parser: tseslint.parser as Linter.Parser },
+    plugins: { "@typescript-eslint": tseslint.plugin as unknown as NonNullable<Linter.Config["plugins"]>[string] },
+    rules: { "@typescript-eslint/no-unused-vars": "error" as const },
+  };
+  return linter.verify(source, [config], file).map((message) => message.message);
+}
 
 function explain(original: Measurement, rewritten: Measurement, output: string | undefined): string {
   const describe = (run: Measurement) =>

@@ -25,6 +25,166 @@ function returning(kind: string, output: string) {
   return { messageId: "returnInstead" as const, data: { kind }, output };
 }
 
+/**
+ * Issue 14 (new-user report 1a, 1c): an entry whose error handler only logs or sets a constant exit code would
+ * swallow the code of the error that replaces `process.exit(2)`. Each: the entry, and the entry as the throw's
+ * suggestion rewrites it, with the `main()` below.
+ */
+const ENTRY_GUARDS: [entry: string, fixed: string][] = [
+  // Issue 14, report 1a: a `.catch` handler that logs and sets a constant exit code would turn exit 2 into 1: the
+  // guard sets the error's code and skips the handler; the `.finally` flush is not in it and still runs.
+  [
+    dedent`
+      main()
+        .catch((err) => {
+          console.error("failed:", err);
+          process.exitCode = 1;
+        })
+        .finally(() => Sentry.flush());
+    `,
+    dedent`
+      main()
+        .catch((err) => {
+          if (err?.exitCode !== undefined) {
+            process.exitCode = err?.exitCode;
+          } else {
+            console.error("failed:", err);
+            process.exitCode = 1;
+          }
+        })
+        .finally(() => Sentry.flush());
+    `,
+  ],
+  // A handler that flushes keeps its flush after the guard, run on both branches.
+  [
+    dedent`
+      main().catch(async (error: unknown) => {
+        console.log("failed");
+        process.exitCode = 3;
+        await Sentry.flush();
+      });
+    `,
+    dedent`
+      main().catch(async (error: unknown) => {
+        if ((error as { exitCode?: number })?.exitCode !== undefined) {
+          process.exitCode = (error as { exitCode?: number })?.exitCode;
+        } else {
+          console.log("failed");
+          process.exitCode = 3;
+        }
+        await Sentry.flush();
+      });
+    `,
+  ],
+  // Issue 14, report 1c: `.catch(console.error)` gets the guard with the throw itself, so `-t exit-to-throw` alone keeps the code.
+  [
+    dedent`
+      main().catch(console.error);
+    `,
+    dedent`
+      main().catch((error) => {
+        if (error?.exitCode !== undefined) {
+          process.exitCode = error?.exitCode;
+        } else {
+          console.error(error);
+        }
+      });
+    `,
+  ],
+  // A reference to a function of this file that only logs: called as the promise called it, its result returned.
+  [
+    dedent`
+      function report(error: unknown) {
+        console.error("failed", error);
+      }
+
+      main().catch(report);
+    `,
+    dedent`
+      function report(error: unknown) {
+        console.error("failed", error);
+      }
+
+      main().catch((error) => {
+        if (error?.exitCode !== undefined) {
+          process.exitCode = error?.exitCode;
+        } else {
+          return report(error);
+        }
+      });
+    `,
+  ],
+  // A top-level catch that logs (and here sets a constant exit code) would swallow the error's code: an error carrying
+  // one sets it and skips the handler, which the original never ran; other errors are handled as before.
+  [
+    dedent`
+      try {
+        await main();
+      } catch (error) {
+        console.error(error);
+        process.exitCode = 1;
+      }
+    `,
+    dedent`
+      try {
+        await main();
+      } catch (error) {
+        if ((error as { exitCode?: number })?.exitCode !== undefined) {
+          process.exitCode = (error as { exitCode?: number })?.exitCode;
+        } else {
+          console.error(error);
+          process.exitCode = 1;
+        }
+      }
+    `,
+  ],
+  // A handler that takes the code from the error (a guard, or the flush codemod's handler) keeps it: left alone, no second guard.
+  [
+    dedent`
+      main().catch((error) => {
+        console.error(error);
+        process.exitCode = error?.exitCode ?? 1;
+      });
+    `,
+    dedent`
+      main().catch((error) => {
+        console.error(error);
+        process.exitCode = error?.exitCode ?? 1;
+      });
+    `,
+  ],
+  // A reference to a same-file function that flushes: a guard would skip its flush, so the handler is left as it is.
+  [
+    dedent`
+      async function stop(error: unknown) {
+        console.error(error);
+        await Sentry.flush();
+      }
+
+      main().catch(stop);
+    `,
+    dedent`
+      async function stop(error: unknown) {
+        console.error(error);
+        await Sentry.flush();
+      }
+
+      main().catch(stop);
+    `,
+  ],
+];
+
+/** `main()` whose Sentry span exits 2, then `entry`; the throw's suggestion rewrites the exit and the entry into `fixed`. */
+function entryGuardCase([entry, fixed]: [string, string]) {
+  const program = (exit: string, tail: string) =>
+    `import * as Sentry from "@sentry/node";\n\nasync function main() {\n  await Sentry.startSpan({ name: "s" }, async () => {\n    ${exit}\n  });\n}\n\n${tail}`;
+  const thrown = `throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });`;
+  return {
+    code: program("process.exit(2);", entry),
+    errors: [{ messageId: "exitInScope" as const, data: { exit: "process.exit()", where: "span 's'" }, suggestions: [throwing("2", program(thrown, fixed), false)] }],
+  };
+}
+
 /** A dd-trace scope in a function that returns a value, for the cases on where its throw surfaces. */
 const DD_PLAN = dedent`
   import tracer from "dd-trace";
@@ -59,6 +219,52 @@ const calledExit = (callee: string, exitLine: number, where: string, line: numbe
   endColumn: column + width,
   suggestions: [],
 });
+/** A Traceloop workflow with two exits, called by a same-file loop whose catch logs and goes on (issue 14, report 1b). */
+const CALLER_LOOP = dedent`
+  import * as traceloop from "@traceloop/node-server-sdk";
+
+  async function handleOne(item: string): Promise<string> {
+    return traceloop.withWorkflow({ name: "handle_item" }, async () => {
+      if (!item) process.exit(0);
+      if (item === "boom") {
+        process.exit(3);
+      }
+      return item;
+    });
+  }
+
+  async function main() {
+    for (const item of ["a", "", "boom"]) {
+      try {
+        console.log(await handleOne(item));
+      } catch (error) {
+        console.log("skipping", item, error);
+      }
+    }
+    await traceloop.forceFlush();
+  }
+`;
+
+/** A Sentry span that exits 3, called by `main()` in a try whose catch logs and rethrows. */
+const SENTRY_RETHROW = dedent`
+  import * as Sentry from "@sentry/node";
+
+  async function handleOne(item: string) {
+    return Sentry.startSpan({ name: "s" }, async () => {
+      if (!item) process.exit(3);
+      return item;
+    });
+  }
+
+  async function main() {
+    try {
+      console.log(await handleOne(""));
+    } catch (error) {
+      console.log("failed");
+      throw error;
+    }
+  }
+`;
 
 const ruleTester = createRuleTester();
 // @typescript-eslint/rule-tester 8.72 resolves its own @typescript-eslint/utils, whose classes have private fields,
@@ -3841,60 +4047,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
-    // A top-level try whose catch only logs would swallow the code: an error carrying one sets it and skips
-    // the handler, which the original never ran; other errors are logged as before.
-    {
-      code: dedent`
-        import * as Sentry from "@sentry/node";
-
-        async function main() {
-          await Sentry.startSpan({ name: "s" }, async () => {
-            process.exit(2);
-          });
-        }
-
-        try {
-          await main();
-        } catch (error) {
-          console.error(error);
-        }
-      `,
-      errors: [
-        {
-          messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
-          line: 5,
-          column: 5,
-          endLine: 5,
-          endColumn: 20,
-          suggestions: [
-            throwing(
-              "2",
-              dedent`
-                import * as Sentry from "@sentry/node";
-
-                async function main() {
-                  await Sentry.startSpan({ name: "s" }, async () => {
-                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
-                  });
-                }
-
-                try {
-                  await main();
-                } catch (error) {
-                  if ((error as { exitCode?: number })?.exitCode !== undefined) {
-                    process.exitCode = (error as { exitCode?: number })?.exitCode;
-                  } else {
-                    console.error(error);
-                  }
-                }
-              `,
-              false,
-            ),
-          ],
-        },
-      ],
-    },
+    ...ENTRY_GUARDS.map(entryGuardCase),
     // A timer started in the scope keeps its context: its exit is reported (the span's children are lost with it).
     // No throw is offered: it would run after the scope's call, an uncaught exception (issue 14, case 4). The
     // scope notes its span as it starts; the timer ends it with the error, flushes, and exits once the flush settles.
@@ -5384,21 +5537,60 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       code: `${DD_PLAN}\n\nconsole.log("planned", plan([]));`,
       errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 'plan'" }, line: 7, column: 29, endLine: 7, endColumn: 44, suggestions: [] }],
     },
-    // The same call in a top-level try whose catch handles it: the throw is caught, and suggested.
+    // The same call in a top-level try (not an entry) whose catch handles it: a throw would be caught there and set
+    // exit code 2 where the exit ended the program with 0 (issue 14, new-user report 1b), so no suggestion, and a
+    // message that says why.
     {
       code: `${DD_PLAN}\n\n${DD_PLAN_TRY}`,
+      errors: [{ messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "span 'plan'", catcher: "at top level" }, line: 7, column: 29, suggestions: [] }],
+    },
+    // Issue 14, new-user report 1b: a same-file loop calls the workflow in a try whose catch logs and goes on. A
+    // throw (or a return) would let the loop handle the next item where the exit stopped the program.
+    {
+      code: `${CALLER_LOOP}\n\nmain();`,
+      errors: [
+        { messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", catcher: "in main()" }, line: 5, suggestions: [] },
+        { messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", catcher: "in main()" }, line: 7, suggestions: [] },
+      ],
+    },
+    // The try is around the scope's call in the function that opens it: the same.
+    {
+      code: dedent`
+        import * as traceloop from "@traceloop/node-server-sdk";
+
+        async function handleOne(item: string) {
+          try {
+            return await traceloop.withWorkflow({ name: "handle_item" }, async () => {
+              if (!item) process.exit(3);
+              return item;
+            });
+          } catch (error) {
+            console.log("skipped", error);
+            return "";
+          }
+        }
+      `,
+      errors: [{ messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", catcher: "in handleOne()" }, line: 6, suggestions: [] }],
+    },
+    // A caller's catch that rethrows the caught error does not swallow it: the throw goes on to the entry, and is suggested.
+    {
+      code: `${SENTRY_RETHROW}\n\nmain().catch(console.error);`,
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'plan'" },
-          line: 7,
-          column: 29,
-          endLine: 7,
-          endColumn: 44,
+          data: { exit: "process.exit()", where: "span 's'" },
           suggestions: [
             throwing(
-              "0",
-              `${DD_PLAN.replace("process.exit(0);", `throw Object.assign(new Error("process.exit() in span 'plan'"), { exitCode: 0 });`)}\n\n${DD_PLAN_TRY}`,
+              "3",
+              `${SENTRY_RETHROW.replace("process.exit(3);", `throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 3 });`)}\n\n${dedent`
+                main().catch((error) => {
+                  if (error?.exitCode !== undefined) {
+                    process.exitCode = error?.exitCode;
+                  } else {
+                    console.error(error);
+                  }
+                });
+              `}`,
               false,
             ),
           ],

@@ -99,9 +99,18 @@ export const SPAN_HELPERS_JS = [
 /** The import the throw suggestion adds for the helpers when the file has no named import of `@opentelemetry/api`. */
 export const OTEL_IMPORT = 'import { SpanStatusCode, trace } from "@opentelemetry/api";';
 
-/** A file after the recording throw suggestion: `head` (imports, ending with the one the fix adds), a blank line, the helpers, a blank line, `rest`. */
+/**
+ * A file after a recording suggestion: `head` (imports, ending with the one the fix adds), a blank line, the helpers,
+ * a blank line, `rest`. The helpers are those `rest` calls (issue 14, new-user report 4: an unused one fails
+ * `--noUnusedLocals` and no-unused-vars): `endSpanWithError` alone, unless `rest` wraps a callback in `recordSpanErrors`.
+ */
 export function withHelpers(head: string, rest: string, helpers = SPAN_HELPERS): string {
-  return `${head}\n\n${helpers}\n\n${rest}`;
+  return `${head}\n\n${rest.includes("recordSpanErrors(") ? helpers : endHelperOf(helpers)}\n\n${rest}`;
+}
+
+/** The `endSpanWithError` part of `helpers`. */
+export function endHelperOf(helpers: string): string {
+  return helpers.slice(0, helpers.indexOf("\n\n// The callback's"));
 }
 
 /** Why a `startActiveSpan` callback that ends its span on success only is reported. */
@@ -130,3 +139,4 @@ export function unhandledSpan(body: string, line: number, callback: string, impo
     ],
   };
 }
+

@@ -20,9 +20,9 @@ export const PROGRAM_COMPILER_OPTIONS = {
   lib: ["ES2023"],
 } as const;
 
-/** Writes `<dir>/tsconfig.json` for `files` (or `include`), runs tsc, and returns its output ("" when clean). */
-export async function typecheckFolder(dir: string, scope: { files: string[] } | { include: string[] }): Promise<string> {
-  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: PROGRAM_COMPILER_OPTIONS, ...scope }));
+/** Writes `<dir>/tsconfig.json` for `files` (or `include`), runs tsc, and returns its output ("" when clean). `extra`: more compiler options. */
+export async function typecheckFolder(dir: string, scope: { files: string[] } | { include: string[] }, extra: Record<string, unknown> = {}): Promise<string> {
+  await writeFile(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...PROGRAM_COMPILER_OPTIONS, ...extra }, ...scope }));
   try {
     await promisify(execFile)(process.execPath, [TSC, "-p", dir], { cwd: dir, encoding: "utf8" });
     return "";

@@ -14,39 +14,6 @@ function endSpanWithError(error, span = trace.getActiveSpan()) {
   return error;
 }
 
-// The callback's result is returned as it is: a thenable other than a plain Promise (a Promise subclass,
-// a lazy query) keeps its identity and methods, and its then() records a rejection before passing it on.
-function recordSpanErrors(fn) {
-  return function (...args) {
-    const span = trace.getActiveSpan();
-    try {
-      const result = fn.apply(this, args);
-      if (result instanceof Promise && result.constructor === Promise) {
-        return result.then(undefined, (error) => {
-          throw endSpanWithError(error, span);
-        });
-      }
-      const then = result?.then;
-      if (typeof then === "function" && Object.isExtensible(result)) {
-        Object.defineProperty(result, "then", {
-          configurable: true,
-          writable: true,
-          value(onFulfilled, onRejected) {
-            return then.call(this, onFulfilled, (error) => {
-              endSpanWithError(error, span);
-              if (onRejected) return onRejected(error);
-              throw error;
-            });
-          },
-        });
-      }
-      return result;
-    } catch (error) {
-      throw endSpanWithError(error, span);
-    }
-  };
-}
-
 export class Indexer {
   @traceloop.workflow({ name: "reindex" })
   async reindex() {
