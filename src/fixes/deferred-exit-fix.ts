@@ -193,7 +193,7 @@ export function endSpansOnSignal(
       "});",
     ];
     edits.push({ range: [statement.range[0], statement.range[0]], text: `${lines.join(`${eol}${indent}`)}${eol}${indent}` });
-    return [...edits.map(toFix), ...ensureSpanHelpers(fixer, sourceCode, filename)];
+    return [...edits.map(toFix), ...ensureSpanHelpers(fixer, sourceCode, filename, "end")];
   };
 }
 
