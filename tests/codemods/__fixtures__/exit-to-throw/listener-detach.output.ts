@@ -18,41 +18,6 @@ function endSpanWithError(error: unknown, span = trace.getActiveSpan()): unknown
   return error;
 }
 
-// The callback's result is returned as it is: a thenable other than a plain Promise (a Promise subclass,
-// a lazy query) keeps its identity and methods, and its then() records a rejection before passing it on.
-// F's arguments are `any` (JSON.parse's return type), so that a callback given to a tracer typed `any`
-// keeps untyped parameters instead of `never` ones; a typed tracer's callback type is still inferred.
-function recordSpanErrors<F extends (...args: ReturnType<typeof JSON.parse>[]) => unknown>(fn: F): F {
-  return function (this: unknown, ...args: Parameters<F>) {
-    const span = trace.getActiveSpan();
-    try {
-      const result = fn.apply(this, args);
-      if (result instanceof Promise && result.constructor === Promise) {
-        return result.then(undefined, (error: unknown) => {
-          throw endSpanWithError(error, span);
-        });
-      }
-      const then = (result as PromiseLike<unknown> | null | undefined)?.then;
-      if (typeof then === "function" && Object.isExtensible(result)) {
-        Object.defineProperty(result, "then", {
-          configurable: true,
-          writable: true,
-          value(this: unknown, onFulfilled?: (value: unknown) => unknown, onRejected?: (reason: unknown) => unknown) {
-            return then.call(this, onFulfilled, (error: unknown) => {
-              endSpanWithError(error, span);
-              if (onRejected) return onRejected(error);
-              throw error;
-            });
-          },
-        });
-      }
-      return result;
-    } catch (error) {
-      throw endSpanWithError(error, span);
-    }
-  } as F;
-}
-
 export async function ingest(file: string): Promise<number> {
   return traceloop.withWorkflow({ name: "ingest" }, async () => {
     const ingestSpan = trace.getActiveSpan();
