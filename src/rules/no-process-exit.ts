@@ -5,9 +5,8 @@
  */
 import { createRule } from "../utils/create-rule";
 import { foreignExitCalls } from "../scopes/cross-file";
-import { describeReach, getFileModel, mayOpenScopeElsewhere } from "../scopes/model";
+import { describeReach, getFileModel, killLabel, mayOpenScopeElsewhere } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
-import { lazy } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
 import { getProcessLevel, type Entry } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
@@ -19,7 +18,7 @@ import { entryExitCodeEdits } from "../fixes/entry-exit-code";
 import { deliveryOf, rejectionHandling } from "../scopes/pipeline";
 import { throwEscapesAtTopLevel } from "../scopes/uncaught-throw";
 import type { Edit } from "../fixes/edits";
-import { exitsReachedFromManualSpans, manualSpanLostByExit } from "../fixes/manual-span";
+import { manualSpanReachingExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
@@ -29,7 +28,7 @@ export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "re
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
 
 export function describeExit(exit: ExitCall): string {
-  return exit.method === "kill" ? "process.kill(process.pid)" : `process.${exit.method}()`;
+  return exit.method === "kill" ? killLabel(exit) : `process.${exit.method}()`;
 }
 
 export default createRule<Options, MessageId>({
@@ -76,8 +75,6 @@ export default createRule<Options, MessageId>({
         const rejections = () => rejectionHandling(model) ?? (!level.tracing && deliveryOf(model) === "drains-at-end" ? "crash-skips-drain" : undefined);
         const flushedOnBothPaths = (entry: Entry) => level.isFlushPromise(entry.call, "success") && level.isFlushPromise(entry.call, "failure");
         const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections(), flushedOnBothPaths));
-        // Exits in same-file functions called between a span's start and its end, found once for the file.
-        const viaManualSpans = lazy(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.
@@ -85,8 +82,8 @@ export default createRule<Options, MessageId>({
           if (!reach) {
             // Between `const span = tracer.startSpan()` and `span.end()`: the end (and every `finally`) never runs.
             // No rewrite: a throw would travel through callers that nothing here says handle it.
-            const span = manualSpanLostByExit(model.manualSpans(), exit.node, context.sourceCode);
-            const reached = span ? { span, via: [] } : model.manualSpans().length > 0 ? viaManualSpans().get(exit.node) : undefined;
+            // Or in a same-file function called there.
+            const reached = manualSpanReachingExit(model, exit.node);
             if (reached) {
               const via = reached.via.length > 0 ? ` (via ${reached.via.map((name) => `${name}()`).join(" → ")})` : "";
               context.report({ node: exit.node, messageId: "exitInScope", data: { exit: describeExit(exit), where: `${describeManualSpan(reached.span, context.sourceCode)}${via}` } });

@@ -983,7 +983,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.kill(process.pid)", where: "span 's'" },
+          data: { exit: 'process.kill(process.pid, "SIGTERM")', where: "span 's'" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -4460,7 +4460,7 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
       `,
       errors: [
         { ...foreign("load", "process.exit()", 6, "span 's' (via prepare())", " (via requireRegion())"), line: 6, column: 10, endLine: 6, endColumn: 14 },
-        { ...foreign("helpers.guard.stop", "process.kill(process.pid)", 22, "span 's'"), line: 11, column: 3, endLine: 11, endColumn: 21 },
+        { ...foreign("helpers.guard.stop", 'process.kill(process.pid, "SIGTERM")', 22, "span 's'"), line: 11, column: 3, endLine: 11, endColumn: 21 },
       ],
     },
   ],
