@@ -27,6 +27,11 @@ export type MessageId = "exitInScope" | "exitInOtherFile" | "throwInstead" | "re
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
 
+/** The spans an exit leaves open, which are never ended nor exported: the scope's own, and those of the scopes around it. */
+export function describeLost(open: number): string {
+  return open === 1 ? "that span" : open === 2 ? "both spans" : `all ${open} spans`;
+}
+
 export function describeExit(exit: ExitCall): string {
   return exit.method === "kill" ? killLabel(exit) : `process.${exit.method}()`;
 }
@@ -42,9 +47,9 @@ export default createRule<Options, MessageId>({
     hasSuggestions: true,
     schema: [],
     messages: {
-      exitInScope: "{{exit}} inside {{where}} ends the process before these spans are exported.",
+      exitInScope: "{{exit}} inside {{where}} ends the process before {{lost}} can be ended and exported.",
       exitInOtherFile:
-        "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before these spans are exported. Throw an Error there instead.",
+        "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before {{lost}} can be ended and exported. Throw an Error there instead.",
       throwInstead: "Throw an Error with exit code {{code}} instead{{recording}}.",
       returnInstead: "Return from the {{kind}} callback instead: the work is done, and the span ends normally.",
       endSpansThenExit:
@@ -67,7 +72,11 @@ export default createRule<Options, MessageId>({
       "Program:exit"() {
         const model = getFileModel(context);
         for (const { call, at: reach, callee, exit, location, via } of foreign?.found((node) => model.reachOf(node)) ?? []) {
-          context.report({ node: call.callee, messageId: "exitInOtherFile", data: { callee, exit, location, via, where: describeReach(reach) } });
+          context.report({
+            node: call.callee,
+            messageId: "exitInOtherFile",
+            data: { callee, exit, location, via, where: describeReach(reach), lost: describeLost(1 + reach.outer.length) },
+          });
         }
         const level = getProcessLevel(model);
         let entryEdits: readonly Edit[] | undefined;
@@ -86,7 +95,11 @@ export default createRule<Options, MessageId>({
             const reached = manualSpanReachingExit(model, exit.node);
             if (reached) {
               const via = reached.via.length > 0 ? ` (via ${reached.via.map((name) => `${name}()`).join(" → ")})` : "";
-              context.report({ node: exit.node, messageId: "exitInScope", data: { exit: describeExit(exit), where: `${describeManualSpan(reached.span, context.sourceCode)}${via}` } });
+              context.report({
+                node: exit.node,
+                messageId: "exitInScope",
+                data: { exit: describeExit(exit), where: `${describeManualSpan(reached.span, context.sourceCode)}${via}`, lost: describeLost(1) },
+              });
             }
             continue;
           }
@@ -101,7 +114,7 @@ export default createRule<Options, MessageId>({
           context.report({
             node: exit.node,
             messageId: "exitInScope",
-            data: { exit: describeExit(exit), where: describeReach(reach) },
+            data: { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length) },
             suggest: [
               ...(toReturn ? [{ messageId: "returnInstead" as const, data: { kind: reach.scope.spec.kind }, fix: toReturn }] : []),
               ...(toThrow

@@ -671,9 +671,9 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
   ],
 });
 
-/** The one finding of an exit that loses `where`, at `line` from `column` (a `process.exit(…)` of `length` characters). */
+/** The one finding of an exit that loses `where` (that span), at `line` from `column` (a `process.exit(…)` of `length` characters). */
 function exitLoses(where: string, line: number, column: number, length: number) {
-  return { messageId: "exitInScope" as const, data: { exit: "process.exit()", where }, line, column, endLine: line, endColumn: column + length, suggestions: [] };
+  return { messageId: "exitInScope" as const, data: { exit: "process.exit()", where, lost: "that span" }, line, column, endLine: line, endColumn: column + length, suggestions: [] };
 }
 
 /**

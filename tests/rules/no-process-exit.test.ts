@@ -69,7 +69,7 @@ const CHAIN_EXIT = 'export const parse = traceChain((text) => {\n  if (!text) pr
 const CHAIN_THROW = CHAIN_EXIT.replace("process.exit(1);", `throw Object.assign(new Error("process.exit() in chain 'parse'"), { exitCode: 1 });`);
 const chainExitError = (suggestion: ReturnType<typeof throwing>) => ({
   messageId: "exitInScope" as const,
-  data: { exit: "process.exit()", where: "chain 'parse'" },
+  data: { exit: "process.exit()", where: "chain 'parse'", lost: "that span" },
   line: 3,
   column: 14,
   endLine: 3,
@@ -100,7 +100,7 @@ const sentryExitInSpan = (code: string, version: string) => ({
   errors: [
     {
       messageId: "exitInScope" as const,
-      data: { exit: "process.exit()", where: "span 's'" },
+      data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
       line: 4,
       column: 3,
       endLine: 4,
@@ -474,7 +474,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -506,7 +506,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -539,7 +539,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -571,7 +571,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -605,7 +605,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -640,7 +640,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -674,7 +674,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -708,7 +708,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -743,7 +743,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -778,7 +778,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -813,7 +813,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -846,7 +846,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -879,7 +879,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -915,7 +915,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 6,
           column: 3,
           endLine: 6,
@@ -950,7 +950,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.abort()", where: "span 's'" },
+          data: { exit: "process.abort()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -983,7 +983,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: 'process.kill(process.pid, "SIGTERM")', where: "span 's'" },
+          data: { exit: 'process.kill(process.pid, "SIGTERM")', where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1017,7 +1017,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.kill(process.pid)", where: "span 's'" },
+          data: { exit: "process.kill(process.pid)", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1051,7 +1051,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.reallyExit()", where: "span 's'" },
+          data: { exit: "process.reallyExit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1084,7 +1084,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1118,7 +1118,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 13,
           endLine: 4,
@@ -1165,7 +1165,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 13,
           endLine: 4,
@@ -1203,7 +1203,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'count'" },
+          data: { exit: "process.exit()", where: "span 'count'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -1239,7 +1239,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 10,
           endLine: 4,
@@ -1280,7 +1280,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 3,
           column: 39,
           endLine: 3,
@@ -1312,7 +1312,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 28,
           endLine: 4,
@@ -1337,7 +1337,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -1362,7 +1362,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -1404,7 +1404,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -1456,7 +1456,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -1465,7 +1465,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 't'" },
+          data: { exit: "process.exit()", where: "span 't'", lost: "that span" },
           line: 13,
           column: 7,
           endLine: 13,
@@ -1490,7 +1490,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 7,
           column: 5,
           endLine: 7,
@@ -1528,7 +1528,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1563,7 +1563,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1598,7 +1598,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1638,7 +1638,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'bedrock_completion' of workflow 'rag_pipeline'" },
+          data: { exit: "process.exit()", where: "task 'bedrock_completion' of workflow 'rag_pipeline'", lost: "both spans" },
           line: 7,
           column: 7,
           endLine: 7,
@@ -1678,7 +1678,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "agent 'planner'" },
+          data: { exit: "process.exit()", where: "agent 'planner'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1713,7 +1713,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "tool 'search'" },
+          data: { exit: "process.exit()", where: "tool 'search'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1749,7 +1749,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "conversation 'support-42'" },
+          data: { exit: "process.exit()", where: "conversation 'support-42'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1785,7 +1785,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "workflow 'wf'" },
+          data: { exit: "process.exit()", where: "workflow 'wf'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1831,7 +1831,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1867,7 +1867,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1903,7 +1903,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1940,7 +1940,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "workflow 'nightly'" },
+          data: { exit: "process.exit()", where: "workflow 'nightly'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1978,7 +1978,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -2018,7 +2018,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2065,7 +2065,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 13,
           column: 3,
           endLine: 13,
@@ -2101,7 +2101,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2134,7 +2134,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "workflow 'rag_pipeline'" },
+          data: { exit: "process.exit()", where: "workflow 'rag_pipeline'", lost: "that span" },
           line: 7,
           column: 5,
           endLine: 7,
@@ -2179,7 +2179,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'load'" },
+          data: { exit: "process.exit()", where: "task 'load'", lost: "that span" },
           line: 5,
           column: 12,
           endLine: 5,
@@ -2225,7 +2225,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "workflow 'sync'" },
+          data: { exit: "process.exit()", where: "workflow 'sync'", lost: "that span" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -2271,7 +2271,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "agent 'answer'" },
+          data: { exit: "process.exit()", where: "agent 'answer'", lost: "that span" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -2316,7 +2316,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "tool 'web_search'" },
+          data: { exit: "process.exit()", where: "tool 'web_search'", lost: "that span" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -2362,7 +2362,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "conversation 'support'" },
+          data: { exit: "process.exit()", where: "conversation 'support'", lost: "that span" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -2420,7 +2420,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'import'" },
+          data: { exit: "process.exit()", where: "span 'import'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -2454,7 +2454,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'import'" },
+          data: { exit: "process.exit()", where: "span 'import'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2485,7 +2485,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'import'" },
+          data: { exit: "process.exit()", where: "span 'import'", lost: "that span" },
           line: 2,
           column: 3,
           endLine: 2,
@@ -2515,7 +2515,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "a span" },
+          data: { exit: "process.exit()", where: "a span", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2548,7 +2548,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "observation 'retrieve'" },
+          data: { exit: "process.exit()", where: "observation 'retrieve'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2581,7 +2581,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "observation 'answer'" },
+          data: { exit: "process.exit()", where: "observation 'answer'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2614,7 +2614,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "observation 'rankDocuments'" },
+          data: { exit: "process.exit()", where: "observation 'rankDocuments'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2646,7 +2646,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'checkout'" },
+          data: { exit: "process.exit()", where: "span 'checkout'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2679,7 +2679,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'upload'" },
+          data: { exit: "process.exit()", where: "span 'upload'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2714,7 +2714,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'retrieve'" },
+          data: { exit: "process.exit()", where: "span 'retrieve'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2746,7 +2746,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "chain 'rag_chain'" },
+          data: { exit: "process.exit()", where: "chain 'rag_chain'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2779,7 +2779,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "agent 'planner'" },
+          data: { exit: "process.exit()", where: "agent 'planner'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2812,7 +2812,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "a tool" },
+          data: { exit: "process.exit()", where: "a tool", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2844,7 +2844,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "run 'summarize'" },
+          data: { exit: "process.exit()", where: "run 'summarize'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2877,7 +2877,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'web.request'" },
+          data: { exit: "process.exit()", where: "span 'web.request'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2910,7 +2910,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'queue.handle'" },
+          data: { exit: "process.exit()", where: "span 'queue.handle'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2943,7 +2943,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'cron.run'" },
+          data: { exit: "process.exit()", where: "span 'cron.run'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2978,7 +2978,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "job 'nightly_sync'" },
+          data: { exit: "process.exit()", where: "job 'nightly_sync'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3015,7 +3015,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "scope 'reindex'" },
+          data: { exit: "process.exit()", where: "scope 'reindex'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3049,7 +3049,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "scope 'compact'" },
+          data: { exit: "process.exit()", where: "scope 'compact'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3081,7 +3081,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "operation 'sync'" },
+          data: { exit: "process.exit()", where: "operation 'sync'", lost: "that span" },
           line: 2,
           column: 3,
           endLine: 2,
@@ -3116,7 +3116,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "operation 'sync_accounts'" },
+          data: { exit: "process.exit()", where: "operation 'sync_accounts'", lost: "that span" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -3170,7 +3170,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'load_config' of workflow 'rag_pipeline' (via loadConfig() → requireRegion())" },
+          data: { exit: "process.exit()", where: "task 'load_config' of workflow 'rag_pipeline' (via loadConfig() → requireRegion())", lost: "both spans" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -3222,7 +3222,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'job' (via fail())" },
+          data: { exit: "process.exit()", where: "span 'job' (via fail())", lost: "that span" },
           line: 9,
           column: 5,
           endLine: 9,
@@ -3267,7 +3267,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'job' (via fail())" },
+          data: { exit: "process.exit()", where: "span 'job' (via fail())", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -3313,7 +3313,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "workflow 'pipeline' (via check())" },
+          data: { exit: "process.exit()", where: "workflow 'pipeline' (via check())", lost: "that span" },
           line: 10,
           column: 5,
           endLine: 10,
@@ -3364,7 +3364,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'fetch' (via onError())" },
+          data: { exit: "process.exit()", where: "span 'fetch' (via onError())", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3403,7 +3403,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'fetch' (via bail())" },
+          data: { exit: "process.exit()", where: "span 'fetch' (via bail())", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3441,7 +3441,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's' (via bail())" },
+          data: { exit: "process.exit()", where: "span 's' (via bail())", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3481,7 +3481,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'walk' of task 'walk'" },
+          data: { exit: "process.exit()", where: "task 'walk' of task 'walk'", lost: "both spans" },
           line: 5,
           column: 20,
           endLine: 5,
@@ -3527,7 +3527,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's' (via ping())" },
+          data: { exit: "process.exit()", where: "span 's' (via ping())", lost: "that span" },
           line: 4,
           column: 15,
           endLine: 4,
@@ -3570,7 +3570,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's' (via a() → b())" },
+          data: { exit: "process.exit()", where: "span 's' (via a() → b())", lost: "that span" },
           line: 3,
           column: 16,
           endLine: 3,
@@ -3593,7 +3593,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's' (via a() → b() → c())" },
+          data: { exit: "process.exit()", where: "span 's' (via a() → b() → c())", lost: "that span" },
           line: 4,
           column: 21,
           endLine: 4,
@@ -3631,7 +3631,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's' (via stop())" },
+          data: { exit: "process.exit()", where: "span 's' (via stop())", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -3669,7 +3669,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 16,
           endLine: 5,
@@ -3712,7 +3712,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 7,
           column: 5,
           endLine: 7,
@@ -3763,7 +3763,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -3810,7 +3810,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 20,
           endLine: 4,
@@ -3862,7 +3862,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'poll' of workflow 'rag_pipeline'" },
+          data: { exit: "process.exit()", where: "task 'poll' of workflow 'rag_pipeline'", lost: "both spans" },
           line: 6,
           column: 17,
           endLine: 6,
@@ -3902,7 +3902,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'poll' of workflow 'rag_pipeline'" },
+          data: { exit: "process.exit()", where: "task 'poll' of workflow 'rag_pipeline'", lost: "both spans" },
           line: 9,
           column: 30,
           endLine: 9,
@@ -3928,7 +3928,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 16,
           endLine: 5,
@@ -3937,7 +3937,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 8,
           column: 16,
           endLine: 8,
@@ -3979,7 +3979,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'fetch' of workflow 'wf'" },
+          data: { exit: "process.exit()", where: "span 'fetch' of workflow 'wf'", lost: "both spans" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -4023,7 +4023,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "observation 'retrieve' of span 'request'" },
+          data: { exit: "process.exit()", where: "observation 'retrieve' of span 'request'", lost: "both spans" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -4062,7 +4062,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 10,
           endLine: 4,
@@ -4084,7 +4084,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.abort()", where: "span 's'" },
+          data: { exit: "process.abort()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 10,
           endLine: 5,
@@ -4122,7 +4122,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 8,
           column: 3,
           endLine: 8,
@@ -4314,7 +4314,7 @@ ruleTester.run("no-process-exit", testedRule, {
           rewritten[errorLine - 1] = (rewritten[errorLine - 1] as string).replace(exit, thrown(scope));
           return {
             messageId: "exitInScope" as const,
-            data: { exit: "process.exit()", where: at },
+            data: { exit: "process.exit()", where: at, lost: "that span" },
             line: errorLine,
             column: errorColumn,
             endLine: errorLine,
@@ -4357,9 +4357,9 @@ const typed = new RuleTester({
   },
 });
 
-const foreign = (callee: string, exit: string, line: number, where: string, via = "") => ({
+const foreign = (callee: string, exit: string, line: number, where: string, via = "", lost = "that span") => ({
   messageId: "exitInOtherFile" as const,
-  data: { callee, exit, location: `helpers.ts:${line}`, via, where },
+  data: { callee, exit, location: `helpers.ts:${line}`, via, where, lost },
   suggestions: [],
 });
 
@@ -4409,7 +4409,7 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
           });
       `,
       errors: [
-        { ...foreign("requireRegion", "process.exit()", 6, "task 'bedrock_completion' of workflow 'rag'"), line: 6, column: 64, endLine: 6, endColumn: 77 },
+        { ...foreign("requireRegion", "process.exit()", 6, "task 'bedrock_completion' of workflow 'rag'", "", "both spans"), line: 6, column: 64, endLine: 6, endColumn: 77 },
         { ...foreign("fail", "process.exit()", 13, "workflow 'rag'"), line: 7, column: 26, endLine: 7, endColumn: 30 },
       ],
     },
@@ -4427,7 +4427,7 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
         });
       `,
       errors: [
-        { messageId: "exitInOtherFile" as const, data: { callee: "quit", exit: "process.exit()", location: "node-process.ts:5", via: "", where: "span 's'" }, suggestions: [], line: 6, column: 3, endLine: 6, endColumn: 7 },
+        { messageId: "exitInOtherFile" as const, data: { callee: "quit", exit: "process.exit()", location: "node-process.ts:5", via: "", where: "span 's'", lost: "that span" }, suggestions: [], line: 6, column: 3, endLine: 6, endColumn: 7 },
         { ...foreign("tools.quitNow", "process.exit()", 50, "span 's'"), line: 7, column: 3, endLine: 7, endColumn: 16 },
         { ...foreign("exitNow", "process.exit()", 53, "span 's'"), line: 8, column: 3, endLine: 8, endColumn: 10 },
       ],
@@ -4505,7 +4505,7 @@ describe("invalid settings[\"traced-exit\"] fail with a SettingsError naming the
       },
     };
     expect(lintWithSettings(settings, 'import { traced } from "./tracing";\ntraced("job", () => process.exit(1));')).toMatchObject([
-      { ruleId: "traced-exit/no-process-exit", messageId: "exitInScope", message: "process.exit() inside job 'job' ends the process before these spans are exported." },
+      { ruleId: "traced-exit/no-process-exit", messageId: "exitInScope", message: "process.exit() inside job 'job' ends the process before that span can be ended and exported." },
     ]);
   });
 });
@@ -4581,7 +4581,7 @@ function sentrySpanExit(module: string, index: number) {
     errors: [
       {
         messageId: "exitInScope" as const,
-        data: { exit: "process.exit()", where: "span 'job'" },
+        data: { exit: "process.exit()", where: "span 'job'", lost: "that span" },
         line: 4,
         column: 3,
         endLine: 4,
@@ -4676,7 +4676,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "trace 'nightly'" },
+          data: { exit: "process.exit()", where: "trace 'nightly'", lost: "that span" },
           line: 4,
           column: 25,
           endLine: 4,
@@ -4709,7 +4709,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'sync'" },
+          data: { exit: "process.exit()", where: "span 'sync'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -4764,7 +4764,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'answer'" },
+          data: { exit: "process.exit()", where: "span 'answer'", lost: "that span" },
           line: 7,
           column: 5,
           endLine: 7,
@@ -4870,7 +4870,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'answer'" },
+          data: { exit: "process.exit()", where: "span 'answer'", lost: "that span" },
           line: 7,
           column: 5,
           endLine: 7,
@@ -4901,7 +4901,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
     // be an uncaught exception there (exit code 1 instead of 0, measured with dd-trace), so no suggestion.
     {
       code: `${DD_PLAN}\n\nconsole.log("planned", plan([]));`,
-      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 'plan'" }, line: 7, column: 29, endLine: 7, endColumn: 44, suggestions: [] }],
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 'plan'", lost: "that span" }, line: 7, column: 29, endLine: 7, endColumn: 44, suggestions: [] }],
     },
     // The same call in a top-level try whose catch handles it: the throw is caught, and suggested.
     {
@@ -4909,7 +4909,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'plan'" },
+          data: { exit: "process.exit()", where: "span 'plan'", lost: "that span" },
           line: 7,
           column: 29,
           endLine: 7,
@@ -4944,7 +4944,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
           },
         });
       `,
-      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "generateText tool 'weather'" }, line: 10, column: 20, endLine: 10, endColumn: 35, suggestions: [] }],
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "generateText tool 'weather'", lost: "that span" }, line: 10, column: 20, endLine: 10, endColumn: 35, suggestions: [] }],
     },
     // Telemetry switched on at run time, a tools object in a const, an onFinish method, a helper reached from it.
     {
@@ -4966,8 +4966,8 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
         });
       `,
       errors: [
-        { messageId: "exitInScope", data: { exit: "process.exit()", where: "streamText tool 'search' (via bail())" }, line: 4, column: 3, endLine: 4, endColumn: 18, suggestions: [] },
-        { messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamText onFinish callback" }, line: 13, column: 5, endLine: 13, endColumn: 20, suggestions: [] },
+        { messageId: "exitInScope", data: { exit: "process.exit()", where: "streamText tool 'search' (via bail())", lost: "that span" }, line: 4, column: 3, endLine: 4, endColumn: 18, suggestions: [] },
+        { messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamText onFinish callback", lost: "that span" }, line: 13, column: 5, endLine: 13, endColumn: 20, suggestions: [] },
       ],
     },
     // streamObject's onFinish, with the telemetry options in a const.
@@ -4978,7 +4978,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
         const telemetry = { isEnabled: true, functionId: "extract" };
         streamObject({ model, schema, experimental_telemetry: telemetry, onFinish: () => process.exit(4) });
       `,
-      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamObject onFinish callback" }, line: 4, column: 82, endLine: 4, endColumn: 97, suggestions: [] }],
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamObject onFinish callback", lost: "that span" }, line: 4, column: 82, endLine: 4, endColumn: 97, suggestions: [] }],
     },
   ],
 });
