@@ -19,6 +19,7 @@ import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingStatementList, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
 import type { ExitCall } from "../scopes/model";
+import { killLabel } from "../scopes/model";
 import type { Entry, EntryFinding, ProcessLevel } from "../scopes/process-level";
 import { endsTheError, promiseLinkOf } from "../scopes/process-level";
 import type { FlushPlan } from "../rules/require-flush-before-exit/flush-plan";
@@ -44,7 +45,7 @@ export interface FixContext {
 
 /** `process.exit(1)`, `process.abort()`: how messages name an exit. */
 export function exitLabel(exit: ExitCall): string {
-  if (exit.method === "kill") return "process.kill(process.pid)";
+  if (exit.method === "kill") return killLabel(exit);
   const code = exit.codeText !== undefined && exit.codeText.length <= 24 && !exit.codeText.includes("\n") ? exit.codeText : "";
   return `process.${exit.method}(${code})`;
 }

@@ -26,6 +26,7 @@ import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpan } from "../scopes/manual-spans";
 import { endCallOn, isContextCall, methodCallOn, outermost, ownerOf, STORED_IN } from "../scopes/manual-spans";
 import { calledFunctions, parameterHandedTo, resolveCallback } from "../scopes/model";
+import type { FileModel } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingStatementList, functionName, isFunction, memberName, skipWrappers, staticString, walk } from "../scopes/ast";
 import type { Edit } from "./edits";
@@ -331,6 +332,26 @@ function exitLosesManualSpan(span: ManualSpan, verdict: ManualSpanVerdict, node:
   if (!verdict.ownedHere || !end || ownerOf(node) !== span.owner) return false;
   if (node.range[0] <= span.statement.range[1] || node.range[1] > end.range[0]) return false;
   return !endedBefore(node, span, endStatementsOf(span));
+}
+
+const reachedByModel = new WeakMap<FileModel, Map<TSESTree.Node, { span: ManualSpan; via: string[] }>>();
+
+/**
+ * The span started by hand that the exit at `node` loses: the innermost one it is written between the start
+ * and the end of, or the first that reaches it through same-file calls (`via`, outermost first). The exit is
+ * no-process-exit's finding, as in any traced scope; require-flush-before-exit leaves it to that rule.
+ */
+export function manualSpanReachingExit(model: FileModel, node: TSESTree.Node): { span: ManualSpan; via: string[] } | undefined {
+  const spans = model.manualSpans();
+  if (spans.length === 0) return undefined;
+  const span = manualSpanLostByExit(spans, node, model.sourceCode);
+  if (span) return { span, via: [] };
+  let reached = reachedByModel.get(model);
+  if (!reached) {
+    reached = exitsReachedFromManualSpans(spans, new Set(model.exits().map((exit) => exit.node)), model.sourceCode);
+    reachedByModel.set(model, reached);
+  }
+  return reached.get(node);
 }
 
 /** How many same-file calls deep an exit is looked for from between a span's start and its end. */

@@ -7,9 +7,9 @@ import { createRule } from "../utils/create-rule";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { foreignExitCalls, indirectCallee } from "../scopes/cross-file";
-import { ViaPath, describeReach, describeVia, getFileModel, mayOpenScopeElsewhere } from "../scopes/model";
+import { ViaPath, describeReach, describeVia, getFileModel, killLabel, mayOpenScopeElsewhere } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
-import { enclosingFunction, functionName, lazy } from "../scopes/ast";
+import { enclosingFunction, functionName } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
 import { getProcessLevel, type Entry } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
@@ -21,7 +21,7 @@ import { entryExitCodeEdits } from "../fixes/entry-exit-code";
 import { deliveryOf, rejectionHandling } from "../scopes/pipeline";
 import { throwEscapesAtTopLevel, throwSwallowedBy } from "../scopes/uncaught-throw";
 import type { Edit } from "../fixes/edits";
-import { exitsReachedFromManualSpans, manualSpanLostByExit } from "../fixes/manual-span";
+import { manualSpanReachingExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
@@ -37,8 +37,13 @@ function calledFunction(callee: TSESTree.Node): TSESTree.Node {
   return written;
 }
 
+/** The spans an exit leaves open, which are never ended nor exported: the scope's own, and those of the scopes around it. */
+export function describeLost(open: number): string {
+  return open === 1 ? "that span" : open === 2 ? "both spans" : `all ${open} spans`;
+}
+
 export function describeExit(exit: ExitCall): string {
-  return exit.method === "kill" ? "process.kill(process.pid)" : `process.${exit.method}()`;
+  return exit.method === "kill" ? killLabel(exit) : `process.${exit.method}()`;
 }
 
 export default createRule<Options, MessageId>({
@@ -52,13 +57,13 @@ export default createRule<Options, MessageId>({
     hasSuggestions: true,
     schema: [],
     messages: {
-      exitInScope: "{{exit}} inside {{where}} ends the process before these spans are exported.",
+      exitInScope: "{{exit}} inside {{where}} ends the process before {{lost}} can be ended and exported.",
       exitInScopeCaught:
-        "{{exit}} inside {{where}} ends the process before these spans are exported. Not rewritten: a throw (or a return) would reach the catch {{catcher}}, which handles it and lets the program go on where the exit ended it. End the spans and flush before the exit, or make that catch rethrow.",
+        "{{exit}} inside {{where}} ends the process before {{lost}} can be ended and exported. Not rewritten: a throw (or a return) would reach the catch {{catcher}}, which handles it and lets the program go on where the exit ended it. End the spans and flush before the exit, or make that catch rethrow.",
       exitInOtherFile:
-        "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before these spans are exported. Throw an Error there instead.",
+        "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before {{lost}} can be ended and exported. Throw an Error there instead.",
       exitInCalledFunction:
-        "{{callee}}() reaches {{exit}} at line {{line}}{{via}}, inside {{where}}: it ends the process before these spans are exported. The exit's own report offers the rewrite.",
+        "{{callee}}() reaches {{exit}} at line {{line}}{{via}}, inside {{where}}: it ends the process before {{lost}} can be ended and exported. The exit's own report offers the rewrite.",
       throwInstead: "Throw an Error with exit code {{code}} instead{{recording}}.",
       returnInstead: "Return from the {{kind}} callback instead: the work is done, and the span ends normally.",
       endSpansThenExit:
@@ -85,7 +90,11 @@ export default createRule<Options, MessageId>({
         for (const { call, at: reach, callee, exit, location, via, afterFlush, endsRoot } of foreign?.found((node) => model.reachOf(node)) ?? []) {
           // The exit's path ends the root span and flushes first, and the root is the only span open here: nothing is lost.
           if (endsRoot && afterFlush && reach.outer.length === 0 && reach.scope.root) continue;
-          context.report({ node: call.callee, messageId: "exitInOtherFile", data: { callee, exit, location, via, where: describeReach(reach) } });
+          context.report({
+            node: call.callee,
+            messageId: "exitInOtherFile",
+            data: { callee, exit, location, via, where: describeReach(reach), lost: describeLost(1 + reach.outer.length) },
+          });
         }
         const level = getProcessLevel(model);
         let entryEdits: readonly Edit[] | undefined;
@@ -93,10 +102,8 @@ export default createRule<Options, MessageId>({
         const rejections = () => rejectionHandling(model) ?? (!level.tracing && deliveryOf(model) === "drains-at-end" ? "crash-skips-drain" : undefined);
         const flushedOnBothPaths = (entry: Entry) => level.isFlushPromise(entry.call, "success") && level.isFlushPromise(entry.call, "failure");
         const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections(), flushedOnBothPaths, (statement) => level.statementFlushes(statement)));
-        // Exits in same-file functions called between a span's start and its end, found once for the file.
         // Calls in a scope of same-file functions that reach a reported exit, each once (the first exit it reaches).
         const reportedCalls = new Set<TSESTree.Node>();
-        const viaManualSpans = lazy(() => exitsReachedFromManualSpans(model.manualSpans(), new Set(model.exits().map((exit) => exit.node)), context.sourceCode));
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.
@@ -109,7 +116,7 @@ export default createRule<Options, MessageId>({
               context.report({
                 node: exit.node,
                 messageId: "exitInScope",
-                data: { exit: describeExit(exit), where: describeReach(reach) },
+                data: { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length) },
                 suggest: toEndOnSignal ? [{ messageId: "endSpansOnSignal", data: { where: describeReach(reach), signal }, fix: toEndOnSignal }] : [],
               });
             }
@@ -118,11 +125,15 @@ export default createRule<Options, MessageId>({
           if (!reach) {
             // Between `const span = tracer.startSpan()` and `span.end()`: the end (and every `finally`) never runs.
             // No rewrite: a throw would travel through callers that nothing here says handle it.
-            const span = manualSpanLostByExit(model.manualSpans(), exit.node, context.sourceCode);
-            const reached = span ? { span, via: [] } : model.manualSpans().length > 0 ? viaManualSpans().get(exit.node) : undefined;
+            // Or in a same-file function called there.
+            const reached = manualSpanReachingExit(model, exit.node);
             if (reached) {
               const via = reached.via.length > 0 ? ` (via ${reached.via.map((name) => `${name}()`).join(" → ")})` : "";
-              context.report({ node: exit.node, messageId: "exitInScope", data: { exit: describeExit(exit), where: `${describeManualSpan(reached.span, context.sourceCode)}${via}` } });
+              context.report({
+                node: exit.node,
+                messageId: "exitInScope",
+                data: { exit: describeExit(exit), where: `${describeManualSpan(reached.span, context.sourceCode)}${via}`, lost: describeLost(1) },
+              });
             }
             continue;
           }
@@ -137,7 +148,14 @@ export default createRule<Options, MessageId>({
               context.report({
                 node: call.callee,
                 messageId: "exitInCalledFunction",
-                data: { callee: context.sourceCode.getText(calledFunction(call.callee)), exit: describeExit(exit), line: exit.node.loc.start.line, via: describeVia(new ViaPath(undefined, via.slice(1))), where: describeReach(at) },
+                data: {
+                  callee: context.sourceCode.getText(calledFunction(call.callee)),
+                  exit: describeExit(exit),
+                  line: exit.node.loc.start.line,
+                  via: describeVia(new ViaPath(undefined, via.slice(1))),
+                  where: describeReach(at),
+                  lost: describeLost(1 + at.outer.length),
+                },
               });
             }
           }
@@ -154,14 +172,14 @@ export default createRule<Options, MessageId>({
           if (swallowedBy) {
             const fn = enclosingFunction(swallowedBy);
             const name = fn && functionName(fn);
-            const data = { exit: describeExit(exit), where: describeReach(reach), catcher: name ? `in ${name}()` : fn ? "in a caller" : "at top level" };
+            const data = { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length), catcher: name ? `in ${name}()` : fn ? "in a caller" : "at top level" };
             context.report({ node: exit.node, messageId: "exitInScopeCaught", data, suggest: toEndSuggestion });
             continue;
           }
           context.report({
             node: exit.node,
             messageId: "exitInScope",
-            data: { exit: describeExit(exit), where: describeReach(reach) },
+            data: { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length) },
             suggest: [
               ...(toReturn ? [{ messageId: "returnInstead" as const, data: { kind: reach.scope.spec.kind }, fix: toReturn }] : []),
               ...(toThrow

@@ -17,6 +17,7 @@ import type { EntryFinding, ExitFinding } from "../scopes/process-level";
 import { entryLabel, entrySuggestion, exitCodeSuggestion, exitLabel, exitSuggestions } from "../fixes/flush-fix";
 import type { FixContext, FlushSuggestionId } from "../fixes/flush-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
+import { manualSpanReachingExit } from "../fixes/manual-span";
 
 export type Options = [];
 export type MessageId = "exitWithoutFlush" | "exitInOtherFileWithoutFlush" | "entryWithoutFlush" | "entryCrashWithoutFlush" | "entryDropsExitCode" | FlushSuggestionId;
@@ -75,7 +76,11 @@ export default createRule<Options, MessageId>({
         if (!level.tracing) return;
         const fix: FixContext = { sourceCode: context.sourceCode, filename: context.filename, level, plan: flushPlanFor(model, context.filename) };
         for (const finding of level.entryFindings()) reportEntry(fix, finding);
-        for (const finding of level.exitFindings()) reportExit(fix, finding);
+        for (const finding of level.exitFindings()) {
+          // Between `tracer.startSpan()` and `span.end()` (or in a function called there), as in any traced scope,
+          // the exit loses the open span too: no-process-exit reports it, and the two rules never report one call.
+          if (!manualSpanReachingExit(model, finding.exit.node)) reportExit(fix, finding);
+        }
         for (const entry of level.exitCodeFindings()) {
           const suggestion = exitCodeSuggestion(fix, entry);
           context.report({ node: entry.call, messageId: "entryDropsExitCode", data: { entry: entryLabel(context.sourceCode, entry) }, suggest: suggestion ? [suggestion] : [] });

@@ -255,7 +255,7 @@ export default createRule<Options, MessageId>({
         "{{scope}} is never ended by its callback, which does not use its span: the span stays open on every path, so it is never exported and its child spans lose their parent. End it in a finally (`span.end()`).",
       wrapCallback: "Wrap the callback in recordSpanErrors(): on a throw or rejection it records the error, sets ERROR, ends the span and rethrows.",
       manualSpanNotEndedOnError:
-        "{{span}} is ended by `{{end}}()` on the success path only: if `{{operation}}` throws, the span is never ended, so it is never exported and its child spans lose their parent.",
+        "{{span}} is ended by `{{end}}()` on the success path only: if {{failure}}, the span is never ended, so it is never exported and its child spans lose their parent.",
       manualSpanNeverEnded:
         "{{span}} is never ended: `{{end}}()` is not called, and the span is not returned nor handed on, so it is never exported and its child spans lose their parent.",
       manualSpanEndedOnSuccessOnly:
@@ -324,7 +324,9 @@ function reportManualSpan(context: Readonly<TSESLint.RuleContext<MessageId, Opti
     context.report({ node: span.call.callee, messageId: "manualSpanNeverEnded", data });
     return;
   }
-  const first = verdict.unguarded.find((node) => !exits.has(node));
+  // An explicit `throw` is cited before an operation that only may throw (an earlier `await`).
+  const candidates = verdict.unguarded.filter((node) => !exits.has(node));
+  const first = candidates.find((node) => node.type === AST_NODE_TYPES.ThrowStatement) ?? candidates[0];
   if (verdict.successOnly) {
     // One finding for the span, on its start: the rejection (or failure), and a synchronous throw before it if any.
     const fix = endOnRejectionFix(span, verdict, sourceCode, context.filename);
@@ -332,7 +334,7 @@ function reportManualSpan(context: Readonly<TSESLint.RuleContext<MessageId, Opti
     context.report({
       node: span.call.callee,
       messageId: "manualSpanEndedOnSuccessOnly",
-      data: { ...data, handler, failure: first ? `${failure} or \`${describeOperation(first, sourceCode)}\` throws` : failure },
+      data: { ...data, handler, failure: first ? `${failure} or ${describeFailure(first, sourceCode)}` : failure },
       suggest: fix ? [{ messageId: "endOnRejection", data: { promise }, fix }] : [],
     });
     return;
@@ -342,7 +344,13 @@ function reportManualSpan(context: Readonly<TSESLint.RuleContext<MessageId, Opti
   context.report({
     node: underlineOf(first),
     messageId: "manualSpanNotEndedOnError",
-    data: { ...data, operation: describeOperation(first, sourceCode) },
+    data: { ...data, failure: describeFailure(first, sourceCode) },
     suggest: fix ? [{ messageId: "recordManualSpan", fix }] : [],
   });
+}
+
+/** "`await upload(data)` throws", or for a `throw` statement, which throws by definition, "the `throw` at line 12 runs". */
+function describeFailure(node: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): string {
+  if (node.type === AST_NODE_TYPES.ThrowStatement) return `the \`throw\` at line ${node.loc.start.line} runs`;
+  return `\`${describeOperation(node, sourceCode)}\` throws`;
 }

@@ -78,7 +78,7 @@ const HOPS = 4;
 export function callbackCannotThrow(scope: TracedScope, sourceCode: SourceCode, filename?: string): boolean {
   const fn = scope.callback;
   const judge = new Judge(sourceCode, filename);
-  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return judge.spanMethodCall(fn.body);
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return expressionBodyCannotThrow(fn.body, scope, judge);
   const statements = fn.body.body;
   if (statements.length === 0) return false;
   if (scope.spec.errors === "not-recorded") {
@@ -89,6 +89,14 @@ export function callbackCannotThrow(scope: TracedScope, sourceCode: SourceCode, 
     return statements.every((statement) => (statement.type === AST_NODE_TYPES.ExpressionStatement && judge.spanMethodCall(statement.expression)) || (statement.type === AST_NODE_TYPES.ReturnStatement && !statement.argument));
   }
   return statements.slice(0, end).every((statement) => judge.statement(statement, HOPS, false));
+}
+
+/**
+ * `() => 42` runs as `() => { return 42; }` and is judged as that one return where the SDK ends the span
+ * (`traceloop.withWorkflow(cfg, () => 42)`); where the callback owns its span, only `(span) => span.end()` ends it.
+ */
+function expressionBodyCannotThrow(body: TSESTree.Expression, scope: TracedScope, judge: Judge): boolean {
+  return scope.spec.errors === "not-recorded" ? judge.expression(body, HOPS) : judge.spanMethodCall(body);
 }
 
 /** `span.end()` / `span?.end()` on the callback's span parameter, or `finish()` on its finishing one, as a statement. */

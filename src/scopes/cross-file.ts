@@ -414,7 +414,9 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
     if (!own) return undefined;
     // A signal whose type is the literal 0 (`0`, or `const PROBE = 0`), as the same-file model's static value.
     const signalType = signal && checker.getTypeAtLocation(signal);
-    return signalType?.isNumberLiteral() && signalType.value === 0 ? undefined : "process.kill(process.pid)";
+    if (signalType?.isNumberLiteral() && signalType.value === 0) return undefined;
+    // Named with its signal, as the same-file model's killLabel does.
+    return signal && ts.isStringLiteral(signal) ? `process.kill(process.pid, ${JSON.stringify(signal.text)})` : "process.kill(process.pid)";
   }
 
   function nameOf(fn: FunctionLike): string {

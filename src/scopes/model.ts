@@ -65,6 +65,14 @@ export interface ExitCall {
   readonly codeText: string | undefined;
   /** Static value of the exit code, when known. */
   readonly codeValue: number | undefined;
+  /** Source text of the signal argument of `process.kill(process.pid, signal)`, when there is one. */
+  readonly signalText: string | undefined;
+}
+
+/** `process.kill(process.pid, "SIGTERM")`, as messages name it: with the signal the call sends, when it is short and on one line. */
+export function killLabel(exit: ExitCall): string {
+  const signal = exit.signalText !== undefined && exit.signalText.length <= 24 && !exit.signalText.includes("\n") ? `, ${exit.signalText}` : "";
+  return `process.kill(process.pid${signal})`;
 }
 
 export interface Reach {
@@ -189,6 +197,7 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
         method,
         codeText: codeArg ? sourceCode.getText(codeArg) : undefined,
         codeValue: typeof staticValue?.value === "number" ? staticValue.value : undefined,
+        signalText: method === "kill" && node.arguments[1] ? sourceCode.getText(node.arguments[1]) : undefined,
       });
     }
     return result.sort((a, b) => a.node.range[0] - b.node.range[0]);

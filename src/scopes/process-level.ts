@@ -337,9 +337,36 @@ function createProcessLevel(model: FileModel): ProcessLevel {
         const index = list.indexOf(child);
         if (list.slice(0, index).some(statementFlushes)) return true;
       }
+      if (current.type === AST_NODE_TYPES.TryStatement && (child === current.handler || child === current.finalizer) && startsWithFlush(current.block)) return true;
       if (isFunction(current)) return callbackAfterFlush(current) || watchdog(current) || calledAfterFlush(current);
     }
     return false;
+  }
+
+  /**
+   * `try { await sdk.shutdown(); } finally { process.exit(0); }`: the try block awaits a flush before anything
+   * else can throw (console output at most), so its `catch` and `finally` run once the flush has settled. A flush
+   * that fails has still been run, as a flush awaited with its failure ignored counts (statementFlushes).
+   */
+  function startsWithFlush(block: TSESTree.BlockStatement): boolean {
+    for (const statement of block.body) {
+      if (statementFlushes(statement)) return true;
+      if (!consoleOutput(statement)) return false;
+    }
+    return false;
+  }
+
+  /** `console.log("shutting down");`, `console.error("got", signal);`: output of the global console, with literals, names and templates of names. */
+  function consoleOutput(statement: TSESTree.Statement): boolean {
+    if (statement.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+    const call = skipWrappers(statement.expression);
+    if (call.type !== AST_NODE_TYPES.CallExpression || call.callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+    const object = skipWrappers(call.callee.object);
+    const plain = (arg: TSESTree.Node): boolean =>
+      arg.type === AST_NODE_TYPES.Literal ||
+      arg.type === AST_NODE_TYPES.Identifier ||
+      (arg.type === AST_NODE_TYPES.TemplateLiteral && arg.expressions.every((inner) => inner.type === AST_NODE_TYPES.Identifier));
+    return object.type === AST_NODE_TYPES.Identifier && object.name === "console" && isGlobal(object) && call.arguments.every(plain);
   }
 
   /** `flush().then(() => process.exit(0))`, `sdk.shutdown().finally(() => …)`. */
@@ -617,12 +644,20 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     const consumed = new Set(entryFindings().flatMap((finding) => finding.exits));
     const result: ExitFinding[] = [];
     for (const exit of model.exits()) {
-      if (consumed.has(exit)) continue;
+      // `process.kill(process.pid, "SIGTERM")` where this file listens to SIGTERM: its listener ends the process, and is judged itself.
+      if (consumed.has(exit) || signalListened(exit)) continue;
       const unflushed = unflushedAt(exit.node);
       if (unflushed) result.push({ exit, handler: unflushed.handler });
     }
     return result;
   });
+
+  function signalListened(exit: ExitCall): boolean {
+    if (exit.method !== "kill") return false;
+    // No signal argument: kill sends SIGTERM.
+    const signal = exit.node.arguments[1] ? staticString(exit.node.arguments[1]) : "SIGTERM";
+    return signal !== undefined && [...listeners().handlers.values()].some((handler) => handler.emitter === "process" && handler.event === signal);
+  }
 
   function unflushedAt(node: TSESTree.Node): { handler: Handler | undefined } | undefined {
     if (model.reachOf(node)) return undefined;
@@ -735,7 +770,7 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     exitCodeFindings,
     entries,
     handlerOf: (fn) => listeners().handlers.get(fn as FunctionNode),
-    signalListened: (exit) => signalHandlers(exit).length > 0,
+    signalListened,
     signalEndingListeners(exit) {
       // The listeners no-process-exit's `endSpansOnSignal` puts before the program's own only end spans: not the
       // program's, and judged as if absent (another kill of the file is judged as before its rewrite).

@@ -83,3 +83,25 @@ export const one = () => traceloop.withTask({ name: "one" }, () => { try { proce
     }
   });
 });
+
+describe("manual review of an exit between tracer.startSpan() and span.end()", () => {
+  // Issue 13 (a new user's report): no-process-exit reports it (no safe rewrite), and require-flush-before-exit
+  // leaves exits in any traced scope to that rule, so the exit is listed once, with no-process-exit's reason.
+  const SOURCE = `import * as traceloop from "@traceloop/node-server-sdk";
+import { trace } from "@opentelemetry/api";
+
+traceloop.initialize({ appName: "cli" });
+
+export function readInput(file) {
+  const span = trace.getTracer("cli").startSpan("read_input");
+  if (!file) process.exit(2);
+  span.end();
+  return file;
+}
+`;
+
+  it("lists the exit once", () => {
+    const result = createEngine().transform(SOURCE, "/p/config.js");
+    expect(result.manual).toEqual([{ line: 8, column: 14, reason: expect.stringContaining("inside span 'read_input' started by trace.getTracer(\"cli\").startSpan()") as unknown }]);
+  });
+});

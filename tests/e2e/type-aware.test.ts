@@ -59,7 +59,7 @@ describe("no-process-exit across files, with recommended-type-checked", () => {
     const byFile = Object.fromEntries(results.map((result) => [path.relative(dir, result.filePath), result.messages.map((m) => `${m.line}:${m.column} ${m.ruleId} ${m.message}`)]));
     expect(byFile["src/bedrock.ts"]).toEqual([]);
     expect(byFile["src/workflow.ts"]).toContain(
-      "5:62 traced-exit/no-process-exit requireRegion() reaches process.exit() in bedrock.ts:5, inside workflow 'rag': it ends the process before these spans are exported. Throw an Error there instead.",
+      "5:62 traced-exit/no-process-exit requireRegion() reaches process.exit() in bedrock.ts:5, inside workflow 'rag': it ends the process before that span can be ended and exported. Throw an Error there instead.",
     );
   });
 
@@ -162,7 +162,7 @@ export function notWrapped(answer: string | symbol): void {
       TS_CONFIG,
     );
     expect(messages).toEqual([
-      "src/steps.ts:5 traced-exit/no-process-exit abortIfCancelled() reaches process.exit() in clack.ts:3, inside span 'install': it ends the process before these spans are exported. Throw an Error there instead.",
+      "src/steps.ts:5 traced-exit/no-process-exit abortIfCancelled() reaches process.exit() in clack.ts:3, inside span 'install': it ends the process before that span can be ended and exported. Throw an Error there instead.",
     ]);
   });
 
@@ -205,7 +205,7 @@ exports.ask = ask;
       { compilerOptions: { allowJs: true, checkJs: false, noEmit: true, module: "preserve", moduleResolution: "bundler", types: [] }, include: ["lib"] },
     );
     expect(messages).toEqual([
-      "lib/steps.js:7 traced-exit/no-process-exit clack_1.abortIfCancelled() reaches process.exit() in clack.js:6, inside span 'ask': it ends the process before these spans are exported. Throw an Error there instead.",
+      "lib/steps.js:7 traced-exit/no-process-exit clack_1.abortIfCancelled() reaches process.exit() in clack.js:6, inside span 'ask': it ends the process before that span can be ended and exported. Throw an Error there instead.",
     ]);
   });
 

@@ -34,7 +34,7 @@ function notEnded(span: string, end: string, operation: string, at: [line: numbe
   const [line, column, endColumn] = at;
   return {
     messageId: "manualSpanNotEndedOnError" as const,
-    data: { span, end, operation },
+    data: { span, end, failure: `\`${operation}\` throws` },
     line,
     column,
     endLine: line,
@@ -351,6 +351,52 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
       `,
       errors: [notEnded("Span 'parse' started by tracer.startSpan()", "span.end", "JSON.parse(text)", [5, 19, 29])],
     },
+    // A throw statement throws by definition: the message cites it by its line, not as "if `throw …` throws"
+    // (issue 13, found by a new user). dd-trace, so that no rewrite is offered.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+        export function check(n) {
+          const span = tracer.startSpan("check");
+          if (n < 0) throw new Error("negative");
+          span.finish();
+        }
+      `,
+      errors: [
+        {
+          messageId: "manualSpanNotEndedOnError",
+          data: { span: "Span 'check' started by tracer.startSpan()", end: "span.finish", failure: "the `throw` at line 4 runs" },
+          line: 4,
+          column: 14,
+          endLine: 4,
+          endColumn: 42,
+          suggestions: [],
+        },
+      ],
+    },
+    // An explicit throw is cited rather than an earlier await that only may reject.
+    {
+      code: dedent`
+        import tracer from "dd-trace";
+        export async function upload(data) {
+          const span = tracer.startSpan("upload");
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          if (data.length === 0) throw new Error("empty upload");
+          span.finish();
+        }
+      `,
+      errors: [
+        {
+          messageId: "manualSpanNotEndedOnError",
+          data: { span: "Span 'upload' started by tracer.startSpan()", end: "span.finish", failure: "the `throw` at line 5 runs" },
+          line: 5,
+          column: 26,
+          endLine: 5,
+          endColumn: 58,
+          suggestions: [],
+        },
+      ],
+    },
     // Started and never ended, returned nor handed on: lost on every path.
     {
       code: dedent`
@@ -625,9 +671,9 @@ ruleTester.run("require-span-error-recording: spans started by hand", testedSpan
   ],
 });
 
-/** The one finding of an exit that loses `where`, at `line` from `column` (a `process.exit(…)` of `length` characters). */
+/** The one finding of an exit that loses `where` (that span), at `line` from `column` (a `process.exit(…)` of `length` characters). */
 function exitLoses(where: string, line: number, column: number, length: number) {
-  return { messageId: "exitInScope" as const, data: { exit: "process.exit()", where }, line, column, endLine: line, endColumn: column + length, suggestions: [] };
+  return { messageId: "exitInScope" as const, data: { exit: "process.exit()", where, lost: "that span" }, line, column, endLine: line, endColumn: column + length, suggestions: [] };
 }
 
 /**

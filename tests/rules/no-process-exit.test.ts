@@ -181,7 +181,7 @@ function entryGuardCase([entry, fixed]: [string, string]) {
   const thrown = `throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });`;
   return {
     code: program("process.exit(2);", entry),
-    errors: [{ messageId: "exitInScope" as const, data: { exit: "process.exit()", where: "span 's'" }, suggestions: [throwing("2", program(thrown, fixed), false)] }],
+    errors: [{ messageId: "exitInScope" as const, data: { exit: "process.exit()", where: "span 's'", lost: "that span" }, suggestions: [throwing("2", program(thrown, fixed), false)] }],
   };
 }
 
@@ -210,9 +210,9 @@ const DD_PLAN_TRY = dedent`
  * The report at a call, in a scope, of a same-file function that exits (at `exitLine`): the call loses the scope's
  * spans as a call of another file's function does; the rewrite stays with the exit's own report.
  */
-const calledExit = (callee: string, exitLine: number, where: string, line: number, column: number, via = "", width = callee.length) => ({
+const calledExit = (callee: string, exitLine: number, where: string, line: number, column: number, via = "", width = callee.length, lost = "that span") => ({
   messageId: "exitInCalledFunction" as const,
-  data: { callee, exit: "process.exit()", line: exitLine, via, where },
+  data: { callee, exit: "process.exit()", line: exitLine, via, where, lost },
   line,
   column,
   endLine: line,
@@ -289,7 +289,7 @@ const CHAIN_EXIT = 'export const parse = traceChain((text) => {\n  if (!text) pr
 const CHAIN_THROW = CHAIN_EXIT.replace("process.exit(1);", `throw Object.assign(new Error("process.exit() in chain 'parse'"), { exitCode: 1 });`);
 const chainExitError = (suggestion: ReturnType<typeof throwing>) => ({
   messageId: "exitInScope" as const,
-  data: { exit: "process.exit()", where: "chain 'parse'" },
+  data: { exit: "process.exit()", where: "chain 'parse'", lost: "that span" },
   line: 3,
   column: 14,
   endLine: 3,
@@ -320,7 +320,7 @@ const sentryExitInSpan = (code: string, version: string) => ({
   errors: [
     {
       messageId: "exitInScope" as const,
-      data: { exit: "process.exit()", where: "span 's'" },
+      data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
       line: 4,
       column: 3,
       endLine: 4,
@@ -770,7 +770,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -802,7 +802,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -835,7 +835,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -867,7 +867,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -901,7 +901,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -936,7 +936,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -970,7 +970,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1004,7 +1004,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1039,7 +1039,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1074,7 +1074,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1109,7 +1109,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1142,7 +1142,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1175,7 +1175,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1211,7 +1211,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 6,
           column: 3,
           endLine: 6,
@@ -1246,7 +1246,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.abort()", where: "span 's'" },
+          data: { exit: "process.abort()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1279,7 +1279,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.kill(process.pid)", where: "span 's'" },
+          data: { exit: 'process.kill(process.pid, "SIGTERM")', where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1313,7 +1313,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.kill(process.pid)", where: "span 's'" },
+          data: { exit: "process.kill(process.pid)", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1347,7 +1347,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.reallyExit()", where: "span 's'" },
+          data: { exit: "process.reallyExit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1380,7 +1380,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -1414,7 +1414,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 13,
           endLine: 4,
@@ -1461,7 +1461,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 13,
           endLine: 4,
@@ -1499,7 +1499,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'count'" },
+          data: { exit: "process.exit()", where: "span 'count'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -1535,7 +1535,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 10,
           endLine: 4,
@@ -1576,7 +1576,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 3,
           column: 39,
           endLine: 3,
@@ -1608,7 +1608,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 28,
           endLine: 4,
@@ -1633,7 +1633,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -1658,7 +1658,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -1700,7 +1700,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -1752,7 +1752,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -1761,7 +1761,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 't'" },
+          data: { exit: "process.exit()", where: "span 't'", lost: "that span" },
           line: 13,
           column: 7,
           endLine: 13,
@@ -1786,7 +1786,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 7,
           column: 5,
           endLine: 7,
@@ -1824,7 +1824,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1859,7 +1859,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1894,7 +1894,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -1934,7 +1934,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'bedrock_completion' of workflow 'rag_pipeline'" },
+          data: { exit: "process.exit()", where: "task 'bedrock_completion' of workflow 'rag_pipeline'", lost: "both spans" },
           line: 7,
           column: 7,
           endLine: 7,
@@ -1974,7 +1974,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "agent 'planner'" },
+          data: { exit: "process.exit()", where: "agent 'planner'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2009,7 +2009,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "tool 'search'" },
+          data: { exit: "process.exit()", where: "tool 'search'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2045,7 +2045,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "conversation 'support-42'" },
+          data: { exit: "process.exit()", where: "conversation 'support-42'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2081,7 +2081,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "workflow 'wf'" },
+          data: { exit: "process.exit()", where: "workflow 'wf'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2127,7 +2127,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2163,7 +2163,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2199,7 +2199,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2236,7 +2236,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "workflow 'nightly'" },
+          data: { exit: "process.exit()", where: "workflow 'nightly'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2274,7 +2274,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -2314,7 +2314,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2361,7 +2361,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 13,
           column: 3,
           endLine: 13,
@@ -2397,7 +2397,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 't'" },
+          data: { exit: "process.exit()", where: "task 't'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2430,7 +2430,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "workflow 'rag_pipeline'" },
+          data: { exit: "process.exit()", where: "workflow 'rag_pipeline'", lost: "that span" },
           line: 7,
           column: 5,
           endLine: 7,
@@ -2475,7 +2475,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'load'" },
+          data: { exit: "process.exit()", where: "task 'load'", lost: "that span" },
           line: 5,
           column: 12,
           endLine: 5,
@@ -2521,7 +2521,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "workflow 'sync'" },
+          data: { exit: "process.exit()", where: "workflow 'sync'", lost: "that span" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -2567,7 +2567,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "agent 'answer'" },
+          data: { exit: "process.exit()", where: "agent 'answer'", lost: "that span" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -2612,7 +2612,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "tool 'web_search'" },
+          data: { exit: "process.exit()", where: "tool 'web_search'", lost: "that span" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -2658,7 +2658,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "conversation 'support'" },
+          data: { exit: "process.exit()", where: "conversation 'support'", lost: "that span" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -2716,7 +2716,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'import'" },
+          data: { exit: "process.exit()", where: "span 'import'", lost: "that span" },
           line: 5,
           column: 3,
           endLine: 5,
@@ -2750,7 +2750,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'import'" },
+          data: { exit: "process.exit()", where: "span 'import'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2781,7 +2781,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'import'" },
+          data: { exit: "process.exit()", where: "span 'import'", lost: "that span" },
           line: 2,
           column: 3,
           endLine: 2,
@@ -2811,7 +2811,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "a span" },
+          data: { exit: "process.exit()", where: "a span", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2844,7 +2844,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "observation 'retrieve'" },
+          data: { exit: "process.exit()", where: "observation 'retrieve'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2877,7 +2877,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "observation 'answer'" },
+          data: { exit: "process.exit()", where: "observation 'answer'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2910,7 +2910,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "observation 'rankDocuments'" },
+          data: { exit: "process.exit()", where: "observation 'rankDocuments'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2942,7 +2942,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'checkout'" },
+          data: { exit: "process.exit()", where: "span 'checkout'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -2975,7 +2975,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'upload'" },
+          data: { exit: "process.exit()", where: "span 'upload'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3010,7 +3010,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'retrieve'" },
+          data: { exit: "process.exit()", where: "span 'retrieve'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3042,7 +3042,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "chain 'rag_chain'" },
+          data: { exit: "process.exit()", where: "chain 'rag_chain'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3075,7 +3075,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "agent 'planner'" },
+          data: { exit: "process.exit()", where: "agent 'planner'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3108,7 +3108,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "a tool" },
+          data: { exit: "process.exit()", where: "a tool", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3140,7 +3140,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "run 'summarize'" },
+          data: { exit: "process.exit()", where: "run 'summarize'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3173,7 +3173,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'web.request'" },
+          data: { exit: "process.exit()", where: "span 'web.request'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3206,7 +3206,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'queue.handle'" },
+          data: { exit: "process.exit()", where: "span 'queue.handle'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3239,7 +3239,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'cron.run'" },
+          data: { exit: "process.exit()", where: "span 'cron.run'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3274,7 +3274,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "job 'nightly_sync'" },
+          data: { exit: "process.exit()", where: "job 'nightly_sync'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3311,7 +3311,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "scope 'reindex'" },
+          data: { exit: "process.exit()", where: "scope 'reindex'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3345,7 +3345,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "scope 'compact'" },
+          data: { exit: "process.exit()", where: "scope 'compact'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3377,7 +3377,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "operation 'sync'" },
+          data: { exit: "process.exit()", where: "operation 'sync'", lost: "that span" },
           line: 2,
           column: 3,
           endLine: 2,
@@ -3412,7 +3412,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "operation 'sync_accounts'" },
+          data: { exit: "process.exit()", where: "operation 'sync_accounts'", lost: "that span" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -3466,7 +3466,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'load_config' of workflow 'rag_pipeline' (via loadConfig() → requireRegion())" },
+          data: { exit: "process.exit()", where: "task 'load_config' of workflow 'rag_pipeline' (via loadConfig() → requireRegion())", lost: "both spans" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -3498,7 +3498,7 @@ ruleTester.run("no-process-exit", testedRule, {
             ),
           ],
         },
-        calledExit("loadConfig", 6, "task 'load_config' of workflow 'rag_pipeline'", 14, 55, " (via requireRegion())", 10),
+        calledExit("loadConfig", 6, "task 'load_config' of workflow 'rag_pipeline'", 14, 55, " (via requireRegion())", 10, "both spans"),
       ],
     },
     // this.method() in a class reaches the method.
@@ -3520,7 +3520,7 @@ ruleTester.run("no-process-exit", testedRule, {
         calledExit("this.fail", 9, "span 'job'", 5, 52, "", 9),
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'job' (via fail())" },
+          data: { exit: "process.exit()", where: "span 'job' (via fail())", lost: "that span" },
           line: 9,
           column: 5,
           endLine: 9,
@@ -3565,7 +3565,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'job' (via fail())" },
+          data: { exit: "process.exit()", where: "span 'job' (via fail())", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -3613,7 +3613,7 @@ ruleTester.run("no-process-exit", testedRule, {
         calledExit("this.check", 10, "workflow 'pipeline'", 6, 5, "", 10),
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "workflow 'pipeline' (via check())" },
+          data: { exit: "process.exit()", where: "workflow 'pipeline' (via check())", lost: "that span" },
           line: 10,
           column: 5,
           endLine: 10,
@@ -3664,7 +3664,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'fetch' (via onError())" },
+          data: { exit: "process.exit()", where: "span 'fetch' (via onError())", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3703,7 +3703,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'fetch' (via bail())" },
+          data: { exit: "process.exit()", where: "span 'fetch' (via bail())", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3742,7 +3742,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's' (via bail())" },
+          data: { exit: "process.exit()", where: "span 's' (via bail())", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -3783,7 +3783,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'walk' of task 'walk'" },
+          data: { exit: "process.exit()", where: "task 'walk' of task 'walk'", lost: "both spans" },
           line: 5,
           column: 20,
           endLine: 5,
@@ -3829,7 +3829,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's' (via ping())" },
+          data: { exit: "process.exit()", where: "span 's' (via ping())", lost: "that span" },
           line: 4,
           column: 15,
           endLine: 4,
@@ -3873,7 +3873,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's' (via a() → b())" },
+          data: { exit: "process.exit()", where: "span 's' (via a() → b())", lost: "that span" },
           line: 3,
           column: 16,
           endLine: 3,
@@ -3896,7 +3896,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's' (via a() → b() → c())" },
+          data: { exit: "process.exit()", where: "span 's' (via a() → b() → c())", lost: "that span" },
           line: 4,
           column: 21,
           endLine: 4,
@@ -3935,7 +3935,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's' (via stop())" },
+          data: { exit: "process.exit()", where: "span 's' (via stop())", lost: "that span" },
           line: 5,
           column: 5,
           endLine: 5,
@@ -3974,7 +3974,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 16,
           endLine: 5,
@@ -4017,7 +4017,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 7,
           column: 5,
           endLine: 7,
@@ -4062,7 +4062,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 20,
           endLine: 4,
@@ -4114,7 +4114,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'poll' of workflow 'rag_pipeline'" },
+          data: { exit: "process.exit()", where: "task 'poll' of workflow 'rag_pipeline'", lost: "both spans" },
           line: 6,
           column: 17,
           endLine: 6,
@@ -4154,7 +4154,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "task 'poll' of workflow 'rag_pipeline'" },
+          data: { exit: "process.exit()", where: "task 'poll' of workflow 'rag_pipeline'", lost: "both spans" },
           line: 9,
           column: 30,
           endLine: 9,
@@ -4186,7 +4186,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.kill(process.pid)", where: "task 'budget' of workflow 'watch'" },
+          data: { exit: "process.kill(process.pid, \"SIGTERM\")", where: "task 'budget' of workflow 'watch'", lost: "both spans" },
           line: 9,
           column: 15,
           endLine: 9,
@@ -4195,7 +4195,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.kill(process.pid)", where: "task 'budget' of workflow 'watch'" },
+          data: { exit: "process.kill(process.pid)", where: "task 'budget' of workflow 'watch'", lost: "both spans" },
           line: 10,
           column: 5,
           endLine: 10,
@@ -4260,7 +4260,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 7,
           column: 16,
           endLine: 7,
@@ -4302,7 +4302,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         ...[[10, 26, 41], [12, 26, 41], [13, 31, 46], [14, 21, 36]].map(([line, column, endColumn]) => ({
           messageId: "exitInScope" as const,
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line,
           column,
           endLine: line,
@@ -4328,7 +4328,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 16,
           endLine: 5,
@@ -4337,7 +4337,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 8,
           column: 16,
           endLine: 8,
@@ -4379,7 +4379,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'fetch' of workflow 'wf'" },
+          data: { exit: "process.exit()", where: "span 'fetch' of workflow 'wf'", lost: "both spans" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -4423,7 +4423,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "observation 'retrieve' of span 'request'" },
+          data: { exit: "process.exit()", where: "observation 'retrieve' of span 'request'", lost: "both spans" },
           line: 6,
           column: 5,
           endLine: 6,
@@ -4462,7 +4462,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 4,
           column: 10,
           endLine: 4,
@@ -4484,7 +4484,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
         {
           messageId: "exitInScope",
-          data: { exit: "process.abort()", where: "span 's'" },
+          data: { exit: "process.abort()", where: "span 's'", lost: "that span" },
           line: 5,
           column: 10,
           endLine: 5,
@@ -4522,7 +4522,7 @@ ruleTester.run("no-process-exit", testedRule, {
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           line: 8,
           column: 3,
           endLine: 8,
@@ -4762,7 +4762,7 @@ ruleTester.run("no-process-exit", testedRule, {
           rewritten[errorLine - 1] = (rewritten[errorLine - 1] as string).replace(exit, thrown(scope));
           return {
             messageId: "exitInScope" as const,
-            data: { exit: "process.exit()", where: at },
+            data: { exit: "process.exit()", where: at, lost: "that span" },
             line: errorLine,
             column: errorColumn,
             endLine: errorLine,
@@ -4806,9 +4806,9 @@ const typed = new RuleTester({
   },
 });
 
-const foreign = (callee: string, exit: string, line: number, where: string, via = "") => ({
+const foreign = (callee: string, exit: string, line: number, where: string, via = "", lost = "that span") => ({
   messageId: "exitInOtherFile" as const,
-  data: { callee, exit, location: `helpers.ts:${line}`, via, where },
+  data: { callee, exit, location: `helpers.ts:${line}`, via, where, lost },
   suggestions: [],
 });
 
@@ -4872,7 +4872,7 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
       errors: [
         {
           messageId: "exitInOtherFile" as const,
-          data: { callee: 'COMMANDS.get("server")', exit: "process.exit()", location: "commands.ts:13", via: "", where: "span 'cli'" },
+          data: { callee: 'COMMANDS.get("server")', exit: "process.exit()", location: "commands.ts:13", via: "", where: "span 'cli'", lost: "that span" },
           suggestions: [],
           line: 5,
           column: 9,
@@ -4881,7 +4881,7 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
         },
         {
           messageId: "exitInOtherFile" as const,
-          data: { callee: "main", exit: "process.exit()", location: "commands.ts:7", via: " (via showHelp())", where: "span 'cli'" },
+          data: { callee: "main", exit: "process.exit()", location: "commands.ts:7", via: " (via showHelp())", where: "span 'cli'", lost: "that span" },
           suggestions: [],
           line: 6,
           column: 9,
@@ -4903,7 +4903,7 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
           });
       `,
       errors: [
-        { ...foreign("requireRegion", "process.exit()", 6, "task 'bedrock_completion' of workflow 'rag'"), line: 6, column: 64, endLine: 6, endColumn: 77 },
+        { ...foreign("requireRegion", "process.exit()", 6, "task 'bedrock_completion' of workflow 'rag'", "", "both spans"), line: 6, column: 64, endLine: 6, endColumn: 77 },
         { ...foreign("fail", "process.exit()", 13, "workflow 'rag'"), line: 7, column: 26, endLine: 7, endColumn: 30 },
       ],
     },
@@ -4921,7 +4921,7 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
         });
       `,
       errors: [
-        { messageId: "exitInOtherFile" as const, data: { callee: "quit", exit: "process.exit()", location: "node-process.ts:5", via: "", where: "span 's'" }, suggestions: [], line: 6, column: 3, endLine: 6, endColumn: 7 },
+        { messageId: "exitInOtherFile" as const, data: { callee: "quit", exit: "process.exit()", location: "node-process.ts:5", via: "", where: "span 's'", lost: "that span" }, suggestions: [], line: 6, column: 3, endLine: 6, endColumn: 7 },
         { ...foreign("tools.quitNow", "process.exit()", 50, "span 's'"), line: 7, column: 3, endLine: 7, endColumn: 16 },
         { ...foreign("exitNow", "process.exit()", 53, "span 's'"), line: 8, column: 3, endLine: 8, endColumn: 10 },
       ],
@@ -4954,7 +4954,7 @@ typed.run("no-process-exit (type-aware, exits in other files)", testedRule, {
       `,
       errors: [
         { ...foreign("load", "process.exit()", 6, "span 's' (via prepare())", " (via requireRegion())"), line: 6, column: 10, endLine: 6, endColumn: 14 },
-        { ...foreign("helpers.guard.stop", "process.kill(process.pid)", 22, "span 's'"), line: 11, column: 3, endLine: 11, endColumn: 21 },
+        { ...foreign("helpers.guard.stop", 'process.kill(process.pid, "SIGTERM")', 22, "span 's'"), line: 11, column: 3, endLine: 11, endColumn: 21 },
       ],
     },
   ],
@@ -4974,7 +4974,7 @@ const STOP_IN_STEPS = dedent`
 /** A report at a call of tests/rules/fixtures/telemetry.ts's exits (abort() at line 58, bail() at line 64). */
 const telemetryExit = (callee: string, line: number, where: string) => ({
   messageId: "exitInOtherFile" as const,
-  data: { callee, exit: "process.exit()", location: `telemetry.ts:${line}`, via: "", where },
+  data: { callee, exit: "process.exit()", location: `telemetry.ts:${line}`, via: "", where, lost: where.includes(" of ") ? "both spans" : "that span" },
   suggestions: [],
 });
 
@@ -5032,7 +5032,7 @@ typed.run("no-process-exit (type-aware, wrappers of another file, telemetry.ts)"
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'ask' (via stop())" },
+          data: { exit: "process.exit()", where: "span 'ask' (via stop())", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -5085,7 +5085,7 @@ describe("invalid settings[\"traced-exit\"] fail with a SettingsError naming the
       },
     };
     expect(lintWithSettings(settings, 'import { traced } from "./tracing";\ntraced("job", () => process.exit(1));')).toMatchObject([
-      { ruleId: "traced-exit/no-process-exit", messageId: "exitInScope", message: "process.exit() inside job 'job' ends the process before these spans are exported." },
+      { ruleId: "traced-exit/no-process-exit", messageId: "exitInScope", message: "process.exit() inside job 'job' ends the process before that span can be ended and exported." },
     ]);
   });
 });
@@ -5161,7 +5161,7 @@ function sentrySpanExit(module: string, index: number) {
     errors: [
       {
         messageId: "exitInScope" as const,
-        data: { exit: "process.exit()", where: "span 'job'" },
+        data: { exit: "process.exit()", where: "span 'job'", lost: "that span" },
         line: 4,
         column: 3,
         endLine: 4,
@@ -5256,7 +5256,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "trace 'nightly'" },
+          data: { exit: "process.exit()", where: "trace 'nightly'", lost: "that span" },
           line: 4,
           column: 25,
           endLine: 4,
@@ -5289,7 +5289,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'sync'" },
+          data: { exit: "process.exit()", where: "span 'sync'", lost: "that span" },
           line: 4,
           column: 3,
           endLine: 4,
@@ -5344,7 +5344,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'answer'" },
+          data: { exit: "process.exit()", where: "span 'answer'", lost: "that span" },
           line: 7,
           column: 5,
           endLine: 7,
@@ -5454,7 +5454,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "LLMObs span 'plan'" },
+          data: { exit: "process.exit()", where: "LLMObs span 'plan'", lost: "that span" },
           line: 8,
           column: 16,
           endLine: 8,
@@ -5504,7 +5504,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 'answer'" },
+          data: { exit: "process.exit()", where: "span 'answer'", lost: "that span" },
           line: 7,
           column: 5,
           endLine: 7,
@@ -5535,22 +5535,22 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
     // be an uncaught exception there (exit code 1 instead of 0, measured with dd-trace), so no suggestion.
     {
       code: `${DD_PLAN}\n\nconsole.log("planned", plan([]));`,
-      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 'plan'" }, line: 7, column: 29, endLine: 7, endColumn: 44, suggestions: [] }],
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 'plan'", lost: "that span" }, line: 7, column: 29, endLine: 7, endColumn: 44, suggestions: [] }],
     },
     // The same call in a top-level try (not an entry) whose catch handles it: a throw would be caught there and set
     // exit code 2 where the exit ended the program with 0 (issue 14, new-user report 1b), so no suggestion, and a
     // message that says why.
     {
       code: `${DD_PLAN}\n\n${DD_PLAN_TRY}`,
-      errors: [{ messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "span 'plan'", catcher: "at top level" }, line: 7, column: 29, suggestions: [] }],
+      errors: [{ messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "span 'plan'", lost: "that span", catcher: "at top level" }, line: 7, column: 29, suggestions: [] }],
     },
     // Issue 14, new-user report 1b: a same-file loop calls the workflow in a try whose catch logs and goes on. A
     // throw (or a return) would let the loop handle the next item where the exit stopped the program.
     {
       code: `${CALLER_LOOP}\n\nmain();`,
       errors: [
-        { messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", catcher: "in main()" }, line: 5, suggestions: [] },
-        { messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", catcher: "in main()" }, line: 7, suggestions: [] },
+        { messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", lost: "that span", catcher: "in main()" }, line: 5, suggestions: [] },
+        { messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", lost: "that span", catcher: "in main()" }, line: 7, suggestions: [] },
       ],
     },
     // The try is around the scope's call in the function that opens it: the same.
@@ -5570,7 +5570,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
           }
         }
       `,
-      errors: [{ messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", catcher: "in handleOne()" }, line: 6, suggestions: [] }],
+      errors: [{ messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", lost: "that span", catcher: "in handleOne()" }, line: 6, suggestions: [] }],
     },
     // A caller's catch that rethrows the caught error does not swallow it: the throw goes on to the entry, and is suggested.
     {
@@ -5578,7 +5578,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
       errors: [
         {
           messageId: "exitInScope",
-          data: { exit: "process.exit()", where: "span 's'" },
+          data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
           suggestions: [
             throwing(
               "3",
@@ -5617,7 +5617,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
           },
         });
       `,
-      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "generateText tool 'weather'" }, line: 10, column: 20, endLine: 10, endColumn: 35, suggestions: [] }],
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "generateText tool 'weather'", lost: "that span" }, line: 10, column: 20, endLine: 10, endColumn: 35, suggestions: [] }],
     },
     // Telemetry switched on at run time, a tools object in a const, an onFinish method, a helper reached from it.
     {
@@ -5639,9 +5639,9 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
         });
       `,
       errors: [
-        { messageId: "exitInScope", data: { exit: "process.exit()", where: "streamText tool 'search' (via bail())" }, line: 4, column: 3, endLine: 4, endColumn: 18, suggestions: [] },
+        { messageId: "exitInScope", data: { exit: "process.exit()", where: "streamText tool 'search' (via bail())", lost: "that span" }, line: 4, column: 3, endLine: 4, endColumn: 18, suggestions: [] },
         calledExit("bail", 4, "streamText tool 'search'", 6, 42),
-        { messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamText onFinish callback" }, line: 13, column: 5, endLine: 13, endColumn: 20, suggestions: [] },
+        { messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamText onFinish callback", lost: "that span" }, line: 13, column: 5, endLine: 13, endColumn: 20, suggestions: [] },
       ],
     },
     // streamObject's onFinish, with the telemetry options in a const.
@@ -5652,7 +5652,7 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
         const telemetry = { isEnabled: true, functionId: "extract" };
         streamObject({ model, schema, experimental_telemetry: telemetry, onFinish: () => process.exit(4) });
       `,
-      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamObject onFinish callback" }, line: 4, column: 82, endLine: 4, endColumn: 97, suggestions: [] }],
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "a streamObject onFinish callback", lost: "that span" }, line: 4, column: 82, endLine: 4, endColumn: 97, suggestions: [] }],
     },
   ],
 });

@@ -2034,7 +2034,7 @@ ruleTester.run("require-flush-before-exit", testedRule, {
       errors: [
         {
           messageId: "exitWithoutFlush",
-          data: exitData("process.kill(process.pid)", "Traceloop", "traceloop.forceFlush()", " in the 'SIGUSR2' handler"),
+          data: exitData('process.kill(process.pid, "SIGTERM")', "Traceloop", "traceloop.forceFlush()", " in the 'SIGUSR2' handler"),
           line: 6,
           column: 3,
           endLine: 6,
@@ -3726,6 +3726,189 @@ ruleTester.run("require-flush-before-exit (issue 16: entry shapes)", testedRule,
               `,
             ),
           ],
+        },
+      ],
+      output: null,
+    },
+  ],
+});
+
+// Issue 13, found by a new user on the packed tarball (items 6, 7 and 9 of the report).
+ruleTester.run("require-flush-before-exit (issue 13: a new user's false and doubled findings)", testedRule, {
+  valid: [
+    // Between `tracer.startSpan()` and `span.end()` the exit also loses the open span: no-process-exit reports it
+    // (exitInScope), and the two rules never report the same call.
+    code`
+      ${NODE_SDK}
+      import { trace } from "@opentelemetry/api";
+
+      const tracer = trace.getTracer("cli");
+      export function loadConfig(path) {
+        const span = tracer.startSpan("load_config");
+        if (!path) {
+          console.error("no config path");
+          process.exit(2);
+        }
+        span.end();
+        return path;
+      }
+    `,
+    // The same through a same-file function called between the start and the end (no-process-exit: "via requireConfig()").
+    code`
+      ${NODE_SDK}
+      import { trace } from "@opentelemetry/api";
+
+      function requireConfig(path) {
+        if (!path) process.exit(2);
+      }
+      export function loadConfig(path) {
+        const span = trace.getTracer("cli").startSpan("load_config");
+        requireConfig(path);
+        span.end();
+      }
+    `,
+    // The finally of a try that first awaits the flush runs once it has settled; a failed flush was still run,
+    // as \`try { await flush(); } catch {}\` before an exit counts.
+    code`
+      ${NODE_SDK}
+
+      process.on("SIGINT", async () => {
+        try {
+          await sdk.shutdown();
+        } finally {
+          process.exit(0);
+        }
+      });
+    `,
+    // Its catch too, with console output before the flush (which cannot throw).
+    code`
+      ${NODE_SDK}
+
+      process.on("SIGTERM", async () => {
+        try {
+          console.log("shutting down");
+          await sdk.shutdown();
+        } catch (error) {
+          console.error(error);
+          process.exit(1);
+        }
+        process.exit(0);
+      });
+    `,
+    // What the try block does after the flush does not matter: the flush has run.
+    code`
+      ${NODE_SDK}
+
+      process.on("SIGHUP", async () => {
+        try {
+          await sdk.shutdown();
+          await closeDatabase();
+        } finally {
+          process.exit(0);
+        }
+      });
+    `,
+    // The error handler's form: the error logged first.
+    code`
+      ${NODE_SDK}
+
+      process.on("uncaughtException", async (error) => {
+        try {
+          console.error(error);
+          await sdk.shutdown();
+        } finally {
+          process.exit(1);
+        }
+      });
+    `,
+    // Killing our own process with a signal this file listens to runs that listener, which is judged itself
+    // (here it flushes): \`process.once\`, and a listener registered after the kill is written.
+    code`
+      ${NODE_SDK}
+
+      export function stop() {
+        process.kill(process.pid, "SIGTERM");
+      }
+      process.once("SIGTERM", async () => {
+        await sdk.shutdown();
+        process.exit(0);
+      });
+    `,
+    // No signal argument: kill sends SIGTERM.
+    code`
+      ${NODE_SDK}
+
+      process.on("SIGTERM", () => sdk.shutdown().finally(() => process.exit(0)));
+      export const stop = () => process.kill(process.pid);
+    `,
+  ],
+  invalid: [
+    // Something before the flush may throw: then the finally exits with nothing flushed.
+    {
+      code: code`
+        ${NODE_SDK}
+
+        process.on("SIGINT", async () => {
+          try {
+            await drain();
+            await sdk.shutdown();
+          } finally {
+            process.exit(0);
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData("process.exit(0)", "OpenTelemetry", "sdk.shutdown()", " in the 'SIGINT' handler"),
+          line: 11,
+          column: 5,
+          endLine: 11,
+          endColumn: 20,
+          suggestions: [
+            suggestion(
+              "awaitFlush",
+              code`
+                ${NODE_SDK}
+
+                process.on("SIGINT", async () => {
+                  try {
+                    await drain();
+                    await sdk.shutdown();
+                  } finally {
+                    await sdk.shutdown();
+                    process.exit(0);
+                  }
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A signal nobody here listens to ends the process: the message names the signal sent.
+    {
+      code: code`
+        ${NODE_SDK}
+
+        process.once("SIGTERM", async () => {
+          await sdk.shutdown();
+          process.exit(0);
+        });
+        export function interrupt() {
+          process.kill(process.pid, "SIGINT");
+        }
+      `,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          data: exitData('process.kill(process.pid, "SIGINT")', "OpenTelemetry", "sdk.shutdown()"),
+          line: 11,
+          column: 3,
+          endLine: 11,
+          endColumn: 38,
+          suggestions: [],
         },
       ],
       output: null,

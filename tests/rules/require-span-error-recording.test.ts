@@ -232,6 +232,16 @@ ruleTester.run("require-span-error-recording", testedRule, {
         }
       });
     `,
+    // An expression body is judged as the block body with its one return: `() => 42` runs as `() => { return 42; }`,
+    // which cannot throw (issue 13, found by a new user). `async () => invoke()` below still may.
+    dedent`
+      ${TRACELOOP}
+      traceloop.withWorkflow({ name: "a" }, () => 42);
+      traceloop.withWorkflow({ name: "b" }, () => {
+        return 42;
+      });
+      traceloop.withTask({ name: "c" }, () => ({ ok: true, at: Date.now() }));
+    `,
     // Who owns the span (issue 13; the shapes read in @langfuse/tracing, @arizeai/openinference-core, langsmith).
     // The try that records and ends the span is one inline callback down, in a context helper run synchronously.
     dedent`

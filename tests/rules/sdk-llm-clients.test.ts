@@ -25,16 +25,16 @@ const TRACELOOP_WHY = "ends its span only when the callback succeeds (Traceloop 
 const OWNED_WHY = "is ended by its callback on the success path only";
 
 /**
- * An invalid no-process-exit case: one exit with code `code` inside `where`, at `line`, `column`…`endColumn`, whose
- * throw suggestion gives `output` (`recording`: it also wraps a scope callback in recordSpanErrors()).
+ * An invalid no-process-exit case: one exit with code `code` inside `where`, which leaves `lost` open, at `line`,
+ * `column`…`endColumn`, whose throw suggestion gives `output` (`recording`: it also wraps a scope callback in recordSpanErrors()).
  */
-function exitInScope(source: string, where: string, code: string, [line, column, endColumn]: readonly number[], output: string, recording: boolean) {
+function exitInScope(source: string, where: string, code: string, [line, column, endColumn]: readonly number[], output: string, recording: boolean, lost = "that span") {
   return {
     code: source,
     errors: [
       {
         messageId: "exitInScope" as const,
-        data: { exit: "process.exit()", where },
+        data: { exit: "process.exit()", where, lost },
         line,
         column,
         endColumn,
@@ -208,6 +208,7 @@ ruleTester.run("no-process-exit", exitRule, {
         `,
       ),
       true,
+      "both spans",
     ),
     // tracer.llmobs.trace({ kind, name }, fn) on dd-trace's default export: named by `name`; dd-trace records the throw.
     exitInScope(
@@ -532,7 +533,7 @@ ruleTester.run("require-flush-before-exit", flushRule, {
       errors: [
         {
           messageId: "exitWithoutFlush",
-          data: { exit: "process.exit(1)", where: "", sdk: "Langfuse", flush: "langfuse.shutdownAsync()" },
+          data: { exit: "process.exit(1)", where: "", lost: "that span", sdk: "Langfuse", flush: "langfuse.shutdownAsync()" },
           line: 6,
           column: 1,
           endColumn: 16,
@@ -564,7 +565,7 @@ ruleTester.run("require-flush-before-exit", flushRule, {
       errors: [
         {
           messageId: "exitWithoutFlush",
-          data: { exit: "process.exit(1)", where: "", sdk: "LangSmith", flush: "client.awaitPendingTraceBatches()" },
+          data: { exit: "process.exit(1)", where: "", lost: "that span", sdk: "LangSmith", flush: "client.awaitPendingTraceBatches()" },
           line: 6,
           column: 1,
           endColumn: 16,
@@ -596,7 +597,7 @@ ruleTester.run("require-flush-before-exit", flushRule, {
       errors: [
         {
           messageId: "exitWithoutFlush",
-          data: { exit: "process.exit(1)", where: "", sdk: "LangSmith", flush: "run.client.awaitPendingTraceBatches()" },
+          data: { exit: "process.exit(1)", where: "", lost: "that span", sdk: "LangSmith", flush: "run.client.awaitPendingTraceBatches()" },
           line: 5,
           column: 1,
           endColumn: 16,
@@ -628,7 +629,7 @@ ruleTester.run("require-flush-before-exit", flushRule, {
       errors: [
         {
           messageId: "exitWithoutFlush",
-          data: { exit: "process.exit(2)", where: "", sdk: "LangSmith", flush: "client.awaitPendingTraceBatches()" },
+          data: { exit: "process.exit(2)", where: "", lost: "that span", sdk: "LangSmith", flush: "client.awaitPendingTraceBatches()" },
           line: 4,
           column: 26,
           endColumn: 41,

@@ -114,7 +114,7 @@ describe("settings spanStarters", () => {
         rule: "traced-exit/no-process-exit",
         id: "exitInScope",
         line: 4,
-        message: "process.exit() inside timer 'sync' started by startTimer() ends the process before these spans are exported.",
+        message: "process.exit() inside timer 'sync' started by startTimer() ends the process before that span can be ended and exported.",
       },
     ]);
   });
