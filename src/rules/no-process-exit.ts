@@ -18,7 +18,7 @@ import { helperWouldRecord } from "../fixes/span-helper";
 import { endSpansOnSignal, endSpansThenExit, endsSpansOnSignalFirst, exitsAfterEndedSpans } from "../fixes/deferred-exit-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
-import { deliveryOf, rejectionHandling } from "../scopes/pipeline";
+import { deliveryOf, rejectionHandling, tracingSwitchedOff } from "../scopes/pipeline";
 import { throwEscapesAtTopLevel, throwSwallowedBy } from "../scopes/uncaught-throw";
 import type { Edit } from "../fixes/edits";
 import { manualSpanReachingExit } from "../fixes/manual-span";
@@ -87,6 +87,8 @@ export default createRule<Options, MessageId>({
       ...foreign?.listeners,
       "Program:exit"() {
         const model = getFileModel(context);
+        // The file sets tracing up to record nothing: no span of it can be lost (src/scopes/pipeline.ts).
+        if (tracingSwitchedOff(model)) return;
         for (const { call, at: reach, callee, exit, location, via, afterFlush, endsRoot } of foreign?.found((node) => model.reachOf(node)) ?? []) {
           // The exit's path ends the root span and flushes first, and the root is the only span open here: nothing is lost.
           if (endsRoot && afterFlush && reach.outer.length === 0 && reach.scope.root) continue;

@@ -7,6 +7,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
+import { tracingSwitchedOff } from "../scopes/pipeline";
 import { describeScope, getFileModel, parameterHandedTo, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingFunction, functionName, isFunction, memberName, resolveConst, skipWrappers, walk } from "../scopes/ast";
@@ -272,6 +273,8 @@ export default createRule<Options, MessageId>({
     return {
       "Program:exit"() {
         const model = getFileModel(context);
+        // The file sets tracing up to record nothing: no span of it can be lost (src/scopes/pipeline.ts).
+        if (tracingSwitchedOff(model)) return;
         for (const scope of model.scopes()) {
           // A wrapper of another file owns that span (src/scopes/foreign-openers.ts): its own file is judged for it.
           if (scope.foreign !== undefined) continue;

@@ -218,6 +218,27 @@ export function startsTracing(sourceCode: Readonly<TSESLint.SourceCode>, init: I
   return object.properties.some((property) => property.type === AST_NODE_TYPES.SpreadElement) || keys.some((key) => propertyNode(object, key) !== undefined);
 }
 
+/**
+ * The file's own set-up records nothing: every initializer of it is Traceloop's `initialize({ tracingEnabled: false })`
+ * (no tracer provider is made) or one that starts no tracing (Mastra without `observability`). The spans of its
+ * scopes are then non-recording, so neither an exit nor a span left open loses anything (measured:
+ * tests/e2e/runtime-classes.test.ts, "Traceloop with tracingEnabled: false"). The file's set-up is taken as the
+ * program's: a provider registered by another module would record those spans (docs/rules/no-process-exit.md).
+ */
+export function tracingSwitchedOff(model: FileModel): boolean {
+  const inits = model.initializers();
+  return (
+    inits.length > 0 &&
+    inits.every(
+      (init) =>
+        init.imported === undefined &&
+        init.spec !== undefined &&
+        init.node.type !== AST_NODE_TYPES.ImportDeclaration &&
+        (!startsTracing(model.sourceCode, init) || (init.spec.sdk === "traceloop" && optionValue(model.sourceCode, init.node.arguments[0], "tracingEnabled") === false)),
+    )
+  );
+}
+
 /** The static value of `options[key]` (booleans, strings), or undefined when it is absent or not static. */
 function optionValue(sourceCode: Readonly<TSESLint.SourceCode>, options: TSESTree.Node | undefined, key: string): unknown {
   if (!options || options.type === AST_NODE_TYPES.SpreadElement) return undefined;

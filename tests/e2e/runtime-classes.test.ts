@@ -350,6 +350,17 @@ const CASES: readonly ClassCase[] = [
     ],
   },
   {
+    name: "exit inside a workflow, tracing switched off by the program's own set-up",
+    file: "traceloop-disabled-exit-in-scope.ts",
+    rule: "no-process-exit",
+    findings: [],
+    runs: [
+      { label: "the exit inside the workflow: nothing was recorded, nothing is lost", env: { CLASS_EXIT: "1" }, exitCode: 3, spans: [], stdout: "step done\n" },
+      { label: "control: tracing on (simple processor), no exit: both spans arrive at this receiver", edits: [["tracingEnabled: false", "disableBatch: true"]], exitCode: 0, spans: ["nightly.workflow", "step.task"], stdout: "step done\n" },
+      { label: "control: tracing on, the same exit loses them", env: { CLASS_EXIT: "1" }, edits: [["tracingEnabled: false", "disableBatch: true"]], exitCode: 3, spans: [], stdout: "step done\n" },
+    ],
+  },
+  {
     name: "no initializer anywhere in the program",
     file: "no-initializer.ts",
     rule: "require-flush-before-exit",

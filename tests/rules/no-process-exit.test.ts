@@ -341,6 +341,18 @@ const sentryEntryGuarded = (text: string) => text.replace(/\n\}\);$/u, "\n}).cat
 ruleTester.run("no-process-exit", testedRule, {
   valid: [
     ...SENTRY_VERSION_VALID,
+    // The program's own set-up switches tracing off (issue 13: "tracingEnabled: false: nothing is traced"): the
+    // workflow's span is non-recording, so the exit loses nothing (tests/e2e/runtime-classes.test.ts, "exit inside
+    // a workflow, tracing switched off by the program's own set-up").
+    dedent`
+      import * as traceloop from "@traceloop/node-server-sdk";
+
+      traceloop.initialize({ appName: "jobs", tracingEnabled: false });
+
+      await traceloop.withWorkflow({ name: "nightly" }, async () => {
+        if (!process.env.TOKEN) process.exit(3);
+      });
+    `,
     // Outside any traced scope: the entry-point rules deal with these, not this one.
     dedent`
       import { withWorkflow } from "@traceloop/node-server-sdk";

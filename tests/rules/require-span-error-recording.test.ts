@@ -88,6 +88,16 @@ const sessionCase = (from: string, to: string) => {
 
 ruleTester.run("require-span-error-recording", testedRule, {
   valid: [
+    // The program's own set-up switches tracing off: the span is non-recording, an open one loses nothing.
+    dedent`
+      import * as traceloop from "@traceloop/node-server-sdk";
+
+      traceloop.initialize({ appName: "jobs", tracingEnabled: false });
+
+      await traceloop.withWorkflow({ name: "nightly" }, async () => {
+        await fetch("https://example.com");
+      });
+    `,
     // A callback that cannot throw: the span ends the same way on the one path there is.
     dedent`
       declare const tracer: import("@opentelemetry/api").Tracer;
