@@ -86,7 +86,9 @@ export function entryExitCodeEdits(
   const { eol, typescript } = fileFlavour(sourceCode, filename);
   const unit = indentUnit(sourceCode.text);
   for (const entry of entries) {
-    const handler = entry.tryStatement?.handler;
+    // A `.catch(…)` link of the chain sees the rejection before a top-level try's catch does: it is the one guarded.
+    const link = firstCatch(entry);
+    const handler = link ? undefined : entry.tryStatement?.handler;
     if (handler) {
       const param = handler.param;
       if (param && param.type !== "Identifier") continue;
@@ -98,7 +100,6 @@ export function entryExitCodeEdits(
       else edits.push({ range: handler.body.range, text: body });
       continue;
     }
-    const link = firstCatch(entry);
     if (link) {
       const edit = guardedCatchLink(sourceCode, link, statementFlushes, eol, unit);
       if (edit) edits.push(edit);
@@ -148,8 +149,11 @@ function guardedCatchLink(
     if (inner.type === AST_NODE_TYPES.FunctionExpression && usesThisOrArguments(inner, sourceCode)) return undefined;
     const head = `${inner.async ? "async " : ""}(${param ? sourceCode.getText(param) : "error"}) => `;
     const expression = inner.body.type === AST_NODE_TYPES.BlockStatement ? undefined : inner.body;
-    // `(err) => console.error(err)`: the expression as the handler's one statement; a flush in it is returned, as the arrow did.
-    const statements = expression ? [{ node: expression, text: `${statementFlushes(expression) ? "return " : ""}${sourceCode.getText(expression)};` }] : undefined;
+    // `(err) => report(err)`: the expression as the handler's one statement, returned as the arrow returned it (the chain
+    // may wait for it or pass it on); an object literal or a sequence keeps the parentheses the arrow needed.
+    const text = sourceCode.getText(expression ?? inner.body);
+    const parenthesised = expression?.type === AST_NODE_TYPES.ObjectExpression || expression?.type === AST_NODE_TYPES.SequenceExpression ? `(${text})` : text;
+    const statements = expression ? [{ node: expression, text: `return ${parenthesised};` }] : undefined;
     const body = guardedBody(sourceCode, inner.body, exitCodeFrom(param?.name ?? "error", !!param?.typeAnnotation), statementFlushes, eol, unit, indent, statements);
     return body === undefined ? undefined : { range: arg.range, text: `${head}${body}` };
   }

@@ -63,7 +63,7 @@ export default createRule<Options, MessageId>({
       exitInOtherFile:
         "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before {{lost}} can be ended and exported. Throw an Error there instead.",
       exitInCalledFunction:
-        "{{callee}}() reaches {{exit}} at line {{line}}{{via}}, inside {{where}}: it ends the process before {{lost}} can be ended and exported. The exit's own report offers the rewrite.",
+        "{{callee}}() reaches {{exit}} at line {{line}}{{via}}, inside {{where}}: it ends the process before {{lost}} can be ended and exported. See the exit's own report for what to change there.",
       throwInstead: "Throw an Error with exit code {{code}} instead{{recording}}.",
       returnInstead: "Return from the {{kind}} callback instead: the work is done, and the span ends normally.",
       endSpansThenExit:

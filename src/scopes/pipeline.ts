@@ -219,8 +219,9 @@ export function startsTracing(sourceCode: Readonly<TSESLint.SourceCode>, init: I
 }
 
 /**
- * The file's own set-up records nothing: every initializer of it is Traceloop's `initialize({ tracingEnabled: false })`
- * (no tracer provider is made) or one that starts no tracing (Mastra without `observability`). The spans of its
+ * The file's own set-up records nothing: every initializer of it is Traceloop's `initialize({ tracingEnabled: false })`,
+ * which makes no tracer provider. (An initializer that merely starts no tracing of its own, such as Mastra without
+ * `observability`, says nothing about the file's other spans, so it does not count.) The spans of its
  * scopes are then non-recording, so neither an exit nor a span left open loses anything (measured:
  * tests/e2e/runtime-classes.test.ts, "Traceloop with tracingEnabled: false"). The file's set-up is taken as the
  * program's: a provider registered by another module would record those spans (docs/rules/no-process-exit.md).
@@ -234,7 +235,8 @@ export function tracingSwitchedOff(model: FileModel): boolean {
         init.imported === undefined &&
         init.spec !== undefined &&
         init.node.type !== AST_NODE_TYPES.ImportDeclaration &&
-        (!startsTracing(model.sourceCode, init) || (init.spec.sdk === "traceloop" && optionValue(model.sourceCode, init.node.arguments[0], "tracingEnabled") === false)),
+        init.spec.sdk === "traceloop" &&
+        optionValue(model.sourceCode, init.node.arguments[0], "tracingEnabled") === false,
     )
   );
 }

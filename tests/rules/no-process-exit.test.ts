@@ -31,6 +31,50 @@ function returning(kind: string, output: string) {
  * suggestion rewrites it, with the `main()` below.
  */
 const ENTRY_GUARDS: [entry: string, fixed: string][] = [
+  // An expression-bodied handler keeps returning its value (the chain passes it on or waits for it), and an
+  // object literal keeps the parentheses it needs (review of the merged change).
+  [
+    "main().catch((err) => ({ ok: false, err })).then((result) => console.log(result));",
+    dedent`
+      main().catch((err) => {
+        if (err?.exitCode !== undefined) {
+          process.exitCode = err?.exitCode;
+        } else {
+          return ({ ok: false, err });
+        }
+      }).then((result) => console.log(result));
+    `,
+  ],
+  [
+    "main().catch((err) => report(err)).finally(() => Sentry.flush());\nfunction report(e: unknown) { console.error(e); }",
+    dedent`
+      main().catch((err) => {
+        if (err?.exitCode !== undefined) {
+          process.exitCode = err?.exitCode;
+        } else {
+          return report(err);
+        }
+      }).finally(() => Sentry.flush());
+      function report(e: unknown) { console.error(e); }
+    `,
+  ],
+  // The chain's own .catch sees the rejection before the top-level try's catch: it is the one guarded.
+  [
+    "try {\n  await main().catch(console.error);\n} catch (e) {\n  console.error(e);\n}",
+    dedent`
+      try {
+        await main().catch((error) => {
+          if (error?.exitCode !== undefined) {
+            process.exitCode = error?.exitCode;
+          } else {
+            console.error(error);
+          }
+        });
+      } catch (e) {
+        console.error(e);
+      }
+    `,
+  ],
   // Issue 14, report 1a: a `.catch` handler that logs and sets a constant exit code would turn exit 2 into 1: the
   // guard sets the error's code and skips the handler; the `.finally` flush is not in it and still runs.
   [
