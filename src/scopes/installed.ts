@@ -51,18 +51,25 @@ function readVersion(packageJson: string): { found: boolean; version: string | u
   }
 }
 
+/**
+ * `<dir>/node_modules/<package>` for `dir` and every directory above it, nearest first: where Node looks for a
+ * package (also src/scopes/package-functions.ts, for its entry file).
+ */
+export function* packageRootsFrom(packageName: string, dir: string): Generator<string> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    // A directory that is itself inside node_modules (`node_modules/node_modules`) is not a place Node looks.
+    if (path.basename(current) !== "node_modules") yield path.join(current, "node_modules", packageName);
+    if (path.dirname(current) === current) return;
+  }
+}
+
 /** `node_modules/<package>/package.json` in `dir` or above; `found` stops the search even without a version. */
 function walkUp(packageName: string, dir: string): { found: boolean; version: string | undefined } {
-  for (let current = dir; ; ) {
-    // A directory that is itself inside node_modules (`node_modules/node_modules`) is not a place Node looks.
-    if (path.basename(current) !== "node_modules") {
-      const result = readVersion(path.join(current, "node_modules", packageName, "package.json"));
-      if (result.found) return result;
-    }
-    const parent = path.dirname(current);
-    if (parent === current) return { found: false, version: undefined };
-    current = parent;
+  for (const root of packageRootsFrom(packageName, dir)) {
+    const result = readVersion(path.join(root, "package.json"));
+    if (result.found) return result;
   }
+  return { found: false, version: undefined };
 }
 
 /** Node's resolution from `dir` (Yarn PnP patches it): the package's package.json, or the one above its entry point. */

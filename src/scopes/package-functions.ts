@@ -24,6 +24,7 @@ import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { parseSourceCode } from "./parser";
+import { packageRootsFrom } from "./installed";
 import type { FunctionNode } from "./ast";
 import { isFunction, skipWrappers } from "./ast";
 
@@ -174,27 +175,23 @@ function entryFile(specifier: string, dir: string): string | undefined {
   const packageName = parts.slice(0, nameLength).join("/");
   const subpath = parts.length > nameLength ? `./${parts.slice(nameLength).join("/")}` : ".";
   const conditions = ["import", "node", "default"];
-  for (let current = dir; ; current = path.dirname(current)) {
-    if (path.basename(current) !== "node_modules") {
-      const root = path.join(current, "node_modules", packageName);
-      let json: { exports?: unknown; module?: unknown; main?: unknown } | undefined;
-      try {
-        json = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as typeof json;
-      } catch {
-        json = undefined;
-      }
-      if (json) {
-        const target = json.exports === undefined ? (subpath === "." ? String(json.module || json.main || "index.js") : subpath) : exportTarget(json.exports, subpath, conditions);
-        if (!target) return undefined;
-        try {
-          return realpathSync(path.resolve(root, target));
-        } catch {
-          return undefined;
-        }
-      }
+  for (const root of packageRootsFrom(packageName, dir)) {
+    let json: { exports?: unknown; module?: unknown; main?: unknown } | undefined;
+    try {
+      json = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as typeof json;
+    } catch {
+      json = undefined;
     }
-    if (path.dirname(current) === current) return undefined;
+    if (!json) continue;
+    const target = json.exports === undefined ? (subpath === "." ? String(json.module || json.main || "index.js") : subpath) : exportTarget(json.exports, subpath, conditions);
+    if (!target) return undefined;
+    try {
+      return realpathSync(path.resolve(root, target));
+    } catch {
+      return undefined;
+    }
   }
+  return undefined;
 }
 
 /**
