@@ -216,15 +216,13 @@ export function recordingEdits(
   origin?: TSESTree.Node,
 ): { edits: Edit[]; consumed: Set<Edit>; uses: SpanHelperUse[] } {
   const consumed = new Set<Edit>();
-  if (!helperWouldRecord(scope, sourceCode)) {
-    // The callback ends its span in a `finally`: recorded in that try before it ends (src/fixes/record-before-finally.ts).
-    const before = origin && recordBeforeFinally(scope, origin, sourceCode, eol);
-    if (!before) return { edits: [], consumed, uses: [] };
-    const uses: SpanHelperUse[] = before.edits.length > 0 ? ["record"] : [];
-    if (!before.wrap || !scope.callbackArg) return { edits: before.edits, consumed, uses };
-    return { edits: [...before.edits, ...wrapEdits(scope.callbackArg)], consumed, uses: [...uses, "wrap"] };
-  }
-  if (scope.callbackArg) return { edits: wrapEdits(scope.callbackArg), consumed, uses: ["wrap"] };
+  // The callback ends its span in a `finally`: recorded in that try before it ends (src/fixes/record-before-finally.ts).
+  const before = origin && recordBeforeFinally(scope, origin, sourceCode, eol);
+  const recordEdits = before?.edits ?? [];
+  const recordUses: SpanHelperUse[] = recordEdits.length > 0 ? ["record"] : [];
+  const wraps = helperWouldRecord(scope, sourceCode) || (before?.wrap === true && !scope.wrapped);
+  if (scope.callbackArg) return wraps ? { edits: [...recordEdits, ...wrapEdits(scope.callbackArg)], consumed, uses: [...recordUses, "wrap"] } : { edits: recordEdits, consumed, uses: recordUses };
+  if (!wraps) return { edits: [], consumed, uses: [] };
   // Decorated method: its body goes into a try whose catch records and rethrows.
   const body = scope.callback.body;
   if (body.type !== AST_NODE_TYPES.BlockStatement || isBodyWrapped(body)) return { edits: [], consumed, uses: [] };

@@ -20,7 +20,7 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { TracedScope } from "../scopes/model";
 import { someReached } from "../scopes/model";
-import { isFunction, memberName, skipWrappers } from "../scopes/ast";
+import { isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { indentAt, indentUnit } from "./edits";
 import { rethrows } from "./exit-fix";
@@ -42,21 +42,28 @@ function endsSpan(node: TSESTree.Node | null | undefined, span: TSESLint.Scope.V
   });
 }
 
-/** The top-level tries of a callback that owns its span (`startActiveSpan`) which end that span on the way out. */
+/**
+ * The tries of a callback that owns its span (`startActiveSpan`) which end that span on the way out, at any depth
+ * of its body but not in functions nested in it (`if (x) { try { … } finally { span.end(); } }` counts).
+ */
 function endingTries(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): EndingTry[] {
-  if (scope.spec.errors !== "user-owned" || scope.spec.activeOtelSpan === false || scope.wrapped || !scope.callbackArg) return [];
+  // A callback wrapped in recordSpanErrors already is judged too: the wrapper sees the span only once the `finally` has ended it.
+  if (scope.spec.errors !== "user-owned" || scope.spec.activeOtelSpan === false || !scope.callbackArg) return [];
   const body = scope.callback.body;
   const param = scope.callback.params[scope.spec.spanParam ?? 0];
   if (body.type !== AST_NODE_TYPES.BlockStatement || param?.type !== AST_NODE_TYPES.Identifier) return [];
   const span = sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
   if (!span) return [];
-  return body.body
-    .filter((statement): statement is TSESTree.TryStatement => statement.type === AST_NODE_TYPES.TryStatement)
-    .filter((statement) => endsSpan(statement.finalizer, span) || endsSpan(statement.handler?.body, span))
-    .map((statement) => ({ statement, span: param.name }));
+  const found: EndingTry[] = [];
+  walk(body, sourceCode.visitorKeys, (node) => {
+    if (isFunction(node)) return false;
+    if (node.type === AST_NODE_TYPES.TryStatement && (endsSpan(node.finalizer, span) || endsSpan(node.handler?.body, span))) found.push({ statement: node, span: param.name });
+    return undefined;
+  });
+  return found;
 }
 
-/** The callback ends its span in a top-level `finally` (or a rethrowing catch): an error thrown there is recorded before it ends. */
+/** The callback ends its span in a `finally` (or a catch) of its own body: an error thrown there is recorded before it ends. */
 export function endsSpanOnTheWayOut(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   return endingTries(scope, sourceCode).length > 0;
 }

@@ -6,6 +6,8 @@
 //   - "parse": in the catch of a try/finally (JSON.parse threw);
 //   - "check": before the try that ends the span (nothing ends it on that path);
 //   - "load": in a sync callback's try whose catch rethrows, reached from `job` through a call;
+//   - "sync": in a try/finally inside an `if`, in a callback that otherwise ends its span on success only;
+//   - "sync-early": in that callback, before the `if` (nothing ends the span on that path);
 //   - anything else: no exit, every span ends normally.
 import { trace } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
@@ -61,10 +63,33 @@ async function check(value: number): Promise<number> {
   });
 }
 
+function sync(): number {
+  return tracer.startActiveSpan("sync", (span) => {
+    if (fail === "sync-early") {
+      console.error("nothing to sync");
+      process.exit(7);
+    }
+    if (fail.startsWith("sync")) {
+      try {
+        if (fail === "sync") {
+          console.error("sync failed");
+          process.exit(8);
+        }
+        return 0;
+      } finally {
+        span.end();
+      }
+    }
+    span.end();
+    return 1;
+  });
+}
+
 async function main(): Promise<void> {
   await tracer.startActiveSpan("job", async (span) => {
     try {
       console.log("loaded", load("load"));
+      console.log("synced", sync());
       const count = await tracer.startActiveSpan("step", async (step) => {
         try {
           await new Promise((resolve) => setTimeout(resolve, 1));
