@@ -14,7 +14,8 @@
  * or, where the try has a catch that rethrows, as the catch's first statement; an exit in such a catch
  * throws `recordSpanError(new Error(…), span)`. A throw that can start outside every such try (before it,
  * or in a function the callback calls) still leaves the span open there: the callback is also wrapped in
- * `recordSpanErrors`, which ends only a span that is still recording, so nothing is ended twice.
+ * `recordSpanErrors`, which ends only a span that is still recording, so nothing is ended twice. So is a callback
+ * whose throw can start in such a `finally`, before its `span.end()`.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
@@ -133,6 +134,8 @@ export function recordBeforeFinally(
     const call = `${HELPER_RECORD}(${handler.param.name}, ${span});`;
     edits.push({ range: [at, at], text: ownLine ? `${eol}${indentAt(text, first.range[0])}${call}` : ` ${call}` });
   }
-  const outside = !known || !tries.some(({ statement }) => contains(statement, origin));
+  // Before the try, after it, or in its `finally` (`finally { if (bad) process.exit(1); span.end(); }` skips the end):
+  // the wrapper ends the span if it is still open, and leaves it alone if the `finally` has ended it.
+  const outside = !known || !tries.some(({ statement }) => contains(statement.block, origin) || contains(statement.handler, origin));
   return { edits, wrap: outside };
 }

@@ -3041,6 +3041,48 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
+    // An exit in the `finally`, before its `span.end()`: the throw skips the end, so the callback is wrapped (its
+    // wrapper ends the span only if it is still open); no catch would be on the throw's way.
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        const tracer = trace.getTracer("jobs");
+        tracer.startActiveSpan("close", (span) => {
+          try {
+            return 1;
+          } finally {
+            if (!process.env.OK) process.exit(4);
+            span.end();
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          line: 8,
+          suggestions: [
+            throwing(
+              "4",
+              withHelpers(
+                'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  const tracer = trace.getTracer("jobs");
+                  tracer.startActiveSpan("close", recordSpanErrors((span) => {
+                    try {
+                      return 1;
+                    } finally {
+                      if (!process.env.OK) throw Object.assign(new Error("process.exit() in span 'close'"), { exitCode: 4 });
+                      span.end();
+                    }
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
     // Three arguments (name, options, fn).
     {
       code: dedent`

@@ -8,6 +8,7 @@
 //   - "load": in a sync callback's try whose catch rethrows, reached from `job` through a call;
 //   - "sync": in a try/finally inside an `if`, in a callback that otherwise ends its span on success only;
 //   - "sync-early": in that callback, before the `if` (nothing ends the span on that path);
+//   - "close": in a `finally`, before its `span.end()` (which the exit skips);
 //   - anything else: no exit, every span ends normally.
 import { trace } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
@@ -85,6 +86,20 @@ function sync(): number {
   });
 }
 
+function close(): number {
+  return tracer.startActiveSpan("close", (span) => {
+    try {
+      return 1;
+    } finally {
+      if (fail === "close") {
+        console.error("cannot close");
+        process.exit(9);
+      }
+      span.end();
+    }
+  });
+}
+
 async function main(): Promise<void> {
   await tracer.startActiveSpan("job", async (span) => {
     try {
@@ -104,6 +119,7 @@ async function main(): Promise<void> {
       });
       console.log("parsed", parse(fail === "parse" ? "{" : "[1]"));
       console.log("checked", await check(fail === "check" ? count + 2 : count));
+      console.log("closed", close());
     } finally {
       span.end();
     }
