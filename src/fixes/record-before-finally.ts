@@ -49,9 +49,12 @@ function endsSpan(node: TSESTree.Node | null | undefined, span: TSESLint.Scope.V
  */
 function endingTries(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceCode>): EndingTry[] {
   // A callback wrapped in recordSpanErrors already is judged too: the wrapper sees the span only once the `finally` has ended it.
-  if (scope.spec.errors !== "user-owned" || scope.spec.activeOtelSpan === false || !scope.callbackArg) return [];
+  // OpenTelemetry's own spans only: Sentry's `startSpanManual` span is a `SentrySpan` (its `recordException` does
+  // nothing, and its type is not the helper's), run by no case here.
+  if (scope.spec.sdk !== "opentelemetry" || scope.spec.errors !== "user-owned" || scope.spec.activeOtelSpan === false || !scope.callbackArg) return [];
   const body = scope.callback.body;
-  const param = scope.callback.params[scope.spec.spanParam ?? 0];
+  // The callback receives its span (`startActiveSpan`); `context.with(…)` callbacks do not.
+  const param = scope.spec.spanParam === undefined ? undefined : scope.callback.params[scope.spec.spanParam];
   if (body.type !== AST_NODE_TYPES.BlockStatement || param?.type !== AST_NODE_TYPES.Identifier) return [];
   const span = sourceCode.getDeclaredVariables(scope.callback).find((variable) => variable.defs.some((def) => def.name === param));
   if (!span) return [];
