@@ -12,7 +12,9 @@ import type { FunctionNode } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { toFix, wrapBodyInTry } from "./edits";
 import { fileFlavour } from "./imports";
-import { HELPER_END, HELPER_END_OWNED, HELPER_WRAP, ensureOwnedHelper, ensureSpanHelpers, helperWouldRecord, isBodyWrapped } from "./span-helper";
+import { HELPER_END, HELPER_END_OWNED, HELPER_RECORD, HELPER_WRAP, ensureOwnedHelper, ensureSpanHelpers, helperWouldRecord, isBodyWrapped } from "./span-helper";
+import type { SpanHelperUse } from "./span-helper";
+import { recordBeforeFinally, recordThrownOn } from "./record-before-finally";
 import { callerOwnedOnError } from "../scopes/caller-owned";
 
 /** Where the exit call stands, and what text to replace to rewrite it. */
@@ -103,8 +105,8 @@ export function caughtLocally(node: TSESTree.Node, sourceCode: Readonly<TSESLint
 }
 
 /**
- * The catch ends by throwing the error it caught (as itself, or through `endSpanWithError`, which returns
- * it), with no `return`, `break` or `continue` that could leave it another way, and the error never reassigned.
+ * The catch ends by throwing the error it caught (as itself, or through `endSpanWithError` or `recordSpanError`,
+ * which return it), with no `return`, `break` or `continue` that could leave it another way, and the error never reassigned.
  */
 export function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   const param = handler.param;
@@ -112,12 +114,12 @@ export function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSE
   if (param?.type !== AST_NODE_TYPES.Identifier || last?.type !== AST_NODE_TYPES.ThrowStatement) return false;
   const isParam = (node: TSESTree.Node | null | undefined) => node?.type === AST_NODE_TYPES.Identifier && node.name === param.name;
   const thrown = last.argument;
+  // `throw endSpanWithError(error)`, or `throw recordSpanError(error, span)` before a `finally` that ends the span.
   const sameError =
     isParam(thrown) ||
     (thrown.type === AST_NODE_TYPES.CallExpression &&
       thrown.callee.type === AST_NODE_TYPES.Identifier &&
-      thrown.callee.name === HELPER_END &&
-      thrown.arguments.length === 1 &&
+      ((thrown.callee.name === HELPER_END && thrown.arguments.length === 1) || (thrown.callee.name === HELPER_RECORD && thrown.arguments.length === 2)) &&
       isParam(thrown.arguments[0]));
   if (!sameError) return false;
   let leaves = false;
@@ -157,8 +159,10 @@ function exitCodeText(exit: ExitCall): string {
  * `console.error(…)` just before, whose text or sole argument it repeats; that statement stays, so what the
  * program printed before is still printed (only the exit statement changes).
  */
-function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, site: ExitSite, scope: TracedScope): Edit {
-  const statement = `throw ${exitError(sourceCode, exit, site, scope)};`;
+function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, site: ExitSite, scope: TracedScope, recordOn: string | undefined): Edit {
+  const error = exitError(sourceCode, exit, site, scope);
+  // In a catch whose try's `finally` ends the span: recorded as it is thrown (src/fixes/record-before-finally.ts).
+  const statement = `throw ${recordOn === undefined ? error : `${HELPER_RECORD}(${error}, ${recordOn})`};`;
   if (site.kind === "statement") return { range: site.statement.range, text: statement };
   return { range: site.expression.range, text: `{ ${statement} }` };
 }
@@ -200,27 +204,41 @@ function ownedEndEdits(scope: TracedScope, sourceCode: Readonly<TSESLint.SourceC
 
 /**
  * The edits that make `scope`'s span record an error thrown from its callback, and the helpers they call (`wrap`:
- * `recordSpanErrors` around the callback; `end`: `endSpanWithError` in a decorated method's catch).
+ * `recordSpanErrors` around the callback; `end`: `endSpanWithError` in a decorated method's catch; `record`:
+ * `recordSpanError` in a catch before a `finally` that ends the span). `origin`: where the error is thrown from in
+ * this scope (the exit, or the inner scope that contains it).
  */
 export function recordingEdits(
   scope: TracedScope,
   inner: readonly Edit[],
   sourceCode: Readonly<TSESLint.SourceCode>,
   eol: string,
-): { edits: Edit[]; consumed: Set<Edit>; uses: "end" | "wrap" } {
+  origin?: TSESTree.Node,
+): { edits: Edit[]; consumed: Set<Edit>; uses: SpanHelperUse[] } {
   const consumed = new Set<Edit>();
-  if (!helperWouldRecord(scope, sourceCode)) return { edits: [], consumed, uses: "end" };
-  if (scope.callbackArg) {
-    const [start, end] = scope.callbackArg.range;
-    return { edits: [{ range: [start, start], text: `${HELPER_WRAP}(` }, { range: [end, end], text: ")" }], consumed, uses: "wrap" };
-  }
+  // The callback ends its span in a `finally`: recorded in that try before it ends (src/fixes/record-before-finally.ts).
+  const before = origin && recordBeforeFinally(scope, origin, sourceCode, eol);
+  const recordEdits = before?.edits ?? [];
+  const recordUses: SpanHelperUse[] = recordEdits.length > 0 ? ["record"] : [];
+  const wraps = helperWouldRecord(scope, sourceCode) || (before?.wrap === true && !scope.wrapped);
+  if (scope.callbackArg) return wraps ? { edits: [...recordEdits, ...wrapEdits(scope.callbackArg)], consumed, uses: [...recordUses, "wrap"] } : { edits: recordEdits, consumed, uses: recordUses };
+  if (!wraps) return { edits: [], consumed, uses: [] };
   // Decorated method: its body goes into a try whose catch records and rethrows.
   const body = scope.callback.body;
-  if (body.type !== AST_NODE_TYPES.BlockStatement || isBodyWrapped(body)) return { edits: [], consumed, uses: "end" };
+  if (body.type !== AST_NODE_TYPES.BlockStatement || isBodyWrapped(body)) return { edits: [], consumed, uses: [] };
   const contained = inner.filter((edit) => edit.range[0] > body.range[0] && edit.range[1] < body.range[1]);
   for (const edit of contained) consumed.add(edit);
   const awaits = scope.callback.async ? awaitReturns(body, contained, sourceCode) : [];
-  return { edits: [wrapBodyInTry(sourceCode, body, `throw ${HELPER_END}(error);`, [...contained, ...awaits], eol)], consumed, uses: "end" };
+  return { edits: [wrapBodyInTry(sourceCode, body, `throw ${HELPER_END}(error);`, [...contained, ...awaits], eol)], consumed, uses: ["end"] };
+}
+
+/** `recordSpanErrors(` … `)` around a scope's callback argument. */
+function wrapEdits(callbackArg: TSESTree.Node): Edit[] {
+  const [start, end] = callbackArg.range;
+  return [
+    { range: [start, start], text: `${HELPER_WRAP}(` },
+    { range: [end, end], text: ")" },
+  ];
 }
 
 /** Expressions that `await x` takes whole, without parentheses. */
@@ -274,24 +292,28 @@ export function throwInsteadOfExit(
   if (!site || containedScope(reach) || caughtLocally(exit.node, sourceCode) || inDeferredCallback(exit.node, reach.scope.callback)) return undefined;
   return (fixer) => {
     const eol = fileFlavour(sourceCode, filename).eol;
+    const recordOn = reach.via.length === 0 ? recordThrownOn(reach.scope, exit.node, sourceCode) : undefined;
     // The entries that would end the program with another code than the error carries (entry-exit-code.ts).
-    let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope), ...entryEdits()];
-    let helper: "end" | "wrap" | undefined;
+    let edits: Edit[] = [throwEdit(sourceCode, exit, site, reach.scope, recordOn), ...entryEdits()];
+    const helpers = new Set<SpanHelperUse>(recordOn === undefined ? [] : ["record"]);
     // A recursive function reaches its own scope again (`walk()` calling `walk()` inside its task): one wrap per callback.
     const scopes = [reach.scope, ...reach.outer].filter((scope, index, all) => all.findIndex((other) => other.callback === scope.callback) === index);
     let needsOwnedHelper = false;
+    // Where the error comes from in each scope: the exit in the innermost, then the scope just inside.
+    let origin: TSESTree.Node = exit.node;
     for (const scope of scopes) {
       // A span the caller owns (Langfuse's `endOnExit: false`) is ended once the SDK has recorded the error.
       const owned = ownedEndEdits(scope, sourceCode);
       needsOwnedHelper ||= owned.length > 0;
       edits.push(...owned);
-      const { edits: added, consumed, uses } = recordingEdits(scope, edits, sourceCode, eol);
+      const { edits: added, consumed, uses } = recordingEdits(scope, edits, sourceCode, eol, origin);
+      origin = scope.anchor;
       if (added.length === 0) continue;
-      helper = helper === "wrap" ? helper : uses;
+      for (const use of uses) helpers.add(use);
       edits = [...edits.filter((edit) => !consumed.has(edit)), ...added];
     }
     const fixes = edits.map(toFix);
-    if (helper) fixes.push(...ensureSpanHelpers(fixer, sourceCode, filename, helper));
+    if (helpers.size > 0) fixes.push(...ensureSpanHelpers(fixer, sourceCode, filename, [...helpers]));
     if (needsOwnedHelper) fixes.push(...ensureOwnedHelper(fixer, sourceCode, filename));
     return fixes;
   };

@@ -8,6 +8,9 @@
  *   withTask({ name: "x" }, recordSpanErrors(async () => { … }))
  * and a decorated method's body is put in
  *   try { … } catch (error) { throw endSpanWithError(error); }
+ * A `startActiveSpan` callback that ends its span in a `finally` gets a catch that records without ending
+ * (the `finally` still ends the span, once):
+ *   try { … } catch (error) { throw recordSpanError(error, span); } finally { span.end(); }
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type { TracedScope } from "../scopes/model";
@@ -20,6 +23,10 @@ import type { FileFlavour } from "./imports";
 
 export const HELPER_WRAP = "recordSpanErrors";
 export const HELPER_END = "endSpanWithError";
+export const HELPER_RECORD = "recordSpanError";
+
+/** The helpers a fix calls: `end` (endSpanWithError), `wrap` (recordSpanErrors, which calls endSpanWithError), `record` (recordSpanError). */
+export type SpanHelperUse = "end" | "wrap" | "record";
 
 /** `() => { endSpanWithError(killError, span); … }`: a function that only ends spans with this file's helper. */
 export function onlyEndsSpans(fn: TSESTree.Node | undefined): boolean {
@@ -33,17 +40,32 @@ export function onlyEndsSpans(fn: TSESTree.Node | undefined): boolean {
   );
 }
 
-/** `endSpanWithError` (always) and `recordSpanErrors` (when `wrap`), as this file's flavour writes them. */
-function helperSource(flavour: FileFlavour, trace: string, status: string, eol: string, which: { end: boolean; wrap: boolean }): string {
+/** The helpers named in `which` (`endSpanWithError`, `recordSpanErrors`, `recordSpanError`), as this file's flavour writes them. */
+function helperSource(flavour: FileFlavour, trace: string, status: string, eol: string, which: ReadonlySet<string>): string {
   const ts = flavour.typescript;
+  // Both helpers record the same way: the exception event, then ERROR with the error's message.
+  const recordLines = [
+    `    span.recordException(error instanceof Error ? error : String(error));`,
+    `    span.setStatus({ code: ${status}.ERROR, message: error instanceof Error ? error.message : String(error) });`,
+  ];
+  const signature = (name: string) => `function ${name}(error${ts ? ": unknown" : ""}, span = ${trace}.getActiveSpan())${ts ? ": unknown" : ""} {`;
   const end = [
     `// Added by eslint-plugin-traced-exit: record an error on the active span, mark it ERROR and end it,`,
     `// because this SDK's wrapper ends the span only on success. A span that has ended is left alone.`,
-    `function ${HELPER_END}(error${ts ? ": unknown" : ""}, span = ${trace}.getActiveSpan())${ts ? ": unknown" : ""} {`,
+    signature(HELPER_END),
     `  if (span?.isRecording()) {`,
-    `    span.recordException(error instanceof Error ? error : String(error));`,
-    `    span.setStatus({ code: ${status}.ERROR, message: error instanceof Error ? error.message : String(error) });`,
+    ...recordLines,
     `    span.end();`,
+    `  }`,
+    `  return error;`,
+    `}`,
+  ];
+  const record = [
+    `// Added by eslint-plugin-traced-exit: record an error on the span and mark it ERROR, without ending it:`,
+    `// the code's own \`finally\` ends the span just after, which would otherwise export it with no error.`,
+    signature(HELPER_RECORD),
+    `  if (span?.isRecording()) {`,
+    ...recordLines,
     `  }`,
     `  return error;`,
     `}`,
@@ -90,23 +112,37 @@ function helperSource(flavour: FileFlavour, trace: string, status: string, eol: 
     ts ? `  } as F;` : `  };`,
     `}`,
   ];
-  return [...(which.end ? end : []), ...(which.end && which.wrap ? [""] : []), ...(which.wrap ? wrap : [])].join(eol);
+  const blocks = [
+    { name: HELPER_END, lines: end },
+    { name: HELPER_WRAP, lines: wrap },
+    { name: HELPER_RECORD, lines: record },
+  ];
+  return blocks
+    .filter((block) => which.has(block.name))
+    .map((block) => block.lines.join(eol))
+    .join(`${eol}${eol}`);
 }
 
 /**
  * Fixes that add the helpers a fix uses, and their `@opentelemetry/api` import, when the file lacks them: `end`
  * for a fix that calls only `endSpanWithError` (a manual span's catch, a decorated method's body, a deferred exit),
- * `wrap` for one that wraps a callback in `recordSpanErrors` (which calls `endSpanWithError`). Only the missing
+ * `wrap` for one that wraps a callback in `recordSpanErrors` (which calls `endSpanWithError`), `record` for a catch
+ * added before a `finally` that ends the span (`recordSpanError`). Only the missing
  * ones are added: a helper the file never calls would fail `tsc --noUnusedLocals` and typescript-eslint's
  * no-unused-vars (issue 14, new-user report 4).
  */
-export function ensureSpanHelpers(fixer: TSESLint.RuleFixer, sourceCode: Readonly<TSESLint.SourceCode>, filename: string, uses: "end" | "wrap"): TSESLint.RuleFix[] {
-  const wanted = uses === "wrap" ? [HELPER_END, HELPER_WRAP] : [HELPER_END];
+export function ensureSpanHelpers(
+  fixer: TSESLint.RuleFixer,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  filename: string,
+  uses: SpanHelperUse | readonly SpanHelperUse[],
+): TSESLint.RuleFix[] {
+  const names: Record<SpanHelperUse, string[]> = { end: [HELPER_END], wrap: [HELPER_END, HELPER_WRAP], record: [HELPER_RECORD] };
+  const wanted = new Set((typeof uses === "string" ? [uses] : uses).flatMap((use) => names[use]));
   const declared = declaredTopLevelFunctions(sourceCode);
-  const missing = wanted.filter((name) => !declared.has(name));
+  const missing = [...wanted].filter((name) => !declared.has(name));
   if (missing.length === 0) return [];
-  const which = { end: missing.includes(HELPER_END), wrap: missing.includes(HELPER_WRAP) };
-  return ensureOtelHelpers(fixer, sourceCode, filename, missing, (flavour, { trace, status }) => helperSource(flavour, trace, status, flavour.eol, which));
+  return ensureOtelHelpers(fixer, sourceCode, filename, missing, (flavour, { trace, status }) => helperSource(flavour, trace, status, flavour.eol, new Set(missing)));
 }
 
 export const HELPER_END_OWNED = "endObservationOnError";

@@ -15,6 +15,7 @@ import { getProcessLevel, type Entry } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { helperWouldRecord } from "../fixes/span-helper";
+import { endsSpanOnTheWayOut } from "../fixes/record-before-finally";
 import { endSpansOnSignal, endSpansThenExit, endsSpansOnSignalFirst, exitsAfterEndedSpans } from "../fixes/deferred-exit-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
@@ -169,7 +170,7 @@ export default createRule<Options, MessageId>({
           const toReturn = swallowedBy ? undefined : returnInsteadOfExit(context.sourceCode, exit, reach);
           const toThrow = uncaught || swallowedBy ? undefined : throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
           const toEnd = toThrow ? undefined : endSpansThenExit(context.sourceCode, context.filename, exit, reach, flushPlanFor(model, context.filename).call);
-          const recorded = [reach.scope, ...reach.outer].some((scope) => helperWouldRecord(scope, context.sourceCode));
+          const recorded = [reach.scope, ...reach.outer].some((scope) => helperWouldRecord(scope, context.sourceCode) || endsSpanOnTheWayOut(scope, context.sourceCode));
           const toEndSuggestion = toEnd ? [{ messageId: "endSpansThenExit" as const, data: { where: describeReach(reach), flush: flushPlanFor(model, context.filename).label }, fix: toEnd }] : [];
           if (swallowedBy) {
             const fn = enclosingFunction(swallowedBy);

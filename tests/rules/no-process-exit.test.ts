@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 import rule from "../../src/rules/no-process-exit";
 import type { MessageId } from "../../src/rules/no-process-exit";
 import { createRuleTester } from "./rule-tester";
-import { OTEL_IMPORT, SPAN_HELPERS, SPAN_HELPERS_JS, withHelpers } from "./span-helpers";
+import { OTEL_IMPORT, RECORD_HELPER, SPAN_HELPERS, SPAN_HELPERS_JS, withHelpers } from "./span-helpers";
 
 /** The throw suggestion. `recording`: it also wraps a scope callback so the span records the error and ends. */
 function throwing(code: string, output: string, recording = true) {
@@ -2786,6 +2786,295 @@ ruleTester.run("no-process-exit", testedRule, {
                   const tracer = trace.getTracer("jobs");
                   tracer.startActiveSpan("import", recordSpanErrors((span) => {
                     throw Object.assign(new Error("process.exit() in span 'import'"), { exitCode: 1 });
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // Issue 14: the callback ends its span in a `finally`. As a throw, the exit would leave the try and the
+    // `finally` would end the span before anything outside records the error: the span would arrive with no
+    // error. A catch of that same try records it first (without ending it); the `finally` ends it once.
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        const tracer = trace.getTracer("jobs");
+        tracer.startActiveSpan("import", async (span) => {
+          try {
+            if (!process.env.DATA) process.exit(2);
+            await load();
+          } finally {
+            span.end();
+          }
+        });
+        async function load() {}
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 'import'", lost: "that span" },
+          line: 6,
+          column: 28,
+          endLine: 6,
+          endColumn: 43,
+          suggestions: [
+            throwing(
+              "2",
+              withHelpers(
+                'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  const tracer = trace.getTracer("jobs");
+                  tracer.startActiveSpan("import", async (span) => {
+                    try {
+                      if (!process.env.DATA) throw Object.assign(new Error("process.exit() in span 'import'"), { exitCode: 2 });
+                      await load();
+                    } catch (error) {
+                      throw recordSpanError(error, span);
+                    } finally {
+                      span.end();
+                    }
+                  });
+                  async function load() {}
+                `,
+                RECORD_HELPER,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // A catch that rethrows records as its first statement; one that already records (`recordException`) is left
+    // as it is, and the exit's suggestion still says the error is recorded.
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        const tracer = trace.getTracer("jobs");
+        tracer.startActiveSpan("import", (span) => {
+          try {
+            if (!process.env.DATA) process.exit(2);
+          } catch (error) {
+            span.setAttribute("failed", true);
+            throw error;
+          } finally {
+            span.end();
+          }
+        });
+        tracer.startActiveSpan("export", (span) => {
+          try {
+            if (!process.env.OUT) process.exit(3);
+          } catch (error) {
+            span.recordException(error as Error);
+            throw error;
+          } finally {
+            span.end();
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          line: 6,
+          suggestions: [
+            throwing(
+              "2",
+              withHelpers(
+                'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  const tracer = trace.getTracer("jobs");
+                  tracer.startActiveSpan("import", (span) => {
+                    try {
+                      if (!process.env.DATA) throw Object.assign(new Error("process.exit() in span 'import'"), { exitCode: 2 });
+                    } catch (error) {
+                      recordSpanError(error, span);
+                      span.setAttribute("failed", true);
+                      throw error;
+                    } finally {
+                      span.end();
+                    }
+                  });
+                  tracer.startActiveSpan("export", (span) => {
+                    try {
+                      if (!process.env.OUT) process.exit(3);
+                    } catch (error) {
+                      span.recordException(error as Error);
+                      throw error;
+                    } finally {
+                      span.end();
+                    }
+                  });
+                `,
+                RECORD_HELPER,
+              ),
+            ),
+          ],
+        },
+        {
+          messageId: "exitInScope",
+          line: 16,
+          suggestions: [
+            throwing(
+              "3",
+              dedent`
+                import { trace } from "@opentelemetry/api";
+
+                const tracer = trace.getTracer("jobs");
+                tracer.startActiveSpan("import", (span) => {
+                  try {
+                    if (!process.env.DATA) process.exit(2);
+                  } catch (error) {
+                    span.setAttribute("failed", true);
+                    throw error;
+                  } finally {
+                    span.end();
+                  }
+                });
+                tracer.startActiveSpan("export", (span) => {
+                  try {
+                    if (!process.env.OUT) throw Object.assign(new Error("process.exit() in span 'export'"), { exitCode: 3 });
+                  } catch (error) {
+                    span.recordException(error as Error);
+                    throw error;
+                  } finally {
+                    span.end();
+                  }
+                });
+              `,
+            ),
+          ],
+        },
+      ],
+    },
+    // An exit in the catch of such a try: the error it becomes is recorded as it is thrown. An exit before the try,
+    // where nothing ends the span, gets the callback wrapped, as a callback with no try does.
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        const tracer = trace.getTracer("jobs");
+        tracer.startActiveSpan("parse", (span) => {
+          try {
+            return JSON.parse(process.argv[2] ?? "");
+          } catch {
+            process.exit(5);
+          } finally {
+            span.end();
+          }
+        });
+        tracer.startActiveSpan("check", (span) => {
+          if (!process.env.DATA) process.exit(6);
+          try {
+            return process.env.DATA.length;
+          } finally {
+            span.end();
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          line: 8,
+          suggestions: [
+            throwing(
+              "5",
+              withHelpers(
+                'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  const tracer = trace.getTracer("jobs");
+                  tracer.startActiveSpan("parse", (span) => {
+                    try {
+                      return JSON.parse(process.argv[2] ?? "");
+                    } catch {
+                      throw recordSpanError(Object.assign(new Error("process.exit() in span 'parse'"), { exitCode: 5 }), span);
+                    } finally {
+                      span.end();
+                    }
+                  });
+                  tracer.startActiveSpan("check", (span) => {
+                    if (!process.env.DATA) process.exit(6);
+                    try {
+                      return process.env.DATA.length;
+                    } finally {
+                      span.end();
+                    }
+                  });
+                `,
+                RECORD_HELPER,
+              ),
+            ),
+          ],
+        },
+        {
+          messageId: "exitInScope",
+          line: 14,
+          suggestions: [
+            throwing(
+              "6",
+              withHelpers(
+                'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  const tracer = trace.getTracer("jobs");
+                  tracer.startActiveSpan("parse", (span) => {
+                    try {
+                      return JSON.parse(process.argv[2] ?? "");
+                    } catch {
+                      process.exit(5);
+                    } finally {
+                      span.end();
+                    }
+                  });
+                  tracer.startActiveSpan("check", recordSpanErrors((span) => {
+                    if (!process.env.DATA) throw Object.assign(new Error("process.exit() in span 'check'"), { exitCode: 6 });
+                    try {
+                      return process.env.DATA.length;
+                    } finally {
+                      span.end();
+                    }
+                  }));
+                `,
+              ),
+            ),
+          ],
+        },
+      ],
+    },
+    // An exit in the `finally`, before its `span.end()`: the throw skips the end, so the callback is wrapped (its
+    // wrapper ends the span only if it is still open); no catch would be on the throw's way.
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        const tracer = trace.getTracer("jobs");
+        tracer.startActiveSpan("close", (span) => {
+          try {
+            return 1;
+          } finally {
+            if (!process.env.OK) process.exit(4);
+            span.end();
+          }
+        });
+      `,
+      errors: [
+        {
+          messageId: "exitInScope",
+          line: 8,
+          suggestions: [
+            throwing(
+              "4",
+              withHelpers(
+                'import { trace, SpanStatusCode } from "@opentelemetry/api";',
+                dedent`
+                  const tracer = trace.getTracer("jobs");
+                  tracer.startActiveSpan("close", recordSpanErrors((span) => {
+                    try {
+                      return 1;
+                    } finally {
+                      if (!process.env.OK) throw Object.assign(new Error("process.exit() in span 'close'"), { exitCode: 4 });
+                      span.end();
+                    }
                   }));
                 `,
               ),

@@ -49,6 +49,19 @@ export const SPAN_HELPERS = [
   "}",
 ].join("\n");
 
+/** `recordSpanError`, which a catch added before a `finally` that ends the span calls (src/fixes/record-before-finally.ts). */
+export const RECORD_HELPER = [
+  "// Added by eslint-plugin-traced-exit: record an error on the span and mark it ERROR, without ending it:",
+  "// the code's own `finally` ends the span just after, which would otherwise export it with no error.",
+  "function recordSpanError(error: unknown, span = trace.getActiveSpan()): unknown {",
+  "  if (span?.isRecording()) {",
+  "    span.recordException(error instanceof Error ? error : String(error));",
+  "    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });",
+  "  }",
+  "  return error;",
+  "}",
+].join("\n");
+
 /** The same helpers in a JavaScript file: no type annotations. */
 export const SPAN_HELPERS_JS = [
   "// Added by eslint-plugin-traced-exit: record an error on the active span, mark it ERROR and end it,",
@@ -110,7 +123,8 @@ export function withHelpers(head: string, rest: string, helpers = SPAN_HELPERS):
 
 /** The `endSpanWithError` part of `helpers`. */
 export function endHelperOf(helpers: string): string {
-  return helpers.slice(0, helpers.indexOf("\n\n// The callback's"));
+  const at = helpers.indexOf("\n\n// The callback's");
+  return at < 0 ? helpers : helpers.slice(0, at);
 }
 
 /** Why a `startActiveSpan` callback that ends its span on success only is reported. */

@@ -2,7 +2,7 @@
 // `.finally` flushes. The span's exit(5) ended the program with 5, without running the handler; once it is
 // a throw, the handler would turn it into 1 (and print "failed"). The handler gets a guard: an error carrying
 // an exit code sets that code and skips the rest of the handler; the `.finally` still flushes. The span ends
-// in the callback's `finally`, so it arrives (not lost) but without the error recorded: see docs/codemods.
+// in the callback's `finally`: the try gets a catch that records the error before that `finally` ends it.
 import { trace } from "@opentelemetry/api";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base";
