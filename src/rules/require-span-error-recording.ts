@@ -4,6 +4,7 @@
  * happy path only. An error thrown inside leaves the span open: it is never recorded,
  * never ended, never exported, and its children point at a parent that never arrives.
  */
+import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
@@ -14,7 +15,7 @@ import { enclosingFunction, functionName, isFunction, memberName, resolveConst, 
 import type { FileModel, TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { describeRelease } from "../scopes/releases";
-import { mightOpenScope } from "../scopes/prefilter";
+import { mightOpenScope, mightStartSpanThroughImport } from "../scopes/prefilter";
 import { callbackCannotThrow } from "../scopes/cannot-throw";
 import { recordingEdits } from "../fixes/exit-fix";
 import { toFix } from "../fixes/edits";
@@ -269,7 +270,9 @@ export default createRule<Options, MessageId>({
   defaultOptions: [],
   create(context) {
     const catalogue = catalogueFor(context.settings);
-    if (!mightOpenScope(context.sourceCode.text, catalogue)) return {};
+    const text = context.sourceCode.text;
+    // A tracer kept by an imported module may start spans in a file that does not name the SDK (src/scopes/tracer-bindings.ts).
+    if (!mightOpenScope(text, catalogue) && !mightStartSpanThroughImport(text, path.dirname(path.resolve(context.cwd, context.physicalFilename)), catalogue)) return {};
     return {
       "Program:exit"() {
         const model = getFileModel(context);
