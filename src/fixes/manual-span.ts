@@ -280,7 +280,8 @@ function endedAfterThrowIn(
 ): SuccessOnlyEnd | undefined {
   const ends = span.variable.references.map((reference) => endCallOn(reference.identifier, span.spec)).filter((end): end is TSESTree.CallExpression => end !== undefined && within(end, callback.body));
   const first = ends.sort((a, b) => a.range[0] - b.range[0])[0];
-  if (!first) return undefined;
+  // A try around the runner's call that finishes the span on a throw covers the callback's throws too.
+  if (!first || guarded(call, span.owner, span.spec.end, spanIds, sourceCode)) return undefined;
   let step: TSESTree.Node | undefined;
   ownNodes(callback.body, sourceCode, (node) => {
     if (step || node.range[1] > first.range[0] || !canThrow(node, spanIds, sourceCode)) return;

@@ -76,6 +76,29 @@ ruleTester.run("require-span-error-recording: dd-trace tracers kept in a module 
   valid: [
     // The callback ends the span in a finally: ended on every path.
     { code: decorator(GUARDED_BODY), filename: inFolder("cjs"), languageOptions: commonjs },
+    // A try around activate() whose catch finishes the span covers the callback's throws.
+    {
+      code: dedent`
+        var tracer_1 = require("./tracer");
+        exports.traced = function (target) {
+          return function wrapper() {
+            var span = tracer_1.tracer.startSpan("call");
+            try {
+              return tracer_1.tracer.scope().activate(span, function () {
+                var output = target.apply(this, arguments);
+                span.finish();
+                return output;
+              });
+            } catch (error) {
+              span.finish();
+              throw error;
+            }
+          };
+        };
+      `,
+      filename: inFolder("cjs"),
+      languageOptions: commonjs,
+    },
     // The imported module's `tracer` is its own object, never dd-trace's (its text does not name dd-trace).
     { code: decorator(SUCCESS_ONLY_BODY), filename: inFolder("mock"), languageOptions: commonjs },
     // The module names dd-trace, but exports its tracer as `dd`, not as `tracer`.
