@@ -4,12 +4,11 @@
  * happy path only. An error thrown inside leaves the span open: it is never recorded,
  * never ended, never exported, and its children point at a parent that never arrives.
  */
-import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
 import { tracingSwitchedOff } from "../scopes/pipeline";
-import { describeScope, getFileModel, parameterHandedTo, someReached } from "../scopes/model";
+import { describeScope, fileDirectory, getFileModel, parameterHandedTo, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingFunction, functionName, isFunction, memberName, resolveConst, skipWrappers, walk } from "../scopes/ast";
 import type { FileModel, TracedScope } from "../scopes/model";
@@ -272,7 +271,7 @@ export default createRule<Options, MessageId>({
     const catalogue = catalogueFor(context.settings);
     const text = context.sourceCode.text;
     // A tracer kept by an imported module may start spans in a file that does not name the SDK (src/scopes/tracer-bindings.ts).
-    if (!mightOpenScope(text, catalogue) && !mightStartSpanThroughImport(text, path.dirname(path.resolve(context.cwd, context.physicalFilename)), catalogue)) return {};
+    if (!mightOpenScope(text, catalogue) && !mightStartSpanThroughImport(text, fileDirectory(context), catalogue)) return {};
     return {
       "Program:exit"() {
         const model = getFileModel(context);

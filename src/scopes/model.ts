@@ -146,7 +146,7 @@ export function getFileModel(context: AnyContext): FileModel {
  * file itself when a processor lints a code block in it), relative to ESLint's cwd; `<input>` and
  * `<text>` (stdin, `Linter` without a name) resolve to the cwd.
  */
-function fileDirectory(context: AnyContext): string {
+export function fileDirectory(context: AnyContext): string {
   const file = context.physicalFilename ?? context.filename;
   const cwd = context.cwd ?? process.cwd();
   return path.resolve(cwd, file.startsWith("<") ? "." : path.dirname(file));

@@ -11,7 +11,10 @@
 import * as path from "node:path";
 import dedent from "dedent";
 import type { TestLanguageOptions } from "@typescript-eslint/rule-tester";
+import { Linter } from "eslint";
+import { describe, expect, it } from "vitest";
 import spanRule from "../../src/rules/require-span-error-recording";
+import exitRule from "../../src/rules/no-process-exit";
 import type { MessageId } from "../../src/rules/require-span-error-recording";
 import { createRuleTester } from "./rule-tester";
 
@@ -316,4 +319,31 @@ ruleTester.run("require-span-error-recording: spans returned in an object to the
       errors: [notEnded("A span started by tracer.startSpan()", "span.end", "`await db.get(key)` throws", [9, 17, 34])],
     },
   ],
+});
+
+describe("no-process-exit: an exit between the start and the finish of a span on a tracer another module keeps", () => {
+  const lintExit = (code: string, folder: string) =>
+    new Linter({ configType: "flat" }).verify(
+      code,
+      [{ files: ["**/*.js"], languageOptions: { sourceType: "commonjs" }, plugins: { "traced-exit": { rules: { rule: exitRule as never } } }, rules: { "traced-exit/rule": "error" } }],
+      inFolder(folder),
+    );
+  const code = dedent`
+    var tracer_1 = require("./tracer");
+    exports.run = function run(ok) {
+      var span = tracer_1.tracer.startSpan("run");
+      if (!ok) process.exit(2);
+      span.finish();
+    };
+  `;
+
+  it("is reported when the module's binding is assigned dd-trace's tracer, though this file does not name dd-trace", () => {
+    expect(lintExit(code, "cjs").map((message) => [message.line, message.column, message.message])).toEqual([
+      [4, 12, "process.exit() inside span 'run' started by tracer_1.tracer.startSpan() ends the process before that span can be ended and exported."],
+    ]);
+  });
+
+  it("is not reported when the module's tracer is its own", () => {
+    expect(lintExit(code, "mock")).toEqual([]);
+  });
 });
