@@ -53,7 +53,8 @@ export interface ManualSpanVerdict {
 /**
  * Where a span is ended on success only: in a settle handler or a stream listener (`call` is the `then()` or
  * `on()`), or (`path: "handed"`) in the same-file function `call` hands it to, after `step` (an await, a
- * `for await` loop or a yield) that can fail or stop with nothing to end the span.
+ * `for await` loop or a yield) that can fail or stop with nothing to end the span; or (`path: "runner"`) in the
+ * callback of a runner `call` (dd-trace's `scope().activate(span, fn)`), after `step`, an operation that can throw.
  */
 export type SuccessOnlyEnd =
   | { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: SettlePath }
