@@ -53,11 +53,13 @@ export interface ManualSpanVerdict {
 /**
  * Where a span is ended on success only: in a settle handler or a stream listener (`call` is the `then()` or
  * `on()`), or (`path: "handed"`) in the same-file function `call` hands it to, after `step` (an await, a
- * `for await` loop or a yield) that can fail or stop with nothing to end the span.
+ * `for await` loop or a yield) that can fail or stop with nothing to end the span; or (`path: "runner"`) in the
+ * callback of a runner `call` (dd-trace's `scope().activate(span, fn)`), after `step`, an operation that can throw.
  */
 export type SuccessOnlyEnd =
   | { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: SettlePath }
-  | { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: "handed"; readonly step: TSESTree.Node };
+  | { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: "handed"; readonly step: TSESTree.Node }
+  | { readonly call: TSESTree.CallExpression; readonly handler: FunctionNode; readonly path: "runner"; readonly step: TSESTree.Node };
 
 /** Which outcome of a promise or a stream a handler runs on. */
 export type SettlePath = "fulfilled" | "rejected" | "both" | "stream-success" | "stream-failure";
@@ -161,9 +163,14 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
   /** Closures that end the span, by the outcome they run on. */
   const settled: { call: TSESTree.CallExpression; handler: FunctionNode; path: SettlePath }[] = [];
   let elsewhere = false;
+  /** Calls in closures (run later, if ever) that hand the span to a function: `() => self.iterate(stream, span)`. */
+  const handedLater: TSESTree.CallExpression[] = [];
+  const runners = [...(span.runners ?? [])];
   for (const reference of span.variable.references) {
     if (!reference.isRead()) continue;
     const id = reference.identifier;
+    // `tracer.scope().activate(span, () => { … })`: the callback's flow is judged as the span's own, below.
+    if (runners.some(([call, callback]) => call.arguments.includes(outermost(id) as TSESTree.CallExpressionArgument) || within(id, callback))) continue;
     const method = methodCallOn(id);
     const end = endCallOn(id, span.spec);
     const at = ownerOf(id);
@@ -178,6 +185,8 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
         // An error-path handler that hands the span on (`(error) => { throw endSpanWithError(error, span); }`)
         // ends it there, as a catch clause that does is taken to (endsSpan).
         settled.push({ ...settle, handler: at as FunctionNode });
+      } else if (!method && handedToCall(id)) {
+        handedLater.push(outermost(id).parent as TSESTree.CallExpression);
       }
       continue;
     }
@@ -201,9 +210,25 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
   // try to end it on the error path, while nothing here ends it on both paths: open when that step fails.
   const spanIds = new Set<TSESTree.Node>(span.variable.references.map((reference) => reference.identifier));
   const bothPaths = settled.some((end) => end.path === "both") || ends.some((call) => insideFinally(call, span.owner));
-  const handedOn = elsewhere || bothPaths ? undefined : firstDefined(handed, (call) => endedOnSuccessBy(call, spanIds, span, sourceCode));
+  // A runner's callback that ends the span only after an operation that can throw: the throw leaves both (src/scopes/manual-spans.ts `runners`).
+  const ranOn = firstDefined(runners, ([call, callback]) => endedAfterThrowIn(call, callback, span, spanIds, sourceCode));
+  if (ranOn) return { ownedHere: true, neverEnded: false, successEnd: undefined, unguarded: [], successOnly: ranOn };
+  // A runner's callback that ends it with nothing before that can throw: ended there; the rest is not judged.
+  if (runners.some(([, callback]) => endsSpan(callback.body, spanIds, span.spec.end, sourceCode) || endedInClosureOf(callback, span))) elsewhere = true;
+  // Handed, in a closure, to a same-file generator that ends it only after its iteration: whoever iterates it
+  // later, when the closure has returned, no handler of this function runs if the iteration throws.
+  const handedOn =
+    elsewhere || bothPaths
+      ? undefined
+      : (firstDefined(handed, (call) => endedOnSuccessBy(call, spanIds, span, sourceCode)) ??
+        firstDefined(handedLater, (call) => {
+          const verdict = endedOnSuccessBy(call, spanIds, span, sourceCode);
+          return verdict?.path === "handed" && iterationStep(verdict.step) ? verdict : undefined;
+        }));
   // Handed to a function while this one never ends it: that function may end it later.
   if (handed.length > 0 && ends.length === 0 && !handedOn) elsewhere = true;
+  // Only handed on, by closures, to functions that may end it: not "never ended".
+  if (handedLater.length > 0 && ends.length === 0 && settled.length === 0 && !handedOn) elsewhere = true;
   if (elsewhere) return { ownedHere: false, neverEnded: false, successEnd: undefined, unguarded: [] };
   if (handedOn) return { ownedHere: true, neverEnded: false, successEnd: undefined, unguarded: [], successOnly: handedOn };
   if (ends.length === 0 && settled.length === 0) return { ownedHere: true, neverEnded: true, successEnd: undefined, unguarded: [] };
@@ -221,6 +246,49 @@ function judge(span: ManualSpan, sourceCode: Readonly<TSESLint.SourceCode>): Man
     unguarded.push(node);
   });
   return { ownedHere: true, neverEnded: false, successEnd, unguarded: unguarded.sort((a, b) => a.range[0] - b.range[0]), successOnly };
+}
+
+function within(node: TSESTree.Node, root: TSESTree.Node): boolean {
+  return node.range[0] >= root.range[0] && node.range[1] <= root.range[1];
+}
+
+/** A `for await` loop or a `yield` of a generator: it runs only when the generator is iterated. */
+function iterationStep(step: TSESTree.Node): boolean {
+  const fn = ownerOf(step);
+  return fn.type !== AST_NODE_TYPES.Program && fn.generator && (step.type === AST_NODE_TYPES.YieldExpression || (step.type === AST_NODE_TYPES.ForOfStatement && step.await));
+}
+
+/** The span is ended in a function nested in `callback` (`output.finally(() => span.finish())`). */
+function endedInClosureOf(callback: FunctionNode, span: ManualSpan): boolean {
+  return span.variable.references.some((reference) => {
+    const end = endCallOn(reference.identifier, span.spec);
+    return end !== undefined && within(end, callback.body) && ownerOf(end) !== callback;
+  });
+}
+
+/**
+ * `tracer.scope().activate(span, callback)`, whose callback ends the span (in its own flow or in a closure it
+ * registers, `output.finally(() => span.finish())`) only after an operation of its own flow that can throw, with
+ * no try to end it: a synchronous throw there leaves the callback, the runner and this function, and nothing ends
+ * the span. The first such operation is the step.
+ */
+function endedAfterThrowIn(
+  call: TSESTree.CallExpression,
+  callback: FunctionNode,
+  span: ManualSpan,
+  spanIds: ReadonlySet<TSESTree.Node>,
+  sourceCode: Readonly<TSESLint.SourceCode>,
+): SuccessOnlyEnd | undefined {
+  const ends = span.variable.references.map((reference) => endCallOn(reference.identifier, span.spec)).filter((end): end is TSESTree.CallExpression => end !== undefined && within(end, callback.body));
+  const first = ends.sort((a, b) => a.range[0] - b.range[0])[0];
+  // A try around the runner's call that finishes the span on a throw covers the callback's throws too.
+  if (!first || guarded(call, span.owner, span.spec.end, spanIds, sourceCode)) return undefined;
+  let step: TSESTree.Node | undefined;
+  ownNodes(callback.body, sourceCode, (node) => {
+    if (step || node.range[1] > first.range[0] || !canThrow(node, spanIds, sourceCode)) return;
+    if (!guarded(node, callback, span.spec.end, spanIds, sourceCode)) step = node;
+  });
+  return step && { call, handler: callback, path: "runner", step };
 }
 
 function firstDefined<T, R>(items: readonly T[], map: (item: T) => R | undefined): R | undefined {
@@ -512,6 +580,11 @@ function throwsAgain(root: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCo
 export function describeSuccessOnly(end: SuccessOnlyEnd, sourceCode: Readonly<TSESLint.SourceCode>): { handler: string; failure: string; promise: string } {
   const callee = skipWrappers(end.call.callee);
   const target = describeOperation(callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : callee, sourceCode);
+  if (end.path === "runner") {
+    const step = end.step;
+    const failure = step.type === AST_NODE_TYPES.ThrowStatement ? `the \`throw\` at line ${step.loc.start.line} runs` : `\`${describeOperation(step, sourceCode)}\` throws`;
+    return { handler: `the callback of \`${describeOperation(callee, sourceCode)}()\`, after \`${describeOperation(step, sourceCode)}\``, failure, promise: target };
+  }
   if (end.path === "handed") {
     const step = end.step;
     const generator = isFunction(ownerOf(step)) && (ownerOf(step) as FunctionNode).generator;
@@ -524,7 +597,7 @@ export function describeSuccessOnly(end: SuccessOnlyEnd, sourceCode: Readonly<TS
             ? [`the fulfilment handler of \`${describeOperation(skipWrappers(step.callee), sourceCode)}()\``, "that promise rejects"]
             : [`\`${describeOperation(step, sourceCode)}\``, "it rejects"];
     const stops = generator && step.type !== AST_NODE_TYPES.YieldExpression ? " or its consumer stops early" : "";
-    return { handler: `${target}(), after ${what}`, failure: `${failure}${stops}`, promise: target };
+    return { handler: `${describeOperation(callee, sourceCode)}(), after ${what}`, failure: `${failure}${stops}`, promise: target };
   }
   if (end.path === "stream-success") {
     const event = staticString(end.call.arguments[0]) ?? "";
@@ -565,6 +638,8 @@ export function recordManualSpanFix(
   sourceCode: Readonly<TSESLint.SourceCode>,
   filename: string,
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
+  // A span returned by the function that started it (src/scopes/returned-spans.ts): no rewrite has been proven by a run for it.
+  if (span.returnedBy) return undefined;
   const spanExpression = otelSpanExpression(span);
   const parent = span.statement.parent;
   if (spanExpression === undefined || (parent?.type !== AST_NODE_TYPES.BlockStatement && parent?.type !== AST_NODE_TYPES.Program)) return undefined;
@@ -629,7 +704,7 @@ export function endOnRejectionFix(
 ): ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix[]) | undefined {
   const handled = verdict.successOnly;
   const spanExpression = otelSpanExpression(span);
-  if (!handled || handled.path !== "fulfilled" || spanExpression === undefined || handled.call.arguments.length !== 1) return undefined;
+  if (span.returnedBy || !handled || handled.path !== "fulfilled" || spanExpression === undefined || handled.call.arguments.length !== 1) return undefined;
   const onFulfilled = handled.call.arguments[0];
   if (!onFulfilled || onFulfilled.type === AST_NODE_TYPES.SpreadElement) return undefined;
   const param = span.variable.name === "error" ? "caught" : "error";

@@ -7,12 +7,12 @@ import { createRule } from "../utils/create-rule";
 import type { TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { foreignExitCalls, indirectCallee } from "../scopes/cross-file";
-import { ViaPath, describeReach, describeVia, getFileModel, killLabel, mayOpenScopeElsewhere } from "../scopes/model";
+import { ViaPath, describeReach, describeVia, fileDirectory, getFileModel, killLabel, mayOpenScopeElsewhere } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
 import { enclosingFunction, functionName } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
 import { getProcessLevel, type Entry } from "../scopes/process-level";
-import { mightOpenScope } from "../scopes/prefilter";
+import { mightOpenScope, mightStartSpanThroughImport } from "../scopes/prefilter";
 import { returnInsteadOfExit, throwInsteadOfExit } from "../fixes/exit-fix";
 import { helperWouldRecord } from "../fixes/span-helper";
 import { endsSpanOnTheWayOut } from "../fixes/record-before-finally";
@@ -80,7 +80,8 @@ export default createRule<Options, MessageId>({
     // Only an exit reached from a traced scope is reported: a file that cannot open one is done (the
     // verdict is shared with the other rules), and so is one that cannot end the process.
     const text = context.sourceCode.text;
-    if (!mightOpenScope(text, catalogue) && !mayOpenScopeElsewhere(context.sourceCode, catalogue)) return {};
+    // A tracer kept by an imported module may start spans in a file that does not name the SDK (src/scopes/tracer-bindings.ts).
+    if (!mightOpenScope(text, catalogue) && !mayOpenScopeElsewhere(context.sourceCode, catalogue) && !mightStartSpanThroughImport(text, fileDirectory(context), catalogue)) return {};
     // With a type-checked program, an exit may be in a function of another file (src/scopes/cross-file.ts).
     const foreign = foreignExitCalls(context.sourceCode);
     if (!foreign && !MIGHT_EXIT.test(text)) return {};

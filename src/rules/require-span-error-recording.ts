@@ -8,13 +8,13 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createRule } from "../utils/create-rule";
 import { tracingSwitchedOff } from "../scopes/pipeline";
-import { describeScope, getFileModel, parameterHandedTo, someReached } from "../scopes/model";
+import { describeScope, fileDirectory, getFileModel, parameterHandedTo, someReached } from "../scopes/model";
 import type { FunctionNode } from "../scopes/ast";
 import { enclosingFunction, functionName, isFunction, memberName, resolveConst, skipWrappers, walk } from "../scopes/ast";
 import type { FileModel, TracedScope } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { describeRelease } from "../scopes/releases";
-import { mightOpenScope } from "../scopes/prefilter";
+import { mightOpenScope, mightStartSpanThroughImport } from "../scopes/prefilter";
 import { callbackCannotThrow } from "../scopes/cannot-throw";
 import { recordingEdits } from "../fixes/exit-fix";
 import { toFix } from "../fixes/edits";
@@ -269,7 +269,9 @@ export default createRule<Options, MessageId>({
   defaultOptions: [],
   create(context) {
     const catalogue = catalogueFor(context.settings);
-    if (!mightOpenScope(context.sourceCode.text, catalogue)) return {};
+    const text = context.sourceCode.text;
+    // A tracer kept by an imported module may start spans in a file that does not name the SDK (src/scopes/tracer-bindings.ts).
+    if (!mightOpenScope(text, catalogue) && !mightStartSpanThroughImport(text, fileDirectory(context), catalogue)) return {};
     return {
       "Program:exit"() {
         const model = getFileModel(context);

@@ -777,3 +777,25 @@ export const CALLER_OWNED: readonly CallerOwnedSpec[] = [
   // receives it.
   { sdk: "langfuse", modules: LANGFUSE, path: ["startActiveObservation"], options: 2, property: "endOnExit", value: false },
 ];
+
+// ---- Issue 16, branch spanrecall16: calls that run a callback at once with a span started by hand active. ----
+
+/**
+ * `<tracer>.<chain…>().<method>(span, callback)`, on a tracer of a manual-span spec of `sdk`: runs `callback` at
+ * once, synchronously, and returns what it returns; the span stays open (src/fixes/manual-span.ts judges the
+ * callback's flow as the span's own).
+ */
+export interface SpanRunnerSpec {
+  readonly sdk: SdkId;
+  /** Calls from the tracer to the runner's holder: `["scope"]` for `tracer.scope()`. */
+  readonly chain: readonly string[];
+  readonly method: string;
+  readonly span: number;
+  readonly callback: number;
+}
+
+export const SPAN_RUNNERS: readonly SpanRunnerSpec[] = [
+  // dd-trace 5.132 packages/dd-trace/src/scope.js `activate (span, callback)`: enters the span's store, `return
+  // callback()`, on a throw sets the span's `error` tag and rethrows, restores the store in `finally`; never finishes it.
+  { sdk: "dd-trace", chain: ["scope"], method: "activate", span: 0, callback: 1 },
+];

@@ -12,11 +12,14 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpanSpec } from "./catalogue";
+import { SPAN_RUNNERS } from "./catalogue";
 import type { Catalogue } from "./settings";
 import type { FunctionNode } from "./ast";
 import { isFunction, memberKey, memberName, skipWrappers, staticProperty, staticString, walk } from "./ast";
 import type { TraceMap, Tracker } from "./globals";
 import { addToTraceMap, trackModules } from "./globals";
+import { consumersOfReturnedSpan, endedThroughHelper } from "./returned-spans";
+import { createTracerBindings } from "./tracer-bindings";
 
 type Variable = TSESLint.Scope.Variable;
 
@@ -36,6 +39,13 @@ export interface ManualSpan {
    * span counts only because this function ends it with the SDK's end method.
    */
   readonly byShape: boolean;
+  /**
+   * Started in this same-file function and returned to `owner` in an object (`return { span, ctx }`), which
+   * `owner` destructures (`const { span } = this.startSpanFor(…)`): `variable` and `statement` are the consumer's.
+   */
+  readonly returnedBy?: FunctionNode;
+  /** Calls that run a callback at once with the span active (catalogue SPAN_RUNNERS: dd-trace's `tracer.scope().activate(span, fn)`), with that callback. */
+  readonly runners?: ReadonlyMap<TSESTree.CallExpression, FunctionNode>;
 }
 
 const CALL = ASTUtils.ReferenceTracker.CALL;
@@ -248,8 +258,11 @@ function endedInOwner(variable: Variable, spec: ManualSpanSpec, owner: FunctionN
   return variable.references.some((reference) => methodCallOn(reference.identifier)?.method === spec.end && ownerOf(reference.identifier) === owner);
 }
 
-/** Every manual span of the file kept in a local, in source order. */
-export function findManualSpans(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, tracker: Tracker | undefined): ManualSpan[] {
+/**
+ * Every manual span of the file kept in a local, in source order. `dir`: the file's directory, where a module that
+ * keeps the SDK's tracer in a binding of its own is read (src/scopes/tracer-bindings.ts).
+ */
+export function findManualSpans(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, tracker: Tracker | undefined, dir?: string): ManualSpan[] {
   if (!tracker || catalogue.manualSpans.length === 0) return [];
   const { map } = traceMapOf(catalogue);
   const starts = new Map<TSESTree.CallExpression, { spec: ManualSpanSpec; byShape: boolean }>();
@@ -292,6 +305,8 @@ export function findManualSpans(sourceCode: Readonly<TSESLint.SourceCode>, catal
 
   const methodSpecs = catalogue.manualSpans.filter((spec) => spec.form === "tracer-method");
   const byShapeSpecs = methodSpecs.filter((spec) => spec.anyObjectWhenEnded && namesModule(sourceCode, spec.modules));
+  // `tracer.startSpan()` on a module-level binding assigned the SDK's module tracer at run time, here or in a module it imports.
+  const boundAtRunTime = createTracerBindings(sourceCode, methodSpecs.filter((spec) => spec.moduleIsTracer), dir);
   const tracerOf = (receiver: TSESTree.Node): ManualSpanSpec | undefined => {
     const object = skipWrappers(receiver);
     const direct = tracerCalls.get(object);
@@ -314,7 +329,7 @@ export function findManualSpans(sourceCode: Readonly<TSESLint.SourceCode>, catal
       if (callee.type !== AST_NODE_TYPES.MemberExpression) return;
       const method = memberKey(callee);
       if (method === undefined || !methods.has(method)) return;
-      const bound = tracerOf(callee.object);
+      const bound = tracerOf(callee.object) ?? boundAtRunTime(callee.object);
       if (bound && bound.path.at(-1) === method) starts.set(node, { spec: bound, byShape: false });
       else {
         const loose = byShapeSpecs.find((spec) => spec.path.at(-1) === method);
@@ -323,13 +338,49 @@ export function findManualSpans(sourceCode: Readonly<TSESLint.SourceCode>, catal
     });
   }
 
+  /** `<tracer>.scope().activate(span, () => { … })` on a tracer of the span's SDK: the call and its callback. */
+  const runnersOf = (variable: Variable, spec: ManualSpanSpec): Map<TSESTree.CallExpression, FunctionNode> | undefined => {
+    let runners: Map<TSESTree.CallExpression, FunctionNode> | undefined;
+    for (const reference of variable.references) {
+      const usage = outermost(reference.identifier);
+      const call = usage.parent;
+      if (call?.type !== AST_NODE_TYPES.CallExpression) continue;
+      const callee = skipWrappers(call.callee);
+      if (callee.type !== AST_NODE_TYPES.MemberExpression) continue;
+      for (const runner of SPAN_RUNNERS) {
+        const callback = call.arguments[runner.callback];
+        if (runner.sdk !== spec.sdk || call.arguments[runner.span] !== usage || memberKey(callee) !== runner.method || !callback || !isFunction(callback)) continue;
+        // Down the chain `tracer.scope()` to the tracer, which must be the SDK's.
+        let holder: TSESTree.Node = skipWrappers(callee.object);
+        for (const step of [...runner.chain].reverse()) {
+          const inner = holder.type === AST_NODE_TYPES.CallExpression ? skipWrappers(holder.callee) : undefined;
+          holder = inner?.type === AST_NODE_TYPES.MemberExpression && memberKey(inner) === step ? skipWrappers(inner.object) : call;
+        }
+        const tracer = holder === call ? undefined : (tracerOf(holder) ?? boundAtRunTime(holder));
+        if (tracer?.sdk === spec.sdk) (runners ??= new Map()).set(call, callback);
+      }
+    }
+    return runners;
+  };
+
   const spans: ManualSpan[] = [];
   const add = (call: TSESTree.CallExpression, spec: ManualSpanSpec, byShape: boolean) => {
     const stored = storedIn(sourceCode, call);
     if (!stored) return;
     const owner = ownerOf(call);
+    const name = nameOf(spec, call);
+    // Returned in an object to same-file callers that destructure it: judged in each of them (src/scopes/returned-spans.ts).
+    if (owner.type !== AST_NODE_TYPES.Program) {
+      const consumers = consumersOfReturnedSpan(sourceCode, stored.variable, owner, spec);
+      for (const consumer of consumers) {
+        // By shape only, the span counts when the consumer ends it, itself or through a same-file function.
+        if (byShape && !endedThroughHelper(sourceCode, consumer.variable, spec)) continue;
+        spans.push({ spec, call, ...consumer, name, byShape, returnedBy: owner, runners: runnersOf(consumer.variable, spec) });
+      }
+      if (consumers.length > 0) return;
+    }
     if (byShape && !endedInOwner(stored.variable, spec, owner)) return;
-    const span = { spec, call, variable: stored.variable, statement: stored.statement, owner, name: nameOf(spec, call), byShape };
+    const span = { spec, call, variable: stored.variable, statement: stored.statement, owner, name, byShape, runners: runnersOf(stored.variable, spec) };
     spans.push(span);
     // const child = observation.startObservation("retrieve"): a child span, started from this one.
     if (spec.childMethod === undefined) return;

@@ -12,7 +12,7 @@ import { EXIT_METHODS, PROCESS_MODULES } from "./catalogue";
 import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
 import { catalogueForFile } from "./specifiers";
-import { mightOpenScope, mightTrace } from "./prefilter";
+import { mightOpenScope, mightStartSpanThroughImport, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
 import { functionName, isFunction, keyName, lazy, memberKey, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, topLevelRequire, walk } from "./ast";
 import type { ThisCalls } from "./members";
@@ -146,7 +146,7 @@ export function getFileModel(context: AnyContext): FileModel {
  * file itself when a processor lints a code block in it), relative to ESLint's cwd; `<input>` and
  * `<text>` (stdin, `Linter` without a name) resolve to the cwd.
  */
-function fileDirectory(context: AnyContext): string {
+export function fileDirectory(context: AnyContext): string {
   const file = context.physicalFilename ?? context.filename;
   const cwd = context.cwd ?? process.cwd();
   return path.resolve(cwd, file.startsWith("<") ? "." : path.dirname(file));
@@ -220,7 +220,9 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     tracingWords() || imported().length > 0 ? findFlushesAndInitializers(sourceCode, catalogue, tracker, imported()) : { flushes: [], initializers: [] },
   );
 
-  const manualSpans = lazy(() => (tracingWords() && mightOpenScope(sourceCode.text, catalogue) ? findManualSpans(sourceCode, catalogue, tracker) : []));
+  const manualSpans = lazy(() =>
+    (tracingWords() && mightOpenScope(sourceCode.text, catalogue)) || mightStartSpanThroughImport(sourceCode.text, dir, catalogue) ? findManualSpans(sourceCode, catalogue, tracker, dir) : [],
+  );
 
   return {
     catalogue,

@@ -178,3 +178,18 @@ function mightImportSetupFrom(text: string, filePath: string | undefined, catalo
   }
   return false;
 }
+
+/**
+ * A file may start spans on a tracer that another module keeps in a binding of its own (src/scopes/tracer-bindings.ts)
+ * without naming the SDK: it names the span method (`startSpan`) and a relative module, in `dir`, whose text names
+ * the SDK's module. Nothing is parsed.
+ */
+export function mightStartSpanThroughImport(text: string, dir: string, catalogue: Catalogue): boolean {
+  const specs = catalogue.manualSpans.filter((spec) => spec.moduleIsTracer && text.includes(spec.path.at(-1) as string));
+  if (specs.length === 0 || !path.isAbsolute(dir) || !RELATIVE_SPECIFIER.test(text)) return false;
+  for (const match of text.matchAll(new RegExp(RELATIVE_SPECIFIER.source, "gu"))) {
+    const source = resolveRelative(dir, match[1] as string);
+    if (source && specs.some((spec) => spec.modules.some((module) => source.text.includes(module)))) return true;
+  }
+  return false;
+}

@@ -108,3 +108,30 @@ describe("hand-started spans ended only when a stream succeeds", () => {
     }
   });
 });
+
+const RETURNED = "tests/e2e/fixtures/manual-spans/returned-to-caller.ts";
+
+describe("a hand-started span returned to its caller, which hands it to a generator that ends it after its iteration", () => {
+  // No rewrite is offered (docs/rules/require-span-error-recording.md, "A span returned to its caller in an object").
+  it("is reported once, on its start, and exported when the stream succeeds", async () => {
+    const text = await readFile(path.join(findRepoRoot(), RETURNED), "utf8");
+    expect(lint(text).map((message) => [message.messageId, message.line, message.suggestions ?? []])).toEqual([["manualSpanEndedOnSuccessOnly", 24, []]]);
+    expect(await spansOf(RETURNED, {})).toEqual({ exitCode: 0, stderr: "", spans: [["chat.stream", "UNSET"]] });
+  });
+
+  it("is never exported when the stream fails, though the caller's rejection handler ends it and the provider is shut down", async () => {
+    expect(await spansOf(RETURNED, { MANUAL_FAIL: "1" })).toEqual({ exitCode: 0, stderr: "handled: stream broke", spans: [] });
+  });
+
+  it("ended in a finally of the generator, is exported when the stream fails and no longer reported", async () => {
+    const variant = await writeExampleVariant(RETURNED, [
+      ["for await (const chunk of stream) yield chunk;\n    span.end();", "try {\n      for await (const chunk of stream) yield chunk;\n    } finally {\n      span.end();\n    }"],
+    ]);
+    try {
+      expect(lint(await readFile(variant.file, "utf8"))).toEqual([]);
+      expect(await spansOf(variant.file, { MANUAL_FAIL: "1" })).toEqual({ exitCode: 0, stderr: "handled: stream broke", spans: [["chat.stream", "UNSET"]] });
+    } finally {
+      await variant.dispose();
+    }
+  });
+});
