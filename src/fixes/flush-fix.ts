@@ -17,7 +17,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "../scopes/ast";
-import { enclosingStatementList, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
+import { enclosingStatementList, isFunction, skipWrappers, walk } from "../scopes/ast";
 import type { ExitCall } from "../scopes/model";
 import { killLabel } from "../scopes/model";
 import type { Entry, EntryFinding, ProcessLevel } from "../scopes/process-level";
@@ -26,6 +26,7 @@ import type { FlushPlan } from "../rules/require-flush-before-exit/flush-plan";
 import { applyEdits, indentAt, indentUnit, wrapBodyInTry } from "./edits";
 import type { Edit } from "./edits";
 import { caughtLocally, exitSite } from "./exit-fix";
+import { exitErrorText } from "./exit-error";
 import { fileFlavour } from "./imports";
 
 export type FlushSuggestionId = "awaitFlush" | "awaitExisting" | "flushThenExit" | "exitCodeInstead" | "throwInstead" | "flushAtEntry" | "flushInFinally" | "keepExitCode";
@@ -210,37 +211,9 @@ function throwInstead(context: FixContext, exit: ExitCall, fn: FunctionNode | TS
   if (fn.type === AST_NODE_TYPES.Program || level.handlerOf(fn) || promiseLinkOf(fn) || level.entries().length === 0) return undefined;
   if (site?.kind !== "statement" || caughtLocally(exit.node, context.sourceCode)) return undefined;
   const statement = site.statement;
-  const list = enclosingStatementList(statement);
-  const previous = list?.[list.indexOf(statement) - 1];
-  let message = JSON.stringify(`process.${exit.method}(${exit.codeText})`);
-  const logged = previous && consoleErrorArgument(previous);
-  if (logged) {
-    const inner = skipWrappers(logged.first);
-    const isText = (inner.type === AST_NODE_TYPES.Literal && typeof inner.value === "string") || inner.type === AST_NODE_TYPES.TemplateLiteral;
-    if (isText) message = sourceCode.getText(logged.first);
-    else if (logged.count === 1) message = `String(${sourceCode.getText(logged.first)})`;
-  }
-  const text = `throw Object.assign(new Error(${message}), { exitCode: ${exit.codeText} });`;
+  const text = `throw ${exitErrorText(sourceCode, exit.node, statement, JSON.stringify(`process.${exit.method}(${exit.codeText})`), exit.codeText)};`;
   const replaced = enclosingStatementList(statement) ? text : `{ ${text} }`;
   return { messageId: "throwInstead", data: { code: exit.codeText }, fix: (fixer) => [fixer.replaceText(statement, replaced)] };
-}
-
-function consoleErrorArgument(statement: TSESTree.Node): { first: TSESTree.Node; count: number } | undefined {
-  if (statement.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type !== AST_NODE_TYPES.CallExpression) return undefined;
-  const call = statement.expression;
-  const callee = skipWrappers(call.callee);
-  const first = call.arguments[0];
-  if (
-    callee.type !== AST_NODE_TYPES.MemberExpression ||
-    callee.object.type !== AST_NODE_TYPES.Identifier ||
-    callee.object.name !== "console" ||
-    memberName(callee) !== "error" ||
-    !first ||
-    first.type === AST_NODE_TYPES.SpreadElement
-  ) {
-    return undefined;
-  }
-  return { first, count: call.arguments.length };
 }
 
 /** The statement is the last thing its function (or the program) does: nothing runs after it but returns. */

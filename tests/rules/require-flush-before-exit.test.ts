@@ -1705,7 +1705,7 @@ ruleTester.run("require-flush-before-exit", testedRule, {
                     await run();
                   } catch (error) {
                     console.error(error);
-                    throw Object.assign(new Error(String(error)), { exitCode: 1 });
+                    throw Object.assign(new Error(error instanceof Error ? error.message : String(error)), { exitCode: 1, cause: error });
                   } finally {
                     await sdk.shutdown();
                   }
