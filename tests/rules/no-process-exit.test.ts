@@ -4339,7 +4339,7 @@ ruleTester.run("no-process-exit", testedRule, {
                       if (!line) {
                         const exitError = Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
                         endSpanWithError(exitError, sSpan);
-                        rl.removeAllListeners();
+                        rl.removeAllListeners().on("error", () => undefined);
                         Sentry.flush().then(() => process.exit(2), () => process.exit(2));
                         return;
                       }
