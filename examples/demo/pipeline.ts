@@ -53,7 +53,7 @@ export const EXAMPLES: ExampleApp[] = [
         fail: "credentials",
         what: "Bedrock rejects; the task calls process.exit(1) (the incident)",
         errorSpans: ["bedrock_completion.task", "rag_pipeline.workflow"],
-        message: "Bedrock call failed, check AWS credentials:",
+        message: "Bedrock call failed, check AWS credentials: Could not load credentials from any providers",
       },
       {
         fail: "credentials",
@@ -62,7 +62,7 @@ export const EXAMPLES: ExampleApp[] = [
         env: { DEMO_BEDROCK_LATENCY_MS: "1000", OTEL_BSP_SCHEDULE_DELAY: "100" },
         what: "the same, with a slow credential chain: a batch ships before the exit",
         errorSpans: ["bedrock_completion.task", "rag_pipeline.workflow"],
-        message: "Bedrock call failed, check AWS credentials:",
+        message: "Bedrock call failed, check AWS credentials: Could not load credentials from any providers",
       },
       {
         fail: "region",
@@ -94,7 +94,7 @@ export const EXAMPLES: ExampleApp[] = [
         fail: "credentials",
         what: "Bedrock rejects; the span callback calls process.exit(1)",
         errorSpans: ["bedrock_completion", "rag_pipeline"],
-        message: "Bedrock call failed, check AWS credentials:",
+        message: "Bedrock call failed, check AWS credentials: Could not load credentials from any providers",
       },
       {
         fail: "retrieval",

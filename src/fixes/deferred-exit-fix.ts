@@ -84,8 +84,10 @@ export function endSpansThenExit(
     const lines = [
       `const ${error} = ${exitError(sourceCode, exit, site, reach.scope)};`,
       ...spans.map((span) => `${HELPER_END}(${error}, ${span});`),
-      // Nothing more from this emitter, to this listener or any other, as when the process ended here.
-      ...(emitter ? [`${emitter}.removeAllListeners();`] : []),
+      // Nothing more from this emitter, to this listener or any other, as when the process ended here; an `error`
+      // it emits while the flush is in flight is ignored, as the ended process never saw it (with no listener
+      // left, Node would throw it: exit code 1, and the flush cut short; measured in listener-error-during-flush).
+      ...(emitter ? [`${emitter}.removeAllListeners().on("error", () => undefined);`] : []),
       // Both paths exit, as `finally` would; a `then` with a rejection handler is a handled promise.
       `${flush.text}.then(() => ${exitText}, () => ${exitText});`,
     ];
@@ -133,10 +135,14 @@ export function exitsAfterEndedSpans(exit: ExitCall, isFlush: (node: TSESTree.No
   );
 }
 
+/** `stream.removeAllListeners().on("error", () => undefined);`, or `stream.removeAllListeners();` as the rewrite first wrote it. */
 function isDetach(statement: TSESTree.Node | undefined): boolean {
   if (statement?.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type !== AST_NODE_TYPES.CallExpression) return false;
-  const { callee, arguments: args } = statement.expression;
-  return args.length === 0 && callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier && memberName(callee) === "removeAllListeners";
+  const call = statement.expression;
+  const callee = call.callee;
+  const detach = callee.type === AST_NODE_TYPES.MemberExpression && memberName(callee) === "on" && callee.object.type === AST_NODE_TYPES.CallExpression ? callee.object : call;
+  const { callee: detachCallee, arguments: args } = detach;
+  return args.length === 0 && detachCallee.type === AST_NODE_TYPES.MemberExpression && detachCallee.object.type === AST_NODE_TYPES.Identifier && memberName(detachCallee) === "removeAllListeners";
 }
 
 function nearestFunction(node: TSESTree.Node): TSESTree.Node | undefined {

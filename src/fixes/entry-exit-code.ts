@@ -60,7 +60,8 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ChainLink, Entry } from "../scopes/process-level";
-import { isFunction, memberName, skipWrappers, walk, type FunctionNode } from "../scopes/ast";
+import { dropsExitCode } from "../scopes/process-level";
+import { isFunction, skipWrappers, walk, type FunctionNode } from "../scopes/ast";
 import { resolveCallback } from "../scopes/model";
 import type { Edit } from "./edits";
 import { indentAt, indentUnit } from "./edits";
@@ -201,36 +202,6 @@ function guardedBody(
   const rest = handling.length > 0 ? ["} else {", ...handling.map(({ text }) => `${unit}${text}`)] : [];
   const lines = [`if (${code} !== undefined) {`, `${unit}process.exitCode = ${code};`, ...rest, "}", ...flushes.map(({ text }) => text)];
   return `{${eol}${lines.map((line) => `${inner}${line}`).join(eol)}${eol}${indent}}`;
-}
-
-/**
- * The handler lets an error's exit code go: it does not throw, return a value, or end the process, and any exit
- * code it sets is a constant (`process.exitCode = 1;`), not one taken from the error (`error?.exitCode ?? 1`,
- * what a guard or the flush codemod's handler writes).
- */
-export function dropsExitCode(body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  let keeps = false;
-  walk(body, sourceCode.visitorKeys, (node) => {
-    if (node !== body && isFunction(node)) return false;
-    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && memberName(node.left) === "exitCode") {
-      keeps ||= !isConstant(node.right);
-      return !keeps;
-    }
-    const ends = node.type === AST_NODE_TYPES.ThrowStatement || (node.type === AST_NODE_TYPES.ReturnStatement && !!node.argument);
-    keeps ||= ends || (node.type === AST_NODE_TYPES.CallExpression && ENDS_PROCESS.has(memberName(skipWrappers(node.callee)) ?? ""));
-    return !keeps;
-  });
-  return !keeps;
-}
-
-/** As in endsTheError (src/scopes/process-level.ts). */
-const ENDS_PROCESS = new Set(["exit", "abort", "kill", "reallyExit"]);
-
-/** `1`, `-1`, `"2"`: a literal exit code. */
-function isConstant(node: TSESTree.Node): boolean {
-  const inner = skipWrappers(node);
-  if (inner.type === AST_NODE_TYPES.Literal) return typeof inner.value === "number" || typeof inner.value === "string";
-  return inner.type === AST_NODE_TYPES.UnaryExpression && (inner.operator === "-" || inner.operator === "+") && isConstant(inner.argument);
 }
 
 /** A statement of the function's own body (not of nested functions) flushes. */

@@ -7,10 +7,11 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ExitCall, Reach, TracedScope } from "../scopes/model";
 import { describeScope } from "../scopes/model";
-import { enclosingStatementList, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
+import { isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
 import type { FunctionNode } from "../scopes/ast";
 import type { Edit } from "./edits";
 import { toFix, wrapBodyInTry } from "./edits";
+import { exitErrorText } from "./exit-error";
 import { fileFlavour } from "./imports";
 import { HELPER_END, HELPER_END_OWNED, HELPER_RECORD, HELPER_WRAP, ensureOwnedHelper, ensureSpanHelpers, helperWouldRecord, isBodyWrapped } from "./span-helper";
 import type { SpanHelperUse } from "./span-helper";
@@ -133,21 +134,6 @@ export function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSE
   return !leaves;
 }
 
-/** `console.error(…)` as a statement: the message an exit just after it stands for. */
-function isConsoleError(statement: TSESTree.Node | undefined): statement is TSESTree.ExpressionStatement & { expression: TSESTree.CallExpression } {
-  if (statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
-  const call = statement.expression;
-  if (call.type !== AST_NODE_TYPES.CallExpression || call.arguments.length === 0) return false;
-  const callee = skipWrappers(call.callee);
-  return (
-    callee.type === AST_NODE_TYPES.MemberExpression &&
-    callee.object.type === AST_NODE_TYPES.Identifier &&
-    callee.object.name === "console" &&
-    memberName(callee) === "error" &&
-    call.arguments[0]?.type !== AST_NODE_TYPES.SpreadElement
-  );
-}
-
 function exitCodeText(exit: ExitCall): string {
   if (exit.codeText !== undefined) return exit.codeText;
   if (exit.method === "exit" || exit.method === "reallyExit") return "process.exitCode ?? 0";
@@ -156,8 +142,9 @@ function exitCodeText(exit: ExitCall): string {
 
 /**
  * `process.exit(1)` → `throw Object.assign(new Error(…), { exitCode: 1 });`. The message is taken from a
- * `console.error(…)` just before, whose text or sole argument it repeats; that statement stays, so what the
- * program printed before is still printed (only the exit statement changes).
+ * `console.error(…)` just before, whose text or sole argument it repeats, with the caught error's message and
+ * the error as `cause` (src/fixes/exit-error.ts); that statement stays, so what the program printed before is
+ * still printed (only the exit statement changes).
  */
 function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, site: ExitSite, scope: TracedScope, recordOn: string | undefined): Edit {
   const error = exitError(sourceCode, exit, site, scope);
@@ -167,23 +154,10 @@ function throwEdit(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, si
   return { range: site.expression.range, text: `{ ${statement} }` };
 }
 
-/** `Object.assign(new Error(…), { exitCode: N })`: the error that stands for the exit. */
+/** `Object.assign(new Error(…), { exitCode: N })`: the error that stands for the exit (src/fixes/exit-error.ts). */
 export function exitError(sourceCode: Readonly<TSESLint.SourceCode>, exit: ExitCall, site: ExitSite, scope: TracedScope): string {
-  let message = JSON.stringify(`process.${exit.method}() in ${describeScope(scope)}`);
-  if (site.kind === "statement") {
-    const list = enclosingStatementList(site.statement);
-    const previous = list?.[list.indexOf(site.statement) - 1];
-    if (isConsoleError(previous)) {
-      const args = previous.expression.arguments;
-      const arg = args[0] as TSESTree.Expression;
-      const inner = skipWrappers(arg);
-      const isText = (inner.type === AST_NODE_TYPES.Literal && typeof inner.value === "string") || inner.type === AST_NODE_TYPES.TemplateLiteral;
-      // console.error("failed:", error.message): the leading text; console.error(error): its string form.
-      if (isText) message = sourceCode.getText(arg);
-      else if (args.length === 1) message = `String(${sourceCode.getText(arg)})`;
-    }
-  }
-  return `Object.assign(new Error(${message}), { exitCode: ${exitCodeText(exit)} })`;
+  const fallback = JSON.stringify(`process.${exit.method}() in ${describeScope(scope)}`);
+  return exitErrorText(sourceCode, exit.node, site.kind === "statement" ? site.statement : undefined, fallback, exitCodeText(exit));
 }
 
 /**

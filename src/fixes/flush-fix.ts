@@ -17,15 +17,16 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "../scopes/ast";
-import { enclosingStatementList, isFunction, memberName, skipWrappers, walk } from "../scopes/ast";
+import { enclosingStatementList, isFunction, skipWrappers, walk } from "../scopes/ast";
 import type { ExitCall } from "../scopes/model";
 import { killLabel } from "../scopes/model";
 import type { Entry, EntryFinding, ProcessLevel } from "../scopes/process-level";
-import { endsTheError, promiseLinkOf } from "../scopes/process-level";
+import { dropsExitCode, endsTheError, promiseLinkOf } from "../scopes/process-level";
 import type { FlushPlan } from "../rules/require-flush-before-exit/flush-plan";
 import { applyEdits, indentAt, indentUnit, wrapBodyInTry } from "./edits";
 import type { Edit } from "./edits";
 import { caughtLocally, exitSite } from "./exit-fix";
+import { exitErrorText } from "./exit-error";
 import { fileFlavour } from "./imports";
 
 export type FlushSuggestionId = "awaitFlush" | "awaitExisting" | "flushThenExit" | "exitCodeInstead" | "throwInstead" | "flushAtEntry" | "flushInFinally" | "keepExitCode";
@@ -210,37 +211,9 @@ function throwInstead(context: FixContext, exit: ExitCall, fn: FunctionNode | TS
   if (fn.type === AST_NODE_TYPES.Program || level.handlerOf(fn) || promiseLinkOf(fn) || level.entries().length === 0) return undefined;
   if (site?.kind !== "statement" || caughtLocally(exit.node, context.sourceCode)) return undefined;
   const statement = site.statement;
-  const list = enclosingStatementList(statement);
-  const previous = list?.[list.indexOf(statement) - 1];
-  let message = JSON.stringify(`process.${exit.method}(${exit.codeText})`);
-  const logged = previous && consoleErrorArgument(previous);
-  if (logged) {
-    const inner = skipWrappers(logged.first);
-    const isText = (inner.type === AST_NODE_TYPES.Literal && typeof inner.value === "string") || inner.type === AST_NODE_TYPES.TemplateLiteral;
-    if (isText) message = sourceCode.getText(logged.first);
-    else if (logged.count === 1) message = `String(${sourceCode.getText(logged.first)})`;
-  }
-  const text = `throw Object.assign(new Error(${message}), { exitCode: ${exit.codeText} });`;
+  const text = `throw ${exitErrorText(sourceCode, exit.node, statement, JSON.stringify(`process.${exit.method}(${exit.codeText})`), exit.codeText)};`;
   const replaced = enclosingStatementList(statement) ? text : `{ ${text} }`;
   return { messageId: "throwInstead", data: { code: exit.codeText }, fix: (fixer) => [fixer.replaceText(statement, replaced)] };
-}
-
-function consoleErrorArgument(statement: TSESTree.Node): { first: TSESTree.Node; count: number } | undefined {
-  if (statement.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type !== AST_NODE_TYPES.CallExpression) return undefined;
-  const call = statement.expression;
-  const callee = skipWrappers(call.callee);
-  const first = call.arguments[0];
-  if (
-    callee.type !== AST_NODE_TYPES.MemberExpression ||
-    callee.object.type !== AST_NODE_TYPES.Identifier ||
-    callee.object.name !== "console" ||
-    memberName(callee) !== "error" ||
-    !first ||
-    first.type === AST_NODE_TYPES.SpreadElement
-  ) {
-    return undefined;
-  }
-  return { first, count: call.arguments.length };
 }
 
 /** The statement is the last thing its function (or the program) does: nothing runs after it but returns. */
@@ -287,7 +260,7 @@ export function entrySuggestion(context: FixContext, finding: EntryFinding): Flu
  */
 export function exitCodeSuggestion(context: FixContext, entry: Entry): FlushSuggestion | undefined {
   const clause = entry.tryStatement?.handler;
-  const edit = clause ? guardCatchClause(context, clause) : chainEntryEdit(context, { entry, paths: [], exits: [] }, undefined);
+  const edit = clause ? guardCatchClause(context, clause) : chainEntryEdit(context, { entry, paths: [], exits: [] }, undefined, dropsExitCode);
   return edit && { messageId: "keepExitCode", data: {}, fix: () => [toFix(edit)] };
 }
 
@@ -419,7 +392,7 @@ function awaitedEntryEdit(context: FixContext, entry: Entry, flush: string): Edi
  * `main().catch(() => process.exit(1));` → the chain one link a line, each exit in its callbacks replaced by
  * `process.exitCode`, a `.catch` that keeps the error's exit code, and `.finally(() => flush())`.
  */
-function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: string | undefined): Edit | undefined {
+function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: string | undefined, drops: Drops = logsOnly): Edit | undefined {
   const { sourceCode, level } = context;
   const entry = finding.entry;
   const text = sourceCode.text;
@@ -442,7 +415,7 @@ function chainEntryEdit(context: FixContext, finding: EntryFinding, flush: strin
     endsWithFlush = link.method === "finally" && !!link.call.arguments[0] && level.isFlushPromise(link.call, "success") && level.isFlushPromise(link.call, "failure");
     if (lostByArg.every((lost) => lost.length === 0)) {
       const onlyArg = link.call.arguments.length === 1 ? link.call.arguments[0] : undefined;
-      const kept = link.method === "catch" && onlyArg ? keepExitCode(context, onlyArg, handlers[0], inner) : undefined;
+      const kept = link.method === "catch" && onlyArg ? keepExitCode(context, onlyArg, handlers[0], inner, drops) : undefined;
       links.push(kept ?? shift(segment));
       if (link.method === "catch" || (link.method === "then" && link.call.arguments.length > 1)) hasCatch = true;
       continue;
@@ -554,10 +527,12 @@ function standardCatch(context: FixContext, fn: FunctionNode | undefined, lost: 
  *       console.error(error);
  *     })
  *
- * `undefined`: the handler is left as it is (it throws, returns, exits or sets the exit code itself, or its
- * shape is not one of these).
+ * `undefined`: the handler is left as it is (`drops` says it keeps the code: it throws, returns, exits or sets
+ * the exit code itself, or its shape is not one of these). Where the file throws an error carrying a code
+ * (`entryDropsExitCode`), a handler that sets a constant code (`process.exitCode = 1;`) is guarded too: that
+ * code would replace the exit's (measured: 5 became 1, tests/codemods/__runnable__/flush-entry-constant-code.ts).
  */
-function keepExitCode(context: FixContext, arg: TSESTree.Node, fn: FunctionNode | undefined, inner: string): string | undefined {
+function keepExitCode(context: FixContext, arg: TSESTree.Node, fn: FunctionNode | undefined, inner: string, drops: Drops): string | undefined {
   const { sourceCode } = context;
   const { eol, unit } = layout(context, 0);
   const block = (head: string, name: string, typed: boolean, lines: string[]) => {
@@ -572,7 +547,7 @@ function keepExitCode(context: FixContext, arg: TSESTree.Node, fn: FunctionNode 
     if (callee.type === AST_NODE_TYPES.MemberExpression && (callee.computed || callee.object.type !== AST_NODE_TYPES.Identifier)) return undefined;
     return block("(error) => ", "error", false, [`${sourceCode.getText(arg)}(error);`]);
   }
-  if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression || fn.params.length > 1 || endsTheError(fn.body, sourceCode)) return undefined;
+  if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression || fn.params.length > 1 || !drops(fn.body, sourceCode)) return undefined;
   const param = fn.params[0];
   if (param && param.type !== AST_NODE_TYPES.Identifier) return undefined;
   const head = `${fn.async ? "async " : ""}(${param ? sourceCode.getText(param) : "error"}) => `;
@@ -581,6 +556,12 @@ function keepExitCode(context: FixContext, arg: TSESTree.Node, fn: FunctionNode 
   if (statements.some((statement) => statement.includes("\n"))) return undefined;
   return block(head, param?.name ?? "error", !!param?.typeAnnotation, statements);
 }
+
+/** Whether an error handler's body lets an error's exit code go. */
+type Drops = (body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>) => boolean;
+
+/** When the entry gets its flush: a handler that only logs (one that sets any code of its own is left as written). */
+const logsOnly: Drops = (body, sourceCode) => !endsTheError(body, sourceCode);
 
 /** Continuation lines one step deeper (a link moved from the statement's first line to its own line). */
 function reindent(value: string, unit: string): string {

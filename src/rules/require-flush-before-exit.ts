@@ -44,7 +44,7 @@ export default createRule<Options, MessageId>({
       entryWithoutFlush:
         "{{entry}} lets the program end on {{paths}} without flushing the {{sdk}} span queue, and the export timer does not keep the process alive: run {{flush}} on both paths.",
       entryDropsExitCode:
-        "{{entry}}'s error handler swallows an error that carries an exit code (`throw Object.assign(new Error(…), { exitCode })`, as no-process-exit's fix writes for process.exit() in traced scope): the program ends with exit code 0 instead. Keep the error's exitCode in process.exitCode.",
+        "{{entry}}'s error handler swallows an error that carries an exit code (`throw Object.assign(new Error(…), { exitCode })`, as no-process-exit's fix writes for process.exit() in traced scope): the program ends with exit code 0, or the constant code the handler sets, instead. Keep the error's exitCode in process.exitCode.",
       entryCrashWithoutFlush:
         "{{entry}} lets an unhandled rejection end the program while the {{sdk}} exports of its last spans are still queued or in flight: handle the rejection and run {{flush}} on both paths.",
       /* eslint-disable eslint-plugin/no-unused-message-ids -- suggestion messages: src/fixes/flush-fix.ts builds the suggestions that use them */

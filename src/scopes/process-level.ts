@@ -533,15 +533,19 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     return found;
   });
 
-  /** The entry's top-level `catch` clause or `.catch(…)` link that swallows errors. */
+  /**
+   * The entry's top-level `catch` clause or `.catch(…)` link that swallows an error's exit code: it neither ends
+   * the error nor takes the code from it. A constant `process.exitCode = 1;` drops it too: the program that
+   * exited 5 would end with 1 (measured with the flush codemod alone, tests/codemods/__runnable__/flush-entry-constant-code.ts).
+   */
   function swallowingHandler(entry: Entry): TSESTree.CatchClause | ChainLink | undefined {
     const clause = entry.tryStatement?.handler;
-    if (clause) return endsTheError(clause.body, sourceCode) ? undefined : clause;
+    if (clause) return dropsExitCode(clause.body, sourceCode) ? clause : undefined;
     return entry.links.find((link) => {
       const [arg] = link.call.arguments;
       if (link.method !== "catch" || link.call.arguments.length !== 1 || !arg) return false;
       const resolved = resolveCallback(sourceCode, arg);
-      if (resolved) return !endsTheError(resolved.fn.body, sourceCode);
+      if (resolved) return dropsExitCode(resolved.fn.body, sourceCode);
       // `.catch(console.error)`, `.catch(logger.warn)`: a function of elsewhere, which logs.
       const callee = skipWrappers(arg);
       return callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.object.type === AST_NODE_TYPES.Identifier;
@@ -893,6 +897,36 @@ function findListeners(sourceCode: Readonly<TSESLint.SourceCode>, tracker: Track
   return { handlers, onlyRegistered, exitListeners };
 }
 
+/**
+ * The handler lets an error's exit code go: it does not throw, return a value, or end the process, and any exit
+ * code it sets is a constant (`process.exitCode = 1;`), not one taken from the error (`error?.exitCode ?? 1`,
+ * what a guard or the flush codemod's handler writes).
+ */
+export function dropsExitCode(body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  let keeps = false;
+  walk(body, sourceCode.visitorKeys, (node) => {
+    if (node !== body && isFunction(node)) return false;
+    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && memberName(node.left) === "exitCode") {
+      keeps ||= !isConstant(node.right);
+      return !keeps;
+    }
+    const ends = node.type === AST_NODE_TYPES.ThrowStatement || (node.type === AST_NODE_TYPES.ReturnStatement && !!node.argument);
+    keeps ||= ends || (node.type === AST_NODE_TYPES.CallExpression && ENDS_PROCESS.has(memberName(skipWrappers(node.callee)) ?? ""));
+    return !keeps;
+  });
+  return !keeps;
+}
+
+/** Calls that end the process: a handler that makes one ends the error too. */
+const ENDS_PROCESS = new Set(["exit", "abort", "kill", "reallyExit"]);
+
+/** `1`, `-1`, `"2"`: a literal exit code. */
+function isConstant(node: TSESTree.Node): boolean {
+  const inner = skipWrappers(node);
+  if (inner.type === AST_NODE_TYPES.Literal) return typeof inner.value === "number" || typeof inner.value === "string";
+  return inner.type === AST_NODE_TYPES.UnaryExpression && (inner.operator === "-" || inner.operator === "+") && isConstant(inner.argument);
+}
+
 /** An error handler's body rethrows, returns something, ends the process or sets its exit code: it does not swallow the error. */
 export function endsTheError(body: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   let ends = false;
@@ -900,7 +934,7 @@ export function endsTheError(body: TSESTree.Node, sourceCode: Readonly<TSESLint.
     if (node !== body && isFunction(node)) return false;
     if (node.type === AST_NODE_TYPES.ThrowStatement || (node.type === AST_NODE_TYPES.ReturnStatement && node.argument)) ends = true;
     if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression && memberName(node.left) === "exitCode") ends = true;
-    if (node.type === AST_NODE_TYPES.CallExpression && ["exit", "abort", "kill", "reallyExit"].includes(memberName(skipWrappers(node.callee)) ?? "")) ends = true;
+    if (node.type === AST_NODE_TYPES.CallExpression && ENDS_PROCESS.has(memberName(skipWrappers(node.callee)) ?? "")) ends = true;
     return !ends;
   });
   return ends;

@@ -45,3 +45,19 @@ it("type-checks every transformed TypeScript fixture whose imports resolve", asy
   });
   expect(await typecheckFolder(work, { files: names })).toBe("");
 });
+
+// The error standing for an exit carries the caught error as `cause` through `Object.assign`, not through
+// `new Error(message, { cause })`, whose options argument needs `lib` es2022: a project on an older lib must
+// type-check the output too (src/fixes/exit-error.ts).
+it("type-checks the errors that carry a cause under lib ES2020", async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), "traced-exit-tsc-es2020-"));
+  try {
+    symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"), "dir");
+    const file = path.join(FIXTURES, "exit-to-throw", "caught-error.output.ts");
+    expect(readFileSync(file, "utf8")).toContain("cause: err");
+    copyFileSync(file, path.join(dir, "caught-error.ts"));
+    expect(await typecheckFolder(dir, { files: ["caught-error.ts"] }, { target: "ES2020", lib: ["ES2020"] })).toBe("");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);

@@ -12,7 +12,7 @@
 //     `manual`) and the rules accept the output.
 //
 // A case is `<case>.ts` (`<case>.mts` for an ES module, e.g. one with top-level await), with an optional `<case>.json` saying how to run it and what to expect:
-//   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "statusOnly": [], "exceptionOnly": [], "levelOnly": [], "loses": true, "stillLost": [] }], "manual": 0 }
+//   { "runs": [{ "env": { "X": "1" }, "errorSpans": ["load.task"], "statusOnly": [], "exceptionOnly": [], "levelOnly": [], "exceptionMessages": { "load.task": "…" }, "loses": true, "stillLost": [] }], "manual": 0 }
 // (default: one run with no extra environment, no ERROR span, and the original losing at least one span).
 // `"transforms": ["exit-to-throw"]` runs only those codemods (as `traced-exit fix -t exit-to-throw` does); default all.
 // The engine is the CLI's (createEngine, which `traced-exit fix` loads), applied to a copy of the case.
@@ -56,6 +56,11 @@ interface CaseRun {
    * and leaves the OpenTelemetry status alone (node_modules/@langfuse/tracing `observe`).
    */
   levelOnly?: string[];
+  /**
+   * Per span, the `exception.message` its `exception` event must carry after the fix: the real error's message
+   * where the exit stood for a caught error (`console.error("LLM failed:", err); process.exit(1)`).
+   */
+  exceptionMessages?: Record<string, string>;
   /** The original loses at least one span (default true): the case shows a problem the fix solves. */
   loses?: boolean;
   /**
@@ -170,6 +175,11 @@ describe.concurrent("traced-exit fix keeps the program's behaviour", () => {
         for (const name of run.exceptionOnly ?? []) {
           const span = rewritten.spans.find((candidate) => candidate.name === name);
           expect(span?.events.filter((event) => event.name === "exception"), `${name}: one exception event${why}`).toHaveLength(1);
+        }
+        for (const [name, message] of Object.entries(run.exceptionMessages ?? {})) {
+          const span = rewritten.spans.find((candidate) => candidate.name === name);
+          const messages = span?.events.filter((event) => event.name === "exception").map((event) => event.attributes["exception.message"]);
+          expect(messages, `${name}: the exception event's message${why}`).toEqual([message]);
         }
         for (const name of run.levelOnly ?? []) {
           const span = rewritten.spans.find((candidate) => candidate.name === name);

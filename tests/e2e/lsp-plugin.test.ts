@@ -137,7 +137,10 @@ describe.each(APPS)("ESLint language server on %s", (app) => {
     const [throwInstead] = await server.codeActions(uri, target);
     expect(throwInstead?.title).toMatch(/^Throw an Error with exit code 1 instead/u);
     const fixed = applyWorkspaceEdit(text, uri, (await server.applyCodeAction(throwInstead!))!);
-    expect(fixed).toContain('throw Object.assign(new Error("Bedrock call failed, check AWS credentials:"), { exitCode: 1 });');
+    // The caught error's message follows the logged text, and the error is the cause (src/fixes/exit-error.ts).
+    expect(fixed).toContain(
+      'throw Object.assign(new Error("Bedrock call failed, check AWS credentials: " + (error instanceof Error ? error.message : String(error))), { exitCode: 1, cause: error });',
+    );
 
     const after = await server.diagnostics(uri, fixed);
     const lineOf = (d: Diagnostic) => d.range.start.line;

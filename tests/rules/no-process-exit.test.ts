@@ -1826,7 +1826,7 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
-    // In the catch clause the throw propagates, so it is offered.
+    // In the catch clause the throw propagates, so it is offered; it carries the caught error as its cause, and its message.
     {
       code: dedent`
         import * as Sentry from "@sentry/node";
@@ -1857,7 +1857,7 @@ ruleTester.run("no-process-exit", testedRule, {
                   try {
                     await call();
                   } catch (error) {
-                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
+                    throw Object.assign(new Error("process.exit() in span 's': " + (error instanceof Error ? error.message : String(error))), { exitCode: 2, cause: error });
                   }
                 });
               `),
@@ -4628,7 +4628,7 @@ ruleTester.run("no-process-exit", testedRule, {
                       if (!line) {
                         const exitError = Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
                         endSpanWithError(exitError, sSpan);
-                        rl.removeAllListeners();
+                        rl.removeAllListeners().on("error", () => undefined);
                         Sentry.flush().then(() => process.exit(2), () => process.exit(2));
                         return;
                       }

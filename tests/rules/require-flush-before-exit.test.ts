@@ -1705,7 +1705,7 @@ ruleTester.run("require-flush-before-exit", testedRule, {
                     await run();
                   } catch (error) {
                     console.error(error);
-                    throw Object.assign(new Error(String(error)), { exitCode: 1 });
+                    throw Object.assign(new Error(error instanceof Error ? error.message : String(error)), { exitCode: 1, cause: error });
                   } finally {
                     await sdk.shutdown();
                   }
@@ -3723,6 +3723,115 @@ ruleTester.run("require-flush-before-exit (issue 16: entry shapes)", testedRule,
                     console.error(error);
                   })
                   .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // A handler that sets a constant code drops the error's too: exit 5 would end with 1 (measured with the flush codemod
+    // alone, tests/codemods/__runnable__/flush-entry-constant-code.ts). The guard goes first; the handler runs for other errors.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        function fail(message: string): never {
+          console.error(message);
+          throw Object.assign(new Error(String(message)), { exitCode: 5 });
+        }
+        async function main() {
+          if (!process.env.INPUT) fail("no input");
+        }
+        main()
+          .catch((err) => {
+            console.error("failed:", err);
+            process.exitCode = 1;
+          })
+          .finally(() => traceloop.forceFlush());
+      `,
+      errors: [
+        {
+          messageId: "entryDropsExitCode",
+          data: { entry: "main()" },
+          line: 12,
+          column: 1,
+          endLine: 12,
+          endColumn: 7,
+          suggestions: [
+            suggestion(
+              "keepExitCode",
+              code`
+                ${TRACELOOP_INIT}
+
+                function fail(message: string): never {
+                  console.error(message);
+                  throw Object.assign(new Error(String(message)), { exitCode: 5 });
+                }
+                async function main() {
+                  if (!process.env.INPUT) fail("no input");
+                }
+                main()
+                  .catch((err) => {
+                    if (err?.exitCode !== undefined) {
+                      process.exitCode = err?.exitCode;
+                      return;
+                    }
+                    console.error("failed:", err);
+                    process.exitCode = 1;
+                  })
+                  .finally(() => traceloop.forceFlush());
+              `,
+            ),
+          ],
+        },
+      ],
+      output: null,
+    },
+    // The same in a top-level catch.
+    {
+      code: code`
+        ${TRACELOOP_INIT}
+
+        async function main() {
+          if (!process.env.INPUT) throw Object.assign(new Error("no input"), { exitCode: 3 });
+        }
+        try {
+          await main();
+        } catch (e) {
+          process.exitCode = 1;
+        } finally {
+          await traceloop.forceFlush();
+        }
+      `,
+      errors: [
+        {
+          messageId: "entryDropsExitCode",
+          data: { entry: "main()" },
+          line: 9,
+          column: 9,
+          endLine: 9,
+          endColumn: 15,
+          suggestions: [
+            suggestion(
+              "keepExitCode",
+              code`
+                ${TRACELOOP_INIT}
+
+                async function main() {
+                  if (!process.env.INPUT) throw Object.assign(new Error("no input"), { exitCode: 3 });
+                }
+                try {
+                  await main();
+                } catch (e) {
+                  if ((e as { exitCode?: number })?.exitCode !== undefined) {
+                    process.exitCode = (e as { exitCode?: number })?.exitCode;
+                  } else {
+                    process.exitCode = 1;
+                  }
+                } finally {
+                  await traceloop.forceFlush();
+                }
               `,
             ),
           ],

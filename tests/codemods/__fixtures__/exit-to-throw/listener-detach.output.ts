@@ -35,7 +35,7 @@ export async function ingest(file: string): Promise<number> {
             const exitError = Object.assign(new Error(`empty line after ${count} records`), { exitCode: 4 });
             endSpanWithError(exitError, parseSpan);
             endSpanWithError(exitError, ingestSpan);
-            lines.removeAllListeners();
+            lines.removeAllListeners().on("error", () => undefined);
             traceloop.forceFlush().then(() => process.exit(4), () => process.exit(4));
             return;
           }
