@@ -9,7 +9,6 @@ import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { foreignExitCalls, indirectCallee } from "../scopes/cross-file";
 import { ViaPath, describeReach, describeVia, getFileModel, killLabel, mayOpenScopeElsewhere } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
-import { enclosingFunction, functionName } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
 import { getProcessLevel, type Entry } from "../scopes/process-level";
 import { mightOpenScope } from "../scopes/prefilter";
@@ -19,7 +18,7 @@ import { endSpansOnSignal, endSpansThenExit, endsSpansOnSignalFirst, exitsAfterE
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
 import { deliveryOf, rejectionHandling, tracingSwitchedOff } from "../scopes/pipeline";
-import { throwEscapesAtTopLevel, throwSwallowedBy } from "../scopes/uncaught-throw";
+import { describeCatcher, throwEscapesAtTopLevel, throwSwallowedBy } from "../scopes/uncaught-throw";
 import type { Edit } from "../fixes/edits";
 import { manualSpanReachingExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
@@ -172,9 +171,7 @@ export default createRule<Options, MessageId>({
           const recorded = [reach.scope, ...reach.outer].some((scope) => helperWouldRecord(scope, context.sourceCode));
           const toEndSuggestion = toEnd ? [{ messageId: "endSpansThenExit" as const, data: { where: describeReach(reach), flush: flushPlanFor(model, context.filename).label }, fix: toEnd }] : [];
           if (swallowedBy) {
-            const fn = enclosingFunction(swallowedBy);
-            const name = fn && functionName(fn);
-            const data = { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length), catcher: name ? `in ${name}()` : fn ? "in a caller" : "at top level" };
+            const data = { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length), catcher: describeCatcher(swallowedBy) };
             context.report({ node: exit.node, messageId: "exitInScopeCaught", data, suggest: toEndSuggestion });
             continue;
           }

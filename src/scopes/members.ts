@@ -389,3 +389,27 @@ function memberCallsOf(holders: readonly Variable[], name: string): TSESTree.Nod
   }
   return sites;
 }
+
+/**
+ * The calls of a function through the const object literals its name is stored in: `const table = { one: handleOne }`
+ * (or `{ handleOne }`), then `table.one()`, and `this.one()` in the object's own methods. None where the object's
+ * member is written again (`table.one = …`).
+ */
+export function storedMemberCallSites(sourceCode: SourceCode, variables: readonly Variable[], thisCalls: ThisCalls): TSESTree.Node[] {
+  const sites: TSESTree.Node[] = [];
+  for (const variable of variables) {
+    for (const ref of variable.references) {
+      const use = useOf(ref.identifier as TSESTree.Node);
+      const property = use.parent;
+      if (property?.type !== AST_NODE_TYPES.Property || property.value !== use || property.kind !== "init" || property.parent.type !== AST_NODE_TYPES.ObjectExpression) continue;
+      const name = keyName(property);
+      if (name === undefined) continue;
+      const holder = property.parent;
+      const declarator = useOf(holder).parent;
+      const bindings = constInit(declarator) === holder ? sourceCode.getDeclaredVariables(declarator as TSESTree.VariableDeclarator) : [];
+      if (memberRewritten(bindings, name)) continue;
+      sites.push(...memberCallsOf(bindings, name), ...(thisCalls(holder, false).get(name) ?? []));
+    }
+  }
+  return sites;
+}

@@ -18,10 +18,11 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import { isFunction, skipWrappers, type FunctionNode } from "./ast";
+import { enclosingFunction, functionName, isFunction, memberName, skipWrappers, type FunctionNode } from "./ast";
 import { returnsTracedFunction, type OpenerSpec } from "./catalogue";
 import type { Entry } from "./process-level";
-import type { TracedScope } from "./model";
+import { callSitesOf, type TracedScope } from "./model";
+import { createThisCalls, functionBinding, storedMemberCallSites, useOf, type ThisCalls } from "./members";
 import { rethrows } from "../fixes/exit-fix";
 
 const MAX_HOPS = 3;
@@ -33,7 +34,7 @@ export function throwEscapesAtTopLevel(outermost: TracedScope, entries: readonly
   const seen = new Set<FunctionNode>();
   const escapes = (node: TSESTree.Node, hops: number): boolean => {
     const { fn, catches } = leave(node);
-    if (catches.some((handler) => !rethrows(handler, sourceCode))) return false;
+    if (catches.some((handler) => !handlerRethrows(handler, sourceCode))) return false;
     // A scope opened at top level runs where the program starts: only an entry statement keeps the code.
     if (!fn) return hops > 0 && !inEntry(node);
     if (hops >= MAX_HOPS || seen.has(fn)) return false;
@@ -54,22 +55,32 @@ function runsCallbackAtOnce(spec: OpenerSpec): boolean {
   return !returnsTracedFunction(spec);
 }
 
+/** What handles the throw instead of ending the program: a `catch` clause, or a promise's rejection handler (`.catch(h)`, `.then(f, h)`). */
+export type Catcher = TSESTree.CatchClause | TSESTree.Node;
+
 /**
- * The `catch` of a same-file caller (or of the scope's own function, around the scope's call) that the throw leaving
+ * The handler of a caller (or of the scope's own function, around the scope's call) that the throw leaving
  * `outermost` reaches and that handles it instead of ending the program: the throw would change the program's
- * control flow. `undefined` when every path found reaches an entry, a rethrowing `catch`, or leaves what the file shows.
+ * control flow. `undefined` when every path found reaches an entry, a rethrowing handler, or leaves what the file shows.
+ *
+ * Callers are found as reach finds them (`callSitesOf`): functions called by name, methods of classes and object
+ * literals (`this.run()`, `worker.run()` on `const worker = new Worker()`, `Config.load()`, `handlers.run()`), and
+ * functions stored in const lookup tables (`{ run: handleOne }`, `new Map([["run", handleOne]])`), a few calls deep.
  */
-export function throwSwallowedBy(outermost: TracedScope, entries: readonly Entry[], sourceCode: Readonly<TSESLint.SourceCode>): TSESTree.CatchClause | undefined {
+export function throwSwallowedBy(outermost: TracedScope, entries: readonly Entry[], sourceCode: Readonly<TSESLint.SourceCode>): Catcher | undefined {
   if (outermost.anchor.type !== AST_NODE_TYPES.CallExpression || !runsCallbackAtOnce(outermost.spec)) return undefined;
+  const inEntry = (node: TSESTree.Node) => entries.some(({ statement }) => statement.range[0] <= node.range[0] && node.range[1] <= statement.range[1]);
+  const thisCalls = createThisCalls(sourceCode.visitorKeys);
   const seen = new Set<FunctionNode>();
-  const swallowed = (node: TSESTree.Node, hops: number): TSESTree.CatchClause | undefined => {
+  const swallowed = (node: TSESTree.Node, hops: number): Catcher | undefined => {
     const { fn, catches } = leave(node);
-    const handler = catches.find((clause) => !rethrows(clause, sourceCode));
-    // The entry's own `catch` gets the guard that keeps the error's exit code.
-    if (handler) return entries.some((entry) => entry.tryStatement?.handler === handler) ? undefined : handler;
+    // The entry's own `catch` (or `.catch`) gets the guard that keeps the error's exit code.
+    if (!fn && inEntry(node)) return undefined;
+    const handler = catches.find((clause) => !handlerRethrows(clause, sourceCode));
+    if (handler) return handler;
     if (!fn || hops >= MAX_HOPS || seen.has(fn)) return undefined;
     seen.add(fn);
-    for (const call of callsOf(fn, sourceCode)) {
+    for (const call of callerSites(sourceCode, fn, thisCalls)) {
       const found = swallowed(call, hops + 1);
       if (found) return found;
     }
@@ -78,15 +89,55 @@ export function throwSwallowedBy(outermost: TracedScope, entries: readonly Entry
   return swallowed(outermost.anchor, 0);
 }
 
-/** The function `node` runs in (undefined at top level), and the `catch` clauses of the `try` blocks around `node` in it, innermost first. */
-function leave(node: TSESTree.Node): { fn: FunctionNode | undefined; catches: TSESTree.CatchClause[] } {
-  const catches: TSESTree.CatchClause[] = [];
+/** Where `fn` is called in its file: as reach finds calls, and through the const objects its name is stored in. */
+function callerSites(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, thisCalls: ThisCalls): readonly TSESTree.Node[] {
+  const binding = functionBinding(sourceCode, fn);
+  const stored = binding ? storedMemberCallSites(sourceCode, binding.variables, thisCalls) : [];
+  return [...callSitesOf(sourceCode, fn, thisCalls), ...stored];
+}
+
+/** Where a catcher is, for a message: `in main()`, `in a caller`, `at top level`. */
+export function describeCatcher(catcher: Catcher): string {
+  const fn = enclosingFunction(catcher);
+  const name = fn && functionName(fn);
+  return name ? `in ${name}()` : fn ? "in a caller" : "at top level";
+}
+
+/**
+ * The function `node` runs in (undefined at top level), and what handles a throw from `node` in it, innermost
+ * first: the rejection handlers of a promise chain it starts (`run(item).catch(log)`, `.then(ok, onError)`), then
+ * the `catch` clauses of the `try` blocks around it.
+ */
+function leave(node: TSESTree.Node): { fn: FunctionNode | undefined; catches: Catcher[] } {
+  const catches: Catcher[] = [];
   let child: TSESTree.Node = node;
-  for (let current = node.parent; current; child = current, current = current.parent) {
+  for (;;) {
+    const use = useOf(child);
+    const member = use.parent;
+    const call = member?.parent;
+    const method = member?.type === AST_NODE_TYPES.MemberExpression && member.object === use ? memberName(member) : undefined;
+    if (call?.type !== AST_NODE_TYPES.CallExpression || call.callee !== member || (method !== "then" && method !== "catch" && method !== "finally")) break;
+    const onRejected = method === "catch" ? call.arguments[0] : method === "then" ? call.arguments[1] : undefined;
+    if (onRejected) catches.push(onRejected);
+    child = call;
+  }
+  for (let current = child.parent; current; child = current, current = current.parent) {
     if (isFunction(current)) return { fn: current, catches };
     if (current.type === AST_NODE_TYPES.TryStatement && current.block === child && current.handler) catches.push(current.handler);
   }
   return { fn: undefined, catches };
+}
+
+/**
+ * A handler that ends by throwing what it caught: a `catch` clause (see `rethrows`), or a rejection handler
+ * written as a function with a block body, `(error) => { log(error); throw error; }`. Any other handler
+ * (`console.error`, `(e) => log(e)`) handles the error.
+ */
+function handlerRethrows(handler: Catcher, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  if (handler.type === AST_NODE_TYPES.CatchClause) return rethrows(handler, sourceCode);
+  const fn = skipWrappers(handler);
+  if (!isFunction(fn) || fn.body.type !== AST_NODE_TYPES.BlockStatement) return false;
+  return rethrows({ param: fn.params[0] ?? null, body: fn.body } as TSESTree.CatchClause, sourceCode);
 }
 
 /** The same-file calls of `fn` by its name: a function declaration, or a `const` initialized with it. */
