@@ -21,7 +21,9 @@ import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { enclosingFunction, functionName, isFunction, memberName, skipWrappers, type FunctionNode } from "./ast";
 import { returnsTracedFunction, type OpenerSpec } from "./catalogue";
 import type { Entry } from "./process-level";
+import * as path from "node:path";
 import { callSitesOf, type TracedScope } from "./model";
+import { importedCallSites } from "./importing-callers";
 import { createThisCalls, functionBinding, storedMemberCallSites, useOf, type ThisCalls } from "./members";
 import { rethrows } from "../fixes/exit-fix";
 
@@ -58,35 +60,66 @@ function runsCallbackAtOnce(spec: OpenerSpec): boolean {
 /** What handles the throw instead of ending the program: a `catch` clause, or a promise's rejection handler (`.catch(h)`, `.then(f, h)`). */
 export type Catcher = TSESTree.CatchClause | TSESTree.Node;
 
+/** Where the throw replacing an exit would stop ending the program. */
+export interface Swallow {
+  /** The handler that goes on; for `uncaught`, the top-level statement the throw leaves. */
+  readonly node: Catcher;
+  /** The other file of the package it is in (absolute path); undefined for the linted file. */
+  readonly file?: string;
+  /** Nothing handles it: it reaches the top level of another file, where no entry guard keeps the exit code (exit code 1). */
+  readonly uncaught?: boolean;
+}
+
 /**
  * The handler of a caller (or of the scope's own function, around the scope's call) that the throw leaving
  * `outermost` reaches and that handles it instead of ending the program: the throw would change the program's
- * control flow. `undefined` when every path found reaches an entry, a rethrowing handler, or leaves what the file shows.
+ * control flow. `undefined` when every path found reaches an entry, a rethrowing handler, or leaves what is seen.
  *
  * Callers are found as reach finds them (`callSitesOf`): functions called by name, methods of classes and object
  * literals (`this.run()`, `worker.run()` on `const worker = new Worker()`, `Config.load()`, `handlers.run()`), and
  * functions stored in const lookup tables (`{ run: handleOne }`, `new Map([["run", handleOne]])`), a few calls deep.
+ * A function the file exports is followed into the files of its package that import it (src/scopes/importing-callers.ts,
+ * `filename` absolute): there any handler counts (the entry guard is written in the linted file only), and so does a
+ * throw reaching the top level unhandled.
  */
-export function throwSwallowedBy(outermost: TracedScope, entries: readonly Entry[], sourceCode: Readonly<TSESLint.SourceCode>): Catcher | undefined {
+export function throwSwallowedBy(outermost: TracedScope, entries: readonly Entry[], sourceCode: Readonly<TSESLint.SourceCode>, filename = ""): Swallow | undefined {
   if (outermost.anchor.type !== AST_NODE_TYPES.CallExpression || !runsCallbackAtOnce(outermost.spec)) return undefined;
   const inEntry = (node: TSESTree.Node) => entries.some(({ statement }) => statement.range[0] <= node.range[0] && node.range[1] <= statement.range[1]);
-  const thisCalls = createThisCalls(sourceCode.visitorKeys);
+  const thisCallsByFile = new Map<Readonly<TSESLint.SourceCode>, ThisCalls>();
+  const thisCallsOf = (code: Readonly<TSESLint.SourceCode>) => {
+    let calls = thisCallsByFile.get(code);
+    if (!calls) thisCallsByFile.set(code, (calls = createThisCalls(code.visitorKeys)));
+    return calls;
+  };
   const seen = new Set<FunctionNode>();
-  const swallowed = (node: TSESTree.Node, hops: number): Catcher | undefined => {
+  const swallowed = (node: TSESTree.Node, code: Readonly<TSESLint.SourceCode>, file: string | undefined, hops: number): Swallow | undefined => {
     const { fn, catches } = leave(node);
     // The entry's own `catch` (or `.catch`) gets the guard that keeps the error's exit code.
-    if (!fn && inEntry(node)) return undefined;
-    const handler = catches.find((clause) => !handlerRethrows(clause, sourceCode));
-    if (handler) return handler;
-    if (!fn || hops >= MAX_HOPS || seen.has(fn)) return undefined;
+    if (!fn && file === undefined && inEntry(node)) return undefined;
+    const handler = catches.find((clause) => !handlerRethrows(clause, code));
+    if (handler) return { node: handler, file };
+    // Top level of the linted file: throwEscapesAtTopLevel's to judge.
+    if (!fn) return file === undefined ? undefined : { node: topLevelStatement(node), file, uncaught: true };
+    if (hops >= MAX_HOPS || seen.has(fn)) return undefined;
     seen.add(fn);
-    for (const call of callerSites(sourceCode, fn, thisCalls)) {
-      const found = swallowed(call, hops + 1);
+    for (const call of callerSites(code, fn, thisCallsOf(code))) {
+      const found = swallowed(call, code, file, hops + 1);
+      if (found) return found;
+    }
+    for (const imported of importedCallSites(code, file ?? filename, fn, thisCallsOf)) {
+      const found = swallowed(imported.site, imported.sourceCode, imported.file, hops + 1);
       if (found) return found;
     }
     return undefined;
   };
-  return swallowed(outermost.anchor, 0);
+  return swallowed(outermost.anchor, sourceCode, undefined, 0);
+}
+
+/** The statement of the program `node` is in. */
+function topLevelStatement(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  while (current.parent && current.parent.type !== AST_NODE_TYPES.Program) current = current.parent;
+  return current;
 }
 
 /** Where `fn` is called in its file: as reach finds calls, and through the const objects its name is stored in. */
@@ -96,11 +129,17 @@ function callerSites(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode
   return [...callSitesOf(sourceCode, fn, thisCalls), ...stored];
 }
 
-/** Where a catcher is, for a message: `in main()`, `in a caller`, `at top level`. */
-export function describeCatcher(catcher: Catcher): string {
-  const fn = enclosingFunction(catcher);
+/**
+ * Where a swallow is, for a message: `in main()`, `in a caller`, `at top level`, and for another file its path
+ * from the linted file's folder and line: `in main() at cli.ts:12`.
+ */
+export function describeCatcher(swallow: Swallow, filename: string): string {
+  const fn = enclosingFunction(swallow.node);
   const name = fn && functionName(fn);
-  return name ? `in ${name}()` : fn ? "in a caller" : "at top level";
+  const where = name ? `in ${name}()` : fn ? "in a caller" : "at top level";
+  if (swallow.file === undefined) return where;
+  const relative = path.relative(path.dirname(filename), swallow.file).split(path.sep).join("/");
+  return `${where} at ${relative}:${swallow.node.loc.start.line}`;
 }
 
 /**

@@ -3,9 +3,14 @@
  * caller's handler that goes on. The callers followed beyond functions called by name: methods of classes and of
  * const objects, functions stored in const values, and a promise's `.catch` / `.then(ok, onError)` handler.
  */
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import * as path from "node:path";
 import dedent from "dedent";
+import type { TestLanguageOptions } from "@typescript-eslint/rule-tester";
 import rule from "../../src/rules/no-process-exit";
 import type { MessageId } from "../../src/rules/no-process-exit";
+import { afterAll } from "vitest";
 import { createRuleTester } from "./rule-tester";
 
 const ruleTester = createRuleTester();
@@ -33,6 +38,110 @@ const mainCatching = (call: string) => `async function main(kind) {\n  try {\n  
 
 /** `async function handleOne(item)` opening the workflow. */
 const HANDLE_ONE = `async function handleOne(item) {\n${WORKFLOW.replace(/^/gmu, "  ")}\n}`;
+
+/** Workers whose exported function opens a scope that exits 3 on an empty item. */
+const TRACELOOP_WORKER = `${IMPORT}\n\nexport async function handleOne(item) {\n${WORKFLOW.replace(/^/gmu, "  ")}\n}\n`;
+const SENTRY_WORKER = dedent`
+  import * as Sentry from "@sentry/node";
+
+  export async function handleOne(item) {
+    return Sentry.startSpan({ name: "s" }, async () => {
+      if (!item) process.exit(3);
+      return item;
+    });
+  }
+
+  export function other() {
+    return "other";
+  }
+`;
+const CLASS_WORKER = dedent`
+  ${IMPORT}
+
+  export class Worker {
+    async handleOne(item) {
+      ${WORKFLOW.replace(/\n/gu, "\n    ")}
+    }
+  }
+`;
+const CJS_WORKER = `${TRACELOOP_WORKER.replace(IMPORT, `const traceloop = require("@traceloop/node-server-sdk");`).replace("export async", "async")}\nmodule.exports = { handleOne };\n`;
+
+/** A loop over items whose catch logs and goes on. */
+const loopCatching = (call: string) => dedent`
+  for (const item of items) {
+    try {
+      await ${call};
+    } catch (error) {
+      console.log("skipping", item, error);
+    }
+  }
+`;
+const indented = (text: string) => text.replace(/\n/gu, "\n  ");
+
+/**
+ * One package (a package.json, so the importer index covers it alone) per folder: `worker.js` (or `.cjs`) is the
+ * linted file, `cli.js` (`.cjs`) imports it. Written to a temporary folder next to a link to node_modules, so the
+ * SDK versions are the installed ones.
+ */
+const PACKAGES: Record<string, Record<string, string>> = {
+  named: {
+    "worker.js": TRACELOOP_WORKER,
+    "cli.js": `import { handleOne } from "./worker.js";\n\nasync function main(items) {\n  ${indented(loopCatching("handleOne(item)"))}\n}\n\nawait main(["a", "", "b"]);\n`,
+  },
+  default: {
+    "worker.js": TRACELOOP_WORKER.replace("export async function", "export default async function"),
+    "cli.js": `import handle from "./worker.js";\n\nexport async function runAll(items) {\n  for (const item of items) await handle(item).catch((error) => console.log("skipping", error));\n}\n`,
+  },
+  namespace: {
+    "worker.js": TRACELOOP_WORKER,
+    "cli.js": `import * as worker from "./worker.js";\n\ntry {\n  await worker.handleOne("");\n} catch (error) {\n  console.log("skipped", error);\n}\n`,
+  },
+  commonjs: {
+    "worker.cjs": CJS_WORKER,
+    "cli.cjs": `const { handleOne } = require("./worker.cjs");\n\nasync function main() {\n  try {\n    await handleOne("");\n  } catch (error) {\n    console.log("skipped", error);\n  }\n}\n\nmain();\n`,
+  },
+  class: {
+    "worker.js": CLASS_WORKER,
+    "cli.js": `import { Worker } from "./worker.js";\n\nconst worker = new Worker();\n\nexport async function runAll(items) {\n  ${indented(loopCatching("worker.handleOne(item)"))}\n}\n`,
+  },
+  rethrows: {
+    "worker.js": SENTRY_WORKER,
+    "cli.js": `import { handleOne } from "./worker.js";\n\nexport async function runAll(items) {\n  for (const item of items) {\n    try {\n      await handleOne(item);\n    } catch (error) {\n      console.log("failed", item);\n      throw error;\n    }\n  }\n}\n`,
+  },
+  uncaught: {
+    "worker.js": SENTRY_WORKER,
+    "cli.js": `import { handleOne } from "./worker.js";\n\nconsole.log(await handleOne(""));\n`,
+  },
+  "other-export": {
+    "worker.js": SENTRY_WORKER,
+    "cli.js": `import { other } from "./worker.js";\n\ntry {\n  console.log(other());\n} catch (error) {\n  console.log("skipped", error);\n}\n`,
+  },
+};
+const root = mkdtempSync(path.join(os.tmpdir(), "traced-exit-callers-"));
+symlinkSync(path.join(__dirname, "../../node_modules"), path.join(root, "node_modules"), "dir");
+for (const [folder, files] of Object.entries(PACKAGES)) {
+  mkdirSync(path.join(root, folder));
+  writeFileSync(path.join(root, folder, "package.json"), JSON.stringify({ name: folder, private: true, type: "module" }));
+  for (const [file, text] of Object.entries(files)) writeFileSync(path.join(root, folder, file), text);
+}
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** The linted worker of a package, as ESLint lints a file on disk: its text and absolute filename. */
+function onDisk(folder: string, file = "worker.js") {
+  return { code: PACKAGES[folder]?.[file] ?? "", filename: path.join(root, folder, file) };
+}
+const commonjs = { sourceType: "commonjs" } as unknown as TestLanguageOptions;
+
+/** The exit of the Sentry worker of `folder`, reported with the throw suggested (the span records it itself). */
+const throwSuggested = (folder: string) => ({
+  messageId: "exitInScope" as const,
+  data: { exit: "process.exit()", where: "span 's'", lost: "that span" },
+  line: 5,
+  suggestions: [{ messageId: "throwInstead" as const, data: { code: "3", recording: "" }, output: sentryThrow(onDisk(folder).code) }],
+});
+
+/** The Sentry worker's exit as a throw: the span records it itself. */
+const sentryThrow = (code: string) => code.replace("process.exit(3);", `throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 3 });`);
 
 /** A Sentry span that exits 3, called by a loop whose `.catch` logs and rethrows. */
 const SENTRY_RETHROW = dedent`
@@ -203,6 +312,23 @@ ruleTester.run("no-process-exit: callers through methods, values and promise han
       `,
       errors: [caught(5, "in main()")],
     },
+    // Other files of the package (src/scopes/importing-callers.ts): a named import called in a loop whose catch goes on.
+    { ...onDisk("named"), errors: [caught(5, "in main() at cli.js:7")] },
+    // A default import whose promise a `.catch` handles.
+    { ...onDisk("default"), errors: [caught(5, "in runAll() at cli.js:4")] },
+    // A namespace import, `worker.handleOne(…)`, in a top-level try.
+    { ...onDisk("namespace"), errors: [caught(5, "at top level at cli.js:5")] },
+    // CommonJS: `module.exports = { handleOne }` and `const { handleOne } = require("./worker.cjs")`.
+    { ...onDisk("commonjs", "worker.cjs"), languageOptions: commonjs, errors: [caught(5, "in main() at cli.cjs:6")] },
+    // A method of an exported class, called on an instance the importer makes.
+    { ...onDisk("class"), errors: [caught(6, "in runAll() at cli.js:9")] },
+    // The importer's catch rethrows, and nothing imports the importer: the throw is suggested.
+    { ...onDisk("rethrows"), errors: [throwSuggested("rethrows")] },
+    // The importer calls it at its top level with nothing around: the throw would be an uncaught rejection there
+    // (exit code 1 where the exit gave 3), and no entry guard is written in that file: no throw suggested.
+    { ...onDisk("uncaught"), errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 's'", lost: "that span" }, line: 5, suggestions: [] }] },
+    // The importer's try calls another export of the file: the workflow's function is not called there.
+    { ...onDisk("other-export"), errors: [throwSuggested("other-export")] },
     // Stored by shorthand, `{ handleOne }`, and called by a method of that object as `this.handleOne(…)`.
     {
       code: dedent`
