@@ -165,7 +165,7 @@ export default createRule<Options, MessageId>({
           const uncaught = throwEscapesAtTopLevel(outermost, level.entries(), context.sourceCode);
           // A caller's `catch` that handles the throw (or a `return`'s result) and goes on: the program would not end there.
           // Also followed into the package's files that import the function (src/scopes/importing-callers.ts).
-          const swallow = uncaught ? undefined : throwSwallowedBy(outermost, level.entries(), context.sourceCode, context.filename);
+          const swallow = uncaught ? undefined : throwSwallowedBy(outermost, level.entries(), context.sourceCode, context.physicalFilename);
           const swallowedBy = swallow?.uncaught ? undefined : swallow;
           const toReturn = swallowedBy ? undefined : returnInsteadOfExit(context.sourceCode, exit, reach);
           const toThrow = uncaught || swallow ? undefined : throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
@@ -173,7 +173,7 @@ export default createRule<Options, MessageId>({
           const recorded = [reach.scope, ...reach.outer].some((scope) => helperWouldRecord(scope, context.sourceCode));
           const toEndSuggestion = toEnd ? [{ messageId: "endSpansThenExit" as const, data: { where: describeReach(reach), flush: flushPlanFor(model, context.filename).label }, fix: toEnd }] : [];
           if (swallowedBy) {
-            const data = { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length), catcher: describeCatcher(swallowedBy, context.filename) };
+            const data = { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length), catcher: describeCatcher(swallowedBy, context.physicalFilename) };
             context.report({ node: exit.node, messageId: "exitInScopeCaught", data, suggest: toEndSuggestion });
             continue;
           }
