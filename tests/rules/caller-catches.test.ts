@@ -116,6 +116,34 @@ const PACKAGES: Record<string, Record<string, string>> = {
     "worker.js": SENTRY_WORKER,
     "cli.js": `import { other } from "./worker.js";\n\ntry {\n  console.log(other());\n} catch (error) {\n  console.log("skipped", error);\n}\n`,
   },
+  "commonjs-default": {
+    "worker.cjs": CJS_WORKER.replace("module.exports = { handleOne };", "module.exports = handleOne;"),
+    "cli.cjs": `const handle = require("./worker.cjs");\n\nasync function main() {\n  try {\n    await handle("");\n  } catch (error) {\n    console.log("skipped", error);\n  }\n}\n\nmain();\n`,
+  },
+  "exports-property": {
+    "worker.cjs": CJS_WORKER.replace("module.exports = { handleOne };", "exports.run = handleOne;"),
+    "cli.cjs": `const worker = require("./worker.cjs");\n\nfunction main() {\n  return worker.run("").catch((error) => console.log("skipped", error));\n}\n\nmain();\n`,
+  },
+  renamed: {
+    "worker.js": TRACELOOP_WORKER.replace("export async function", "async function") + "\nexport { handleOne as handle };\n",
+    "cli.js": `import { handle } from "./worker.js";\n\nexport async function all(items) {\n  try {\n    await Promise.all(items.map(handle));\n  } catch (error) {\n    console.log("some failed", error);\n  }\n}\n`,
+  },
+  "object-member": {
+    "worker.js": dedent`
+      ${IMPORT}
+
+      export const handlers = {
+        async handleOne(item) {
+          ${WORKFLOW.replace(/\n/gu, "\n    ")}
+        },
+      };
+    `,
+    "cli.js": `import * as worker from "./worker.js";\n\ntry {\n  await worker.handlers.handleOne("");\n} catch (error) {\n  console.log("skipped", error);\n}\n`,
+  },
+  entry: {
+    "worker.js": TRACELOOP_WORKER,
+    "cli.js": `import { handleOne } from "./worker.js";\n\nasync function main() {\n  console.log(await handleOne(""));\n}\n\nmain().catch(console.error);\n`,
+  },
 };
 const root = mkdtempSync(path.join(os.tmpdir(), "traced-exit-callers-"));
 symlinkSync(path.join(__dirname, "../../node_modules"), path.join(root, "node_modules"), "dir");
@@ -320,6 +348,16 @@ ruleTester.run("no-process-exit: callers through methods, values and promise han
     { ...onDisk("namespace"), errors: [caught(5, "at top level at cli.js:5")] },
     // CommonJS: `module.exports = { handleOne }` and `const { handleOne } = require("./worker.cjs")`.
     { ...onDisk("commonjs", "worker.cjs"), languageOptions: commonjs, errors: [caught(5, "in main() at cli.cjs:6")] },
+    // `module.exports = handleOne`, required as the function itself.
+    { ...onDisk("commonjs-default", "worker.cjs"), languageOptions: commonjs, errors: [caught(5, "in main() at cli.cjs:6")] },
+    // `exports.run = handleOne`, called as `worker.run(…)` on the required module, with a `.catch` that goes on.
+    { ...onDisk("exports-property", "worker.cjs"), languageOptions: commonjs, errors: [caught(5, "in main() at cli.cjs:4")] },
+    // `export { handleOne as handle }`, passed to `items.map` inside a try.
+    { ...onDisk("renamed"), errors: [caught(5, "in all() at cli.js:6")] },
+    // A method of an exported const object, reached through a namespace import: `worker.handlers.handleOne(…)`.
+    { ...onDisk("object-member"), errors: [caught(6, "at top level at cli.js:5")] },
+    // The importer's entry handles the error with `console.error`: it is not the linted file's entry, so no guard keeps the code there.
+    { ...onDisk("entry"), errors: [caught(5, "at top level at cli.js:7")] },
     // A method of an exported class, called on an instance the importer makes.
     { ...onDisk("class"), errors: [caught(6, "in runAll() at cli.js:9")] },
     // The importer's catch rethrows, and nothing imports the importer: the throw is suggested.
