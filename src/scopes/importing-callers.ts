@@ -15,16 +15,18 @@
  *
  * What counts as an import of it, in a file `importersOf` lists: `import { g } from "./worker.js"`, `import g from`,
  * `import * as ns` then `ns.g(…)`, `const { g } = require("./worker")`, `const ns = require("./worker")` then
- * `ns.g(…)` (or `ns(…)` for `module.exports = f`). The calls found are the calls of those bindings, the calls through
- * the const objects they are stored in, and the calls they are passed to (`items.map(g)`). Not followed: re-exports
- * (`export { g } from "./worker"`), dynamic `import()`, an instance made in another file than the import's.
+ * `ns.g(…)` (or `ns(…)` for `module.exports = f`), `const { g } = await import("./worker.js")`; also through a file
+ * that re-exports it (`export { g } from "./worker.js"`, `export * from`), two deep. The calls found are the calls of
+ * those bindings, the calls through the const objects they are stored in, and the calls they are passed to
+ * (`items.map(g)`). Not followed: `export * as ns from`, an `import()` not assigned to a const, an instance made in
+ * another file than the import's.
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
-import { keyName, memberKey, skipWrappers } from "./ast";
+import { keyName, memberKey, skipWrappers, walk } from "./ast";
 import { importersOf } from "./importers";
 import { resolveRelative } from "./files-on-disk";
 import { parseSourceCode } from "./parser";
@@ -53,18 +55,50 @@ export interface ImportedCallSite {
   readonly site: TSESTree.Node;
 }
 
-/** The calls of `fn` (a function of `file`) in the files of the package that import it; [] when it is not exported. */
+/** Barrels followed: a file that re-exports the function (`export { g } from "./worker"`), and one that re-exports that. */
+const MAX_REEXPORTS = 2;
+
+/**
+ * The calls of `fn` (a function of `file`) in the files of the package that import it, also through files that
+ * re-export it (`index.ts`: `export { handleOne } from "./worker.js"`, `export * from "./worker.js"`); [] when it is
+ * not exported.
+ */
 export function importedCallSites(sourceCode: SourceCode, file: string, fn: FunctionNode, thisCallsOf: (sourceCode: SourceCode) => ThisCalls): ImportedCallSite[] {
   if (!path.isAbsolute(file)) return [];
-  const exported = exportsOf(sourceCode, fn);
-  if (exported.length === 0) return [];
   const sites: ImportedCallSite[] = [];
-  for (const importer of importersOf(file).slice(0, MAX_IMPORTERS)) {
-    const other = parsed(importer);
-    if (!other) continue;
-    for (const site of callsInImporter(other, importer, file, exported, thisCallsOf(other))) sites.push({ file: importer, sourceCode: other, site });
-  }
+  const visited = new Set<string>();
+  const visit = (target: string, exported: readonly Exported[], depth: number) => {
+    if (exported.length === 0 || visited.has(target)) return;
+    visited.add(target);
+    for (const importer of importersOf(target).slice(0, MAX_IMPORTERS)) {
+      const other = parsed(importer);
+      if (!other) continue;
+      for (const site of callsInImporter(other, importer, target, exported, thisCallsOf(other))) sites.push({ file: importer, sourceCode: other, site });
+      if (depth < MAX_REEXPORTS) visit(importer, reexported(other, importer, target, exported), depth + 1);
+    }
+  };
+  visit(file, exportsOf(sourceCode, fn), 0);
   return sites;
+}
+
+/** What an importer re-exports of `file`'s `exported`, under its own names: `export { g as h } from`, `export * from`. */
+function reexported(sourceCode: SourceCode, importer: string, file: string, exported: readonly Exported[]): Exported[] {
+  const names: Exported[] = [];
+  for (const statement of sourceCode.ast.body) {
+    if (statement.type === AST_NODE_TYPES.ExportAllDeclaration && !statement.exported && isImportOf(importer, file, statement.source.value)) {
+      names.push(...exported.filter((target) => target.name !== "default"));
+    }
+    if (statement.type !== AST_NODE_TYPES.ExportNamedDeclaration || !statement.source || !isImportOf(importer, file, statement.source.value)) continue;
+    for (const specifier of statement.specifiers) {
+      for (const target of exported) if (nameOf(specifier.local) === target.name) names.push({ ...target, name: nameOf(specifier.exported) });
+    }
+  }
+  return names;
+}
+
+/** `specifier`, written in `importer`, names `file`. */
+function isImportOf(importer: string, file: string, specifier: unknown): boolean {
+  return typeof specifier === "string" && resolveRelative(path.dirname(importer), specifier)?.file === path.resolve(file);
 }
 
 /** The names this file exports `fn` under (directly, or as a method of what it exports). */
@@ -136,42 +170,47 @@ function nameOf(node: TSESTree.Identifier | TSESTree.StringLiteral): string {
   return node.type === AST_NODE_TYPES.Identifier ? node.name : node.value;
 }
 
-/** The importer's bindings of `file`, each with the member path from it to an export: `[]` for a named binding, `["g"]` for a namespace. */
+/**
+ * The importer's bindings of `file`, each with the export it names (undefined: the whole module, a namespace):
+ * import declarations, and `const … = require("./worker")` / `await import("./worker")` anywhere in the file.
+ */
 function bindingsOf(sourceCode: SourceCode, importer: string, file: string): { variable: Variable; name: string | undefined }[] {
-  const dir = path.dirname(importer);
-  const target = path.resolve(file);
-  const isFile = (specifier: unknown) => typeof specifier === "string" && resolveRelative(dir, specifier)?.file === target;
+  const isFile = (specifier: unknown) => isImportOf(importer, file, specifier);
   const found: { variable: Variable; name: string | undefined }[] = [];
   const declared = (node: TSESTree.Node, name: string | undefined) => {
     for (const variable of sourceCode.getDeclaredVariables(node)) found.push({ variable, name });
   };
   for (const statement of sourceCode.ast.body) {
-    if (statement.type === AST_NODE_TYPES.ImportDeclaration && statement.importKind !== "type" && isFile(statement.source.value)) {
-      for (const specifier of statement.specifiers) {
-        if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
-          if (specifier.importKind !== "type") declared(specifier, nameOf(specifier.imported));
-        } else declared(specifier, specifier.type === AST_NODE_TYPES.ImportDefaultSpecifier ? "default" : undefined);
-      }
-    }
-    if (statement.type !== AST_NODE_TYPES.VariableDeclaration) continue;
-    for (const declarator of statement.declarations) {
-      const init = declarator.init && skipWrappers(declarator.init);
-      const isRequire =
-        init?.type === AST_NODE_TYPES.CallExpression && init.callee.type === AST_NODE_TYPES.Identifier && init.callee.name === "require" && isFile(init.arguments[0]?.type === AST_NODE_TYPES.Literal ? init.arguments[0].value : undefined);
-      if (!isRequire) continue;
-      // `const ns = require("./worker")`: a namespace, and the `module.exports = f` value itself.
-      if (declarator.id.type === AST_NODE_TYPES.Identifier) declared(declarator, undefined);
-      if (declarator.id.type !== AST_NODE_TYPES.ObjectPattern) continue;
-      for (const property of declarator.id.properties) {
-        const key = property.type === AST_NODE_TYPES.Property ? keyName(property) : undefined;
-        if (key !== undefined && property.type === AST_NODE_TYPES.Property && property.value.type === AST_NODE_TYPES.Identifier) {
-          const variable = ASTUtils.findVariable(sourceCode.getScope(property.value), property.value);
-          if (variable) found.push({ variable, name: key });
-        }
-      }
+    if (statement.type !== AST_NODE_TYPES.ImportDeclaration || statement.importKind === "type" || !isFile(statement.source.value)) continue;
+    for (const specifier of statement.specifiers) {
+      if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
+        if (specifier.importKind !== "type") declared(specifier, nameOf(specifier.imported));
+      } else declared(specifier, specifier.type === AST_NODE_TYPES.ImportDefaultSpecifier ? "default" : undefined);
     }
   }
+  walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+    if (node.type !== AST_NODE_TYPES.VariableDeclarator || !node.init || !isFile(loadedSpecifier(node.init))) return;
+    // `const ns = require("./worker")`: a namespace, and the `module.exports = f` value itself.
+    if (node.id.type === AST_NODE_TYPES.Identifier) declared(node, undefined);
+    if (node.id.type !== AST_NODE_TYPES.ObjectPattern) return;
+    for (const property of node.id.properties) {
+      const key = property.type === AST_NODE_TYPES.Property ? keyName(property) : undefined;
+      if (key === undefined || property.type !== AST_NODE_TYPES.Property || property.value.type !== AST_NODE_TYPES.Identifier) continue;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(property.value), property.value);
+      if (variable) found.push({ variable, name: key });
+    }
+  });
   return found;
+}
+
+/** `require("./worker")`, `await import("./worker")`: the specifier loaded. */
+function loadedSpecifier(init: TSESTree.Node): unknown {
+  let inner = skipWrappers(init);
+  if (inner.type === AST_NODE_TYPES.AwaitExpression) inner = skipWrappers(inner.argument);
+  if (inner.type === AST_NODE_TYPES.ImportExpression) return inner.source.type === AST_NODE_TYPES.Literal ? inner.source.value : undefined;
+  if (inner.type !== AST_NODE_TYPES.CallExpression || inner.callee.type !== AST_NODE_TYPES.Identifier || inner.callee.name !== "require") return undefined;
+  const arg = inner.arguments[0];
+  return arg?.type === AST_NODE_TYPES.Literal ? arg.value : undefined;
 }
 
 /** The calls in the importer of what `file` exports as `exported`. */

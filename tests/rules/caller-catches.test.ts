@@ -144,6 +144,20 @@ const PACKAGES: Record<string, Record<string, string>> = {
     "worker.js": TRACELOOP_WORKER,
     "cli.js": `import { handleOne } from "./worker.js";\n\nasync function main() {\n  console.log(await handleOne(""));\n}\n\nmain().catch(console.error);\n`,
   },
+  barrel: {
+    "worker.js": TRACELOOP_WORKER,
+    "index.js": `export { handleOne as handle } from "./worker.js";\n`,
+    "cli.js": `import { handle } from "./index.js";\n\nexport async function runAll(items) {\n  ${indented(loopCatching("handle(item)"))}\n}\n`,
+  },
+  "star-barrel": {
+    "worker.js": TRACELOOP_WORKER,
+    "index.js": `export * from "./worker.js";\n`,
+    "cli.js": `import * as api from "./index.js";\n\ntry {\n  await api.handleOne("");\n} catch (error) {\n  console.log("skipped", error);\n}\n`,
+  },
+  "dynamic-import": {
+    "worker.js": TRACELOOP_WORKER,
+    "cli.js": `export async function main() {\n  const { handleOne } = await import("./worker.js");\n  try {\n    await handleOne("");\n  } catch (error) {\n    console.log("skipped", error);\n  }\n}\n`,
+  },
 };
 const root = mkdtempSync(path.join(os.tmpdir(), "traced-exit-callers-"));
 symlinkSync(path.join(__dirname, "../../node_modules"), path.join(root, "node_modules"), "dir");
@@ -358,6 +372,12 @@ ruleTester.run("no-process-exit: callers through methods, values and promise han
     { ...onDisk("object-member"), errors: [caught(6, "at top level at cli.js:5")] },
     // The importer's entry handles the error with `console.error`: it is not the linted file's entry, so no guard keeps the code there.
     { ...onDisk("entry"), errors: [caught(5, "at top level at cli.js:7")] },
+    // Through a barrel that re-exports it renamed: `export { handleOne as handle } from "./worker.js"`.
+    { ...onDisk("barrel"), errors: [caught(5, "in runAll() at cli.js:7")] },
+    // Through `export * from "./worker.js"`, imported as a namespace.
+    { ...onDisk("star-barrel"), errors: [caught(5, "at top level at cli.js:5")] },
+    // `const { handleOne } = await import("./worker.js")` inside a function.
+    { ...onDisk("dynamic-import"), errors: [caught(5, "in main() at cli.js:5")] },
     // A method of an exported class, called on an instance the importer makes.
     { ...onDisk("class"), errors: [caught(6, "in runAll() at cli.js:9")] },
     // The importer's catch rethrows, and nothing imports the importer: the throw is suggested.
