@@ -27,7 +27,7 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
 import { keyName, memberKey, skipWrappers, walk } from "./ast";
-import { importersOf } from "./importers";
+import { importersOf, importersTruncated } from "./importers";
 import { resolveRelative } from "./files-on-disk";
 import { parseSourceCode } from "./parser";
 import type { ThisCalls } from "./members";
@@ -55,6 +55,13 @@ export interface ImportedCallSite {
   readonly site: TSESTree.Node;
 }
 
+/** The calls of an exported function found in its importers. */
+export interface ImportedCalls {
+  readonly sites: ImportedCallSite[];
+  /** Some importer was not read: more than MAX_IMPORTERS, past the importer index's limit, or not parsed. */
+  unread: boolean;
+}
+
 /** Barrels followed: a file that re-exports the function (`export { g } from "./worker"`), and one that re-exports that. */
 const MAX_REEXPORTS = 2;
 
@@ -63,22 +70,26 @@ const MAX_REEXPORTS = 2;
  * re-export it (`index.ts`: `export { handleOne } from "./worker.js"`, `export * from "./worker.js"`); [] when it is
  * not exported.
  */
-export function importedCallSites(sourceCode: SourceCode, file: string, fn: FunctionNode, thisCallsOf: (sourceCode: SourceCode) => ThisCalls): ImportedCallSite[] {
-  if (!path.isAbsolute(file)) return [];
-  const sites: ImportedCallSite[] = [];
+export function importedCallSites(sourceCode: SourceCode, file: string, fn: FunctionNode, thisCallsOf: (sourceCode: SourceCode) => ThisCalls): ImportedCalls {
+  const calls: ImportedCalls = { sites: [], unread: false };
+  if (!path.isAbsolute(file)) return calls;
   const visited = new Set<string>();
   const visit = (target: string, exported: readonly Exported[], depth: number) => {
     if (exported.length === 0 || visited.has(target)) return;
     visited.add(target);
-    for (const importer of importersOf(target).slice(0, MAX_IMPORTERS)) {
+    const importers = importersOf(target);
+    // Importers that are not read may call it: the caller's verdict is unknown.
+    calls.unread ||= importers.length > MAX_IMPORTERS || importersTruncated(target);
+    for (const importer of importers.slice(0, MAX_IMPORTERS)) {
       const other = parsed(importer);
+      calls.unread ||= !other;
       if (!other) continue;
-      for (const site of callsInImporter(other, importer, target, exported, thisCallsOf(other))) sites.push({ file: importer, sourceCode: other, site });
+      for (const site of callsInImporter(other, importer, target, exported, thisCallsOf(other))) calls.sites.push({ file: importer, sourceCode: other, site });
       if (depth < MAX_REEXPORTS) visit(importer, reexported(other, importer, target, exported), depth + 1);
     }
   };
   visit(file, exportsOf(sourceCode, fn), 0);
-  return sites;
+  return calls;
 }
 
 /** What an importer re-exports of `file`'s `exported`, under its own names: `export { g as h } from`, `export * from`. */

@@ -62,11 +62,14 @@ export type Catcher = TSESTree.CatchClause | TSESTree.Node;
 
 /** Where the throw replacing an exit would stop ending the program. */
 export interface Swallow {
-  /** The handler that goes on; for `uncaught`, the top-level statement the throw leaves. */
+  /** The handler that goes on; for `uncaught`, the top-level statement the throw leaves (or the exported function whose importers were not all read). */
   readonly node: Catcher;
   /** The other file of the package it is in (absolute path); undefined for the linted file. */
   readonly file?: string;
-  /** Nothing handles it: it reaches the top level of another file, where no entry guard keeps the exit code (exit code 1). */
+  /**
+   * Nothing handles it: it reaches the top level of another file, where no entry guard keeps the exit code (exit
+   * code 1); or the function is exported and some of its importers were not read, so where it goes is not known.
+   */
   readonly uncaught?: boolean;
 }
 
@@ -106,11 +109,13 @@ export function throwSwallowedBy(outermost: TracedScope, entries: readonly Entry
       const found = swallowed(call, code, file, hops + 1);
       if (found) return found;
     }
-    for (const imported of importedCallSites(code, file ?? filename, fn, thisCallsOf)) {
-      const found = swallowed(imported.site, imported.sourceCode, imported.file, hops + 1);
+    const imported = importedCallSites(code, file ?? filename, fn, thisCallsOf);
+    for (const { site, sourceCode: other, file: importer } of imported.sites) {
+      const found = swallowed(site, other, importer, hops + 1);
       if (found) return found;
     }
-    return undefined;
+    // An importer that was not read may catch it: uncertain, so the exit stays.
+    return imported.unread ? { node: fn, file, uncaught: true } : undefined;
   };
   return swallowed(outermost.anchor, sourceCode, undefined, 0);
 }

@@ -158,6 +158,10 @@ const PACKAGES: Record<string, Record<string, string>> = {
     "worker.js": TRACELOOP_WORKER,
     "cli.js": `export async function main() {\n  const { handleOne } = await import("./worker.js");\n  try {\n    await handleOne("");\n  } catch (error) {\n    console.log("skipped", error);\n  }\n}\n`,
   },
+  unparsed: {
+    "worker.js": SENTRY_WORKER,
+    "cli.js": `import { handleOne } from "./worker.js";\n\nhandleOne(;\n`,
+  },
 };
 const root = mkdtempSync(path.join(os.tmpdir(), "traced-exit-callers-"));
 symlinkSync(path.join(__dirname, "../../node_modules"), path.join(root, "node_modules"), "dir");
@@ -385,6 +389,8 @@ ruleTester.run("no-process-exit: callers through methods, values and promise han
     // The importer calls it at its top level with nothing around: the throw would be an uncaught rejection there
     // (exit code 1 where the exit gave 3), and no entry guard is written in that file: no throw suggested.
     { ...onDisk("uncaught"), errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 's'", lost: "that span" }, line: 5, suggestions: [] }] },
+    // An importer that does not parse may catch it: not known, so the exit stays (no throw suggested).
+    { ...onDisk("unparsed"), errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 's'", lost: "that span" }, line: 5, suggestions: [] }] },
     // The importer's try calls another export of the file: the workflow's function is not called there.
     { ...onDisk("other-export"), errors: [throwSuggested("other-export")] },
     // Stored by shorthand, `{ handleOne }`, and called by a method of that object as `this.handleOne(…)`.
