@@ -12,9 +12,12 @@
  * with exit 3 went on to the next item and ended with 0). A `catch` that rethrows the caught error does not
  * swallow it, and the entry's own `try` keeps the code (src/fixes/entry-exit-code.ts).
  *
- * Only what the file shows is judged: same-file functions called by name (a few hops, cycles guarded), from a
- * scope that runs its callback at once. A function exported, passed as a value or a method is not followed, so
- * a caller in another file is not judged.
+ * A promise's rejection handler (`handleOne(item).catch(log)`, `.then(ok, log)`) swallows it as a `catch` does.
+ *
+ * Judged from a scope that runs its callback at once, three calls deep, cycles guarded. `throwEscapesAtTopLevel`
+ * follows same-file functions called by name; `throwSwallowedBy` follows the callers reach finds (named functions,
+ * methods, functions stored in const objects and tables) and, for an exported function, its calls in the files of
+ * the package that import it (src/scopes/importing-callers.ts). Callers outside the package are not judged.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
