@@ -9,7 +9,6 @@ import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { foreignExitCalls, indirectCallee } from "../scopes/cross-file";
 import { ViaPath, describeReach, describeVia, fileDirectory, getFileModel, killLabel, mayOpenScopeElsewhere } from "../scopes/model";
 import type { ExitCall } from "../scopes/model";
-import { enclosingFunction, functionName } from "../scopes/ast";
 import { catalogueFor } from "../scopes/settings";
 import { getProcessLevel, type Entry } from "../scopes/process-level";
 import { mightOpenScope, mightStartSpanThroughImport } from "../scopes/prefilter";
@@ -20,7 +19,7 @@ import { endSpansOnSignal, endSpansThenExit, endsSpansOnSignalFirst, exitsAfterE
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
 import { deliveryOf, rejectionHandling, tracingSwitchedOff } from "../scopes/pipeline";
-import { throwEscapesAtTopLevel, throwSwallowedBy } from "../scopes/uncaught-throw";
+import { describeCatcher, throwEscapesAtTopLevel, throwSwallowedBy } from "../scopes/uncaught-throw";
 import type { Edit } from "../fixes/edits";
 import { manualSpanReachingExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
@@ -167,16 +166,16 @@ export default createRule<Options, MessageId>({
           const outermost = reach.outer.at(-1) ?? reach.scope;
           const uncaught = throwEscapesAtTopLevel(outermost, level.entries(), context.sourceCode);
           // A caller's `catch` that handles the throw (or a `return`'s result) and goes on: the program would not end there.
-          const swallowedBy = uncaught ? undefined : throwSwallowedBy(outermost, level.entries(), context.sourceCode);
+          // Also followed into the package's files that import the function (src/scopes/importing-callers.ts).
+          const swallow = uncaught ? undefined : throwSwallowedBy(outermost, level.entries(), context.sourceCode, context.physicalFilename);
+          const swallowedBy = swallow?.uncaught ? undefined : swallow;
           const toReturn = swallowedBy ? undefined : returnInsteadOfExit(context.sourceCode, exit, reach);
-          const toThrow = uncaught || swallowedBy ? undefined : throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
+          const toThrow = uncaught || swallow ? undefined : throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);
           const toEnd = toThrow ? undefined : endSpansThenExit(context.sourceCode, context.filename, exit, reach, flushPlanFor(model, context.filename).call);
           const recorded = [reach.scope, ...reach.outer].some((scope) => helperWouldRecord(scope, context.sourceCode) || endsSpanOnTheWayOut(scope, context.sourceCode));
           const toEndSuggestion = toEnd ? [{ messageId: "endSpansThenExit" as const, data: { where: describeReach(reach), flush: flushPlanFor(model, context.filename).label }, fix: toEnd }] : [];
           if (swallowedBy) {
-            const fn = enclosingFunction(swallowedBy);
-            const name = fn && functionName(fn);
-            const data = { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length), catcher: name ? `in ${name}()` : fn ? "in a caller" : "at top level" };
+            const data = { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length), catcher: describeCatcher(swallowedBy, context.physicalFilename) };
             context.report({ node: exit.node, messageId: "exitInScopeCaught", data, suggest: toEndSuggestion });
             continue;
           }

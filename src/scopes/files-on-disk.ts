@@ -32,14 +32,21 @@ function fileAt(file: string): SourceFile | undefined {
   return source;
 }
 
-/** `./x` from the directory `dir`, as Node and bundlers resolve it, or undefined (also for a `dir` that is not absolute). */
-export function resolveRelative(dir: string, specifier: string): SourceFile | undefined {
-  if (!path.isAbsolute(dir) || (!specifier.startsWith("./") && !specifier.startsWith("../"))) return undefined;
+/**
+ * The absolute paths `./x` from the directory `dir` may name, in the order Node and bundlers try them (empty for a
+ * specifier that is not relative, or a `dir` that is not absolute). src/scopes/importers.ts resolves against its index with it.
+ */
+export function relativeCandidates(dir: string, specifier: string): string[] {
+  if (!path.isAbsolute(dir) || (!specifier.startsWith("./") && !specifier.startsWith("../"))) return [];
   // TypeScript's ESM convention: `./x.js` names the source `./x.ts` (`.mjs` → `.mts`, `.cjs` → `.cts`).
   const typescript = specifier.replace(/\.([cm]?)js$/u, ".$1ts");
-  const candidates = [...EXTENSIONS.map((extension) => specifier + extension), ...(typescript === specifier ? [] : [typescript])];
-  for (const candidate of candidates) {
-    const source = fileAt(path.resolve(dir, candidate));
+  return [...EXTENSIONS.map((extension) => specifier + extension), ...(typescript === specifier ? [] : [typescript])].map((candidate) => path.resolve(dir, candidate));
+}
+
+/** `./x` from the directory `dir`, as Node and bundlers resolve it, or undefined (also for a `dir` that is not absolute). */
+export function resolveRelative(dir: string, specifier: string): SourceFile | undefined {
+  for (const candidate of relativeCandidates(dir, specifier)) {
+    const source = fileAt(candidate);
     if (source) return source;
   }
   return undefined;

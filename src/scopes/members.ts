@@ -218,7 +218,7 @@ export function functionBinding(sourceCode: SourceCode, fn: FunctionNode): { var
 }
 
 /** A method or member-valued function, with what holds it. */
-interface Member {
+export interface Member {
   readonly name: string;
   readonly holder: Holder;
   readonly isStatic: boolean;
@@ -230,7 +230,7 @@ interface Member {
   readonly exported: boolean;
 }
 
-function memberOfFunction(sourceCode: SourceCode, fn: FunctionNode): Member | undefined {
+export function memberOfFunction(sourceCode: SourceCode, fn: FunctionNode): Member | undefined {
   const parent = fn.parent;
   if (
     (parent?.type === AST_NODE_TYPES.MethodDefinition || (parent?.type === AST_NODE_TYPES.PropertyDefinition && parent.value === fn)) &&
@@ -362,7 +362,7 @@ export function callsOf(variables: readonly Variable[]): TSESTree.Node[] {
 }
 
 /** The calls of an instance method on a same-file instance: `new Job().fail()`, `const job = new Job(); job.fail()`. */
-function instanceCallsOf(sourceCode: SourceCode, classNames: readonly Variable[], name: string): TSESTree.Node[] {
+export function instanceCallsOf(sourceCode: SourceCode, classNames: readonly Variable[], name: string): TSESTree.Node[] {
   const sites: TSESTree.Node[] = [];
   for (const variable of classNames) {
     for (const ref of variable.references) {
@@ -378,13 +378,37 @@ function instanceCallsOf(sourceCode: SourceCode, classNames: readonly Variable[]
 }
 
 /** The calls of `holder.name`, for every reference to a holder: `helpers.bail()`, `.catch(Job.fail)`. */
-function memberCallsOf(holders: readonly Variable[], name: string): TSESTree.Node[] {
+export function memberCallsOf(holders: readonly Variable[], name: string): TSESTree.Node[] {
   const sites: TSESTree.Node[] = [];
   for (const variable of holders) {
     for (const ref of variable.references) {
       const use = useOf(ref.identifier as TSESTree.Node);
       const member = use.parent;
       if (member?.type === AST_NODE_TYPES.MemberExpression && member.object === use && memberKey(member) === name) callsOfValue(member, sites);
+    }
+  }
+  return sites;
+}
+
+/**
+ * The calls of a function through the const object literals its name is stored in: `const table = { one: handleOne }`
+ * (or `{ handleOne }`), then `table.one()`, and `this.one()` in the object's own methods. None where the object's
+ * member is written again (`table.one = …`).
+ */
+export function storedMemberCallSites(sourceCode: SourceCode, variables: readonly Variable[], thisCalls: ThisCalls): TSESTree.Node[] {
+  const sites: TSESTree.Node[] = [];
+  for (const variable of variables) {
+    for (const ref of variable.references) {
+      const use = useOf(ref.identifier as TSESTree.Node);
+      const property = use.parent;
+      if (property?.type !== AST_NODE_TYPES.Property || property.value !== use || property.kind !== "init" || property.parent.type !== AST_NODE_TYPES.ObjectExpression) continue;
+      const name = keyName(property);
+      if (name === undefined) continue;
+      const holder = property.parent;
+      const declarator = useOf(holder).parent;
+      const bindings = constInit(declarator) === holder ? sourceCode.getDeclaredVariables(declarator as TSESTree.VariableDeclarator) : [];
+      if (memberRewritten(bindings, name)) continue;
+      sites.push(...memberCallsOf(bindings, name), ...(thisCalls(holder, false).get(name) ?? []));
     }
   }
   return sites;

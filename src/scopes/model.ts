@@ -646,7 +646,7 @@ function optionMayBeOn(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree
 }
 
 /** Where a function is called from in this file (or passed as a callback), lookup tables included (src/scopes/lookup-tables.ts). */
-function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, thisCalls: ThisCalls): readonly TSESTree.Node[] {
+export function callSitesOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, thisCalls: ThisCalls): readonly TSESTree.Node[] {
   const binding = functionBinding(sourceCode, fn);
   const own = binding ? callsOf(binding.variables) : (memberCallSites(sourceCode, fn, thisCalls) ?? []);
   const values = binding ? binding.variables.flatMap((variable) => variable.references.map((ref) => ref.identifier as TSESTree.Node)) : [fn];
