@@ -58,16 +58,27 @@ function errorMessage(caught: TSESTree.Identifier, operand = true): string {
 
 /** A string literal or template with `separator` added inside it (`"LLM failed: "`, `` `config ${name}: ` ``). */
 function joined(text: TSESTree.Node, sourceCode: Readonly<TSESLint.SourceCode>, separator: string): string {
-  if (text.type === AST_NODE_TYPES.Literal && typeof text.value === "string") return JSON.stringify(text.value + separator);
+  if (text.type === AST_NODE_TYPES.Literal && typeof text.value === "string") return JSON.stringify(text.value + after(text.value, separator));
   // A template's last quasi ends with the closing backtick; the separator has no `$`, `` ` `` or `\` to escape.
-  if (text.type === AST_NODE_TYPES.TemplateLiteral && !/[$`\\]/u.test(separator)) return `${sourceCode.getText(text).slice(0, -1)}${separator}\``;
+  if (text.type === AST_NODE_TYPES.TemplateLiteral && !/[$`\\]/u.test(separator)) {
+    return `${sourceCode.getText(text).slice(0, -1)}${after(text.quasis.at(-1)?.value.cooked ?? "", separator)}\``;
+  }
   return `${sourceCode.getText(text)} + ${JSON.stringify(separator)}`;
 }
 
 /** `"text"` (a JSON string, as `fallback` is) with `separator` inside it; any other expression followed by `+ separator`. */
 function joinedText(message: string, separator: string): string {
-  if (/^"(?:[^"\\]|\\.)*"$/u.test(message)) return JSON.stringify((JSON.parse(message) as string) + separator);
+  if (/^"(?:[^"\\]|\\.)*"$/u.test(message)) {
+    const value = JSON.parse(message) as string;
+    return JSON.stringify(value + after(value, separator));
+  }
   return `${message} + ${JSON.stringify(separator)}`;
+}
+
+/** `separator`, but for a text that already ends with a colon (`"bad input:"`): no second one, only the space. */
+function after(text: string, separator: string): string {
+  if (separator !== ": " || !/:\s*$/u.test(text)) return separator;
+  return /\s$/u.test(text) ? "" : " ";
 }
 
 function isText(node: TSESTree.Node): boolean {

@@ -106,10 +106,38 @@ export function caughtLocally(node: TSESTree.Node, sourceCode: Readonly<TSESLint
 }
 
 /**
+ * The catch passes the error on as the exit would have ended the program: it ends by rethrowing what it caught
+ * (`rethrowsCaught`), and what it runs before is only recording on a span or writing to standard error
+ * (`onTheWayOut`). A catch that does more (logs to standard output, reports to Sentry, cleans up, counts)
+ * would run on a path where the exit ran nothing: a throw would change what the program does.
+ */
+export function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  return rethrowsCaught(handler, sourceCode) && handler.body.body.slice(0, -1).every(onTheWayOut);
+}
+
+/**
+ * Span methods that only record what happened, and `console.error`/`console.warn` (standard error, which the
+ * rewrite does not keep: docs/codemods/exit-to-throw.md, "What is not kept").
+ */
+const ON_THE_WAY_OUT = new Set(["recordException", "setStatus", "setAttribute", "setAttributes", "addEvent", "updateName", "end"]);
+
+/** `span.recordException(error);`, `span.setStatus(…);`, `console.error(…);`, `recordSpanError(error, span);` as a statement. */
+function onTheWayOut(statement: TSESTree.Statement): boolean {
+  if (statement.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type !== AST_NODE_TYPES.CallExpression) return false;
+  const callee = skipWrappers(statement.expression.callee);
+  // `recordSpanError(error, span);`, as the span-error rewrite writes it first in a rethrowing catch.
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name === HELPER_RECORD || callee.name === HELPER_END;
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+  const method = memberName(callee);
+  if (callee.object.type === AST_NODE_TYPES.Identifier && callee.object.name === "console") return method === "error" || method === "warn";
+  return method !== undefined && ON_THE_WAY_OUT.has(method);
+}
+
+/**
  * The catch ends by throwing the error it caught (as itself, or through `endSpanWithError` or `recordSpanError`,
  * which return it), with no `return`, `break` or `continue` that could leave it another way, and the error never reassigned.
  */
-export function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+export function rethrowsCaught(handler: TSESTree.CatchClause, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   const param = handler.param;
   const last = handler.body.body.at(-1);
   if (param?.type !== AST_NODE_TYPES.Identifier || last?.type !== AST_NODE_TYPES.ThrowStatement) return false;

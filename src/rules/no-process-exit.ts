@@ -25,7 +25,7 @@ import { manualSpanReachingExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
 
 export type Options = [];
-export type MessageId = "exitInScope" | "exitInScopeCaught" | "exitInOtherFile" | "exitInCalledFunction" | "throwInstead" | "returnInstead" | "endSpansThenExit" | "endSpansOnSignal";
+export type MessageId = "exitInScope" | "exitInScopeCaught" | "exitInScopeCatchRuns" | "exitInOtherFile" | "exitInCalledFunction" | "throwInstead" | "returnInstead" | "endSpansThenExit" | "endSpansOnSignal";
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
@@ -60,6 +60,8 @@ export default createRule<Options, MessageId>({
       exitInScope: "{{exit}} inside {{where}} ends the process before {{lost}} can be ended and exported.",
       exitInScopeCaught:
         "{{exit}} inside {{where}} ends the process before {{lost}} can be ended and exported. Not rewritten: a throw (or a return) would reach the catch {{catcher}}, which handles it and lets the program go on where the exit ended it. End the spans and flush before the exit, or make that catch rethrow.",
+      exitInScopeCatchRuns:
+        "{{exit}} inside {{where}} ends the process before {{lost}} can be ended and exported. Not rewritten: a throw (or a return) would run the catch {{catcher}}, which rethrows the error but first does more than record it on a span or print it to standard error, where the exit ran nothing. End the spans and flush before the exit.",
       exitInOtherFile:
         "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before {{lost}} can be ended and exported. Throw an Error there instead.",
       exitInCalledFunction:
@@ -176,7 +178,7 @@ export default createRule<Options, MessageId>({
           const toEndSuggestion = toEnd ? [{ messageId: "endSpansThenExit" as const, data: { where: describeReach(reach), flush: flushPlanFor(model, context.filename).label }, fix: toEnd }] : [];
           if (swallowedBy) {
             const data = { exit: describeExit(exit), where: describeReach(reach), lost: describeLost(1 + reach.outer.length), catcher: describeCatcher(swallowedBy, context.physicalFilename) };
-            context.report({ node: exit.node, messageId: "exitInScopeCaught", data, suggest: toEndSuggestion });
+            context.report({ node: exit.node, messageId: swallowedBy.runsFirst ? "exitInScopeCatchRuns" : "exitInScopeCaught", data, suggest: toEndSuggestion });
             continue;
           }
           context.report({

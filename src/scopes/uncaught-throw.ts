@@ -28,7 +28,7 @@ import * as path from "node:path";
 import { callSitesOf, type TracedScope } from "./model";
 import { importedCallSites } from "./importing-callers";
 import { createThisCalls, functionBinding, storedMemberCallSites, useOf, type ThisCalls } from "./members";
-import { rethrows } from "../fixes/exit-fix";
+import { rethrows, rethrowsCaught } from "../fixes/exit-fix";
 
 const MAX_HOPS = 3;
 
@@ -67,6 +67,11 @@ export type Catcher = TSESTree.CatchClause | TSESTree.Node;
 export interface Swallow {
   /** The handler that goes on; for `uncaught`, the top-level statement the throw leaves (or the exported function whose importers were not all read). */
   readonly node: Catcher;
+  /**
+   * The handler rethrows what it caught, but runs more than span recording and standard error first (`rethrows`
+   * in src/fixes/exit-fix.ts): the program still ends, and that code now runs where the exit ran nothing.
+   */
+  readonly runsFirst?: boolean;
   /** The other file of the package it is in (absolute path); undefined for the linted file. */
   readonly file?: string;
   /**
@@ -103,7 +108,7 @@ export function throwSwallowedBy(outermost: TracedScope, entries: readonly Entry
     // The entry's own `catch` (or `.catch`) gets the guard that keeps the error's exit code.
     if (!fn && file === undefined && inEntry(node)) return undefined;
     const handler = catches.find((clause) => !handlerRethrows(clause, code));
-    if (handler) return { node: handler, file };
+    if (handler) return handlerRethrows(handler, code, rethrowsCaught) ? { node: handler, file, runsFirst: true } : { node: handler, file };
     // Top level of the linted file: throwEscapesAtTopLevel's to judge.
     if (!fn) return file === undefined ? undefined : { node: topLevelStatement(node), file, uncaught: true };
     if (hops >= MAX_HOPS || seen.has(fn)) return undefined;
@@ -180,11 +185,11 @@ function leave(node: TSESTree.Node): { fn: FunctionNode | undefined; catches: Ca
  * written as a function with a block body, `(error) => { log(error); throw error; }`. Any other handler
  * (`console.error`, `(e) => log(e)`) handles the error.
  */
-function handlerRethrows(handler: Catcher, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  if (handler.type === AST_NODE_TYPES.CatchClause) return rethrows(handler, sourceCode);
+function handlerRethrows(handler: Catcher, sourceCode: Readonly<TSESLint.SourceCode>, judge = rethrows): boolean {
+  if (handler.type === AST_NODE_TYPES.CatchClause) return judge(handler, sourceCode);
   const fn = skipWrappers(handler);
   if (!isFunction(fn) || fn.body.type !== AST_NODE_TYPES.BlockStatement) return false;
-  return rethrows({ param: fn.params[0] ?? null, body: fn.body } as TSESTree.CatchClause, sourceCode);
+  return judge({ param: fn.params[0] ?? null, body: fn.body } as TSESTree.CatchClause, sourceCode);
 }
 
 /** The same-file calls of `fn` by its name: a function declaration, or a `const` initialized with it. */

@@ -106,6 +106,10 @@ const PACKAGES: Record<string, Record<string, string>> = {
   },
   rethrows: {
     "worker.js": SENTRY_WORKER,
+    "cli.js": `import { handleOne } from "./worker.js";\n\nexport async function runAll(items) {\n  for (const item of items) {\n    try {\n      await handleOne(item);\n    } catch (error) {\n      console.error("failed", item);\n      throw error;\n    }\n  }\n}\n`,
+  },
+  "rethrows-after-logging": {
+    "worker.js": SENTRY_WORKER,
     "cli.js": `import { handleOne } from "./worker.js";\n\nexport async function runAll(items) {\n  for (const item of items) {\n    try {\n      await handleOne(item);\n    } catch (error) {\n      console.log("failed", item);\n      throw error;\n    }\n  }\n}\n`,
   },
   uncaught: {
@@ -189,7 +193,7 @@ const throwSuggested = (folder: string) => ({
 /** The Sentry worker's exit as a throw: the span records it itself. */
 const sentryThrow = (code: string) => code.replace("process.exit(3);", `throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 3 });`);
 
-/** A Sentry span that exits 3, called by a loop whose `.catch` logs and rethrows. */
+/** A Sentry span that exits 3, called by a loop whose `.catch` prints to standard error and rethrows. */
 const SENTRY_RETHROW = dedent`
   import * as Sentry from "@sentry/node";
 
@@ -203,7 +207,7 @@ const SENTRY_RETHROW = dedent`
   export async function main(items) {
     for (const item of items) {
       await handleOne(item).catch((error) => {
-        console.log("failed", item);
+        console.error("failed", item);
         throw error;
       });
     }
@@ -386,6 +390,11 @@ ruleTester.run("no-process-exit: callers through methods, values and promise han
     { ...onDisk("class"), errors: [caught(6, "in runAll() at cli.js:9")] },
     // The importer's catch rethrows, and nothing imports the importer: the throw is suggested.
     { ...onDisk("rethrows"), errors: [throwSuggested("rethrows")] },
+    // The importer's catch rethrows, but first prints to standard output, which the exit never did: not rewritten.
+    {
+      ...onDisk("rethrows-after-logging"),
+      errors: [{ messageId: "exitInScopeCatchRuns", data: { exit: "process.exit()", where: "span 's'", lost: "that span", catcher: "in runAll() at cli.js:7" }, line: 5, suggestions: [] }],
+    },
     // The importer calls it at its top level with nothing around: the throw would be an uncaught rejection there
     // (exit code 1 where the exit gave 3), and no entry guard is written in that file: no throw suggested.
     { ...onDisk("uncaught"), errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 's'", lost: "that span" }, line: 5, suggestions: [] }] },

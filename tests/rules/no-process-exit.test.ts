@@ -289,7 +289,7 @@ const CALLER_LOOP = dedent`
   }
 `;
 
-/** A Sentry span that exits 3, called by `main()` in a try whose catch logs and rethrows. */
+/** A Sentry span that exits 3, called by `main()` in a try whose catch prints to standard error and rethrows. */
 const SENTRY_RETHROW = dedent`
   import * as Sentry from "@sentry/node";
 
@@ -304,7 +304,7 @@ const SENTRY_RETHROW = dedent`
     try {
       console.log(await handleOne(""));
     } catch (error) {
-      console.log("failed");
+      console.error("failed");
       throw error;
     }
   }
@@ -1738,8 +1738,8 @@ ruleTester.run("no-process-exit", testedRule, {
         },
       ],
     },
-    // A catch that rethrows the error it caught does not swallow the throw: it is offered (issue 14, case 2,
-    // where the catch is the one the span-error rewrite gives a decorated method).
+    // A catch that does what the exit never did before rethrowing (a call of the program's own) would run on the
+    // exit's path: no throw is offered.
     {
       code: dedent`
         import * as Sentry from "@sentry/node";
@@ -1749,6 +1749,24 @@ ruleTester.run("no-process-exit", testedRule, {
             process.exit(2);
           } catch (error) {
             log(error);
+            throw error;
+          }
+        });
+      `,
+      errors: [{ messageId: "exitInScope", data: { exit: "process.exit()", where: "span 's'", lost: "that span" }, line: 5, suggestions: [] }],
+    },
+    // A catch that rethrows the error it caught, after only recording it and printing it to standard error, does
+    // not swallow the throw: it is offered (issue 14, case 2, where the catch is the one the span-error rewrite
+    // gives a decorated method).
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        Sentry.startSpan({ name: "s" }, () => {
+          try {
+            process.exit(2);
+          } catch (error) {
+            console.error(error);
             throw error;
           }
         });
@@ -1771,7 +1789,7 @@ ruleTester.run("no-process-exit", testedRule, {
                   try {
                     throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 2 });
                   } catch (error) {
-                    log(error);
+                    console.error(error);
                     throw error;
                   }
                 });
@@ -5916,6 +5934,12 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
         }
       `,
       errors: [{ messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", lost: "that span", catcher: "in handleOne()" }, line: 6, suggestions: [] }],
+    },
+    // A caller's catch that rethrows, but first does what the exit never did (prints to standard output), would run
+    // on the exit's path: not rewritten, and the message says why.
+    {
+      code: `${SENTRY_RETHROW.replace('console.error("failed");', 'console.log("failed");')}\n\nmain().catch(console.error);`,
+      errors: [{ messageId: "exitInScopeCatchRuns", data: { exit: "process.exit()", where: "span 's'", lost: "that span", catcher: "in main()" }, line: 5, suggestions: [] }],
     },
     // A caller's catch that rethrows the caught error does not swallow it: the throw goes on to the entry, and is suggested.
     {

@@ -98,7 +98,7 @@ export function parse(raw: string): unknown {
       return JSON.parse(raw);
     } catch (error) {
       console.error("bad input:", String(error));
-      throw recordSpanError(Object.assign(new Error("bad input:"), { exitCode: 5 }), span);
+      throw recordSpanError(Object.assign(new Error("bad input: " + (error instanceof Error ? error.message : String(error))), { exitCode: 5, cause: error }), span);
     } finally {
       span.end();
     }
