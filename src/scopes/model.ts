@@ -29,8 +29,8 @@ import type { TraceMap, Tracker } from "./globals";
 import { addToTraceMap, createTracker, trackModules } from "./globals";
 import { foreignOpenerCalls, programMayOpenScope } from "./foreign-openers";
 import { runnerCalls } from "./runners";
-import type { ForeignModelOf, ImportedSetup } from "./imported-setup";
-import { importedInitializers, mightImportSetup } from "./imported-setup";
+import type { ForeignModelOf, ImportedInitializer, ImportedSetup } from "./imported-setup";
+import { MAX_IMPORT_HOPS, importedFlushCalls, importedInitializers, mightImportSetup } from "./imported-setup";
 import { deliveryOf, startsTracing } from "./pipeline";
 
 const { ReferenceTracker } = ASTUtils;
@@ -99,7 +99,8 @@ export interface FlushCall {
 }
 
 export interface InitializerCall {
-  readonly node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.ImportDeclaration;
+  /** `import()` only for a set-up module imported dynamically (src/scopes/imported-setup.ts). */
+  readonly node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.ImportDeclaration | TSESTree.ImportExpression;
   readonly spec: InitializerSpec | undefined;
   /** For `const sdk = new NodeSDK()`: `sdk`. */
   readonly binding: string | undefined;
@@ -164,10 +165,10 @@ const PROCESS_GLOBAL_MAP = { process: PROCESS_MAP };
 const PROCESS_MODULE_MAP: TraceMap = Object.fromEntries(PROCESS_MODULES.map((module) => [module, PROCESS_MAP]));
 
 /**
- * `followImports`: whether the file's relative imports may bring in a tracing set-up (src/scopes/imported-setup.ts);
- * false for the imported module itself, which is one import away and no further.
+ * `hops`: how many relative imports away a tracing set-up is followed from this file (src/scopes/imported-setup.ts);
+ * an imported module's model follows one fewer, and 0 follows none.
  */
-function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, dir: string, followImports = true): FileModel {
+function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, dir: string, hops = MAX_IMPORT_HOPS): FileModel {
   const globalScope = sourceCode.scopeManager?.globalScope;
   const tracker = createTracker(sourceCode);
 
@@ -215,7 +216,7 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
   const { reachOf: reach, scopeCallsReaching } = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
 
-  const imported = lazy(() => (followImports && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue)) : []));
+  const imported = lazy(() => (hops > 0 && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue), hops) : []));
   const flushesAndInits = lazy(() =>
     tracingWords() || imported().length > 0 ? findFlushesAndInitializers(sourceCode, catalogue, tracker, imported()) : { flushes: [], initializers: [] },
   );
@@ -251,10 +252,10 @@ function foreignScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Cat
   });
 }
 
-/** The imported module's model, which follows no import of its own. */
+/** The imported module's model, which follows its own imports `hops` modules further. */
 function foreignModelOf(catalogue: Catalogue): ForeignModelOf {
-  return (other, file) => {
-    const model = createModel(other, catalogue, path.dirname(file), false);
+  return (other, file, hops) => {
+    const model = createModel(other, catalogue, path.dirname(file), hops);
     return {
       initializers: model.initializers,
       get delivery() {
@@ -937,7 +938,7 @@ function findFlushesAndInitializers(
   sourceCode: Readonly<TSESLint.SourceCode>,
   catalogue: Catalogue,
   tracker: Tracker | undefined,
-  imported: readonly { node: InitializerCall["node"]; spec: InitializerSpec; imported: ImportedSetup }[],
+  imported: readonly ImportedInitializer[],
 ): { flushes: FlushCall[]; initializers: InitializerCall[] } {
   const flushes: FlushCall[] = [];
   const initializers: InitializerCall[] = [];
@@ -989,6 +990,8 @@ function findFlushesAndInitializers(
       if (variable.name === setup.local.name) constructed.set(variable, spec.className ?? (spec.path.at(-1) as string));
     }
   }
+  // `await shutdownTracing()`: the set-up module's exported flush function.
+  flushes.push(...importedFlushCalls(sourceCode, imported));
   if (holders.size > 0) {
     walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
       if (node.type !== AST_NODE_TYPES.CallExpression) return;

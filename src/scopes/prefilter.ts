@@ -155,8 +155,11 @@ export function mightNeedChange(text: string, catalogue: Catalogue, filePath?: s
   return catalogue.entry === true || mightTrace(text, catalogue) || mightImportSetupFrom(text, filePath, catalogue);
 }
 
-/** `from "./x"`, `import "./x"`, `require("./x")`: the relative specifier (group 1). */
-export const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport|\brequire\s*\()\s*["'](\.\.?\/[^"'\n]*)["']/u;
+/** `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`: the relative specifier (group 1). */
+export const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport(?:\s*\()?|\brequire\s*\()\s*["'](\.\.?\/[^"'\n]*)["']/u;
+
+/** How many relative imports away a set-up is followed: `index.ts` → `./app.js` → `./tracing.js` is two (src/scopes/imported-setup.ts). */
+export const MAX_IMPORT_HOPS = 3;
 
 /** False when no initializer of the catalogue can resolve in this text: imported, it starts no tracing. */
 export function mightInitialize(text: string, catalogue: Catalogue): boolean {
@@ -170,11 +173,22 @@ export function mightInitialize(text: string, catalogue: Catalogue): boolean {
  * tracing with an initializer: the set-up may be there (src/scopes/imported-setup.ts). Nothing is parsed.
  */
 function mightImportSetupFrom(text: string, filePath: string | undefined, catalogue: Catalogue): boolean {
-  if (filePath === undefined || !path.isAbsolute(filePath) || !RELATIVE_SPECIFIER.test(text)) return false;
-  const dir = path.dirname(filePath);
+  if (filePath === undefined || !path.isAbsolute(filePath)) return false;
+  return mightReachSetup(path.dirname(filePath), text, catalogue, MAX_IMPORT_HOPS, new Map());
+}
+
+/**
+ * A relative specifier of `text` (a file in `dir`) names a module that could start tracing, itself or through its
+ * own relative specifiers, up to `hops` modules away (`seen`: the hops each file was searched with, which guards cycles).
+ * Text only: nothing is parsed.
+ */
+export function mightReachSetup(dir: string, text: string, catalogue: Catalogue, hops: number, seen: Map<string, number>): boolean {
+  if (hops <= 0 || !RELATIVE_SPECIFIER.test(text)) return false;
   for (const match of text.matchAll(new RegExp(RELATIVE_SPECIFIER.source, "gu"))) {
     const source = resolveRelative(dir, match[1] as string);
-    if (source && mightInitialize(source.text, catalogue)) return true;
+    if (!source || (seen.get(source.file) ?? -1) >= hops) continue;
+    seen.set(source.file, hops);
+    if (mightInitialize(source.text, catalogue) || mightReachSetup(path.dirname(source.file), source.text, catalogue, hops - 1, seen)) return true;
   }
   return false;
 }
