@@ -20,8 +20,9 @@
  *   flush from its `beforeExit` hook (dd-trace 5.132 packages/dd-trace/src/bootstrap.js and
  *   exporters/agent/index.js; the 2 s flush timer is `unref`'d), the LangSmith `Client`'s 250 ms batch timer
  *   is not `unref`'d (langsmith 0.12 lib/client.mjs `processRunOperation`), so its RunTrees and wrapped clients
- *   too (catalogue `drainsAtEnd`; LangSmith's `initializeOTEL()` batches like OpenTelemetry). `process.exit()`
- *   and a crash skip both: they lose the queue.
+ *   too (catalogue `drainsAtEnd`; LangSmith's `initializeOTEL()` batches like OpenTelemetry); Mastra's
+ *   `observability` exporters batch on a timer that is not `unref`'d either (measured on @mastra/core 0.24.9).
+ *   `process.exit()` and a crash skip them all: they lose the queue.
  * - `none`: nothing leaves the process: Traceloop with `tracingEnabled: false`, a provider whose
  *   processors export to an `InMemorySpanExporter` or that has no processor at all.
  *
