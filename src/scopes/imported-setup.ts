@@ -29,8 +29,10 @@
  *   preferred for a set-up in a function, whose holder is empty until the function runs; or what the set-up
  *   function returns, kept by the importing file (`const provider = startTracing()`). A call of that exported
  *   function in the importing file is a flush.
+ * - a module the command that runs the file preloads, as its package.json `scripts` say (`node --import ./tracing.js
+ *   index.js`; src/scopes/preloads.ts): anchored at the program, which it runs before.
  * Not followed: a module's re-exports of another's provider, namespace imports of a set-up function
- * (`tracing.setup()`), dynamic imports inside functions, and preloads (`node --import ./tracing.js`).
+ * (`tracing.setup()`), dynamic imports inside functions, and preloads of packages or from outside package.json.
  * Results are cached per file read (src/scopes/files-on-disk.ts keeps what it read for a few seconds), per catalogue
  * and per hops left.
  */
@@ -44,6 +46,7 @@ import { resolveRelative } from "./files-on-disk";
 import type { FunctionNode } from "./ast";
 import { isFunction, skipWrappers, statementExpression, topLevelRequire, walk } from "./ast";
 import { parseSourceCode } from "./parser";
+import { preloadsOf } from "./preloads";
 import { MAX_IMPORT_HOPS, RELATIVE_SPECIFIER, mightInitialize, mightReachSetup } from "./prefilter";
 import type { Delivery } from "./pipeline";
 
@@ -76,9 +79,10 @@ export interface ImportedSetup {
   /**
    * `import`: the set-up runs when the module is loaded by a static import or `require`; `dynamic`: by a top-level
    * `import()`, whose place the program chose (a fix adds no static import of it, which would load it earlier);
-   * `call`: when the importing file calls the module's function.
+   * `call`: when the importing file calls the module's function; `preload`: before the file, by the command that runs
+   * it (src/scopes/preloads.ts), which a fix's static import would not reproduce.
    */
-  readonly runs: "import" | "dynamic" | "call";
+  readonly runs: "import" | "dynamic" | "call" | "preload";
   /** The modules between the importing file and the set-up module, outermost first (absolute paths). */
   readonly through: readonly string[];
 }
@@ -341,7 +345,8 @@ function specifierFrom(dir: string, from: string, specifier: string): string {
 
 /** One initializer the importing file gets: where it is anchored, its spec, and what the module sets up. */
 export interface ImportedInitializer {
-  readonly node: TSESTree.ImportDeclaration | TSESTree.CallExpression | TSESTree.ImportExpression;
+  /** The program itself for a preload. */
+  readonly node: TSESTree.ImportDeclaration | TSESTree.CallExpression | TSESTree.ImportExpression | TSESTree.Program;
   readonly spec: InitializerSpec;
   readonly imported: ImportedSetup;
 }
@@ -378,20 +383,7 @@ export function importedInitializers(
     const setup = source && setupOf(source, catalogue, modelOf, hops - 1);
     if (!source || !setup) continue;
     const locals = localBindings(sourceCode, statement);
-    const imported = (init: ForeignInitializer, runs: ImportedSetup["runs"], local: LocalBinding | undefined): ImportedSetup => {
-      const direct = init.through.length === 0;
-      const shutdown = init.shutdown === undefined ? undefined : { exported: init.shutdown, local: direct ? locals.get(init.shutdown)?.binding : undefined };
-      return {
-        specifier: direct ? specifier : specifierFrom(dir, init.through[0] as string, init.specifier),
-        file: path.resolve(init.file),
-        delivery: init.delivery,
-        exported: init.exported,
-        local: local ?? (direct && init.exported !== undefined ? locals.get(init.exported)?.binding : undefined),
-        ...(shutdown ? { shutdown } : {}),
-        runs,
-        through: init.through.map((file) => path.resolve(file)),
-      };
-    };
+    const imported = (init: ForeignInitializer, runs: ImportedSetup["runs"], local: LocalBinding | undefined) => importedSetup(dir, specifier, init, runs, local, locals);
     const runs = node.type === AST_NODE_TYPES.ImportExpression ? "dynamic" : "import";
     for (const init of setup.onLoad) found.push({ node, spec: init.spec, imported: imported(init, runs, undefined) });
     // `import { setupTracing } from "./tracing.js"`: each call of it starts what the function sets up.
@@ -409,6 +401,50 @@ export function importedInitializers(
   return found.filter(
     (entry) => entry.imported.local !== undefined || !found.some((other) => other !== entry && other.imported.file === entry.imported.file && other.spec === entry.spec && other.imported.local !== undefined),
   );
+}
+
+/**
+ * What the importing file (in `dir`) gets of `init`, reached through its `specifier`: the set-up module by its path
+ * from here when it is further away, the file's bindings (`locals`) of its exports when it is the imported module.
+ */
+function importedSetup(
+  dir: string,
+  specifier: string,
+  init: ForeignInitializer,
+  runs: ImportedSetup["runs"],
+  local: LocalBinding | undefined,
+  locals: ReadonlyMap<string, { binding: LocalBinding }>,
+): ImportedSetup {
+  const direct = init.through.length === 0;
+  const shutdown = init.shutdown === undefined ? undefined : { exported: init.shutdown, local: direct ? locals.get(init.shutdown)?.binding : undefined };
+  return {
+    specifier: direct ? specifier : specifierFrom(dir, init.through[0] as string, init.specifier),
+    file: path.resolve(init.file),
+    delivery: init.delivery,
+    exported: init.exported,
+    local: local ?? (direct && init.exported !== undefined ? locals.get(init.exported)?.binding : undefined),
+    ...(shutdown ? { shutdown } : {}),
+    runs,
+    through: init.through.map((file) => path.resolve(file)),
+  };
+}
+
+/**
+ * The initializers the command that runs `file` preloads (`node --import ./tracing.js index.js` in its package.json
+ * `scripts`: src/scopes/preloads.ts), anchored at the program: they run before any of it.
+ */
+export function preloadedInitializers(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, file: string, modelOf: ForeignModelOf): ImportedInitializer[] {
+  const found: ImportedInitializer[] = [];
+  const dir = path.dirname(file);
+  for (const preload of preloadsOf(file)) {
+    const source = resolveRelative(preload.dir, preload.specifier);
+    const setup = source && setupOf(source, catalogue, modelOf, MAX_IMPORT_HOPS - 1);
+    if (!setup) continue;
+    // The module by its path from the linted file, as a fix would name it.
+    const specifier = specifierFrom(dir, path.join(preload.dir, "package.json"), preload.specifier);
+    for (const init of setup.onLoad) found.push({ node: sourceCode.ast, spec: init.spec, imported: importedSetup(dir, specifier, init, "preload", undefined, new Map()) });
+  }
+  return found;
 }
 
 /** `const provider = startTracing()` (or `await startTracing()`): the constant the call's result is kept in. */

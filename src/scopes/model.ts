@@ -30,7 +30,7 @@ import { addToTraceMap, createTracker, trackModules } from "./globals";
 import { foreignOpenerCalls, programMayOpenScope } from "./foreign-openers";
 import { runnerCalls } from "./runners";
 import type { ForeignModelOf, ImportedInitializer, ImportedSetup } from "./imported-setup";
-import { MAX_IMPORT_HOPS, importedFlushCalls, importedInitializers, mightImportSetup } from "./imported-setup";
+import { MAX_IMPORT_HOPS, importedFlushCalls, importedInitializers, mightImportSetup, preloadedInitializers } from "./imported-setup";
 import { deliveryOf, startsTracing } from "./pipeline";
 
 const { ReferenceTracker } = ASTUtils;
@@ -99,8 +99,8 @@ export interface FlushCall {
 }
 
 export interface InitializerCall {
-  /** `import()` only for a set-up module imported dynamically (src/scopes/imported-setup.ts). */
-  readonly node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.ImportDeclaration | TSESTree.ImportExpression;
+  /** `import()` for a set-up module imported dynamically, the program for one preloaded (src/scopes/imported-setup.ts). */
+  readonly node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.ImportDeclaration | TSESTree.ImportExpression | TSESTree.Program;
   readonly spec: InitializerSpec | undefined;
   /** For `const sdk = new NodeSDK()`: `sdk`. */
   readonly binding: string | undefined;
@@ -136,7 +136,7 @@ export function getFileModel(context: AnyContext): FileModel {
   const sourceCode = context.sourceCode;
   let model = models.get(sourceCode);
   if (!model) {
-    model = createModel(sourceCode, catalogueForFile(catalogueFor(context.settings), sourceCode), fileDirectory(context));
+    model = createModel(sourceCode, catalogueForFile(catalogueFor(context.settings), sourceCode), fileDirectory(context), MAX_IMPORT_HOPS, lintedFile(context));
     models.set(sourceCode, model);
   }
   return model;
@@ -153,6 +153,12 @@ function fileDirectory(context: AnyContext): string {
   return path.resolve(cwd, file.startsWith("<") ? "." : path.dirname(file));
 }
 
+/** The linted file's absolute path, as `fileDirectory` reads it; undefined for stdin and unnamed text. */
+function lintedFile(context: AnyContext): string | undefined {
+  const file = context.physicalFilename ?? context.filename;
+  return file.startsWith("<") ? undefined : path.resolve(context.cwd ?? process.cwd(), file);
+}
+
 const CALL = ReferenceTracker.CALL;
 const CONSTRUCT = ReferenceTracker.CONSTRUCT;
 const READ = ReferenceTracker.READ;
@@ -166,9 +172,10 @@ const PROCESS_MODULE_MAP: TraceMap = Object.fromEntries(PROCESS_MODULES.map((mod
 
 /**
  * `hops`: how many relative imports away a tracing set-up is followed from this file (src/scopes/imported-setup.ts);
- * an imported module's model follows one fewer, and 0 follows none.
+ * an imported module's model follows one fewer, and 0 follows none. `file`: the linted file, whose package.json
+ * scripts may preload a set-up (src/scopes/preloads.ts); not given for the modules it imports.
  */
-function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, dir: string, hops = MAX_IMPORT_HOPS): FileModel {
+function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, dir: string, hops = MAX_IMPORT_HOPS, file?: string): FileModel {
   const globalScope = sourceCode.scopeManager?.globalScope;
   const tracker = createTracker(sourceCode);
 
@@ -216,7 +223,10 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
   const { reachOf: reach, scopeCallsReaching } = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
 
-  const imported = lazy(() => (hops > 0 && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue), hops) : []));
+  const imported = lazy(() => [
+    ...(file === undefined ? [] : preloadedInitializers(sourceCode, catalogue, file, foreignModelOf(catalogue))),
+    ...(hops > 0 && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue), hops) : []),
+  ]);
   const flushesAndInits = lazy(() =>
     tracingWords() || imported().length > 0 ? findFlushesAndInitializers(sourceCode, catalogue, tracker, imported()) : { flushes: [], initializers: [] },
   );

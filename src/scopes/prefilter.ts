@@ -17,6 +17,7 @@
 import type { Catalogue } from "./settings";
 import * as path from "node:path";
 import { relativeModuleKey, resolveRelative } from "./files-on-disk";
+import { preloadsOf } from "./preloads";
 
 /**
  * Groups by their first word (a module name, or a method name), and first words by their npm
@@ -148,8 +149,8 @@ export function mightTrace(text: string, catalogue: Catalogue): boolean {
 /**
  * The codemod's test: false means no rule can report anything on this text. An entry
  * file (settings `entry: true`) may need a flush at any exit, so it always passes; so does
- * a file (at the absolute `filePath`) that imports a module whose text could start tracing
- * (src/scopes/imported-setup.ts).
+ * a file (at the absolute `filePath`) that imports a module whose text could start tracing, or whose package.json
+ * script preloads one (src/scopes/imported-setup.ts, src/scopes/preloads.ts).
  */
 export function mightNeedChange(text: string, catalogue: Catalogue, filePath?: string): boolean {
   return catalogue.entry === true || mightTrace(text, catalogue) || mightImportSetupFrom(text, filePath, catalogue);
@@ -174,7 +175,10 @@ export function mightInitialize(text: string, catalogue: Catalogue): boolean {
  */
 function mightImportSetupFrom(text: string, filePath: string | undefined, catalogue: Catalogue): boolean {
   if (filePath === undefined || !path.isAbsolute(filePath)) return false;
-  return mightReachSetup(path.dirname(filePath), text, catalogue, MAX_IMPORT_HOPS, new Map());
+  const seen = new Map<string, number>();
+  // A module the package.json script that runs this file preloads (src/scopes/preloads.ts).
+  const preloaded = preloadsOf(filePath).some(({ dir, specifier }) => mightReachSetup(dir, `import "${specifier}";`, catalogue, MAX_IMPORT_HOPS, seen));
+  return preloaded || mightReachSetup(path.dirname(filePath), text, catalogue, MAX_IMPORT_HOPS, seen);
 }
 
 /**

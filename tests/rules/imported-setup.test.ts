@@ -268,3 +268,32 @@ describe("`traced-exit fix` on a file whose set-up is two imports away", () => {
     expect(result.output).toBe(`import "./app.js";\nimport { provider } from "./telemetry/tracing.js";\n\n${flushedHandler("provider.shutdown()")}`);
   });
 });
+
+/** A SIGTERM exit in `name` of the preload fixture, whose script preloads the batch set-up: reported, the flush only named. */
+function preloadedExit(name: string) {
+  const flush = "shutdown() of the NodeTracerProvider that ./tracing.js starts";
+  return {
+    code: `process.on("SIGTERM", () => process.exit(0));`,
+    filename: inSetup("preload", name),
+    errors: [{ messageId: "exitWithoutFlush" as const, data: { exit: "process.exit(0)", where: " in the 'SIGTERM' handler", sdk: "OpenTelemetry", flush }, line: 1, column: 29, suggestions: [] }],
+  };
+}
+
+ruleTester.run("require-flush-before-exit: a set-up the package.json script preloads", testedRule, {
+  valid: [
+    // `report.ts` is run by a script with no preload, and imports nothing: nothing is known to trace it.
+    { code: `process.on("SIGTERM", () => process.exit(0));`, filename: inSetup("preload", "report.ts") },
+    // A file no script runs, and one a script runs as a plain argument of another command.
+    { code: `process.on("SIGTERM", () => process.exit(0));`, filename: inSetup("preload", "other.ts") },
+    { code: `process.on("SIGTERM", () => process.exit(0));`, filename: inSetup("preload", "scripts/copy.ts") },
+    // A package preload (`--import @opentelemetry/auto-instrumentations-node/register`) is not read.
+    { code: `process.on("SIGTERM", () => process.exit(0));`, filename: inSetup("preload", "bench.ts") },
+  ],
+  invalid: [
+    // `node --import ./tracing.js index.js` runs this file after the set-up: its provider's queue is lost. The flush
+    // is named and not written, as an import the fix added would load the set-up again at another time.
+    preloadedExit("index.ts"),
+    // `NODE_OPTIONS='--require ./tracing.js' node --enable-source-maps worker.js`: the same, through the environment.
+    preloadedExit("worker.ts"),
+  ],
+});

@@ -157,12 +157,14 @@ function importedHolderCall(sourceCode: Readonly<TSESLint.SourceCode>, filename:
     const text = `${setup.local.name}.${method}()`;
     return { label: text, call: { text, fixes: [] } };
   }
-  // A module the program imports with `import()` where it chose: a static import the fix added would load it first.
-  if (setup.runs === "dynamic" && !setup.shutdown?.local) return undefined;
+  // A module the program imports with `import()` where it chose, or that its command preloads: a static import
+  // the fix added would load it at another time (or, for a `--require`d module, as another instance).
+  const placed = setup.runs === "dynamic" || setup.runs === "preload";
+  if (placed && !setup.shutdown?.local) return undefined;
   // The module's own flush function (`shutdownTracing()`): for a set-up in a function, whose holder is empty until
   // it runs, or when the holder is not exported.
   if (setup.shutdown && (setup.runs === "call" || setup.exported === undefined)) return importedCall(sourceCode, filename, setup.specifier, setup.shutdown.exported, setup.shutdown.local?.name, "()");
-  if (setup.exported === undefined || setup.runs === "dynamic") return undefined;
+  if (setup.exported === undefined || placed) return undefined;
   return importedCall(sourceCode, filename, setup.specifier, setup.exported, undefined, `.${method}()`);
 }
 
