@@ -152,7 +152,7 @@ function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignMod
   const dir = path.dirname(source.file);
   // Most imported modules name no initializer, and import no module that does: not parsed.
   if (!mightInitialize(source.text, catalogue) && !mightReachSetup(dir, source.text, catalogue, hops, new Map())) return null;
-  const sourceCode = parseSourceCode(source.file, source.text, "module") ?? parseSourceCode(source.file, source.text, "script");
+  const sourceCode = parsedOf(source);
   if (!sourceCode) return null;
   const model = modelOf(sourceCode, source.file, hops);
   const exportedFunctions = exportedFunctionsOf(sourceCode);
@@ -194,6 +194,18 @@ function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignMod
     functions.set(name, entry);
   }
   return onLoad.length === 0 && functions.size === 0 ? null : { onLoad, functions };
+}
+
+const parsed = new WeakMap<SourceFile, Readonly<TSESLint.SourceCode> | null>();
+
+/** The module parsed once per file read, whatever the hops it is reached with (an intermediate module is reached often). */
+function parsedOf(source: SourceFile): Readonly<TSESLint.SourceCode> | null {
+  let sourceCode = parsed.get(source);
+  if (sourceCode === undefined) {
+    sourceCode = parseSourceCode(source.file, source.text, "module") ?? parseSourceCode(source.file, source.text, "script") ?? null;
+    parsed.set(source, sourceCode);
+  }
+  return sourceCode;
 }
 
 /** The function whose body runs the node (null: the module's top level; undefined: a static block). */
