@@ -165,14 +165,15 @@ export function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined
   return undefined;
 }
 
+/** The expression a top-level statement runs: `x;`, or the initializer of a one-declarator `const y = x;`. */
+export function statementExpression(statement: TSESTree.ProgramStatement): TSESTree.Expression | null | undefined {
+  if (statement.type === AST_NODE_TYPES.ExpressionStatement) return statement.expression;
+  return statement.type === AST_NODE_TYPES.VariableDeclaration && statement.declarations.length === 1 ? statement.declarations[0]?.init : undefined;
+}
+
 /** `require("m")` as a top-level statement or declaration: the call and the module name. */
 export function topLevelRequire(statement: TSESTree.ProgramStatement): { call: TSESTree.CallExpression; module: string } | undefined {
-  const expression =
-    statement.type === AST_NODE_TYPES.ExpressionStatement
-      ? statement.expression
-      : statement.type === AST_NODE_TYPES.VariableDeclaration && statement.declarations.length === 1
-        ? statement.declarations[0]?.init
-        : undefined;
+  const expression = statementExpression(statement);
   if (
     expression?.type !== AST_NODE_TYPES.CallExpression ||
     expression.callee.type !== AST_NODE_TYPES.Identifier ||

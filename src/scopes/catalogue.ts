@@ -401,7 +401,11 @@ const AGENT_AND_AI_INITIALIZERS: readonly InitializerSpec[] = [
   // Mastra traces with its `observability` option; its `shutdown()` shuts the observability instance and its
   // exporters down (mastra-ai/mastra packages/core/src/mastra/index.ts). The 0.x `telemetry` option is left
   // out: the early `Mastra` class read here has no `shutdown()`, and which release added it is not verified.
-  { sdk: "mastra", modules: MASTRA, path: ["Mastra"], construct: true, tracesWith: ["observability"] },
+  // drainsAtEnd, measured on @mastra/core 0.24.9 (tests/e2e/runtime-releases.test.ts, "Mastra"): its exporters
+  // batch on a 5 s timer that is not `unref`'d (CloudExporter, DefaultExporter in dist/chunk-BBE22VBK.js), so a
+  // natural end waits and sends; process.exit() and a crash lose the batch; mastra.shutdown() sends it; without
+  // `observability` nothing is sent, flushed or not. Exporters of other packages (@mastra/otel-exporter, …) are not run.
+  { sdk: "mastra", modules: MASTRA, path: ["Mastra"], construct: true, tracesWith: ["observability"], drainsAtEnd: true },
 ];
 
 // --- end of issue 16 (branch sdks) ----------------------------------------------------------------------------------

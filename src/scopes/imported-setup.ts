@@ -8,99 +8,291 @@
  *   });                                                                process.on("SIGTERM", () => process.exit(0));
  *   provider.register();                                               main().catch(…);
  *
- * A top-level relative import of such a module (`import … from "./tracing.js"`, `import "./tracing.js"`,
- * `require("./tracing")`) is an initializer of the importing file, as if the set-up were written there:
- * - the module is read from disk (`./x.js` names `./x.ts` as TypeScript resolves it; src/scopes/exit-listeners.ts),
- *   parsed on its own, and its initializers found by binding with the same catalogue; only those that run at its
- *   top level count (a set-up inside `export function startTracing()` runs only when called, which is not followed);
- * - its delivery (batch, simple, in memory, off: src/scopes/pipeline.ts) is the module's, so an in-memory or
- *   switched-off set-up there keeps the importing file quiet as it would if written in it;
- * - the object it keeps from a constructed initializer, when the module exports it (`export const provider = …`,
- *   `export { sdk }`), is the flush target: `provider.shutdown()` through the importing file's binding of it, or
- *   through an import the fix adds.
- * One import away: the imported module's own relative imports are not followed. Results are cached per file read
- * (src/scopes/exit-listeners.ts keeps what it read for a few seconds) and per catalogue.
+ * A relative import of such a module is an initializer of the importing file, as if the set-up were written there.
+ * The shapes followed:
+ * - a top-level import (`import … from "./tracing.js"`, `import "./tracing.js"`, `require("./tracing")`) or a
+ *   top-level dynamic import (`await import("./tracing.js")`, `const { provider } = await import(…)`) of a module
+ *   whose set-up runs at its own top level;
+ * - the same through modules in between, up to MAX_IMPORT_HOPS modules away (`index.ts` imports `./app.js`, which
+ *   imports `./tracing.js`): what a module's top level imports runs when it is loaded;
+ * - a set-up in an exported function of the imported module, where the importing file calls it
+ *   (`import { setupTracing } from "./tracing.js"; setupTracing();`, `await initTelemetry()` in `main`): the call is
+ *   the initializer, wherever it is in the file, as an initializer written in the file counts wherever it is.
+ *   A function that is imported and never called starts nothing.
+ * The module is read from disk (`./x.js` names `./x.ts` as TypeScript resolves it; src/scopes/files-on-disk.ts),
+ * parsed on its own, and its initializers found by binding with the same catalogue.
+ * - Its delivery (batch, simple, in memory, off: src/scopes/pipeline.ts) is the set-up module's, so an in-memory or
+ *   switched-off set-up there keeps the importing file quiet as it would if written in it.
+ * - The flush target is the object the module keeps from a constructed initializer when it exports it
+ *   (`export const provider = …`, `export { sdk }`, `export let sdk` assigned in the set-up function), or the
+ *   module's exported function that flushes it (`export async function shutdownTracing() { await sdk?.shutdown(); }`),
+ *   preferred for a set-up in a function, whose holder is empty until the function runs; or what the set-up
+ *   function returns, kept by the importing file (`const provider = startTracing()`). A call of that exported
+ *   function in the importing file is a flush.
+ * - a module the command that runs the file preloads, as its package.json `scripts` say (`node --import ./tracing.js
+ *   index.js`; src/scopes/preloads.ts): anchored at the program, which it runs before.
+ * Not followed: a module's re-exports of another's provider, namespace imports of a set-up function
+ * (`tracing.setup()`), dynamic imports inside functions, and preloads of packages or from outside package.json.
+ * Results are cached per file read (src/scopes/files-on-disk.ts keeps what it read for a few seconds), per catalogue
+ * and per hops left.
  */
 import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
-import { AST_NODE_TYPES } from "@typescript-eslint/utils";
-import type { InitializerSpec } from "./catalogue";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
+import type { FlushSpec, InitializerSpec } from "./catalogue";
 import type { Catalogue } from "./settings";
 import type { SourceFile } from "./files-on-disk";
 import { resolveRelative } from "./files-on-disk";
-import { isFunction, topLevelRequire } from "./ast";
+import type { FunctionNode } from "./ast";
+import { isFunction, skipWrappers, statementExpression, topLevelRequire, walk } from "./ast";
 import { parseSourceCode } from "./parser";
-import { RELATIVE_SPECIFIER, mightInitialize } from "./prefilter";
+import { preloadsOf } from "./preloads";
+import { MAX_IMPORT_HOPS, RELATIVE_SPECIFIER, mightInitialize, mightReachSetup } from "./prefilter";
 import type { Delivery } from "./pipeline";
+
+export { MAX_IMPORT_HOPS };
+
+/** A binding of the importing file, and the node that declares it (for `getDeclaredVariables`). */
+export interface LocalBinding {
+  readonly name: string;
+  readonly declaration: TSESTree.Node;
+}
 
 /** What the imported module sets up, as the importing file sees it. */
 export interface ImportedSetup {
-  /** The specifier as the importing file writes it: `./tracing.js`. */
+  /**
+   * The set-up module, as the importing file would import it: the specifier it writes (`./tracing.js`), or, for a
+   * set-up further away, the path to it in the spelling of the module that imports it (`./lib/tracing.js`).
+   */
   readonly specifier: string;
   readonly file: string;
   readonly delivery: Delivery;
   /** The module's export that holds the initializer's result (`provider`), when it exports one. */
   readonly exported: string | undefined;
-  /** The importing file's own binding of that export: `import { provider as p }` → `p` and its declaration. */
-  readonly local: { readonly name: string; readonly declaration: TSESTree.Node } | undefined;
+  /**
+   * The importing file's own binding of that result: `import { provider as p }` → `p`, or the constant it keeps
+   * what the set-up function returns in (`const p = startTracing()`).
+   */
+  readonly local: LocalBinding | undefined;
+  /** The module's exported function that flushes the set-up (`shutdownTracing`), and the importing file's binding of it. */
+  readonly shutdown?: { readonly exported: string; readonly local: LocalBinding | undefined };
+  /**
+   * `import`: the set-up runs when the module is loaded by a static import or `require`; `dynamic`: by a top-level
+   * `import()`, whose place the program chose (a fix adds no static import of it, which would load it earlier);
+   * `call`: when the importing file calls the module's function; `preload`: before the file, by the command that runs
+   * it (src/scopes/preloads.ts), which a fix's static import would not reproduce.
+   */
+  readonly runs: "import" | "dynamic" | "call" | "preload";
+  /** The modules between the importing file and the set-up module, outermost first (absolute paths). */
+  readonly through: readonly string[];
 }
 
-/** One initializer of the imported module: its spec and what the module exports of it. */
+/** One initializer that loading (or calling into) a module starts, and where its set-up is. */
 interface ForeignInitializer {
   readonly spec: InitializerSpec;
+  /** The set-up module (this one, or one it imports) and its delivery. */
+  readonly file: string;
+  readonly delivery: Delivery;
+  /** The set-up module's export of the initializer's result, and its exported flush function. */
   readonly exported: string | undefined;
+  readonly shutdown: string | undefined;
+  /** The specifier of the set-up module as this module would import it (`./tracing.js`; empty when it is this module). */
+  readonly specifier: string;
+  /** This module and those after it down to the set-up module's importer (empty when the set-up is this module's). */
+  readonly through: readonly string[];
 }
 
 interface ForeignSetup {
-  readonly delivery: Delivery;
-  readonly initializers: readonly ForeignInitializer[];
+  /** Started when the module is loaded. */
+  readonly onLoad: readonly ForeignInitializer[];
+  /** Started by calling an exported function, by export name; `returnsHolder`: the function returns the result. */
+  readonly functions: ReadonlyMap<string, { readonly inits: readonly ForeignInitializer[]; readonly returnsHolder: boolean }>;
 }
 
 /** The minimum of a file model this module needs of the imported module (built by src/scopes/model.ts). */
 export interface ForeignModel {
-  initializers(): readonly { readonly node: TSESTree.Node; readonly spec: InitializerSpec | undefined; readonly binding: string | undefined }[];
+  initializers(): readonly {
+    readonly node: TSESTree.Node;
+    readonly spec: InitializerSpec | undefined;
+    readonly binding: string | undefined;
+    readonly imported?: ImportedSetup;
+  }[];
   readonly delivery: Delivery;
   startsTracing(init: { readonly node: TSESTree.Node; readonly spec: InitializerSpec | undefined }): boolean;
 }
 
-export type ForeignModelOf = (sourceCode: Readonly<TSESLint.SourceCode>, file: string) => ForeignModel;
+/** The imported module's model, following its own imports up to `hops` modules further. */
+export type ForeignModelOf = (sourceCode: Readonly<TSESLint.SourceCode>, file: string, hops: number) => ForeignModel;
 
-const setups = new WeakMap<SourceFile, WeakMap<Catalogue, ForeignSetup | null>>();
+const setups = new WeakMap<SourceFile, WeakMap<Catalogue, Map<number, ForeignSetup | null>>>();
 
-/** What the module read from disk starts at its top level, or null when it starts nothing. */
-function setupOf(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModelOf): ForeignSetup | null {
+/** What the module read from disk starts when loaded or called, or null when it starts nothing. */
+function setupOf(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModelOf, hops: number): ForeignSetup | null {
   let byCatalogue = setups.get(source);
   if (!byCatalogue) {
     byCatalogue = new WeakMap();
     setups.set(source, byCatalogue);
   }
-  let setup = byCatalogue.get(catalogue);
+  let byHops = byCatalogue.get(catalogue);
+  if (!byHops) {
+    byHops = new Map();
+    byCatalogue.set(catalogue, byHops);
+  }
+  let setup = byHops.get(hops);
   if (setup === undefined) {
-    setup = readSetup(source, catalogue, modelOf);
-    byCatalogue.set(catalogue, setup);
+    // Set first: an import cycle back to this module finds nothing more here.
+    byHops.set(hops, null);
+    setup = readSetup(source, catalogue, modelOf, hops);
+    byHops.set(hops, setup);
   }
   return setup;
 }
 
-function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModelOf): ForeignSetup | null {
-  // Most imported modules name no initializer at all: not parsed.
-  if (!mightInitialize(source.text, catalogue)) return null;
-  const sourceCode = parseSourceCode(source.file, source.text, "module") ?? parseSourceCode(source.file, source.text, "script");
+function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModelOf, hops: number): ForeignSetup | null {
+  const dir = path.dirname(source.file);
+  // Most imported modules name no initializer, and import no module that does: not parsed.
+  if (!mightInitialize(source.text, catalogue) && !mightReachSetup(dir, source.text, catalogue, hops, new Map())) return null;
+  const sourceCode = parsedOf(source);
   if (!sourceCode) return null;
-  const model = modelOf(sourceCode, source.file);
-  const initializers = model
-    .initializers()
-    .filter((init) => init.spec !== undefined && init.node.type !== AST_NODE_TYPES.ImportDeclaration && atTopLevel(init.node) && model.startsTracing(init))
-    .map((init) => ({ spec: init.spec as InitializerSpec, exported: init.binding === undefined ? undefined : exportName(sourceCode, init.binding) }));
-  return initializers.length === 0 ? null : { delivery: model.delivery, initializers };
+  const model = modelOf(sourceCode, source.file, hops);
+  const exportedFunctions = exportedFunctionsOf(sourceCode);
+  const onLoad: ForeignInitializer[] = [];
+  const functions = new Map<string, { inits: ForeignInitializer[]; returnsHolder: boolean }>();
+  for (const init of model.initializers()) {
+    if (init.spec === undefined || (init.node.type === AST_NODE_TYPES.ImportDeclaration && !init.imported)) continue;
+    if (!init.imported && !model.startsTracing(init)) continue;
+    const holder = init.imported ? undefined : holderOf(sourceCode, init.node);
+    const foreign: ForeignInitializer = init.imported
+      ? {
+          spec: init.spec,
+          file: init.imported.file,
+          delivery: init.imported.delivery,
+          exported: init.imported.exported,
+          shutdown: init.imported.shutdown?.exported,
+          specifier: init.imported.specifier,
+          through: [source.file, ...init.imported.through],
+        }
+      : {
+          spec: init.spec,
+          file: source.file,
+          delivery: model.delivery,
+          exported: holder && atModuleLevel(holder) ? exportName(sourceCode, holder.name) : undefined,
+          shutdown: holder && atModuleLevel(holder) ? flushFunction(sourceCode, exportedFunctions, holder, init.spec) : undefined,
+          specifier: "",
+          through: [],
+        };
+    const fn = runningFunction(init.node);
+    if (fn === null) {
+      onLoad.push(foreign);
+      continue;
+    }
+    const name = fn && exportedFunctions.get(fn);
+    if (!fn || name === undefined) continue;
+    const entry = functions.get(name) ?? { inits: [], returnsHolder: false };
+    entry.inits.push(foreign);
+    if (holder && returns(sourceCode, fn, holder)) entry.returnsHolder = true;
+    functions.set(name, entry);
+  }
+  return onLoad.length === 0 && functions.size === 0 ? null : { onLoad, functions };
 }
 
-/** The node runs when the module is loaded: no function between it and the program. */
-function atTopLevel(node: TSESTree.Node): boolean {
-  for (let current = node.parent; current; current = current.parent) {
-    if (isFunction(current) || current.type === AST_NODE_TYPES.StaticBlock) return false;
+const parsed = new WeakMap<SourceFile, Readonly<TSESLint.SourceCode> | null>();
+
+/** The module parsed once per file read, whatever the hops it is reached with (an intermediate module is reached often). */
+function parsedOf(source: SourceFile): Readonly<TSESLint.SourceCode> | null {
+  let sourceCode = parsed.get(source);
+  if (sourceCode === undefined) {
+    sourceCode = parseSourceCode(source.file, source.text, "module") ?? parseSourceCode(source.file, source.text, "script") ?? null;
+    parsed.set(source, sourceCode);
   }
-  return true;
+  return sourceCode;
+}
+
+/** The function whose body runs the node (null: the module's top level; undefined: a static block). */
+function runningFunction(node: TSESTree.Node): FunctionNode | null | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunction(current)) return current;
+    if (current.type === AST_NODE_TYPES.StaticBlock) return undefined;
+  }
+  return null;
+}
+
+/** The variable that keeps the initializer's result: `const sdk = new NodeSDK()`, `sdk = new NodeSDK()`. */
+function holderOf(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): TSESLint.Scope.Variable | undefined {
+  const parent = node.parent;
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node && parent.id.type === AST_NODE_TYPES.Identifier) {
+    const name = parent.id.name;
+    return sourceCode.getDeclaredVariables(parent).find((variable) => variable.name === name);
+  }
+  if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.operator === "=" && parent.right === node && parent.left.type === AST_NODE_TYPES.Identifier) {
+    return ASTUtils.findVariable(sourceCode.getScope(parent), parent.left) ?? undefined;
+  }
+  return undefined;
+}
+
+const atModuleLevel = (variable: TSESLint.Scope.Variable) => variable.scope.type === "module" || variable.scope.type === "global";
+
+/** The module's exported functions, by node: `export function f`, `export const f = () => …`, `export { f as g }`, `export default function`. */
+function exportedFunctionsOf(sourceCode: Readonly<TSESLint.SourceCode>): Map<FunctionNode, string> {
+  const found = new Map<FunctionNode, string>();
+  const add = (fn: TSESTree.Node | null | undefined, local: string | undefined, exported: string | undefined) => {
+    const name = exported ?? (local === undefined ? undefined : exportName(sourceCode, local));
+    if (isFunction(fn) && name !== undefined) found.set(fn, name);
+  };
+  for (const statement of sourceCode.ast.body) {
+    const exported = statement.type === AST_NODE_TYPES.ExportNamedDeclaration && statement.exportKind !== "type";
+    const declaration = statement.type === AST_NODE_TYPES.ExportNamedDeclaration ? statement.declaration : statement;
+    if (statement.type === AST_NODE_TYPES.ExportDefaultDeclaration) add(statement.declaration, undefined, "default");
+    if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration && declaration.id) add(declaration, declaration.id.name, exported ? declaration.id.name : undefined);
+    if (declaration?.type === AST_NODE_TYPES.VariableDeclaration && declaration.kind === "const") {
+      for (const declarator of declaration.declarations) {
+        if (declarator.id.type !== AST_NODE_TYPES.Identifier || !declarator.init) continue;
+        add(skipWrappers(declarator.init), declarator.id.name, exported ? declarator.id.name : undefined);
+      }
+    }
+  }
+  return found;
+}
+
+/** The calls of `variable.method()` (or `variable?.method()`) in `root`, for `method` among `methods`. */
+function callsMethodOf(sourceCode: Readonly<TSESLint.SourceCode>, root: TSESTree.Node, variable: TSESLint.Scope.Variable, methods: readonly string[]): boolean {
+  let found = false;
+  walk(root, sourceCode.visitorKeys, (node) => {
+    if (found || node.type !== AST_NODE_TYPES.CallExpression) return !found;
+    const callee = skipWrappers(node.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return true;
+    const object = skipWrappers(callee.object);
+    if (object.type !== AST_NODE_TYPES.Identifier || !methods.includes(callee.property.name)) return true;
+    found = ASTUtils.findVariable(sourceCode.getScope(object), object) === variable;
+    return !found;
+  });
+  return found;
+}
+
+/** The exported function that flushes the holder: `export async function shutdownTracing() { await sdk?.shutdown(); }`. */
+function flushFunction(sourceCode: Readonly<TSESLint.SourceCode>, exported: ReadonlyMap<FunctionNode, string>, holder: TSESLint.Scope.Variable, spec: InitializerSpec): string | undefined {
+  if (!spec.construct) return undefined;
+  const methods = ["shutdown", "forceFlush", ...(spec.flushMethod ? [spec.flushMethod] : [])];
+  for (const [fn, name] of exported) {
+    if (callsMethodOf(sourceCode, fn.body, holder, methods)) return name;
+  }
+  return undefined;
+}
+
+/** The function returns the holder: `return provider;`, or an arrow whose body is it. */
+function returns(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, holder: TSESLint.Scope.Variable): boolean {
+  const isHolder = (node: TSESTree.Node | null | undefined) => {
+    const expression = node && skipWrappers(node);
+    return expression?.type === AST_NODE_TYPES.Identifier && ASTUtils.findVariable(sourceCode.getScope(expression), expression) === holder;
+  };
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return isHolder(fn.body);
+  let found = false;
+  walk(fn.body, sourceCode.visitorKeys, (node) => {
+    if (isFunction(node)) return false;
+    if (node.type === AST_NODE_TYPES.ReturnStatement && isHolder(node.argument)) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /** The name under which the module exports its top-level `binding`: `export const provider = …`, `export { sdk as tracing }`. */
@@ -111,6 +303,7 @@ function exportName(sourceCode: Readonly<TSESLint.SourceCode>, binding: string):
     if (declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
       if (declaration.declarations.some((declarator) => declarator.id.type === AST_NODE_TYPES.Identifier && declarator.id.name === binding)) return binding;
     }
+    if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration && declaration.id?.name === binding) return binding;
     if (statement.source) continue;
     for (const specifier of statement.specifiers) {
       if (specifier.local.type !== AST_NODE_TYPES.Identifier || specifier.local.name !== binding || specifier.exportKind === "type") continue;
@@ -123,40 +316,68 @@ function exportName(sourceCode: Readonly<TSESLint.SourceCode>, binding: string):
 const isRelative = (specifier: string) => specifier.startsWith("./") || specifier.startsWith("../");
 
 /**
- * The importing file's binding of `name` from this import: `import { name as local }`, or
- * `const { name: local } = require(…)`.
+ * The importing file's bindings of this import's exports, by export name: `import { name as local }`,
+ * `const { name: local } = require(…)`, `const { name } = await import(…)`.
  */
-function localBinding(statement: TSESTree.ProgramStatement, name: string): ImportedSetup["local"] {
+function localBindings(sourceCode: Readonly<TSESLint.SourceCode>, statement: TSESTree.ProgramStatement): Map<string, { binding: LocalBinding; variable: TSESLint.Scope.Variable | undefined }> {
+  const found = new Map<string, { binding: LocalBinding; variable: TSESLint.Scope.Variable | undefined }>();
+  const variableOf = (declaration: TSESTree.Node, name: string) => sourceCode.getDeclaredVariables(declaration).find((variable) => variable.name === name);
   if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
     for (const specifier of statement.specifiers) {
       if (specifier.type !== AST_NODE_TYPES.ImportSpecifier || specifier.importKind === "type") continue;
       const imported = specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
-      if (imported === name) return { name: specifier.local.name, declaration: specifier };
+      found.set(imported, { binding: { name: specifier.local.name, declaration: specifier }, variable: variableOf(specifier, specifier.local.name) });
     }
-    return undefined;
+    return found;
   }
   const declarator = statement.type === AST_NODE_TYPES.VariableDeclaration ? statement.declarations[0] : undefined;
-  if (declarator?.id.type !== AST_NODE_TYPES.ObjectPattern) return undefined;
+  if (declarator?.id.type !== AST_NODE_TYPES.ObjectPattern) return found;
   for (const property of declarator.id.properties) {
-    if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier || property.key.name !== name) continue;
-    if (property.value.type === AST_NODE_TYPES.Identifier) return { name: property.value.name, declaration: declarator };
+    if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier) continue;
+    if (property.value.type === AST_NODE_TYPES.Identifier) {
+      found.set(property.key.name, { binding: { name: property.value.name, declaration: declarator }, variable: variableOf(declarator, property.value.name) });
+    }
   }
-  return undefined;
+  return found;
+}
+
+/** `import("./x")` as a top-level statement, awaited or not, or `const … = await import("./x")`: the import and its specifier. */
+function topLevelDynamicImport(statement: TSESTree.ProgramStatement): { node: TSESTree.ImportExpression; module: string } | undefined {
+  const expression = statementExpression(statement);
+  const imported = expression?.type === AST_NODE_TYPES.AwaitExpression ? expression.argument : expression;
+  if (imported?.type !== AST_NODE_TYPES.ImportExpression || imported.source.type !== AST_NODE_TYPES.Literal || typeof imported.source.value !== "string") return undefined;
+  return { node: imported, module: imported.source.value };
+}
+
+/** `./lib/tracing.js`: the set-up module as the importing file in `dir` would name it, from its specifier in the module `from` imports. */
+function specifierFrom(dir: string, from: string, specifier: string): string {
+  const relative = path.relative(dir, path.resolve(path.dirname(from), specifier)).split(path.sep).join("/");
+  return relative.startsWith("../") ? relative : `./${relative}`;
+}
+
+/** One initializer the importing file gets: where it is anchored, its spec, and what the module sets up. */
+export interface ImportedInitializer {
+  /** The program itself for a preload. */
+  readonly node: TSESTree.ImportDeclaration | TSESTree.CallExpression | TSESTree.ImportExpression | TSESTree.Program;
+  readonly spec: InitializerSpec;
+  readonly imported: ImportedSetup;
 }
 
 /**
- * The initializers the file's top-level relative imports bring in: one per initializer of the imported module,
- * anchored at the import (`node`), with what that module sets up (`imported`).
+ * The initializers the file's relative imports bring in: one per initializer the imported module starts when loaded
+ * (anchored at the import), and one per call of an exported set-up function of it (anchored at the call).
+ * `hops`: how many modules away a set-up is followed (1: the imported modules' own imports are not).
  */
 export function importedInitializers(
   sourceCode: Readonly<TSESLint.SourceCode>,
   catalogue: Catalogue,
   dir: string,
   modelOf: ForeignModelOf,
-): { node: TSESTree.ImportDeclaration | TSESTree.CallExpression; spec: InitializerSpec; imported: ImportedSetup }[] {
-  const found: { node: TSESTree.ImportDeclaration | TSESTree.CallExpression; spec: InitializerSpec; imported: ImportedSetup }[] = [];
+  hops: number = MAX_IMPORT_HOPS,
+): ImportedInitializer[] {
+  const found: ImportedInitializer[] = [];
   for (const statement of sourceCode.ast.body) {
-    let node: TSESTree.ImportDeclaration | TSESTree.CallExpression;
+    let node: ImportedInitializer["node"];
     let specifier: string;
     if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
       // `import type { … }` loads nothing.
@@ -164,21 +385,109 @@ export function importedInitializers(
       node = statement;
       specifier = statement.source.value;
     } else {
-      const required = topLevelRequire(statement);
-      if (!required) continue;
-      node = required.call;
-      specifier = required.module;
+      const loaded = topLevelRequire(statement) ?? topLevelDynamicImport(statement);
+      if (!loaded) continue;
+      node = "call" in loaded ? loaded.call : loaded.node;
+      specifier = loaded.module;
     }
     if (!isRelative(specifier)) continue;
     const source = resolveRelative(dir, specifier);
-    const setup = source && setupOf(source, catalogue, modelOf);
+    const setup = source && setupOf(source, catalogue, modelOf, hops - 1);
     if (!source || !setup) continue;
-    for (const init of setup.initializers) {
-      const local = init.exported === undefined ? undefined : localBinding(statement, init.exported);
-      found.push({ node, spec: init.spec, imported: { specifier, file: path.resolve(source.file), delivery: setup.delivery, exported: init.exported, local } });
+    const locals = localBindings(sourceCode, statement);
+    const imported = (init: ForeignInitializer, runs: ImportedSetup["runs"], local: LocalBinding | undefined) => importedSetup(dir, specifier, init, runs, local, locals);
+    const runs = node.type === AST_NODE_TYPES.ImportExpression ? "dynamic" : "import";
+    for (const init of setup.onLoad) found.push({ node, spec: init.spec, imported: imported(init, runs, undefined) });
+    // `import { setupTracing } from "./tracing.js"`: each call of it starts what the function sets up.
+    for (const [name, fn] of setup.functions) {
+      const variable = locals.get(name)?.variable;
+      for (const reference of variable?.references ?? []) {
+        const call = reference.identifier.parent;
+        if (call?.type !== AST_NODE_TYPES.CallExpression || call.callee !== reference.identifier) continue;
+        const kept = fn.returnsHolder ? keptIn(call) : undefined;
+        for (const init of fn.inits) found.push({ node: call, spec: init.spec, imported: imported(init, "call", kept) });
+      }
     }
   }
+  // The same set-up reached twice (`./app.js` imports `./tracing.js`, which the file imports too): the one the file holds a binding of.
+  return found.filter(
+    (entry) => entry.imported.local !== undefined || !found.some((other) => other !== entry && other.imported.file === entry.imported.file && other.spec === entry.spec && other.imported.local !== undefined),
+  );
+}
+
+/**
+ * What the importing file (in `dir`) gets of `init`, reached through its `specifier`: the set-up module by its path
+ * from here when it is further away, the file's bindings (`locals`) of its exports when it is the imported module.
+ */
+function importedSetup(
+  dir: string,
+  specifier: string,
+  init: ForeignInitializer,
+  runs: ImportedSetup["runs"],
+  local: LocalBinding | undefined,
+  locals: ReadonlyMap<string, { binding: LocalBinding }>,
+): ImportedSetup {
+  const direct = init.through.length === 0;
+  const shutdown = init.shutdown === undefined ? undefined : { exported: init.shutdown, local: direct ? locals.get(init.shutdown)?.binding : undefined };
+  return {
+    specifier: direct ? specifier : specifierFrom(dir, init.through[0] as string, init.specifier),
+    file: path.resolve(init.file),
+    delivery: init.delivery,
+    exported: init.exported,
+    local: local ?? (direct && init.exported !== undefined ? locals.get(init.exported)?.binding : undefined),
+    ...(shutdown ? { shutdown } : {}),
+    runs,
+    through: init.through.map((file) => path.resolve(file)),
+  };
+}
+
+/**
+ * The initializers the command that runs `file` preloads (`node --import ./tracing.js index.js` in its package.json
+ * `scripts`: src/scopes/preloads.ts), anchored at the program: they run before any of it.
+ */
+export function preloadedInitializers(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, file: string, modelOf: ForeignModelOf): ImportedInitializer[] {
+  const found: ImportedInitializer[] = [];
+  const dir = path.dirname(file);
+  for (const preload of preloadsOf(file)) {
+    const source = resolveRelative(preload.dir, preload.specifier);
+    const setup = source && setupOf(source, catalogue, modelOf, MAX_IMPORT_HOPS - 1);
+    if (!setup) continue;
+    // The module by its path from the linted file, as a fix would name it.
+    const specifier = specifierFrom(dir, path.join(preload.dir, "package.json"), preload.specifier);
+    for (const init of setup.onLoad) found.push({ node: sourceCode.ast, spec: init.spec, imported: importedSetup(dir, specifier, init, "preload", undefined, new Map()) });
+  }
   return found;
+}
+
+/** `const provider = startTracing()` (or `await startTracing()`): the constant the call's result is kept in. */
+function keptIn(call: TSESTree.CallExpression): LocalBinding | undefined {
+  const value = call.parent?.type === AST_NODE_TYPES.AwaitExpression ? call.parent : call;
+  const declarator = value.parent;
+  if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== value || declarator.id.type !== AST_NODE_TYPES.Identifier) return undefined;
+  if (declarator.parent.type !== AST_NODE_TYPES.VariableDeclaration || declarator.parent.kind !== "const") return undefined;
+  return { name: declarator.id.name, declaration: declarator };
+}
+
+/**
+ * The calls of an imported set-up module's flush function in the importing file (`await shutdownTracing()`), as
+ * flushes of the set-up's SDK.
+ */
+export function importedFlushCalls(sourceCode: Readonly<TSESLint.SourceCode>, imported: readonly ImportedInitializer[]): { node: TSESTree.CallExpression; spec: FlushSpec }[] {
+  const calls: { node: TSESTree.CallExpression; spec: FlushSpec }[] = [];
+  const seen = new Set<TSESTree.Node>();
+  for (const { spec, imported: setup } of imported) {
+    const local = setup.shutdown?.local;
+    if (!setup.shutdown || !local) continue;
+    const variable = sourceCode.getDeclaredVariables(local.declaration).find((candidate) => candidate.name === local.name);
+    const flush: FlushSpec = { sdk: spec.sdk, form: "call", modules: [setup.specifier], path: [setup.shutdown.exported], example: `${local.name}()` };
+    for (const reference of variable?.references ?? []) {
+      const call = reference.identifier.parent;
+      if (call?.type !== AST_NODE_TYPES.CallExpression || call.callee !== reference.identifier || seen.has(call)) continue;
+      seen.add(call);
+      calls.push({ node: call, spec: flush });
+    }
+  }
+  return calls;
 }
 
 /** The file's text has a relative import or `require` at all: the model may look for an imported set-up. */

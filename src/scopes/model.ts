@@ -29,8 +29,8 @@ import type { TraceMap, Tracker } from "./globals";
 import { addToTraceMap, createTracker, trackModules } from "./globals";
 import { foreignOpenerCalls, programMayOpenScope } from "./foreign-openers";
 import { runnerCalls } from "./runners";
-import type { ForeignModelOf, ImportedSetup } from "./imported-setup";
-import { importedInitializers, mightImportSetup } from "./imported-setup";
+import type { ForeignModelOf, ImportedInitializer, ImportedSetup } from "./imported-setup";
+import { MAX_IMPORT_HOPS, importedFlushCalls, importedInitializers, mightImportSetup, preloadedInitializers } from "./imported-setup";
 import { deliveryOf, startsTracing } from "./pipeline";
 
 const { ReferenceTracker } = ASTUtils;
@@ -99,7 +99,8 @@ export interface FlushCall {
 }
 
 export interface InitializerCall {
-  readonly node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.ImportDeclaration;
+  /** `import()` for a set-up module imported dynamically, the program for one preloaded (src/scopes/imported-setup.ts). */
+  readonly node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.ImportDeclaration | TSESTree.ImportExpression | TSESTree.Program;
   readonly spec: InitializerSpec | undefined;
   /** For `const sdk = new NodeSDK()`: `sdk`. */
   readonly binding: string | undefined;
@@ -135,7 +136,7 @@ export function getFileModel(context: AnyContext): FileModel {
   const sourceCode = context.sourceCode;
   let model = models.get(sourceCode);
   if (!model) {
-    model = createModel(sourceCode, catalogueForFile(catalogueFor(context.settings), sourceCode), fileDirectory(context));
+    model = createModel(sourceCode, catalogueForFile(catalogueFor(context.settings), sourceCode), fileDirectory(context), MAX_IMPORT_HOPS, lintedFile(context));
     models.set(sourceCode, model);
   }
   return model;
@@ -152,6 +153,12 @@ export function fileDirectory(context: AnyContext): string {
   return path.resolve(cwd, file.startsWith("<") ? "." : path.dirname(file));
 }
 
+/** The linted file's absolute path, as `fileDirectory` reads it; undefined for stdin and unnamed text. */
+function lintedFile(context: AnyContext): string | undefined {
+  const file = context.physicalFilename ?? context.filename;
+  return file.startsWith("<") ? undefined : path.resolve(context.cwd ?? process.cwd(), file);
+}
+
 const CALL = ReferenceTracker.CALL;
 const CONSTRUCT = ReferenceTracker.CONSTRUCT;
 const READ = ReferenceTracker.READ;
@@ -164,10 +171,11 @@ const PROCESS_GLOBAL_MAP = { process: PROCESS_MAP };
 const PROCESS_MODULE_MAP: TraceMap = Object.fromEntries(PROCESS_MODULES.map((module) => [module, PROCESS_MAP]));
 
 /**
- * `followImports`: whether the file's relative imports may bring in a tracing set-up (src/scopes/imported-setup.ts);
- * false for the imported module itself, which is one import away and no further.
+ * `hops`: how many relative imports away a tracing set-up is followed from this file (src/scopes/imported-setup.ts);
+ * an imported module's model follows one fewer, and 0 follows none. `file`: the linted file, whose package.json
+ * scripts may preload a set-up (src/scopes/preloads.ts); not given for the modules it imports.
  */
-function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, dir: string, followImports = true): FileModel {
+function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, dir: string, hops = MAX_IMPORT_HOPS, file?: string): FileModel {
   const globalScope = sourceCode.scopeManager?.globalScope;
   const tracker = createTracker(sourceCode);
 
@@ -215,7 +223,10 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
   const { reachOf: reach, scopeCallsReaching } = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
 
-  const imported = lazy(() => (followImports && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue)) : []));
+  const imported = lazy(() => [
+    ...(file === undefined ? [] : preloadedInitializers(sourceCode, catalogue, file, foreignModelOf(catalogue))),
+    ...(hops > 0 && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue), hops) : []),
+  ]);
   const flushesAndInits = lazy(() =>
     tracingWords() || imported().length > 0 ? findFlushesAndInitializers(sourceCode, catalogue, tracker, imported()) : { flushes: [], initializers: [] },
   );
@@ -253,10 +264,10 @@ function foreignScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Cat
   });
 }
 
-/** The imported module's model, which follows no import of its own. */
+/** The imported module's model, which follows its own imports `hops` modules further. */
 function foreignModelOf(catalogue: Catalogue): ForeignModelOf {
-  return (other, file) => {
-    const model = createModel(other, catalogue, path.dirname(file), false);
+  return (other, file, hops) => {
+    const model = createModel(other, catalogue, path.dirname(file), hops);
     return {
       initializers: model.initializers,
       get delivery() {
@@ -939,7 +950,7 @@ function findFlushesAndInitializers(
   sourceCode: Readonly<TSESLint.SourceCode>,
   catalogue: Catalogue,
   tracker: Tracker | undefined,
-  imported: readonly { node: InitializerCall["node"]; spec: InitializerSpec; imported: ImportedSetup }[],
+  imported: readonly ImportedInitializer[],
 ): { flushes: FlushCall[]; initializers: InitializerCall[] } {
   const flushes: FlushCall[] = [];
   const initializers: InitializerCall[] = [];
@@ -991,6 +1002,8 @@ function findFlushesAndInitializers(
       if (variable.name === setup.local.name) constructed.set(variable, spec.className ?? (spec.path.at(-1) as string));
     }
   }
+  // `await shutdownTracing()`: the set-up module's exported flush function.
+  flushes.push(...importedFlushCalls(sourceCode, imported));
   if (holders.size > 0) {
     walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
       if (node.type !== AST_NODE_TYPES.CallExpression) return;

@@ -20,8 +20,9 @@
  *   flush from its `beforeExit` hook (dd-trace 5.132 packages/dd-trace/src/bootstrap.js and
  *   exporters/agent/index.js; the 2 s flush timer is `unref`'d), the LangSmith `Client`'s 250 ms batch timer
  *   is not `unref`'d (langsmith 0.12 lib/client.mjs `processRunOperation`), so its RunTrees and wrapped clients
- *   too (catalogue `drainsAtEnd`; LangSmith's `initializeOTEL()` batches like OpenTelemetry). `process.exit()`
- *   and a crash skip both: they lose the queue.
+ *   too (catalogue `drainsAtEnd`; LangSmith's `initializeOTEL()` batches like OpenTelemetry); Mastra's
+ *   `observability` exporters batch on a timer that is not `unref`'d either (measured on @mastra/core 0.24.9).
+ *   `process.exit()` and a crash skip them all: they lose the queue.
  * - `none`: nothing leaves the process: Traceloop with `tracingEnabled: false`, a provider whose
  *   processors export to an `InMemorySpanExporter` or that has no processor at all.
  *
@@ -143,7 +144,7 @@ function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: In
   // A set-up in a module the file imports: that module's delivery (src/scopes/imported-setup.ts).
   if (init.imported) return init.imported.delivery;
   const spec = init.spec;
-  if (!spec || init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
+  if (!spec || loadsModule(init.node)) return "queued";
   const options = init.node.arguments[0];
   const read = (key: string) => optionValue(sourceCode, options, key);
   if (!startsTracing(sourceCode, init)) return "none";
@@ -166,7 +167,7 @@ function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: In
 
 /** `new NodeTracerProvider({ spanProcessors: [...] })`, `new NodeSDK({ spanProcessors | traceExporter })`. */
 function otelDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall, built: () => Map<TSESTree.Node, Built>): Delivery {
-  if (init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
+  if (loadsModule(init.node)) return "queued";
   const options = init.node.arguments[0];
   // NodeSDK, and @vercel/otel's registerOTel, batch by default when no processor is given.
   const isSdk = init.spec?.path.at(-1) === "NodeSDK" || init.spec?.handleless === true;
@@ -206,10 +207,16 @@ function addsProcessorsLater(sourceCode: Readonly<TSESLint.SourceCode>, init: In
   return init.binding !== undefined && sourceCode.text.includes(`${init.binding}.addSpanProcessor`);
 }
 
+/** The initializer is a module loaded (`import`, `import()`, a preload anchored at the program), not a call with options. */
+function loadsModule(node: InitializerCall["node"]): node is TSESTree.ImportDeclaration | TSESTree.ImportExpression | TSESTree.Program {
+  return node.type === AST_NODE_TYPES.ImportDeclaration || node.type === AST_NODE_TYPES.ImportExpression || node.type === AST_NODE_TYPES.Program;
+}
+
 /** False for `new Mastra({ agents })`: an initializer that traces only with options (`tracesWith`) none of which is written. */
 export function startsTracing(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall): boolean {
   const keys = init.spec?.tracesWith;
-  if (!keys || init.node.type === AST_NODE_TYPES.ImportDeclaration) return true;
+  // A set-up in an imported module was judged there, with its own options (src/scopes/imported-setup.ts).
+  if (!keys || init.imported !== undefined || loadsModule(init.node)) return true;
   const options = init.node.arguments[0];
   if (!options) return false;
   if (options.type === AST_NODE_TYPES.SpreadElement) return true;
@@ -234,7 +241,7 @@ export function tracingSwitchedOff(model: FileModel): boolean {
       (init) =>
         init.imported === undefined &&
         init.spec !== undefined &&
-        init.node.type !== AST_NODE_TYPES.ImportDeclaration &&
+        !loadsModule(init.node) &&
         init.spec.sdk === "traceloop" &&
         optionValue(model.sourceCode, init.node.arguments[0], "tracingEnabled") === false,
     )

@@ -17,6 +17,7 @@
 import type { Catalogue } from "./settings";
 import * as path from "node:path";
 import { relativeModuleKey, resolveRelative } from "./files-on-disk";
+import { preloadsOf } from "./preloads";
 
 /**
  * Groups by their first word (a module name, or a method name), and first words by their npm
@@ -148,15 +149,18 @@ export function mightTrace(text: string, catalogue: Catalogue): boolean {
 /**
  * The codemod's test: false means no rule can report anything on this text. An entry
  * file (settings `entry: true`) may need a flush at any exit, so it always passes; so does
- * a file (at the absolute `filePath`) that imports a module whose text could start tracing
- * (src/scopes/imported-setup.ts).
+ * a file (at the absolute `filePath`) that imports a module whose text could start tracing, or whose package.json
+ * script preloads one (src/scopes/imported-setup.ts, src/scopes/preloads.ts).
  */
 export function mightNeedChange(text: string, catalogue: Catalogue, filePath?: string): boolean {
   return catalogue.entry === true || mightTrace(text, catalogue) || mightImportSetupFrom(text, filePath, catalogue);
 }
 
-/** `from "./x"`, `import "./x"`, `require("./x")`: the relative specifier (group 1). */
-export const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport|\brequire\s*\()\s*["'](\.\.?\/[^"'\n]*)["']/u;
+/** `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`: the relative specifier (group 1). */
+export const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport(?:\s*\()?|\brequire\s*\()\s*["'](\.\.?\/[^"'\n]*)["']/u;
+
+/** How many relative imports away a set-up is followed: `index.ts` → `./app.js` → `./tracing.js` is two (src/scopes/imported-setup.ts). */
+export const MAX_IMPORT_HOPS = 3;
 
 /** False when no initializer of the catalogue can resolve in this text: imported, it starts no tracing. */
 export function mightInitialize(text: string, catalogue: Catalogue): boolean {
@@ -170,11 +174,25 @@ export function mightInitialize(text: string, catalogue: Catalogue): boolean {
  * tracing with an initializer: the set-up may be there (src/scopes/imported-setup.ts). Nothing is parsed.
  */
 function mightImportSetupFrom(text: string, filePath: string | undefined, catalogue: Catalogue): boolean {
-  if (filePath === undefined || !path.isAbsolute(filePath) || !RELATIVE_SPECIFIER.test(text)) return false;
-  const dir = path.dirname(filePath);
+  if (filePath === undefined || !path.isAbsolute(filePath)) return false;
+  const seen = new Map<string, number>();
+  // A module the package.json script that runs this file preloads (src/scopes/preloads.ts).
+  const preloaded = preloadsOf(filePath).some(({ dir, specifier }) => mightReachSetup(dir, `import "${specifier}";`, catalogue, MAX_IMPORT_HOPS, seen));
+  return preloaded || mightReachSetup(path.dirname(filePath), text, catalogue, MAX_IMPORT_HOPS, seen);
+}
+
+/**
+ * A relative specifier of `text` (a file in `dir`) names a module that could start tracing, itself or through its
+ * own relative specifiers, up to `hops` modules away (`seen`: the hops each file was searched with, which guards cycles).
+ * Text only: nothing is parsed.
+ */
+export function mightReachSetup(dir: string, text: string, catalogue: Catalogue, hops: number, seen: Map<string, number>): boolean {
+  if (hops <= 0 || !RELATIVE_SPECIFIER.test(text)) return false;
   for (const match of text.matchAll(new RegExp(RELATIVE_SPECIFIER.source, "gu"))) {
     const source = resolveRelative(dir, match[1] as string);
-    if (source && mightInitialize(source.text, catalogue)) return true;
+    if (!source || (seen.get(source.file) ?? -1) >= hops) continue;
+    seen.set(source.file, hops);
+    if (mightInitialize(source.text, catalogue) || mightReachSetup(path.dirname(source.file), source.text, catalogue, hops - 1, seen)) return true;
   }
   return false;
 }

@@ -170,6 +170,31 @@ const CASES: readonly ClassCase[] = [
     ],
   },
   {
+    // The set-up two imports away (issue 16): this file → ./support/traced-app.ts → ./support/otel-setup.ts.
+    name: "set-up two imports away: failure path",
+    file: "imported-setup-two-hops.ts",
+    rule: "require-flush-before-exit",
+    findings: ["entryWithoutFlush"],
+    runs: [
+      { label: "main() rejects: the natural end drops the provider's queue", env: { CLASS_FAIL: "1" }, exitCode: 1, spans: [] },
+      { label: "control: nothing flushes the success path either", exitCode: 0, spans: [] },
+      { label: "rewritten: the entry flushes the provider imported from where it is set up", env: { CLASS_FAIL: "1" }, rewritten: true, exitCode: 1, spans: ["import"] },
+      { label: "rewritten: the success path too", rewritten: true, exitCode: 0, spans: ["import"] },
+    ],
+  },
+  {
+    // The set-up in a function of the imported module, called in main() (issue 16): flushed with its shutdownTracing().
+    name: "set-up in a function of the imported module: failure path",
+    file: "imported-setup-function.ts",
+    rule: "require-flush-before-exit",
+    findings: ["entryWithoutFlush"],
+    runs: [
+      { label: "main() rejects: the natural end drops the queue", env: { CLASS_FAIL: "1" }, exitCode: 1, spans: [] },
+      { label: "control: the success path flushes", exitCode: 0, spans: ["import"] },
+      { label: "rewritten: the rejection path calls the module's shutdownTracing() too", env: { CLASS_FAIL: "1" }, rewritten: true, exitCode: 1, spans: ["import"] },
+    ],
+  },
+  {
     name: "entry handler that swallows an exit code",
     file: "entry-drops-exit-code.ts",
     rule: "require-flush-before-exit",

@@ -100,18 +100,20 @@ describe("OpenInference withSpan before and from 2.0.7, as installed", () => {
   });
 });
 
-/** A loopback stand-in for Langfuse's ingestion API: POST <base>/api/public/ingestion, a JSON `{ batch }`. */
-async function startIngestion() {
-  const events = new Map<string, string[]>();
+/**
+ * A loopback JSON endpoint: a POST to `<base>/<id><route>` is answered `reply`, and what `events` reads of its body
+ * is kept under `id`.
+ */
+async function startJsonEndpoint(route: string, events: (body: unknown) => string[], reply: { status: number; body: string }) {
+  const received = new Map<string, string[]>();
   const server: Server = createServer((request, response) => {
     let body = "";
     request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
     request.on("end", () => {
-      const match = /^\/([^/]+)\/api\/public\/ingestion$/u.exec(request.url ?? "");
-      if (request.method === "POST" && match?.[1]) {
-        const batch = (JSON.parse(body) as { batch: { type: string; body: { name?: string } }[] }).batch;
-        events.set(match[1], [...(events.get(match[1]) ?? []), ...batch.map((event) => `${event.type}${event.body.name ? `:${event.body.name}` : ""}`)]);
-        response.writeHead(207, { "content-type": "application/json" }).end(JSON.stringify({ successes: [], errors: [] }));
+      const id = request.url?.endsWith(route) ? request.url.slice(1, request.url.length - route.length) : "";
+      if (request.method === "POST" && /^[^/]+$/u.test(id)) {
+        received.set(id, [...(received.get(id) ?? []), ...events(JSON.parse(body))]);
+        response.writeHead(reply.status, { "content-type": "application/json" }).end(reply.body);
       } else response.writeHead(404).end();
     });
   });
@@ -119,10 +121,18 @@ async function startIngestion() {
   const { port } = server.address() as AddressInfo;
   return {
     urlFor: (id: string) => `http://127.0.0.1:${port}/${id}`,
-    eventsOf: (id: string) => [...(events.get(id) ?? [])].sort(),
+    eventsOf: (id: string) => [...(received.get(id) ?? [])].sort(),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** A loopback stand-in for Langfuse's ingestion API: POST <base>/api/public/ingestion, a JSON `{ batch }`. */
+const startIngestion = () =>
+  startJsonEndpoint(
+    "/api/public/ingestion",
+    (body) => (body as { batch: { type: string; body: { name?: string } }[] }).batch.map((event) => `${event.type}${event.body.name ? `:${event.body.name}` : ""}`),
+    { status: 207, body: JSON.stringify({ successes: [], errors: [] }) },
+  );
 
 describe("the Langfuse v3 client", () => {
   let ingestion: Awaited<ReturnType<typeof startIngestion>>;
@@ -157,6 +167,51 @@ describe("the Langfuse v3 client", () => {
       const sent = ["span-create:fetch", "span-update", "trace-create:nightly"];
       expect(await run(project.program, project.dir, "lf-end-fixed")).toEqual({ exitCode: 0, stdout: "done\n", events: sent });
       expect(await run(project.program, project.dir, "lf-exit-fixed", { CLASS_EXIT: "1" })).toEqual({ exitCode: 2, stdout: "", events: sent });
+    } finally {
+      await project.remove();
+    }
+  });
+});
+
+// Mastra 0.24.9 (issue 16): what src/scopes/catalogue.ts says of `new Mastra({ observability })`, run. The exporter is
+// Mastra's own CloudExporter with its `endpoint` set to this loopback, which receives its JSON `{ spans }` batches.
+describe("Mastra 0.24.9 observability", () => {
+  let endpoint: Awaited<ReturnType<typeof startJsonEndpoint>>;
+  let unused: OtlpReceiver;
+  beforeAll(async () => {
+    endpoint = await startJsonEndpoint("/spans", (body) => (body as { spans: { spanType: string }[] }).spans.map((span) => span.spanType), { status: 200, body: "{}" });
+    unused = await startOtlpReceiver();
+  });
+  afterAll(async () => {
+    await endpoint.close();
+    await unused.close();
+  });
+
+  async function run(program: string, cwd: string, id: string, env: Record<string, string> = {}) {
+    const result = await runExample(program, { receiverUrl: unused.url, cwd, timeoutMs: 120_000, env: { CLASS_MASTRA_URL: `${endpoint.urlFor(id)}/spans`, ...env } });
+    expect(result.timedOut, result.stderr).toBe(false);
+    return { exitCode: result.exitCode, stdout: result.stdout, spans: endpoint.eventsOf(id) };
+  }
+
+  it("sends on a natural end and after shutdown(), loses the batch on process.exit() and a crash, sends nothing without observability; the rewrite flushes before the exit", async () => {
+    const project = await scratchProject("mastra-observability.mjs", {}, ["@mastra/core", "zod"]);
+    try {
+      const both = ["workflow_run", "workflow_step"];
+      const ran = "success 42\n";
+      // The batch timer is not unref'd: the process waits for it, then sends.
+      expect(await run(project.program, project.dir, "m-end")).toEqual({ exitCode: 0, stdout: ran, spans: both });
+      expect(await run(project.program, project.dir, "m-shutdown", { CLASS_SHUTDOWN: "1" })).toEqual({ exitCode: 0, stdout: ran, spans: both });
+      expect(await run(project.program, project.dir, "m-exit", { CLASS_EXIT: "1" })).toEqual({ exitCode: 2, stdout: ran, spans: [] });
+      expect(await run(project.program, project.dir, "m-crash", { CLASS_CRASH: "1" })).toEqual({ exitCode: 1, stdout: ran, spans: [] });
+      expect(await run(project.program, project.dir, "m-off", { CLASS_OBSERVE: "0", CLASS_SHUTDOWN: "1" })).toEqual({ exitCode: 0, stdout: ran, spans: [] });
+
+      const source = await readFile(project.program, "utf8");
+      expect(lint(project.program, source, "require-flush-before-exit").map((finding) => finding.id)).toEqual(["exitWithoutFlush"]);
+      const rewritten = createEngine().transform(source, project.program);
+      expect(rewritten.output).toContain(`if (process.env.CLASS_EXIT === "1") { await mastra.shutdown(); process.exit(2); }`);
+      await writeFile(project.program, rewritten.output ?? source);
+      expect(lint(project.program, rewritten.output ?? source, "require-flush-before-exit")).toEqual([]);
+      expect(await run(project.program, project.dir, "m-exit-fixed", { CLASS_EXIT: "1" })).toEqual({ exitCode: 2, stdout: ran, spans: both });
     } finally {
       await project.remove();
     }

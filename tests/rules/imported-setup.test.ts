@@ -72,7 +72,7 @@ function handlerExit(setup: string, head: string, sdk: string, flush: string, fi
       {
         messageId: "exitWithoutFlush" as const,
         data: { exit, where: " in the 'SIGTERM' handler", sdk, flush },
-        line: 3,
+        line: head.split("\n").length + 2,
         column: 29,
         suggestions: fixedHead === null ? [] : [{ messageId: "awaitFlush" as const, data, output }],
       },
@@ -160,4 +160,140 @@ describe("require-flush-before-exit: `traced-exit fix` on a file whose set-up is
     expect(result.output).toBe([IMPORT_PROVIDER, MAIN, SIGTERM_FLUSHED, ENTRY_FLUSHED].join("\n\n"));
     expect(engine.transform(result.output as string, file).output).toBeUndefined();
   });
+});
+
+/** The SIGTERM handler of `handlerExit`, with the flush awaited first. */
+const flushedHandler = (flush: string) => `process.on("SIGTERM", async () => { await ${flush}; process.exit(0); });`;
+
+ruleTester.run("require-flush-before-exit: a set-up further away, in a function, or imported dynamically", testedRule, {
+  valid: [
+    // Four modules away (`./a` → `./b` → `./c` → `./tracing.js`): one more than is followed, so nothing is known to start.
+    { code: `import "./a/index.js";\n\nprocess.on("SIGTERM", () => process.exit(0));`, filename: inSetup("too-far") },
+    // The set-up function is imported and never called: nothing starts.
+    { code: `import { setupTracing } from "./tracing.js";\n\nprocess.on("SIGTERM", () => process.exit(0));`, filename: inSetup("function-setup") },
+    // The module's exported flush function, called before the exit, is a flush.
+    {
+      code: `import { setupTracing, shutdownTracing } from "./tracing.js";\n\nsetupTracing();\n\n${flushedHandler("shutdownTracing()")}`,
+      filename: inSetup("function-setup"),
+    },
+    // A dynamic import inside a function that is never called starts nothing (top-level ones only are followed).
+    { code: `async function load() {\n  await import("./tracing.js");\n}\n\nprocess.on("SIGTERM", () => process.exit(0));`, filename: inSetup("batch") },
+    // Two imports away, the fixed handler flushes the provider of the module further away.
+    { code: `import "./app.js";\nimport { provider } from "./telemetry/tracing.js";\n\n${flushedHandler("provider.shutdown()")}`, filename: inSetup("two-hops") },
+  ],
+  invalid: [
+    // index.ts → ./app.js → ./telemetry/tracing.js: the fix imports the provider by its path from here.
+    handlerExit("two-hops", `import "./app.js";`, "OpenTelemetry", "provider.shutdown()", `import "./app.js";\nimport { provider } from "./telemetry/tracing.js";`),
+    // Three modules away (`./a` → `./b` → `./c`, whose top level starts it), the furthest followed.
+    {
+      ...handlerExit("too-far", `import "./a/b/index.js";`, "OpenTelemetry", "provider.shutdown()", `import "./a/b/index.js";\nimport { provider } from "./a/b/c/tracing.js";`),
+    },
+    // The set-up runs in the module's function, called at top level: the flush is the module's exported
+    // `shutdownTracing()`, as the provider lives in a `let` that is empty until the call.
+    handlerExit(
+      "function-setup",
+      `import { setupTracing } from "./tracing.js";\n\nsetupTracing();`,
+      "OpenTelemetry",
+      "shutdownTracing()",
+      `import { setupTracing, shutdownTracing } from "./tracing.js";\n\nsetupTracing();`,
+    ),
+    // Called inside `main()`, as `await initTelemetry()` often is: the call is the initializer wherever it is.
+    {
+      code: code`
+        import { setupTracing, shutdownTracing } from "./tracing.js";
+
+        async function main() {
+          setupTracing();
+          await work();
+          await shutdownTracing();
+        }
+
+        main().catch((err) => {
+          console.error("failed:", err);
+          process.exitCode = 1;
+        });
+      `,
+      filename: inSetup("function-setup"),
+      errors: [
+        {
+          messageId: "entryWithoutFlush",
+          data: { entry: "main()", paths: "its failure path", sdk: "OpenTelemetry", flush: "shutdownTracing()" },
+          line: 9,
+          column: 1,
+          endLine: 9,
+          endColumn: 7,
+          suggestions: [
+            {
+              messageId: "flushAtEntry",
+              data: { flush: "shutdownTracing()" },
+              output: code`
+                import { setupTracing, shutdownTracing } from "./tracing.js";
+
+                async function main() {
+                  setupTracing();
+                  await work();
+                  await shutdownTracing();
+                }
+
+                main()
+                  .catch((err) => {
+                    console.error("failed:", err);
+                    process.exitCode = 1;
+                  })
+                  .finally(() => shutdownTracing());
+              `,
+            },
+          ],
+        },
+      ],
+    },
+    // The function returns the provider it starts, and the file keeps it: the flush is the file's own constant.
+    handlerExit("in-function", `import { startTracing } from "./tracing.js";\n\nconst provider = startTracing();`, "OpenTelemetry", "provider.shutdown()"),
+    // `const { provider } = await import(…)` at top level: the file's binding of the export.
+    handlerExit("batch", `const { provider } = await import("./tracing.js");`, "OpenTelemetry", "provider.shutdown()"),
+    // A bare `await import(…)`: the flush is named, but no static import is added, which would load the set-up
+    // before the code the program placed ahead of it.
+    handlerExit("batch", `await import("./tracing.js");`, "OpenTelemetry", "shutdown() of the NodeTracerProvider that ./tracing.js starts", null),
+  ],
+});
+
+describe("`traced-exit fix` on a file whose set-up is two imports away", () => {
+  const engine = createEngine({ transforms: ["flush-before-exit"] });
+  it("passes the prefilter through the module in between, and imports the provider from where it is", () => {
+    const source = `import "./app.js";\n\nprocess.on("SIGTERM", () => process.exit(0));`;
+    // Neither this text nor ./app.ts names an SDK: only ./telemetry/tracing.ts does.
+    expect(engine.mightChange(source, inSetup("two-hops"))).toBe(true);
+    expect(engine.mightChange(`import "./a/index.js";`, inSetup("too-far"))).toBe(false);
+    const result = engine.transform(source, inSetup("two-hops"));
+    expect(result.output).toBe(`import "./app.js";\nimport { provider } from "./telemetry/tracing.js";\n\n${flushedHandler("provider.shutdown()")}`);
+  });
+});
+
+/** A SIGTERM exit in `name` of the preload fixture, whose script preloads the batch set-up: reported, the flush only named. */
+function preloadedExit(name: string) {
+  const flush = "shutdown() of the NodeTracerProvider that ./tracing.js starts";
+  return {
+    code: `process.on("SIGTERM", () => process.exit(0));`,
+    filename: inSetup("preload", name),
+    errors: [{ messageId: "exitWithoutFlush" as const, data: { exit: "process.exit(0)", where: " in the 'SIGTERM' handler", sdk: "OpenTelemetry", flush }, line: 1, column: 29, suggestions: [] }],
+  };
+}
+
+ruleTester.run("require-flush-before-exit: a set-up the package.json script preloads", testedRule, {
+  valid: [
+    // `report.ts` is run by a script with no preload, and imports nothing: nothing is known to trace it.
+    { code: `process.on("SIGTERM", () => process.exit(0));`, filename: inSetup("preload", "report.ts") },
+    // A file no script runs, and one a script runs as a plain argument of another command.
+    { code: `process.on("SIGTERM", () => process.exit(0));`, filename: inSetup("preload", "other.ts") },
+    { code: `process.on("SIGTERM", () => process.exit(0));`, filename: inSetup("preload", "scripts/copy.ts") },
+    // A package preload (`--import @opentelemetry/auto-instrumentations-node/register`) is not read.
+    { code: `process.on("SIGTERM", () => process.exit(0));`, filename: inSetup("preload", "bench.ts") },
+  ],
+  invalid: [
+    // `node --import ./tracing.js index.js` runs this file after the set-up: its provider's queue is lost. The flush
+    // is named and not written, as an import the fix added would load the set-up again at another time.
+    preloadedExit("index.ts"),
+    // `NODE_OPTIONS='--require ./tracing.js' node --enable-source-maps worker.js`: the same, through the environment.
+    preloadedExit("worker.ts"),
+  ],
 });

@@ -157,9 +157,22 @@ function importedHolderCall(sourceCode: Readonly<TSESLint.SourceCode>, filename:
     const text = `${setup.local.name}.${method}()`;
     return { label: text, call: { text, fixes: [] } };
   }
-  if (setup.exported === undefined) return undefined;
-  const imported = insertImport(plainFixer, sourceCode, fileFlavour(sourceCode, filename), setup.specifier, [setup.exported]);
-  const text = `${imported.names[setup.exported]}.${method}()`;
+  // A module the program imports with `import()` where it chose, or that its command preloads: a static import
+  // the fix added would load it at another time (or, for a `--require`d module, as another instance).
+  const placed = setup.runs === "dynamic" || setup.runs === "preload";
+  if (placed && !setup.shutdown?.local) return undefined;
+  // The module's own flush function (`shutdownTracing()`): for a set-up in a function, whose holder is empty until
+  // it runs, or when the holder is not exported.
+  if (setup.shutdown && (setup.runs === "call" || setup.exported === undefined)) return importedCall(sourceCode, filename, setup.specifier, setup.shutdown.exported, setup.shutdown.local?.name, "()");
+  if (setup.exported === undefined || placed) return undefined;
+  return importedCall(sourceCode, filename, setup.specifier, setup.exported, undefined, `.${method}()`);
+}
+
+/** `name` + `tail` through the file's binding of the module's export `name`, or an import of it the fix adds. */
+function importedCall(sourceCode: Readonly<TSESLint.SourceCode>, filename: string, specifier: string, name: string, local: string | undefined, tail: string): Omit<FlushPlan, "sdk"> {
+  if (local !== undefined) return { label: `${local}${tail}`, call: { text: `${local}${tail}`, fixes: [] } };
+  const imported = insertImport(plainFixer, sourceCode, fileFlavour(sourceCode, filename), specifier, [name]);
+  const text = `${imported.names[name]}${tail}`;
   return { label: text, call: { text, fixes: imported.fixes } };
 }
 
