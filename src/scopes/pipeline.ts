@@ -142,6 +142,8 @@ function lazyBuilt(sourceCode: Readonly<TSESLint.SourceCode>): () => Map<TSESTre
 function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall, built: () => Map<TSESTree.Node, Built>): Delivery {
   // A set-up in a module the file imports: that module's delivery (src/scopes/imported-setup.ts).
   if (init.imported) return init.imported.delivery;
+  // A set-up an installed package's class runs: the delivery of the package's file that starts it (src/scopes/program-setup.ts).
+  if (init.dependency) return init.dependency.delivery;
   const spec = init.spec;
   if (!spec || init.node.type === AST_NODE_TYPES.ImportDeclaration) return "queued";
   const options = init.node.arguments[0];
@@ -209,7 +211,8 @@ function addsProcessorsLater(sourceCode: Readonly<TSESLint.SourceCode>, init: In
 /** False for `new Mastra({ agents })`: an initializer that traces only with options (`tracesWith`) none of which is written. */
 export function startsTracing(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall): boolean {
   const keys = init.spec?.tracesWith;
-  if (!keys || init.node.type === AST_NODE_TYPES.ImportDeclaration) return true;
+  // The package's own initializer, whose options were judged in its file (src/scopes/program-setup.ts).
+  if (!keys || init.dependency || init.node.type === AST_NODE_TYPES.ImportDeclaration) return true;
   const options = init.node.arguments[0];
   if (!options) return false;
   if (options.type === AST_NODE_TYPES.SpreadElement) return true;
