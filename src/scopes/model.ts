@@ -98,6 +98,8 @@ export interface ScopeCall {
 export interface FlushCall {
   readonly node: TSESTree.CallExpression;
   readonly spec: FlushSpec;
+  /** A flush method of an installed package's class that starts tracing (`tracingSDK.flush()`): src/scopes/program-setup.ts. */
+  readonly dependency?: true;
 }
 
 export interface InitializerCall {
@@ -234,7 +236,7 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
       ...found.flushes,
       ...dependencyFlushes(sourceCode, dependencies())
         .filter((call) => !own.has(call))
-        .map((call) => ({ node: call, spec: dependencyFlushSpec(call, dependencies()[0]?.spec.sdk ?? "opentelemetry") })),
+        .map((call) => ({ node: call, spec: dependencyFlushSpec(call, dependencies()[0]?.spec.sdk ?? "opentelemetry"), dependency: true as const })),
     ];
     return { flushes: flushes.sort(byStart), initializers: initializers.sort(byStart) };
   });

@@ -190,6 +190,21 @@ ruleTester.run("require-flush-before-exit (a set-up in an installed package's cl
         { messageId: "entryWithoutFlush", line: 9, column: 1, endColumn: 7, data: { entry: "main()", sdk: "OpenTelemetry", flush: SETTINGS_FLUSH, paths: "either path" } },
       ],
     },
+    // The class's flush() elsewhere in the file is not before this exit. It is named by the set-up, not written: no
+    // rewrite that awaits a package class's flush has been run.
+    {
+      code: dedent`
+        import { TracingKit } from "@acme/worker-kit";
+        const tracingSDK = new TracingKit({ url: "http://localhost:4318" });
+        tracingSDK.getTracer("worker");
+        process.on("message", async () => {
+          await tracingSDK.flush();
+        });
+        process.on("disconnect", () => process.exit(0));
+      `,
+      filename,
+      errors: [{ messageId: "exitWithoutFlush", line: 7, column: 32, endColumn: 47, data: { exit: "process.exit(0)", where: "", sdk: "OpenTelemetry", flush: KIT_FLUSH } }],
+    },
     // The constructor calls a method of the class (`this.boot()`) that starts telemetry.
     {
       code: dedent`

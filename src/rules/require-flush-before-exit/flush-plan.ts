@@ -77,6 +77,8 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
 
   // 1. A flush the file already runs, when it can be written anywhere in the file.
   for (const flush of model.flushes()) {
+    // A flush method of a package's class (`tracingSDK.flush()`) counts, but no rewrite that writes it has been run: named only.
+    if (flush.dependency) continue;
     const text = sourceCode.getText(flush.node);
     if (!text.includes("\n") && flush.node.arguments.every((arg) => arg.type === AST_NODE_TYPES.Literal) && rootIsModuleLevel(sourceCode, flush.node.callee)) {
       const sdk = flush.spec.sdk === "custom" && flush.spec.form === "call" ? (flush.spec.modules[0] ?? "tracing") : SDK_NAMES[flush.spec.sdk];
