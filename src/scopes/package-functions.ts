@@ -145,23 +145,30 @@ function topLevelClass(sourceCode: Source, name: string): TSESTree.ClassDeclarat
 type Found<T> = { readonly node: T; readonly sourceCode: Source; readonly file: string };
 
 /** The declaration `name` exported by `file` that `find` picks in its defining file, following re-exports (relative specifiers, `left` more files). */
-function exportedDeclaration<T>(file: string, name: string, left: number, find: (sourceCode: Source, local: string) => T | undefined): Found<T> | undefined {
+function exportedDeclaration<T>(
+  file: string,
+  name: string,
+  left: number,
+  find: (sourceCode: Source, local: string) => T | undefined,
+  accept: (file: string) => boolean = () => true,
+): Found<T> | undefined {
   const exports = JS.test(file) ? exportsOf(file) : undefined;
   if (!exports || left <= 0) return undefined;
   const entry = exports.named.get(name);
   const relative = (specifier: string) => (specifier.startsWith("./") || specifier.startsWith("../") ? path.resolve(path.dirname(file), specifier) : undefined);
   if (entry && "local" in entry) {
+    if (!accept(file)) return undefined;
     const sourceCode = sourceCodeOf(file);
     const node = sourceCode && find(sourceCode, entry.local);
     return node && sourceCode ? { node, sourceCode, file } : undefined;
   }
   if (entry) {
     const target = relative(entry.from);
-    return target ? exportedDeclaration(target, entry.imported, left - 1, find) : undefined;
+    return target ? exportedDeclaration(target, entry.imported, left - 1, find, accept) : undefined;
   }
   // `export *` never re-exports `default`; the first module that has the name is the one (ambiguous names are not exported at all).
   if (name === "default") return undefined;
-  const found = exports.stars.map((specifier) => relative(specifier)).flatMap((target) => (target ? [exportedDeclaration(target, name, left - 1, find)] : []));
+  const found = exports.stars.map((specifier) => relative(specifier)).flatMap((target) => (target ? [exportedDeclaration(target, name, left - 1, find, accept)] : []));
   const defined = found.filter((one): one is Found<T> => one !== undefined);
   return defined.length === 1 ? defined[0] : undefined;
 }
@@ -233,11 +240,12 @@ export interface PackageClass {
 
 /**
  * The installed class a name of the linted file is imported as (`import { TracingSDK } from "@trigger.dev/core/v3/workers"`),
- * as packageFunction finds functions; `dir` is the linted file's directory (absolute).
+ * as packageFunction finds functions; `dir` is the linted file's directory (absolute). `accept` may turn down the
+ * file that defines it before that file is parsed.
  */
-export function packageClass(sourceCode: Source, identifier: TSESTree.Identifier, dir: string): PackageClass | undefined {
+export function packageClass(sourceCode: Source, identifier: TSESTree.Identifier, dir: string, accept?: (file: string) => boolean): PackageClass | undefined {
   const imported = packageImport(sourceCode, identifier, dir);
-  const found = imported && exportedDeclaration(imported.entry, imported.name, MAX_FILES, topLevelClass);
+  const found = imported && exportedDeclaration(imported.entry, imported.name, MAX_FILES, topLevelClass, accept);
   return found && imported ? { declaration: found.node, sourceCode: found.sourceCode, file: found.file, specifier: imported.specifier } : undefined;
 }
 

@@ -23,10 +23,13 @@
  * 2 MB), and the initializers of each file read are found with the same catalogue (src/scopes/model.ts), so the
  * delivery (batch, simple, in memory, off: src/scopes/pipeline.ts) is that file's.
  *
- * Bounded and cached: only files whose text has `new ` and a package import are looked at; each class is judged once
+ * Bounded and cached: only files whose text has `new ` and a package import are looked at, and only classes of
+ * packages that declare a catalogue SDK among their dependencies are read (the rest cannot import an initializer by
+ * binding); each class is judged once
  * per declaration node (the package's parsed files are cached by path, size and mtime), and a constructor is followed
  * two calls deep. What it takes on trust: the installed code is the code that runs (package-functions.ts).
  */
+import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
@@ -34,8 +37,10 @@ import type { InitializerSpec } from "./catalogue";
 import type { Catalogue } from "./settings";
 import type { ForeignModel } from "./imported-setup";
 import type { Delivery } from "./pipeline";
-import { isFunction, skipWrappers, walk } from "./ast";
+import { cachedPair, isFunction, skipWrappers, walk } from "./ast";
 import { exportedFunction, packageClass, topLevelFunction } from "./package-functions";
+import { packageRootsFrom } from "./installed";
+import { RELATIVE_SPECIFIER, mightInitialize } from "./prefilter";
 import type { FunctionNode } from "./ast";
 
 type Source = Readonly<TSESLint.SourceCode>;
@@ -112,24 +117,111 @@ export function dependencyInitializers(
   walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
     if (node.type !== AST_NODE_TYPES.NewExpression || node.callee.type !== AST_NODE_TYPES.Identifier || !candidates.has(node.callee.name)) return;
     if (!instanceUsed(sourceCode, node)) return;
-    const cls = packageClass(sourceCode, node.callee, dir);
+    const specifier = importSource(sourceCode, node.callee);
+    if (specifier === undefined || !dependsOnCatalogue(specifier, dir, known)) return;
+    const cls = packageClass(sourceCode, node.callee, dir, (file) => mayReachInitializer(file, catalogue));
     if (!cls) return;
-    let byCatalogue = started.get(cls.declaration);
-    if (!byCatalogue) {
-      byCatalogue = new WeakMap();
-      started.set(cls.declaration, byCatalogue);
-    }
-    let start = byCatalogue.get(catalogue);
-    if (start === undefined) {
-      start = constructorStarts(cls.declaration, cls.sourceCode, cls.file, modelOf);
-      byCatalogue.set(catalogue, start);
-    }
+    const start = perCatalogue(started, cls.declaration, catalogue, () => constructorStarts(cls.declaration, cls.sourceCode, cls.file, modelOf));
     if (start) {
       const setup = { specifier: cls.specifier, className: node.callee.name, via: start.via, delivery: start.delivery, flushMethods: start.flushMethods };
       found.push({ node, spec: start.spec, setup });
     }
   });
   return found;
+}
+
+/**
+ * Relative-import hops a constructor's calls can cross: two calls, each through up to three re-exporting files
+ * (package-functions.ts), plus the file that defines the function.
+ */
+const IMPORT_HOPS = 8;
+/** Past this many files the search stops and the class is read (never a wrong "cannot"). */
+const MAX_REACHED_FILES = 400;
+const reachCache = new Map<string, WeakMap<Catalogue, boolean>>();
+
+/**
+ * Before a package file is parsed: some file within IMPORT_HOPS relative imports of it (`import … from "./x.js"`,
+ * `export … from "./x.js"`, read as text) names a catalogue initializer. Otherwise no call its class's constructor
+ * can make reaches one, and the file is not parsed (most classes a program constructs start nothing).
+ */
+function mayReachInitializer(file: string, catalogue: Catalogue): boolean {
+  return perCatalogue(reachCache, file, catalogue, () => searchReach(file, catalogue));
+}
+
+/** `compute()`, kept per key and catalogue (settings make a catalogue of their own). */
+function perCatalogue<K, V>(cache: { get(key: K): WeakMap<Catalogue, V> | undefined; has(key: K): boolean; set(key: K, value: WeakMap<Catalogue, V>): unknown }, key: K, catalogue: Catalogue, compute: () => V): V {
+  return cachedPair(cache, key, catalogue, () => new WeakMap<Catalogue, V>(), compute);
+}
+
+function searchReach(start: string, catalogue: Catalogue): boolean {
+  const seen = new Set<string>([start]);
+  let frontier = [start];
+  for (let hop = 0; hop <= IMPORT_HOPS && frontier.length > 0; hop++) {
+    const next: string[] = [];
+    for (const file of frontier) {
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        continue;
+      }
+      if (mightInitialize(text, catalogue)) return true;
+      for (const match of text.matchAll(new RegExp(RELATIVE_SPECIFIER.source, "gu"))) {
+        const target = path.resolve(path.dirname(file), match[1] as string);
+        if (seen.has(target)) continue;
+        seen.add(target);
+        if (seen.size > MAX_REACHED_FILES) return true;
+        next.push(target);
+      }
+    }
+    frontier = next;
+  }
+  return false;
+}
+
+/** The module a name is imported from by `import { name } from "…"` of the file's top level. */
+function importSource(sourceCode: Source, identifier: TSESTree.Identifier): string | undefined {
+  const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  return def?.type === "ImportBinding" && def.parent?.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : undefined;
+}
+
+const declaredDependencies = new Map<string, { stamp: number; modules: ReadonlySet<string> }>();
+
+/**
+ * The installed package of `specifier` declares one of the catalogue's modules among its dependencies (`dependencies`,
+ * `peerDependencies`, `optionalDependencies`): only then can its code import an initializer by binding. This keeps
+ * the packages that cannot start tracing (most of them) from being parsed; the answer is kept per package.json
+ * until it changes.
+ */
+function dependsOnCatalogue(specifier: string, dir: string, known: ReadonlySet<string>): boolean {
+  const name = specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+  for (const root of packageRootsFrom(name, dir)) {
+    const file = path.join(root, "package.json");
+    let stamp: number;
+    try {
+      stamp = statSync(file).mtimeMs;
+    } catch {
+      continue;
+    }
+    let cached = declaredDependencies.get(file);
+    if (cached?.stamp !== stamp) {
+      let modules = new Set<string>();
+      try {
+        const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+        for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
+          const value = json[field];
+          if (typeof value === "object" && value !== null) for (const module of Object.keys(value)) modules.add(module);
+        }
+      } catch {
+        modules = new Set();
+      }
+      cached = { stamp, modules };
+      declaredDependencies.set(file, cached);
+    }
+    return [...known].some((module) => cached.modules.has(module.split("/").slice(0, module.startsWith("@") ? 2 : 1).join("/")));
+  }
+  return false;
 }
 
 /**

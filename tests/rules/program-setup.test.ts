@@ -126,6 +126,15 @@ ruleTester.run("require-flush-before-exit (a set-up in an installed package's cl
       `,
       filename,
     },
+    // A package that does not declare the SDK among its dependencies is not read (a documented miss).
+    {
+      code: dedent`
+        import { HoistedKit } from "@acme/undeclared-kit";
+        const tracer = new HoistedKit().getTracer("worker");
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      filename,
+    },
     // Outside the project, the package is not installed: nothing to read.
     { code: WORKER, filename: elsewhere },
   ],
