@@ -1,6 +1,7 @@
 /** Where and how a fix adds top-level code: imports or requires, in the file's own line endings. */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
+import { cachedPair } from "../scopes/ast";
 
 export interface FileFlavour {
   /** Type annotations are allowed. */
@@ -18,13 +19,7 @@ export interface FileFlavour {
 const fileFacts = new WeakMap<object, Map<string, unknown>>();
 
 function perFile<T>(sourceCode: Readonly<TSESLint.SourceCode>, key: string, compute: () => T): T {
-  let facts = fileFacts.get(sourceCode);
-  if (!facts) {
-    facts = new Map();
-    fileFacts.set(sourceCode, facts);
-  }
-  if (!facts.has(key)) facts.set(key, compute());
-  return facts.get(key) as T;
+  return cachedPair(fileFacts, sourceCode, key, () => new Map<string, unknown>(), compute) as T;
 }
 
 export function fileFlavour(sourceCode: Readonly<TSESLint.SourceCode>, filename: string): FileFlavour {

@@ -11,6 +11,7 @@ import { foreignExitCalls } from "../scopes/cross-file";
 import { getFileModel } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { mightNeedChange } from "../scopes/prefilter";
+import { mightConstructDependency } from "../scopes/program-setup";
 import { getProcessLevel } from "../scopes/process-level";
 import { deliveryOf, naturalEndIsSafe } from "../scopes/pipeline";
 import type { EntryFinding, ExitFinding } from "../scopes/process-level";
@@ -64,8 +65,10 @@ export default createRule<Options, MessageId>({
     // Settings are checked on every file: a typo must fail loudly.
     const catalogue = catalogueFor(context.settings);
     // A file that names no opener, flush or initializer (and is not a declared entry), nor imports a module that
-    // does, cannot start tracing.
-    if (!mightNeedChange(context.sourceCode.text, catalogue, context.physicalFilename)) return {};
+    // does, nor constructs a class of an installed package (whose constructor may start tracing:
+    // src/scopes/program-setup.ts), cannot start tracing.
+    const text = context.sourceCode.text;
+    if (!mightNeedChange(text, catalogue, context.physicalFilename) && !mightConstructDependency(text)) return {};
     // With a type-checked program, an exit may be in a function of another file (src/scopes/cross-file.ts).
     const foreign = foreignExitCalls(context.sourceCode);
     return {

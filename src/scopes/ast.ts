@@ -159,6 +159,24 @@ export function lazy<T>(compute: () => T): () => T {
   return () => (value ??= { v: compute() }).v;
 }
 
+/** A map of what is kept per key: `Map` or `WeakMap`. */
+interface KeyedStore<K, V> {
+  get(key: K): V | undefined;
+  has(key: K): boolean;
+  set(key: K, value: V): unknown;
+}
+
+/** `compute()` kept in `outer` per `first` and `second` key; `inner` makes the store for a new first key. */
+export function cachedPair<A, B, V>(outer: KeyedStore<A, KeyedStore<B, V>>, first: A, second: B, inner: () => KeyedStore<B, V>, compute: () => V): V {
+  let byFirst = outer.get(first);
+  if (!byFirst) {
+    byFirst = inner();
+    outer.set(first, byFirst);
+  }
+  if (!byFirst.has(second)) byFirst.set(second, compute());
+  return byFirst.get(second) as V;
+}
+
 /** The nearest function around a node. */
 export function enclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
   for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;

@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import type { ExitMethod, ExportOpener, FlushSpec, InitializerSpec, OpenerSpec } from "./catalogue";
+import type { ExitMethod, ExportOpener, FlushSpec, InitializerSpec, OpenerSpec, SdkId } from "./catalogue";
 import { EXIT_METHODS, PROCESS_MODULES } from "./catalogue";
 import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
@@ -31,6 +31,8 @@ import { foreignOpenerCalls, programMayOpenScope } from "./foreign-openers";
 import { runnerCalls } from "./runners";
 import type { ForeignModelOf, ImportedInitializer, ImportedSetup } from "./imported-setup";
 import { MAX_IMPORT_HOPS, importedFlushCalls, importedInitializers, mightImportSetup, preloadedInitializers } from "./imported-setup";
+import type { DependencyModelOf, DependencySetup } from "./program-setup";
+import { dependencyFlushes, dependencyInitializers } from "./program-setup";
 import { deliveryOf, startsTracing } from "./pipeline";
 
 const { ReferenceTracker } = ASTUtils;
@@ -96,6 +98,8 @@ export interface ScopeCall {
 export interface FlushCall {
   readonly node: TSESTree.CallExpression;
   readonly spec: FlushSpec;
+  /** A flush method of an installed package's class that starts tracing (`tracingSDK.flush()`): src/scopes/program-setup.ts. */
+  readonly dependency?: true;
 }
 
 export interface InitializerCall {
@@ -106,6 +110,8 @@ export interface InitializerCall {
   readonly binding: string | undefined;
   /** A set-up in a relatively imported module (`import { provider } from "./tracing.js"`): src/scopes/imported-setup.ts. */
   readonly imported?: ImportedSetup;
+  /** A set-up an installed package's class runs when constructed (`new TracingSDK(…)`): src/scopes/program-setup.ts. */
+  readonly dependency?: DependencySetup;
 }
 
 export interface FileModel {
@@ -227,9 +233,25 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     ...(file === undefined ? [] : preloadedInitializers(sourceCode, catalogue, file, foreignModelOf(catalogue))),
     ...(hops > 0 && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue), hops) : []),
   ]);
-  const flushesAndInits = lazy(() =>
-    tracingWords() || imported().length > 0 ? findFlushesAndInitializers(sourceCode, catalogue, tracker, imported()) : { flushes: [], initializers: [] },
-  );
+  // `new TracingSDK(…)` of an installed package whose constructor starts tracing (src/scopes/program-setup.ts):
+  // read for the linted file only, not for the modules it imports.
+  const dependencies = lazy(() => (hops === MAX_IMPORT_HOPS ? dependencyInitializers(sourceCode, dir, catalogue, foreignModelOf(catalogue)) : []));
+  const flushesAndInits = lazy(() => {
+    if (!tracingWords() && imported().length === 0 && dependencies().length === 0) return { flushes: [], initializers: [] };
+    const found = findFlushesAndInitializers(sourceCode, catalogue, tracker, imported());
+    if (dependencies().length === 0) return found;
+    const byStart = (a: { node: TSESTree.Node }, b: { node: TSESTree.Node }) => a.node.range[0] - b.node.range[0];
+    const initializers: InitializerCall[] = [...found.initializers, ...dependencies().map(({ node, spec, setup }) => ({ node, spec, binding: declaredName(node), dependency: setup }))];
+    // `await tracingSDK.flush()`: a method of the class that runs a catalogue flush in the package.
+    const own = new Set<TSESTree.Node>(found.flushes.map((flush) => flush.node));
+    const flushes: FlushCall[] = [
+      ...found.flushes,
+      ...dependencyFlushes(sourceCode, dependencies())
+        .filter((call) => !own.has(call))
+        .map((call) => ({ node: call, spec: dependencyFlushSpec(call, dependencies()[0]?.spec.sdk ?? "opentelemetry"), dependency: true as const })),
+    ];
+    return { flushes: flushes.sort(byStart), initializers: initializers.sort(byStart) };
+  });
 
   const manualSpans = lazy(() =>
     (tracingWords() && mightOpenScope(sourceCode.text, catalogue)) || mightStartSpanThroughImport(sourceCode.text, dir, catalogue) ? findManualSpans(sourceCode, catalogue, tracker, dir) : [],
@@ -264,12 +286,28 @@ function foreignScopes(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Cat
   });
 }
 
-/** The imported module's model, which follows its own imports `hops` modules further. */
-function foreignModelOf(catalogue: Catalogue): ForeignModelOf {
-  return (other, file, hops) => {
+/** The flush spec of a dependency class's flush method, as the file calls it: `tracingSDK.flush()`. */
+function dependencyFlushSpec(call: TSESTree.CallExpression, sdk: SdkId): FlushSpec {
+  const method = memberName(skipWrappers(call.callee)) ?? "flush";
+  return { sdk, form: "method", method, example: `${method}()` };
+}
+
+/** `const tracingSDK = new TracingSDK(…)`: `tracingSDK`. */
+function declaredName(node: TSESTree.Node): string | undefined {
+  const declarator = node.parent;
+  return declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier ? declarator.id.name : undefined;
+}
+
+/**
+ * The model of an imported module, which follows its own imports `hops` modules further, or of an installed
+ * package's file (src/scopes/program-setup.ts), which follows none.
+ */
+function foreignModelOf(catalogue: Catalogue): ForeignModelOf & DependencyModelOf {
+  return (other: Readonly<TSESLint.SourceCode>, file: string, hops: number = 0) => {
     const model = createModel(other, catalogue, path.dirname(file), hops);
     return {
       initializers: model.initializers,
+      flushes: model.flushes,
       get delivery() {
         return deliveryOf(model);
       },

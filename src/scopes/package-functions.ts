@@ -93,7 +93,9 @@ function exportsOf(file: string): FileExports | undefined {
       if (statement.type === AST_NODE_TYPES.ExportAllDeclaration && !statement.exported) stars.push(statement.source.value);
       if (statement.type !== AST_NODE_TYPES.ExportNamedDeclaration) continue;
       const declaration = statement.declaration;
-      if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration && declaration.id) named.set(declaration.id.name, { local: declaration.id.name });
+      if ((declaration?.type === AST_NODE_TYPES.FunctionDeclaration || declaration?.type === AST_NODE_TYPES.ClassDeclaration) && declaration.id) {
+        named.set(declaration.id.name, { local: declaration.id.name });
+      }
       if (declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
         for (const declarator of declaration.declarations) if (declarator.id.type === AST_NODE_TYPES.Identifier) named.set(declarator.id.name, { local: declarator.id.name });
       }
@@ -118,7 +120,7 @@ function sourceCodeOf(file: string): Source | undefined {
 }
 
 /** A top-level `function name` or `const name = () => …` of the file. */
-function topLevelFunction(sourceCode: Source, name: string): FunctionNode | undefined {
+export function topLevelFunction(sourceCode: Source, name: string): FunctionNode | undefined {
   for (const raw of sourceCode.ast.body) {
     const statement = raw.type === AST_NODE_TYPES.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw;
     if (statement.type === AST_NODE_TYPES.FunctionDeclaration && statement.id?.name === name) return statement;
@@ -131,26 +133,50 @@ function topLevelFunction(sourceCode: Source, name: string): FunctionNode | unde
   return undefined;
 }
 
-/** The function `name` exported by `file`, following re-exports (relative specifiers, `left` more files). */
-function exportedFunction(file: string, name: string, left: number): PackageFunction | undefined {
+/** A top-level `class name` (exported or not) of the file. */
+function topLevelClass(sourceCode: Source, name: string): TSESTree.ClassDeclaration | undefined {
+  for (const raw of sourceCode.ast.body) {
+    const statement = raw.type === AST_NODE_TYPES.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw;
+    if (statement.type === AST_NODE_TYPES.ClassDeclaration && statement.id?.name === name) return statement;
+  }
+  return undefined;
+}
+
+type Found<T> = { readonly node: T; readonly sourceCode: Source; readonly file: string };
+
+/** The declaration `name` exported by `file` that `find` picks in its defining file, following re-exports (relative specifiers, `left` more files). */
+function exportedDeclaration<T>(
+  file: string,
+  name: string,
+  left: number,
+  find: (sourceCode: Source, local: string) => T | undefined,
+  accept: (file: string) => boolean = () => true,
+): Found<T> | undefined {
   const exports = JS.test(file) ? exportsOf(file) : undefined;
   if (!exports || left <= 0) return undefined;
   const entry = exports.named.get(name);
   const relative = (specifier: string) => (specifier.startsWith("./") || specifier.startsWith("../") ? path.resolve(path.dirname(file), specifier) : undefined);
   if (entry && "local" in entry) {
+    if (!accept(file)) return undefined;
     const sourceCode = sourceCodeOf(file);
-    const fn = sourceCode && topLevelFunction(sourceCode, entry.local);
-    return fn && sourceCode ? { fn, sourceCode, file } : undefined;
+    const node = sourceCode && find(sourceCode, entry.local);
+    return node && sourceCode ? { node, sourceCode, file } : undefined;
   }
   if (entry) {
     const target = relative(entry.from);
-    return target ? exportedFunction(target, entry.imported, left - 1) : undefined;
+    return target ? exportedDeclaration(target, entry.imported, left - 1, find, accept) : undefined;
   }
   // `export *` never re-exports `default`; the first module that has the name is the one (ambiguous names are not exported at all).
   if (name === "default") return undefined;
-  const found = exports.stars.map((specifier) => relative(specifier)).flatMap((target) => (target ? [exportedFunction(target, name, left - 1)] : []));
-  const defined = found.filter((one): one is PackageFunction => one !== undefined);
+  const found = exports.stars.map((specifier) => relative(specifier)).flatMap((target) => (target ? [exportedDeclaration(target, name, left - 1, find, accept)] : []));
+  const defined = found.filter((one): one is Found<T> => one !== undefined);
   return defined.length === 1 ? defined[0] : undefined;
+}
+
+/** The function `name` exported by `file`, following re-exports (relative specifiers, `left` more files). */
+export function exportedFunction(file: string, name: string, left = MAX_FILES): PackageFunction | undefined {
+  const found = exportedDeclaration(file, name, left, topLevelFunction);
+  return found && { fn: found.node, sourceCode: found.sourceCode, file: found.file };
 }
 
 /** `"./dist/index.js"`, `{ import: …, default: … }`, `{ ".": … }`: the target of a package's `exports` for a subpath. */
@@ -199,13 +225,38 @@ function entryFile(specifier: string, dir: string): string | undefined {
  * `import { f } from "pkg"`, `import { g as f } from "pkg"`. `filename` is the linted file's path.
  */
 export function packageFunction(sourceCode: Source, identifier: TSESTree.Identifier, filename: string): PackageFunction | undefined {
-  if (!path.isAbsolute(filename)) return undefined;
+  const imported = path.isAbsolute(filename) ? packageImport(sourceCode, identifier, path.dirname(filename)) : undefined;
+  return imported ? exportedFunction(imported.entry, imported.name) : undefined;
+}
+
+/** A class of an installed package, read from its installed code, with the file that defines it. */
+export interface PackageClass {
+  readonly declaration: TSESTree.ClassDeclaration;
+  readonly sourceCode: Source;
+  readonly file: string;
+  /** The package specifier the linted file imports it from: `@trigger.dev/core/v3/workers`. */
+  readonly specifier: string;
+}
+
+/**
+ * The installed class a name of the linted file is imported as (`import { TracingSDK } from "@trigger.dev/core/v3/workers"`),
+ * as packageFunction finds functions; `dir` is the linted file's directory (absolute). `accept` may turn down the
+ * file that defines it before that file is parsed.
+ */
+export function packageClass(sourceCode: Source, identifier: TSESTree.Identifier, dir: string, accept?: (file: string) => boolean): PackageClass | undefined {
+  const imported = packageImport(sourceCode, identifier, dir);
+  const found = imported && exportedDeclaration(imported.entry, imported.name, MAX_FILES, topLevelClass, accept);
+  return found && imported ? { declaration: found.node, sourceCode: found.sourceCode, file: found.file, specifier: imported.specifier } : undefined;
+}
+
+/** `import { name as identifier } from "pkg"`: the package's entry file for "pkg" as Node resolves it from `dir`, and `name`. */
+function packageImport(sourceCode: Source, identifier: TSESTree.Identifier, dir: string): { entry: string; name: string; specifier: string } | undefined {
   const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (def?.type !== "ImportBinding" || def.node.type !== AST_NODE_TYPES.ImportSpecifier || def.parent?.type !== AST_NODE_TYPES.ImportDeclaration) return undefined;
   const specifier = def.parent.source.value;
   if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:")) return undefined;
-  const imported = def.node.imported.type === AST_NODE_TYPES.Identifier ? def.node.imported.name : def.node.imported.value;
-  const entry = entryFile(specifier, path.dirname(filename));
-  return entry ? exportedFunction(entry, imported, MAX_FILES) : undefined;
+  const name = def.node.imported.type === AST_NODE_TYPES.Identifier ? def.node.imported.name : def.node.imported.value;
+  const entry = entryFile(specifier, dir);
+  return entry ? { entry, name, specifier } : undefined;
 }

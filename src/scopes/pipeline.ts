@@ -143,6 +143,8 @@ function lazyBuilt(sourceCode: Readonly<TSESLint.SourceCode>): () => Map<TSESTre
 function initializerDelivery(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall, built: () => Map<TSESTree.Node, Built>): Delivery {
   // A set-up in a module the file imports: that module's delivery (src/scopes/imported-setup.ts).
   if (init.imported) return init.imported.delivery;
+  // A set-up an installed package's class runs: the delivery of the package's file that starts it (src/scopes/program-setup.ts).
+  if (init.dependency) return init.dependency.delivery;
   const spec = init.spec;
   if (!spec || loadsModule(init.node)) return "queued";
   const options = init.node.arguments[0];
@@ -215,8 +217,9 @@ function loadsModule(node: InitializerCall["node"]): node is TSESTree.ImportDecl
 /** False for `new Mastra({ agents })`: an initializer that traces only with options (`tracesWith`) none of which is written. */
 export function startsTracing(sourceCode: Readonly<TSESLint.SourceCode>, init: InitializerCall): boolean {
   const keys = init.spec?.tracesWith;
-  // A set-up in an imported module was judged there, with its own options (src/scopes/imported-setup.ts).
-  if (!keys || init.imported !== undefined || loadsModule(init.node)) return true;
+  // A set-up in an imported module was judged there, with its own options (src/scopes/imported-setup.ts); so was
+  // the package's own initializer, in its file (src/scopes/program-setup.ts).
+  if (!keys || init.imported !== undefined || init.dependency || loadsModule(init.node)) return true;
   const options = init.node.arguments[0];
   if (!options) return false;
   if (options.type === AST_NODE_TYPES.SpreadElement) return true;

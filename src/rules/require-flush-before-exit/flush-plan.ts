@@ -8,6 +8,7 @@ import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FlushSpec, InitializerSpec, SdkId } from "../../scopes/catalogue";
 import type { ImportedSetup } from "../../scopes/imported-setup";
+import type { DependencySetup } from "../../scopes/program-setup";
 import type { FileModel } from "../../scopes/model";
 import { skipWrappers, staticString } from "../../scopes/ast";
 import { fileFlavour, insertImport } from "../../fixes/imports";
@@ -53,6 +54,11 @@ const plainFixer: TSESLint.RuleFixer = {
 
 const plans = new WeakMap<object, FlushPlan>();
 
+/** "the flush of the tracing that new TracingSDK() of @trigger.dev/core/v3/workers starts (through initializeTelemetry())" */
+function dependencyFlushLabel(setup: DependencySetup): string {
+  return `the flush of the tracing that new ${setup.className}() of ${setup.specifier} starts${setup.via ? ` (through ${setup.via})` : ""}`;
+}
+
 export function flushPlanFor(model: FileModel, filename: string): FlushPlan {
   let plan = plans.get(model);
   if (!plan) {
@@ -71,6 +77,8 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
 
   // 1. A flush the file already runs, when it can be written anywhere in the file.
   for (const flush of model.flushes()) {
+    // A flush method of a package's class (`tracingSDK.flush()`) counts, but no rewrite that writes it has been run: named only.
+    if (flush.dependency) continue;
     const text = sourceCode.getText(flush.node);
     if (!text.includes("\n") && flush.node.arguments.every((arg) => arg.type === AST_NODE_TYPES.Literal) && rootIsModuleLevel(sourceCode, flush.node.callee)) {
       const sdk = flush.spec.sdk === "custom" && flush.spec.form === "call" ? (flush.spec.modules[0] ?? "tracing") : SDK_NAMES[flush.spec.sdk];
@@ -88,6 +96,11 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
     if (!startsTracing(sourceCode, init)) continue;
     if (spec?.offWhenFalse !== undefined && optionIsFalse(sourceCode, init.node, spec.offWhenFalse)) {
       off.add(spec.sdk);
+      continue;
+    }
+    // `new TracingSDK(…)`, whose constructor starts tracing in the package: the flush is the package's own (named, not written).
+    if (init.dependency && spec) {
+      fallback ??= { sdk: SDK_NAMES[spec.sdk], label: dependencyFlushLabel(init.dependency), call: undefined };
       continue;
     }
     const module = spec ? spec.modules.find((m) => importsModule(sourceCode, m)) ?? spec.modules[0] : moduleOf(init.node);

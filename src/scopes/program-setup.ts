@@ -1,0 +1,400 @@
+/**
+ * A tracing set-up that a dependency of the program runs when the program constructs one of its classes (issue 16):
+ *
+ *   // the linted file                                              // node_modules/@trigger.dev/core/dist/esm/v3/otel/tracingSDK.js
+ *   import { TracingSDK } from "@trigger.dev/core/v3/workers";      export class TracingSDK {
+ *   process.on("disconnect", () => process.exit(0));                  constructor(config) {
+ *   const tracingSDK = new TracingSDK({ url, … });                      const traceProvider = new NodeTracerProvider({ spanProcessors });
+ *                                                                       traceProvider.register();
+ *                                                                     }
+ *                                                                   }
+ *
+ *   // or through a function of the package that the constructor calls
+ *   constructor(params) { if (this.telemetrySettings.enabled) initializeTelemetry(this); }
+ *   // telemetry/sdk.js
+ *   export function initializeTelemetry(config) { sdk = new NodeSDK({ spanProcessors: [new BatchSpanProcessor(e)] }); sdk.start(); }
+ *
+ * `new C(…)` in the linted file, where `C` is imported by name from an installed package (not one of the catalogue's
+ * SDK modules, which the catalogue describes itself), is an initializer of the file when C's constructor runs a
+ * catalogue initializer that starts tracing: in its own body (conditions included: the set-up may run), or in a
+ * function it calls by name, a method of the class (`this.setup()`) or a function of the package (same file, or
+ * imported by a relative specifier), up to two calls deep (`constructor → this.boot() → startTelemetry()`). The class and the functions are read from the installed code as
+ * src/scopes/package-functions.ts reads functions (Node's resolution, JavaScript only, 3 re-export hops, files up to
+ * 2 MB), and the initializers of each file read are found with the same catalogue (src/scopes/model.ts), so the
+ * delivery (batch, simple, in memory, off: src/scopes/pipeline.ts) is that file's.
+ *
+ * Bounded and cached: only files whose text has `new ` and a package import are looked at, and only classes of
+ * packages that declare a catalogue SDK among their dependencies are read (the rest cannot import an initializer by
+ * binding); each class is judged once
+ * per declaration node (the package's parsed files are cached by path, size and mtime), and a constructor is followed
+ * two calls deep. What it takes on trust: the installed code is the code that runs (package-functions.ts).
+ */
+import { readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
+import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
+import type { InitializerSpec } from "./catalogue";
+import type { Catalogue } from "./settings";
+import type { ForeignModel } from "./imported-setup";
+import type { Delivery } from "./pipeline";
+import { cachedPair, isFunction, skipWrappers, walk } from "./ast";
+import { exportedFunction, packageClass, topLevelFunction } from "./package-functions";
+import { packageRootsFrom } from "./installed";
+import { RELATIVE_SPECIFIER, mightInitialize } from "./prefilter";
+import type { FunctionNode } from "./ast";
+
+type Source = Readonly<TSESLint.SourceCode>;
+
+/** What a dependency's class starts when the program constructs it, as messages name it. */
+export interface DependencySetup {
+  /** `@trigger.dev/core/v3/workers` */
+  readonly specifier: string;
+  /** `TracingSDK` */
+  readonly className: string;
+  /** `initializeTelemetry()` when the constructor starts tracing through a function it calls. */
+  readonly via: string | undefined;
+  readonly delivery: Delivery;
+  /** The class's methods that run a catalogue flush (`flush() { return this._provider.forceFlush(); }`). */
+  readonly flushMethods: readonly string[];
+}
+
+interface Started {
+  readonly spec: InitializerSpec;
+  readonly via: string | undefined;
+  readonly delivery: Delivery;
+  readonly flushMethods: readonly string[];
+}
+
+/** A file of the package as the model sees it: its initializers (./imported-setup.ts) and its flush calls. */
+export interface DependencyModel extends ForeignModel {
+  flushes(): readonly { readonly node: TSESTree.Node }[];
+}
+
+export type DependencyModelOf = (sourceCode: Source, file: string) => DependencyModel;
+
+/** `new NodeSDK(…)` at the same file's `import { NodeSDK } from "@opentelemetry/sdk-node"`: the SDKs the catalogue knows are not read. */
+function catalogueModules(catalogue: Catalogue): Set<string> {
+  const modules = new Set<string>(catalogue.initializerModules);
+  for (const spec of catalogue.initializers) for (const module of spec.modules) modules.add(module);
+  for (const spec of catalogue.flushes) if (spec.form === "call") for (const module of spec.modules) modules.add(module);
+  for (const spec of catalogue.openers) if ("modules" in spec && spec.modules) for (const module of spec.modules) modules.add(module);
+  return modules;
+}
+
+/** `from "pkg"`, `from "@scope/pkg/sub"`: a package import (not relative, not absolute, not `node:`). */
+const PACKAGE_IMPORT = /\bfrom\s*["'](?![./]|node:)[^"'\n]+["']/u;
+const NEW_CALL = /\bnew\s+[A-Za-z_$]/u;
+
+/** The text could construct a class imported from a package: worth parsing for a dependency's set-up. */
+export function mightConstructDependency(text: string): boolean {
+  return NEW_CALL.test(text) && PACKAGE_IMPORT.test(text);
+}
+
+const started = new WeakMap<TSESTree.ClassDeclaration, WeakMap<Catalogue, Started | null>>();
+
+/**
+ * The initializers that `new C(…)` calls of the linted file bring in: one per construction of a package class whose
+ * constructor starts tracing, anchored at the `new` expression.
+ */
+export function dependencyInitializers(
+  sourceCode: Source,
+  dir: string,
+  catalogue: Catalogue,
+  modelOf: DependencyModelOf,
+): { node: TSESTree.NewExpression; spec: InitializerSpec; setup: DependencySetup }[] {
+  if (!path.isAbsolute(dir) || !mightConstructDependency(sourceCode.text)) return [];
+  const known = catalogueModules(catalogue);
+  // The local names imported by name from a package the catalogue does not describe.
+  const candidates = new Set<string>();
+  for (const statement of sourceCode.ast.body) {
+    if (statement.type !== AST_NODE_TYPES.ImportDeclaration || statement.importKind === "type") continue;
+    const specifier = statement.source.value;
+    if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:") || known.has(specifier)) continue;
+    for (const local of statement.specifiers) if (local.type === AST_NODE_TYPES.ImportSpecifier && local.importKind !== "type") candidates.add(local.local.name);
+  }
+  if (candidates.size === 0) return [];
+  const found: { node: TSESTree.NewExpression; spec: InitializerSpec; setup: DependencySetup }[] = [];
+  walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+    if (node.type !== AST_NODE_TYPES.NewExpression || node.callee.type !== AST_NODE_TYPES.Identifier || !candidates.has(node.callee.name)) return;
+    if (!instanceUsed(sourceCode, node)) return;
+    const specifier = importSource(sourceCode, node.callee);
+    if (specifier === undefined || !dependsOnCatalogue(specifier, dir, known)) return;
+    const cls = packageClass(sourceCode, node.callee, dir, (file) => mayReachInitializer(file, catalogue));
+    if (!cls) return;
+    const start = perCatalogue(started, cls.declaration, catalogue, () => constructorStarts(cls.declaration, cls.sourceCode, cls.file, modelOf));
+    if (start) {
+      const setup = { specifier: cls.specifier, className: node.callee.name, via: start.via, delivery: start.delivery, flushMethods: start.flushMethods };
+      found.push({ node, spec: start.spec, setup });
+    }
+  });
+  return found;
+}
+
+/**
+ * Relative-import hops a constructor's calls can cross: two calls, each through up to three re-exporting files
+ * (package-functions.ts), plus the file that defines the function.
+ */
+const IMPORT_HOPS = 8;
+/** Past this many files the search stops and the class is read (never a wrong "cannot"). */
+const MAX_REACHED_FILES = 400;
+const reachCache = new Map<string, WeakMap<Catalogue, boolean>>();
+
+/**
+ * Before a package file is parsed: some file within IMPORT_HOPS relative imports of it (`import … from "./x.js"`,
+ * `export … from "./x.js"`, read as text) names a catalogue initializer. Otherwise no call its class's constructor
+ * can make reaches one, and the file is not parsed (most classes a program constructs start nothing).
+ */
+function mayReachInitializer(file: string, catalogue: Catalogue): boolean {
+  return perCatalogue(reachCache, file, catalogue, () => searchReach(file, catalogue));
+}
+
+/** `compute()`, kept per key and catalogue (settings make a catalogue of their own). */
+function perCatalogue<K, V>(cache: { get(key: K): WeakMap<Catalogue, V> | undefined; has(key: K): boolean; set(key: K, value: WeakMap<Catalogue, V>): unknown }, key: K, catalogue: Catalogue, compute: () => V): V {
+  return cachedPair(cache, key, catalogue, () => new WeakMap<Catalogue, V>(), compute);
+}
+
+function searchReach(start: string, catalogue: Catalogue): boolean {
+  const seen = new Set<string>([start]);
+  let frontier = [start];
+  for (let hop = 0; hop <= IMPORT_HOPS && frontier.length > 0; hop++) {
+    const next: string[] = [];
+    for (const file of frontier) {
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch {
+        continue;
+      }
+      if (mightInitialize(text, catalogue)) return true;
+      for (const match of text.matchAll(new RegExp(RELATIVE_SPECIFIER.source, "gu"))) {
+        const target = path.resolve(path.dirname(file), match[1] as string);
+        if (seen.has(target)) continue;
+        seen.add(target);
+        if (seen.size > MAX_REACHED_FILES) return true;
+        next.push(target);
+      }
+    }
+    frontier = next;
+  }
+  return false;
+}
+
+/** The module a name is imported from by `import { name } from "…"` of the file's top level. */
+function importSource(sourceCode: Source, identifier: TSESTree.Identifier): string | undefined {
+  const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  return def?.type === "ImportBinding" && def.parent?.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : undefined;
+}
+
+const declaredDependencies = new Map<string, { stamp: number; modules: ReadonlySet<string> }>();
+
+/**
+ * The installed package of `specifier` declares one of the catalogue's modules among its dependencies (`dependencies`,
+ * `peerDependencies`, `optionalDependencies`): only then can its code import an initializer by binding. This keeps
+ * the packages that cannot start tracing (most of them) from being parsed; the answer is kept per package.json
+ * until it changes.
+ */
+function dependsOnCatalogue(specifier: string, dir: string, known: ReadonlySet<string>): boolean {
+  const name = specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+  for (const root of packageRootsFrom(name, dir)) {
+    const file = path.join(root, "package.json");
+    let stamp: number;
+    try {
+      stamp = statSync(file).mtimeMs;
+    } catch {
+      continue;
+    }
+    let cached = declaredDependencies.get(file);
+    if (cached?.stamp !== stamp) {
+      let modules = new Set<string>();
+      try {
+        const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+        for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
+          const value = json[field];
+          if (typeof value === "object" && value !== null) for (const module of Object.keys(value)) modules.add(module);
+        }
+      } catch {
+        modules = new Set();
+      }
+      cached = { stamp, modules };
+      declaredDependencies.set(file, cached);
+    }
+    return [...known].some((module) => cached.modules.has(module.split("/").slice(0, module.startsWith("@") ? 2 : 1).join("/")));
+  }
+  return false;
+}
+
+/**
+ * The program works with the instance: a method of it is called, on the `new` expression itself
+ * (`new TracingSDK(o).getTracer("x")`) or on the `const`/`let` that keeps it (`tracingSDK.getTracer("x")`,
+ * `config.getModel()`). An instance only constructed for its side effects and dropped (trigger.dev's index worker
+ * builds a TracingSDK so that instrumentations load, and records nothing) is not taken as the program's tracing:
+ * what it could record then comes only from instrumentations, which are not followed (a documented miss).
+ */
+function instanceUsed(sourceCode: Source, node: TSESTree.NewExpression): boolean {
+  const isMethodCall = (object: TSESTree.Node) => {
+    const member = object.parent;
+    return member?.type === AST_NODE_TYPES.MemberExpression && member.object === object && member.parent?.type === AST_NODE_TYPES.CallExpression && member.parent.callee === member;
+  };
+  if (isMethodCall(node)) return true;
+  const declarator = node.parent;
+  if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier) return false;
+  return sourceCode.getDeclaredVariables(declarator).some((variable) => variable.references.some((reference) => reference.isRead() && isMethodCall(reference.identifier)));
+}
+
+/** The catalogue initializer C's constructor runs, in its body or up to two calls away; null when it runs none. */
+function constructorStarts(declaration: TSESTree.ClassDeclaration, sourceCode: Source, file: string, modelOf: DependencyModelOf): Started | null {
+  const ctor = declaration.body.body.find(
+    (member): member is TSESTree.MethodDefinition => member.type === AST_NODE_TYPES.MethodDefinition && member.kind === "constructor",
+  );
+  if (ctor?.value.type !== AST_NODE_TYPES.FunctionExpression) return null;
+  const flushMethods = flushingMethods(declaration, sourceCode, file, modelOf);
+  const found = startsIn({ fn: ctor.value, sourceCode, file }, declaration, modelOf, CALL_DEPTH, []);
+  return found ? { ...found, flushMethods } : null;
+}
+
+/** How many calls deep a constructor is followed: `constructor → this.boot() → startTelemetry()`. */
+const CALL_DEPTH = 2;
+
+/** A catalogue initializer in `fn`, or in a function it calls (`left` calls deep), with the calls that lead to it. */
+function startsIn(
+  fn: { fn: FunctionNode; sourceCode: Source; file: string },
+  declaration: TSESTree.ClassDeclaration,
+  modelOf: DependencyModelOf,
+  left: number,
+  chain: readonly string[],
+): Omit<Started, "flushMethods"> | undefined {
+  const own = initializerIn(fn.fn, fn.sourceCode, fn.file, modelOf);
+  if (own) return { ...own, via: chain.length === 0 ? undefined : chain.map((name) => `${name}()`).join(" → ") };
+  if (left === 0) return undefined;
+  for (const call of callsIn(fn.fn, fn.sourceCode)) {
+    const target = calledFunction(call, declaration, fn.sourceCode, fn.file);
+    if (!target || target.fn === fn.fn) continue;
+    const found = startsIn(target, declaration, modelOf, left - 1, [...chain, target.name]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The class's own methods whose body runs a catalogue flush of its file (`this._traceProvider.forceFlush()`). */
+function flushingMethods(declaration: TSESTree.ClassDeclaration, sourceCode: Source, file: string, modelOf: DependencyModelOf): string[] {
+  const flushes = modelFor(sourceCode, file, modelOf).flushes();
+  const names: string[] = [];
+  for (const member of declaration.body.body) {
+    if (member.type !== AST_NODE_TYPES.MethodDefinition || member.kind !== "method" || member.static || member.key.type !== AST_NODE_TYPES.Identifier) continue;
+    const [start, end] = member.value.range;
+    if (flushes.some((flush) => flush.node.range[0] >= start && flush.node.range[1] <= end)) names.push(member.key.name);
+  }
+  return names;
+}
+
+function modelFor(sourceCode: Source, file: string, modelOf: DependencyModelOf): DependencyModel {
+  let model = models.get(sourceCode);
+  if (!model) {
+    model = modelOf(sourceCode, file);
+    models.set(sourceCode, model);
+  }
+  return model;
+}
+
+const models = new WeakMap<Source, DependencyModel>();
+
+/** The first catalogue initializer inside `fn` that starts tracing, with its file's delivery. */
+function initializerIn(fn: FunctionNode, sourceCode: Source, file: string, modelOf: DependencyModelOf): Omit<Started, "via" | "flushMethods"> | undefined {
+  const model = modelFor(sourceCode, file, modelOf);
+  const [start, end] = fn.range;
+  const init = model
+    .initializers()
+    .find((one) => one.spec !== undefined && one.node.range[0] >= start && one.node.range[1] <= end && model.startsTracing(one));
+  return init?.spec ? { spec: init.spec, delivery: model.delivery } : undefined;
+}
+
+/** The calls written in `fn`'s body, not in functions nested in it (those run later, if ever). */
+function callsIn(fn: FunctionNode, sourceCode: Source): TSESTree.CallExpression[] {
+  const calls: TSESTree.CallExpression[] = [];
+  walk(fn.body, sourceCode.visitorKeys, (node) => {
+    if (isFunction(node)) return false;
+    if (node.type === AST_NODE_TYPES.CallExpression) calls.push(node);
+    return true;
+  });
+  return calls;
+}
+
+/**
+ * The function a constructor's call runs: `this.setup()` (a method of the class), `initializeTelemetry(this)` (a
+ * top-level function of the same file, or one imported by a relative specifier from the package's own files).
+ */
+function calledFunction(
+  call: TSESTree.CallExpression,
+  declaration: TSESTree.ClassDeclaration,
+  sourceCode: Source,
+  file: string,
+): { fn: FunctionNode; sourceCode: Source; file: string; name: string } | undefined {
+  const callee = skipWrappers(call.callee);
+  if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.ThisExpression && callee.property.type === AST_NODE_TYPES.Identifier && !callee.computed) {
+    const name = callee.property.name;
+    const method = declaration.body.body.find(
+      (member): member is TSESTree.MethodDefinition =>
+        member.type === AST_NODE_TYPES.MethodDefinition && member.kind === "method" && !member.static && member.key.type === AST_NODE_TYPES.Identifier && member.key.name === name,
+    );
+    return method?.value.type === AST_NODE_TYPES.FunctionExpression ? { fn: method.value, sourceCode, file, name } : undefined;
+  }
+  if (callee.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const name = callee.name;
+  for (const statement of sourceCode.ast.body) {
+    if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
+      const specifier = statement.source.value;
+      const local = statement.specifiers.find((one): one is TSESTree.ImportSpecifier => one.type === AST_NODE_TYPES.ImportSpecifier && one.local.name === name);
+      if (!local) continue;
+      if (!specifier.startsWith("./") && !specifier.startsWith("../")) return undefined;
+      const imported = local.imported.type === AST_NODE_TYPES.Identifier ? local.imported.name : local.imported.value;
+      const target = exportedFunction(path.resolve(path.dirname(file), specifier), imported);
+      return target ? { fn: target.fn, sourceCode: target.sourceCode, file: target.file, name } : undefined;
+    }
+  }
+  const local = topLevelFunction(sourceCode, name);
+  return local ? { fn: local, sourceCode, file, name } : undefined;
+}
+
+/**
+ * The calls of the linted file that run a dependency set-up's flush: `await tracingSDK.flush()` on the `const` that
+ * keeps the instance, or on a variable every write of which copies a binding of that name (trigger.dev's
+ * `_tracingSDK = tracingSDK`, after `const { tracingSDK } = await bootstrap()`), where `flush` is a method of the
+ * class that runs a catalogue flush.
+ */
+export function dependencyFlushes(sourceCode: Source, setups: readonly { node: TSESTree.NewExpression; setup: DependencySetup }[]): TSESTree.CallExpression[] {
+  const byName = new Map<string, Set<string>>();
+  for (const { node, setup } of setups) {
+    const declarator = node.parent;
+    if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier || setup.flushMethods.length === 0) continue;
+    const methods = byName.get(declarator.id.name) ?? new Set<string>();
+    for (const method of setup.flushMethods) methods.add(method);
+    byName.set(declarator.id.name, methods);
+  }
+  if (byName.size === 0) return [];
+  /** The methods a variable's value has: its own name's, or those of the one name every write copies. */
+  const methodsOf = (identifier: TSESTree.Identifier): Set<string> | undefined => {
+    const variable = sourceCode.scopeManager && findVariableOf(sourceCode, identifier);
+    if (!variable) return undefined;
+    const own = byName.get(variable.name);
+    if (own) return own;
+    const writes = variable.references.filter((reference) => reference.isWrite());
+    const sources = writes.map((reference) => (reference.writeExpr?.type === AST_NODE_TYPES.Identifier ? reference.writeExpr.name : undefined));
+    const first = sources[0];
+    return writes.length > 0 && first !== undefined && sources.every((name) => name === first) ? byName.get(first) : undefined;
+  };
+  const calls: TSESTree.CallExpression[] = [];
+  walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+    if (node.type !== AST_NODE_TYPES.CallExpression) return;
+    const callee = skipWrappers(node.callee);
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return;
+    const object = skipWrappers(callee.object);
+    if (object.type !== AST_NODE_TYPES.Identifier) return;
+    if (methodsOf(object)?.has(callee.property.name)) calls.push(node);
+  });
+  return calls;
+}
+
+function findVariableOf(sourceCode: Source, identifier: TSESTree.Identifier): TSESLint.Scope.Variable | undefined {
+  return ASTUtils.findVariable(sourceCode.getScope(identifier), identifier) ?? undefined;
+}
