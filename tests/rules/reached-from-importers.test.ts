@@ -46,6 +46,8 @@ typed.run("no-process-exit (type-aware, exits reached from a span in another fil
     onDisk("commands/tail.ts"),
     // In a table built from an array its file changes (`PLUGINS.push`): not known to be run.
     onDisk("commands/plugin.ts"),
+    // Its only caller sets Traceloop up to record nothing: that file's own lint reports nothing either.
+    onDisk("commands/quit.ts"),
   ],
   invalid: [
     {
@@ -75,6 +77,11 @@ typed.run("no-process-exit (type-aware, exits reached from a span in another fil
       // In the table only through `COMMANDS.map(…)`, as this module's `export default { meta, handler }`.
       ...onDisk("commands/stop.ts"),
       errors: [fromRun(6, "../run.ts:8", " (via handler())")],
+    },
+    {
+      // The same call, with tracing on.
+      ...onDisk("commands/quit-too.ts"),
+      errors: [{ messageId: "exitReachedFromOtherFile" as const, data: { exit: "process.exit()", callee: "quitToo", location: "../traced-on.ts:6", via: "", where: "workflow 'on'", lost: "that span" }, line: 2, suggestions: [] }],
     },
     {
       // main()'s own first call: the exit is in the file that dispatches, still one file away from the span.
