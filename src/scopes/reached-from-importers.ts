@@ -25,7 +25,10 @@ import * as path from "node:path";
 import { walk } from "./ast";
 import type { Catalogue } from "./settings";
 import type { FoundExit } from "./cross-file";
-import { exitsReachedBy, indirectCallee, isSearched, loadTypeScript } from "./cross-file";
+import type { ProgramFunctions } from "./cross-file";
+import { exitsReachedBy, functionsOf, indirectCallee, isSearched, loadTypeScript } from "./cross-file";
+import { mightOpenScope, mightTrace } from "./prefilter";
+import { catalogueForFile } from "./specifiers";
 import { importersOf } from "./importers";
 import type { Reach } from "./model";
 import { modelOfOtherFile } from "./model";
@@ -84,9 +87,36 @@ function callingFiles(file: string, program: TS.Program): TS.SourceFile[] {
   return found;
 }
 
+/**
+ * Whether `source`'s model can find a scope in it, from its TypeScript tree (already in the program, so nothing is
+ * parsed): its text spells an opener (the model's own text test), or it calls a function of another searched file
+ * whose text does, with a function or a name among the arguments (what foreign-openers.ts asks before it resolves a
+ * wrapper). Most importers of a CLI's command files open nothing: parsing them with the program's services cost most.
+ */
+function mayHaveScopes(source: TS.SourceFile, functions: ProgramFunctions, catalogue: Catalogue): boolean {
+  const { ts } = functions;
+  const mayOpen = (text: string) => mightTrace(text, catalogue) && mightOpenScope(text, catalogue);
+  if (mayOpen(source.text)) return true;
+  let found = false;
+  const visit = (node: TS.Node): void => {
+    if (found) return;
+    if (ts.isCallExpression(node) && node.arguments.some((arg) => ts.isIdentifier(arg) || ts.isArrowFunction(arg) || ts.isFunctionExpression(arg))) {
+      const fn = functions.inOtherFile(node);
+      if (fn && mayOpen(fn.getSourceFile().text)) {
+        found = true;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
 /** The calls in `source`'s spans that run an exit of another file, each with every exit it runs. */
-function spanCallsOf(source: TS.SourceFile, program: TS.Program, catalogue: Catalogue): readonly SpanCallReaching[] {
+function spanCallsOf(source: TS.SourceFile, program: TS.Program, catalogue: Catalogue, functions: ProgramFunctions): readonly SpanCallReaching[] {
   const ts = loadTypeScript();
+  if (!mayHaveScopes(source, functions, catalogueForFile(catalogue, source))) return [];
   const sourceCode = parseSourceCode(source.fileName, source.text, ts.isExternalModule(source) ? "module" : "script", program);
   const services = sourceCode?.parserServices as ParserServicesWithTypeInformation | undefined;
   if (!sourceCode || !services?.program) return [];
@@ -121,7 +151,7 @@ export function spanCallsReaching(sourceCode: Readonly<TSESLint.SourceCode>, cat
       calls = callingFiles(file, program).flatMap((source) => {
         let known = memo.get(source.fileName);
         if (!known) {
-          known = spanCallsOf(source, program, catalogue);
+          known = spanCallsOf(source, program, catalogue, functionsOf(services));
           memo.set(source.fileName, known);
         }
         return known;

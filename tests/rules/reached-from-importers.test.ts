@@ -84,6 +84,11 @@ typed.run("no-process-exit (type-aware, exits reached from a span in another fil
       errors: [{ messageId: "exitReachedFromOtherFile" as const, data: { exit: "process.exit()", callee: "quitToo", location: "../traced-on.ts:6", via: "", where: "workflow 'on'", lost: "that span" }, line: 2, suggestions: [] }],
     },
     {
+      // The caller spells no opener: the span is opened by a wrapper in a third file (src/scopes/foreign-openers.ts).
+      ...onDisk("commands/wizard.ts"),
+      errors: [{ messageId: "exitReachedFromOtherFile" as const, data: { exit: "process.exit()", callee: "startWizard", location: "../setup.ts:7", via: "", where: "span 'setup'", lost: "that span" }, line: 6, suggestions: [] }],
+    },
+    {
       // main()'s own first call: the exit is in the file that dispatches, still one file away from the span.
       ...onDisk("cli.ts"),
       errors: [fromRun(22, "run.ts:8", " (via parseArgs())")],
