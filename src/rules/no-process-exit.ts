@@ -23,9 +23,21 @@ import { describeCatcher, throwEscapesAtTopLevel, throwSwallowedBy } from "../sc
 import type { Edit } from "../fixes/edits";
 import { manualSpanReachingExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
+import { spanCallsReaching } from "../scopes/reached-from-importers";
+import * as path from "node:path";
 
 export type Options = [];
-export type MessageId = "exitInScope" | "exitInScopeCaught" | "exitInScopeCatchRuns" | "exitInOtherFile" | "exitInCalledFunction" | "throwInstead" | "returnInstead" | "endSpansThenExit" | "endSpansOnSignal";
+export type MessageId =
+  | "exitInScope"
+  | "exitInScopeCaught"
+  | "exitInScopeCatchRuns"
+  | "exitInOtherFile"
+  | "exitInCalledFunction"
+  | "exitReachedFromOtherFile"
+  | "throwInstead"
+  | "returnInstead"
+  | "endSpansThenExit"
+  | "endSpansOnSignal";
 
 /** Files that cannot contain a process-ending call are never analysed. */
 const MIGHT_EXIT = /\b(?:exit|abort|kill|reallyExit)\b/u;
@@ -66,6 +78,8 @@ export default createRule<Options, MessageId>({
         "{{callee}}() reaches {{exit}} in {{location}}{{via}}, inside {{where}}: it ends the process before {{lost}} can be ended and exported. Throw an Error there instead.",
       exitInCalledFunction:
         "{{callee}}() reaches {{exit}} at line {{line}}{{via}}, inside {{where}}: it ends the process before {{lost}} can be ended and exported. See the exit's own report for what to change there.",
+      exitReachedFromOtherFile:
+        "{{exit}} is reached from {{callee}}() at {{location}}{{via}}, inside {{where}} there: it ends the process before {{lost}} can be ended and exported. Not rewritten: a throw here would travel through callers in other files; throw an Error and let those spans end, or end them and flush before exiting.",
       throwInstead: "Throw an Error with exit code {{code}} instead{{recording}}.",
       returnInstead: "Return from the {{kind}} callback instead: the work is done, and the span ends normally.",
       endSpansThenExit:
@@ -109,6 +123,8 @@ export default createRule<Options, MessageId>({
         const entries = () => (entryEdits ??= entryExitCodeEdits(context.sourceCode, context.filename, level.entries(), rejections(), flushedOnBothPaths, (statement) => level.statementFlushes(statement)));
         // Calls in a scope of same-file functions that reach a reported exit, each once (the first exit it reaches).
         const reportedCalls = new Set<TSESTree.Node>();
+        // With a program: calls in other files' spans that run an exit of this file (src/scopes/reached-from-importers.ts).
+        const fromImporters = foreign && spanCallsReaching(context.sourceCode, catalogue);
         for (const exit of model.exits()) {
           const reach = model.reachOf(exit.node);
           // A signal this file listens to runs its listener, which require-flush-before-exit judges; a throw here would bypass it.
@@ -138,6 +154,18 @@ export default createRule<Options, MessageId>({
                 node: exit.node,
                 messageId: "exitInScope",
                 data: { exit: describeExit(exit), where: `${describeManualSpan(reached.span, context.sourceCode)}${via}`, lost: describeLost(1) },
+              });
+              continue;
+            }
+            // Or from a span of another file, through its calls of this file's functions: the first such call is named.
+            const caller = fromImporters?.(exit.node).find(({ reach: at, found }) => !(found.endsRoot && found.afterFlush && at.outer.length === 0 && at.scope.root));
+            if (caller) {
+              const location = `${path.relative(path.dirname(caller.found.file), caller.file).split(path.sep).join("/")}:${caller.line}`;
+              const via = caller.found.via.length > 0 ? ` (via ${caller.found.via.map((name) => `${name}()`).join(" → ")})` : "";
+              context.report({
+                node: exit.node,
+                messageId: "exitReachedFromOtherFile",
+                data: { exit: describeExit(exit), callee: caller.callee, location, via, where: describeReach(caller.reach), lost: describeLost(1 + caller.reach.outer.length) },
               });
             }
             continue;

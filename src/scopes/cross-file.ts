@@ -23,6 +23,8 @@ import type { TableEntry } from "./lookup-tables";
 import { MAP_WRITERS, OBJECT_WRITERS, SPREAD, UNKNOWN_KEY, knownEntries, picked } from "./lookup-tables";
 
 const EXITS = new Set(["exit", "abort", "reallyExit", "kill"]);
+/** Methods of an array that change its elements. */
+const ARRAY_WRITERS = new Set(["push", "pop", "shift", "unshift", "splice", "sort", "reverse", "fill", "copyWithin"]);
 const MAX_HOPS = 3;
 /** Awaiting one of these before the exit counts as flushing first (catalogue flushes and settings use these names). */
 const FLUSH_NAMES = new Set(["forceFlush", "shutdown", "flush", "flushAsync", "shutdownAsync"]);
@@ -31,11 +33,13 @@ const SENTRY_PACKAGE = /[\\/]node_modules[\\/]@sentry[\\/]/u;
 const SENTRY_IMPORT = /\brequire\(\s*["']@sentry\/|\bfrom\s*["']@sentry\//u;
 
 /** An exit found in another file. */
-interface FoundExit {
+export interface FoundExit {
   /** `process.exit()`, as the rules describe exits. */
   readonly exit: string;
   readonly file: string;
   readonly line: number;
+  /** Where the exit call starts in its file (its ESTree node's `range[0]`). */
+  readonly start: number;
   /** The functions from the called one down to the one that exits, outermost first. */
   readonly via: readonly string[];
   /** Every step from the call to the exit awaits a flush first (`await sdk.shutdown(); process.exit(0)`). */
@@ -84,8 +88,15 @@ export function programMayExit(services: ParserServicesWithTypeInformation): boo
   return known;
 }
 
-/** Per program, what each function's search found, and how deep that search went. */
-const searches = new WeakMap<TS.Program, Map<TS.Node, { depth: number; found: FoundExit | null }>>();
+/** What a function's search found (the first exit, or every one), and how deep that search went. */
+interface Search {
+  readonly depth: number;
+  readonly found: readonly FoundExit[];
+}
+
+/** Per program, what each function's search found: the first exit it runs, and (for exitsReachedBy) every one. */
+const searches = new WeakMap<TS.Program, Map<TS.Node, Search>>();
+const searchesOfAll = new WeakMap<TS.Program, Map<TS.Node, Search>>();
 
 /**
  * TypeScript as the program's own copy sees it: the project's `typescript` when it has one (the parser
@@ -126,7 +137,7 @@ export function foreignExitCalls(sourceCode: Readonly<TSESLint.SourceCode>) {
       const from = path.dirname((services.esTreeNodeToTSNodeMap.get(sourceCode.ast) as TS.SourceFile).fileName);
       for (const call of calls) {
         const at = where(call);
-        const found = at === undefined ? undefined : foreignExit(call);
+        const found = at === undefined ? undefined : foreignExit(call)[0];
         if (at === undefined || !found) continue;
         yield {
           call,
@@ -267,8 +278,89 @@ function createProgramFunctions(services: ParserServicesWithTypeInformation): Pr
   /** Per table symbol: the entries surely in it (null: written in its file, or not a table). */
   const tables = new Map<TS.Symbol, { map: boolean; entries: TableEntry<TS.Expression | FunctionLike>[] } | null>();
 
+  /**
+   * `...COMMANDS.map((cmd) => [cmd.meta.name, cmd.handler])` in a Map's entries, `COMMANDS` a `const` array literal of
+   * the project's objects (`[run, tail]`, each `const run = { meta, handler }`) that its file never changes: one entry
+   * per element, its key and value read along the same property paths (`run.meta.name`, `run.handler`). A key that
+   * cannot be read is unknown; a value that cannot be read runs nothing known. Undefined for any other spread.
+   */
+  function mappedEntries(spread: TS.Expression): TableEntry<TS.Expression | FunctionLike>[] | undefined {
+    const call = unwrap(spread);
+    if (!ts.isCallExpression(call) || !ts.isPropertyAccessExpression(call.expression) || call.expression.name.text !== "map" || call.arguments.length !== 1) return undefined;
+    const source = unwrap(call.expression.expression);
+    const symbol = ts.isIdentifier(source) ? resolved(source) : undefined;
+    const array = constInitializer(symbol);
+    const mapper = unwrap(call.arguments[0] as TS.Expression);
+    if (!symbol || !array || !ts.isArrayLiteralExpression(array) || array.elements.some(ts.isSpreadElement) || writtenInFile(symbol, array.getSourceFile(), ARRAY_WRITERS)) return undefined;
+    if (!ts.isArrowFunction(mapper) || mapper.parameters.length !== 1 || !ts.isIdentifier(mapper.parameters[0]?.name as TS.Node) || ts.isBlock(mapper.body)) return undefined;
+    const pair = unwrap(mapper.body);
+    if (!ts.isArrayLiteralExpression(pair) || pair.elements.length !== 2 || pair.elements.some(ts.isSpreadElement)) return undefined;
+    const parameter = (mapper.parameters[0] as TS.ParameterDeclaration).name as TS.Identifier;
+    const [keyPath, valuePath] = pair.elements.map((element) => propertyPath(element, parameter.text));
+    return array.elements.map((element) => {
+      const key = keyPath ? pathValue(element, keyPath) : undefined;
+      const value = valuePath ? pathValue(element, valuePath) : undefined;
+      return { key: key && !ts.isFunctionLike(key) ? lookupKey(key) : keyPath ? UNKNOWN_KEY : lookupKey(pair.elements[0]), value: value ?? element };
+    });
+  }
+
+  /** `cmd.meta.name` for the parameter `cmd`: ["meta", "name"]; undefined for anything else. */
+  function propertyPath(node: TS.Expression, parameter: string): string[] | undefined {
+    const names: string[] = [];
+    let current = unwrap(node);
+    while (ts.isPropertyAccessExpression(current)) {
+      names.unshift(current.name.text);
+      current = unwrap(current.expression);
+    }
+    return ts.isIdentifier(current) && current.text === parameter && names.length > 0 ? names : undefined;
+  }
+
+  /**
+   * What `object.a.b` holds, read through `const` object literals of the project that their files never change:
+   * the property's initializer, a shorthand's name, a method. Undefined when a step is not such a literal or has a spread.
+   */
+  function pathValue(object: TS.Expression, names: readonly string[]): TS.Expression | FunctionLike | undefined {
+    let current: TS.Expression | FunctionLike = object;
+    for (const name of names) {
+      if (ts.isFunctionLike(current)) return undefined;
+      const literal = objectLiteralOf(current);
+      if (!literal || literal.properties.some((property) => ts.isSpreadAssignment(property))) return undefined;
+      const property = literal.properties.find((candidate) => candidate.name !== undefined && keyOf(candidate.name) === name);
+      if (property && ts.isPropertyAssignment(property)) current = property.initializer;
+      else if (property && ts.isShorthandPropertyAssignment(property)) current = property.name;
+      else if (property && ts.isMethodDeclaration(property)) current = property;
+      else return undefined;
+    }
+    return current;
+  }
+
+  /**
+   * The object literal a name stands for: a `const` (imported, or a shorthand's value) of a searched file, never
+   * written there, or a module's `export default { … }`.
+   */
+  function objectLiteralOf(node: TS.Expression): TS.ObjectLiteralExpression | undefined {
+    const inner = unwrap(node);
+    if (ts.isObjectLiteralExpression(inner)) return inner;
+    if (!ts.isIdentifier(inner)) return undefined;
+    let symbol = resolved(inner);
+    const shorthand = symbol?.valueDeclaration;
+    if (shorthand && ts.isShorthandPropertyAssignment(shorthand)) {
+      const value = checker.getShorthandAssignmentValueSymbol(shorthand);
+      symbol = value && value.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(value) : value;
+    }
+    // `export default { meta, handler }`: the module's own file has no name to change it by.
+    const declaration = symbol?.valueDeclaration;
+    if (declaration && ts.isExportAssignment(declaration) && isSearched(declaration.getSourceFile())) {
+      const exported = unwrap(declaration.expression);
+      return ts.isObjectLiteralExpression(exported) ? exported : undefined;
+    }
+    const init = constInitializer(symbol);
+    const file = init?.getSourceFile();
+    return symbol && init && file && ts.isObjectLiteralExpression(init) && isSearched(file) && !writtenInFile(symbol, file) ? init : undefined;
+  }
+
   /** Whether the table's own file writes it: `T.set/delete/clear(…)`, `T[k] = …`, `delete T[k]`, `Object.assign(T, …)`. */
-  function writtenInFile(symbol: TS.Symbol, file: TS.SourceFile): boolean {
+  function writtenInFile(symbol: TS.Symbol, file: TS.SourceFile, writers: ReadonlySet<string> = MAP_WRITERS): boolean {
     let written = false;
     const visit = (node: TS.Node): void => {
       if (written) return;
@@ -281,7 +373,7 @@ function createProgramFunctions(services: ParserServicesWithTypeInformation): Pr
           written = ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && callee.expression.text === "Object" && OBJECT_WRITERS.has(callee.name.text);
         } else if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === use) {
           const user = parent.parent;
-          if (ts.isCallExpression(user) && user.expression === parent) written = ts.isPropertyAccessExpression(parent) && MAP_WRITERS.has(parent.name.text);
+          if (ts.isCallExpression(user) && user.expression === parent) written = ts.isPropertyAccessExpression(parent) && writers.has(parent.name.text);
           else if (ts.isBinaryExpression(user) && user.left === parent) written = user.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && user.operatorToken.kind <= ts.SyntaxKind.LastAssignment;
           else written = ts.isDeleteExpression(user) || ts.isPrefixUnaryExpression(user) || ts.isPostfixUnaryExpression(user);
         }
@@ -305,10 +397,11 @@ function createProgramFunctions(services: ParserServicesWithTypeInformation): Pr
       if (init && ts.isNewExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === "Map" && (resolved(init.expression)?.declarations ?? []).every((d) => d.getSourceFile().isDeclarationFile)) {
         const list = init.arguments?.[0] && unwrap(init.arguments[0]);
         if (list && ts.isArrayLiteralExpression(list)) {
-          written = list.elements.map((element) => {
-            const pair = unwrap(element as TS.Expression);
-            if (!ts.isArrayLiteralExpression(pair) || pair.elements.length < 2 || pair.elements.slice(0, 2).some(ts.isSpreadElement)) return SPREAD;
-            return { key: lookupKey(pair.elements[0] as TS.Expression), value: pair.elements[1] as TS.Expression };
+          written = list.elements.flatMap((element): (TableEntry<TS.Expression | FunctionLike> | typeof SPREAD)[] => {
+            if (ts.isSpreadElement(element)) return mappedEntries(element.expression) ?? [SPREAD];
+            const pair = unwrap(element);
+            if (!ts.isArrayLiteralExpression(pair) || pair.elements.length < 2 || pair.elements.slice(0, 2).some(ts.isSpreadElement)) return [SPREAD];
+            return [{ key: lookupKey(pair.elements[0] as TS.Expression), value: pair.elements[1] as TS.Expression }];
           });
         }
       } else if (init && ts.isObjectLiteralExpression(init)) {
@@ -384,16 +477,33 @@ function createProgramFunctions(services: ParserServicesWithTypeInformation): Pr
   };
 }
 
-/** What a call reaches in other files: undefined when the callee is in this file, a library, or exits nowhere. */
-function createForeignExits(services: ParserServicesWithTypeInformation): (call: TSESTree.CallExpression) => FoundExit | undefined {
-  const { ts, declarationOf, dispatchedOf, inOtherFile, resolved } = functionsOf(services);
-  const checker = services.program.getTypeChecker();
-  let memo = searches.get(services.program);
+/**
+ * Every exit a call of another file's function runs (each with the path to it), as the search for the first one
+ * (`foreignExitCalls`) would find it if that one were not there: the same functions, the same depth. For the
+ * reverse question, asked from the exit's own file (src/scopes/reached-from-importers.ts): which calls in another
+ * file's spans run this exit? Per program, each function searched once.
+ */
+export function exitsReachedBy(services: ParserServicesWithTypeInformation): (call: TSESTree.CallExpression) => readonly FoundExit[] {
+  return createForeignExits(services, true);
+}
+
+function memoOf(store: WeakMap<TS.Program, Map<TS.Node, Search>>, program: TS.Program): Map<TS.Node, Search> {
+  let memo = store.get(program);
   if (!memo) {
     memo = new Map();
-    searches.set(services.program, memo);
+    store.set(program, memo);
   }
-  const done = memo;
+  return memo;
+}
+
+/**
+ * What a call reaches in other files: nothing when the callee is in this file, a library, or exits nowhere.
+ * The first exit found, or with `all`, every one.
+ */
+function createForeignExits(services: ParserServicesWithTypeInformation, all = false): (call: TSESTree.CallExpression) => FoundExit[] {
+  const { ts, declarationOf, dispatchedOf, inOtherFile, resolved } = functionsOf(services);
+  const checker = services.program.getTypeChecker();
+  const done = memoOf(all ? searchesOfAll : searches, services.program);
 
   /** `process` here is Node's (declared in @types/node, imported from "process" or "node:process"), or unknown without @types/node. */
   function isNodeProcess(node: TS.Expression): boolean {
@@ -502,39 +612,44 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
   }
 
   /**
-   * The first exit `fn` runs: in its own body (not in functions nested in it), or in a searched function it
-   * calls, `depth` calls deep. `chain` holds the functions of the current path, so recursion ends.
+   * The first exit `fn` runs (with `all`, every one): in its own body (not in functions nested in it), or in a
+   * searched function it calls, `depth` calls deep. `chain` holds the functions of the current path, so recursion ends.
    */
-  function exitIn(fn: FunctionLike, depth: number, chain: Set<TS.Node>): FoundExit | undefined {
-    // A search as deep as this one, or an exit found within this depth, answers it.
+  function exitsIn(fn: FunctionLike, depth: number, chain: Set<TS.Node>): readonly FoundExit[] {
+    // A search as deep as this one answers it; for the first exit, so does an exit found within this depth.
     const known = done.get(fn);
-    if (known?.found && known.found.via.length <= depth) return known.found;
-    if (known && !known.found && known.depth >= depth) return undefined;
+    if (all && known && known.depth >= depth) return known.found.filter((exit) => exit.via.length <= depth);
+    if (!all && known?.found[0] && known.found[0].via.length <= depth) return known.found;
+    if (!all && known && known.found.length === 0 && known.depth >= depth) return known.found;
     chain.add(fn);
     const file = fn.getSourceFile();
-    let found: FoundExit | undefined;
+    const found: FoundExit[] = [];
+    const enough = () => !all && found.length > 0;
     const visit = (node: TS.Node): void => {
-      if (found || (node !== fn.body && ts.isFunctionLike(node))) return;
+      if (enough() || (node !== fn.body && ts.isFunctionLike(node))) return;
       if (ts.isCallExpression(node)) {
         const exit = exitCall(node);
         if (exit) {
-          found = { exit, file: file.fileName, line: file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1, via: [], afterFlush: flushedBefore(node, fn), endsRoot: rootEndedThenFlushed(node, fn) };
+          const start = node.getStart(file);
+          found.push({ exit, file: file.fileName, line: file.getLineAndCharacterOfPosition(start).line + 1, start, via: [], afterFlush: flushedBefore(node, fn), endsRoot: rootEndedThenFlushed(node, fn) });
           return;
         }
         if (depth > 0) {
           const named = declarationOf(node.expression);
           for (const called of named ? [named] : dispatchedOf(node.expression)) {
-            if (found || chain.has(called) || !isSearched(called.getSourceFile())) continue;
-            const deeper = exitIn(called, depth - 1, chain);
-            if (deeper) found = { ...deeper, via: [nameOf(called), ...deeper.via], afterFlush: deeper.afterFlush || flushedBefore(node, fn), endsRoot: deeper.endsRoot || rootEndedThenFlushed(node, fn) };
+            if (enough() || chain.has(called) || !isSearched(called.getSourceFile())) continue;
+            for (const deeper of exitsIn(called, depth - 1, chain)) {
+              found.push({ ...deeper, via: [nameOf(called), ...deeper.via], afterFlush: deeper.afterFlush || flushedBefore(node, fn), endsRoot: deeper.endsRoot || rootEndedThenFlushed(node, fn) });
+              if (enough()) break;
+            }
           }
         }
       }
-      if (!found) ts.forEachChild(node, visit);
+      if (!enough()) ts.forEachChild(node, visit);
     };
     if (fn.body) visit(fn.body);
     chain.delete(fn);
-    done.set(fn, { depth, found: found ?? null });
+    done.set(fn, { depth, found });
     return found;
   }
 
@@ -542,14 +657,15 @@ function createForeignExits(services: ParserServicesWithTypeInformation): (call:
     // This file's own functions are the model's (src/scopes/model.ts), with their fixes.
     const tsCall = services.esTreeNodeToTSNodeMap.get(call) as TS.Node | undefined;
     const fn = inOtherFile(tsCall);
-    if (fn) return exitIn(fn, MAX_HOPS - 1, new Set());
+    if (fn) return [...exitsIn(fn, MAX_HOPS - 1, new Set())];
     // `handlers.get(cmd)(…)`: the table's functions of other files (its own file's are the model's too).
-    if (!tsCall || !ts.isCallExpression(tsCall)) return undefined;
+    if (!tsCall || !ts.isCallExpression(tsCall)) return [];
+    const found: FoundExit[] = [];
     for (const called of dispatchedOf(tsCall.expression)) {
       if (called.getSourceFile() === tsCall.getSourceFile() || !isSearched(called.getSourceFile())) continue;
-      const found = exitIn(called, MAX_HOPS - 1, new Set());
-      if (found) return found;
+      found.push(...exitsIn(called, MAX_HOPS - 1, new Set()));
+      if (!all && found.length > 0) break;
     }
-    return undefined;
+    return found;
   };
 }

@@ -149,6 +149,14 @@ export function getFileModel(context: AnyContext): FileModel {
 }
 
 /**
+ * The model of another file of the program (src/scopes/reached-from-importers.ts), with the linted file's catalogue
+ * and settings, as that file's own lint would build it. Not cached here: its caller keeps it per program.
+ */
+export function modelOfOtherFile(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, fileName: string): FileModel {
+  return createModel(sourceCode, catalogueForFile(catalogue, sourceCode), path.dirname(fileName));
+}
+
+/**
  * Where the linted file is on disk, to read the SDK versions installed for it: `physicalFilename` (the
  * file itself when a processor lints a code block in it), relative to ESLint's cwd; `<input>` and
  * `<text>` (stdin, `Linter` without a name) resolve to the cwd.

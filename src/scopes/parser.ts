@@ -5,6 +5,7 @@
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import type * as Parser from "@typescript-eslint/parser";
+import type * as TS from "typescript";
 import { SourceCode } from "eslint";
 
 let parser: typeof Parser | undefined;
@@ -17,12 +18,14 @@ export function parseForESLint(...args: Parameters<typeof Parser.parseForESLint>
 
 /**
  * A file of the program read from disk, as ESLint would see it: typescript-eslint's parser without a program, its
- * scope manager, `parent` links set. Undefined when it does not parse.
+ * scope manager, `parent` links set. Undefined when it does not parse. With `program` (one that holds the file), its
+ * parser services are those of a type-aware lint of the file: the program, and the maps to its nodes.
  */
-export function parseSourceCode(filePath: string, text: string, sourceType: "module" | "script"): Readonly<TSESLint.SourceCode> | undefined {
+export function parseSourceCode(filePath: string, text: string, sourceType: "module" | "script", program?: TS.Program): Readonly<TSESLint.SourceCode> | undefined {
   try {
     const jsx = /\.[jt]sx$/u.test(filePath);
     const { ast, scopeManager, visitorKeys, services } = parseForESLint(text, {
+      ...(program ? { programs: [program] } : {}),
       filePath,
       sourceType,
       ecmaVersion: "latest",

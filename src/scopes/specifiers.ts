@@ -38,7 +38,7 @@ function keysOf(catalogue: Catalogue): ReadonlyMap<string, readonly string[]> {
 const derived = new WeakMap<Catalogue, Map<string, Catalogue>>();
 
 /** The catalogue for this file: the settings' relative modules also under the file's own spelling of them. */
-export function catalogueForFile(catalogue: Catalogue, sourceCode: Readonly<TSESLint.SourceCode>): Catalogue {
+export function catalogueForFile(catalogue: Catalogue, sourceCode: Pick<Readonly<TSESLint.SourceCode>, "text">): Catalogue {
   const keys = keysOf(catalogue);
   if (keys.size === 0) return catalogue;
   /** Settings module → the file's other spellings of it. */
