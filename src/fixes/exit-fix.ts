@@ -119,7 +119,7 @@ export function rethrows(handler: TSESTree.CatchClause, sourceCode: Readonly<TSE
  * Span methods that only record what happened, and `console.error`/`console.warn` (standard error, which the
  * rewrite does not keep: docs/codemods/exit-to-throw.md, "What is not kept").
  */
-const ON_THE_WAY_OUT = new Set(["recordException", "setStatus", "setAttribute", "setAttributes", "addEvent", "updateName", "end"]);
+const ON_THE_WAY_OUT = new Set(["recordException", "setStatus", "setAttribute", "setAttributes", "addEvent", "updateName"]);
 
 /** `span.recordException(error);`, `span.setStatus(…);`, `console.error(…);`, `recordSpanError(error, span);` as a statement. */
 function onTheWayOut(statement: TSESTree.Statement): boolean {

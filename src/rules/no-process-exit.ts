@@ -19,7 +19,7 @@ import { endSpansOnSignal, endSpansThenExit, endsSpansOnSignalFirst, exitsAfterE
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { entryExitCodeEdits } from "../fixes/entry-exit-code";
 import { deliveryOf, rejectionHandling, tracingSwitchedOff } from "../scopes/pipeline";
-import { describeCatcher, throwEscapesAtTopLevel, throwSwallowedBy } from "../scopes/uncaught-throw";
+import { describeCatcher, swallowedOnTheWayUp, throwEscapesAtTopLevel, throwSwallowedBy } from "../scopes/uncaught-throw";
 import type { Edit } from "../fixes/edits";
 import { manualSpanReachingExit } from "../fixes/manual-span";
 import { describeManualSpan } from "../scopes/manual-spans";
@@ -197,7 +197,9 @@ export default createRule<Options, MessageId>({
           const uncaught = throwEscapesAtTopLevel(outermost, level.entries(), context.sourceCode);
           // A caller's `catch` that handles the throw (or a `return`'s result) and goes on: the program would not end there.
           // Also followed into the package's files that import the function (src/scopes/importing-callers.ts).
-          const swallow = uncaught ? undefined : throwSwallowedBy(outermost, level.entries(), context.sourceCode, context.physicalFilename);
+          // First the handlers between the exit and the scope's callback, when the exit is in a function it calls.
+          const onTheWayUp = reach.via.length > 0 ? swallowedOnTheWayUp(exit.node, reach.scope.callback, context.sourceCode) : undefined;
+          const swallow = onTheWayUp ?? (uncaught ? undefined : throwSwallowedBy(outermost, level.entries(), context.sourceCode, context.physicalFilename));
           const swallowedBy = swallow?.uncaught ? undefined : swallow;
           const toReturn = swallowedBy ? undefined : returnInsteadOfExit(context.sourceCode, exit, reach);
           const toThrow = uncaught || swallow ? undefined : throwInsteadOfExit(context.sourceCode, context.filename, exit, reach, entries);

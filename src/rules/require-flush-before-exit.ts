@@ -11,7 +11,6 @@ import { foreignExitCalls } from "../scopes/cross-file";
 import { getFileModel } from "../scopes/model";
 import { catalogueFor } from "../scopes/settings";
 import { mightNeedChange } from "../scopes/prefilter";
-import { mightConstructDependency } from "../scopes/program-setup";
 import { getProcessLevel } from "../scopes/process-level";
 import { deliveryOf, naturalEndIsSafe } from "../scopes/pipeline";
 import type { EntryFinding, ExitFinding } from "../scopes/process-level";
@@ -68,7 +67,7 @@ export default createRule<Options, MessageId>({
     // does, nor constructs a class of an installed package (whose constructor may start tracing:
     // src/scopes/program-setup.ts), cannot start tracing.
     const text = context.sourceCode.text;
-    if (!mightNeedChange(text, catalogue, context.physicalFilename) && !mightConstructDependency(text)) return {};
+    if (!mightNeedChange(text, catalogue, context.physicalFilename)) return {};
     // With a type-checked program, an exit may be in a function of another file (src/scopes/cross-file.ts).
     const foreign = foreignExitCalls(context.sourceCode);
     return {

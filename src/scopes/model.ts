@@ -153,7 +153,7 @@ export function getFileModel(context: AnyContext): FileModel {
  * and settings, as that file's own lint would build it. Not cached here: its caller keeps it per program.
  */
 export function modelOfOtherFile(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, fileName: string): FileModel {
-  return createModel(sourceCode, catalogueForFile(catalogue, sourceCode), path.dirname(fileName));
+  return createModel(sourceCode, catalogueForFile(catalogue, sourceCode), path.dirname(fileName), MAX_IMPORT_HOPS, fileName);
 }
 
 /**

@@ -153,7 +153,19 @@ export function mightTrace(text: string, catalogue: Catalogue): boolean {
  * script preloads one (src/scopes/imported-setup.ts, src/scopes/preloads.ts).
  */
 export function mightNeedChange(text: string, catalogue: Catalogue, filePath?: string): boolean {
-  return catalogue.entry === true || mightTrace(text, catalogue) || mightImportSetupFrom(text, filePath, catalogue);
+  if (catalogue.entry === true || mightTrace(text, catalogue) || mightImportSetupFrom(text, filePath, catalogue) || mightConstructDependency(text)) return true;
+  return filePath !== undefined && path.isAbsolute(filePath) && mightStartSpanThroughImport(text, path.dirname(filePath), catalogue);
+}
+
+const PACKAGE_IMPORT = /\bfrom\s*["'](?![./]|node:)[^"'\n]+["']/u;
+const NEW_CALL = /\bnew\s+[A-Za-z_$]/u;
+
+/**
+ * The text could construct a class imported from a package: worth parsing for a dependency's set-up
+ * (src/scopes/program-setup.ts). The codemod's test too, so that `traced-exit fix` sees what the flush rule reports.
+ */
+export function mightConstructDependency(text: string): boolean {
+  return NEW_CALL.test(text) && PACKAGE_IMPORT.test(text);
 }
 
 /** `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`: the relative specifier (group 1). */

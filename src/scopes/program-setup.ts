@@ -26,7 +26,8 @@
  * Bounded and cached: only files whose text has `new ` and a package import are looked at, and only classes of
  * packages that declare a catalogue SDK among their dependencies are read (the rest cannot import an initializer by
  * binding); each class is judged once
- * per declaration node (the package's parsed files are cached by path, size and mtime), and a constructor is followed
+ * per declaration node (the package's parsed files are cached by path, size and mtime; the text search before a
+ * file is parsed, `mayReachInitializer`, by path for the life of the process), and a constructor is followed
  * two calls deep. What it takes on trust: the installed code is the code that runs (package-functions.ts).
  */
 import { readFileSync, statSync } from "node:fs";
@@ -40,7 +41,7 @@ import type { Delivery } from "./pipeline";
 import { cachedPair, isFunction, skipWrappers, walk } from "./ast";
 import { exportedFunction, packageClass, topLevelFunction } from "./package-functions";
 import { packageRootsFrom } from "./installed";
-import { RELATIVE_SPECIFIER, mightInitialize } from "./prefilter";
+import { RELATIVE_SPECIFIER, mightConstructDependency, mightInitialize } from "./prefilter";
 import type { FunctionNode } from "./ast";
 
 type Source = Readonly<TSESLint.SourceCode>;
@@ -82,13 +83,6 @@ function catalogueModules(catalogue: Catalogue): Set<string> {
 }
 
 /** `from "pkg"`, `from "@scope/pkg/sub"`: a package import (not relative, not absolute, not `node:`). */
-const PACKAGE_IMPORT = /\bfrom\s*["'](?![./]|node:)[^"'\n]+["']/u;
-const NEW_CALL = /\bnew\s+[A-Za-z_$]/u;
-
-/** The text could construct a class imported from a package: worth parsing for a dependency's set-up. */
-export function mightConstructDependency(text: string): boolean {
-  return NEW_CALL.test(text) && PACKAGE_IMPORT.test(text);
-}
 
 const started = new WeakMap<TSESTree.ClassDeclaration, WeakMap<Catalogue, Started | null>>();
 

@@ -128,6 +128,32 @@ export function throwSwallowedBy(outermost: TracedScope, entries: readonly Entry
   return swallowed(outermost.anchor, sourceCode, undefined, 0);
 }
 
+/**
+ * The handler a throw replacing the exit at `exit` meets on its way up to the scope's callback, when the exit is
+ * in a same-file function the callback calls (`check(x)` inside `try { … } catch { log(); }` in a loop of the
+ * callback): the exit's own function, then every same-file caller of it (inside the scope or not: the rewrite
+ * changes the function for all of them), a few calls up, stopping at `callback`. `undefined` when every handler
+ * met rethrows as `rethrows` allows. The callback's own `try` blocks around the exit are `caughtLocally`'s.
+ */
+export function swallowedOnTheWayUp(exit: TSESTree.Node, callback: FunctionNode, sourceCode: Readonly<TSESLint.SourceCode>): Swallow | undefined {
+  const thisCalls = createThisCalls(sourceCode.visitorKeys);
+  const seen = new Set<FunctionNode>();
+  const swallowed = (node: TSESTree.Node, hops: number): Swallow | undefined => {
+    const { fn, catches } = leave(node);
+    // The exit's own try blocks in the callback are caughtLocally's (hops 0); a call's are met on the way up.
+    const handler = fn === callback && hops === 0 ? undefined : catches.find((clause) => !handlerRethrows(clause, sourceCode));
+    if (handler) return handlerRethrows(handler, sourceCode, rethrowsCaught) ? { node: handler, runsFirst: true } : { node: handler };
+    if (!fn || fn === callback || hops >= MAX_HOPS * 2 || seen.has(fn)) return undefined;
+    seen.add(fn);
+    for (const call of callerSites(sourceCode, fn, thisCalls)) {
+      const found = swallowed(call, hops + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return swallowed(exit, 0);
+}
+
 /** The statement of the program `node` is in. */
 function topLevelStatement(node: TSESTree.Node): TSESTree.Node {
   let current = node;

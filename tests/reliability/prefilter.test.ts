@@ -1,6 +1,7 @@
 // The codemod's text prefilter: files that cannot match are never parsed. It must let
 // through every way of reaching a catalogue entry (else fixes are silently skipped),
 // and keep out files that only name a module or a common word (else it saves nothing).
+import path from "node:path";
 import dedent from "dedent";
 import { describe, expect, it } from "vitest";
 import { mightNeedChange, mightOpenScope } from "../../src/scopes/prefilter";
@@ -75,6 +76,21 @@ describe("prefilter", () => {
       import "./instrument";
       process.exit(1);
     `, custom)).toBe(true);
+  });
+
+  // Read-only review of the merged change: the rules reported these two, the codemod's gate kept them out, so
+  // `traced-exit fix` left the files unchanged and listed nothing for review.
+  it("lets through a class of an installed package constructed in the file (its constructor may start tracing)", () => {
+    const worker = 'import { TracingKit } from "@acme/worker-kit";\nprocess.on("disconnect", () => process.exit(0));\nconst sdk = new TracingKit({});';
+    expect(mightNeedChange(worker, catalogue, path.join(__dirname, "../rules/fixtures/program-setup/src/worker.ts"))).toBe(true);
+    expect(mightNeedChange('import { helper } from "./helper";\nnew Date();\nprocess.exit(0);', catalogue)).toBe(false);
+  });
+
+  it("lets through a span started on a tracer kept by a relative module that binds dd-trace's", () => {
+    const text = 'var tracer_1 = require("./tracer");\nvar span = tracer_1.tracer.startSpan("x");\nprocess.exit(2);';
+    expect(mightNeedChange(text, catalogue, path.join(__dirname, "../rules/fixtures/tracer-bindings/cjs/job.js"))).toBe(true);
+    // The same text where no such module is on disk.
+    expect(mightNeedChange(text, catalogue, path.join(__dirname, "../rules/fixtures/no-such-folder/job.js"))).toBe(false);
   });
 
   it("lets every file through for an entry file (settings entry: true)", () => {

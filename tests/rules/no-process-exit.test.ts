@@ -5003,29 +5003,6 @@ ruleTester.run("no-process-exit", testedRule, {
         calls: [calledExit("Exit.now", 5, "span 's'", 9, 39)],
       },
       // A private method, and a method passed as `this.fail` rather than called.
-      {
-        code: dedent`
-          import * as Sentry from "@sentry/node";
-
-          class Job {
-            run() {
-              return Sentry.startSpan({ name: "s" }, () => this.#load().catch(this.fail));
-            }
-
-            async #load() {
-              if (!process.env.KEY) process.exit(3);
-            }
-
-            fail() {
-              process.exit(3);
-            }
-          }
-        `,
-        where: ["span 's' (via #load())", "span 's' (via fail())"],
-        line: [9, 13],
-        column: [27, 5],
-        calls: [calledExit("this.#load", 9, "span 's'", 5, 50)],
-      },
       // An instance method, called on a same-file instance: held in a const, or made in place.
       {
         code: dedent`
@@ -5934,6 +5911,113 @@ ruleTester.run("no-process-exit: Sentry packages, OpenAI Agents, Vercel AI SDK",
         }
       `,
       errors: [{ messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "workflow 'handle_item'", lost: "that span", catcher: "in handleOne()" }, line: 6, suggestions: [] }],
+    },
+    // A private method's exit whose rejection goes to `.catch(this.fail)`: a handler the throw would reach before it
+    // leaves the scope, and that does not rethrow it, so no throw is offered for that exit (fail's own exit keeps its).
+    {
+      code: dedent`
+        import * as Sentry from "@sentry/node";
+
+        class Job {
+          run() {
+            return Sentry.startSpan({ name: "s" }, () => this.#load().catch(this.fail));
+          }
+
+          async #load() {
+            if (!process.env.KEY) process.exit(3);
+          }
+
+          fail() {
+            process.exit(3);
+          }
+        }
+      `,
+      errors: [
+        { messageId: "exitInCalledFunction", line: 5 },
+        { messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "span 's' (via #load())", lost: "that span", catcher: "in a caller" }, line: 9, suggestions: [] },
+        {
+          messageId: "exitInScope",
+          data: { exit: "process.exit()", where: "span 's' (via fail())", lost: "that span" },
+          line: 13,
+          suggestions: [
+            {
+              messageId: "throwInstead",
+              data: { code: "3", recording: "" },
+              output: dedent`
+                import * as Sentry from "@sentry/node";
+
+                class Job {
+                  run() {
+                    return Sentry.startSpan({ name: "s" }, () => this.#load().catch(this.fail));
+                  }
+
+                  async #load() {
+                    if (!process.env.KEY) process.exit(3);
+                  }
+
+                  fail() {
+                    throw Object.assign(new Error("process.exit() in span 's'"), { exitCode: 3 });
+                  }
+                }
+              `,
+            },
+          ],
+        },
+      ],
+    },
+    // The exit is in a function the callback calls inside a try whose catch goes on: the throw would be swallowed
+    // there, before it leaves the scope (read-only review of the merged change: the loop went on, exit 0 for 3).
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        const tracer = trace.getTracer("t");
+        function check(x: number) {
+          if (!x) process.exit(3);
+        }
+        tracer.startActiveSpan("s", (span) => {
+          for (const x of [0, 1]) {
+            try {
+              check(x);
+            } catch (e) {
+              console.log("skip");
+            }
+          }
+          span.end();
+        });
+      `,
+      errors: [
+        { messageId: "exitInScopeCaught", data: { exit: "process.exit()", where: "span 's' (via check())", lost: "that span", catcher: "in a caller" }, line: 5, suggestions: [] },
+        { messageId: "exitInCalledFunction", line: 10 },
+      ],
+    },
+    // The same through a catch that logs to standard output and rethrows: it would run where the exit ran nothing.
+    {
+      code: dedent`
+        import { trace } from "@opentelemetry/api";
+
+        const tracer = trace.getTracer("t");
+        function check(x: number) {
+          if (!x) process.exit(3);
+        }
+        function checkAll(xs: number[]) {
+          try {
+            xs.forEach(check);
+            for (const x of xs) check(x);
+          } catch (e) {
+            console.log("bad input");
+            throw e;
+          }
+        }
+        tracer.startActiveSpan("s", (span) => {
+          checkAll([0, 1]);
+          span.end();
+        });
+      `,
+      errors: [
+        { messageId: "exitInScopeCatchRuns", data: { exit: "process.exit()", where: "span 's' (via checkAll() → check())", lost: "that span", catcher: "in checkAll()" }, line: 5, suggestions: [] },
+        { messageId: "exitInCalledFunction", line: 17 },
+      ],
     },
     // A caller's catch that rethrows, but first does what the exit never did (prints to standard output), would run
     // on the exit's path: not rewritten, and the message says why.
