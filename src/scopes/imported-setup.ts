@@ -44,7 +44,7 @@ import type { Catalogue } from "./settings";
 import type { SourceFile } from "./files-on-disk";
 import { resolveRelative } from "./files-on-disk";
 import type { FunctionNode } from "./ast";
-import { isFunction, skipWrappers, statementExpression, topLevelRequire, walk } from "./ast";
+import { cachedPair, isFunction, skipWrappers, statementExpression, topLevelRequire, walk } from "./ast";
 import { parseSourceCode } from "./parser";
 import { preloadsOf } from "./preloads";
 import { MAX_IMPORT_HOPS, RELATIVE_SPECIFIER, mightInitialize, mightReachSetup } from "./prefilter";
@@ -128,16 +128,7 @@ const setups = new WeakMap<SourceFile, WeakMap<Catalogue, Map<number, ForeignSet
 
 /** What the module read from disk starts when loaded or called, or null when it starts nothing. */
 function setupOf(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModelOf, hops: number): ForeignSetup | null {
-  let byCatalogue = setups.get(source);
-  if (!byCatalogue) {
-    byCatalogue = new WeakMap();
-    setups.set(source, byCatalogue);
-  }
-  let byHops = byCatalogue.get(catalogue);
-  if (!byHops) {
-    byHops = new Map();
-    byCatalogue.set(catalogue, byHops);
-  }
+  const byHops = cachedPair(setups, source, catalogue, () => new WeakMap(), () => new Map<number, ForeignSetup | null>());
   let setup = byHops.get(hops);
   if (setup === undefined) {
     // Set first: an import cycle back to this module finds nothing more here.

@@ -22,7 +22,7 @@ import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from "@typ
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type * as TS from "typescript";
 import * as path from "node:path";
-import { walk } from "./ast";
+import { cachedPair, walk } from "./ast";
 import type { Catalogue } from "./settings";
 import type { FoundExit } from "./cross-file";
 import type { ProgramFunctions } from "./cross-file";
@@ -55,17 +55,7 @@ export interface SpanCallReaching {
 const byProgram = new WeakMap<TS.Program, WeakMap<Catalogue, Map<string, readonly SpanCallReaching[]>>>();
 
 function memoOf(program: TS.Program, catalogue: Catalogue): Map<string, readonly SpanCallReaching[]> {
-  let byCatalogue = byProgram.get(program);
-  if (!byCatalogue) {
-    byCatalogue = new WeakMap();
-    byProgram.set(program, byCatalogue);
-  }
-  let memo = byCatalogue.get(catalogue);
-  if (!memo) {
-    memo = new Map();
-    byCatalogue.set(catalogue, memo);
-  }
-  return memo;
+  return cachedPair(byProgram, program, catalogue, () => new WeakMap(), () => new Map());
 }
 
 /** The files whose calls may reach `file`'s functions: its importers, theirs, LEVELS deep, in the program. */

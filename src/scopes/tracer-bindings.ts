@@ -22,7 +22,7 @@ import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { ManualSpanSpec } from "./catalogue";
-import { memberKey, memberName, skipWrappers, staticString, walk } from "./ast";
+import { cachedPair, memberKey, memberName, skipWrappers, staticString, walk } from "./ast";
 import type { SourceFile } from "./files-on-disk";
 import { resolveRelative } from "./files-on-disk";
 import { parseSourceCode } from "./parser";
@@ -146,23 +146,13 @@ const readExports = new WeakMap<SourceFile, WeakMap<readonly ManualSpanSpec[], M
 
 /** What another module (read from disk) exports that holds the SDK's tracer, cached per file read and per spec list. */
 function exportsOf(source: SourceFile, specs: readonly ManualSpanSpec[]): Map<string, ManualSpanSpec> {
-  let bySpecs = readExports.get(source);
-  if (!bySpecs) {
-    bySpecs = new WeakMap();
-    readExports.set(source, bySpecs);
-  }
-  let exported = bySpecs.get(specs);
-  if (!exported) {
-    exported = new Map();
+  return cachedPair(readExports, source, specs, () => new WeakMap(), () => {
     // Only a module that names the SDK can hold its tracer.
-    if (specs.some((spec) => spec.modules.some((module) => source.text.includes(module)))) {
-      const esm = /^\s*(?:import|export)\s/mu.test(source.text);
-      const parsed = parseSourceCode(source.file, source.text, esm ? "module" : "script");
-      if (parsed) exported = exportedTracers(parsed, specs);
-    }
-    bySpecs.set(specs, exported);
-  }
-  return exported;
+    if (!specs.some((spec) => spec.modules.some((module) => source.text.includes(module)))) return new Map<string, ManualSpanSpec>();
+    const esm = /^\s*(?:import|export)\s/mu.test(source.text);
+    const parsed = parseSourceCode(source.file, source.text, esm ? "module" : "script");
+    return parsed ? exportedTracers(parsed, specs) : new Map<string, ManualSpanSpec>();
+  });
 }
 
 /** The relative module a binding stands for: `var m = require("./tracer")` (never reassigned) or `import * as m from "./tracer"`. */

@@ -108,7 +108,7 @@ export function throwSwallowedBy(outermost: TracedScope, entries: readonly Entry
     // The entry's own `catch` (or `.catch`) gets the guard that keeps the error's exit code.
     if (!fn && file === undefined && inEntry(node)) return undefined;
     const handler = catches.find((clause) => !handlerRethrows(clause, code));
-    if (handler) return handlerRethrows(handler, code, rethrowsCaught) ? { node: handler, file, runsFirst: true } : { node: handler, file };
+    if (handler) return swallowAt(handler, code, file);
     // Top level of the linted file: throwEscapesAtTopLevel's to judge.
     if (!fn) return file === undefined ? undefined : { node: topLevelStatement(node), file, uncaught: true };
     if (hops >= MAX_HOPS || seen.has(fn)) return undefined;
@@ -142,7 +142,7 @@ export function swallowedOnTheWayUp(exit: TSESTree.Node, callback: FunctionNode,
     const { fn, catches } = leave(node);
     // The exit's own try blocks in the callback are caughtLocally's (hops 0); a call's are met on the way up.
     const handler = fn === callback && hops === 0 ? undefined : catches.find((clause) => !handlerRethrows(clause, sourceCode));
-    if (handler) return handlerRethrows(handler, sourceCode, rethrowsCaught) ? { node: handler, runsFirst: true } : { node: handler };
+    if (handler) return swallowAt(handler, sourceCode);
     if (!fn || fn === callback || hops >= MAX_HOPS * 2 || seen.has(fn)) return undefined;
     seen.add(fn);
     for (const call of callerSites(sourceCode, fn, thisCalls)) {
@@ -152,6 +152,12 @@ export function swallowedOnTheWayUp(exit: TSESTree.Node, callback: FunctionNode,
     return undefined;
   };
   return swallowed(exit, 0);
+}
+
+/** The swallow a handler that does not pass the throw on makes: `runsFirst` when it rethrows after doing more. */
+function swallowAt(handler: Catcher, sourceCode: Readonly<TSESLint.SourceCode>, file?: string): Swallow {
+  const runsFirst = handlerRethrows(handler, sourceCode, rethrowsCaught);
+  return { node: handler, ...(file === undefined ? {} : { file }), ...(runsFirst ? { runsFirst } : {}) };
 }
 
 /** The statement of the program `node` is in. */
