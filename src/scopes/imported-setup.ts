@@ -47,7 +47,7 @@ import type { FunctionNode } from "./ast";
 import { cachedPair, isFunction, skipWrappers, statementExpression, topLevelRequire, walk } from "./ast";
 import { parseSourceCode } from "./parser";
 import { preloadsOf } from "./preloads";
-import { MAX_IMPORT_HOPS, RELATIVE_SPECIFIER, mightInitialize, mightReachSetup } from "./prefilter";
+import { MAX_IMPORT_HOPS, RELATIVE_SPECIFIER, mightConstructDependency, mightInitialize, mightReachSetup } from "./prefilter";
 import type { Delivery } from "./pipeline";
 
 export { MAX_IMPORT_HOPS };
@@ -116,6 +116,8 @@ export interface ForeignModel {
     readonly spec: InitializerSpec | undefined;
     readonly binding: string | undefined;
     readonly imported?: ImportedSetup;
+    /** A class of an installed package whose constructor starts tracing (src/scopes/program-setup.ts), with that package's delivery. */
+    readonly dependency?: { readonly delivery: Delivery };
   }[];
   readonly delivery: Delivery;
   startsTracing(init: { readonly node: TSESTree.Node; readonly spec: InitializerSpec | undefined }): boolean;
@@ -142,7 +144,7 @@ function setupOf(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModel
 function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModelOf, hops: number): ForeignSetup | null {
   const dir = path.dirname(source.file);
   // Most imported modules name no initializer, and import no module that does: not parsed.
-  if (!mightInitialize(source.text, catalogue) && !mightReachSetup(dir, source.text, catalogue, hops, new Map())) return null;
+  if (!mightInitialize(source.text, catalogue) && !mightConstructDependency(source.text) && !mightReachSetup(dir, source.text, catalogue, hops, new Map())) return null;
   const sourceCode = parsedOf(source);
   if (!sourceCode) return null;
   const model = modelOf(sourceCode, source.file, hops);
@@ -166,7 +168,7 @@ function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignMod
       : {
           spec: init.spec,
           file: source.file,
-          delivery: model.delivery,
+          delivery: init.dependency?.delivery ?? model.delivery,
           exported: holder && atModuleLevel(holder) ? exportName(sourceCode, holder.name) : undefined,
           shutdown: holder && atModuleLevel(holder) ? flushFunction(sourceCode, exportedFunctions, holder, init.spec) : undefined,
           specifier: "",
@@ -484,4 +486,26 @@ export function importedFlushCalls(sourceCode: Readonly<TSESLint.SourceCode>, im
 /** The file's text has a relative import or `require` at all: the model may look for an imported set-up. */
 export function mightImportSetup(text: string): boolean {
   return RELATIVE_SPECIFIER.test(text);
+}
+
+/**
+ * The exported function of a relatively imported module that a name of the file stands for
+ * (`import { runNonInteractive } from "./nonInteractiveCli.js"`), read and parsed as set-up modules are; `dir` is
+ * the file's directory. Re-exports are not followed.
+ */
+export function importedFunction(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  identifier: TSESTree.Identifier,
+  dir: string,
+): { fn: FunctionNode; sourceCode: Readonly<TSESLint.SourceCode>; file: string } | undefined {
+  const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (def?.type !== "ImportBinding" || def.node.type !== AST_NODE_TYPES.ImportSpecifier || def.parent?.type !== AST_NODE_TYPES.ImportDeclaration) return undefined;
+  if (def.parent.importKind === "type" || !isRelative(def.parent.source.value) || !path.isAbsolute(dir)) return undefined;
+  const name = def.node.imported.type === AST_NODE_TYPES.Identifier ? def.node.imported.name : def.node.imported.value;
+  const source = resolveRelative(dir, def.parent.source.value);
+  const module = source && parsedOf(source);
+  if (!source || !module) return undefined;
+  for (const [fn, exported] of exportedFunctionsOf(module)) if (exported === name) return { fn, sourceCode: module, file: source.file };
+  return undefined;
 }

@@ -168,6 +168,11 @@ export function mightConstructDependency(text: string): boolean {
   return NEW_CALL.test(text) && PACKAGE_IMPORT.test(text);
 }
 
+/** The text imports from a package (not a relative path, not `node:`): a function of it may flush (src/scopes/program-setup.ts). */
+export function mightImportPackage(text: string): boolean {
+  return PACKAGE_IMPORT.test(text);
+}
+
 /** `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`: the relative specifier (group 1). */
 export const RELATIVE_SPECIFIER = /(?:\bfrom|\bimport(?:\s*\()?|\brequire\s*\()\s*["'](\.\.?\/[^"'\n]*)["']/u;
 
@@ -204,7 +209,8 @@ export function mightReachSetup(dir: string, text: string, catalogue: Catalogue,
     const source = resolveRelative(dir, match[1] as string);
     if (!source || (seen.get(source.file) ?? -1) >= hops) continue;
     seen.set(source.file, hops);
-    if (mightInitialize(source.text, catalogue) || mightReachSetup(path.dirname(source.file), source.text, catalogue, hops - 1, seen)) return true;
+    // A module that constructs a class of an installed package may start tracing through it (src/scopes/program-setup.ts).
+    if (mightInitialize(source.text, catalogue) || mightConstructDependency(source.text) || mightReachSetup(path.dirname(source.file), source.text, catalogue, hops - 1, seen)) return true;
   }
   return false;
 }
