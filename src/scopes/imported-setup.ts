@@ -85,6 +85,8 @@ export interface ImportedSetup {
   readonly runs: "import" | "dynamic" | "call" | "preload";
   /** The modules between the importing file and the set-up module, outermost first (absolute paths). */
   readonly through: readonly string[];
+  /** The installed package whose class the set-up module constructs, when that starts the tracing (src/scopes/program-setup.ts). */
+  readonly dependency?: string;
 }
 
 /** One initializer that loading (or calling into) a module starts, and where its set-up is. */
@@ -100,6 +102,7 @@ interface ForeignInitializer {
   readonly specifier: string;
   /** This module and those after it down to the set-up module's importer (empty when the set-up is this module's). */
   readonly through: readonly string[];
+  readonly dependency: string | undefined;
 }
 
 interface ForeignSetup {
@@ -117,7 +120,7 @@ export interface ForeignModel {
     readonly binding: string | undefined;
     readonly imported?: ImportedSetup;
     /** A class of an installed package whose constructor starts tracing (src/scopes/program-setup.ts), with that package's delivery. */
-    readonly dependency?: { readonly delivery: Delivery };
+    readonly dependency?: { readonly delivery: Delivery; readonly specifier: string };
   }[];
   readonly delivery: Delivery;
   startsTracing(init: { readonly node: TSESTree.Node; readonly spec: InitializerSpec | undefined }): boolean;
@@ -164,6 +167,7 @@ function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignMod
           shutdown: init.imported.shutdown?.exported,
           specifier: init.imported.specifier,
           through: [source.file, ...init.imported.through],
+          dependency: init.imported.dependency,
         }
       : {
           spec: init.spec,
@@ -173,6 +177,7 @@ function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignMod
           shutdown: holder && atModuleLevel(holder) ? flushFunction(sourceCode, exportedFunctions, holder, init.spec) : undefined,
           specifier: "",
           through: [],
+          dependency: init.dependency?.specifier,
         };
     const fn = runningFunction(init.node);
     if (fn === null) {
@@ -431,6 +436,7 @@ function importedSetup(
     ...(shutdown ? { shutdown } : {}),
     runs,
     through: init.through.map((file) => path.resolve(file)),
+    ...(init.dependency === undefined ? {} : { dependency: init.dependency }),
   };
 }
 

@@ -33,6 +33,8 @@ import type { ForeignModelOf, ImportedInitializer, ImportedSetup } from "./impor
 import { MAX_IMPORT_HOPS, importedFlushCalls, importedInitializers, mightImportSetup, preloadedInitializers } from "./imported-setup";
 import type { DependencyModelOf, DependencySetup } from "./program-setup";
 import { dependencyFlushCalls, dependencyFlushes, dependencyInitializers } from "./program-setup";
+import { mockedSpecifiers, packageName } from "./mocks";
+import { resolveRelative } from "./files-on-disk";
 import { deliveryOf, startsTracing } from "./pipeline";
 
 const { ReferenceTracker } = ASTUtils;
@@ -257,14 +259,19 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
   const { reachOf: reach, scopeCallsReaching } = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
 
-  const imported = lazy(() => [
-    ...(file === undefined ? [] : preloadedInitializers(sourceCode, catalogue, file, foreignModelOf(catalogue))),
-    ...(hops > 0 && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue), hops) : []),
-  ]);
+  const mocked = lazy(() => mockedModules(sourceCode, dir));
+  const imported = lazy(() =>
+    [
+      ...(file === undefined ? [] : preloadedInitializers(sourceCode, catalogue, file, foreignModelOf(catalogue))),
+      ...(hops > 0 && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue), hops) : []),
+    ].filter(({ imported: setup }) => !mocked().replaces(setup)),
+  );
   // `new TracingSDK(…)` of an installed package whose constructor starts tracing (src/scopes/program-setup.ts): read
   // for the linted file and the modules it imports (`return new Config({…})` in an exported function makes its calls
   // set-ups: src/scopes/imported-setup.ts), not for the package's own files (PACKAGE_FILE).
-  const dependencies = lazy(() => (hops >= 0 ? dependencyInitializers(sourceCode, dir, catalogue, foreignModelOf(catalogue)) : []));
+  const dependencies = lazy(() =>
+    hops >= 0 ? dependencyInitializers(sourceCode, dir, catalogue, foreignModelOf(catalogue)).filter(({ setup }) => !mocked().packages.has(packageName(setup.specifier))) : [],
+  );
   // `await shutdownTelemetry(config)`: an installed package's function that flushes what the package set up.
   const dependencyFlushFunctions = lazy(() => (hops >= 0 && mightImportPackage(sourceCode.text) ? dependencyFlushCalls(sourceCode, dir, catalogue, foreignModelOf(catalogue)) : []));
   const flushesAndInits = lazy(() => {
@@ -334,6 +341,26 @@ function dependencyFlushSpec(call: TSESTree.CallExpression, sdk: SdkId): FlushSp
 function declaredName(node: TSESTree.Node): string | undefined {
   const declarator = node.parent;
   return declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier ? declarator.id.name : undefined;
+}
+
+/**
+ * What the file's `vi.mock(…)`/`jest.mock(…)` replace (src/scopes/mocks.ts): relative modules by path, packages by
+ * name. An imported set-up is replaced when its module, a module on the way to it, or the package whose class it
+ * constructs is.
+ */
+function mockedModules(sourceCode: Readonly<TSESLint.SourceCode>, dir: string): { packages: ReadonlySet<string>; replaces(setup: ImportedSetup): boolean } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  for (const specifier of mockedSpecifiers(sourceCode)) {
+    if (specifier.startsWith("./") || specifier.startsWith("../")) {
+      const source = resolveRelative(dir, specifier);
+      if (source) files.add(path.resolve(source.file));
+    } else if (!specifier.startsWith("/")) packages.add(packageName(specifier.replace(/^node:/u, "")));
+  }
+  return {
+    packages,
+    replaces: (setup) => files.has(setup.file) || setup.through.some((through) => files.has(through)) || (setup.dependency !== undefined && packages.has(packageName(setup.dependency))),
+  };
 }
 
 /** The hops of an installed package's file: it follows no relative import and reads no class of another package. */

@@ -356,8 +356,8 @@ function createProcessLevel(model: FileModel): ProcessLevel {
         // `if (traceloop) await traceloop.forceFlush(); else await sdk.shutdown();`: flushed on either branch.
         return !!statement.alternate && statementFlushes(statement.consequent) && statementFlushes(statement.alternate);
       case AST_NODE_TYPES.TryStatement:
-        // `try { await flush(); } catch {}`: the flush was attempted either way.
-        return statement.block.body.some(statementFlushes) || (!!statement.finalizer && statement.finalizer.body.some(statementFlushes));
+        // `try { await flush(); } catch {}`: the flush was attempted either way; `finally { if (sdk) await sdk.shutdown(); }` too.
+        return statement.block.body.some(statementFlushes) || (!!statement.finalizer && statement.finalizer.body.some((inner) => statementFlushes(inner) || guardedFlush(inner)));
       default:
         return false;
     }
@@ -718,6 +718,7 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     }
     if (fn.type === AST_NODE_TYPES.Program && beforeAnySpan(node)) return undefined;
     if (fn.type !== AST_NODE_TYPES.Program && beforeEveryInitializerOf(fn, node)) return undefined;
+    if (setUpByCallers(fn)) return undefined;
     if (flushedBefore(node)) return undefined;
     return { handler: fn.type === AST_NODE_TYPES.Program ? undefined : handlers.get(fn) };
   }
@@ -737,7 +738,33 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     const inits = model.initializers();
     if (inits.length === 0) return false;
     const statement = statementOf(node, fn);
-    return inits.every((init) => functionOf(init.node) === fn && init.node.range[0] >= statement.range[1] && !sharedLoop(statement, init.node, fn));
+    return inits.every(
+      (init) => functionOf(init.node) === fn && (init.node.range[0] >= statement.range[1] || otherBranch(statement, init.node, fn)) && !sharedLoop(statement, init.node, fn),
+    );
+  }
+
+  /** `if (c) { …set-up… } else { …exit… }`: the two nodes are in different branches of one `if` of `fn`, never both run. */
+  function otherBranch(first: TSESTree.Node, second: TSESTree.Node, fn: FunctionNode): boolean {
+    const inside = (node: TSESTree.Node, outer: TSESTree.Node | null | undefined) => !!outer && outer.range[0] <= node.range[0] && node.range[1] <= outer.range[1];
+    for (let current = first.parent; current && current !== fn; current = current.parent) {
+      if (current.type !== AST_NODE_TYPES.IfStatement || !inside(second, current)) continue;
+      return (inside(first, current.consequent) && inside(second, current.alternate)) || (inside(first, current.alternate) && inside(second, current.consequent));
+    }
+    return false;
+  }
+
+  /**
+   * Every initializer of the file is an instance it only hands to its caller, in a function other than `fn`:
+   *
+   *   export async function parseArguments() { …; process.exit(0); }          // the exit
+   *   export async function loadCliConfig() { …; return new Config({…}); }    // the set-up, the caller's
+   *
+   * Whether `fn` runs after the set-up is up to the callers (gemini-cli calls parseArguments() first), and is judged
+   * at their calls (a type-checked program reaches the exit from them: src/scopes/cross-file.ts).
+   */
+  function setUpByCallers(fn: FunctionNode | TSESTree.Program): boolean {
+    const inits = model.initializers();
+    return inits.length > 0 && inits.every((init) => init.dependency?.handedOver === true && functionOf(init.node) !== fn);
   }
 
   /** The statement of `fn`'s body (at any depth, not in a nested function) that holds `node`. */

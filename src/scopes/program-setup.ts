@@ -57,6 +57,11 @@ export interface DependencySetup {
   readonly delivery: Delivery;
   /** The class's methods that run a catalogue flush (`flush() { return this._provider.forceFlush(); }`). */
   readonly flushMethods: readonly string[];
+  /**
+   * The file only hands the instance to its caller (`return new Config({…})`) and calls no method of it: the set-up is
+   * the caller's, which runs the file's other functions before or after it (src/scopes/process-level.ts).
+   */
+  readonly handedOver: boolean;
 }
 
 interface Started {
@@ -103,14 +108,15 @@ export function dependencyInitializers(
   const found: { node: TSESTree.NewExpression; spec: InitializerSpec; setup: DependencySetup }[] = [];
   walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
     if (node.type !== AST_NODE_TYPES.NewExpression || node.callee.type !== AST_NODE_TYPES.Identifier || !candidates.has(node.callee.name)) return;
-    if (!instanceUsed(sourceCode, node)) return;
+    const use = instanceUse(sourceCode, node);
+    if (!use) return;
     const specifier = importSource(sourceCode, node.callee);
     if (specifier === undefined || !dependsOnCatalogue(specifier, dir, known)) return;
     const cls = packageClass(sourceCode, node.callee, dir, (file) => mayReachInitializer(file, catalogue));
     if (!cls) return;
     const start = perCatalogue(started, cls.declaration, catalogue, () => constructorStarts(cls.declaration, cls.sourceCode, cls.file, modelOf));
     if (start) {
-      const setup = { specifier: cls.specifier, className: node.callee.name, via: start.via, delivery: start.delivery, flushMethods: start.flushMethods };
+      const setup = { specifier: cls.specifier, className: node.callee.name, via: start.via, delivery: start.delivery, flushMethods: start.flushMethods, handedOver: use === "returned" };
       found.push({ node, spec: start.spec, setup });
     }
   });
@@ -318,17 +324,18 @@ function dependsOnCatalogue(specifier: string, dir: string, known: ReadonlySet<s
  * builds a TracingSDK so that instrumentations load, and records nothing) is not taken as the program's tracing:
  * what it could record then comes only from instrumentations, which are not followed (a documented miss).
  */
-function instanceUsed(sourceCode: Source, node: TSESTree.NewExpression): boolean {
+function instanceUse(sourceCode: Source, node: TSESTree.NewExpression): "method" | "returned" | undefined {
   const isMethodCall = (object: TSESTree.Node) => {
     const member = object.parent;
     return member?.type === AST_NODE_TYPES.MemberExpression && member.object === object && member.parent?.type === AST_NODE_TYPES.CallExpression && member.parent.callee === member;
   };
-  if (isMethodCall(node) || returned(node)) return true;
+  if (isMethodCall(node)) return "method";
+  if (returned(node)) return "returned";
   const declarator = node.parent;
-  if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier) return false;
-  return sourceCode
-    .getDeclaredVariables(declarator)
-    .some((variable) => variable.references.some((reference) => reference.isRead() && (isMethodCall(reference.identifier) || returned(reference.identifier))));
+  if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const reads = sourceCode.getDeclaredVariables(declarator).flatMap((variable) => variable.references.filter((reference) => reference.isRead()));
+  if (reads.some((reference) => isMethodCall(reference.identifier))) return "method";
+  return reads.some((reference) => returned(reference.identifier)) ? "returned" : undefined;
 }
 
 /**
