@@ -764,7 +764,14 @@ function createProcessLevel(model: FileModel): ProcessLevel {
    */
   function setUpByCallers(fn: FunctionNode | TSESTree.Program): boolean {
     const inits = model.initializers();
-    return inits.length > 0 && inits.every((init) => init.dependency?.handedOver === true && functionOf(init.node) !== fn);
+    return inits.length > 0 && inits.every((init) => init.dependency?.handedOver === true && functionOf(init.node) !== fn && onlyCalledElsewhere(functionOf(init.node)));
+  }
+
+  /** `export function loadCliConfig() { … }` that this file never uses itself: only importers run it. */
+  function onlyCalledElsewhere(fn: FunctionNode | TSESTree.Program): boolean {
+    if (fn.type === AST_NODE_TYPES.Program) return false;
+    const binding = functionBinding(sourceCode, fn);
+    return !!binding?.exported && binding.variables.every((variable) => variable.references.every((reference) => reference.init));
   }
 
   /** The statement of `fn`'s body (at any depth, not in a nested function) that holds `node`. */
