@@ -17,6 +17,20 @@ const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId
 /** A file of the app, beside cli.js, config.js and run.js. */
 const filename = path.join(__dirname, "fixtures/program-setup/app/index.ts");
 
+/** main() loads the config, awaits `run` of ./run.js, then exits. */
+function runThenExit(run: string) {
+  const code = dedent`
+    import { loadConfig } from "./config.js";
+    import { ${run} } from "./run.js";
+    export async function main(args) {
+      const config = await loadConfig(args);
+      await ${run}(config);
+      process.exit(0);
+    }
+  `;
+  return { code, filename };
+}
+
 ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", testedRule, {
   valid: [
     // Item 4: the exit is written before the only set-up, in the same function; nothing is queued yet.
@@ -50,31 +64,9 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
     },
     // Item 5: runOnce() (./run.js) returns an AsyncLocalStorage callback's promise whose finally awaits the
     // package's shutdownTelemetry() under the usual guard: flushed before the exit.
-    {
-      code: dedent`
-        import { loadConfig } from "./config.js";
-        import { runOnce } from "./run.js";
-        export async function main(args) {
-          const config = await loadConfig(args);
-          await runOnce(config);
-          process.exit(0);
-        }
-      `,
-      filename,
-    },
+    runThenExit("runOnce"),
     // The same with the package's store: `export const promptContext = new AsyncLocalStorage()` in its installed code.
-    {
-      code: dedent`
-        import { loadConfig } from "./config.js";
-        import { runInPrompt } from "./run.js";
-        export async function main(args) {
-          const config = await loadConfig(args);
-          await runInPrompt(config);
-          process.exit(0);
-        }
-      `,
-      filename,
-    },
+    runThenExit("runInPrompt"),
     // The package's shutdownTelemetry() awaits sdk?.shutdown() on the NodeSDK its startTelemetry() made: a flush.
     {
       code: dedent`
@@ -171,16 +163,7 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
     },
     // Item 5's limit: the called function flushes only when its work succeeds, under a guard outside a finally.
     {
-      code: dedent`
-        import { loadConfig } from "./config.js";
-        import { runAndFlushOnSuccess } from "./run.js";
-        export async function main(args) {
-          const config = await loadConfig(args);
-          await runAndFlushOnSuccess(config);
-          process.exit(0);
-        }
-      `,
-      filename,
+      ...runThenExit("runAndFlushOnSuccess"),
       errors: [{ messageId: "exitWithoutFlush", line: 6, column: 3, endColumn: 18 }],
     },
   ],
