@@ -18,7 +18,11 @@
  * - a set-up in an exported function of the imported module, where the importing file calls it
  *   (`import { setupTracing } from "./tracing.js"; setupTracing();`, `await initTelemetry()` in `main`): the call is
  *   the initializer, wherever it is in the file, as an initializer written in the file counts wherever it is.
- *   A function that is imported and never called starts nothing.
+ *   A function that is imported and never called starts nothing. The set-up may be a construction of an installed
+ *   package's class that starts tracing (src/scopes/program-setup.ts: `return new Config({…})` in gemini-cli's
+ *   `loadCliConfig()`), and the function's own call of another module's set-up function makes it one too (gemini-cli's
+ *   `main()` calls `loadCliConfig()`): a chain, bounded by MAX_IMPORT_HOPS and cached like the rest;
+ * - not through a module the file mocks (`vi.mock("./config.js")`: src/scopes/mocks.ts, applied by src/scopes/model.ts).
  * The module is read from disk (`./x.js` names `./x.ts` as TypeScript resolves it; src/scopes/files-on-disk.ts),
  * parsed on its own, and its initializers found by binding with the same catalogue.
  * - Its delivery (batch, simple, in memory, off: src/scopes/pipeline.ts) is the set-up module's, so an in-memory or
@@ -33,6 +37,8 @@
  *   index.js`; src/scopes/preloads.ts): anchored at the program, which it runs before.
  * Not followed: a module's re-exports of another's provider, namespace imports of a set-up function
  * (`tracing.setup()`), dynamic imports inside functions, and preloads of packages or from outside package.json.
+ * `importedFunction` gives src/scopes/process-level.ts the exported function a relative import names, to judge
+ * whether a call of it flushes (`await runNonInteractive({…})`).
  * Results are cached per file read (src/scopes/files-on-disk.ts keeps what it read for a few seconds), per catalogue
  * and per hops left.
  */

@@ -11,7 +11,14 @@
  * - a promise callback counts as after a flush when the chain it hangs on contains one
  *   (`sdk.shutdown().finally(() => process.exit(0))`), or calls a same-file function that
  *   flushes (`main().then(() => process.exit(0))` when `main` ends with `await flush()`);
+ * - a function's promise has flushed when its body awaits a flush, or a `finally` of it does (also under a guard
+ *   with no `else`: `finally { if (sdk) await sdk.shutdown(); }`); the function may be of this file, exported by a
+ *   relatively imported module (judged by that module's own process level, MAX_IMPORT_HOPS deep), or the callback
+ *   of an AsyncLocalStorage's `run` (src/scopes/async-local-storage.ts);
  * - a same-file function whose every call site is after a flush is itself after a flush;
+ * - an exit in a function written before every initializer of the file, all in that same function (no loop around
+ *   both), or in the other branch of an `if`, has queued nothing yet; nor has one in another function when every
+ *   initializer is an instance the file only returns to importers (src/scopes/program-setup.ts `handedOver`);
  * - an exit in a timer callback beside a flush is a watchdog for a hanging flush.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";

@@ -23,6 +23,10 @@
  * 2 MB), and the initializers of each file read are found with the same catalogue (src/scopes/model.ts), so the
  * delivery (batch, simple, in memory, off: src/scopes/pipeline.ts) is that file's.
  *
+ * The instance must be used: a method of it called, or returned to the caller (`return new Config({…})`: the caller's
+ * set-up, src/scopes/imported-setup.ts). A function of such a package that awaits the flush of what its initializer
+ * made (`shutdownTelemetry()` → `await sdk.shutdown()`) is a flush where the file calls it (`dependencyFlushCalls`).
+ *
  * Bounded and cached: only files whose text has `new ` and a package import are looked at, and only classes of
  * packages that declare a catalogue SDK among their dependencies are read (the rest cannot import an initializer by
  * binding); each class is judged once

@@ -117,7 +117,16 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
         });
       `,
       filename,
-      errors: [{ messageId: "exitWithoutFlush", line: 3, column: 3, endColumn: 18 }],
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          // The tracing is the package's: its flush is named, not written.
+          data: { exit: "process.exit(1)", where: "", sdk: "OpenTelemetry", flush: "the flush of the tracing that @acme/worker-kit starts (through ./config.js)" },
+          line: 3,
+          column: 3,
+          endColumn: 18,
+        },
+      ],
     },
     // Item 4: after the set-up in the same function.
     {
