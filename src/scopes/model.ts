@@ -274,15 +274,18 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   );
   // `await shutdownTelemetry(config)`: an installed package's function that flushes what the package set up.
   const dependencyFlushFunctions = lazy(() => (hops >= 0 && mightImportPackage(sourceCode.text) ? dependencyFlushCalls(sourceCode, dir, catalogue, foreignModelOf(catalogue)) : []));
+  const byStart = (a: { node: TSESTree.Node }, b: { node: TSESTree.Node }) => a.node.range[0] - b.node.range[0];
+  // Asked for flushes only (an imported module's model is asked for its initializers, and does not read the package).
+  const allFlushes = lazy(() => {
+    const own = flushesAndInits().flushes;
+    const extra = dependencyFlushFunctions();
+    if (extra.length === 0) return own;
+    const ownNodes = new Set<TSESTree.Node>(own.map((flush) => flush.node));
+    return [...own, ...extra.filter((flush) => !ownNodes.has(flush.node))].sort(byStart);
+  });
   const flushesAndInits = lazy(() => {
-    if (!tracingWords() && imported().length === 0 && dependencies().length === 0 && dependencyFlushFunctions().length === 0) return { flushes: [], initializers: [] };
+    if (!tracingWords() && imported().length === 0 && dependencies().length === 0) return { flushes: [], initializers: [] };
     const found = findFlushesAndInitializers(sourceCode, catalogue, tracker, imported());
-    const byStart = (a: { node: TSESTree.Node }, b: { node: TSESTree.Node }) => a.node.range[0] - b.node.range[0];
-    if (dependencyFlushFunctions().length > 0) {
-      const own = new Set<TSESTree.Node>(found.flushes.map((flush) => flush.node));
-      found.flushes.push(...dependencyFlushFunctions().filter((flush) => !own.has(flush.node)));
-      found.flushes.sort(byStart);
-    }
     if (dependencies().length === 0) return found;
     const initializers: InitializerCall[] = [...found.initializers, ...dependencies().map(({ node, spec, setup }) => ({ node, spec, binding: declaredName(node), dependency: setup }))];
     // `await tracingSDK.flush()`: a method of the class that runs a catalogue flush in the package.
@@ -312,7 +315,7 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     // Most files that exit open no scope (CLIs, scripts): no need to search their callers.
     reachOf: (node) => (scopes().length === 0 ? undefined : reach(node)),
     scopeCallsReaching: (node) => (scopes().length === 0 ? [] : scopeCallsReaching(node)),
-    flushes: () => flushesAndInits().flushes,
+    flushes: allFlushes,
     initializers: () => flushesAndInits().initializers,
   };
 }

@@ -172,16 +172,26 @@ export function dependencyFlushCalls(sourceCode: Source, dir: string, catalogue:
   const candidates = packageNames(sourceCode, known);
   if (candidates.size === 0) return [];
   const found: DependencyFlush[] = [];
+  // Judged once per imported name of the file (a file calls the same package function many times).
+  const byName = new Map<string, FlushSpec | null>();
+  const flushOf = (callee: TSESTree.Identifier): FlushSpec | null => {
+    const specifier = importSource(sourceCode, callee);
+    if (specifier === undefined || !dependsOnCatalogue(specifier, dir, known)) return null;
+    const fn = packageFunctionFrom(sourceCode, callee, dir, FLUSH_FUNCTION_FILES, (file) => mayReachInitializer(file, catalogue));
+    if (!fn) return null;
+    const flush = cachedPair(flushingFunctions, fn.fn, catalogue, () => new WeakMap<Catalogue, FlushSpec | null>(), () => flushIn(fn.fn, fn.sourceCode, fn.file, modelOf));
+    return flush && { sdk: flush.sdk, form: "call", modules: [specifier], path: [callee.name], example: `${callee.name}()` };
+  };
   walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
     if (node.type !== AST_NODE_TYPES.CallExpression) return;
     const callee = skipWrappers(node.callee);
     if (callee.type !== AST_NODE_TYPES.Identifier || !candidates.has(callee.name)) return;
-    const specifier = importSource(sourceCode, callee);
-    if (specifier === undefined || !dependsOnCatalogue(specifier, dir, known)) return;
-    const fn = packageFunctionFrom(sourceCode, callee, dir, FLUSH_FUNCTION_FILES, (file) => mayReachInitializer(file, catalogue));
-    if (!fn) return;
-    const flush = cachedPair(flushingFunctions, fn.fn, catalogue, () => new WeakMap<Catalogue, FlushSpec | null>(), () => flushIn(fn.fn, fn.sourceCode, fn.file, modelOf));
-    if (flush) found.push({ node, spec: { sdk: flush.sdk, form: "call", modules: [specifier], path: [callee.name], example: `${callee.name}()` } });
+    let spec = byName.get(callee.name);
+    if (spec === undefined) {
+      spec = flushOf(callee);
+      byName.set(callee.name, spec);
+    }
+    if (spec) found.push({ node, spec });
   });
   return found;
 }

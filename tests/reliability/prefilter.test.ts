@@ -4,7 +4,7 @@
 import path from "node:path";
 import dedent from "dedent";
 import { describe, expect, it } from "vitest";
-import { mightNeedChange, mightOpenScope } from "../../src/scopes/prefilter";
+import { mightConstructDependency, mightNeedChange, mightOpenScope } from "../../src/scopes/prefilter";
 import { catalogueFor } from "../../src/scopes/settings";
 
 const catalogue = catalogueFor({});
@@ -95,5 +95,23 @@ describe("prefilter", () => {
 
   it("lets every file through for an entry file (settings entry: true)", () => {
     expect(mightNeedChange("process.exit(1);", catalogueFor({ "traced-exit": { entry: true } }))).toBe(true);
+  });
+  // A class of an installed package may start tracing when constructed (src/scopes/program-setup.ts reads only
+  // classes imported by name from a package): the text must construct one of the names such an import binds.
+  it.each([
+    ['import { Config } from "@google/gemini-cli-core";\nexport function load() { return new Config({}); }'],
+    ['import {\n  // the class\n  Settings as S, /* more */ other,\n} from "@acme/kit";\nnew S();'],
+    ['import kit, { TracingKit } from "@acme/kit"; const k = new TracingKit();'],
+  ])("lets a construction of a package's named import through: %s", (text) => {
+    expect(mightConstructDependency(text)).toBe(true);
+  });
+
+  it.each([
+    // `new` of a relative module's class, or of a global: no package class is constructed.
+    ['import { Config } from "./config.js"; import { debugLogger } from "@google/gemini-cli-core"; new Config();'],
+    ['import { debugLogger } from "@google/gemini-cli-core"; const m = new Map();'],
+    ['import { Config } from "@google/gemini-cli-core"; const c = new ConfigLoader();'],
+  ])("keeps out a new of anything else: %s", (text) => {
+    expect(mightConstructDependency(text)).toBe(false);
   });
 });
