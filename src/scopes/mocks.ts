@@ -7,10 +7,10 @@
  * (`{ ...await vi.importActual(…), x: vi.fn() }`) keeps some real exports; which ones is not read, and the module is
  * taken as replaced as a whole (the quiet side, in test code, where nothing is exported anyway: docs/accuracy.md).
  */
-import type { TSESLint } from "@typescript-eslint/utils";
+import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import { createTracker, trackModules } from "./globals";
-import { staticString } from "./ast";
+import { memberName, staticString } from "./ast";
 
 const CALL = ASTUtils.ReferenceTracker.CALL;
 const MOCK = { mock: { [CALL]: true } };
@@ -24,11 +24,15 @@ export function mockedSpecifiers(sourceCode: Readonly<TSESLint.SourceCode>): Rea
   const specifiers = new Set<string>();
   const tracker = (sourceCode.text.includes(".mock(") && createTracker(sourceCode)) || undefined;
   if (tracker) {
-    const references = [
-      ...tracker.iterateGlobalReferences({ vi: MOCK, jest: MOCK } as never),
-      ...trackModules(tracker, { vitest: { vi: MOCK }, "@jest/globals": { jest: MOCK } }),
-    ];
-    for (const { node } of references) {
+    const calls: TSESTree.Node[] = [...trackModules(tracker, { vitest: { vi: MOCK }, "@jest/globals": { jest: MOCK } })].map((reference) => reference.node);
+    // The test runner's globals (jest's, vitest's with `globals: true`): names the file neither declares nor imports.
+    for (const reference of sourceCode.scopeManager?.globalScope?.through ?? []) {
+      const identifier = reference.identifier;
+      const member = identifier.parent;
+      if ((identifier.name !== "vi" && identifier.name !== "jest") || member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== identifier) continue;
+      if (memberName(member) === "mock" && member.parent?.type === AST_NODE_TYPES.CallExpression && member.parent.callee === member) calls.push(member.parent);
+    }
+    for (const node of calls) {
       if (node.type !== AST_NODE_TYPES.CallExpression) continue;
       const specifier = staticString(node.arguments[0]);
       if (specifier !== undefined) specifiers.add(specifier);

@@ -105,6 +105,34 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
       `,
       filename,
     },
+    // The same with the package mocked (jest's global): its class is the mock's, and starts nothing.
+    {
+      code: dedent`
+        import { loadConfig } from "./config.js";
+        jest.mock("@acme/worker-kit");
+        export async function main(args) {
+          const config = await loadConfig(args);
+          if (!config) process.exit(1);
+        }
+      `,
+      filename,
+    },
+    // `sdk = new NodeSDK(…)` by assignment in a set-up function: `sdk.shutdown()` flushes it.
+    {
+      code: dedent`
+        import { NodeSDK } from "@opentelemetry/sdk-node";
+        let sdk;
+        export function startTracing() {
+          sdk = new NodeSDK({});
+          sdk.start();
+        }
+        process.on("SIGTERM", async () => {
+          await sdk.shutdown();
+          process.exit(0);
+        });
+      `,
+      filename,
+    },
   ],
   invalid: [
     // Items 1-3: main() of ./cli.js calls loadConfig() of ./config.js, which returns new Settings(): main() is a set-up
