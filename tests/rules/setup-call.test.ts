@@ -198,6 +198,28 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
       filename,
       errors: [{ messageId: "exitWithoutFlush", line: 6, column: 29, endColumn: 44 }],
     },
+    // Item 1's other shapes: the instance kept in a const and returned, and `return await new C()`.
+    {
+      code: dedent`
+        import { Settings } from "@acme/worker-kit";
+        function load() {
+          const settings = new Settings({ telemetry: true });
+          return settings;
+        }
+        async function loadLater() {
+          return await new Settings({ telemetry: true });
+        }
+        load();
+        await loadLater();
+        process.on("SIGTERM", () => process.exit(0));
+      `,
+      filename,
+      errors: [
+        // The awaited same-file async function is the program's entry, which ends unflushed too.
+        { messageId: "entryWithoutFlush", line: 10, column: 7, endColumn: 18 },
+        { messageId: "exitWithoutFlush", line: 11, column: 29, endColumn: 44 },
+      ],
+    },
     // Item 5's limit: the called function flushes only when its work succeeds, under a guard outside a finally.
     {
       ...runThenExit("runAndFlushOnSuccess"),
