@@ -18,7 +18,11 @@
  * - a set-up in an exported function of the imported module, where the importing file calls it
  *   (`import { setupTracing } from "./tracing.js"; setupTracing();`, `await initTelemetry()` in `main`): the call is
  *   the initializer, wherever it is in the file, as an initializer written in the file counts wherever it is.
- *   A function that is imported and never called starts nothing.
+ *   A function that is imported and never called starts nothing. The set-up may be a construction of an installed
+ *   package's class that starts tracing (src/scopes/program-setup.ts: `return new Config({…})` in gemini-cli's
+ *   `loadCliConfig()`), and the function's own call of another module's set-up function makes it one too (gemini-cli's
+ *   `main()` calls `loadCliConfig()`): a chain, bounded by MAX_IMPORT_HOPS and cached like the rest;
+ * - not through a module the file mocks (`vi.mock("./config.js")`: src/scopes/mocks.ts, applied by src/scopes/model.ts).
  * The module is read from disk (`./x.js` names `./x.ts` as TypeScript resolves it; src/scopes/files-on-disk.ts),
  * parsed on its own, and its initializers found by binding with the same catalogue.
  * - Its delivery (batch, simple, in memory, off: src/scopes/pipeline.ts) is the set-up module's, so an in-memory or
@@ -33,6 +37,8 @@
  *   index.js`; src/scopes/preloads.ts): anchored at the program, which it runs before.
  * Not followed: a module's re-exports of another's provider, namespace imports of a set-up function
  * (`tracing.setup()`), dynamic imports inside functions, and preloads of packages or from outside package.json.
+ * `importedFunction` gives src/scopes/process-level.ts the exported function a relative import names, to judge
+ * whether a call of it flushes (`await runNonInteractive({…})`).
  * Results are cached per file read (src/scopes/files-on-disk.ts keeps what it read for a few seconds), per catalogue
  * and per hops left.
  */
@@ -47,7 +53,7 @@ import type { FunctionNode } from "./ast";
 import { cachedPair, isFunction, skipWrappers, statementExpression, topLevelRequire, walk } from "./ast";
 import { parseSourceCode } from "./parser";
 import { preloadsOf } from "./preloads";
-import { MAX_IMPORT_HOPS, RELATIVE_SPECIFIER, mightInitialize, mightReachSetup } from "./prefilter";
+import { MAX_IMPORT_HOPS, RELATIVE_SPECIFIER, mightConstructDependency, mightInitialize, mightReachSetup } from "./prefilter";
 import type { Delivery } from "./pipeline";
 
 export { MAX_IMPORT_HOPS };
@@ -85,6 +91,8 @@ export interface ImportedSetup {
   readonly runs: "import" | "dynamic" | "call" | "preload";
   /** The modules between the importing file and the set-up module, outermost first (absolute paths). */
   readonly through: readonly string[];
+  /** The installed package whose class the set-up module constructs, when that starts the tracing (src/scopes/program-setup.ts). */
+  readonly dependency?: string;
 }
 
 /** One initializer that loading (or calling into) a module starts, and where its set-up is. */
@@ -100,6 +108,7 @@ interface ForeignInitializer {
   readonly specifier: string;
   /** This module and those after it down to the set-up module's importer (empty when the set-up is this module's). */
   readonly through: readonly string[];
+  readonly dependency: string | undefined;
 }
 
 interface ForeignSetup {
@@ -116,6 +125,8 @@ export interface ForeignModel {
     readonly spec: InitializerSpec | undefined;
     readonly binding: string | undefined;
     readonly imported?: ImportedSetup;
+    /** A class of an installed package whose constructor starts tracing (src/scopes/program-setup.ts), with that package's delivery. */
+    readonly dependency?: { readonly delivery: Delivery; readonly specifier: string };
   }[];
   readonly delivery: Delivery;
   startsTracing(init: { readonly node: TSESTree.Node; readonly spec: InitializerSpec | undefined }): boolean;
@@ -142,7 +153,7 @@ function setupOf(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModel
 function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModelOf, hops: number): ForeignSetup | null {
   const dir = path.dirname(source.file);
   // Most imported modules name no initializer, and import no module that does: not parsed.
-  if (!mightInitialize(source.text, catalogue) && !mightReachSetup(dir, source.text, catalogue, hops, new Map())) return null;
+  if (!mightInitialize(source.text, catalogue) && !mightConstructDependency(source.text) && !mightReachSetup(dir, source.text, catalogue, hops, new Map())) return null;
   const sourceCode = parsedOf(source);
   if (!sourceCode) return null;
   const model = modelOf(sourceCode, source.file, hops);
@@ -162,15 +173,17 @@ function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignMod
           shutdown: init.imported.shutdown?.exported,
           specifier: init.imported.specifier,
           through: [source.file, ...init.imported.through],
+          dependency: init.imported.dependency,
         }
       : {
           spec: init.spec,
           file: source.file,
-          delivery: model.delivery,
+          delivery: init.dependency?.delivery ?? model.delivery,
           exported: holder && atModuleLevel(holder) ? exportName(sourceCode, holder.name) : undefined,
           shutdown: holder && atModuleLevel(holder) ? flushFunction(sourceCode, exportedFunctions, holder, init.spec) : undefined,
           specifier: "",
           through: [],
+          dependency: init.dependency?.specifier,
         };
     const fn = runningFunction(init.node);
     if (fn === null) {
@@ -429,6 +442,7 @@ function importedSetup(
     ...(shutdown ? { shutdown } : {}),
     runs,
     through: init.through.map((file) => path.resolve(file)),
+    ...(init.dependency === undefined ? {} : { dependency: init.dependency }),
   };
 }
 
@@ -484,4 +498,26 @@ export function importedFlushCalls(sourceCode: Readonly<TSESLint.SourceCode>, im
 /** The file's text has a relative import or `require` at all: the model may look for an imported set-up. */
 export function mightImportSetup(text: string): boolean {
   return RELATIVE_SPECIFIER.test(text);
+}
+
+/**
+ * The exported function of a relatively imported module that a name of the file stands for
+ * (`import { runNonInteractive } from "./nonInteractiveCli.js"`), read and parsed as set-up modules are; `dir` is
+ * the file's directory. Re-exports are not followed.
+ */
+export function importedFunction(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  identifier: TSESTree.Identifier,
+  dir: string,
+): { fn: FunctionNode; sourceCode: Readonly<TSESLint.SourceCode>; file: string } | undefined {
+  const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (def?.type !== "ImportBinding" || def.node.type !== AST_NODE_TYPES.ImportSpecifier || def.parent?.type !== AST_NODE_TYPES.ImportDeclaration) return undefined;
+  if (def.parent.importKind === "type" || !isRelative(def.parent.source.value) || !path.isAbsolute(dir)) return undefined;
+  const name = def.node.imported.type === AST_NODE_TYPES.Identifier ? def.node.imported.name : def.node.imported.value;
+  const source = resolveRelative(dir, def.parent.source.value);
+  const module = source && parsedOf(source);
+  if (!source || !module) return undefined;
+  for (const [fn, exported] of exportedFunctionsOf(module)) if (exported === name) return { fn, sourceCode: module, file: source.file };
+  return undefined;
 }

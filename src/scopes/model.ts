@@ -12,9 +12,9 @@ import { EXIT_METHODS, PROCESS_MODULES } from "./catalogue";
 import type { Catalogue } from "./settings";
 import { catalogueFor } from "./settings";
 import { catalogueForFile } from "./specifiers";
-import { mightOpenScope, mightStartSpanThroughImport, mightTrace } from "./prefilter";
+import { MAX_IMPORT_HOPS, mightImportPackage, mightOpenScope, mightStartSpanThroughImport, mightTrace } from "./prefilter";
 import type { FunctionNode } from "./ast";
-import { functionName, isFunction, keyName, lazy, memberKey, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, topLevelRequire, walk } from "./ast";
+import { cachedPair, functionName, isFunction, keyName, lazy, memberKey, memberName, propertyNode, resolveConst, skipWrappers, staticProperty, staticString, topLevelRequire, walk } from "./ast";
 import type { ThisCalls } from "./members";
 import { callsOf, createThisCalls, functionBinding, memberCallSites, memberFunction } from "./members";
 import { tableCallSites, tableValuesCalled } from "./lookup-tables";
@@ -30,9 +30,11 @@ import { addToTraceMap, createTracker, trackModules } from "./globals";
 import { foreignOpenerCalls, programMayOpenScope } from "./foreign-openers";
 import { runnerCalls } from "./runners";
 import type { ForeignModelOf, ImportedInitializer, ImportedSetup } from "./imported-setup";
-import { MAX_IMPORT_HOPS, importedFlushCalls, importedInitializers, mightImportSetup, preloadedInitializers } from "./imported-setup";
+import { importedFlushCalls, importedInitializers, mightImportSetup, preloadedInitializers } from "./imported-setup";
 import type { DependencyModelOf, DependencySetup } from "./program-setup";
-import { dependencyFlushes, dependencyInitializers } from "./program-setup";
+import { dependencyFlushCalls, dependencyFlushes, dependencyInitializers } from "./program-setup";
+import { mockedSpecifiers, packageName } from "./mocks";
+import { resolveRelative } from "./files-on-disk";
 import { deliveryOf, startsTracing } from "./pipeline";
 
 const { ReferenceTracker } = ASTUtils;
@@ -117,6 +119,10 @@ export interface InitializerCall {
 export interface FileModel {
   readonly catalogue: Catalogue;
   readonly sourceCode: Readonly<TSESLint.SourceCode>;
+  /** The file's directory (absolute on disk; the cwd for unnamed text), from which its imports resolve. */
+  readonly dir: string;
+  /** How many relative imports further this model follows a set-up (or a flush: src/scopes/process-level.ts); -1 for a package's file. */
+  readonly importHops: number;
   exits(): readonly ExitCall[];
   scopes(): readonly TracedScope[];
   scopeOfCallback(fn: TSESTree.Node): TracedScope | undefined;
@@ -154,6 +160,22 @@ export function getFileModel(context: AnyContext): FileModel {
  */
 export function modelOfOtherFile(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, fileName: string): FileModel {
   return createModel(sourceCode, catalogueForFile(catalogue, sourceCode), path.dirname(fileName), MAX_IMPORT_HOPS, fileName);
+}
+
+const importedModels = new WeakMap<object, WeakMap<Catalogue, Map<number, FileModel>>>();
+
+/**
+ * The model of a module the file imports relatively (src/scopes/process-level.ts reads whether its function flushes),
+ * following `hops` imports further; one per parsed module, catalogue and hops.
+ */
+export function modelOfImportedFile(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catalogue, fileName: string, hops: number): FileModel {
+  const byHops = cachedPair(importedModels, sourceCode, catalogue, () => new WeakMap<Catalogue, Map<number, FileModel>>(), () => new Map<number, FileModel>());
+  let model = byHops.get(hops);
+  if (!model) {
+    model = createModel(sourceCode, catalogue, path.dirname(fileName), hops);
+    byHops.set(hops, model);
+  }
+  return model;
 }
 
 /**
@@ -237,18 +259,34 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   const scopeByCallback = lazy(() => new Map(scopes().map((scope) => [scope.callback as TSESTree.Node, scope])));
   const { reachOf: reach, scopeCallsReaching } = createReach(sourceCode, (fn) => scopeByCallback().get(fn));
 
-  const imported = lazy(() => [
-    ...(file === undefined ? [] : preloadedInitializers(sourceCode, catalogue, file, foreignModelOf(catalogue))),
-    ...(hops > 0 && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue), hops) : []),
-  ]);
-  // `new TracingSDK(…)` of an installed package whose constructor starts tracing (src/scopes/program-setup.ts):
-  // read for the linted file only, not for the modules it imports.
-  const dependencies = lazy(() => (hops === MAX_IMPORT_HOPS ? dependencyInitializers(sourceCode, dir, catalogue, foreignModelOf(catalogue)) : []));
+  const mocked = lazy(() => mockedModules(sourceCode, dir));
+  const imported = lazy(() =>
+    [
+      ...(file === undefined ? [] : preloadedInitializers(sourceCode, catalogue, file, foreignModelOf(catalogue))),
+      ...(hops > 0 && mightImportSetup(sourceCode.text) ? importedInitializers(sourceCode, catalogue, dir, foreignModelOf(catalogue), hops) : []),
+    ].filter(({ imported: setup }) => !mocked().replaces(setup)),
+  );
+  // `new TracingSDK(…)` of an installed package whose constructor starts tracing (src/scopes/program-setup.ts): read
+  // for the linted file and the modules it imports (`return new Config({…})` in an exported function makes its calls
+  // set-ups: src/scopes/imported-setup.ts), not for the package's own files (PACKAGE_FILE).
+  const dependencies = lazy(() =>
+    hops >= 0 ? dependencyInitializers(sourceCode, dir, catalogue, foreignModelOf(catalogue)).filter(({ setup }) => !mocked().packages.has(packageName(setup.specifier))) : [],
+  );
+  // `await shutdownTelemetry(config)`: an installed package's function that flushes what the package set up.
+  const dependencyFlushFunctions = lazy(() => (hops >= 0 && mightImportPackage(sourceCode.text) ? dependencyFlushCalls(sourceCode, dir, catalogue, foreignModelOf(catalogue)) : []));
+  const byStart = (a: { node: TSESTree.Node }, b: { node: TSESTree.Node }) => a.node.range[0] - b.node.range[0];
+  // Asked for flushes only (an imported module's model is asked for its initializers, and does not read the package).
+  const allFlushes = lazy(() => {
+    const own = flushesAndInits().flushes;
+    const extra = dependencyFlushFunctions();
+    if (extra.length === 0) return own;
+    const ownNodes = new Set<TSESTree.Node>(own.map((flush) => flush.node));
+    return [...own, ...extra.filter((flush) => !ownNodes.has(flush.node))].sort(byStart);
+  });
   const flushesAndInits = lazy(() => {
     if (!tracingWords() && imported().length === 0 && dependencies().length === 0) return { flushes: [], initializers: [] };
     const found = findFlushesAndInitializers(sourceCode, catalogue, tracker, imported());
     if (dependencies().length === 0) return found;
-    const byStart = (a: { node: TSESTree.Node }, b: { node: TSESTree.Node }) => a.node.range[0] - b.node.range[0];
     const initializers: InitializerCall[] = [...found.initializers, ...dependencies().map(({ node, spec, setup }) => ({ node, spec, binding: declaredName(node), dependency: setup }))];
     // `await tracingSDK.flush()`: a method of the class that runs a catalogue flush in the package.
     const own = new Set<TSESTree.Node>(found.flushes.map((flush) => flush.node));
@@ -268,6 +306,8 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   return {
     catalogue,
     sourceCode,
+    dir,
+    importHops: hops,
     manualSpans,
     exits,
     scopes,
@@ -275,7 +315,7 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
     // Most files that exit open no scope (CLIs, scripts): no need to search their callers.
     reachOf: (node) => (scopes().length === 0 ? undefined : reach(node)),
     scopeCallsReaching: (node) => (scopes().length === 0 ? [] : scopeCallsReaching(node)),
-    flushes: () => flushesAndInits().flushes,
+    flushes: allFlushes,
     initializers: () => flushesAndInits().initializers,
   };
 }
@@ -307,11 +347,34 @@ function declaredName(node: TSESTree.Node): string | undefined {
 }
 
 /**
+ * What the file's `vi.mock(…)`/`jest.mock(…)` replace (src/scopes/mocks.ts): relative modules by path, packages by
+ * name. An imported set-up is replaced when its module, a module on the way to it, or the package whose class it
+ * constructs is.
+ */
+function mockedModules(sourceCode: Readonly<TSESLint.SourceCode>, dir: string): { packages: ReadonlySet<string>; replaces(setup: ImportedSetup): boolean } {
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  for (const specifier of mockedSpecifiers(sourceCode)) {
+    if (specifier.startsWith("./") || specifier.startsWith("../")) {
+      const source = resolveRelative(dir, specifier);
+      if (source) files.add(path.resolve(source.file));
+    } else if (!specifier.startsWith("/")) packages.add(packageName(specifier.replace(/^node:/u, "")));
+  }
+  return {
+    packages,
+    replaces: (setup) => files.has(setup.file) || setup.through.some((through) => files.has(through)) || (setup.dependency !== undefined && packages.has(packageName(setup.dependency))),
+  };
+}
+
+/** The hops of an installed package's file: it follows no relative import and reads no class of another package. */
+const PACKAGE_FILE = -1;
+
+/**
  * The model of an imported module, which follows its own imports `hops` modules further, or of an installed
- * package's file (src/scopes/program-setup.ts), which follows none.
+ * package's file (src/scopes/program-setup.ts), which follows none (PACKAGE_FILE).
  */
 function foreignModelOf(catalogue: Catalogue): ForeignModelOf & DependencyModelOf {
-  return (other: Readonly<TSESLint.SourceCode>, file: string, hops: number = 0) => {
+  return (other: Readonly<TSESLint.SourceCode>, file: string, hops: number = PACKAGE_FILE) => {
     const model = createModel(other, catalogue, path.dirname(file), hops);
     return {
       initializers: model.initializers,
@@ -1025,6 +1088,10 @@ function findFlushesAndInitializers(
         if (declarator?.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier) {
           binding = declarator.id.name;
           for (const variable of sourceCode.getDeclaredVariables(declarator)) constructed.set(variable, spec.className ?? (spec.path.at(-1) as string));
+        } else if (declarator?.type === AST_NODE_TYPES.AssignmentExpression && declarator.operator === "=" && declarator.right === ref.node && declarator.left.type === AST_NODE_TYPES.Identifier) {
+          // `let sdk; … sdk = new NodeSDK({…});` in a set-up function: `sdk.shutdown()` flushes it as well.
+          const variable = ASTUtils.findVariable(sourceCode.getScope(declarator), declarator.left);
+          if (variable) constructed.set(variable, spec.className ?? (spec.path.at(-1) as string));
         }
         initializers.push({ node: ref.node, spec, binding });
       }

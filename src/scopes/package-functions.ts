@@ -229,6 +229,36 @@ export function packageFunction(sourceCode: Source, identifier: TSESTree.Identif
   return imported ? exportedFunction(imported.entry, imported.name) : undefined;
 }
 
+/**
+ * The installed function a name is imported as (`import { shutdownTelemetry } from "@google/gemini-cli-core"`), from
+ * the file in `dir` (absolute), followed through `left` files: a package's index that re-exports a folder's index
+ * that re-exports the defining file is four.
+ */
+export function packageFunctionFrom(sourceCode: Source, identifier: TSESTree.Identifier, dir: string, left: number, accept?: (file: string) => boolean): PackageFunction | undefined {
+  const imported = packageImport(sourceCode, identifier, dir);
+  const found = imported && exportedDeclaration(imported.entry, imported.name, left, topLevelFunction, accept);
+  return found && { fn: found.node, sourceCode: found.sourceCode, file: found.file };
+}
+
+/** The value of a top-level `const name = …` (exported or not) of the file. */
+function topLevelConstant(sourceCode: Source, name: string): TSESTree.Expression | undefined {
+  for (const raw of sourceCode.ast.body) {
+    const statement = raw.type === AST_NODE_TYPES.ExportNamedDeclaration && raw.declaration ? raw.declaration : raw;
+    if (statement.type !== AST_NODE_TYPES.VariableDeclaration || statement.kind !== "const") continue;
+    for (const declarator of statement.declarations) {
+      if (declarator.id.type === AST_NODE_TYPES.Identifier && declarator.id.name === name && declarator.init) return declarator.init;
+    }
+  }
+  return undefined;
+}
+
+/** The installed `const` a name is imported as (`export const promptIdContext = new AsyncLocalStorage();`), with its file. */
+export function packageConstant(sourceCode: Source, identifier: TSESTree.Identifier, dir: string, left: number): { readonly value: TSESTree.Expression; readonly sourceCode: Source } | undefined {
+  const imported = path.isAbsolute(dir) ? packageImport(sourceCode, identifier, dir) : undefined;
+  const found = imported && exportedDeclaration(imported.entry, imported.name, left, topLevelConstant);
+  return found && { value: found.node, sourceCode: found.sourceCode };
+}
+
 /** A class of an installed package, read from its installed code, with the file that defines it. */
 export interface PackageClass {
   readonly declaration: TSESTree.ClassDeclaration;

@@ -165,7 +165,24 @@ const NEW_CALL = /\bnew\s+[A-Za-z_$]/u;
  * (src/scopes/program-setup.ts). The codemod's test too, so that `traced-exit fix` sees what the flush rule reports.
  */
 export function mightConstructDependency(text: string): boolean {
-  return NEW_CALL.test(text) && PACKAGE_IMPORT.test(text);
+  if (!NEW_CALL.test(text) || !PACKAGE_IMPORT.test(text)) return false;
+  // `import { Config, debugLogger as log } from "@google/gemini-cli-core"` … `new Config(`: only a class imported by
+  // name from a package is read (src/scopes/program-setup.ts), so a `new` of another name cannot be one.
+  for (const match of text.matchAll(NAMED_PACKAGE_IMPORT)) {
+    for (const part of (match[1] as string).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//gu, "").split(",")) {
+      const local = part.trim().split(/\s+as\s+/u).at(-1)?.trim();
+      if (local && /^[A-Za-z_$][\w$]*$/u.test(local) && new RegExp(`\\bnew\\s+${local.replaceAll("$", "\\$")}\\b`, "u").test(text)) return true;
+    }
+  }
+  return false;
+}
+
+/** `import { a, b as c } from "pkg"`, `import X, { … } from "pkg"`: the braces (group 1) of a named package import. */
+const NAMED_PACKAGE_IMPORT = /\bimport\s+(?:[\w$]+\s*,\s*)?\{([^}]*)\}\s*from\s*["'](?![./]|node:)[^"'\n]+["']/gu;
+
+/** The text imports from a package (not a relative path, not `node:`): a function of it may flush (src/scopes/program-setup.ts). */
+export function mightImportPackage(text: string): boolean {
+  return PACKAGE_IMPORT.test(text);
 }
 
 /** `from "./x"`, `import "./x"`, `import("./x")`, `require("./x")`: the relative specifier (group 1). */
@@ -204,7 +221,8 @@ export function mightReachSetup(dir: string, text: string, catalogue: Catalogue,
     const source = resolveRelative(dir, match[1] as string);
     if (!source || (seen.get(source.file) ?? -1) >= hops) continue;
     seen.set(source.file, hops);
-    if (mightInitialize(source.text, catalogue) || mightReachSetup(path.dirname(source.file), source.text, catalogue, hops - 1, seen)) return true;
+    // A module that constructs a class of an installed package may start tracing through it (src/scopes/program-setup.ts).
+    if (mightInitialize(source.text, catalogue) || mightConstructDependency(source.text) || mightReachSetup(path.dirname(source.file), source.text, catalogue, hops - 1, seen)) return true;
   }
   return false;
 }

@@ -11,7 +11,14 @@
  * - a promise callback counts as after a flush when the chain it hangs on contains one
  *   (`sdk.shutdown().finally(() => process.exit(0))`), or calls a same-file function that
  *   flushes (`main().then(() => process.exit(0))` when `main` ends with `await flush()`);
+ * - a function's promise has flushed when its body awaits a flush, or a `finally` of it does (also under a guard
+ *   with no `else`: `finally { if (sdk) await sdk.shutdown(); }`); the function may be of this file, exported by a
+ *   relatively imported module (judged by that module's own process level, MAX_IMPORT_HOPS deep), or the callback
+ *   of an AsyncLocalStorage's `run` (src/scopes/async-local-storage.ts);
  * - a same-file function whose every call site is after a flush is itself after a flush;
+ * - an exit in a function written before every initializer of the file, all in that same function (no loop around
+ *   both), or in the other branch of an `if`, has queued nothing yet; nor has one in another function when every
+ *   initializer is an instance the file only returns to importers (src/scopes/program-setup.ts `handedOver`);
  * - an exit in a timer callback beside a flush is a watchdog for a hanging flush.
  */
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
@@ -19,7 +26,9 @@ import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
 import { enclosingStatementList, isFunction, lazy, memberName, resolveConst, skipWrappers, staticString, walk } from "./ast";
 import type { ExitCall, FileModel, TracedScope } from "./model";
-import { resolveCallback } from "./model";
+import { modelOfImportedFile, resolveCallback } from "./model";
+import { importedFunction } from "./imported-setup";
+import { storeRunCallback } from "./async-local-storage";
 import { functionBinding, memberFunction, memberUses } from "./members";
 import type { Tracker } from "./globals";
 import { createTracker } from "./globals";
@@ -135,6 +144,8 @@ export interface ProcessLevel {
   statementFlushes(statement: TSESTree.Node): boolean;
   /** `fn` is a callback whose return value nobody uses, so it may become `async`. */
   mayBecomeAsync(fn: FunctionNode): boolean;
+  /** Whether `fn`'s promise has flushed when it resolves (`success`) and when it rejects (`failure`: a `finally` flushes). */
+  functionFlushes(fn: FunctionNode): { readonly success: boolean; readonly failure: boolean };
   /** The function (or the program) whose body `node` runs in. */
   functionOf(node: TSESTree.Node): FunctionNode | TSESTree.Program;
 }
@@ -143,6 +154,13 @@ const LISTEN = ["on", "once", "addListener", "prependListener", "prependOnceList
 const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
 const PROMISE_COMBINATORS = new Set(["all", "allSettled", "race", "any"]);
 const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate"]);
+const LOOPS = new Set<string>([
+  AST_NODE_TYPES.ForStatement,
+  AST_NODE_TYPES.ForInStatement,
+  AST_NODE_TYPES.ForOfStatement,
+  AST_NODE_TYPES.WhileStatement,
+  AST_NODE_TYPES.DoWhileStatement,
+]);
 const READLINE_MODULES = ["readline", "node:readline", "readline/promises", "node:readline/promises"];
 /** Events whose listener runs while the process is ending; `exit` listeners cannot await anything. */
 const ENDING_EVENTS = /^(?:SIG[A-Z0-9]+|uncaughtException|unhandledRejection|beforeExit)$/u;
@@ -218,8 +236,9 @@ function createProcessLevel(model: FileModel): ProcessLevel {
       const body = fn.body.body;
       const returnsFlush = (statement: TSESTree.Statement) =>
         statement.type === AST_NODE_TYPES.ReturnStatement && !!statement.argument && isFlushPromise(statement.argument, "success");
+      // `finally { if (sdk) await sdk.shutdown(); }`: the usual guard, for a set-up that may not have run.
       const finallyFlushes = (statement: TSESTree.Statement) =>
-        statement.type === AST_NODE_TYPES.TryStatement && !!statement.finalizer && statement.finalizer.body.some(statementFlushes);
+        statement.type === AST_NODE_TYPES.TryStatement && !!statement.finalizer && statement.finalizer.body.some((inner) => statementFlushes(inner) || guardedFlush(inner));
       const failure = body.some(finallyFlushes);
       result = {
         success: failure || body.some((statement) => statementFlushes(statement) || returnsFlush(statement)),
@@ -296,9 +315,35 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     // `await shutdownTracing()` where `async function shutdownTracing() { await sdk.shutdown(); }`, or a same-file method (`this.flush()`)
     if (callee.type === AST_NODE_TYPES.Identifier || callee.type === AST_NODE_TYPES.MemberExpression || isFunction(callee)) {
       const resolved = resolveCallback(sourceCode, callee);
-      if (resolved) return path === "success" ? functionFlushes(resolved.fn).success : functionFlushes(resolved.fn).failure;
+      if (resolved) return flushesOn(functionFlushes(resolved.fn), path);
     }
+    // `return store.run(id, async () => { …; await flush(); })`: the store returns the callback's promise.
+    const ran = storeRunCallback(sourceCode, node, model.dir);
+    const callback = ran && resolveCallback(sourceCode, ran);
+    if (callback) return flushesOn(functionFlushes(callback.fn), path);
+    // `await runNonInteractive({…})`, an exported function of a relatively imported module that flushes.
+    if (callee.type === AST_NODE_TYPES.Identifier) return importedFunctionFlushes(callee, path);
     return false;
+  }
+
+  const flushesOn = (flush: { readonly success: boolean; readonly failure: boolean }, path: PromisePath) => (path === "success" ? flush.success : flush.failure);
+
+  /**
+   * A function of a module the file imports by a relative specifier, judged by that module's own process level (its
+   * flushes, its functions), one import fewer: a chain of such calls is followed MAX_IMPORT_HOPS modules deep, and
+   * each function is judged once per module model (a cycle back finds it pending: no flush).
+   */
+  function importedFunctionFlushes(callee: TSESTree.Identifier, path: PromisePath): boolean {
+    if (model.importHops <= 0) return false;
+    const found = importedFunction(sourceCode, callee, model.dir);
+    if (!found) return false;
+    const other = getProcessLevel(modelOfImportedFile(found.sourceCode, model.catalogue, found.file, model.importHops - 1));
+    return flushesOn(other.functionFlushes(found.fn), path);
+  }
+
+  /** `if (isTelemetrySdkInitialized()) { await shutdownTelemetry(config); }`: a flush under a condition, with no `else`. */
+  function guardedFlush(statement: TSESTree.Node): boolean {
+    return statement.type === AST_NODE_TYPES.IfStatement && !statement.alternate && statementFlushes(statement.consequent);
   }
 
   function statementFlushes(statement: TSESTree.Node): boolean {
@@ -318,8 +363,8 @@ function createProcessLevel(model: FileModel): ProcessLevel {
         // `if (traceloop) await traceloop.forceFlush(); else await sdk.shutdown();`: flushed on either branch.
         return !!statement.alternate && statementFlushes(statement.consequent) && statementFlushes(statement.alternate);
       case AST_NODE_TYPES.TryStatement:
-        // `try { await flush(); } catch {}`: the flush was attempted either way.
-        return statement.block.body.some(statementFlushes) || (!!statement.finalizer && statement.finalizer.body.some(statementFlushes));
+        // `try { await flush(); } catch {}`: the flush was attempted either way; `finally { if (sdk) await sdk.shutdown(); }` too.
+        return statement.block.body.some(statementFlushes) || (!!statement.finalizer && statement.finalizer.body.some((inner) => statementFlushes(inner) || guardedFlush(inner)));
       default:
         return false;
     }
@@ -679,8 +724,78 @@ function createProcessLevel(model: FileModel): ProcessLevel {
       return undefined;
     }
     if (fn.type === AST_NODE_TYPES.Program && beforeAnySpan(node)) return undefined;
+    if (fn.type !== AST_NODE_TYPES.Program && beforeEveryInitializerOf(fn, node)) return undefined;
+    if (setUpByCallers(fn)) return undefined;
     if (flushedBefore(node)) return undefined;
     return { handler: fn.type === AST_NODE_TYPES.Program ? undefined : handlers.get(fn) };
+  }
+
+  /**
+   * An exit in a function that sets up tracing itself, written before the set-up:
+   *
+   *   export async function main() {
+   *     if (argv.promptInteractive && !process.stdin.isTTY) process.exit(1);   // nothing set up yet
+   *     const config = await loadCliConfig(settings);                           // the file's initializer
+   *
+   * Every initializer of the file is written in `fn`'s own body (not in a function nested in it), starts after the
+   * exit's statement ends, and no loop of `fn` holds both. What is not seen: `fn` run a second time (its first run
+   * set tracing up), and an initializer another file runs before calling `fn`.
+   */
+  function beforeEveryInitializerOf(fn: FunctionNode, node: TSESTree.Node): boolean {
+    const inits = model.initializers();
+    if (inits.length === 0) return false;
+    const statement = statementOf(node, fn);
+    return inits.every(
+      (init) => functionOf(init.node) === fn && (init.node.range[0] >= statement.range[1] || otherBranch(statement, init.node, fn)) && !sharedLoop(statement, init.node, fn),
+    );
+  }
+
+  /** `if (c) { …set-up… } else { …exit… }`: the two nodes are in different branches of one `if` of `fn`, never both run. */
+  function otherBranch(first: TSESTree.Node, second: TSESTree.Node, fn: FunctionNode): boolean {
+    const inside = (node: TSESTree.Node, outer: TSESTree.Node | null | undefined) => !!outer && outer.range[0] <= node.range[0] && node.range[1] <= outer.range[1];
+    for (let current = first.parent; current && current !== fn; current = current.parent) {
+      if (current.type !== AST_NODE_TYPES.IfStatement || !inside(second, current)) continue;
+      return (inside(first, current.consequent) && inside(second, current.alternate)) || (inside(first, current.alternate) && inside(second, current.consequent));
+    }
+    return false;
+  }
+
+  /**
+   * Every initializer of the file is an instance it only hands to its caller, in a function other than `fn`:
+   *
+   *   export async function parseArguments() { …; process.exit(0); }          // the exit
+   *   export async function loadCliConfig() { …; return new Config({…}); }    // the set-up, the caller's
+   *
+   * Whether `fn` runs after the set-up is up to the callers (gemini-cli calls parseArguments() first), and is judged
+   * at their calls (a type-checked program reaches the exit from them: src/scopes/cross-file.ts).
+   */
+  function setUpByCallers(fn: FunctionNode | TSESTree.Program): boolean {
+    const inits = model.initializers();
+    return inits.length > 0 && inits.every((init) => init.dependency?.handedOver === true && functionOf(init.node) !== fn && onlyCalledElsewhere(functionOf(init.node)));
+  }
+
+  /** `export function loadCliConfig() { … }` that this file never uses itself: only importers run it. */
+  function onlyCalledElsewhere(fn: FunctionNode | TSESTree.Program): boolean {
+    if (fn.type === AST_NODE_TYPES.Program) return false;
+    const binding = functionBinding(sourceCode, fn);
+    return !!binding?.exported && binding.variables.every((variable) => variable.references.every((reference) => reference.init));
+  }
+
+  /** The statement of `fn`'s body (at any depth, not in a nested function) that holds `node`. */
+  function statementOf(node: TSESTree.Node, fn: FunctionNode): TSESTree.Node {
+    let child: TSESTree.Node = node;
+    for (let current = node.parent; current && current !== fn; child = current, current = current.parent) {
+      if (enclosingStatementList(child) && child.parent === current) return child;
+    }
+    return node;
+  }
+
+  /** A loop of `fn` (not of a nested function) around both nodes: its next iteration runs the first after the second. */
+  function sharedLoop(first: TSESTree.Node, second: TSESTree.Node, fn: FunctionNode): boolean {
+    for (let current = first.parent; current && current !== fn; current = current.parent) {
+      if (LOOPS.has(current.type) && current.range[0] <= second.range[0] && second.range[1] <= current.range[1]) return true;
+    }
+    return false;
   }
 
   /**
@@ -789,6 +904,7 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     isFlushPromise,
     statementFlushes,
     mayBecomeAsync,
+    functionFlushes,
     functionOf,
   };
 }

@@ -23,6 +23,10 @@
  * 2 MB), and the initializers of each file read are found with the same catalogue (src/scopes/model.ts), so the
  * delivery (batch, simple, in memory, off: src/scopes/pipeline.ts) is that file's.
  *
+ * The instance must be used: a method of it called, or returned to the caller (`return new Config({…})`: the caller's
+ * set-up, src/scopes/imported-setup.ts). A function of such a package that awaits the flush of what its initializer
+ * made (`shutdownTelemetry()` → `await sdk.shutdown()`) is a flush where the file calls it (`dependencyFlushCalls`).
+ *
  * Bounded and cached: only files whose text has `new ` and a package import are looked at, and only classes of
  * packages that declare a catalogue SDK among their dependencies are read (the rest cannot import an initializer by
  * binding); each class is judged once
@@ -34,12 +38,12 @@ import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
-import type { InitializerSpec } from "./catalogue";
+import type { FlushSpec, InitializerSpec } from "./catalogue";
 import type { Catalogue } from "./settings";
 import type { ForeignModel } from "./imported-setup";
 import type { Delivery } from "./pipeline";
 import { cachedPair, isFunction, skipWrappers, walk } from "./ast";
-import { exportedFunction, packageClass, topLevelFunction } from "./package-functions";
+import { exportedFunction, packageClass, packageFunctionFrom, topLevelFunction } from "./package-functions";
 import { packageRootsFrom } from "./installed";
 import { RELATIVE_SPECIFIER, mightConstructDependency, mightInitialize } from "./prefilter";
 import type { FunctionNode } from "./ast";
@@ -57,6 +61,11 @@ export interface DependencySetup {
   readonly delivery: Delivery;
   /** The class's methods that run a catalogue flush (`flush() { return this._provider.forceFlush(); }`). */
   readonly flushMethods: readonly string[];
+  /**
+   * The file only hands the instance to its caller (`return new Config({…})`) and calls no method of it: the set-up is
+   * the caller's, which runs the file's other functions before or after it (src/scopes/process-level.ts).
+   */
+  readonly handedOver: boolean;
 }
 
 interface Started {
@@ -68,7 +77,7 @@ interface Started {
 
 /** A file of the package as the model sees it: its initializers (./imported-setup.ts) and its flush calls. */
 export interface DependencyModel extends ForeignModel {
-  flushes(): readonly { readonly node: TSESTree.Node }[];
+  flushes(): readonly { readonly node: TSESTree.Node; readonly spec?: FlushSpec }[];
 }
 
 export type DependencyModelOf = (sourceCode: Source, file: string) => DependencyModel;
@@ -98,7 +107,28 @@ export function dependencyInitializers(
 ): { node: TSESTree.NewExpression; spec: InitializerSpec; setup: DependencySetup }[] {
   if (!path.isAbsolute(dir) || !mightConstructDependency(sourceCode.text)) return [];
   const known = catalogueModules(catalogue);
-  // The local names imported by name from a package the catalogue does not describe.
+  const candidates = packageNames(sourceCode, known);
+  if (candidates.size === 0) return [];
+  const found: { node: TSESTree.NewExpression; spec: InitializerSpec; setup: DependencySetup }[] = [];
+  walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
+    if (node.type !== AST_NODE_TYPES.NewExpression || node.callee.type !== AST_NODE_TYPES.Identifier || !candidates.has(node.callee.name)) return;
+    const use = instanceUse(sourceCode, node);
+    if (!use) return;
+    const specifier = importSource(sourceCode, node.callee);
+    if (specifier === undefined || !dependsOnCatalogue(specifier, dir, known)) return;
+    const cls = packageClass(sourceCode, node.callee, dir, (file) => mayReachInitializer(file, catalogue));
+    if (!cls) return;
+    const start = perCatalogue(started, cls.declaration, catalogue, () => constructorStarts(cls.declaration, cls.sourceCode, cls.file, modelOf));
+    if (start) {
+      const setup = { specifier: cls.specifier, className: node.callee.name, via: start.via, delivery: start.delivery, flushMethods: start.flushMethods, handedOver: use === "returned" };
+      found.push({ node, spec: start.spec, setup });
+    }
+  });
+  return found;
+}
+
+/** The local names the file imports by name from a package the catalogue does not describe. */
+function packageNames(sourceCode: Source, known: ReadonlySet<string>): Set<string> {
   const candidates = new Set<string>();
   for (const statement of sourceCode.ast.body) {
     if (statement.type !== AST_NODE_TYPES.ImportDeclaration || statement.importKind === "type") continue;
@@ -106,22 +136,105 @@ export function dependencyInitializers(
     if (specifier.startsWith(".") || specifier.startsWith("/") || specifier.startsWith("node:") || known.has(specifier)) continue;
     for (const local of statement.specifiers) if (local.type === AST_NODE_TYPES.ImportSpecifier && local.importKind !== "type") candidates.add(local.local.name);
   }
+  return candidates;
+}
+
+/** A function of an installed package that flushes the tracing its package set up, as the file calls it. */
+export interface DependencyFlush {
+  readonly node: TSESTree.CallExpression;
+  readonly spec: FlushSpec;
+}
+
+/**
+ * Files a package's function is followed through: the package's index, a folder's index that re-exports it, and the
+ * file that defines it (`index.js` → `src/index.js` → `src/telemetry/index.js` → `src/telemetry/sdk.js`).
+ */
+const FLUSH_FUNCTION_FILES = 4;
+const flushingFunctions = new WeakMap<FunctionNode, WeakMap<Catalogue, FlushSpec | null>>();
+
+/**
+ * The calls of the file that run a flush of an installed package (issue 16):
+ *
+ *   // the linted file                                   // node_modules/@google/gemini-cli-core/dist/src/telemetry/sdk.js
+ *   import { shutdownTelemetry } from "@google/gemini-cli-core";   let sdk;
+ *   await shutdownTelemetry(config);                      export function initializeTelemetry(config) { sdk = new NodeSDK({…}); sdk.start(); }
+ *                                                         export async function shutdownTelemetry(config) { …; await sdk.shutdown(); }
+ *
+ * `f(…)`, where `f` is imported by name from a package that declares a catalogue SDK among its dependencies, is a
+ * flush when f's body (read as src/scopes/package-functions.ts reads functions, FLUSH_FUNCTION_FILES files deep)
+ * awaits a catalogue flush, not in a function nested in it, on the object a catalogue initializer of its file made
+ * (`sdk` above), or a catalogue flush call (`await traceloop.forceFlush()`). A guard before it (`if (!sdk) return;`)
+ * is the package's business: when it returns, nothing was set up there. Judged once per function and catalogue.
+ */
+export function dependencyFlushCalls(sourceCode: Source, dir: string, catalogue: Catalogue, modelOf: DependencyModelOf): DependencyFlush[] {
+  if (!path.isAbsolute(dir)) return [];
+  const known = catalogueModules(catalogue);
+  const candidates = packageNames(sourceCode, known);
   if (candidates.size === 0) return [];
-  const found: { node: TSESTree.NewExpression; spec: InitializerSpec; setup: DependencySetup }[] = [];
+  const found: DependencyFlush[] = [];
+  // Judged once per imported name of the file (a file calls the same package function many times).
+  const byName = new Map<string, FlushSpec | null>();
+  const flushOf = (callee: TSESTree.Identifier): FlushSpec | null => {
+    const specifier = importSource(sourceCode, callee);
+    if (specifier === undefined || !dependsOnCatalogue(specifier, dir, known)) return null;
+    const fn = packageFunctionFrom(sourceCode, callee, dir, FLUSH_FUNCTION_FILES, (file) => mayReachInitializer(file, catalogue));
+    if (!fn) return null;
+    const flush = cachedPair(flushingFunctions, fn.fn, catalogue, () => new WeakMap<Catalogue, FlushSpec | null>(), () => flushIn(fn.fn, fn.sourceCode, fn.file, modelOf));
+    return flush && { sdk: flush.sdk, form: "call", modules: [specifier], path: [callee.name], example: `${callee.name}()` };
+  };
   walk(sourceCode.ast, sourceCode.visitorKeys, (node) => {
-    if (node.type !== AST_NODE_TYPES.NewExpression || node.callee.type !== AST_NODE_TYPES.Identifier || !candidates.has(node.callee.name)) return;
-    if (!instanceUsed(sourceCode, node)) return;
-    const specifier = importSource(sourceCode, node.callee);
-    if (specifier === undefined || !dependsOnCatalogue(specifier, dir, known)) return;
-    const cls = packageClass(sourceCode, node.callee, dir, (file) => mayReachInitializer(file, catalogue));
-    if (!cls) return;
-    const start = perCatalogue(started, cls.declaration, catalogue, () => constructorStarts(cls.declaration, cls.sourceCode, cls.file, modelOf));
-    if (start) {
-      const setup = { specifier: cls.specifier, className: node.callee.name, via: start.via, delivery: start.delivery, flushMethods: start.flushMethods };
-      found.push({ node, spec: start.spec, setup });
+    if (node.type !== AST_NODE_TYPES.CallExpression) return;
+    const callee = skipWrappers(node.callee);
+    if (callee.type !== AST_NODE_TYPES.Identifier || !candidates.has(callee.name)) return;
+    let spec = byName.get(callee.name);
+    if (spec === undefined) {
+      spec = flushOf(callee);
+      byName.set(callee.name, spec);
     }
+    if (spec) found.push({ node, spec });
   });
   return found;
+}
+
+/** The catalogue flush `fn` awaits in its own body, on an object a catalogue initializer of its file made; null when none. */
+function flushIn(fn: FunctionNode, sourceCode: Source, file: string, modelOf: DependencyModelOf): FlushSpec | null {
+  const model = modelFor(sourceCode, file, modelOf);
+  const made = new Set<TSESLint.Scope.Variable>();
+  for (const init of model.initializers()) {
+    if (!init.spec) continue;
+    const holder = holderVariable(sourceCode, init.node);
+    if (holder) made.add(holder);
+  }
+  for (const flush of model.flushes()) {
+    const call = flush.node;
+    if (call.type !== AST_NODE_TYPES.CallExpression || call.range[0] < fn.range[0] || call.range[1] > fn.range[1] || ownerOf(call) !== fn) continue;
+    let value: TSESTree.Node = call;
+    if (value.parent?.type === AST_NODE_TYPES.ChainExpression) value = value.parent;
+    if (value.parent?.type !== AST_NODE_TYPES.AwaitExpression) continue;
+    const spec = flush.spec;
+    if (spec?.form === "call") return spec;
+    const callee = skipWrappers(call.callee);
+    const object = callee.type === AST_NODE_TYPES.MemberExpression ? skipWrappers(callee.object) : undefined;
+    const variable = object?.type === AST_NODE_TYPES.Identifier ? findVariableOf(sourceCode, object) : undefined;
+    if (spec && variable && made.has(variable)) return spec;
+  }
+  return null;
+}
+
+/** The function whose own body runs `node`. */
+function ownerOf(node: TSESTree.Node): TSESTree.Node | undefined {
+  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
+  return undefined;
+}
+
+/** The variable an initializer's result is kept in: `const sdk = new NodeSDK()`, `sdk = new NodeSDK()`. */
+function holderVariable(sourceCode: Source, node: TSESTree.Node): TSESLint.Scope.Variable | undefined {
+  const parent = node.parent;
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node && parent.id.type === AST_NODE_TYPES.Identifier) return findVariableOf(sourceCode, parent.id);
+  if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.operator === "=" && parent.right === node && parent.left.type === AST_NODE_TYPES.Identifier) {
+    return findVariableOf(sourceCode, parent.left);
+  }
+  return undefined;
 }
 
 /**
@@ -221,19 +334,33 @@ function dependsOnCatalogue(specifier: string, dir: string, known: ReadonlySet<s
 /**
  * The program works with the instance: a method of it is called, on the `new` expression itself
  * (`new TracingSDK(o).getTracer("x")`) or on the `const`/`let` that keeps it (`tracingSDK.getTracer("x")`,
- * `config.getModel()`). An instance only constructed for its side effects and dropped (trigger.dev's index worker
+ * `config.getModel()`), or its function returns it to the caller (`return new Config({…})`, `return config;`). An instance only constructed for its side effects and dropped (trigger.dev's index worker
  * builds a TracingSDK so that instrumentations load, and records nothing) is not taken as the program's tracing:
  * what it could record then comes only from instrumentations, which are not followed (a documented miss).
  */
-function instanceUsed(sourceCode: Source, node: TSESTree.NewExpression): boolean {
+function instanceUse(sourceCode: Source, node: TSESTree.NewExpression): "method" | "returned" | undefined {
   const isMethodCall = (object: TSESTree.Node) => {
     const member = object.parent;
     return member?.type === AST_NODE_TYPES.MemberExpression && member.object === object && member.parent?.type === AST_NODE_TYPES.CallExpression && member.parent.callee === member;
   };
-  if (isMethodCall(node)) return true;
+  if (isMethodCall(node)) return "method";
+  if (returned(node)) return "returned";
   const declarator = node.parent;
-  if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier) return false;
-  return sourceCode.getDeclaredVariables(declarator).some((variable) => variable.references.some((reference) => reference.isRead() && isMethodCall(reference.identifier)));
+  if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.id.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const reads = sourceCode.getDeclaredVariables(declarator).flatMap((variable) => variable.references.filter((reference) => reference.isRead()));
+  if (reads.some((reference) => isMethodCall(reference.identifier))) return "method";
+  return reads.some((reference) => returned(reference.identifier)) ? "returned" : undefined;
+}
+
+/**
+ * The value is what its function returns, so the caller gets the instance (gemini-cli's `loadCliConfig()` ends with
+ * `return new Config({…})`): `return new C()`, `return await new C()`, `() => new C()`, `const c = new C(); …; return c;`.
+ */
+function returned(node: TSESTree.Node): boolean {
+  let value: TSESTree.Node = node;
+  while (value.parent?.type === AST_NODE_TYPES.AwaitExpression || value.parent?.type === AST_NODE_TYPES.TSAsExpression || value.parent?.type === AST_NODE_TYPES.TSNonNullExpression) value = value.parent;
+  const parent = value.parent;
+  return parent?.type === AST_NODE_TYPES.ReturnStatement || (parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === value);
 }
 
 /** The catalogue initializer C's constructor runs, in its body or up to two calls away; null when it runs none. */

@@ -4,7 +4,7 @@
 import path from "node:path";
 import dedent from "dedent";
 import { describe, expect, it } from "vitest";
-import { mightNeedChange, mightOpenScope } from "../../src/scopes/prefilter";
+import { mightConstructDependency, mightNeedChange, mightOpenScope } from "../../src/scopes/prefilter";
 import { catalogueFor } from "../../src/scopes/settings";
 
 const catalogue = catalogueFor({});
@@ -95,5 +95,18 @@ describe("prefilter", () => {
 
   it("lets every file through for an entry file (settings entry: true)", () => {
     expect(mightNeedChange("process.exit(1);", catalogueFor({ "traced-exit": { entry: true } }))).toBe(true);
+  });
+  // A class of an installed package may start tracing when constructed (src/scopes/program-setup.ts reads only
+  // classes imported by name from a package): the text must construct one of the names such an import binds; a
+  // `new` of a relative module's class, of a global or of another name is kept out.
+  it.each([
+    ['import { Config } from "@google/gemini-cli-core";\nexport function load() { return new Config({}); }', true],
+    ['import {\n  // the class\n  Settings as S, /* more */ other,\n} from "@acme/kit";\nnew S();', true],
+    ['import kit, { TracingKit } from "@acme/kit"; const k = new TracingKit();', true],
+    ['import { Config } from "./config.js"; import { debugLogger } from "@google/gemini-cli-core"; new Config();', false],
+    ['import { debugLogger } from "@google/gemini-cli-core"; const m = new Map();', false],
+    ['import { Config } from "@google/gemini-cli-core"; const c = new ConfigLoader();', false],
+  ])("constructs a package's named import: %s → %s", (text, expected) => {
+    expect(mightConstructDependency(text)).toBe(expected);
   });
 });

@@ -103,6 +103,12 @@ function computePlan(model: FileModel, filename: string): FlushPlan {
       fallback ??= { sdk: SDK_NAMES[spec.sdk], label: dependencyFlushLabel(init.dependency), call: undefined };
       continue;
     }
+    // `await loadCliConfig()` of ./config/config.js, which returns `new Config()` of @google/gemini-cli-core: the
+    // tracing is the package's, and so is its flush (named, not written).
+    if (init.imported?.dependency !== undefined && spec) {
+      fallback ??= { sdk: SDK_NAMES[spec.sdk], label: `the flush of the tracing that ${init.imported.dependency} starts (through ${init.imported.specifier})`, call: undefined };
+      continue;
+    }
     const module = spec ? spec.modules.find((m) => importsModule(sourceCode, m)) ?? spec.modules[0] : moduleOf(init.node);
     if (!spec || spec.sdk === "custom") {
       if (module === undefined) continue;
