@@ -1,0 +1,61 @@
+/**
+ * require-flush-before-exit, type-aware: an exit of a file that starts no tracing, run after another file of the
+ * program starts it (src/scopes/traced-phase.ts). The program is tests/rules/fixtures/traced-phase/, on disk; each
+ * case lints one of its files with the text it has there. main.ts parses its arguments, starts a NodeSDK, then either
+ * renders a UI (startUI → App → Layout → Dialog, components handed on by `_jsx(C, props)` and JSX, and a hook) or
+ * validates and runs a batch, and calls a cleanup after `await sdk.shutdown()`.
+ */
+import * as path from "node:path";
+import rule from "../../src/rules/require-flush-before-exit";
+import type { MessageId } from "../../src/rules/require-flush-before-exit";
+import { programTesters } from "./rule-tester";
+
+const { typed, untyped, onDisk } = programTesters(path.join(__dirname, "fixtures/traced-phase"), true);
+const testedRule = rule as unknown as Parameters<typeof typed.run<MessageId, []>>[1];
+
+/** The report at an exit run after main.ts:12's `new NodeSDK({})`, whose plan names its shutdown (`sdk` is local to main()). */
+const afterSetup = (line: number, exit: string, file: string, via: string) => ({
+  messageId: "exitAfterSetupInOtherFile" as const,
+  data: { exit, where: "", sdk: "OpenTelemetry", file, line: 12, via, flush: "shutdown() of the NodeSDK" },
+  line,
+});
+
+typed.run("require-flush-before-exit (type-aware, exits after another file's set-up)", testedRule, {
+  valid: [
+    // Called by main() before the set-up: nothing is queued yet.
+    onDisk("args.ts"),
+    // Called by main() only after `await sdk.shutdown()`.
+    onDisk("cleanup.ts"),
+    // Imported only by a file that starts no tracing.
+    onDisk("lonely.ts"),
+    // A module's top level runs when it is imported, before main() starts tracing.
+    onDisk("ui/on-load.ts"),
+  ],
+  invalid: [
+    {
+      // main() awaits it after `sdk.start()`.
+      ...onDisk("auth.ts"),
+      errors: [afterSetup(5, "process.exit(41)", "main.ts", "validateAuth()")],
+    },
+    {
+      // The stdout 'error' listener runBatch registers; its exit after `await shutdownQueue.shutdown()` is flushed.
+      ...onDisk("batch.ts"),
+      errors: [afterSetup(6, "process.exit(0)", "main.ts", "runBatch()")],
+    },
+    {
+      // startUI → _jsx(App) → _jsx(Layout) → <Dialog />: the key handler's exit, three files below main.ts.
+      ...onDisk("ui/Dialog.ts"),
+      errors: [afterSetup(7, "process.exit(0)", "../main.ts", "startUI() → App() → Layout() → Dialog()")],
+    },
+    {
+      // A hook App calls: its timer callback exits.
+      ...onDisk("ui/hooks/useTrust.ts"),
+      errors: [afterSetup(5, "process.exit(42)", "../../main.ts", "startUI() → App() → useTrust()")],
+    },
+  ],
+});
+
+untyped.run("require-flush-before-exit (without a program, no other file is followed)", testedRule, {
+  valid: [onDisk("auth.ts"), onDisk("ui/Dialog.ts"), onDisk("ui/hooks/useTrust.ts")],
+  invalid: [],
+});
