@@ -16,8 +16,9 @@
  *   first: src/scopes/importers.ts) and start tracing by their own model (the one their own lint builds:
  *   `modelOfOtherFile`, its process level's `tracing`, its initializers that start tracing). The code after a set-up:
  *   in the initializer's function, the statements after the one that holds it, in each enclosing block up to the
- *   function (an `else` of the set-up's `if` is not after it); a set-up by import or preload: the module's top-level
- *   code. Collection stops at a statement that flushes (the seed level's `statementFlushes`): what follows has lost nothing.
+ *   function (an `else` of the set-up's `if` is not after it; a function declared there is hoisted, and runs where
+ *   it is referenced); a set-up by import or preload: the module's whole code, which runs once its imports have.
+ *   Collection stops at a statement that flushes (the seed level's `statementFlushes`): what follows lost nothing.
  * - **Phase**: the functions that code references, as the checker resolves them (imports and re-exports followed):
  *   called, handed over as a callback, a component (`_jsx(App, props)`, `<App />`) or a hook, by a name or an
  *   imported namespace's member (`ui.render`), declared with a body in a searched file of the program (not
@@ -28,6 +29,10 @@
  *   leaves functions out: what is in the phase was reached.
  * - Not followed: methods called on objects (`this.run()`, `config.start()`), classes (a class component), values the
  *   checker cannot name (a function stored in a table or state), functions only referenced before the set-up.
+ *
+ * - **Exits**: the rule asks about an exit of the linted file inside a function (a module's top level runs when it is
+ *   imported), not after an awaited flush in its own blocks (`await queue.shutdown(); process.exit(0)`, as the search
+ *   of other files recognises a flush by name); the rule's own exclusions (exit listeners, spans) come first.
  *
  * Memoised per program and catalogue: each seed file's model and phase are built once.
  */
@@ -102,13 +107,19 @@ function codeAfterSetup(model: FileModel, initializers: readonly InitializerCall
         for (const statement of list.slice(list.indexOf(child as TSESTree.Statement) + 1)) {
           // After an awaited flush, nothing queued before it is lost.
           if (level.statementFlushes(statement)) break collect;
-          found.add(statement);
+          // A function declared after the set-up is hoisted: it runs where it is called, which its references tell.
+          if (!hoisted(statement)) found.add(statement);
         }
       }
       if (current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.ArrowFunctionExpression) break;
     }
   }
   return [...found];
+}
+
+function hoisted(statement: TSESTree.Node): boolean {
+  const declaration = statement.type === AST_NODE_TYPES.ExportNamedDeclaration || statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ? statement.declaration : statement;
+  return declaration?.type === AST_NODE_TYPES.FunctionDeclaration;
 }
 
 function statementList(node: TSESTree.Node): readonly TSESTree.Node[] | undefined {

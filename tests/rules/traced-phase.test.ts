@@ -13,10 +13,10 @@ import { programTesters } from "./rule-tester";
 const { typed, untyped, onDisk } = programTesters(path.join(__dirname, "fixtures/traced-phase"), true);
 const testedRule = rule as unknown as Parameters<typeof typed.run<MessageId, []>>[1];
 
-/** The report at an exit run after main.ts:12's `new NodeSDK({})`, whose plan names its shutdown (`sdk` is local to main()). */
+/** The report at an exit run after main.ts:15's `new NodeSDK({})`, whose plan names its shutdown (`sdk` is local to main()). */
 const afterSetup = (line: number, exit: string, file: string, via: string) => ({
   messageId: "exitAfterSetupInOtherFile" as const,
-  data: { exit, where: "", sdk: "OpenTelemetry", file, line: 12, via, flush: "shutdown() of the NodeSDK" },
+  data: { exit, where: "", sdk: "OpenTelemetry", file, line: 15, via, flush: "shutdown() of the NodeSDK" },
   line,
 });
 
@@ -51,6 +51,16 @@ typed.run("require-flush-before-exit (type-aware, exits after another file's set
       // A hook App calls: its timer callback exits.
       ...onDisk("ui/hooks/useTrust.ts"),
       errors: [afterSetup(5, "process.exit(42)", "../../main.ts", "startUI() → App() → useTrust()")],
+    },
+    {
+      // A set-up by import: daemon.ts's whole module runs after it.
+      ...onDisk("job.ts"),
+      errors: [{ messageId: "exitAfterSetupInOtherFile" as const, data: { exit: "process.exit(5)", where: "", sdk: "OpenTelemetry", file: "daemon.ts", line: 2, via: "runJob()", flush: "sdk.shutdown()" }, line: 3 }],
+    },
+    {
+      // In main()'s phase too (main calls stop() after its set-up), but judged by its own set-up: reported once.
+      ...onDisk("worker.ts"),
+      errors: [{ messageId: "exitWithoutFlush" as const, line: 5 }],
     },
   ],
 });
