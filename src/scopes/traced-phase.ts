@@ -73,12 +73,17 @@ export interface PhaseReach {
   readonly via: readonly string[];
 }
 
-/** A seed file's set-up and the functions of its phase, each with the path to it. */
+/** A function of a phase: the names from the seed's reference down to it, and the line of the set-up it runs after. */
+interface Reached {
+  readonly via: readonly string[];
+  readonly line: number;
+}
+
+/** A seed file's model and the functions of its phase. */
 interface Phase {
   readonly file: string;
-  readonly line: number;
   readonly model: FileModel;
-  readonly functions: ReadonlyMap<TS.Node, readonly string[]>;
+  readonly functions: ReadonlyMap<TS.Node, Reached>;
 }
 
 /** Per program and catalogue: each file's phase, or null when it starts no tracing. */
@@ -89,15 +94,22 @@ function importingFiles(file: string, program: TS.Program): TS.SourceFile[] {
   return importersAround(file, LEVELS, MAX_FILES, (importer) => searchedSource(program, importer));
 }
 
-/** The code of `model`'s file that runs after its set-up, as ESTree nodes: statements, or a whole module body. */
-function codeAfterSetup(model: FileModel, initializers: readonly InitializerCall[]): TSESTree.Node[] {
+/**
+ * The code of `model`'s file that runs after its set-up, as ESTree statements, each with the line of the set-up it
+ * follows: the latest one (the later initializers claim their code first), so that a message names the right one.
+ */
+function codeAfterSetup(model: FileModel, initializers: readonly InitializerCall[]): Map<TSESTree.Node, number> {
   const level = getProcessLevel(model);
   const program = model.sourceCode.ast;
-  const found = new Set<TSESTree.Node>();
-  for (const init of initializers) {
+  const found = new Map<TSESTree.Node, number>();
+  const claim = (statement: TSESTree.Node, line: number) => {
+    if (!found.has(statement)) found.set(statement, line);
+  };
+  for (const init of [...initializers].reverse()) {
+    const line = init.node.loc.start.line;
     if (init.node.type === AST_NODE_TYPES.ImportDeclaration || init.node.type === AST_NODE_TYPES.Program) {
       // Imported (or preloaded) before any code of the module runs.
-      for (const statement of program.body) if (statement.type !== AST_NODE_TYPES.ImportDeclaration) found.add(statement);
+      for (const statement of program.body) if (statement.type !== AST_NODE_TYPES.ImportDeclaration) claim(statement, line);
       continue;
     }
     let child: TSESTree.Node = init.node;
@@ -108,13 +120,13 @@ function codeAfterSetup(model: FileModel, initializers: readonly InitializerCall
           // After an awaited flush, nothing queued before it is lost.
           if (level.statementFlushes(statement)) break collect;
           // A function declared after the set-up is hoisted: it runs where it is called, which its references tell.
-          if (!hoisted(statement)) found.add(statement);
+          if (!hoisted(statement)) claim(statement, line);
         }
       }
       if (current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.ArrowFunctionExpression) break;
     }
   }
-  return [...found];
+  return found;
 }
 
 function hoisted(statement: TSESTree.Node): boolean {
@@ -139,18 +151,20 @@ function phaseOf(source: TS.SourceFile, program: TS.Program, catalogue: Catalogu
   // As the file's own lint: a set-up that records nothing, or keeps spans in memory, loses nothing (src/scopes/pipeline.ts).
   if (!getProcessLevel(model).tracing) return null;
   const initializers = model.initializers().filter((init) => startsTracing(sourceCode, init));
-  const first = initializers[0];
-  if (!first) return null;
-  const seeds = codeAfterSetup(model, initializers).map((node) => services.esTreeNodeToTSNodeMap.get(node) as TS.Node);
-  return { file: source.fileName, line: first.node.loc.start.line, model, functions: reachedFrom(seeds, functions) };
+  if (initializers.length === 0) return null;
+  // Latest set-up first: the functions its code references are attributed to it.
+  const seeds = [...codeAfterSetup(model, initializers)]
+    .sort(([, a], [, b]) => b - a)
+    .map(([node, line]) => ({ node: services.esTreeNodeToTSNodeMap.get(node) as TS.Node, line }));
+  return { file: source.fileName, model, functions: reachedFrom(seeds, functions) };
 }
 
 /** The functions `seeds` reference, and theirs, breadth first, within the bounds; each with the names down to it. */
-function reachedFrom(seeds: readonly TS.Node[], functions: ProgramFunctions): Map<TS.Node, readonly string[]> {
+function reachedFrom(seeds: readonly { node: TS.Node; line: number }[], functions: ProgramFunctions): Map<TS.Node, Reached> {
   const { ts } = functions;
-  const reached = new Map<TS.Node, readonly string[]>();
-  const queue: { fn: FunctionLike; via: readonly string[]; depth: number }[] = [];
-  const consider = (fn: FunctionLike | undefined, reference: TS.Node, from: TS.Node, via: readonly string[], depth: number) => {
+  const reached = new Map<TS.Node, Reached>();
+  const queue: { fn: FunctionLike; via: readonly string[]; line: number; depth: number }[] = [];
+  const consider = (fn: FunctionLike | undefined, reference: TS.Node, from: TS.Node, via: readonly string[], line: number, depth: number) => {
     if (!fn || reached.has(fn) || reached.size >= MAX_FUNCTIONS || !isSearched(fn.getSourceFile())) return;
     // Nested in the code being read: read with it.
     if (fn.getSourceFile() === from.getSourceFile() && fn.pos >= from.pos && fn.end <= from.end) return;
@@ -159,13 +173,13 @@ function reachedFrom(seeds: readonly TS.Node[], functions: ProgramFunctions): Ma
     const deeper = fn.getSourceFile() === from.getSourceFile() ? depth : depth + 1;
     if (deeper > MAX_FILE_DEPTH) return;
     const path = [...via, functionName(ts, fn)];
-    reached.set(fn, path);
-    queue.push({ fn, via: path, depth: deeper });
+    reached.set(fn, { via: path, line });
+    queue.push({ fn, via: path, line, depth: deeper });
   };
-  for (const seed of seeds) referencedIn(seed, functions, (fn, reference) => consider(fn, reference, seed, [], 0));
+  for (const { node, line } of seeds) referencedIn(node, functions, (fn, reference) => consider(fn, reference, node, [], line, 0));
   for (let index = 0; index < queue.length && reached.size < MAX_FUNCTIONS; index++) {
-    const { fn, via, depth } = queue[index] as (typeof queue)[number];
-    if (fn.body) referencedIn(fn.body, functions, (found, reference) => consider(found, reference, fn, via, depth));
+    const { fn, via, line, depth } = queue[index] as (typeof queue)[number];
+    if (fn.body) referencedIn(fn.body, functions, (found, reference) => consider(found, reference, fn, via, line, depth));
   }
   return reached;
 }
@@ -228,8 +242,8 @@ export function tracedPhaseReaching(sourceCode: Readonly<TSESLint.SourceCode>, c
     if (!around[0] || flushAwaitedBefore(ts, tsExit, around[0])) return undefined;
     for (const phase of all()) {
       for (const fn of around) {
-        const via = phase.functions.get(fn);
-        if (via) return { file: phase.file, line: phase.line, model: phase.model, via };
+        const reached = phase.functions.get(fn);
+        if (reached) return { file: phase.file, line: reached.line, model: phase.model, via: reached.via };
       }
     }
     return undefined;

@@ -58,6 +58,16 @@ typed.run("require-flush-before-exit (type-aware, exits after another file's set
       errors: [{ messageId: "exitAfterSetupInOtherFile" as const, data: { exit: "process.exit(5)", where: "", sdk: "OpenTelemetry", file: "daemon.ts", line: 2, via: "runJob()", flush: "sdk.shutdown()" }, line: 3 }],
     },
     {
+      // Attributed to the first of twice.ts's two set-ups: only that one runs before it.
+      ...onDisk("relaunch.ts"),
+      errors: [{ messageId: "exitAfterSetupInOtherFile" as const, data: { exit: "process.exit(42)", where: "", sdk: "OpenTelemetry", file: "twice.ts", line: 8, via: "relaunch()", flush: "shutdown() of the NodeSDK" }, line: 3 }],
+    },
+    {
+      // Attributed to the latest set-up before it (line 12), in the 'SIGINT' listener it registers.
+      ...onDisk("serve.ts"),
+      errors: [{ messageId: "exitAfterSetupInOtherFile" as const, data: { exit: "process.exit(130)", where: " in the 'SIGINT' handler", sdk: "OpenTelemetry", file: "twice.ts", line: 12, via: "serve()", flush: "shutdown() of the NodeSDK" }, line: 3 }],
+    },
+    {
       // In main()'s phase too (main calls stop() after its set-up), but judged by its own set-up: reported once.
       ...onDisk("worker.ts"),
       errors: [{ messageId: "exitWithoutFlush" as const, line: 5 }],
