@@ -146,9 +146,8 @@ export default createRule<Options, MessageId>({
       const inSpans = spanCallsReaching(context.sourceCode, catalogue);
       for (const exit of model.exits()) {
         const at = phaseExitAt(model, level, exit.node);
-        if (!at || level.signalListened(exit) || (inSpans && inSpans(exit.node).length > 0)) continue;
-        const reach = phase(exit.node);
-        if (!reach) continue;
+        const reach = at && !level.signalListened(exit) ? phase(exit.node) : undefined;
+        if (!at || !reach || (inSpans && inSpans(exit.node).length > 0)) continue;
         const plan = flushPlanFor(reach.model, reach.file);
         const from = path.dirname(context.physicalFilename);
         context.report({
