@@ -18,7 +18,8 @@
  *   in the initializer's function, the statements after the one that holds it, in each enclosing block up to the
  *   function (an `else` of the set-up's `if` is not after it; a function declared there is hoisted, and runs where
  *   it is referenced); a set-up by import or preload: the module's whole code, which runs once its imports have.
- *   Collection stops at a statement that flushes (the seed level's `statementFlushes`): what follows lost nothing.
+ *   Collection stops after a statement that flushes (the seed level's `statementFlushes`): what follows lost nothing;
+ *   that statement is kept (a function it awaits may exit before its own flush runs).
  * - **Phase**: the functions that code references, as the checker resolves them (imports and re-exports followed):
  *   called, handed over as a callback, a component (`_jsx(App, props)`, `<App />`) or a hook, by a name or an
  *   imported namespace's member (`ui.render`), declared with a body in a searched file of the program (not
@@ -117,10 +118,11 @@ function codeAfterSetup(model: FileModel, initializers: readonly InitializerCall
       const list = statementList(current);
       if (list) {
         for (const statement of list.slice(list.indexOf(child as TSESTree.Statement) + 1)) {
-          // After an awaited flush, nothing queued before it is lost.
-          if (level.statementFlushes(statement)) break collect;
           // A function declared after the set-up is hoisted: it runs where it is called, which its references tell.
           if (!hoisted(statement)) claim(statement, line);
+          // After an awaited flush, nothing queued before it is lost. The flushing statement itself runs first
+          // (`await runNonInteractive(…)`, whose finally flushes: an exit inside its try is still unflushed).
+          if (level.statementFlushes(statement)) break collect;
         }
       }
       if (current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.ArrowFunctionExpression) break;

@@ -72,6 +72,11 @@ typed.run("require-flush-before-exit (type-aware, exits after another file's set
       errors: [{ messageId: "exitAfterSetupInOtherFile" as const, data: { exit: "process.exit(130)", where: " in the 'SIGINT' handler", sdk: "OpenTelemetry", file: "twice.ts", line: 12, via: "serve()", flush: "shutdown() of the NodeSDK" }, line: 3 }],
     },
     {
+      // `await run()` flushes (its finally), but what it awaits in its try runs before that flush.
+      ...onDisk("report.ts"),
+      errors: [{ messageId: "exitAfterSetupInOtherFile" as const, data: { exit: "process.exit(4)", where: "", sdk: "OpenTelemetry", file: "flushing.ts", line: 5, via: "run() → report()", flush: "sdk.shutdown()" }, line: 3 }],
+    },
+    {
       // In main()'s phase too (main calls stop() after its set-up), but judged by its own set-up: reported once.
       ...onDisk("worker.ts"),
       errors: [{ messageId: "exitWithoutFlush" as const, line: 5 }],
