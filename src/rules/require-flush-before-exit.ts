@@ -18,7 +18,7 @@ import { entryLabel, entrySuggestion, exitCodeSuggestion, exitLabel, exitSuggest
 import type { FixContext, FlushSuggestionId } from "../fixes/flush-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { manualSpanReachingExit } from "../fixes/manual-span";
-import { tracedPhaseReaching } from "../scopes/traced-phase";
+import { noteLintedModel, tracedPhaseReaching } from "../scopes/traced-phase";
 import type { PhaseReach } from "../scopes/traced-phase";
 import { spanCallsReaching } from "../scopes/reached-from-importers";
 import type { ProcessLevel } from "../scopes/process-level";
@@ -102,6 +102,8 @@ export default createRule<Options, MessageId>({
       "Program:exit"() {
         const model = getFileModel(context);
         const level = getProcessLevel(model);
+        // Another file's traced phase may need this file's model (src/scopes/traced-phase.ts): it is built once.
+        noteLintedModel(model, catalogue);
         if (!level.tracing) {
           const phase = EXIT_WORDS.test(text) ? tracedPhaseReaching(context.sourceCode, catalogue) : undefined;
           if (phase) reportPhaseExits(phase);

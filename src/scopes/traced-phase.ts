@@ -142,14 +142,37 @@ function statementList(node: TSESTree.Node): readonly TSESTree.Node[] | undefine
   return undefined;
 }
 
-/** `source`'s set-up and phase, or null when its own model starts no tracing there. */
-function phaseOf(source: TS.SourceFile, program: TS.Program, catalogue: Catalogue, functions: ProgramFunctions): Phase | null {
+/** Per program and catalogue: the models the rule built for the files it linted, by file (see `noteLintedModel`). */
+const linted = new WeakMap<TS.Program, WeakMap<Catalogue, Map<string, FileModel>>>();
+
+/**
+ * The rule's model of a file it lints with a program: the same model `phaseOf` would build (the same catalogue, the
+ * same directory and file), so a file linted before its phase is asked for is not parsed again.
+ */
+export function noteLintedModel(model: FileModel, catalogue: Catalogue): void {
+  const services = model.sourceCode.parserServices as ParserServicesWithTypeInformation | undefined;
+  if (!services?.program) return;
+  const file = (services.esTreeNodeToTSNodeMap.get(model.sourceCode.ast) as TS.SourceFile | undefined)?.fileName;
+  if (file !== undefined) cachedPair(linted, services.program, catalogue, () => new WeakMap(), () => new Map<string, FileModel>()).set(file, model);
+}
+
+/** The model of `source` as its own lint builds it: the rule's, when it linted the file already, else built here. */
+function modelOf(source: TS.SourceFile, program: TS.Program, catalogue: Catalogue): FileModel | undefined {
+  const known = linted.get(program)?.get(catalogue)?.get(source.fileName);
+  if (known) return known;
   const ts = loadTypeScript();
-  if (!mightNeedChange(source.text, catalogueForFile(catalogue, source), source.fileName)) return null;
   const sourceCode = parseSourceCode(source.fileName, source.text, ts.isExternalModule(source) ? "module" : "script", program);
   const services = sourceCode?.parserServices as ParserServicesWithTypeInformation | undefined;
-  if (!sourceCode || !services?.program) return null;
-  const model = modelOfOtherFile(sourceCode, catalogue, source.fileName);
+  return sourceCode && services?.program ? modelOfOtherFile(sourceCode, catalogue, source.fileName) : undefined;
+}
+
+/** `source`'s set-up and phase, or null when its own model starts no tracing there. */
+function phaseOf(source: TS.SourceFile, program: TS.Program, catalogue: Catalogue, functions: ProgramFunctions): Phase | null {
+  if (!mightNeedChange(source.text, catalogueForFile(catalogue, source), source.fileName)) return null;
+  const model = modelOf(source, program, catalogue);
+  if (!model) return null;
+  const sourceCode = model.sourceCode;
+  const services = sourceCode.parserServices as ParserServicesWithTypeInformation;
   // As the file's own lint: a set-up that records nothing, or keeps spans in memory, loses nothing (src/scopes/pipeline.ts).
   if (!getProcessLevel(model).tracing) return null;
   const initializers = model.initializers().filter((init) => startsTracing(sourceCode, init));
