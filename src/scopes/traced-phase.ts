@@ -30,12 +30,12 @@
  *   leaves functions out: what is in the phase was reached.
  * - Not followed: methods called on objects (`this.run()`, `config.start()`), classes (a class component), values the
  *   checker cannot name (a function stored in a table or state), functions only referenced before the set-up.
- *
  * - **Exits**: the rule asks about an exit of the linted file inside a function (a module's top level runs when it is
  *   imported), not after an awaited flush in its own blocks (`await queue.shutdown(); process.exit(0)`, as the search
  *   of other files recognises a flush by name); the rule's own exclusions (exit listeners, spans) come first.
  *
- * Memoised per program and catalogue: each seed file's model and phase are built once.
+ * Memoised per program and catalogue: each seed file's model and phase are built once (the model is the rule's own
+ * when it linted that file already: `noteLintedModel`).
  */
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
