@@ -103,7 +103,7 @@ export default createRule<Options, MessageId>({
         const model = getFileModel(context);
         const level = getProcessLevel(model);
         // Another file's traced phase may need this file's model (src/scopes/traced-phase.ts): it is built once.
-        noteLintedModel(model, catalogue);
+        noteLintedModel(model, catalogue, level.tracing);
         if (!level.tracing) {
           const phase = EXIT_WORDS.test(text) ? tracedPhaseReaching(context.sourceCode, catalogue) : undefined;
           if (phase) reportPhaseExits(phase);

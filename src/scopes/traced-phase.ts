@@ -142,24 +142,28 @@ function statementList(node: TSESTree.Node): readonly TSESTree.Node[] | undefine
   return undefined;
 }
 
-/** Per program and catalogue: the models the rule built for the files it linted, by file (see `noteLintedModel`). */
-const linted = new WeakMap<TS.Program, WeakMap<Catalogue, Map<string, FileModel>>>();
+/**
+ * Per program and catalogue: what the rule found in the files it linted (see `noteLintedModel`): the model of a file
+ * that starts tracing, null for one that does not (its model is not kept: a corpus's files would fill the heap).
+ */
+const linted = new WeakMap<TS.Program, WeakMap<Catalogue, Map<string, FileModel | null>>>();
 
 /**
- * The rule's model of a file it lints with a program: the same model `phaseOf` would build (the same catalogue, the
- * same directory and file), so a file linted before its phase is asked for is not parsed again.
+ * The rule's model of a file it lints with a program, and whether its set-up traces: the same model `phaseOf` would
+ * build (the same catalogue, the same directory and file), so a file linted before its phase is asked for is not
+ * parsed again.
  */
-export function noteLintedModel(model: FileModel, catalogue: Catalogue): void {
+export function noteLintedModel(model: FileModel, catalogue: Catalogue, tracing: boolean): void {
   const services = model.sourceCode.parserServices as ParserServicesWithTypeInformation | undefined;
   if (!services?.program) return;
   const file = (services.esTreeNodeToTSNodeMap.get(model.sourceCode.ast) as TS.SourceFile | undefined)?.fileName;
-  if (file !== undefined) cachedPair(linted, services.program, catalogue, () => new WeakMap(), () => new Map<string, FileModel>()).set(file, model);
+  if (file !== undefined) cachedPair(linted, services.program, catalogue, () => new WeakMap(), () => new Map<string, FileModel | null>()).set(file, tracing ? model : null);
 }
 
-/** The model of `source` as its own lint builds it: the rule's, when it linted the file already, else built here. */
-function modelOf(source: TS.SourceFile, program: TS.Program, catalogue: Catalogue): FileModel | undefined {
+/** The model of `source` as its own lint builds it (the rule's, when it linted the file already), or null when it does not trace. */
+function modelOf(source: TS.SourceFile, program: TS.Program, catalogue: Catalogue): FileModel | null | undefined {
   const known = linted.get(program)?.get(catalogue)?.get(source.fileName);
-  if (known) return known;
+  if (known !== undefined) return known;
   const ts = loadTypeScript();
   const sourceCode = parseSourceCode(source.fileName, source.text, ts.isExternalModule(source) ? "module" : "script", program);
   const services = sourceCode?.parserServices as ParserServicesWithTypeInformation | undefined;
