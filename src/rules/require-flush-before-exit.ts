@@ -18,13 +18,34 @@ import { entryLabel, entrySuggestion, exitCodeSuggestion, exitLabel, exitSuggest
 import type { FixContext, FlushSuggestionId } from "../fixes/flush-fix";
 import { flushPlanFor } from "./require-flush-before-exit/flush-plan";
 import { manualSpanReachingExit } from "../fixes/manual-span";
+import { noteLintedModel, tracedPhaseReaching } from "../scopes/traced-phase";
+import type { PhaseReach } from "../scopes/traced-phase";
+import { spanCallsReaching } from "../scopes/reached-from-importers";
+import type { ProcessLevel } from "../scopes/process-level";
+import type { FileModel } from "../scopes/model";
+import * as path from "node:path";
 
 export type Options = [];
-export type MessageId = "exitWithoutFlush" | "exitInOtherFileWithoutFlush" | "entryWithoutFlush" | "entryCrashWithoutFlush" | "entryDropsExitCode" | FlushSuggestionId;
+export type MessageId = "exitWithoutFlush" | "exitInOtherFileWithoutFlush" | "exitAfterSetupInOtherFile" | "entryWithoutFlush" | "entryCrashWithoutFlush" | "entryDropsExitCode" | FlushSuggestionId;
 
 /** ` in the 'SIGTERM' handler`, or nothing outside handlers. */
 function handlerLabel(handler: ExitFinding["handler"]): string {
   return handler ? ` in the ${handler.emitter === "readline" ? "readline " : ""}'${handler.event}' handler` : "";
+}
+
+/** Something that may name an exit: `process.exit(`, `{ exit } = process` … (the model decides by binding). */
+const EXIT_WORDS = /\b(?:exit|abort|reallyExit|kill)\b/u;
+
+/** `startUI() → App() → … → AuthDialog()`: the first two and the last two of a long path. */
+function viaLabel(via: readonly string[]): string {
+  const names = via.map((name) => `${name}()`);
+  return names.length > 5 ? [...names.slice(0, 2), "…", ...names.slice(-2)].join(" → ") : names.join(" → ");
+}
+
+/** As the file-level judge: where an exit would drop queued spans, in a function, not in a manual span (no-process-exit's). */
+function phaseExitAt(model: FileModel, level: ProcessLevel, node: TSESTree.CallExpression): ReturnType<ProcessLevel["unflushedAt"]> {
+  if (level.functionOf(node).type === "Program" || manualSpanReachingExit(model, node)) return undefined;
+  return level.unflushedAt(node);
 }
 
 export default createRule<Options, MessageId>({
@@ -41,6 +62,8 @@ export default createRule<Options, MessageId>({
       exitWithoutFlush: "{{exit}}{{where}} ends the process before the {{sdk}} span queue is flushed: await {{flush}} first.",
       exitInOtherFileWithoutFlush:
         "{{callee}}() reaches {{exit}} in {{location}}{{via}}{{where}}: it ends the process before the {{sdk}} span queue is flushed. Await {{flush}} before the call.",
+      exitAfterSetupInOtherFile:
+        "{{exit}}{{where}} can run after {{sdk}} tracing is started in {{file}}:{{line}} (via {{via}}), and ends the process before the span queue is flushed: await {{flush}} first.",
       entryWithoutFlush:
         "{{entry}} lets the program end on {{paths}} without flushing the {{sdk}} span queue, and the export timer does not keep the process alive: run {{flush}} on both paths.",
       entryDropsExitCode:
@@ -67,7 +90,11 @@ export default createRule<Options, MessageId>({
     // does, nor constructs a class of an installed package (whose constructor may start tracing:
     // src/scopes/program-setup.ts), cannot start tracing.
     const text = context.sourceCode.text;
-    if (!mightNeedChange(text, catalogue, context.physicalFilename)) return {};
+    if (!mightNeedChange(text, catalogue, context.physicalFilename)) {
+      // With a type-checked program, an exit of this file may run after another file's set-up (src/scopes/traced-phase.ts).
+      const phase = EXIT_WORDS.test(text) ? tracedPhaseReaching(context.sourceCode, catalogue) : undefined;
+      return phase ? { "Program:exit": () => reportPhaseExits(phase) } : {};
+    }
     // With a type-checked program, an exit may be in a function of another file (src/scopes/cross-file.ts).
     const foreign = foreignExitCalls(context.sourceCode);
     return {
@@ -75,7 +102,13 @@ export default createRule<Options, MessageId>({
       "Program:exit"() {
         const model = getFileModel(context);
         const level = getProcessLevel(model);
-        if (!level.tracing) return;
+        // Another file's traced phase may need this file's model (src/scopes/traced-phase.ts): it is built once.
+        noteLintedModel(model, catalogue, level.tracing);
+        if (!level.tracing) {
+          const phase = EXIT_WORDS.test(text) ? tracedPhaseReaching(context.sourceCode, catalogue) : undefined;
+          if (phase) reportPhaseExits(phase);
+          return;
+        }
         const fix: FixContext = { sourceCode: context.sourceCode, filename: context.filename, level, plan: flushPlanFor(model, context.filename) };
         for (const finding of level.entryFindings()) reportEntry(fix, finding);
         for (const finding of level.exitFindings()) {
@@ -102,6 +135,38 @@ export default createRule<Options, MessageId>({
         }
       },
     };
+
+    /**
+     * In a file that starts no tracing: its exits that run in another file's traced phase, judged as the file-level
+     * judge judges an exit (not in an `exit` listener, not after a flush, not in a span: no-process-exit's, here or
+     * reached from another file), inside a function (a module's top level runs when it is imported). No suggestion:
+     * the flush is the set-up file's, which this file may not reach.
+     */
+    function reportPhaseExits(phase: (exit: TSESTree.Node) => PhaseReach | undefined) {
+      const model = getFileModel(context);
+      const level = getProcessLevel(model);
+      const inSpans = spanCallsReaching(context.sourceCode, catalogue);
+      for (const exit of model.exits()) {
+        const at = phaseExitAt(model, level, exit.node);
+        const reach = at && !level.signalListened(exit) ? phase(exit.node) : undefined;
+        if (!at || !reach || (inSpans && inSpans(exit.node).length > 0)) continue;
+        const plan = flushPlanFor(reach.model, reach.file);
+        const from = path.dirname(context.physicalFilename);
+        context.report({
+          node: exit.node,
+          messageId: "exitAfterSetupInOtherFile",
+          data: {
+            exit: exitLabel(exit),
+            where: handlerLabel(at.handler),
+            sdk: plan.sdk,
+            file: path.relative(from, reach.file).split(path.sep).join("/"),
+            line: reach.line,
+            via: viaLabel(reach.via),
+            flush: plan.label,
+          },
+        });
+      }
+    }
 
     function reportExit(fix: FixContext, { exit, handler }: ExitFinding) {
       const where = handlerLabel(handler);

@@ -75,6 +75,12 @@ const EXIT_CALL = /\bprocess\s*\??\.\s*(?:exit|abort|reallyExit|kill)\s*(?:\?\.\
 
 export const isSearched = (file: TS.SourceFile) => !file.isDeclarationFile && !/[\\/]node_modules[\\/]/u.test(file.fileName);
 
+/** The program's source file at `fileName`, when it is one the searches read. */
+export function searchedSource(program: TS.Program, fileName: string): TS.SourceFile | undefined {
+  const source = program.getSourceFile(fileName);
+  return source && isSearched(source) ? source : undefined;
+}
+
 /** Per program: does any searched file write a process exit at all? Most programs' files do not. */
 const canExit = new WeakMap<TS.Program, boolean>();
 
@@ -496,6 +502,42 @@ function memoOf(store: WeakMap<TS.Program, Map<TS.Node, Search>>, program: TS.Pr
   return memo;
 }
 
+/** A function's name as messages show it: its own, the variable or property it is assigned to, else `default`. */
+export function functionName(ts: typeof TS, fn: FunctionLike): string {
+  if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
+  const parent = fn.parent;
+  if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
+  return "default";
+}
+
+/** `await x.forceFlush()`, `await shutdown()` as a statement, or as a declaration's initializer. */
+function awaitsFlushStatement(ts: typeof TS, statement: TS.Statement): boolean {
+  let expression: TS.Expression | undefined;
+  if (ts.isExpressionStatement(statement)) expression = statement.expression;
+  else if (ts.isVariableStatement(statement)) expression = statement.declarationList.declarations[0]?.initializer;
+  if (!expression || !ts.isAwaitExpression(expression) || !ts.isCallExpression(expression.expression)) return false;
+  // `await Sentry.flush(3000).catch(() => {})`, `.then(null, …)`, `.finally(…)`: the flush is still awaited, its failure ignored.
+  let call: TS.CallExpression = expression.expression;
+  while (ts.isPropertyAccessExpression(call.expression) && PROMISE_METHODS.has(call.expression.name.text) && ts.isCallExpression(call.expression.expression)) call = call.expression.expression;
+  const callee = call.expression;
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  return name !== undefined && FLUSH_NAMES.has(name);
+}
+
+/** The statements that run before `node` in its enclosing blocks inside `fn` (or its file), in order (outer blocks first). */
+function statementsBeforeIn(ts: typeof TS, node: TS.Node, fn: TS.Node): TS.Statement[] {
+  const blocks: TS.Statement[][] = [];
+  for (let child: TS.Node = node, current = node.parent; current && child !== fn; child = current, current = current.parent) {
+    if (ts.isBlock(current) || ts.isSourceFile(current)) blocks.unshift(current.statements.slice(0, current.statements.indexOf(child as TS.Statement)));
+  }
+  return blocks.flat();
+}
+
+/** A statement before `node` in one of its enclosing blocks, inside `fn` (or its file), awaits a flush. */
+export function flushAwaitedBefore(ts: typeof TS, node: TS.Node, fn: TS.Node): boolean {
+  return statementsBeforeIn(ts, node, fn).some((statement) => awaitsFlushStatement(ts, statement));
+}
+
 /**
  * What a call reaches in other files: nothing when the callee is in this file, a library, or exits nowhere.
  * The first exit found, or with `all`, every one.
@@ -529,40 +571,10 @@ function createForeignExits(services: ParserServicesWithTypeInformation, all = f
     return signal && ts.isStringLiteral(signal) ? `process.kill(process.pid, ${JSON.stringify(signal.text)})` : "process.kill(process.pid)";
   }
 
-  function nameOf(fn: FunctionLike): string {
-    if (fn.name && (ts.isIdentifier(fn.name) || ts.isPrivateIdentifier(fn.name))) return fn.name.text;
-    const parent = fn.parent;
-    if ((ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent)) && ts.isIdentifier(parent.name)) return parent.name.text;
-    return "default";
-  }
-
-  /** `await x.forceFlush()`, `await shutdown()` as a statement, or as a declaration's initializer. */
-  function awaitsFlush(statement: TS.Statement): boolean {
-    let expression: TS.Expression | undefined;
-    if (ts.isExpressionStatement(statement)) expression = statement.expression;
-    else if (ts.isVariableStatement(statement)) expression = statement.declarationList.declarations[0]?.initializer;
-    if (!expression || !ts.isAwaitExpression(expression) || !ts.isCallExpression(expression.expression)) return false;
-    // `await Sentry.flush(3000).catch(() => {})`, `.then(null, …)`, `.finally(…)`: the flush is still awaited, its failure ignored.
-    let call: TS.CallExpression = expression.expression;
-    while (ts.isPropertyAccessExpression(call.expression) && PROMISE_METHODS.has(call.expression.name.text) && ts.isCallExpression(call.expression.expression)) call = call.expression.expression;
-    const callee = call.expression;
-    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-    return name !== undefined && FLUSH_NAMES.has(name);
-  }
-
-  /** The statements that run before `node` in its enclosing blocks inside `fn`, in order (outer blocks first). */
-  function statementsBefore(node: TS.Node, fn: FunctionLike): TS.Statement[] {
-    const blocks: TS.Statement[][] = [];
-    for (let child: TS.Node = node, current = node.parent; current && child !== fn; child = current, current = current.parent) {
-      if (ts.isBlock(current) || ts.isSourceFile(current)) blocks.unshift(current.statements.slice(0, current.statements.indexOf(child as TS.Statement)));
-    }
-    return blocks.flat();
-  }
-
-  /** A statement before `node` in one of its enclosing blocks, inside `fn`, awaits a flush. */
-  function flushedBefore(node: TS.Node, fn: FunctionLike): boolean {
-    return statementsBefore(node, fn).some(awaitsFlush);
-  }
+  const nameOf = (fn: FunctionLike) => functionName(ts, fn);
+  const awaitsFlush = (statement: TS.Statement) => awaitsFlushStatement(ts, statement);
+  const statementsBefore = (node: TS.Node, fn: FunctionLike) => statementsBeforeIn(ts, node, fn);
+  const flushedBefore = (node: TS.Node, fn: FunctionLike) => flushAwaitedBefore(ts, node, fn);
 
   /**
    * `getRootSpan(…)` of Sentry (@sentry/core's, re-exported by every @sentry package): by the checker when the

@@ -38,9 +38,10 @@ function fileAt(file: string): SourceFile | undefined {
  */
 export function relativeCandidates(dir: string, specifier: string): string[] {
   if (!path.isAbsolute(dir) || (!specifier.startsWith("./") && !specifier.startsWith("../"))) return [];
-  // TypeScript's ESM convention: `./x.js` names the source `./x.ts` (`.mjs` → `.mts`, `.cjs` → `.cts`).
+  // TypeScript's ESM convention: `./x.js` names the source `./x.ts` or `./x.tsx` (`.mjs` → `.mts`, `.cjs` → `.cts`).
   const typescript = specifier.replace(/\.([cm]?)js$/u, ".$1ts");
-  return [...EXTENSIONS.map((extension) => specifier + extension), ...(typescript === specifier ? [] : [typescript])].map((candidate) => path.resolve(dir, candidate));
+  const tsx = /\.js$/u.test(specifier) ? [`${typescript}x`] : [];
+  return [...EXTENSIONS.map((extension) => specifier + extension), ...(typescript === specifier ? [] : [typescript, ...tsx])].map((candidate) => path.resolve(dir, candidate));
 }
 
 /** `./x` from the directory `dir`, as Node and bundlers resolve it, or undefined (also for a `dir` that is not absolute). */

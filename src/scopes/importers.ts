@@ -130,6 +130,29 @@ export function importersOf(file: string): readonly string[] {
   return indexOf(packageRootOf(path.dirname(normal))).importers.get(normal) ?? [];
 }
 
+/**
+ * The files around `file` that may run its code: its importers, theirs, `levels` deep, nearest level first, each
+ * once. `keep` turns an importer into what the caller counts (undefined: not counted, its importers still walked);
+ * the walk stops once `max` are counted.
+ */
+export function importersAround<T>(file: string, levels: number, max: number, keep: (importer: string) => T | undefined): T[] {
+  const seen = new Set([path.normalize(file)]);
+  const found: T[] = [];
+  let level = [path.normalize(file)];
+  for (let depth = 0; depth < levels && level.length > 0 && found.length < max; depth++) {
+    const next: string[] = [];
+    for (const importer of level.flatMap((imported) => importersOf(imported))) {
+      if (seen.has(importer) || found.length >= max) continue;
+      seen.add(importer);
+      next.push(importer);
+      const kept = keep(importer);
+      if (kept !== undefined) found.push(kept);
+    }
+    level = next;
+  }
+  return found;
+}
+
 /** Whether the index of `file`'s package stopped at MAX_FILES, so that `importersOf` may miss some. */
 export function importersTruncated(file: string): boolean {
   return path.isAbsolute(file) && indexOf(packageRootOf(path.dirname(path.normalize(file)))).truncated;

@@ -21,15 +21,14 @@
 import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type * as TS from "typescript";
-import * as path from "node:path";
 import { cachedPair, walk } from "./ast";
 import type { Catalogue } from "./settings";
 import type { FoundExit } from "./cross-file";
 import type { ProgramFunctions } from "./cross-file";
-import { exitsReachedBy, functionsOf, indirectCallee, isSearched, loadTypeScript } from "./cross-file";
+import { exitsReachedBy, functionsOf, indirectCallee, loadTypeScript, searchedSource } from "./cross-file";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import { catalogueForFile } from "./specifiers";
-import { importersOf } from "./importers";
+import { importersAround } from "./importers";
 import type { Reach } from "./model";
 import { modelOfOtherFile } from "./model";
 import { parseSourceCode } from "./parser";
@@ -60,21 +59,7 @@ function memoOf(program: TS.Program, catalogue: Catalogue): Map<string, readonly
 
 /** The files whose calls may reach `file`'s functions: its importers, theirs, LEVELS deep, in the program. */
 function callingFiles(file: string, program: TS.Program): TS.SourceFile[] {
-  const seen = new Set([path.normalize(file)]);
-  const found: TS.SourceFile[] = [];
-  let level = [path.normalize(file)];
-  for (let depth = 0; depth < LEVELS && level.length > 0 && found.length < MAX_FILES; depth++) {
-    const next: string[] = [];
-    for (const importer of level.flatMap((imported) => importersOf(imported))) {
-      if (seen.has(importer)) continue;
-      seen.add(importer);
-      next.push(importer);
-      const source = program.getSourceFile(importer);
-      if (source && isSearched(source) && found.length < MAX_FILES) found.push(source);
-    }
-    level = next;
-  }
-  return found;
+  return importersAround(file, LEVELS, MAX_FILES, (importer) => searchedSource(program, importer));
 }
 
 /**

@@ -4,31 +4,13 @@
  * case lints one of its files with the text it has there. run.ts opens span 'cli' and awaits cli.ts's main(),
  * which parses its arguments and runs a command from a table (help, and serve, tail and stop through `COMMANDS.map`).
  */
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { RuleTester } from "@typescript-eslint/rule-tester";
-import globals from "globals";
-import * as vitest from "vitest";
 import rule from "../../src/rules/no-process-exit";
 import type { MessageId } from "../../src/rules/no-process-exit";
+import { programTesters } from "./rule-tester";
 
-RuleTester.afterAll = vitest.afterAll;
-RuleTester.it = vitest.it;
-RuleTester.itOnly = vitest.it.only;
-RuleTester.describe = vitest.describe;
-
-const ROOT = path.join(__dirname, "fixtures/reverse-exits");
-const typed = new RuleTester({
-  languageOptions: {
-    globals: { ...globals.node },
-    parserOptions: { projectService: true, tsconfigRootDir: ROOT },
-  },
-});
-const untyped = new RuleTester({ languageOptions: { globals: { ...globals.node } } });
+const { typed, untyped, onDisk } = programTesters(path.join(__dirname, "fixtures/reverse-exits"));
 const testedRule = rule as unknown as Parameters<typeof typed.run<MessageId, []>>[1];
-
-/** A file of the fixture program, linted with its text on disk. */
-const onDisk = (file: string) => ({ filename: path.join(ROOT, file), code: readFileSync(path.join(ROOT, file), "utf8") });
 
 /** The report at an exit of the linted file, reached from run.ts:8's `main()` in span 'cli'. */
 const fromRun = (line: number, location: string, via: string, exit = "process.exit()") => ({

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as vitest from "vitest";
 import { RuleTester } from "@typescript-eslint/rule-tester";
@@ -13,6 +14,19 @@ RuleTester.describe = vitest.describe;
 
 type RunArgs = Parameters<RuleTester["run"]>;
 type AnyCase = string | { code: string; filename?: string; options?: unknown[]; settings?: Record<string, unknown>; only?: boolean; skip?: boolean };
+
+/**
+ * For the files of a fixture program on disk (its tsconfig.json in `root`): a RuleTester with its type-checked
+ * program, one without a program, and a case for a file with the text it has there (every case lints a file with its
+ * text on disk: the project service keeps a case's text for the next ones).
+ */
+export function programTesters(root: string, jsx = false) {
+  return {
+    typed: new RuleTester({ languageOptions: { globals: { ...globals.node }, parserOptions: { projectService: true, tsconfigRootDir: root, ecmaFeatures: { jsx } } } }),
+    untyped: new RuleTester({ languageOptions: { globals: { ...globals.node } } }),
+    onDisk: (file: string) => ({ filename: path.join(root, file), code: readFileSync(path.join(root, file), "utf8") }),
+  };
+}
 
 /**
  * A RuleTester for TypeScript sources with no globals declared, as `configs.recommended` leaves

@@ -57,6 +57,14 @@ describe("importersOf", () => {
     expect(importers(root, "src/steps/index.ts").sort()).toEqual(["src/main.ts", "src/other.mts"]);
   });
 
+  it("resolves ./x.js to x.tsx when there is no x.ts, as TypeScript does", () => {
+    const root = project({
+      "ui/Dialog.tsx": "export function Dialog() { return null; }\n",
+      "ui/App.ts": 'import { Dialog } from "./Dialog.js";\n',
+    });
+    expect(importers(root, "ui/Dialog.tsx")).toEqual(["ui/App.ts"]);
+  });
+
   it("lists an importer once, however often it names the file, and never the file itself", () => {
     const root = project({
       "a.js": 'import { x } from "./b.js";\nimport { y } from "./b.js";\nconst z = require("./b.js");\n',
