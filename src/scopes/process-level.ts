@@ -37,6 +37,8 @@ import { runnerCalls } from "./runners";
 import { onlyEndsSpans } from "../fixes/span-helper";
 import { returnsTracedFunction } from "./catalogue";
 
+type Variable = TSESLint.Scope.Variable;
+
 const { ReferenceTracker } = ASTUtils;
 const CALL = ReferenceTracker.CALL;
 
@@ -240,8 +242,10 @@ function createProcessLevel(model: FileModel): ProcessLevel {
       const finallyFlushes = (statement: TSESTree.Statement) =>
         statement.type === AST_NODE_TYPES.TryStatement && !!statement.finalizer && statement.finalizer.body.some((inner) => statementFlushes(inner) || guardedFlush(inner));
       const failure = body.some(finallyFlushes);
+      // `if (args.dryRun) return; …; await sdk.shutdown();`: a return of the function before the flush skips it.
+      const flushing = body.findIndex((statement) => statementFlushes(statement) || returnsFlush(statement));
       result = {
-        success: failure || body.some((statement) => statementFlushes(statement) || returnsFlush(statement)),
+        success: failure || (flushing >= 0 && !body.slice(0, flushing).some((statement) => returnsOf(statement))),
         failure,
         // `try { … } catch (error) { report(error) }` around everything: the promise never rejects.
         neverRejects:
@@ -341,9 +345,60 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     return flushesOn(other.functionFlushes(found.fn), path);
   }
 
-  /** `if (isTelemetrySdkInitialized()) { await shutdownTelemetry(config); }`: a flush under a condition, with no `else`. */
+  /** A `return` of the function `statement` is in (not of a function nested in it). */
+  function returnsOf(statement: TSESTree.Node): boolean {
+    let found = false;
+    walk(statement, sourceCode.visitorKeys, (current) => {
+      if (current.type === AST_NODE_TYPES.ReturnStatement) found = true;
+      return !found && !isFunction(current);
+    });
+    return found;
+  }
+
+  /**
+   * `if (sdk) await sdk.shutdown();` or `if (isTelemetrySdkInitialized()) { await shutdownTelemetry(config); }`: a
+   * flush under a condition, with no `else`, whose test asks whether the set-up ran: it reads the flush receiver's own
+   * variable, or calls a function imported from the same module as the flushing function (by binding). Any other test
+   * (`if (process.env.DEBUG)`) may skip the flush.
+   */
   function guardedFlush(statement: TSESTree.Node): boolean {
-    return statement.type === AST_NODE_TYPES.IfStatement && !statement.alternate && statementFlushes(statement.consequent);
+    if (statement.type !== AST_NODE_TYPES.IfStatement || statement.alternate || !statementFlushes(statement.consequent)) return false;
+    const testVariables = new Set<Variable>();
+    const testImports = new Set<TSESTree.ImportDeclaration>();
+    walk(statement.test, sourceCode.visitorKeys, (current) => {
+      if (current.type !== AST_NODE_TYPES.Identifier) return;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(current), current);
+      if (!variable) return;
+      testVariables.add(variable);
+      const source = importOf(variable);
+      if (source && current.parent.type === AST_NODE_TYPES.CallExpression && current.parent.callee === current) testImports.add(source);
+    });
+    let guarded = false;
+    walk(statement.consequent, sourceCode.visitorKeys, (current) => {
+      if (current.type === AST_NODE_TYPES.CallExpression && isFlushPromise(current, "success")) {
+        const root = rootIdentifier(current.callee);
+        const variable = root && ASTUtils.findVariable(sourceCode.getScope(root), root);
+        const source = variable && importOf(variable);
+        if (variable && ((root !== skipWrappers(current.callee) && testVariables.has(variable)) || (source && testImports.has(source)))) guarded = true;
+      }
+      return !guarded && !isFunction(current);
+    });
+    return guarded;
+  }
+
+  /** `sdk` of `sdk.shutdown`, `sdk?.shutdown`, `this.sdk.shutdown` → undefined; `shutdownTelemetry` of itself. */
+  function rootIdentifier(node: TSESTree.Node): TSESTree.Identifier | undefined {
+    let current = skipWrappers(node);
+    while (current.type === AST_NODE_TYPES.MemberExpression || current.type === AST_NODE_TYPES.ChainExpression) {
+      current = skipWrappers(current.type === AST_NODE_TYPES.ChainExpression ? current.expression : current.object);
+    }
+    return current.type === AST_NODE_TYPES.Identifier ? current : undefined;
+  }
+
+  /** The import declaration that binds `variable`, if it is an import. */
+  function importOf(variable: Variable): TSESTree.ImportDeclaration | undefined {
+    const def = variable.defs[0];
+    return def?.type === "ImportBinding" && def.parent.type === AST_NODE_TYPES.ImportDeclaration ? def.parent : undefined;
   }
 
   function statementFlushes(statement: TSESTree.Node): boolean {

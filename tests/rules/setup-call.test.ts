@@ -31,6 +31,23 @@ function runThenExit(run: string) {
   return { code, filename };
 }
 
+/** main()'s finally flushes only when DEBUG is set (the review's counterexample c1/guard.ts). */
+const debugGuarded = dedent`
+  import { NodeSDK } from "@opentelemetry/sdk-node";
+  const sdk = new NodeSDK({});
+  sdk.start();
+  async function work(): Promise<void> {}
+  async function main(): Promise<void> {
+    try {
+      await work();
+    } finally {
+      if (process.env.DEBUG) await sdk.shutdown();
+    }
+    process.exit(0);
+  }
+  await main();
+`;
+
 ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", testedRule, {
   valid: [
     // Item 4: the exit is written before the only set-up, in the same function; nothing is queued yet.
@@ -114,6 +131,26 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
           const config = await loadConfig(args);
           if (!config) process.exit(1);
         }
+      `,
+      filename,
+    },
+    // The finally's guard reads the flush receiver's own variable: it skips the flush only when nothing was set up.
+    {
+      code: dedent`
+        import { NodeSDK } from "@opentelemetry/sdk-node";
+        let sdk;
+        async function main() {
+          try {
+            sdk = new NodeSDK({});
+            sdk.start();
+            await work();
+          } finally {
+            if (sdk) await sdk.shutdown();
+          }
+          process.exit(0);
+        }
+        async function work() {}
+        await main();
       `,
       filename,
     },
@@ -224,6 +261,37 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
     {
       ...runThenExit("runAndFlushOnSuccess"),
       errors: [{ messageId: "exitWithoutFlush", line: 6, column: 3, endColumn: 18 }],
+    },
+    // The called function returns before its flush on a dry run: it does not flush on every success (review e1).
+    {
+      ...runThenExit("runUnlessDryRun"),
+      errors: [{ messageId: "exitWithoutFlush", line: 6, column: 3, endColumn: 18 }],
+    },
+    // A finally's flush under a test that does not ask whether tracing was set up (review c1/guard.ts): it may be
+    // skipped, so neither main()'s exit nor the awaited entry is flushed.
+    {
+      code: debugGuarded,
+      filename,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 11,
+          suggestions: [{ messageId: "awaitFlush", output: debugGuarded.replace("  process.exit(0);", "  await sdk.shutdown();\n  process.exit(0);") }],
+        },
+        {
+          messageId: "entryWithoutFlush",
+          line: 13,
+          suggestions: [
+            {
+              messageId: "flushAtEntry",
+              output: debugGuarded.replace(
+                "await main();",
+                "try {\n  await main();\n} catch (error) {\n  console.error(error);\n  process.exitCode = (error as { exitCode?: number })?.exitCode ?? 1;\n} finally {\n  await sdk.shutdown();\n}",
+              ),
+            },
+          ],
+        },
+      ],
     },
   ],
 });
