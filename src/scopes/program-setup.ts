@@ -42,9 +42,10 @@ import type { FlushSpec, InitializerSpec } from "./catalogue";
 import type { Catalogue } from "./settings";
 import type { ForeignModel } from "./imported-setup";
 import type { Delivery } from "./pipeline";
-import { cachedPair, isFunction, skipWrappers, walk } from "./ast";
+import { cachedPair, enclosingFunction, isFunction, skipWrappers, walk } from "./ast";
 import { exportedFunction, packageClass, packageFunctionFrom, topLevelFunction } from "./package-functions";
 import { packageRootsFrom } from "./installed";
+import { packageName } from "./mocks";
 import { RELATIVE_SPECIFIER, mightConstructDependency, mightInitialize } from "./prefilter";
 import type { FunctionNode } from "./ast";
 
@@ -207,7 +208,7 @@ function flushIn(fn: FunctionNode, sourceCode: Source, file: string, modelOf: De
   }
   for (const flush of model.flushes()) {
     const call = flush.node;
-    if (call.type !== AST_NODE_TYPES.CallExpression || call.range[0] < fn.range[0] || call.range[1] > fn.range[1] || ownerOf(call) !== fn) continue;
+    if (call.type !== AST_NODE_TYPES.CallExpression || call.range[0] < fn.range[0] || call.range[1] > fn.range[1] || enclosingFunction(call) !== fn) continue;
     let value: TSESTree.Node = call;
     if (value.parent?.type === AST_NODE_TYPES.ChainExpression) value = value.parent;
     if (value.parent?.type !== AST_NODE_TYPES.AwaitExpression) continue;
@@ -219,12 +220,6 @@ function flushIn(fn: FunctionNode, sourceCode: Source, file: string, modelOf: De
     if (spec && variable && made.has(variable)) return spec;
   }
   return null;
-}
-
-/** The function whose own body runs `node`. */
-function ownerOf(node: TSESTree.Node): TSESTree.Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
-  return undefined;
 }
 
 /** The variable an initializer's result is kept in: `const sdk = new NodeSDK()`, `sdk = new NodeSDK()`. */
@@ -302,7 +297,7 @@ const declaredDependencies = new Map<string, { stamp: number; modules: ReadonlyS
  * until it changes.
  */
 function dependsOnCatalogue(specifier: string, dir: string, known: ReadonlySet<string>): boolean {
-  const name = specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+  const name = packageName(specifier);
   for (const root of packageRootsFrom(name, dir)) {
     const file = path.join(root, "package.json");
     let stamp: number;
@@ -326,7 +321,7 @@ function dependsOnCatalogue(specifier: string, dir: string, known: ReadonlySet<s
       cached = { stamp, modules };
       declaredDependencies.set(file, cached);
     }
-    return [...known].some((module) => cached.modules.has(module.split("/").slice(0, module.startsWith("@") ? 2 : 1).join("/")));
+    return [...known].some((module) => cached.modules.has(packageName(module)));
   }
   return false;
 }

@@ -31,6 +31,16 @@ function runThenExit(run: string) {
   return { code, filename };
 }
 
+/** A test that mocks with `mock` (line 2), then exits after loadConfig() of ./config.js (line 5). */
+const mocking = (mock: string) => dedent`
+  import { loadConfig } from "./config.js";
+  ${mock};
+  export async function main(args) {
+    const config = await loadConfig(args);
+    if (!config) process.exit(1);
+  }
+`;
+
 /** main()'s finally flushes only when DEBUG is set (the review's counterexample c1/guard.ts). */
 const debugGuarded = dedent`
   import { NodeSDK } from "@opentelemetry/sdk-node";
@@ -124,15 +134,15 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
     },
     // The same with the package mocked (jest's global): its class is the mock's, and starts nothing.
     {
-      code: dedent`
-        import { loadConfig } from "./config.js";
-        jest.mock("@acme/worker-kit");
-        export async function main(args) {
-          const config = await loadConfig(args);
-          if (!config) process.exit(1);
-        }
-      `,
+      code: mocking('jest.mock("@acme/worker-kit")'),
       filename,
+    },
+    // The same with jest's globals declared in the config (globals.jest): `jest` resolves to a global variable, not
+    // left unresolved (review m1/jestglobal.test.js).
+    {
+      code: mocking('jest.mock("@acme/worker-kit")'),
+      filename,
+      languageOptions: { globals: { jest: "readonly" } },
     },
     // The finally's guard reads the flush receiver's own variable: it skips the flush only when nothing was set up.
     {
@@ -316,6 +326,13 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
       `,
       filename: path.join(__dirname, "fixtures/program-setup/app/config-copy.ts"),
       errors: [{ messageId: "exitWithoutFlush", line: 8, column: 20, endColumn: 35 }],
+    },
+    // Only one file of the package is mocked (review m1/subpath.test.js): Settings, imported from its entry, is the
+    // real class, which starts tracing.
+    {
+      code: mocking('vi.mock("@acme/worker-kit/dist/context.js")'),
+      filename,
+      errors: [{ messageId: "exitWithoutFlush", line: 5, column: 16, endColumn: 31 }],
     },
     // The called function returns before its flush on a dry run: it does not flush on every success (review e1).
     {
