@@ -153,7 +153,7 @@ function setupOf(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModel
 function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModelOf, hops: number): ForeignSetup | null {
   const dir = path.dirname(source.file);
   // Most imported modules name no initializer, and import no module that does: not parsed.
-  if (!mightInitialize(source.text, catalogue) && !mightConstructDependency(source.text) && !mightReachSetup(dir, source.text, catalogue, hops, new Map())) return null;
+  if (!mightInitialize(source.text, catalogue) && !mightConstructDependency(source.text, { dir, catalogue }) && !mightReachSetup(dir, source.text, catalogue, hops, new Map())) return null;
   const sourceCode = parsedOf(source);
   if (!sourceCode) return null;
   const model = modelOf(sourceCode, source.file, hops);

@@ -49,8 +49,3 @@ export function mockedSpecifiers(sourceCode: Readonly<TSESLint.SourceCode>): Rea
   memo.set(sourceCode, found);
   return found;
 }
-
-/** `@scope/pkg/sub` → `@scope/pkg`. */
-export function packageName(specifier: string): string {
-  return specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
-}

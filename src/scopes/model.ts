@@ -33,7 +33,8 @@ import type { ForeignModelOf, ImportedInitializer, ImportedSetup } from "./impor
 import { importedFlushCalls, importedInitializers, mightImportSetup, preloadedInitializers } from "./imported-setup";
 import type { DependencyModelOf, DependencySetup } from "./program-setup";
 import { dependencyFlushCalls, dependencyFlushes, dependencyInitializers } from "./program-setup";
-import { mockedSpecifiers, packageName } from "./mocks";
+import { mockedSpecifiers } from "./mocks";
+import { packageName } from "./installed";
 import { resolveRelative } from "./files-on-disk";
 import { deliveryOf, startsTracing } from "./pipeline";
 

@@ -18,6 +18,7 @@ import type { Catalogue } from "./settings";
 import * as path from "node:path";
 import { relativeModuleKey, resolveRelative } from "./files-on-disk";
 import { preloadsOf } from "./preloads";
+import { catalogueModules, dependsOnCatalogue } from "./installed";
 
 /**
  * Groups by their first word (a module name, or a method name), and first words by their npm
@@ -163,12 +164,16 @@ const NEW_CALL = /\bnew\s+[A-Za-z_$]/u;
 /**
  * The text could construct a class imported from a package: worth parsing for a dependency's set-up
  * (src/scopes/program-setup.ts). The codemod's test too, so that `traced-exit fix` sees what the flush rule reports.
+ * With `installed` (the text's directory and the catalogue), only a package installed there whose package.json
+ * declares one of the catalogue's modules counts, as src/scopes/program-setup.ts reads no other (commander's
+ * `new Command()` does not make an imported module worth parsing).
  */
-export function mightConstructDependency(text: string): boolean {
+export function mightConstructDependency(text: string, installed?: { dir: string; catalogue: Catalogue }): boolean {
   if (!NEW_CALL.test(text) || !PACKAGE_IMPORT.test(text)) return false;
   // `import { Config, debugLogger as log } from "@google/gemini-cli-core"` … `new Config(`: only a class imported by
   // name from a package is read (src/scopes/program-setup.ts), so a `new` of another name cannot be one.
   for (const match of text.matchAll(NAMED_PACKAGE_IMPORT)) {
+    if (installed && !dependsOnCatalogue(match[2] as string, installed.dir, catalogueModules(installed.catalogue))) continue;
     for (const part of (match[1] as string).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//gu, "").split(",")) {
       const local = part.trim().split(/\s+as\s+/u).at(-1)?.trim();
       if (local && /^[A-Za-z_$][\w$]*$/u.test(local) && new RegExp(`\\bnew\\s+${local.replaceAll("$", "\\$")}\\b`, "u").test(text)) return true;
@@ -177,8 +182,8 @@ export function mightConstructDependency(text: string): boolean {
   return false;
 }
 
-/** `import { a, b as c } from "pkg"`, `import X, { … } from "pkg"`: the braces (group 1) of a named package import. */
-const NAMED_PACKAGE_IMPORT = /\bimport\s+(?:[\w$]+\s*,\s*)?\{([^}]*)\}\s*from\s*["'](?![./]|node:)[^"'\n]+["']/gu;
+/** `import { a, b as c } from "pkg"`, `import X, { … } from "pkg"`: the braces (group 1) and the specifier (group 2) of a named package import. */
+const NAMED_PACKAGE_IMPORT = /\bimport\s+(?:[\w$]+\s*,\s*)?\{([^}]*)\}\s*from\s*["']((?![./]|node:)[^"'\n]+)["']/gu;
 
 /** The text imports from a package (not a relative path, not `node:`): a function of it may flush (src/scopes/program-setup.ts). */
 export function mightImportPackage(text: string): boolean {
@@ -222,7 +227,8 @@ export function mightReachSetup(dir: string, text: string, catalogue: Catalogue,
     if (!source || (seen.get(source.file) ?? -1) >= hops) continue;
     seen.set(source.file, hops);
     // A module that constructs a class of an installed package may start tracing through it (src/scopes/program-setup.ts).
-    if (mightInitialize(source.text, catalogue) || mightConstructDependency(source.text) || mightReachSetup(path.dirname(source.file), source.text, catalogue, hops - 1, seen)) return true;
+    const installed = { dir: path.dirname(source.file), catalogue };
+    if (mightInitialize(source.text, catalogue) || mightConstructDependency(source.text, installed) || mightReachSetup(path.dirname(source.file), source.text, catalogue, hops - 1, seen)) return true;
   }
   return false;
 }

@@ -34,7 +34,7 @@
  * file is parsed, `mayReachInitializer`, by path for the life of the process), and a constructor is followed
  * two calls deep. What it takes on trust: the installed code is the code that runs (package-functions.ts).
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
@@ -44,8 +44,7 @@ import type { ForeignModel } from "./imported-setup";
 import type { Delivery } from "./pipeline";
 import { cachedPair, enclosingFunction, isFunction, skipWrappers, walk } from "./ast";
 import { exportedFunction, packageClass, packageFunctionFrom, topLevelFunction } from "./package-functions";
-import { packageRootsFrom } from "./installed";
-import { packageName } from "./mocks";
+import { catalogueModules, dependsOnCatalogue } from "./installed";
 import { RELATIVE_SPECIFIER, mightConstructDependency, mightInitialize } from "./prefilter";
 import type { FunctionNode } from "./ast";
 
@@ -83,14 +82,6 @@ export interface DependencyModel extends ForeignModel {
 
 export type DependencyModelOf = (sourceCode: Source, file: string) => DependencyModel;
 
-/** `new NodeSDK(…)` at the same file's `import { NodeSDK } from "@opentelemetry/sdk-node"`: the SDKs the catalogue knows are not read. */
-function catalogueModules(catalogue: Catalogue): Set<string> {
-  const modules = new Set<string>(catalogue.initializerModules);
-  for (const spec of catalogue.initializers) for (const module of spec.modules) modules.add(module);
-  for (const spec of catalogue.flushes) if (spec.form === "call") for (const module of spec.modules) modules.add(module);
-  for (const spec of catalogue.openers) if ("modules" in spec && spec.modules) for (const module of spec.modules) modules.add(module);
-  return modules;
-}
 
 /** `from "pkg"`, `from "@scope/pkg/sub"`: a package import (not relative, not absolute, not `node:`). */
 
@@ -288,43 +279,6 @@ function importSource(sourceCode: Source, identifier: TSESTree.Identifier): stri
   return def?.type === "ImportBinding" && def.parent?.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : undefined;
 }
 
-const declaredDependencies = new Map<string, { stamp: number; modules: ReadonlySet<string> }>();
-
-/**
- * The installed package of `specifier` declares one of the catalogue's modules among its dependencies (`dependencies`,
- * `peerDependencies`, `optionalDependencies`): only then can its code import an initializer by binding. This keeps
- * the packages that cannot start tracing (most of them) from being parsed; the answer is kept per package.json
- * until it changes.
- */
-function dependsOnCatalogue(specifier: string, dir: string, known: ReadonlySet<string>): boolean {
-  const name = packageName(specifier);
-  for (const root of packageRootsFrom(name, dir)) {
-    const file = path.join(root, "package.json");
-    let stamp: number;
-    try {
-      stamp = statSync(file).mtimeMs;
-    } catch {
-      continue;
-    }
-    let cached = declaredDependencies.get(file);
-    if (cached?.stamp !== stamp) {
-      let modules = new Set<string>();
-      try {
-        const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-        for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
-          const value = json[field];
-          if (typeof value === "object" && value !== null) for (const module of Object.keys(value)) modules.add(module);
-        }
-      } catch {
-        modules = new Set();
-      }
-      cached = { stamp, modules };
-      declaredDependencies.set(file, cached);
-    }
-    return [...known].some((module) => cached.modules.has(packageName(module)));
-  }
-  return false;
-}
 
 /**
  * The program works with the instance: a method of it is called, on the `new` expression itself

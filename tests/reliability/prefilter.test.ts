@@ -109,4 +109,18 @@ describe("prefilter", () => {
   ])("constructs a package's named import: %s → %s", (text, expected) => {
     expect(mightConstructDependency(text)).toBe(expected);
   });
+  // Read from a directory (an imported module's, review finding 13): only a package installed there whose package.json
+  // declares a catalogue module counts, as program-setup.ts reads no other. tests/rules/fixtures/program-setup's
+  // @acme/worker-kit declares @opentelemetry/sdk-node; @acme/undeclared-kit declares nothing; commander is not installed.
+  it.each([
+    ['import { Settings } from "@acme/worker-kit"; new Settings({});', true],
+    ['import { Settings } from "@acme/worker-kit/dist/settings.js"; new Settings({});', true],
+    ['import { TracingKit } from "@acme/undeclared-kit"; new TracingKit({});', false],
+    ['import { Command } from "commander"; new Command();', false],
+    ['import { Command } from "commander"; import { Settings } from "@acme/worker-kit"; new Command(); new Settings();', true],
+  ])("constructs a class of a package that declares a catalogue module, from a directory: %s → %s", (text, expected) => {
+    const dir = path.join(__dirname, "../rules/fixtures/program-setup/app");
+    expect(mightConstructDependency(text, { dir, catalogue })).toBe(expected);
+    expect(mightConstructDependency(text)).toBe(true);
+  });
 });
