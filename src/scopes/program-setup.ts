@@ -43,9 +43,9 @@ import type { Catalogue } from "./settings";
 import type { ForeignModel } from "./imported-setup";
 import type { Delivery } from "./pipeline";
 import { cachedPair, enclosingFunction, isFunction, skipWrappers, walk } from "./ast";
-import { exportedFunction, packageClass, packageFunctionFrom, topLevelFunction } from "./package-functions";
+import { exportedFunction, packageClass, packageClassNamed, packageFunctionFrom, topLevelFunction } from "./package-functions";
 import { catalogueModules, dependsOnCatalogue } from "./installed";
-import { RELATIVE_SPECIFIER, mightConstructDependency, mightInitialize } from "./prefilter";
+import { RELATIVE_SPECIFIER, constructedImports, mightConstructDependency, mightInitialize } from "./prefilter";
 import type { FunctionNode } from "./ast";
 
 type Source = Readonly<TSESLint.SourceCode>;
@@ -117,6 +117,21 @@ export function dependencyInitializers(
     }
   });
   return found;
+}
+
+/**
+ * `text` (of a module in `dir`) constructs a class imported by name from a package that declares a catalogue module,
+ * whose constructor starts tracing (judged once per class, as for a linted file): a relatively imported module worth
+ * parsing for a set-up (src/scopes/imported-setup.ts). Only the package's files are read; `text` is not parsed.
+ */
+export function constructsTracingClass(text: string, dir: string, catalogue: Catalogue, modelOf: DependencyModelOf): boolean {
+  if (!path.isAbsolute(dir)) return false;
+  const known = catalogueModules(catalogue);
+  return constructedImports(text).some(({ specifier, name }) => {
+    if (known.has(specifier) || !dependsOnCatalogue(specifier, dir, known)) return false;
+    const cls = packageClassNamed(specifier, name, dir, (file) => mayReachInitializer(file, catalogue));
+    return !!cls && perCatalogue(started, cls.declaration, catalogue, () => constructorStarts(cls.declaration, cls.sourceCode, cls.file, modelOf)) !== null;
+  });
 }
 
 /** The local names the file imports by name from a package the catalogue does not describe. */
