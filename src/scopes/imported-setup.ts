@@ -53,7 +53,9 @@ import type { FunctionNode } from "./ast";
 import { cachedPair, isFunction, skipWrappers, statementExpression, topLevelRequire, walk } from "./ast";
 import { parseSourceCode } from "./parser";
 import { preloadsOf } from "./preloads";
-import { MAX_IMPORT_HOPS, RELATIVE_SPECIFIER, mightConstructDependency, mightInitialize, mightReachSetup } from "./prefilter";
+import { MAX_IMPORT_HOPS, RELATIVE_SPECIFIER, mightInitialize, mightReachSetup } from "./prefilter";
+import { constructsTracingClass } from "./program-setup";
+import type { DependencyModel } from "./program-setup";
 import type { Delivery } from "./pipeline";
 
 export { MAX_IMPORT_HOPS };
@@ -133,7 +135,8 @@ export interface ForeignModel {
 }
 
 /** The imported module's model, following its own imports up to `hops` modules further. */
-export type ForeignModelOf = (sourceCode: Readonly<TSESLint.SourceCode>, file: string, hops: number) => ForeignModel;
+/** A model of another file; with its flushes, so that a package class's constructor can be judged from it (src/scopes/program-setup.ts). */
+export type ForeignModelOf = (sourceCode: Readonly<TSESLint.SourceCode>, file: string, hops: number) => DependencyModel;
 
 const setups = new WeakMap<SourceFile, WeakMap<Catalogue, Map<number, ForeignSetup | null>>>();
 
@@ -152,8 +155,10 @@ function setupOf(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModel
 
 function readSetup(source: SourceFile, catalogue: Catalogue, modelOf: ForeignModelOf, hops: number): ForeignSetup | null {
   const dir = path.dirname(source.file);
-  // Most imported modules name no initializer, and import no module that does: not parsed.
-  if (!mightInitialize(source.text, catalogue) && !mightConstructDependency(source.text) && !mightReachSetup(dir, source.text, catalogue, hops, new Map())) return null;
+  // Most imported modules name no initializer, construct no package class that starts tracing (the package's file is
+  // read, hops -1 as model.ts's PACKAGE_FILE), and import no module that does: not parsed.
+  const constructs = (text: string, from: string) => constructsTracingClass(text, from, catalogue, (other, file) => modelOf(other, file, -1));
+  if (!mightInitialize(source.text, catalogue) && !constructs(source.text, dir) && !mightReachSetup(dir, source.text, catalogue, hops, new Map(), constructs)) return null;
   const sourceCode = parsedOf(source);
   if (!sourceCode) return null;
   const model = modelOf(sourceCode, source.file, hops);

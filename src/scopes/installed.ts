@@ -14,10 +14,11 @@
  * The cache forgets an entry after a few seconds so that a long-lived editor sees an upgrade; a
  * CLI run re-reads each directory at most that often.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { parseVersion } from "./version";
+import type { Catalogue } from "./settings";
 
 /** How long a lookup is trusted: an `npm install` in the editor's project shows up after this. */
 const TTL_MS = 5000;
@@ -108,4 +109,61 @@ export function installedVersion(packageName: string, dir: string, now: number =
   const version = walked.found ? walked.version : resolveWithNode(packageName, dir);
   cache.set(key, { version, at: now });
   return version;
+}
+
+const modulesOf = new WeakMap<Catalogue, ReadonlySet<string>>();
+
+/** `new NodeSDK(…)` at the same file's `import { NodeSDK } from "@opentelemetry/sdk-node"`: the SDKs the catalogue knows are not read. */
+export function catalogueModules(catalogue: Catalogue): ReadonlySet<string> {
+  const cached = modulesOf.get(catalogue);
+  if (cached) return cached;
+  const modules = new Set<string>(catalogue.initializerModules);
+  for (const spec of catalogue.initializers) for (const module of spec.modules) modules.add(module);
+  for (const spec of catalogue.flushes) if (spec.form === "call") for (const module of spec.modules) modules.add(module);
+  for (const spec of catalogue.openers) if ("modules" in spec && spec.modules) for (const module of spec.modules) modules.add(module);
+  modulesOf.set(catalogue, modules);
+  return modules;
+}
+
+const declaredDependencies = new Map<string, { stamp: number; modules: ReadonlySet<string> }>();
+
+/**
+ * The installed package of `specifier` declares one of the catalogue's modules among its dependencies (`dependencies`,
+ * `peerDependencies`, `optionalDependencies`): only then can its code import an initializer by binding. This keeps
+ * the packages that cannot start tracing (most of them) from being parsed; the answer is kept per package.json
+ * until it changes.
+ */
+export function dependsOnCatalogue(specifier: string, dir: string, known: ReadonlySet<string>): boolean {
+  const name = packageName(specifier);
+  for (const root of packageRootsFrom(name, dir)) {
+    const file = path.join(root, "package.json");
+    let stamp: number;
+    try {
+      stamp = statSync(file).mtimeMs;
+    } catch {
+      continue;
+    }
+    let cached = declaredDependencies.get(file);
+    if (cached?.stamp !== stamp) {
+      let modules = new Set<string>();
+      try {
+        const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
+        for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
+          const value = json[field];
+          if (typeof value === "object" && value !== null) for (const module of Object.keys(value)) modules.add(module);
+        }
+      } catch {
+        modules = new Set();
+      }
+      cached = { stamp, modules };
+      declaredDependencies.set(file, cached);
+    }
+    return [...known].some((module) => cached.modules.has(packageName(module)));
+  }
+  return false;
+}
+
+/** `@scope/pkg/sub` → `@scope/pkg`. */
+export function packageName(specifier: string): string {
+  return specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
 }

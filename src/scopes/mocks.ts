@@ -26,7 +26,14 @@ export function mockedSpecifiers(sourceCode: Readonly<TSESLint.SourceCode>): Rea
   if (tracker) {
     const calls: TSESTree.Node[] = [...trackModules(tracker, { vitest: { vi: MOCK }, "@jest/globals": { jest: MOCK } })].map((reference) => reference.node);
     // The test runner's globals (jest's, vitest's with `globals: true`): names the file neither declares nor imports.
-    for (const reference of sourceCode.scopeManager?.globalScope?.through ?? []) {
+    // Undeclared, they are left unresolved (`through`); declared in the config (`globals.jest`, vitest's globals), they
+    // resolve to a global-scope variable with no definition in the file.
+    const globalScope = sourceCode.scopeManager?.globalScope;
+    const declared = ["vi", "jest"].flatMap((name) => {
+      const variable = globalScope?.set.get(name);
+      return variable && variable.defs.length === 0 ? variable.references : [];
+    });
+    for (const reference of [...(globalScope?.through ?? []), ...declared]) {
       const identifier = reference.identifier;
       const member = identifier.parent;
       if ((identifier.name !== "vi" && identifier.name !== "jest") || member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== identifier) continue;
@@ -41,9 +48,4 @@ export function mockedSpecifiers(sourceCode: Readonly<TSESLint.SourceCode>): Rea
   found = specifiers;
   memo.set(sourceCode, found);
   return found;
-}
-
-/** `@scope/pkg/sub` → `@scope/pkg`. */
-export function packageName(specifier: string): string {
-  return specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
 }

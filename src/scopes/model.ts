@@ -33,7 +33,8 @@ import type { ForeignModelOf, ImportedInitializer, ImportedSetup } from "./impor
 import { importedFlushCalls, importedInitializers, mightImportSetup, preloadedInitializers } from "./imported-setup";
 import type { DependencyModelOf, DependencySetup } from "./program-setup";
 import { dependencyFlushCalls, dependencyFlushes, dependencyInitializers } from "./program-setup";
-import { mockedSpecifiers, packageName } from "./mocks";
+import { mockedSpecifiers } from "./mocks";
+import { packageName } from "./installed";
 import { resolveRelative } from "./files-on-disk";
 import { deliveryOf, startsTracing } from "./pipeline";
 
@@ -270,7 +271,7 @@ function createModel(sourceCode: Readonly<TSESLint.SourceCode>, catalogue: Catal
   // for the linted file and the modules it imports (`return new Config({…})` in an exported function makes its calls
   // set-ups: src/scopes/imported-setup.ts), not for the package's own files (PACKAGE_FILE).
   const dependencies = lazy(() =>
-    hops >= 0 ? dependencyInitializers(sourceCode, dir, catalogue, foreignModelOf(catalogue)).filter(({ setup }) => !mocked().packages.has(packageName(setup.specifier))) : [],
+    hops >= 0 ? dependencyInitializers(sourceCode, dir, catalogue, foreignModelOf(catalogue)).filter(({ setup }) => !mocked().mocks(setup.specifier)) : [],
   );
   // `await shutdownTelemetry(config)`: an installed package's function that flushes what the package set up.
   const dependencyFlushFunctions = lazy(() => (hops >= 0 && mightImportPackage(sourceCode.text) ? dependencyFlushCalls(sourceCode, dir, catalogue, foreignModelOf(catalogue)) : []));
@@ -347,22 +348,25 @@ function declaredName(node: TSESTree.Node): string | undefined {
 }
 
 /**
- * What the file's `vi.mock(…)`/`jest.mock(…)` replace (src/scopes/mocks.ts): relative modules by path, packages by
- * name. An imported set-up is replaced when its module, a module on the way to it, or the package whose class it
+ * What the file's `vi.mock(…)`/`jest.mock(…)` replace (src/scopes/mocks.ts): relative modules by path, a package's
+ * specifier as written, the whole package when the bare name is mocked. An imported set-up is replaced when its module, a module on the way to it, or the package whose class it
  * constructs is.
  */
-function mockedModules(sourceCode: Readonly<TSESLint.SourceCode>, dir: string): { packages: ReadonlySet<string>; replaces(setup: ImportedSetup): boolean } {
+function mockedModules(sourceCode: Readonly<TSESLint.SourceCode>, dir: string): { mocks(specifier: string): boolean; replaces(setup: ImportedSetup): boolean } {
   const files = new Set<string>();
-  const packages = new Set<string>();
+  const specifiers = new Set<string>();
   for (const specifier of mockedSpecifiers(sourceCode)) {
     if (specifier.startsWith("./") || specifier.startsWith("../")) {
       const source = resolveRelative(dir, specifier);
       if (source) files.add(path.resolve(source.file));
-    } else if (!specifier.startsWith("/")) packages.add(packageName(specifier.replace(/^node:/u, "")));
+    } else if (!specifier.startsWith("/")) specifiers.add(specifier.replace(/^node:/u, ""));
   }
+  // `vi.mock("@acme/kit")` replaces the package's entry, which its classes come from; `vi.mock("@acme/kit/dist/context.js")`
+  // only that file: a set-up imported from another of its specifiers is the real one.
+  const mocks = (specifier: string) => specifiers.has(specifier) || specifiers.has(packageName(specifier));
   return {
-    packages,
-    replaces: (setup) => files.has(setup.file) || setup.through.some((through) => files.has(through)) || (setup.dependency !== undefined && packages.has(packageName(setup.dependency))),
+    mocks,
+    replaces: (setup) => files.has(setup.file) || setup.through.some((through) => files.has(through)) || (setup.dependency !== undefined && mocks(setup.dependency)),
   };
 }
 

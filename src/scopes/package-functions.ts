@@ -275,8 +275,18 @@ export interface PackageClass {
  */
 export function packageClass(sourceCode: Source, identifier: TSESTree.Identifier, dir: string, accept?: (file: string) => boolean): PackageClass | undefined {
   const imported = packageImport(sourceCode, identifier, dir);
-  const found = imported && exportedDeclaration(imported.entry, imported.name, MAX_FILES, topLevelClass, accept);
-  return found && imported ? { declaration: found.node, sourceCode: found.sourceCode, file: found.file, specifier: imported.specifier } : undefined;
+  return imported && classExportedBy(imported.entry, imported.name, imported.specifier, accept);
+}
+
+/** The class `name` of the package `specifier` as installed for `dir`, by name (`import { name } from "specifier"`), nothing parsed but the package. */
+export function packageClassNamed(specifier: string, name: string, dir: string, accept?: (file: string) => boolean): PackageClass | undefined {
+  const entry = entryFile(specifier, dir);
+  return entry ? classExportedBy(entry, name, specifier, accept) : undefined;
+}
+
+function classExportedBy(entry: string, name: string, specifier: string, accept?: (file: string) => boolean): PackageClass | undefined {
+  const found = exportedDeclaration(entry, name, MAX_FILES, topLevelClass, accept);
+  return found ? { declaration: found.node, sourceCode: found.sourceCode, file: found.file, specifier } : undefined;
 }
 
 /** `import { name as identifier } from "pkg"`: the package's entry file for "pkg" as Node resolves it from `dir`, and `name`. */

@@ -18,6 +18,7 @@ import type { Catalogue } from "./settings";
 import * as path from "node:path";
 import { relativeModuleKey, resolveRelative } from "./files-on-disk";
 import { preloadsOf } from "./preloads";
+import { catalogueModules, dependsOnCatalogue } from "./installed";
 
 /**
  * Groups by their first word (a module name, or a method name), and first words by their npm
@@ -165,20 +166,28 @@ const NEW_CALL = /\bnew\s+[A-Za-z_$]/u;
  * (src/scopes/program-setup.ts). The codemod's test too, so that `traced-exit fix` sees what the flush rule reports.
  */
 export function mightConstructDependency(text: string): boolean {
-  if (!NEW_CALL.test(text) || !PACKAGE_IMPORT.test(text)) return false;
-  // `import { Config, debugLogger as log } from "@google/gemini-cli-core"` … `new Config(`: only a class imported by
-  // name from a package is read (src/scopes/program-setup.ts), so a `new` of another name cannot be one.
-  for (const match of text.matchAll(NAMED_PACKAGE_IMPORT)) {
-    for (const part of (match[1] as string).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//gu, "").split(",")) {
-      const local = part.trim().split(/\s+as\s+/u).at(-1)?.trim();
-      if (local && /^[A-Za-z_$][\w$]*$/u.test(local) && new RegExp(`\\bnew\\s+${local.replaceAll("$", "\\$")}\\b`, "u").test(text)) return true;
-    }
-  }
-  return false;
+  return constructedImports(text).length > 0;
 }
 
-/** `import { a, b as c } from "pkg"`, `import X, { … } from "pkg"`: the braces (group 1) of a named package import. */
-const NAMED_PACKAGE_IMPORT = /\bimport\s+(?:[\w$]+\s*,\s*)?\{([^}]*)\}\s*from\s*["'](?![./]|node:)[^"'\n]+["']/gu;
+/**
+ * `import { Config, debugLogger as log } from "@google/gemini-cli-core"` … `new Config(`: the classes imported by name
+ * from a package that the text constructs (only those are read: src/scopes/program-setup.ts), as the package's
+ * specifier and the imported name. Text only.
+ */
+export function constructedImports(text: string): { specifier: string; name: string }[] {
+  if (!NEW_CALL.test(text) || !PACKAGE_IMPORT.test(text)) return [];
+  const found: { specifier: string; name: string }[] = [];
+  for (const match of text.matchAll(NAMED_PACKAGE_IMPORT)) {
+    for (const part of (match[1] as string).replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//gu, "").split(",")) {
+      const [name, local = name] = part.trim().split(/\s+as\s+/u).map((word) => word.trim());
+      if (name && local && /^[A-Za-z_$][\w$]*$/u.test(local) && new RegExp(`\\bnew\\s+${local.replaceAll("$", "\\$")}\\b`, "u").test(text)) found.push({ specifier: match[2] as string, name });
+    }
+  }
+  return found;
+}
+
+/** `import { a, b as c } from "pkg"`, `import X, { … } from "pkg"`: the braces (group 1) and the specifier (group 2) of a named package import. */
+const NAMED_PACKAGE_IMPORT = /\bimport\s+(?:[\w$]+\s*,\s*)?\{([^}]*)\}\s*from\s*["']((?![./]|node:)[^"'\n]+)["']/gu;
 
 /** The text imports from a package (not a relative path, not `node:`): a function of it may flush (src/scopes/program-setup.ts). */
 export function mightImportPackage(text: string): boolean {
@@ -213,16 +222,26 @@ function mightImportSetupFrom(text: string, filePath: string | undefined, catalo
 /**
  * A relative specifier of `text` (a file in `dir`) names a module that could start tracing, itself or through its
  * own relative specifiers, up to `hops` modules away (`seen`: the hops each file was searched with, which guards cycles).
- * Text only: nothing is parsed.
+ * A module counts when it names an initializer or `constructs` a package class that may start tracing (by default: of
+ * a package that declares a catalogue module). The modules' text is not parsed.
  */
-export function mightReachSetup(dir: string, text: string, catalogue: Catalogue, hops: number, seen: Map<string, number>): boolean {
+export function mightReachSetup(
+  dir: string,
+  text: string,
+  catalogue: Catalogue,
+  hops: number,
+  seen: Map<string, number>,
+  constructs: (text: string, dir: string) => boolean = (other, from) =>
+    constructedImports(other).some(({ specifier }) => dependsOnCatalogue(specifier, from, catalogueModules(catalogue))),
+): boolean {
   if (hops <= 0 || !RELATIVE_SPECIFIER.test(text)) return false;
   for (const match of text.matchAll(new RegExp(RELATIVE_SPECIFIER.source, "gu"))) {
     const source = resolveRelative(dir, match[1] as string);
     if (!source || (seen.get(source.file) ?? -1) >= hops) continue;
     seen.set(source.file, hops);
     // A module that constructs a class of an installed package may start tracing through it (src/scopes/program-setup.ts).
-    if (mightInitialize(source.text, catalogue) || mightConstructDependency(source.text) || mightReachSetup(path.dirname(source.file), source.text, catalogue, hops - 1, seen)) return true;
+    const from = path.dirname(source.file);
+    if (mightInitialize(source.text, catalogue) || constructs(source.text, from) || mightReachSetup(from, source.text, catalogue, hops - 1, seen, constructs)) return true;
   }
   return false;
 }

@@ -37,6 +37,8 @@ import { runnerCalls } from "./runners";
 import { onlyEndsSpans } from "../fixes/span-helper";
 import { returnsTracedFunction } from "./catalogue";
 
+type Variable = TSESLint.Scope.Variable;
+
 const { ReferenceTracker } = ASTUtils;
 const CALL = ReferenceTracker.CALL;
 
@@ -240,8 +242,10 @@ function createProcessLevel(model: FileModel): ProcessLevel {
       const finallyFlushes = (statement: TSESTree.Statement) =>
         statement.type === AST_NODE_TYPES.TryStatement && !!statement.finalizer && statement.finalizer.body.some((inner) => statementFlushes(inner) || guardedFlush(inner));
       const failure = body.some(finallyFlushes);
+      // `if (args.dryRun) return; …; await sdk.shutdown();`: a return of the function before the flush skips it.
+      const flushing = body.findIndex((statement) => statementFlushes(statement) || returnsFlush(statement));
       result = {
-        success: failure || body.some((statement) => statementFlushes(statement) || returnsFlush(statement)),
+        success: failure || (flushing >= 0 && !body.slice(0, flushing).some((statement) => returnsOf(statement))),
         failure,
         // `try { … } catch (error) { report(error) }` around everything: the promise never rejects.
         neverRejects:
@@ -341,9 +345,60 @@ function createProcessLevel(model: FileModel): ProcessLevel {
     return flushesOn(other.functionFlushes(found.fn), path);
   }
 
-  /** `if (isTelemetrySdkInitialized()) { await shutdownTelemetry(config); }`: a flush under a condition, with no `else`. */
+  /** A `return` of the function `statement` is in (not of a function nested in it). */
+  function returnsOf(statement: TSESTree.Node): boolean {
+    let found = false;
+    walk(statement, sourceCode.visitorKeys, (current) => {
+      if (current.type === AST_NODE_TYPES.ReturnStatement) found = true;
+      return !found && !isFunction(current);
+    });
+    return found;
+  }
+
+  /**
+   * `if (sdk) await sdk.shutdown();` or `if (isTelemetrySdkInitialized()) { await shutdownTelemetry(config); }`: a
+   * flush under a condition, with no `else`, whose test asks whether the set-up ran: it reads the flush receiver's own
+   * variable, or calls a function imported from the same module as the flushing function (by binding). Any other test
+   * (`if (process.env.DEBUG)`) may skip the flush.
+   */
   function guardedFlush(statement: TSESTree.Node): boolean {
-    return statement.type === AST_NODE_TYPES.IfStatement && !statement.alternate && statementFlushes(statement.consequent);
+    if (statement.type !== AST_NODE_TYPES.IfStatement || statement.alternate || !statementFlushes(statement.consequent)) return false;
+    const testVariables = new Set<Variable>();
+    const testImports = new Set<TSESTree.ImportDeclaration>();
+    walk(statement.test, sourceCode.visitorKeys, (current) => {
+      if (current.type !== AST_NODE_TYPES.Identifier) return;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(current), current);
+      if (!variable) return;
+      testVariables.add(variable);
+      const source = importOf(variable);
+      if (source && current.parent.type === AST_NODE_TYPES.CallExpression && current.parent.callee === current) testImports.add(source);
+    });
+    let guarded = false;
+    walk(statement.consequent, sourceCode.visitorKeys, (current) => {
+      if (current.type === AST_NODE_TYPES.CallExpression && isFlushPromise(current, "success")) {
+        const root = rootIdentifier(current.callee);
+        const variable = root && ASTUtils.findVariable(sourceCode.getScope(root), root);
+        const source = variable && importOf(variable);
+        if (variable && ((root !== skipWrappers(current.callee) && testVariables.has(variable)) || (source && testImports.has(source)))) guarded = true;
+      }
+      return !guarded && !isFunction(current);
+    });
+    return guarded;
+  }
+
+  /** `sdk` of `sdk.shutdown`, `sdk?.shutdown`, `this.sdk.shutdown` → undefined; `shutdownTelemetry` of itself. */
+  function rootIdentifier(node: TSESTree.Node): TSESTree.Identifier | undefined {
+    let current = skipWrappers(node);
+    while (current.type === AST_NODE_TYPES.MemberExpression || current.type === AST_NODE_TYPES.ChainExpression) {
+      current = skipWrappers(current.type === AST_NODE_TYPES.ChainExpression ? current.expression : current.object);
+    }
+    return current.type === AST_NODE_TYPES.Identifier ? current : undefined;
+  }
+
+  /** The import declaration that binds `variable`, if it is an import. */
+  function importOf(variable: Variable): TSESTree.ImportDeclaration | undefined {
+    const def = variable.defs[0];
+    return def?.type === "ImportBinding" && def.parent.type === AST_NODE_TYPES.ImportDeclaration ? def.parent : undefined;
   }
 
   function statementFlushes(statement: TSESTree.Node): boolean {
@@ -724,7 +779,7 @@ function createProcessLevel(model: FileModel): ProcessLevel {
       return undefined;
     }
     if (fn.type === AST_NODE_TYPES.Program && beforeAnySpan(node)) return undefined;
-    if (fn.type !== AST_NODE_TYPES.Program && beforeEveryInitializerOf(fn, node)) return undefined;
+    if (fn.type !== AST_NODE_TYPES.Program && (beforeEveryInitializerOf(fn, node) || calledOnlyBeforeSetup(fn, new Set()))) return undefined;
     if (setUpByCallers(fn)) return undefined;
     if (flushedBefore(node)) return undefined;
     return { handler: fn.type === AST_NODE_TYPES.Program ? undefined : handlers.get(fn) };
@@ -738,16 +793,72 @@ function createProcessLevel(model: FileModel): ProcessLevel {
    *     const config = await loadCliConfig(settings);                           // the file's initializer
    *
    * Every initializer of the file is written in `fn`'s own body (not in a function nested in it), starts after the
-   * exit's statement ends, and no loop of `fn` holds both. What is not seen: `fn` run a second time (its first run
-   * set tracing up), and an initializer another file runs before calling `fn`.
+   * exit's statement ends, and no loop of `fn` holds both. Not when `fn` may run again after its set-up: it calls
+   * itself (a retry), or an initializer's result is kept in a variable declared outside `fn` or the set-up sits under
+   * an `if` testing that variable (`if (!sdk) sdk = new NodeSDK(…)`: a lazy set-up, which a second call skips). What
+   * is not seen: `fn` run a second time by its callers otherwise, and an initializer another file runs before calling `fn`.
    */
   function beforeEveryInitializerOf(fn: FunctionNode, node: TSESTree.Node): boolean {
     const inits = model.initializers();
-    if (inits.length === 0) return false;
+    if (inits.length === 0 || refersToItself(fn)) return false;
     const statement = statementOf(node, fn);
     return inits.every(
-      (init) => functionOf(init.node) === fn && (init.node.range[0] >= statement.range[1] || otherBranch(statement, init.node, fn)) && !sharedLoop(statement, init.node, fn),
+      (init) =>
+        functionOf(init.node) === fn &&
+        (init.node.range[0] >= statement.range[1] || otherBranch(statement, init.node, fn)) &&
+        !sharedLoop(statement, init.node, fn) &&
+        !keptForAnotherRun(init.node, fn),
     );
+  }
+
+  /** `main(attempt + 1)` inside `main`: the function runs again, after its own set-up. */
+  function refersToItself(fn: FunctionNode): boolean {
+    const binding = functionBinding(sourceCode, fn);
+    const own = fn.type === AST_NODE_TYPES.FunctionExpression && fn.id ? sourceCode.getDeclaredVariables(fn) : [];
+    return [...(binding?.variables ?? []), ...own].some((variable) => variable.references.some((reference) => within(reference.identifier, fn)));
+  }
+
+  /** The initializer's result is held by a variable declared outside `fn`, or tested by an `if` of `fn` around it. */
+  function keptForAnotherRun(initializer: TSESTree.Node, fn: FunctionNode): boolean {
+    let value: TSESTree.Node = initializer;
+    while (value.parent && (value.parent.type === AST_NODE_TYPES.AwaitExpression || value.parent.type === AST_NODE_TYPES.TSAsExpression || value.parent.type === AST_NODE_TYPES.TSNonNullExpression)) value = value.parent;
+    const parent = value.parent;
+    let holder: Variable | null | undefined;
+    if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === value && parent.id.type === AST_NODE_TYPES.Identifier) holder = sourceCode.getDeclaredVariables(parent)[0];
+    else if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === value && parent.left.type === AST_NODE_TYPES.Identifier) holder = ASTUtils.findVariable(sourceCode.getScope(parent.left), parent.left);
+    if (!holder) return false;
+    if (!within(holder.scope.block, fn, true)) return true;
+    for (let current = initializer.parent; current && current !== fn; current = current.parent) {
+      if (current.type === AST_NODE_TYPES.IfStatement && holder.references.some((reference) => within(reference.identifier, current.test, true))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * `function preflight() { checkEnv(); }`, a same-file function not exported, every use of which is a call made
+   * before every initializer of the function that makes it (itself judged so, or called only so in turn).
+   */
+  function calledOnlyBeforeSetup(fn: FunctionNode, seen: Set<FunctionNode>): boolean {
+    if (seen.has(fn) || refersToItself(fn)) return false;
+    seen.add(fn);
+    const binding = functionBinding(sourceCode, fn);
+    if (!binding || binding.exported) return false;
+    const uses = binding.variables.flatMap((variable) => variable.references.filter((reference) => !reference.init));
+    return (
+      uses.length > 0 &&
+      uses.every((reference) => {
+        const call = reference.identifier.parent;
+        if (call.type !== AST_NODE_TYPES.CallExpression || call.callee !== reference.identifier) return false;
+        const caller = functionOf(call);
+        return caller.type !== AST_NODE_TYPES.Program && (beforeEveryInitializerOf(caller, call) || calledOnlyBeforeSetup(caller, seen));
+      })
+    );
+  }
+
+  /** `inner` lies within `outer` (`orSame`: or is it). */
+  function within(inner: TSESTree.Node, outer: TSESTree.Node, orSame = false): boolean {
+    if (inner === outer) return orSame;
+    return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
   }
 
   /** `if (c) { …set-up… } else { …exit… }`: the two nodes are in different branches of one `if` of `fn`, never both run. */
@@ -771,7 +882,32 @@ function createProcessLevel(model: FileModel): ProcessLevel {
    */
   function setUpByCallers(fn: FunctionNode | TSESTree.Program): boolean {
     const inits = model.initializers();
-    return inits.length > 0 && inits.every((init) => init.dependency?.handedOver === true && functionOf(init.node) !== fn && onlyCalledElsewhere(functionOf(init.node)));
+    return (
+      inits.length > 0 &&
+      inits.every((init) => {
+        const owner = functionOf(init.node);
+        // `const s = new Settings(…); await validate(args); return s;`: validate() runs after the set-up, in it.
+        return init.dependency?.handedOver === true && owner !== fn && onlyCalledElsewhere(owner) && (fn.type === AST_NODE_TYPES.Program || !callsOf(owner).has(fn));
+      })
+    );
+  }
+
+  /** The same-file functions `fn` calls by name (`validate(args)`), and those they call, transitively. */
+  function callsOf(fn: FunctionNode | TSESTree.Program): Set<FunctionNode> {
+    const reached = new Set<FunctionNode>();
+    const visit = (root: TSESTree.Node) =>
+      walk(root, sourceCode.visitorKeys, (current) => {
+        if (current.type === AST_NODE_TYPES.CallExpression && current.callee.type === AST_NODE_TYPES.Identifier) {
+          const callee = resolveCallback(sourceCode, current.callee)?.fn;
+          if (callee && !reached.has(callee)) {
+            reached.add(callee);
+            visit(callee.body);
+          }
+        }
+        return current === root || !isFunction(current);
+      });
+    visit(fn.type === AST_NODE_TYPES.Program ? fn : fn.body);
+    return reached;
   }
 
   /** `export function loadCliConfig() { … }` that this file never uses itself: only importers run it. */

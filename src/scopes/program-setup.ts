@@ -34,7 +34,7 @@
  * file is parsed, `mayReachInitializer`, by path for the life of the process), and a constructor is followed
  * two calls deep. What it takes on trust: the installed code is the code that runs (package-functions.ts).
  */
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
@@ -42,10 +42,10 @@ import type { FlushSpec, InitializerSpec } from "./catalogue";
 import type { Catalogue } from "./settings";
 import type { ForeignModel } from "./imported-setup";
 import type { Delivery } from "./pipeline";
-import { cachedPair, isFunction, skipWrappers, walk } from "./ast";
-import { exportedFunction, packageClass, packageFunctionFrom, topLevelFunction } from "./package-functions";
-import { packageRootsFrom } from "./installed";
-import { RELATIVE_SPECIFIER, mightConstructDependency, mightInitialize } from "./prefilter";
+import { cachedPair, enclosingFunction, isFunction, skipWrappers, walk } from "./ast";
+import { exportedFunction, packageClass, packageClassNamed, packageFunctionFrom, topLevelFunction } from "./package-functions";
+import { catalogueModules, dependsOnCatalogue } from "./installed";
+import { RELATIVE_SPECIFIER, constructedImports, mightConstructDependency, mightInitialize } from "./prefilter";
 import type { FunctionNode } from "./ast";
 
 type Source = Readonly<TSESLint.SourceCode>;
@@ -82,14 +82,6 @@ export interface DependencyModel extends ForeignModel {
 
 export type DependencyModelOf = (sourceCode: Source, file: string) => DependencyModel;
 
-/** `new NodeSDK(…)` at the same file's `import { NodeSDK } from "@opentelemetry/sdk-node"`: the SDKs the catalogue knows are not read. */
-function catalogueModules(catalogue: Catalogue): Set<string> {
-  const modules = new Set<string>(catalogue.initializerModules);
-  for (const spec of catalogue.initializers) for (const module of spec.modules) modules.add(module);
-  for (const spec of catalogue.flushes) if (spec.form === "call") for (const module of spec.modules) modules.add(module);
-  for (const spec of catalogue.openers) if ("modules" in spec && spec.modules) for (const module of spec.modules) modules.add(module);
-  return modules;
-}
 
 /** `from "pkg"`, `from "@scope/pkg/sub"`: a package import (not relative, not absolute, not `node:`). */
 
@@ -125,6 +117,21 @@ export function dependencyInitializers(
     }
   });
   return found;
+}
+
+/**
+ * `text` (of a module in `dir`) constructs a class imported by name from a package that declares a catalogue module,
+ * whose constructor starts tracing (judged once per class, as for a linted file): a relatively imported module worth
+ * parsing for a set-up (src/scopes/imported-setup.ts). Only the package's files are read; `text` is not parsed.
+ */
+export function constructsTracingClass(text: string, dir: string, catalogue: Catalogue, modelOf: DependencyModelOf): boolean {
+  if (!path.isAbsolute(dir)) return false;
+  const known = catalogueModules(catalogue);
+  return constructedImports(text).some(({ specifier, name }) => {
+    if (known.has(specifier) || !dependsOnCatalogue(specifier, dir, known)) return false;
+    const cls = packageClassNamed(specifier, name, dir, (file) => mayReachInitializer(file, catalogue));
+    return !!cls && perCatalogue(started, cls.declaration, catalogue, () => constructorStarts(cls.declaration, cls.sourceCode, cls.file, modelOf)) !== null;
+  });
 }
 
 /** The local names the file imports by name from a package the catalogue does not describe. */
@@ -207,7 +214,7 @@ function flushIn(fn: FunctionNode, sourceCode: Source, file: string, modelOf: De
   }
   for (const flush of model.flushes()) {
     const call = flush.node;
-    if (call.type !== AST_NODE_TYPES.CallExpression || call.range[0] < fn.range[0] || call.range[1] > fn.range[1] || ownerOf(call) !== fn) continue;
+    if (call.type !== AST_NODE_TYPES.CallExpression || call.range[0] < fn.range[0] || call.range[1] > fn.range[1] || enclosingFunction(call) !== fn) continue;
     let value: TSESTree.Node = call;
     if (value.parent?.type === AST_NODE_TYPES.ChainExpression) value = value.parent;
     if (value.parent?.type !== AST_NODE_TYPES.AwaitExpression) continue;
@@ -219,12 +226,6 @@ function flushIn(fn: FunctionNode, sourceCode: Source, file: string, modelOf: De
     if (spec && variable && made.has(variable)) return spec;
   }
   return null;
-}
-
-/** The function whose own body runs `node`. */
-function ownerOf(node: TSESTree.Node): TSESTree.Node | undefined {
-  for (let current = node.parent; current; current = current.parent) if (isFunction(current)) return current;
-  return undefined;
 }
 
 /** The variable an initializer's result is kept in: `const sdk = new NodeSDK()`, `sdk = new NodeSDK()`. */
@@ -293,43 +294,6 @@ function importSource(sourceCode: Source, identifier: TSESTree.Identifier): stri
   return def?.type === "ImportBinding" && def.parent?.type === AST_NODE_TYPES.ImportDeclaration ? def.parent.source.value : undefined;
 }
 
-const declaredDependencies = new Map<string, { stamp: number; modules: ReadonlySet<string> }>();
-
-/**
- * The installed package of `specifier` declares one of the catalogue's modules among its dependencies (`dependencies`,
- * `peerDependencies`, `optionalDependencies`): only then can its code import an initializer by binding. This keeps
- * the packages that cannot start tracing (most of them) from being parsed; the answer is kept per package.json
- * until it changes.
- */
-function dependsOnCatalogue(specifier: string, dir: string, known: ReadonlySet<string>): boolean {
-  const name = specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
-  for (const root of packageRootsFrom(name, dir)) {
-    const file = path.join(root, "package.json");
-    let stamp: number;
-    try {
-      stamp = statSync(file).mtimeMs;
-    } catch {
-      continue;
-    }
-    let cached = declaredDependencies.get(file);
-    if (cached?.stamp !== stamp) {
-      let modules = new Set<string>();
-      try {
-        const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-        for (const field of ["dependencies", "peerDependencies", "optionalDependencies"]) {
-          const value = json[field];
-          if (typeof value === "object" && value !== null) for (const module of Object.keys(value)) modules.add(module);
-        }
-      } catch {
-        modules = new Set();
-      }
-      cached = { stamp, modules };
-      declaredDependencies.set(file, cached);
-    }
-    return [...known].some((module) => cached.modules.has(module.split("/").slice(0, module.startsWith("@") ? 2 : 1).join("/")));
-  }
-  return false;
-}
 
 /**
  * The program works with the instance: a method of it is called, on the `new` expression itself

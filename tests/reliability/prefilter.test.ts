@@ -4,7 +4,7 @@
 import path from "node:path";
 import dedent from "dedent";
 import { describe, expect, it } from "vitest";
-import { mightConstructDependency, mightNeedChange, mightOpenScope } from "../../src/scopes/prefilter";
+import { constructedImports, mightConstructDependency, mightNeedChange, mightOpenScope } from "../../src/scopes/prefilter";
 import { catalogueFor } from "../../src/scopes/settings";
 
 const catalogue = catalogueFor({});
@@ -109,4 +109,15 @@ describe("prefilter", () => {
   ])("constructs a package's named import: %s → %s", (text, expected) => {
     expect(mightConstructDependency(text)).toBe(expected);
   });
+  // What an imported module constructs, by package and imported name (review finding 13): src/scopes/program-setup.ts's
+  // constructsTracingClass() reads only these classes' constructors, in packages that declare a catalogue module,
+  // before the module is parsed (commander's `new Command()` is not one).
+  it.each([
+    ['import { Settings as S, other } from "@acme/worker-kit"; new S({});', [{ specifier: "@acme/worker-kit", name: "Settings" }]],
+    ['import { Command } from "commander"; import { Config } from "./config.js"; new Command(); new Config();', [{ specifier: "commander", name: "Command" }]],
+    ['import { debugLogger } from "@google/gemini-cli-core"; new Map();', []],
+  ])("names the package classes the text constructs: %s", (text, expected) => {
+    expect(constructedImports(text)).toEqual(expected);
+  });
+
 });

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import dedent from "dedent";
 import rule from "../../src/rules/require-flush-before-exit";
 import type { MessageId } from "../../src/rules/require-flush-before-exit";
-import { createRuleTester } from "./rule-tester";
+import { createRuleTester, programTesters } from "./rule-tester";
 
 const ruleTester = createRuleTester();
 const testedRule = rule as unknown as Parameters<typeof ruleTester.run<MessageId, []>>[1];
@@ -30,6 +30,33 @@ function runThenExit(run: string) {
   `;
   return { code, filename };
 }
+
+/** A test that mocks with `mock` (line 2), then exits after loadConfig() of ./config.js (line 5). */
+const mocking = (mock: string) => dedent`
+  import { loadConfig } from "./config.js";
+  ${mock};
+  export async function main(args) {
+    const config = await loadConfig(args);
+    if (!config) process.exit(1);
+  }
+`;
+
+/** main()'s finally flushes only when DEBUG is set (the review's counterexample c1/guard.ts). */
+const debugGuarded = dedent`
+  import { NodeSDK } from "@opentelemetry/sdk-node";
+  const sdk = new NodeSDK({});
+  sdk.start();
+  async function work(): Promise<void> {}
+  async function main(): Promise<void> {
+    try {
+      await work();
+    } finally {
+      if (process.env.DEBUG) await sdk.shutdown();
+    }
+    process.exit(0);
+  }
+  await main();
+`;
 
 ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", testedRule, {
   valid: [
@@ -107,13 +134,33 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
     },
     // The same with the package mocked (jest's global): its class is the mock's, and starts nothing.
     {
+      code: mocking('jest.mock("@acme/worker-kit")'),
+      filename,
+    },
+    // The same with jest's globals declared in the config (globals.jest): `jest` resolves to a global variable, not
+    // left unresolved (review m1/jestglobal.test.js).
+    {
+      code: mocking('jest.mock("@acme/worker-kit")'),
+      filename,
+      languageOptions: { globals: { jest: "readonly" } },
+    },
+    // The finally's guard reads the flush receiver's own variable: it skips the flush only when nothing was set up.
+    {
       code: dedent`
-        import { loadConfig } from "./config.js";
-        jest.mock("@acme/worker-kit");
-        export async function main(args) {
-          const config = await loadConfig(args);
-          if (!config) process.exit(1);
+        import { NodeSDK } from "@opentelemetry/sdk-node";
+        let sdk;
+        async function main() {
+          try {
+            sdk = new NodeSDK({});
+            sdk.start();
+            await work();
+          } finally {
+            if (sdk) await sdk.shutdown();
+          }
+          process.exit(0);
         }
+        async function work() {}
+        await main();
       `,
       filename,
     },
@@ -224,6 +271,122 @@ ruleTester.run("require-flush-before-exit (a set-up one or more calls away)", te
     {
       ...runThenExit("runAndFlushOnSuccess"),
       errors: [{ messageId: "exitWithoutFlush", line: 6, column: 3, endColumn: 18 }],
+    },
+    // A lazy set-up kept in a module-level variable: the next call of handle() exits after the first call's set-up
+    // (review c1/lazy.ts).
+    {
+      code: dedent`
+        import { NodeSDK } from "@opentelemetry/sdk-node";
+        let sdk: NodeSDK | undefined;
+        export async function handle(job: string): Promise<void> {
+          if (job === "quit") process.exit(0);
+          if (!sdk) {
+            sdk = new NodeSDK({});
+            sdk.start();
+          }
+          console.log(job);
+        }
+        for (const job of process.argv) await handle(job);
+      `,
+      filename,
+      errors: [{ messageId: "exitWithoutFlush", line: 4, column: 23, endColumn: 38 }],
+    },
+    // A retry: main() calls itself after its own set-up, so its early exit runs after a set-up (review c1/retry.ts).
+    {
+      code: dedent`
+        import { NodeSDK } from "@opentelemetry/sdk-node";
+        async function work(): Promise<void> {}
+        export async function main(attempt = 0): Promise<void> {
+          if (attempt > 3) process.exit(1);
+          const sdk = new NodeSDK({});
+          sdk.start();
+          try {
+            await work();
+          } catch {
+            await main(attempt + 1);
+          }
+        }
+      `,
+      filename,
+      errors: [{ messageId: "exitWithoutFlush", line: 4, column: 20, endColumn: 35 }],
+    },
+    // The file hands the instance to its callers, but the function that builds it calls validate() after building
+    // it: validate()'s exit runs after the set-up, whoever calls loadConfig() (review h1/config.js).
+    {
+      code: dedent`
+        import { Settings } from "@acme/worker-kit";
+        export async function loadConfig(args) {
+          const settings = new Settings({ telemetry: args.telemetry, model: "m" });
+          await validate(args);
+          return settings;
+        }
+        async function validate(args) {
+          if (!args.model) process.exit(1);
+        }
+      `,
+      filename: path.join(__dirname, "fixtures/program-setup/app/config-copy.ts"),
+      errors: [{ messageId: "exitWithoutFlush", line: 8, column: 20, endColumn: 35 }],
+    },
+    // Only one file of the package is mocked (review m1/subpath.test.js): Settings, imported from its entry, is the
+    // real class, which starts tracing.
+    {
+      code: mocking('vi.mock("@acme/worker-kit/dist/context.js")'),
+      filename,
+      errors: [{ messageId: "exitWithoutFlush", line: 5, column: 16, endColumn: 31 }],
+    },
+    // The called function returns before its flush on a dry run: it does not flush on every success (review e1).
+    {
+      ...runThenExit("runUnlessDryRun"),
+      errors: [{ messageId: "exitWithoutFlush", line: 6, column: 3, endColumn: 18 }],
+    },
+    // A finally's flush under a test that does not ask whether tracing was set up (review c1/guard.ts): it may be
+    // skipped, so neither main()'s exit nor the awaited entry is flushed.
+    {
+      code: debugGuarded,
+      filename,
+      errors: [
+        {
+          messageId: "exitWithoutFlush",
+          line: 11,
+          suggestions: [{ messageId: "awaitFlush", output: debugGuarded.replace("  process.exit(0);", "  await sdk.shutdown();\n  process.exit(0);") }],
+        },
+        {
+          messageId: "entryWithoutFlush",
+          line: 13,
+          suggestions: [
+            {
+              messageId: "flushAtEntry",
+              output: debugGuarded.replace(
+                "await main();",
+                "try {\n  await main();\n} catch (error) {\n  console.error(error);\n  process.exitCode = (error as { exitCode?: number })?.exitCode ?? 1;\n} finally {\n  await sdk.shutdown();\n}",
+              ),
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+/**
+ * tests/rules/fixtures/traced-phase/main.ts, type-aware: preflight() is declared after main()'s set-up but called
+ * only before it, so checkEnv() (env.ts), which it calls, runs before anything is queued (review finding 11; env.ts
+ * is the valid case of tests/rules/traced-phase.test.ts).
+ */
+const phase = programTesters(path.join(__dirname, "fixtures/traced-phase"), true);
+const inOtherFile = (line: number, column: number, callee: string, exit: string) => ({
+  messageId: "exitInOtherFileWithoutFlush" as const,
+  data: { callee, exit: "process.exit()", location: exit, via: "", where: "", sdk: "OpenTelemetry", flush: "shutdown() of the NodeSDK" },
+  line,
+  column,
+});
+phase.typed.run("require-flush-before-exit (type-aware, a function called only before the set-up)", testedRule, {
+  valid: [],
+  invalid: [
+    {
+      ...phase.onDisk("main.ts"),
+      // Not line 19 (checkEnv() in preflight()); validateAuth() and stop() run after the set-up.
+      errors: [inOtherFile(25, 9, "validateAuth", "auth.ts:5"), inOtherFile(27, 30, "stop", "worker.ts:5")],
     },
   ],
 });
