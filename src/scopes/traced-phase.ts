@@ -98,6 +98,11 @@ interface SeedFacts {
   readonly flush: string;
   readonly seeds: readonly { readonly node: TS.Node; readonly line: number }[];
   readonly flushTargets: ReadonlySet<TS.Symbol>;
+  /**
+   * The file's entry statements reported as a whole (`main().catch(() => fail("failed"))`: entryWithoutFlush): as
+   * the rule leaves the calls written there to that report, the phase does not follow them into other files.
+   */
+  readonly entries: readonly TS.Node[];
 }
 
 /** A seed file's set-up and the functions of its phase. */
@@ -259,7 +264,10 @@ function seedFactsOf(model: FileModel, file: string, functions: ProgramFunctions
     if (symbol) flushTargets.add(symbol);
   }
   const plan = flushPlanFor(model, file);
-  return { sdk: plan.sdk, flush: plan.label, seeds, flushTargets };
+  const entries = getProcessLevel(model)
+    .entryFindings()
+    .map((finding) => services.esTreeNodeToTSNodeMap.get(finding.entry.statement) as TS.Node);
+  return { sdk: plan.sdk, flush: plan.label, seeds, flushTargets, entries };
 }
 
 /** The function or method a call's callee names, as the checker resolves it (through imports). */
@@ -282,7 +290,7 @@ function phaseOf(source: TS.SourceFile, program: TS.Program, catalogue: Catalogu
   const facts = seedFactsOfSource(source, program, catalogue, functions);
   if (!facts) return null;
   const flushes = tracingFlush(functions, catalogue, facts.flushTargets);
-  return { file: source.fileName, sdk: facts.sdk, flush: facts.flush, functions: reachedFrom(facts.seeds, functions, flushes) };
+  return { file: source.fileName, sdk: facts.sdk, flush: facts.flush, functions: reachedFrom(facts, functions, flushes) };
 }
 
 /** Per catalogue: the packages its entries name (`@opentelemetry/sdk-node`, `@traceloop/node-server-sdk` …). */
@@ -321,7 +329,7 @@ function tracingFlush(functions: ProgramFunctions, catalogue: Catalogue, targets
 }
 
 /** The functions `seeds` reference, and theirs, breadth first, within the bounds; each with the names down to it. */
-function reachedFrom(seeds: readonly { node: TS.Node; line: number }[], functions: ProgramFunctions, flushes: (call: TS.CallExpression) => boolean): Map<TS.Node, Reached> {
+function reachedFrom({ seeds, entries }: SeedFacts, functions: ProgramFunctions, flushes: (call: TS.CallExpression) => boolean): Map<TS.Node, Reached> {
   const { ts } = functions;
   const reached = new Map<TS.Node, Reached>();
   const queue: { fn: FunctionLike; via: readonly string[]; line: number; depth: number }[] = [];
@@ -337,7 +345,10 @@ function reachedFrom(seeds: readonly { node: TS.Node; line: number }[], function
     reached.set(fn, { via: path, line });
     queue.push({ fn, via: path, line, depth: deeper });
   };
-  for (const { node, line } of seeds) referencedIn(node, functions, (fn, reference) => consider(fn, reference, node, [], line, 0));
+  // A call written in an entry the rule reports as a whole, of another file's function: that report's.
+  const inEntry = (fn: FunctionLike | undefined, reference: TS.Node) =>
+    fn?.getSourceFile() !== reference.getSourceFile() && entries.some((entry) => reference.pos >= entry.pos && reference.end <= entry.end);
+  for (const { node, line } of seeds) referencedIn(node, functions, (fn, reference) => (inEntry(fn, reference) ? undefined : consider(fn, reference, node, [], line, 0)));
   for (let index = 0; index < queue.length && reached.size < MAX_FUNCTIONS; index++) {
     const { fn, via, line, depth } = queue[index] as (typeof queue)[number];
     if (fn.body) referencedIn(fn.body, functions, (found, reference) => consider(found, reference, fn, via, line, depth));
