@@ -150,7 +150,6 @@ export default createRule<Options, MessageId>({
         const at = phaseExitAt(model, level, exit.node);
         const reach = at && !level.signalListened(exit) ? phase(exit.node) : undefined;
         if (!at || !reach || (inSpans && inSpans(exit.node).length > 0)) continue;
-        const plan = flushPlanFor(reach.model, reach.file);
         const from = path.dirname(context.physicalFilename);
         context.report({
           node: exit.node,
@@ -158,11 +157,11 @@ export default createRule<Options, MessageId>({
           data: {
             exit: exitLabel(exit),
             where: handlerLabel(at.handler),
-            sdk: plan.sdk,
+            sdk: reach.sdk,
             file: path.relative(from, reach.file).split(path.sep).join("/"),
             line: reach.line,
             via: viaLabel(reach.via),
-            flush: plan.label,
+            flush: reach.flush,
           },
         });
       }

@@ -510,18 +510,18 @@ export function functionName(ts: typeof TS, fn: FunctionLike): string {
   return "default";
 }
 
-/** `await x.forceFlush()`, `await shutdown()` as a statement, or as a declaration's initializer. */
-function awaitsFlushStatement(ts: typeof TS, statement: TS.Statement): boolean {
+/** The call of `await x.forceFlush()`, `await shutdown()` as a statement, or as a declaration's initializer (by name). */
+function awaitedFlushCall(ts: typeof TS, statement: TS.Statement): TS.CallExpression | undefined {
   let expression: TS.Expression | undefined;
   if (ts.isExpressionStatement(statement)) expression = statement.expression;
   else if (ts.isVariableStatement(statement)) expression = statement.declarationList.declarations[0]?.initializer;
-  if (!expression || !ts.isAwaitExpression(expression) || !ts.isCallExpression(expression.expression)) return false;
+  if (!expression || !ts.isAwaitExpression(expression) || !ts.isCallExpression(expression.expression)) return undefined;
   // `await Sentry.flush(3000).catch(() => {})`, `.then(null, …)`, `.finally(…)`: the flush is still awaited, its failure ignored.
   let call: TS.CallExpression = expression.expression;
   while (ts.isPropertyAccessExpression(call.expression) && PROMISE_METHODS.has(call.expression.name.text) && ts.isCallExpression(call.expression.expression)) call = call.expression.expression;
   const callee = call.expression;
   const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-  return name !== undefined && FLUSH_NAMES.has(name);
+  return name !== undefined && FLUSH_NAMES.has(name) ? call : undefined;
 }
 
 /** The statements that run before `node` in its enclosing blocks inside `fn` (or its file), in order (outer blocks first). */
@@ -533,9 +533,14 @@ function statementsBeforeIn(ts: typeof TS, node: TS.Node, fn: TS.Node): TS.State
   return blocks.flat();
 }
 
-/** A statement before `node` in one of its enclosing blocks, inside `fn` (or its file), awaits a flush. */
+/** A statement before `node` in one of its enclosing blocks, inside `fn` (or its file), awaits a flush-named call. */
 export function flushAwaitedBefore(ts: typeof TS, node: TS.Node, fn: TS.Node): boolean {
-  return statementsBeforeIn(ts, node, fn).some((statement) => awaitsFlushStatement(ts, statement));
+  return flushCallsAwaitedBefore(ts, node, fn).length > 0;
+}
+
+/** The flush-named calls that statements before `node` in its enclosing blocks, inside `fn` (or its file), await: for a caller to resolve by binding. */
+export function flushCallsAwaitedBefore(ts: typeof TS, node: TS.Node, fn: TS.Node): TS.CallExpression[] {
+  return statementsBeforeIn(ts, node, fn).flatMap((statement) => awaitedFlushCall(ts, statement) ?? []);
 }
 
 /**
@@ -572,7 +577,7 @@ function createForeignExits(services: ParserServicesWithTypeInformation, all = f
   }
 
   const nameOf = (fn: FunctionLike) => functionName(ts, fn);
-  const awaitsFlush = (statement: TS.Statement) => awaitsFlushStatement(ts, statement);
+  const awaitsFlush = (statement: TS.Statement) => awaitedFlushCall(ts, statement) !== undefined;
   const statementsBefore = (node: TS.Node, fn: FunctionLike) => statementsBeforeIn(ts, node, fn);
   const flushedBefore = (node: TS.Node, fn: FunctionLike) => flushAwaitedBefore(ts, node, fn);
 

@@ -12,8 +12,9 @@
  *
  * Which calls: the files that import this one, and the files that import those, as many levels as the forward
  * search goes calls deep (src/scopes/importers.ts, at most MAX_FILES of them), that are in the program and
- * searched (not node_modules, not declaration files). Each is parsed once per program with the program's parser
- * services, and its model (the one its own lint builds, foreign wrappers included) gives the calls inside its spans.
+ * searched (not node_modules, not declaration files). Each is parsed with the program's parser services (once for
+ * this search and the phase search: src/scopes/other-file-models.ts), and its model (the one its own lint builds,
+ * foreign wrappers included) gives the calls inside its spans; only those calls are kept per program.
  * What each such call runs is the forward search's answer (`exitsReachedBy`): nothing is decided here that a lint of
  * the calling file would not decide, so this report appears exactly where that file has an `exitInOtherFile` (or
  * would, if the call's first exit were this one).
@@ -25,13 +26,12 @@ import { cachedPair, walk } from "./ast";
 import type { Catalogue } from "./settings";
 import type { FoundExit } from "./cross-file";
 import type { ProgramFunctions } from "./cross-file";
-import { exitsReachedBy, functionsOf, indirectCallee, loadTypeScript, searchedSource } from "./cross-file";
+import { exitsReachedBy, functionsOf, indirectCallee, searchedSource } from "./cross-file";
 import { mightOpenScope, mightTrace } from "./prefilter";
 import { catalogueForFile } from "./specifiers";
 import { importersAround } from "./importers";
 import type { Reach } from "./model";
-import { modelOfOtherFile } from "./model";
-import { parseSourceCode } from "./parser";
+import { otherFileModel } from "./other-file-models";
 import { tracingSwitchedOff } from "./pipeline";
 
 /** Levels of importers searched: the forward search follows three calls, each may be one file further. */
@@ -90,12 +90,11 @@ function mayHaveScopes(source: TS.SourceFile, functions: ProgramFunctions, catal
 
 /** The calls in `source`'s spans that run an exit of another file, each with every exit it runs. */
 function spanCallsOf(source: TS.SourceFile, program: TS.Program, catalogue: Catalogue, functions: ProgramFunctions): readonly SpanCallReaching[] {
-  const ts = loadTypeScript();
   if (!mayHaveScopes(source, functions, catalogueForFile(catalogue, source))) return [];
-  const sourceCode = parseSourceCode(source.fileName, source.text, ts.isExternalModule(source) ? "module" : "script", program);
-  const services = sourceCode?.parserServices as ParserServicesWithTypeInformation | undefined;
-  if (!sourceCode || !services?.program) return [];
-  const model = modelOfOtherFile(sourceCode, catalogue, source.fileName);
+  const model = otherFileModel(source, program, catalogue);
+  if (!model) return [];
+  const sourceCode = model.sourceCode;
+  const services = sourceCode.parserServices as ParserServicesWithTypeInformation;
   // As the calling file's own lint: no span, or a set-up that records nothing (src/scopes/pipeline.ts), loses nothing.
   if (model.scopes().length === 0 || tracingSwitchedOff(model)) return [];
   const reached = exitsReachedBy(services);

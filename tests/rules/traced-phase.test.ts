@@ -20,6 +20,13 @@ const afterSetup = (line: number, exit: string, file: string, via: string) => ({
   line,
 });
 
+/** The report at an exit run after sandbox.ts:9's `new NodeSDK({})`, in the branch of start() that returns after it. */
+const afterSetupInSandbox = (line: number, exit: string, via: string) => ({
+  messageId: "exitAfterSetupInOtherFile" as const,
+  data: { exit, where: "", sdk: "OpenTelemetry", file: "sandbox.ts", line: 9, via, flush: "shutdown() of the NodeSDK" },
+  line,
+});
+
 typed.run("require-flush-before-exit (type-aware, exits after another file's set-up)", testedRule, {
   valid: [
     // Called by main() before the set-up: nothing is queued yet.
@@ -34,6 +41,8 @@ typed.run("require-flush-before-exit (type-aware, exits after another file's set
     onDisk("env.ts"),
     // Run in a span of spanned.ts, after its set-up: no-process-exit's finding (the span is left open), not this rule's.
     onDisk("step.ts"),
+    // Called by sandbox.ts's start() only when its set-up branch did not run: that branch ends with `return`.
+    onDisk("prepare.ts"),
   ],
   invalid: [
     {
@@ -42,9 +51,25 @@ typed.run("require-flush-before-exit (type-aware, exits after another file's set
       errors: [afterSetup(5, "process.exit(41)", "main.ts", "validateAuth()")],
     },
     {
-      // The stdout 'error' listener runBatch registers; its exit after `await shutdownQueue.shutdown()` is flushed.
+      // The stdout 'error' listener runBatch registers, and the exit after `await shutdownQueue.shutdown()`: a queue's
+      // shutdown() named like a flush, which flushes no tracing.
       ...onDisk("batch.ts"),
-      errors: [afterSetup(6, "process.exit(0)", "main.ts", "runBatch()")],
+      errors: [afterSetup(6, "process.exit(0)", "main.ts", "runBatch()"), afterSetup(12, "process.exit(0)", "main.ts", "runBatch()")],
+    },
+    {
+      // After the loop that loop.ts's set-up breaks out of; inLoop(), called in the loop only before the set-up, stays quiet.
+      ...onDisk("after-loop.ts"),
+      errors: [{ messageId: "exitAfterSetupInOtherFile" as const, data: { exit: "process.exit(6)", where: "", sdk: "OpenTelemetry", file: "loop.ts", line: 8, via: "afterLoop()", flush: "shutdown() of the NodeSDK" }, line: 7 }],
+    },
+    {
+      // After a logger's flush(): by binding, not a flush of the span queue.
+      ...onDisk("fail.ts"),
+      errors: [afterSetupInSandbox(7, "process.exit(1)", "fail()")],
+    },
+    {
+      // Reached through finishLogged(), after a logger's flush; quitAfterShutdown() runs only after the NodeSDK's shutdown.
+      ...onDisk("quit.ts"),
+      errors: [afterSetupInSandbox(3, "process.exit(3)", "finishLogged() → quitAfterLog()")],
     },
     {
       // startUI → _jsx(App) → _jsx(Layout) → <Dialog />: the key handler's exit, three files below main.ts.
