@@ -52,7 +52,7 @@ import type { Catalogue } from "./settings";
 import type { FunctionLike, ProgramFunctions } from "./cross-file";
 import { flushCallsAwaitedBefore, functionName, functionsOf, isSearched, searchedSource } from "./cross-file";
 import { importersAround } from "./importers";
-import { packageName } from "./mocks";
+import { packageName } from "./installed";
 import type { FileModel, InitializerCall } from "./model";
 import { otherFileModel } from "./other-file-models";
 import { mightNeedChange } from "./prefilter";
