@@ -99,6 +99,19 @@ export function staticProperty(node: TSESTree.Node | undefined, property: string
   return undefined;
 }
 
+const LOOPS: ReadonlySet<string> = new Set<string>([
+  AST_NODE_TYPES.ForStatement,
+  AST_NODE_TYPES.ForInStatement,
+  AST_NODE_TYPES.ForOfStatement,
+  AST_NODE_TYPES.WhileStatement,
+  AST_NODE_TYPES.DoWhileStatement,
+]);
+
+/** `for`, `for…in`, `for…of`, `while`, `do…while`. */
+export function isLoop(node: TSESTree.Node): boolean {
+  return LOOPS.has(node.type);
+}
+
 /** The statement list a statement sits in, when it sits in one. */
 export function enclosingStatementList(statement: TSESTree.Node): TSESTree.Node[] | undefined {
   const parent = statement.parent;

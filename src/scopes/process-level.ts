@@ -24,7 +24,7 @@
 import type { TSESLint, TSESTree } from "@typescript-eslint/utils";
 import { ASTUtils, AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type { FunctionNode } from "./ast";
-import { enclosingStatementList, isFunction, lazy, memberName, resolveConst, skipWrappers, staticString, walk } from "./ast";
+import { enclosingStatementList, isFunction, isLoop, lazy, memberName, resolveConst, skipWrappers, staticString, walk } from "./ast";
 import type { ExitCall, FileModel, TracedScope } from "./model";
 import { modelOfImportedFile, resolveCallback } from "./model";
 import { importedFunction } from "./imported-setup";
@@ -156,13 +156,6 @@ const LISTEN = ["on", "once", "addListener", "prependListener", "prependOnceList
 const PROMISE_METHODS = new Set(["then", "catch", "finally"]);
 const PROMISE_COMBINATORS = new Set(["all", "allSettled", "race", "any"]);
 const TIMERS = new Set(["setTimeout", "setInterval", "setImmediate"]);
-const LOOPS = new Set<string>([
-  AST_NODE_TYPES.ForStatement,
-  AST_NODE_TYPES.ForInStatement,
-  AST_NODE_TYPES.ForOfStatement,
-  AST_NODE_TYPES.WhileStatement,
-  AST_NODE_TYPES.DoWhileStatement,
-]);
 const READLINE_MODULES = ["readline", "node:readline", "readline/promises", "node:readline/promises"];
 /** Events whose listener runs while the process is ending; `exit` listeners cannot await anything. */
 const ENDING_EVENTS = /^(?:SIG[A-Z0-9]+|uncaughtException|unhandledRejection|beforeExit)$/u;
@@ -863,7 +856,7 @@ function createProcessLevel(model: FileModel): ProcessLevel {
 
   /** `if (c) { …set-up… } else { …exit… }`: the two nodes are in different branches of one `if` of `fn`, never both run. */
   function otherBranch(first: TSESTree.Node, second: TSESTree.Node, fn: FunctionNode): boolean {
-    const inside = (node: TSESTree.Node, outer: TSESTree.Node | null | undefined) => !!outer && outer.range[0] <= node.range[0] && node.range[1] <= outer.range[1];
+    const inside = (node: TSESTree.Node, outer: TSESTree.Node | null | undefined) => !!outer && within(node, outer, true);
     for (let current = first.parent; current && current !== fn; current = current.parent) {
       if (current.type !== AST_NODE_TYPES.IfStatement || !inside(second, current)) continue;
       return (inside(first, current.consequent) && inside(second, current.alternate)) || (inside(first, current.alternate) && inside(second, current.consequent));
@@ -929,7 +922,7 @@ function createProcessLevel(model: FileModel): ProcessLevel {
   /** A loop of `fn` (not of a nested function) around both nodes: its next iteration runs the first after the second. */
   function sharedLoop(first: TSESTree.Node, second: TSESTree.Node, fn: FunctionNode): boolean {
     for (let current = first.parent; current && current !== fn; current = current.parent) {
-      if (LOOPS.has(current.type) && current.range[0] <= second.range[0] && second.range[1] <= current.range[1]) return true;
+      if (isLoop(current) && within(second, current, true)) return true;
     }
     return false;
   }

@@ -47,7 +47,7 @@ import type { ParserServicesWithTypeInformation, TSESLint, TSESTree } from "@typ
 import { AST_NODE_TYPES } from "@typescript-eslint/utils";
 import type * as TS from "typescript";
 import { flushPlanFor } from "../rules/require-flush-before-exit/flush-plan";
-import { cachedPair, skipWrappers } from "./ast";
+import { cachedPair, isLoop, skipWrappers } from "./ast";
 import type { Catalogue } from "./settings";
 import type { FunctionLike, ProgramFunctions } from "./cross-file";
 import { flushCallsAwaitedBefore, functionName, functionsOf, isSearched, searchedSource } from "./cross-file";
@@ -204,15 +204,13 @@ function leftStatement(statement: TSESTree.BreakStatement | TSESTree.ContinueSta
   for (let current: TSESTree.Node | undefined = statement.parent; current; current = current.parent) {
     if (statement.label) {
       if (current.type === AST_NODE_TYPES.LabeledStatement && current.label.name === statement.label.name) return current;
-    } else if (LOOP.test(current.type) || (statement.type === AST_NODE_TYPES.BreakStatement && current.type === AST_NODE_TYPES.SwitchStatement)) {
+    } else if (isLoop(current) || (statement.type === AST_NODE_TYPES.BreakStatement && current.type === AST_NODE_TYPES.SwitchStatement)) {
       return current;
     }
   }
   return undefined;
 }
 
-/** `for`, `for…in`, `for…of`, `while`, `do…while`. */
-const LOOP = /^(?:For(?:In|Of)?|(?:Do)?While)Statement$/u;
 
 function hoisted(statement: TSESTree.Node): boolean {
   const declaration = statement.type === AST_NODE_TYPES.ExportNamedDeclaration || statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ? statement.declaration : statement;
